@@ -1,0 +1,60 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { ApiRateLimitMiddleware } from './common/api-rate-limit.middleware.js';
+import { CommonModule } from './common/common.module.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EventsGatewayModule, EventsModule } from './events/events.module.js';
+import { HealthModule } from './health/health.module.js';
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+@Module({})
+export class AppModule implements NestModule {
+  /** The whole gateway, wired for one validated configuration. */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Reuse a caller's X-Request-Id when it looks sane, so logs line up across systems.
+            genReqId: (req, res) => {
+              const incoming = req.headers['x-request-id'];
+              const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+              res.setHeader('X-Request-Id', id);
+              return id;
+            },
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-webhook-token"]'],
+            autoLogging: { ignore: (req) => req.url === '/api/health' },
+          },
+        }),
+        CommonModule,
+        DatabaseModule,
+        EventsModule,
+        AuthModule,
+        EventsGatewayModule,
+        HealthModule,
+        ...(existsSync(config.consoleDir)
+          ? [
+              ServeStaticModule.forRoot({
+                rootPath: config.consoleDir,
+                exclude: ['/api/{*path}', '/webhook/{*path}', '/ws'],
+              }),
+            ]
+          : []),
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ApiRateLimitMiddleware).forRoutes('{*path}');
+  }
+}

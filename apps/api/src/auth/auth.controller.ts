@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ClientInfo } from '../common/client-info.decorator.js';
+import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { AuthService, type ClientInfo as Client, type LoginResult } from './auth.service.js';
+import { CurrentAuth } from './current-auth.decorator.js';
+import { LoginDto, SetupDto } from './dto/credentials.dto.js';
+import { AuthStatusResponseDto, LoginResponseDto, UserResponseDto } from './dto/auth-response.dto.js';
+import { Public } from './public.decorator.js';
+import type { AuthContext } from './session.service.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Get('status')
+  @ApiOkResponse({ type: AuthStatusResponseDto })
+  async authStatus(): Promise<AuthStatusResponseDto> {
+    return { needsSetup: await this.auth.needsSetup() };
+  }
+
+  @Public()
+  @Post('setup')
+  @ApiCreatedResponse({ type: LoginResponseDto, description: 'The first admin, logged in' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Set-up was already done' })
+  async setup(@Body() body: SetupDto, @ClientInfo() client: Client): Promise<LoginResponseDto> {
+    return toLoginResponse(await this.auth.setup(body.username, body.password, client));
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many failed attempts from this address' })
+  async login(@Body() body: LoginDto, @ClientInfo() client: Client): Promise<LoginResponseDto> {
+    return toLoginResponse(await this.auth.login(body.username, body.password, client));
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'The session is revoked' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  async logout(@CurrentAuth() auth: AuthContext): Promise<void> {
+    await this.auth.logout(auth);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserResponseDto, description: 'The operator behind the session token' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  me(@CurrentAuth() auth: AuthContext): UserResponseDto {
+    return { id: auth.userId, username: auth.username, role: auth.role };
+  }
+}
+
+function toLoginResponse(result: LoginResult): LoginResponseDto {
+  const { id, username, role } = result.user;
+  return { token: result.token, expiresAt: result.expiresAt.toISOString(), user: { id, username, role } };
+}

@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class AuthStatusResponseDto {
+  @ApiProperty({ description: 'true until the first admin has been created with POST /api/auth/setup' })
+  needsSetup!: boolean;
+}
+
+export class UserResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  username!: string;
+
+  @ApiProperty({ enum: ['admin'] })
+  role!: 'admin';
+}
+
+export class LoginResponseDto {
+  @ApiProperty({ description: 'Session token: send it as Authorization: Bearer <token>' })
+  token!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Absolute expiry; the session also ends when idle' })
+  expiresAt!: string;
+
+  @ApiProperty({ type: UserResponseDto })
+  user!: UserResponseDto;
+}

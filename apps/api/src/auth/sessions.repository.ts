@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, LessThan } from 'typeorm';
+import { Session } from './entities/session.entity.js';
+
+/** All SQL for sessions. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get sessions() {
+    return this.dataSource.getRepository(Session);
+  }
+
+  async insert(session: Session): Promise<void> {
+    await this.sessions.insert(session);
+  }
+
+  /** One query: the live (not revoked) session for a token hash, with its user. */
+  async findActiveByTokenHash(tokenHash: string): Promise<Session | null> {
+    return this.sessions.findOne({ where: { tokenHash, revokedAt: IsNull() }, relations: { user: true } });
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    await this.sessions.update({ id }, { lastSeenAt: at });
+  }
+
+  async revoke(id: string, at: Date): Promise<void> {
+    await this.sessions.update({ id, revokedAt: IsNull() }, { revokedAt: at });
+  }
+
+  /** Drops sessions that ended long ago, so the table does not grow forever. */
+  async deleteExpiredBefore(cutoff: Date): Promise<number> {
+    const result = await this.sessions.delete({ expiresAt: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Setting } from './entities/setting.entity.js';
+import { User } from './entities/user.entity.js';
+
+const SETUP_KEY = 'setup.completed';
+
+/** All SQL for operators and the set-up marker. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async isSetupComplete(): Promise<boolean> {
+    return this.dataSource.getRepository(Setting).existsBy({ key: SETUP_KEY });
+  }
+
+  /**
+   * Creates the first admin together with the set-up marker in one transaction. The marker's primary
+   * key makes a second, concurrent set-up fail instead of creating a second admin.
+   */
+  async createFirstAdmin(user: User): Promise<boolean> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.insert(Setting, { key: SETUP_KEY, value: user.id, updatedAt: user.createdAt });
+        await manager.insert(User, user);
+      });
+      return true;
+    } catch (error) {
+      if (await this.isSetupComplete()) return false;
+      throw error;
+    }
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOneBy({ username });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOneBy({ id });
+  }
+}

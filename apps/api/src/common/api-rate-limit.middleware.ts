@@ -1,0 +1,26 @@
+import { HttpStatus, Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '../config/app-config.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** RATE_LIMIT_PER_MINUTE requests per client IP on /api; over it, 429 with Retry-After. */
+@Injectable()
+export class ApiRateLimitMiddleware implements NestMiddleware {
+  private readonly limiter: RateLimiter;
+
+  constructor(config: AppConfig) {
+    this.limiter = new RateLimiter(config.rateLimitPerMinute, 60_000);
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const verdict = this.limiter.hit(req.ip ?? 'unknown');
+    res.setHeader('RateLimit-Remaining', String(verdict.remaining));
+    if (verdict.allowed) return next();
+    res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+    res.status(HttpStatus.TOO_MANY_REQUESTS).json({
+      statusCode: HttpStatus.TOO_MANY_REQUESTS,
+      error: 'Too Many Requests',
+      message: `Rate limit of requests per minute exceeded; retry after ${verdict.retryAfterSeconds} s`,
+    });
+  }
+}

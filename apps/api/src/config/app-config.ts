@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from './config.schema.js';
+
+/** The validated configuration, injected wherever settings are needed. */
+export class AppConfig {
+  readonly port!: number;
+  readonly host!: string;
+  readonly dataDir!: string;
+  readonly databaseUrl!: string | null;
+  readonly anthropicApiKey!: string | null;
+  readonly anthropicBaseUrl!: string;
+  readonly logLevel!: string;
+  readonly secretKey!: Buffer;
+  readonly sessionIdleMs!: number;
+  readonly sessionMaxAgeMs!: number;
+  readonly rateLimitPerMinute!: number;
+  readonly loginMaxFailures!: number;
+  readonly allowedOrigins!: string[];
+  readonly trustProxy!: boolean;
+  readonly consoleDir!: string;
+  readonly version!: string;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../');
+
+/**
+ * Reads and validates the configuration. Creates DATA_DIR and, when SECRET_KEY is not set, reads or
+ * generates `DATA_DIR/secret.key` (0600) so encrypted secrets survive restarts. The key is never logged.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = parseConfig(env);
+  const dataDir = resolve(parsed.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const config: AppConfig = {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    dataDir,
+    databaseUrl: parsed.DATABASE_URL || null,
+    anthropicApiKey: parsed.ANTHROPIC_API_KEY || null,
+    anthropicBaseUrl: parsed.ANTHROPIC_BASE_URL,
+    logLevel: parsed.LOG_LEVEL,
+    secretKey: parsed.SECRET_KEY ?? readOrCreateSecretKey(dataDir),
+    sessionIdleMs: parsed.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxAgeMs: parsed.SESSION_MAX_HOURS * 3_600_000,
+    rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
+    loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
+    allowedOrigins: parsed.ALLOWED_ORIGINS,
+    trustProxy: parsed.TRUST_PROXY,
+    consoleDir: parsed.CONSOLE_DIR ? resolve(parsed.CONSOLE_DIR) : join(packageRoot, '../console/dist/browser'),
+    version: readVersion(),
+  };
+  return Object.assign(new AppConfig(), config);
+}
+
+function readOrCreateSecretKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'secret.key');
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  if (key.length !== 32) throw new Error(`Invalid configuration: ${file} does not hold a 64-hex-character key`);
+  return key;
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,157 @@
+/**
+ * The one configuration schema, read once at boot from the environment (and `.env`).
+ * Each variable has a default, a one-line description (mirrored in `.env.example`) and a parser
+ * that rejects bad values with a message naming the variable.
+ */
+
+type Parser<T> = (raw: string) => T;
+
+interface Variable<T> {
+  default: string;
+  description: string;
+  parse: Parser<T>;
+}
+
+class ConfigError extends Error {}
+
+const fail = (message: string): never => {
+  throw new ConfigError(message);
+};
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      fail(`must be an integer between ${min} and ${max}`);
+    }
+    return value;
+  };
+
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw) =>
+    (values as string[]).includes(raw) ? (raw as T) : fail(`must be one of ${values.join(', ')}`);
+
+const text: Parser<string> = (raw) => raw;
+
+const boolean: Parser<boolean> = (raw) =>
+  raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' || raw === '' ? false : fail('must be true or false');
+
+const url =
+  (...protocols: string[]): Parser<string> =>
+  (raw) => {
+    if (raw === '') return raw;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      return fail('must be a URL');
+    }
+    return protocols.includes(parsed.protocol) ? raw : fail(`must be a ${protocols.join(' or ')} URL`);
+  };
+
+const origins: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      try {
+        return new URL(origin).origin;
+      } catch {
+        return fail(`must be a comma-separated list of origins (bad entry "${origin}")`);
+      }
+    });
+
+const secretKey: Parser<Buffer | null> = (raw) => {
+  if (raw === '') return null;
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  return key.length === 32 ? key : fail('must be 32 bytes, as 64 hex characters or base64');
+};
+
+export const CONFIG_SCHEMA = {
+  PORT: { default: '3000', description: 'HTTP port of the gateway (API, console, WebSocket).', parse: integer(1, 65535) },
+  HOST: { default: '0.0.0.0', description: 'Interface to listen on (127.0.0.1 keeps it local).', parse: text },
+  DATA_DIR: {
+    default: './data',
+    description: 'Folder for the SQLite database, the generated secret key and other state.',
+    parse: (raw) => (raw.trim() === '' ? fail('must not be empty') : raw),
+  },
+  DATABASE_URL: {
+    default: '',
+    description: 'postgres:// URL to use PostgreSQL instead of the embedded SQLite file.',
+    parse: url('postgres:', 'postgresql:'),
+  },
+  ANTHROPIC_API_KEY: { default: '', description: 'API key for Claude (agent groups may set their own).', parse: text },
+  ANTHROPIC_BASE_URL: {
+    default: 'https://api.anthropic.com',
+    description: 'Base URL of the Anthropic Messages API (point it at a compatible server for tests).',
+    parse: url('http:', 'https:'),
+  },
+  LOG_LEVEL: {
+    default: 'info',
+    description: 'Log level: fatal, error, warn, info, debug, trace or silent.',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  SECRET_KEY: {
+    default: '',
+    description: 'Key for encrypting secrets at rest (64 hex chars); generated into DATA_DIR/secret.key when empty.',
+    parse: secretKey,
+  },
+  SESSION_IDLE_MINUTES: {
+    default: '720',
+    description: 'A console session ends after this many minutes without use.',
+    parse: integer(1, 525600),
+  },
+  SESSION_MAX_HOURS: {
+    default: '168',
+    description: 'A console session ends this many hours after login, used or not.',
+    parse: integer(1, 8760),
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    default: '120',
+    description: 'Requests per minute per client IP on /api.',
+    parse: integer(1, 1000000),
+  },
+  LOGIN_MAX_FAILURES: {
+    default: '5',
+    description: 'Failed logins per IP and username within 15 minutes before that pair is refused.',
+    parse: integer(1, 1000),
+  },
+  ALLOWED_ORIGINS: {
+    default: '',
+    description: 'Extra browser origins allowed to open the WebSocket (the gateway’s own origin always is).',
+    parse: origins,
+  },
+  TRUST_PROXY: {
+    default: 'false',
+    description: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for rate limits).',
+    parse: boolean,
+  },
+  CONSOLE_DIR: {
+    default: '',
+    description: 'Folder of the built console to serve at / (default: the bundled apps/console build).',
+    parse: text,
+  },
+} satisfies Record<string, Variable<unknown>>;
+
+export type ConfigVariable = keyof typeof CONFIG_SCHEMA;
+
+type Parsed = { [K in ConfigVariable]: ReturnType<(typeof CONFIG_SCHEMA)[K]['parse']> };
+
+/** Parses every variable; the first bad one stops the boot with a message naming it. */
+export function parseConfig(env: Record<string, string | undefined>): Parsed {
+  const parsed: Partial<Record<ConfigVariable, unknown>> = {};
+  for (const [name, variable] of Object.entries(CONFIG_SCHEMA) as [ConfigVariable, Variable<unknown>][]) {
+    const raw = (env[name] ?? variable.default).trim();
+    try {
+      parsed[name] = variable.parse(raw);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const shown = name === 'SECRET_KEY' || name.endsWith('_KEY') ? '(value hidden)' : `(got "${raw}")`;
+      throw new Error(`Invalid configuration: ${name} ${error.message} ${shown}`);
+    }
+  }
+  return parsed as Parsed;
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export const SQLITE_FILE_NAME = 'loop-gateway.sqlite';
+
+/**
+ * SQLite (WAL) in DATA_DIR by default; PostgreSQL when DATABASE_URL is set. Both run the same
+ * migrations at start; the schema is never synchronized from the entities.
+ */
+export function dataSourceOptions(config: Pick<AppConfig, 'dataDir' | 'databaseUrl'>): DataSourceOptions {
+  const common = { migrations: MIGRATIONS, migrationsRun: true, synchronize: false } as const;
+  if (config.databaseUrl) {
+    return { type: 'postgres', url: config.databaseUrl, extra: { max: 10 }, ...common };
+  }
+  return {
+    type: 'better-sqlite3',
+    database: join(config.dataDir, SQLITE_FILE_NAME),
+    prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+    },
+    ...common,
+  };
+}

@@ -1,0 +1,4 @@
+import { Auth1763700000000 } from './1763700000000-auth.js';
+
+/** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
+export const MIGRATIONS = [Auth1763700000000];

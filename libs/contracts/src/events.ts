@@ -1,0 +1,84 @@
+/**
+ * The event catalog: every event the gateway emits, with its payload. One bus carries them to the
+ * console's WebSocket and to outbound webhooks; `GET /api/webhooks/events` lists this same catalog.
+ * Adding an event means adding it here (name, payload type and description) and nowhere else.
+ */
+
+export type ChannelType = 'telegram' | 'email' | 'whatsapp' | 'mattermost';
+export type ChannelState = 'connecting' | 'connected' | 'waiting_for_qr' | 'stopped' | 'error';
+
+/** Where a run came from and where its reply goes. */
+export interface RunOrigin {
+  kind: 'channel' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'api';
+  channelType?: ChannelType;
+  channelId?: string;
+  ref?: string;
+}
+
+export interface EventPayloads {
+  'auth:login': { userId: string; username: string; ip: string };
+  'auth:logout': { userId: string; username: string };
+  'agent:run:start': { runId: string; conversationId: string; groupId: string | null; origin: RunOrigin };
+  'agent:run:complete': {
+    runId: string;
+    conversationId: string;
+    inputTokens: number;
+    outputTokens: number;
+    durationMs: number;
+  };
+  'agent:run:error': { runId: string; conversationId: string; error: string; durationMs: number };
+  'approval:required': {
+    approvalId: string;
+    runId: string;
+    toolName: string;
+    input: unknown;
+    expiresAt: string;
+  };
+  'approval:resolved': {
+    approvalId: string;
+    runId: string;
+    status: 'approved' | 'rejected' | 'timed_out';
+    decidedBy: string | null;
+  };
+  'message:incoming': { messageId: string; channelId: string; channelType: ChannelType; sender: string; text: string };
+  'message:reply': { messageId: string; channelId: string; channelType: ChannelType; runId: string; text: string };
+  'channel:status': { channelId: string; channelType: ChannelType; state: ChannelState; error: string | null };
+  'task:start': { taskId: string; name: string };
+  'task:iteration': { taskId: string; iteration: number; summary: string };
+  'task:complete': { taskId: string; iterations: number };
+  'task:error': { taskId: string; error: string };
+  'scheduler:job:complete': { jobId: string; runId: string; status: 'success' | 'error'; durationMs: number };
+}
+
+export type EventName = keyof EventPayloads;
+
+/** An event as it travels: on the bus, over the WebSocket and in outbound webhook bodies. */
+export interface GatewayEvent<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayloads[E];
+  timestamp: string;
+}
+
+export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
+  'auth:login': 'An operator logged in to the console or API.',
+  'auth:logout': 'An operator logged out; their session was revoked.',
+  'agent:run:start': 'An agent run started.',
+  'agent:run:complete': 'An agent run finished with a reply (tokens and duration included).',
+  'agent:run:error': 'An agent run failed or was refused (for example over budget).',
+  'approval:required': 'A tool call is waiting for a human decision.',
+  'approval:resolved': 'A held tool call was approved, rejected or timed out.',
+  'message:incoming': 'A message arrived on a channel.',
+  'message:reply': 'The agent replied on a channel.',
+  'channel:status': 'A channel changed state (connecting, connected, waiting for QR, error).',
+  'task:start': 'A loop task started.',
+  'task:iteration': 'A loop task finished an iteration.',
+  'task:complete': 'A loop task signalled completion or reached its iteration limit.',
+  'task:error': 'A loop task stopped with an error (or its budget ran out).',
+  'scheduler:job:complete': 'A scheduled job ran; its output was routed.',
+};
+
+export const EVENT_NAMES = Object.keys(EVENT_CATALOG) as EventName[];
+
+export function isEventName(value: string): value is EventName {
+  return Object.hasOwn(EVENT_CATALOG, value);
+}
