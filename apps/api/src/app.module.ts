@@ -1,6 +1,4 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { ServeStaticModule } from '@nestjs/serve-static';
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
@@ -42,14 +40,6 @@ export class AppModule implements NestModule {
         AuthModule,
         EventsGatewayModule,
         HealthModule,
-        ...(existsSync(config.consoleDir)
-          ? [
-              ServeStaticModule.forRoot({
-                rootPath: config.consoleDir,
-                exclude: ['/api/{*path}', '/webhook/{*path}', '/ws'],
-              }),
-            ]
-          : []),
       ],
     };
   }

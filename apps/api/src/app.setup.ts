@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -20,6 +23,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useWebSocketAdapter(new GatewayWsAdapter(app, config.allowedOrigins));
   app.enableShutdownHooks();
+  serveConsole(app, config.consoleDir);
   const document = buildOpenApiDocument(app, config.version);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json` });
   return document;
@@ -36,4 +40,23 @@ function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIOb
     // operationId = controller method name; method names are unique across controllers.
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+}
+
+/**
+ * The built console at `/`: its files as they are, and index.html for any other GET outside /api,
+ * /webhook and /ws so deep links work. Nothing is served when the console has not been built.
+ */
+function serveConsole(app: NestExpressApplication, consoleDir: string): void {
+  const index = join(consoleDir, 'index.html');
+  if (!existsSync(index)) return;
+  app.useStaticAssets(consoleDir, { index: false, maxAge: '1h', setHeaders: noCacheForIndex });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || /^\/(api|webhook|ws)(\/|$)/.test(req.path)) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}
+
+function noCacheForIndex(res: Response, path: string): void {
+  if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
 }

@@ -1,6 +1,7 @@
-import { ConflictException, HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
+import { TooManyRequestsException } from '../common/too-many-requests.exception.js';
 import { EventBus } from '../events/event-bus.js';
 import type { User } from './entities/user.entity.js';
 import { LoginLimiter } from './login-limiter.js';
@@ -75,14 +76,6 @@ export class AuthService {
   }
 }
 
-function tooManyAttempts(retryAfterSeconds: number): HttpException {
-  return new HttpException(
-    {
-      statusCode: HttpStatus.TOO_MANY_REQUESTS,
-      error: 'Too Many Requests',
-      message: `Too many failed logins; try again in ${retryAfterSeconds} s`,
-      retryAfter: retryAfterSeconds,
-    },
-    HttpStatus.TOO_MANY_REQUESTS,
-  );
+function tooManyAttempts(retryAfterSeconds: number): TooManyRequestsException {
+  return new TooManyRequestsException(`Too many failed logins; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
 }

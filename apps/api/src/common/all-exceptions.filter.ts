@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { TooManyRequestsException } from './too-many-requests.exception.js';
 
 /**
  * HTTP errors keep their status and message. Anything unexpected becomes one stable 500 body with the
@@ -15,6 +16,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request & { id?: string }>();
     if (exception instanceof HttpException) {
+      if (exception instanceof TooManyRequestsException) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       const body = exception.getResponse();
       res.status(exception.getStatus()).json(
         typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body,

@@ -1,7 +1,8 @@
-import { HttpStatus, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimiter } from './rate-limiter.js';
+import { TooManyRequestsException } from './too-many-requests.exception.js';
 
 /** RATE_LIMIT_PER_MINUTE requests per client IP on /api; over it, 429 with Retry-After. */
 @Injectable()
@@ -16,11 +17,6 @@ export class ApiRateLimitMiddleware implements NestMiddleware {
     const verdict = this.limiter.hit(req.ip ?? 'unknown');
     res.setHeader('RateLimit-Remaining', String(verdict.remaining));
     if (verdict.allowed) return next();
-    res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-    res.status(HttpStatus.TOO_MANY_REQUESTS).json({
-      statusCode: HttpStatus.TOO_MANY_REQUESTS,
-      error: 'Too Many Requests',
-      message: `Rate limit of requests per minute exceeded; retry after ${verdict.retryAfterSeconds} s`,
-    });
+    next(new TooManyRequestsException(`Rate limit of requests per minute exceeded; retry after ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds));
   }
 }

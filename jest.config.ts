@@ -1,0 +1,43 @@
+import type { Config } from 'jest';
+
+// TypeScript through SWC (decorators + metadata for NestJS), run as native ESM:
+// `node --experimental-vm-modules node_modules/jest/bin/jest.js` (see package.json scripts).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2023',
+    },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+const base = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@loop-gateway/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@loop-gateway/testing$': '<rootDir>/libs/testing/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  rootDir: '.',
+} satisfies Config;
+
+const config: Config = {
+  projects: [
+    // 1. unit: beside the code, fakes for providers.
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
+    // 2. API: supertest against the Nest app on a real SQLite file.
+    { ...base, displayName: 'api', testMatch: ['<rootDir>/apps/api/test/**/*.api-spec.ts'] },
+    // 3. integration: real peers (PostgreSQL, WebSocket clients, the built gateway process).
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/apps/api/test/**/*.int-spec.ts'] },
+    // 4. console e2e: Playwright driving Debian's Chromium against the built console.
+    { ...base, displayName: 'console-e2e', testMatch: ['<rootDir>/apps/console/e2e/**/*.e2e-spec.ts'] },
+  ],
+};
+
+export default config;
