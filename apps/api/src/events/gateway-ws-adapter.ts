@@ -18,7 +18,10 @@ export class GatewayWsAdapter extends WsAdapter {
   override create(port: number, options: Record<string, unknown> = {}) {
     return super.create(port, {
       ...options,
-      verifyClient: (info: { origin: string; req: IncomingMessage }) => this.isAllowedOrigin(info.origin, info.req),
+      verifyClient: (
+        info: { origin: string; req: IncomingMessage },
+        done: (allowed: boolean, code?: number, message?: string) => void,
+      ) => (this.isAllowedOrigin(info.origin, info.req) ? done(true) : done(false, 403, 'Origin not allowed')),
     });
   }
 

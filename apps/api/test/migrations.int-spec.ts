@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { MIGRATIONS } from '../src/database/migrations/index.js';
+import { createTestDatabase } from './postgres.js';
+import { ADMIN, setupAdmin, startTestApp } from './test-app.js';
+
+const EXPECTED_TABLES = ['sessions', 'settings', 'users'];
+
+async function tableNames(dataSource: DataSource): Promise<string[]> {
+  const rows: { name: string }[] =
+    dataSource.options.type === 'postgres'
+      ? await dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`)
+      : await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
+  return rows.map((row) => row.name).filter((name) => name !== 'migrations').sort();
+}
+
+/** Up, down and up again: every migration applies cleanly and reverts cleanly. */
+async function exerciseMigrations(options: Parameters<typeof dataSourceOptions>[0]) {
+  const dataSource = new DataSource({ ...dataSourceOptions(options), migrationsRun: false });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations();
+    expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((M) => new M().name));
+    expect(await tableNames(dataSource)).toEqual(expect.arrayContaining(EXPECTED_TABLES));
+    expect(await dataSource.runMigrations()).toEqual([]); // nothing left to run
+    for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
+    expect(await tableNames(dataSource)).toEqual([]);
+    expect((await dataSource.runMigrations()).length).toBe(MIGRATIONS.length);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+describe('migrations', () => {
+  it('apply, revert and re-apply on a SQLite file in WAL mode', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-migrate-'));
+    try {
+      await exerciseMigrations({ dataDir, databaseUrl: null });
+      const dataSource = new DataSource({ ...dataSourceOptions({ dataDir, databaseUrl: null }), migrationsRun: false });
+      await dataSource.initialize();
+      expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      await dataSource.destroy();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('apply, revert and re-apply on PostgreSQL', async () => {
+    const database = await createTestDatabase();
+    try {
+      await exerciseMigrations({ dataDir: tmpdir(), databaseUrl: database.url });
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('the gateway on PostgreSQL (DATABASE_URL)', () => {
+  it('runs migrations at start and keeps the admin and sessions across a restart', async () => {
+    const database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url };
+    try {
+      const first = await startTestApp(env);
+      const health = await request(first.url).get('/api/health').expect(200);
+      expect(health.body).toMatchObject({ status: 'ok', database: 'postgres' });
+      const token = await setupAdmin(first.url);
+      await first.close();
+
+      const second = await startTestApp(env);
+      try {
+        await request(second.url).get('/api/auth/status').expect(200, { needsSetup: false });
+        await request(second.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
+        const login = await request(second.url).post('/api/auth/login').send(ADMIN).expect(200);
+        await request(second.url).post('/api/auth/logout').set('Authorization', `Bearer ${login.body.token}`).expect(204);
+        await request(second.url).get('/api/auth/me').set('Authorization', `Bearer ${login.body.token}`).expect(401);
+        const [row] = await second.app.get(DataSource).query('SELECT COUNT(*)::int AS n FROM users');
+        expect(row.n).toBe(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+});
