@@ -30,7 +30,11 @@ const base = {
 const config: Config = {
   projects: [
     // 1. unit: beside the code, fakes for providers.
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'],
+    },
     // 2. API: supertest against the Nest app on a real SQLite file.
     { ...base, displayName: 'api', testMatch: ['<rootDir>/apps/api/test/**/*.api-spec.ts'] },
     // 3. integration: real peers (PostgreSQL, WebSocket clients, the built gateway process).

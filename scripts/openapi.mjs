@@ -27,7 +27,11 @@ const sortKeys = (value) =>
   Array.isArray(value)
     ? value.map(sortKeys)
     : value && typeof value === 'object'
-      ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]))
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((key) => [key, sortKeys(value[key])]),
+        )
       : value;
 const specFile = join(outDir, 'openapi.json');
 writeFileSync(specFile, JSON.stringify(sortKeys(document), null, 2) + '\n');
@@ -51,7 +55,9 @@ const list = (dir) =>
         .filter((file) => statSync(join(dir, file)).isFile())
         .sort()
     : [];
-const files = [...new Set([...list(join(outDir, 'src')), ...list(join(clientDir, 'src'))])].map((file) => join('src', file));
+const files = [...new Set([...list(join(outDir, 'src')), ...list(join(clientDir, 'src'))])].map((file) =>
+  join('src', file),
+);
 const stale = ['openapi.json', ...files].filter((file) => {
   const read = (dir) => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : null);
   return read(outDir) !== read(clientDir);

@@ -67,9 +67,15 @@ describe('auth API', () => {
 
   it('logs in with the right password only, and the token authorises API calls', async () => {
     await setupAdmin(gw.url);
-    const wrong = await request(gw.url).post('/api/auth/login').send({ ...ADMIN, password: 'not the password' }).expect(401);
+    const wrong = await request(gw.url)
+      .post('/api/auth/login')
+      .send({ ...ADMIN, password: 'not the password' })
+      .expect(401);
     expect(wrong.body.message).toBe('Invalid username or password');
-    const unknown = await request(gw.url).post('/api/auth/login').send({ ...ADMIN, username: 'nobody' }).expect(401);
+    const unknown = await request(gw.url)
+      .post('/api/auth/login')
+      .send({ ...ADMIN, username: 'nobody' })
+      .expect(401);
     expect(unknown.body.message).toBe('Invalid username or password');
     await request(gw.url).post('/api/auth/login').send({ username: 'admin' }).expect(400);
 
@@ -171,7 +177,10 @@ describe('rate limits', () => {
     try {
       await setupAdmin(gw.url);
       const attacker = () => request(gw.url).post('/api/auth/login').set('X-Forwarded-For', '203.0.113.9');
-      for (let i = 0; i < 3; i++) await attacker().send({ ...ADMIN, password: `guess number ${i}` }).expect(401);
+      for (let i = 0; i < 3; i++)
+        await attacker()
+          .send({ ...ADMIN, password: `guess number ${i}` })
+          .expect(401);
       // Now even the right password is refused from that address.
       const blocked = await attacker().send(ADMIN).expect(429);
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);

@@ -15,7 +15,10 @@ async function tableNames(dataSource: DataSource): Promise<string[]> {
     dataSource.options.type === 'postgres'
       ? await dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`)
       : await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
-  return rows.map((row) => row.name).filter((name) => name !== 'migrations').sort();
+  return rows
+    .map((row) => row.name)
+    .filter((name) => name !== 'migrations')
+    .sort();
 }
 
 /** Up, down and up again: every migration applies cleanly and reverts cleanly. */
@@ -75,7 +78,10 @@ describe('the gateway on PostgreSQL (DATABASE_URL)', () => {
         await request(second.url).get('/api/auth/status').expect(200, { needsSetup: false });
         await request(second.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
         const login = await request(second.url).post('/api/auth/login').send(ADMIN).expect(200);
-        await request(second.url).post('/api/auth/logout').set('Authorization', `Bearer ${login.body.token}`).expect(204);
+        await request(second.url)
+          .post('/api/auth/logout')
+          .set('Authorization', `Bearer ${login.body.token}`)
+          .expect(204);
         await request(second.url).get('/api/auth/me').set('Authorization', `Bearer ${login.body.token}`).expect(401);
         const [row] = await second.app.get(DataSource).query('SELECT COUNT(*)::int AS n FROM users');
         expect(row.n).toBe(1);

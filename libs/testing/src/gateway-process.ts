@@ -92,7 +92,13 @@ export async function runGatewayExpectingExit(env: Record<string, string>, cwd?:
   try {
     const child = spawn(process.execPath, [GATEWAY_MAIN], {
       cwd: cwd ?? REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freePort()), ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -16,15 +16,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request & { id?: string }>();
     if (exception instanceof HttpException) {
-      if (exception instanceof TooManyRequestsException) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      if (exception instanceof TooManyRequestsException)
+        res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       const body = exception.getResponse();
-      res.status(exception.getStatus()).json(
-        typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body,
-      );
+      res
+        .status(exception.getStatus())
+        .json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
       return;
     }
     if (isBodyParserError(exception)) {
-      res.status(exception.status).json({ statusCode: exception.status, error: 'Bad Request', message: exception.message });
+      res
+        .status(exception.status)
+        .json({ statusCode: exception.status, error: 'Bad Request', message: exception.message });
       return;
     }
     this.logger.error({ err: exception, requestId: req.id, path: req.path }, 'Unhandled error');
@@ -41,5 +44,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
 /** Malformed JSON and oversized bodies from the body parser are the client's fault (4xx). */
 function isBodyParserError(error: unknown): error is { status: number; message: string } {
   const candidate = error as { status?: unknown; type?: unknown };
-  return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && typeof candidate.type === 'string';
+  return (
+    typeof candidate?.status === 'number' &&
+    candidate.status >= 400 &&
+    candidate.status < 500 &&
+    typeof candidate.type === 'string'
+  );
 }

@@ -17,6 +17,11 @@ export class ApiRateLimitMiddleware implements NestMiddleware {
     const verdict = this.limiter.hit(req.ip ?? 'unknown');
     res.setHeader('RateLimit-Remaining', String(verdict.remaining));
     if (verdict.allowed) return next();
-    next(new TooManyRequestsException(`Rate limit of requests per minute exceeded; retry after ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds));
+    next(
+      new TooManyRequestsException(
+        `Rate limit of requests per minute exceeded; retry after ${verdict.retryAfterSeconds} s`,
+        verdict.retryAfterSeconds,
+      ),
+    );
   }
 }

@@ -36,7 +36,11 @@ const oneOf =
 const text: Parser<string> = (raw) => raw;
 
 const boolean: Parser<boolean> = (raw) =>
-  raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' || raw === '' ? false : fail('must be true or false');
+  raw === 'true' || raw === '1'
+    ? true
+    : raw === 'false' || raw === '0' || raw === ''
+      ? false
+      : fail('must be true or false');
 
 const url =
   (...protocols: string[]): Parser<string> =>
@@ -71,7 +75,11 @@ const secretKey: Parser<Buffer | null> = (raw) => {
 };
 
 export const CONFIG_SCHEMA = {
-  PORT: { default: '3000', description: 'HTTP port of the gateway (API, console, WebSocket).', parse: integer(1, 65535) },
+  PORT: {
+    default: '3000',
+    description: 'HTTP port of the gateway (API, console, WebSocket).',
+    parse: integer(1, 65535),
+  },
   HOST: { default: '0.0.0.0', description: 'Interface to listen on (127.0.0.1 keeps it local).', parse: text },
   DATA_DIR: {
     default: './data',
@@ -150,7 +158,7 @@ export function parseConfig(env: Record<string, string | undefined>): Parsed {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const shown = name === 'SECRET_KEY' || name.endsWith('_KEY') ? '(value hidden)' : `(got "${raw}")`;
-      throw new Error(`Invalid configuration: ${name} ${error.message} ${shown}`);
+      throw new Error(`Invalid configuration: ${name} ${error.message} ${shown}`, { cause: error });
     }
   }
   return parsed as Parsed;

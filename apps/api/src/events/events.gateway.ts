@@ -39,7 +39,10 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   }
 
   handleConnection(client: WebSocket): void {
-    const authTimer = setTimeout(() => client.close(WS_CLOSE_UNAUTHORIZED, 'Authentication required'), WS_AUTH_DEADLINE_MS);
+    const authTimer = setTimeout(
+      () => client.close(WS_CLOSE_UNAUTHORIZED, 'Authentication required'),
+      WS_AUTH_DEADLINE_MS,
+    );
     this.clients.set(client, { sessionId: null, authTimer });
     client.on('message', (data) => void this.onMessage(client, data.toString()));
   }

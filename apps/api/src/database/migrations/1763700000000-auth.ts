@@ -43,7 +43,14 @@ export class Auth1763700000000 implements MigrationInterface {
           { name: 'expires_at', type: t.timestamp },
           { name: 'revoked_at', type: t.timestamp, isNullable: true },
         ],
-        foreignKeys: [{ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
         indices: [{ columnNames: ['user_id'] }],
       }),
     );
