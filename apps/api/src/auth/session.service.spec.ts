@@ -1,0 +1,100 @@
+import type { AppConfig } from '../config/app-config.js';
+import { Clock } from '../common/clock.js';
+import { EventBus } from '../events/event-bus.js';
+import type { Session } from './entities/session.entity.js';
+import type { User } from './entities/user.entity.js';
+import { hashToken } from './session-token.js';
+import { SessionService } from './session.service.js';
+import type { SessionsRepository } from './sessions.repository.js';
+
+class FakeClock extends Clock {
+  constructor(public at = new Date('2026-03-01T10:00:00Z')) {
+    super();
+  }
+  override now() {
+    return new Date(this.at);
+  }
+  advance(ms: number) {
+    this.at = new Date(this.at.getTime() + ms);
+  }
+}
+
+/** An in-memory stand-in for the sessions table. */
+class FakeSessions {
+  rows: Session[] = [];
+  touches = 0;
+  async insert(session: Session) {
+    this.rows.push({ ...session });
+  }
+  async findActiveByTokenHash(tokenHash: string) {
+    const row = this.rows.find((s) => s.tokenHash === tokenHash && !s.revokedAt);
+    return row ? { ...row, user } : null;
+  }
+  async touch(id: string, at: Date) {
+    this.touches++;
+    this.rows.find((s) => s.id === id)!.lastSeenAt = at;
+  }
+  async revoke(id: string, at: Date) {
+    this.rows.find((s) => s.id === id)!.revokedAt = at;
+  }
+}
+
+const user: User = { id: 'u1', username: 'admin', passwordHash: 'x', role: 'admin', createdAt: new Date() };
+const config = { sessionIdleMs: 30 * 60_000, sessionMaxAgeMs: 24 * 3_600_000 } as AppConfig;
+
+function setup() {
+  const clock = new FakeClock();
+  const repo = new FakeSessions();
+  const bus = new EventBus(clock);
+  const service = new SessionService(repo as unknown as SessionsRepository, config, clock, bus);
+  return { clock, repo, bus, service };
+}
+
+describe('SessionService', () => {
+  it('stores only the hash of a fresh high-entropy token', async () => {
+    const { repo, service } = setup();
+    const { token, expiresAt } = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
+    expect(Buffer.from(token.slice(4), 'base64url')).toHaveLength(32);
+    expect(repo.rows[0].tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(repo.rows)).not.toContain(token);
+    expect(expiresAt.toISOString()).toBe('2026-03-02T10:00:00.000Z');
+  });
+
+  it('refreshes last-seen at most once a minute, so reads do not become writes', async () => {
+    const { clock, repo, service } = setup();
+    const { token } = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
+    for (let i = 0; i < 10; i++) {
+      expect(await service.authenticate(token)).toMatchObject({ userId: 'u1', username: 'admin' });
+      clock.advance(5_000);
+    }
+    expect(repo.touches).toBe(0);
+    clock.advance(60_000);
+    await service.authenticate(token);
+    expect(repo.touches).toBe(1);
+  });
+
+  it('rejects idle, expired, revoked and malformed tokens', async () => {
+    const { clock, service } = setup();
+    const { token } = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
+    clock.advance(30 * 60_000);
+    expect(await service.authenticate(token)).toBeNull();
+
+    const second = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
+    const auth = await service.authenticate(second.token);
+    await service.revoke(auth!.sessionId);
+    expect(await service.authenticate(second.token)).toBeNull();
+
+    expect(await service.authenticate('')).toBeNull();
+    expect(await service.authenticate('lgs_' + 'a'.repeat(200))).toBeNull();
+  });
+
+  it('announces a revoked session so its live connections can be closed', async () => {
+    const { bus, service } = setup();
+    const revoked: string[] = [];
+    bus.sessionRevoked$.subscribe((id) => revoked.push(id));
+    const { token } = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
+    const auth = await service.authenticate(token);
+    await service.revoke(auth!.sessionId);
+    expect(revoked).toEqual([auth!.sessionId]);
+  });
+});

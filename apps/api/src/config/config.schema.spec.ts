@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { CONFIG_SCHEMA, parseConfig } from './config.schema.js';
+
+describe('configuration schema', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATA_DIR: './data',
+      DATABASE_URL: '',
+      LOG_LEVEL: 'info',
+      SECRET_KEY: null,
+      RATE_LIMIT_PER_MINUTE: 120,
+      ALLOWED_ORIGINS: [],
+      TRUST_PROXY: false,
+    });
+  });
+
+  it('parses typed values', () => {
+    const config = parseConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@db:5432/gw',
+      SECRET_KEY: 'ab'.repeat(32),
+      ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:4200/',
+      TRUST_PROXY: 'true',
+    });
+    expect(config.PORT).toBe(8080);
+    expect(config.SECRET_KEY).toEqual(Buffer.alloc(32, 0xab));
+    expect(config.ALLOWED_ORIGINS).toEqual(['https://a.example.com', 'http://localhost:4200']);
+    expect(config.TRUST_PROXY).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: '0' }, 'PORT must be an integer between 1 and 65535 (got "0")'],
+    [{ PORT: '3000abc' }, 'PORT must be an integer'],
+    [{ DATA_DIR: ' ' }, 'DATA_DIR must not be empty'],
+    [{ ANTHROPIC_BASE_URL: 'not a url' }, 'ANTHROPIC_BASE_URL must be a URL'],
+    [{ ANTHROPIC_BASE_URL: 'ftp://x' }, 'ANTHROPIC_BASE_URL must be a http: or https: URL'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false'],
+    [{ ALLOWED_ORIGINS: 'nope' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins (bad entry "nope")'],
+    [{ SESSION_IDLE_MINUTES: '-5' }, 'SESSION_IDLE_MINUTES must be an integer'],
+  ])('stops on %j with a message naming the variable', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(`Invalid configuration: ${message}`);
+  });
+
+  it('never echoes a bad secret in the error', () => {
+    expect(() => parseConfig({ SECRET_KEY: 'my-secret-value' })).toThrow(
+      'Invalid configuration: SECRET_KEY must be 32 bytes, as 64 hex characters or base64 (value hidden)',
+    );
+  });
+
+  it('is documented variable by variable, with defaults, in .env.example', () => {
+    const example = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');
+    for (const [name, variable] of Object.entries(CONFIG_SCHEMA)) {
+      expect(example).toContain(`# ${variable.description}\n${name}=${variable.default}\n`);
+    }
+  });
+});
