@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { SessionService } from '../src/auth/session.service.js';
 import { ADMIN, ManualClock, setupAdmin, startTestApp, type TestApp } from './test-app.js';
 
 const json = { 'content-type': 'application/json' };
@@ -138,6 +139,13 @@ describe('auth API: sessions over time and restarts', () => {
         clock.advance(20 * 60_000);
       }
       await auth(busy).expect(401);
+
+      // A day after their expiry, ended sessions are swept from the table.
+      const sessions = gw.app.get(SessionService);
+      expect(await sessions.sweep()).toBe(0);
+      clock.advance(25 * 3_600_000);
+      expect(await sessions.sweep()).toBe(2);
+      expect(await gw.app.get(DataSource).query('SELECT COUNT(*) AS n FROM sessions')).toEqual([{ n: 0 }]);
     } finally {
       await gw.close();
     }

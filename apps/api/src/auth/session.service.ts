@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
@@ -17,15 +17,39 @@ export interface AuthContext {
 
 /** Writing last_seen_at on every request would cost a write per call; a minute's precision is enough. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** Ended sessions are kept a day (for the record), then deleted by an hourly sweep. */
+const SWEEP_INTERVAL_MS = 3_600_000;
+const KEEP_ENDED_MS = 86_400_000;
 
 @Injectable()
-export class SessionService {
+export class SessionService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SessionService.name);
+  private sweepTimer?: NodeJS.Timeout;
+
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly bus: EventBus,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Deletes sessions whose absolute expiry passed more than a day ago. */
+  async sweep(): Promise<number> {
+    try {
+      return await this.sessions.deleteExpiredBefore(new Date(this.clock.now().getTime() - KEEP_ENDED_MS));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Session sweep failed');
+      return 0;
+    }
+  }
 
   async create(user: User, client: { ip: string; userAgent: string }): Promise<{ token: string; expiresAt: Date }> {
     const now = this.clock.now();
