@@ -2,7 +2,7 @@ import type { Config } from 'jest';
 
 // TypeScript through SWC (decorators + metadata for NestJS), run as native ESM:
 // `node --experimental-vm-modules node_modules/jest/bin/jest.js` (see package.json scripts).
-const swc = [
+const swc: [string, unknown] = [
   '@swc/jest',
   {
     jsc: {

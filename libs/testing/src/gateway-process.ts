@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const GATEWAY_MAIN = join(REPO_ROOT, 'apps/api/dist/main.js');
+export const CONSOLE_BUILD = join(REPO_ROOT, 'apps/console/dist/browser');
 
 /** A port nothing listens on right now (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -32,15 +33,18 @@ export interface GatewayProcess {
 
 /**
  * Runs the built gateway (`node apps/api/dist/main.js`, what `npm start` runs) as a child process on
- * a free loopback port with its own DATA_DIR, and waits until /api/health answers.
+ * a free loopback port with its own DATA_DIR, and waits until /api/health answers. Only PATH and HOME
+ * are inherited, and the working directory defaults to the DATA_DIR, so neither the caller's
+ * environment nor a developer's .env changes what is tested.
  */
 export async function startGatewayProcess(
   options: { env?: Record<string, string | undefined>; dataDir?: string; cwd?: string; timeoutMs?: number } = {},
 ): Promise<GatewayProcess> {
+  if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build first`);
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lg-gw-'));
   const child = spawn(process.execPath, [GATEWAY_MAIN], {
-    cwd: options.cwd ?? REPO_ROOT,
+    cwd: options.cwd ?? dataDir,
     // A variable given as undefined is left out, so the gateway's .env or default applies.
     env: withoutUndefined({
       PATH: process.env.PATH ?? '',
@@ -54,8 +58,9 @@ export async function startGatewayProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-50_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   const url = `http://127.0.0.1:${port}`;
 
@@ -91,7 +96,7 @@ export async function runGatewayExpectingExit(env: Record<string, string>, cwd?:
   const dataDir = mkdtempSync(join(tmpdir(), 'lg-gw-'));
   try {
     const child = spawn(process.execPath, [GATEWAY_MAIN], {
-      cwd: cwd ?? REPO_ROOT,
+      cwd: cwd ?? dataDir,
       env: {
         PATH: process.env.PATH ?? '',
         DATA_DIR: dataDir,

@@ -1,0 +1,95 @@
+import { EVENT_NAMES, type EventName, type EventPayloads, type GatewayEvent } from '@loop-gateway/contracts';
+import { describe, expect, it } from 'vitest';
+import { clip, duration, summarizeEvent } from './event-summary';
+
+const at = '2026-01-01T12:00:00.000Z';
+const event = <E extends EventName>(name: E, payload: EventPayloads[E]) =>
+  ({ event: name, payload, timestamp: at }) as GatewayEvent;
+
+/** One payload per catalog event (the type makes this list complete). */
+const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
+  'auth:login': { userId: 'u1', username: 'admin', ip: '127.0.0.1' },
+  'auth:logout': { userId: 'u1', username: 'admin' },
+  'agent:run:start': {
+    runId: 'run-1234567890',
+    conversationId: 'c1',
+    groupId: null,
+    origin: { kind: 'channel', channelType: 'telegram' },
+  },
+  'agent:run:complete': {
+    runId: 'run-1234567890',
+    conversationId: 'c1',
+    inputTokens: 1200,
+    outputTokens: 340,
+    durationMs: 2300,
+  },
+  'agent:run:error': { runId: 'run-1234567890', conversationId: 'c1', error: 'Budget exceeded', durationMs: 12 },
+  'approval:required': { approvalId: 'a1', runId: 'run-1', toolName: 'send_email', input: {}, expiresAt: at },
+  'approval:resolved': { approvalId: 'a1', runId: 'run-1', status: 'approved', decidedBy: 'admin' },
+  'message:incoming': {
+    messageId: 'm1',
+    channelId: 'ch1',
+    channelType: 'telegram',
+    sender: 'alice',
+    text: 'Hello\nthere',
+  },
+  'message:reply': { messageId: 'm2', channelId: 'ch1', channelType: 'whatsapp', runId: 'run-1', text: 'Hi Alice' },
+  'channel:status': { channelId: 'ch1', channelType: 'email', state: 'error', error: 'IMAP login failed' },
+  'task:start': { taskId: 'task-1', name: 'Nightly report' },
+  'task:iteration': { taskId: 'task-1', iteration: 3, summary: 'Fetched 10 rows' },
+  'task:complete': { taskId: 'task-1', iterations: 1 },
+  'task:error': { taskId: 'task-1', error: 'Budget ran out' },
+  'scheduler:job:complete': { jobId: 'job-1', runId: 'run-1', status: 'success', durationMs: 65_000 },
+};
+
+describe('summarizeEvent', () => {
+  it('describes logins and logouts the way an operator says it', () => {
+    expect(summarizeEvent(event('auth:login', SAMPLES['auth:login']))).toEqual({
+      text: 'admin logged in from 127.0.0.1',
+      tone: 'info',
+    });
+    expect(summarizeEvent(event('auth:logout', SAMPLES['auth:logout'])).text).toBe('admin logged out');
+  });
+
+  it('has a sentence for every catalog event', () => {
+    const texts = EVENT_NAMES.map((name) => summarizeEvent(event(name, SAMPLES[name])).text);
+    expect(texts).toEqual([
+      'admin logged in from 127.0.0.1',
+      'admin logged out',
+      'Run run-1234 started from Telegram',
+      'Run run-1234 finished in 2.3 s (1,200 tokens in, 340 out)',
+      'Run run-1234 failed after 12 ms: Budget exceeded',
+      'Tool "send_email" is waiting for approval (run run-1)',
+      'Tool call approved by admin (run run-1)',
+      'Telegram message from alice: “Hello there”',
+      'Replied on WhatsApp: “Hi Alice”',
+      'Email channel failed: IMAP login failed',
+      'Loop task "Nightly report" started',
+      'Loop task task-1, iteration 3: Fetched 10 rows',
+      'Loop task task-1 completed after 1 iteration',
+      'Loop task task-1 stopped: Budget ran out',
+      'Scheduled job job-1 ran in 1 min 5 s',
+    ]);
+  });
+
+  it('colours failures as errors and waiting approvals as warnings', () => {
+    expect(summarizeEvent(event('agent:run:error', SAMPLES['agent:run:error'])).tone).toBe('error');
+    expect(summarizeEvent(event('approval:required', SAMPLES['approval:required'])).tone).toBe('warning');
+    expect(summarizeEvent(event('agent:run:complete', SAMPLES['agent:run:complete'])).tone).toBe('success');
+  });
+
+  it('still gives an entry for a payload that does not match its type', () => {
+    expect(summarizeEvent({ event: 'auth:login', payload: null, timestamp: at } as unknown as GatewayEvent)).toEqual({
+      text: 'auth:login',
+      tone: 'info',
+    });
+  });
+
+  it('keeps long text to one short line', () => {
+    expect(clip('a'.repeat(200))).toHaveLength(80);
+    expect(clip('a'.repeat(200)).endsWith('…')).toBe(true);
+    expect(duration(850)).toBe('850 ms');
+    expect(duration(42_000)).toBe('42 s');
+    expect(duration(120_000)).toBe('2 min');
+  });
+});

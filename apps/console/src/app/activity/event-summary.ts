@@ -1,0 +1,128 @@
+import type {
+  ChannelState,
+  ChannelType,
+  EventName,
+  EventPayloads,
+  GatewayEvent,
+  RunOrigin,
+} from '@loop-gateway/contracts';
+
+/** How an entry is coloured in the feed. */
+export type ActivityTone = 'info' | 'success' | 'warning' | 'error';
+
+export interface EventSummary {
+  text: string;
+  tone: ActivityTone;
+}
+
+type Summarizers = { [E in EventName]: (payload: EventPayloads[E]) => EventSummary };
+
+const CHANNEL_NAMES: Record<ChannelType, string> = {
+  telegram: 'Telegram',
+  email: 'Email',
+  whatsapp: 'WhatsApp',
+  mattermost: 'Mattermost',
+};
+
+const CHANNEL_STATES: Record<ChannelState, string> = {
+  connecting: 'is connecting',
+  connected: 'is connected',
+  waiting_for_qr: 'is waiting for a QR code scan',
+  stopped: 'stopped',
+  error: 'failed',
+};
+
+const info = (text: string): EventSummary => ({ text, tone: 'info' });
+const success = (text: string): EventSummary => ({ text, tone: 'success' });
+const warning = (text: string): EventSummary => ({ text, tone: 'warning' });
+const error = (text: string): EventSummary => ({ text, tone: 'error' });
+
+/**
+ * One short sentence per catalog event. The mapped type makes the compiler insist on a summary for
+ * every event in libs/contracts, so a new event cannot be forgotten here.
+ */
+const SUMMARIZERS: Summarizers = {
+  'auth:login': (p) => info(`${p.username} logged in from ${p.ip}`),
+  'auth:logout': (p) => info(`${p.username} logged out`),
+  'agent:run:start': (p) => info(`Run ${shortId(p.runId)} started ${origin(p.origin)}`),
+  'agent:run:complete': (p) =>
+    success(
+      `Run ${shortId(p.runId)} finished in ${duration(p.durationMs)} ` +
+        `(${count(p.inputTokens)} tokens in, ${count(p.outputTokens)} out)`,
+    ),
+  'agent:run:error': (p) => error(`Run ${shortId(p.runId)} failed after ${duration(p.durationMs)}: ${clip(p.error)}`),
+  'approval:required': (p) => warning(`Tool "${p.toolName}" is waiting for approval (run ${shortId(p.runId)})`),
+  'approval:resolved': (p) => {
+    const by = p.decidedBy ? ` by ${p.decidedBy}` : '';
+    if (p.status === 'approved') return success(`Tool call approved${by} (run ${shortId(p.runId)})`);
+    if (p.status === 'rejected') return warning(`Tool call rejected${by} (run ${shortId(p.runId)})`);
+    return warning(`Tool call approval timed out (run ${shortId(p.runId)})`);
+  },
+  'message:incoming': (p) => info(`${CHANNEL_NAMES[p.channelType]} message from ${p.sender}: “${clip(p.text)}”`),
+  'message:reply': (p) => info(`Replied on ${CHANNEL_NAMES[p.channelType]}: “${clip(p.text)}”`),
+  'channel:status': (p) => {
+    const text = `${CHANNEL_NAMES[p.channelType]} channel ${CHANNEL_STATES[p.state]}`;
+    if (p.state === 'error') return error(p.error ? `${text}: ${clip(p.error)}` : text);
+    return p.state === 'connected' ? success(text) : info(text);
+  },
+  'task:start': (p) => info(`Loop task "${p.name}" started`),
+  'task:iteration': (p) => info(`Loop task ${shortId(p.taskId)}, iteration ${p.iteration}: ${clip(p.summary)}`),
+  'task:complete': (p) =>
+    success(`Loop task ${shortId(p.taskId)} completed after ${p.iterations} iteration${p.iterations === 1 ? '' : 's'}`),
+  'task:error': (p) => error(`Loop task ${shortId(p.taskId)} stopped: ${clip(p.error)}`),
+  'scheduler:job:complete': (p) =>
+    p.status === 'success'
+      ? success(`Scheduled job ${shortId(p.jobId)} ran in ${duration(p.durationMs)}`)
+      : error(`Scheduled job ${shortId(p.jobId)} failed after ${duration(p.durationMs)}`),
+};
+
+export function summarizeEvent(event: GatewayEvent): EventSummary {
+  const summarize = SUMMARIZERS[event.event] as (payload: unknown) => EventSummary;
+  try {
+    return summarize(event.payload);
+  } catch {
+    // A payload that does not match its type (an older or newer gateway) still gets an entry.
+    return info(event.event);
+  }
+}
+
+function origin(o: RunOrigin): string {
+  switch (o.kind) {
+    case 'channel':
+      return o.channelType ? `from ${CHANNEL_NAMES[o.channelType]}` : 'from a channel';
+    case 'webhook':
+      return 'from a webhook';
+    case 'scheduler':
+      return 'by the scheduler';
+    case 'task':
+      return 'by a loop task';
+    case 'a2a':
+      return 'by another agent (A2A)';
+    case 'api':
+      return 'through the API';
+  }
+}
+
+/** First 8 characters of an id: enough to tell runs apart in a list. */
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+/** 850 ms, 1.2 s, 2 min 5 s */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Keeps long text (messages, errors) to one line of the feed. */
+export function clip(text: string, max = 80): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}

@@ -1,0 +1,72 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { MatCard, MatCardContent, MatCardHeader, MatCardTitle } from '@angular/material/card';
+import { ActivityFeed } from '../activity/activity-feed';
+import { GatewaySocket } from '../core/realtime/gateway-socket';
+import { ConnectionStatus } from '../shell/connection-status';
+import { GatewayHealth } from './gateway-health';
+
+/** The landing page: is the gateway healthy, and what is happening right now. */
+@Component({
+  selector: 'lg-overview-page',
+  imports: [ActivityFeed, ConnectionStatus, GatewayHealth, MatCard, MatCardContent, MatCardHeader, MatCardTitle],
+  template: `
+    <header class="page-header">
+      <h1>Overview</h1>
+      <p>Gateway health and live activity.</p>
+    </header>
+    <div class="grid">
+      <lg-gateway-health />
+      <mat-card appearance="outlined" class="activity" data-testid="overview-activity">
+        <mat-card-header>
+          <mat-card-title>Activity</mat-card-title>
+          <lg-connection-status [state]="connection()" [retryInMs]="retryInMs()" />
+        </mat-card-header>
+        <mat-card-content>
+          <lg-activity-feed />
+        </mat-card-content>
+      </mat-card>
+    </div>
+  `,
+  styles: `
+    .page-header {
+      margin-bottom: 24px;
+      h1 {
+        margin: 0;
+        font: var(--mat-sys-headline-small);
+      }
+      p {
+        margin: 4px 0 0;
+        color: var(--mat-sys-on-surface-variant);
+        font: var(--mat-sys-body-medium);
+      }
+    }
+    .grid {
+      display: grid;
+      grid-template-columns: minmax(260px, 340px) minmax(0, 1fr);
+      gap: 24px;
+      align-items: start;
+    }
+    @media (max-width: 899.98px) {
+      .grid {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    mat-card-header {
+      align-items: center;
+      justify-content: space-between;
+      padding-bottom: 8px;
+    }
+    .activity mat-card-content {
+      max-height: calc(100vh - 260px);
+      min-height: 160px;
+      overflow: auto;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class OverviewPage {
+  private readonly socket = inject(GatewaySocket);
+
+  protected readonly connection = this.socket.state;
+  protected readonly retryInMs = this.socket.nextRetryMs;
+}

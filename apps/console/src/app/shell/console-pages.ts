@@ -1,0 +1,18 @@
+import type { LoadChildren } from '@angular/router';
+import type { ConsoleIcon } from '../core/ui/icons';
+
+/** A page of the console: one side-nav entry and one lazy `<feature>.routes.ts`. */
+export interface ConsolePage {
+  path: string;
+  label: string;
+  icon: ConsoleIcon;
+  loadChildren: LoadChildren;
+}
+
+/**
+ * The side nav lists exactly these pages, in this order, and the shell routes them; the first is the
+ * landing page. Adding a page is one line here plus its feature folder.
+ */
+export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  { path: 'overview', label: 'Overview', icon: 'dashboard', loadChildren: () => import('../overview/overview.routes') },
+];
