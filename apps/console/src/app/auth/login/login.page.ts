@@ -1,12 +1,12 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
 import { MatError, MatFormField, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatProgressSpinner } from '@angular/material/progress-spinner';
-import { Router } from '@angular/router';
 import { SessionStore } from '../../core/session/session.store';
 import { Alert } from '../../core/ui/alert';
+import { AuthFormSubmission } from '../auth-form-submission';
 import { AuthLayout } from '../auth-layout';
 
 @Component({
@@ -28,14 +28,14 @@ import { AuthLayout } from '../auth-layout';
 })
 export class LoginPage {
   private readonly session = inject(SessionStore);
-  private readonly router = inject(Router);
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     username: ['', Validators.required],
     password: ['', Validators.required],
   });
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  private readonly submission = new AuthFormSubmission();
+  protected readonly error = this.submission.error;
+  protected readonly busy = this.submission.busy;
   protected readonly notice = computed(() => {
     if (this.error()) return null;
     switch (this.session.endReason()) {
@@ -48,20 +48,7 @@ export class LoginPage {
     }
   });
 
-  protected async submit(): Promise<void> {
-    if (this.busy()) return;
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      return;
-    }
-    this.busy.set(true);
-    this.error.set(null);
-    const result = await this.session.login(this.form.getRawValue());
-    this.busy.set(false);
-    if (result.ok) {
-      await this.router.navigateByUrl('/');
-    } else {
-      this.error.set(result.message);
-    }
+  protected submit(): Promise<void> {
+    return this.submission.submit(this.form, () => this.session.login(this.form.getRawValue()));
   }
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import {
   type AbstractControl,
   NonNullableFormBuilder,
@@ -10,9 +10,9 @@ import { MatButton } from '@angular/material/button';
 import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatProgressSpinner } from '@angular/material/progress-spinner';
-import { Router } from '@angular/router';
 import { SessionStore } from '../../core/session/session.store';
 import { Alert } from '../../core/ui/alert';
+import { AuthFormSubmission } from '../auth-form-submission';
 import { AuthLayout } from '../auth-layout';
 
 /** The confirmation must repeat the password (the other rules are the gateway's to enforce). */
@@ -42,36 +42,23 @@ function sameAsPassword(control: AbstractControl<string>): ValidationErrors | nu
 })
 export class SetupPage {
   private readonly session = inject(SessionStore);
-  private readonly router = inject(Router);
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     username: ['', Validators.required],
     password: ['', Validators.required],
     confirm: ['', [Validators.required, sameAsPassword]],
   });
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  private readonly submission = new AuthFormSubmission();
+  protected readonly error = this.submission.error;
+  protected readonly busy = this.submission.busy;
 
   constructor() {
     // Re-check the confirmation when the password changes after it.
     this.form.controls.password.valueChanges.subscribe(() => this.form.controls.confirm.updateValueAndValidity());
   }
 
-  protected async submit(): Promise<void> {
-    if (this.busy()) return;
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      return;
-    }
-    this.busy.set(true);
-    this.error.set(null);
+  protected submit(): Promise<void> {
     const { username, password } = this.form.getRawValue();
-    const result = await this.session.setup({ username, password });
-    this.busy.set(false);
-    if (result.ok) {
-      await this.router.navigateByUrl('/');
-    } else {
-      this.error.set(result.message);
-    }
+    return this.submission.submit(this.form, () => this.session.setup({ username, password }));
   }
 }
