@@ -4,10 +4,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiRateLimitMiddleware } from './common/api-rate-limit.middleware.js';
 import { CommonModule } from './common/common.module.js';
+import { CryptoModule } from './crypto/crypto.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsGatewayModule, EventsModule } from './events/events.module.js';
+import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -35,11 +37,13 @@ export class AppModule implements NestModule {
           },
         }),
         CommonModule,
+        CryptoModule,
         DatabaseModule,
         EventsModule,
         AuthModule,
         EventsGatewayModule,
         HealthModule,
+        GroupsModule,
       ],
     };
   }

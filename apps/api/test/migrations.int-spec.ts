@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { createTestDatabase } from './postgres.js';
 import { ADMIN, setupAdmin, startTestApp } from './test-app.js';
 
-const EXPECTED_TABLES = ['sessions', 'settings', 'users'];
+const EXPECTED_TABLES = ['agent_group_channels', 'agent_groups', 'sessions', 'settings', 'users'];
 
 async function tableNames(dataSource: DataSource): Promise<string[]> {
   const rows: { name: string }[] =
@@ -83,6 +83,23 @@ describe('the gateway on PostgreSQL (DATABASE_URL)', () => {
           .set('Authorization', `Bearer ${login.body.token}`)
           .expect(204);
         await request(second.url).get('/api/auth/me').set('Authorization', `Bearer ${login.body.token}`).expect(401);
+        // JSON columns (jsonb here) and booleans round-trip.
+        const auth = { Authorization: `Bearer ${token}` };
+        const created = await request(second.url)
+          .post('/api/agent-groups')
+          .set(auth)
+          .send({ name: 'PG', skills: ['a', 'b'], channelStyles: { email: 'Formal.' }, isDefault: true })
+          .expect(201);
+        const groups = (await request(second.url).get('/api/agent-groups').set(auth).expect(200)).body;
+        expect(groups).toEqual([
+          expect.objectContaining({ name: 'Default', isDefault: false, skills: [], channelStyles: {} }),
+          expect.objectContaining({
+            id: created.body.id,
+            skills: ['a', 'b'],
+            channelStyles: { email: 'Formal.' },
+            isDefault: true,
+          }),
+        ]);
         const [row] = await second.app.get(DataSource).query('SELECT COUNT(*)::int AS n FROM users');
         expect(row.n).toBe(1);
       } finally {

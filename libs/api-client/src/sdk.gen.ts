@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AuthStatusData, AuthStatusResponses, GetHealthData, GetHealthResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses } from './types.gen.js';
+import type { AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetHealthData, GetHealthResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,56 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
 };
+
+export const listAgentGroups = <ThrowOnError extends boolean = false>(options?: Options<ListAgentGroupsData, ThrowOnError>): RequestResult<ListAgentGroupsResponses, ListAgentGroupsErrors, ThrowOnError> => (options?.client ?? client).get<ListAgentGroupsResponses, ListAgentGroupsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/agent-groups',
+    ...options
+});
+
+export const createAgentGroup = <ThrowOnError extends boolean = false>(options: Options<CreateAgentGroupData, ThrowOnError>): RequestResult<CreateAgentGroupResponses, CreateAgentGroupErrors, ThrowOnError> => (options.client ?? client).post<CreateAgentGroupResponses, CreateAgentGroupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/agent-groups',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const deleteAgentGroup = <ThrowOnError extends boolean = false>(options: Options<DeleteAgentGroupData, ThrowOnError>): RequestResult<DeleteAgentGroupResponses, DeleteAgentGroupErrors, ThrowOnError> => (options.client ?? client).delete<DeleteAgentGroupResponses, DeleteAgentGroupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/agent-groups/{id}',
+    ...options
+});
+
+export const getAgentGroup = <ThrowOnError extends boolean = false>(options: Options<GetAgentGroupData, ThrowOnError>): RequestResult<GetAgentGroupResponses, GetAgentGroupErrors, ThrowOnError> => (options.client ?? client).get<GetAgentGroupResponses, GetAgentGroupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/agent-groups/{id}',
+    ...options
+});
+
+export const updateAgentGroup = <ThrowOnError extends boolean = false>(options: Options<UpdateAgentGroupData, ThrowOnError>): RequestResult<UpdateAgentGroupResponses, UpdateAgentGroupErrors, ThrowOnError> => (options.client ?? client).put<UpdateAgentGroupResponses, UpdateAgentGroupErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/agent-groups/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const assignChannel = <ThrowOnError extends boolean = false>(options: Options<AssignChannelData, ThrowOnError>): RequestResult<AssignChannelResponses, AssignChannelErrors, ThrowOnError> => (options.client ?? client).post<AssignChannelResponses, AssignChannelErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/agent-groups/{id}/assign/{channelId}',
+    ...options
+});
+
+export const unassignChannel = <ThrowOnError extends boolean = false>(options: Options<UnassignChannelData, ThrowOnError>): RequestResult<UnassignChannelResponses, UnassignChannelErrors, ThrowOnError> => (options.client ?? client).post<UnassignChannelResponses, UnassignChannelErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/agent-groups/{id}/unassign/{channelId}',
+    ...options
+});
 
 export const login = <ThrowOnError extends boolean = false>(options: Options<LoginData, ThrowOnError>): RequestResult<LoginResponses, LoginErrors, ThrowOnError> => (options.client ?? client).post<LoginResponses, LoginErrors, ThrowOnError>({
     url: '/api/auth/login',

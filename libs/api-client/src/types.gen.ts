@@ -4,11 +4,66 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type AgentGroupCreateDto = {
+    channelStyles?: ChannelStylesDto;
+    /**
+     * Make this the group for channels that have none
+     */
+    isDefault?: boolean;
+    name: string;
+    skills?: Array<string>;
+};
+
+export type AgentGroupResponseDto = {
+    budgetMaxTokensDay: number | null;
+    budgetMaxTokensMonth: number | null;
+    /**
+     * Channels this group answers
+     */
+    channelIds: Array<string>;
+    channelStyles: ChannelStylesDto;
+    createdAt: string;
+    /**
+     * Whether the group has its own API key (the key itself is never returned)
+     */
+    hasApiKey: boolean;
+    id: string;
+    isDefault: boolean;
+    /**
+     * The model runs use (the group’s or DEFAULT_MODEL)
+     */
+    model: string;
+    name: string;
+    skills: Array<string>;
+    /**
+     * null: the default system prompt
+     */
+    systemPrompt: string | null;
+    updatedAt: string;
+};
+
+export type AgentGroupUpdateDto = {
+    channelStyles?: ChannelStylesDto;
+    /**
+     * Make this the group for channels that have none
+     */
+    isDefault?: boolean;
+    name?: string;
+    skills?: Array<string>;
+};
+
 export type AuthStatusResponseDto = {
     /**
      * true until the first admin has been created with POST /api/auth/setup
      */
     needsSetup: boolean;
+};
+
+export type ChannelStylesDto = {
+    email?: string;
+    mattermost?: string;
+    telegram?: string;
+    whatsapp?: string;
 };
 
 export type ErrorResponseDto = {
@@ -60,6 +115,193 @@ export type UserResponseDto = {
     role: 'admin';
     username: string;
 };
+
+export type AgentGroupCreateDtoWritable = {
+    channelStyles?: ChannelStylesDto;
+    /**
+     * Make this the group for channels that have none
+     */
+    isDefault?: boolean;
+    name: string;
+    skills?: Array<string>;
+};
+
+export type AgentGroupUpdateDtoWritable = {
+    channelStyles?: ChannelStylesDto;
+    /**
+     * Make this the group for channels that have none
+     */
+    isDefault?: boolean;
+    name?: string;
+    skills?: Array<string>;
+};
+
+export type ListAgentGroupsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/agent-groups';
+};
+
+export type ListAgentGroupsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListAgentGroupsError = ListAgentGroupsErrors[keyof ListAgentGroupsErrors];
+
+export type ListAgentGroupsResponses = {
+    200: Array<AgentGroupResponseDto>;
+};
+
+export type ListAgentGroupsResponse = ListAgentGroupsResponses[keyof ListAgentGroupsResponses];
+
+export type CreateAgentGroupData = {
+    body: AgentGroupCreateDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/api/agent-groups';
+};
+
+export type CreateAgentGroupErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * The name is taken
+     */
+    409: ErrorResponseDto;
+};
+
+export type CreateAgentGroupError = CreateAgentGroupErrors[keyof CreateAgentGroupErrors];
+
+export type CreateAgentGroupResponses = {
+    201: AgentGroupResponseDto;
+};
+
+export type CreateAgentGroupResponse = CreateAgentGroupResponses[keyof CreateAgentGroupResponses];
+
+export type DeleteAgentGroupData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/agent-groups/{id}';
+};
+
+export type DeleteAgentGroupErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * The default group cannot be deleted
+     */
+    409: ErrorResponseDto;
+};
+
+export type DeleteAgentGroupError = DeleteAgentGroupErrors[keyof DeleteAgentGroupErrors];
+
+export type DeleteAgentGroupResponses = {
+    204: void;
+};
+
+export type DeleteAgentGroupResponse = DeleteAgentGroupResponses[keyof DeleteAgentGroupResponses];
+
+export type GetAgentGroupData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/agent-groups/{id}';
+};
+
+export type GetAgentGroupErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetAgentGroupError = GetAgentGroupErrors[keyof GetAgentGroupErrors];
+
+export type GetAgentGroupResponses = {
+    200: AgentGroupResponseDto;
+};
+
+export type GetAgentGroupResponse = GetAgentGroupResponses[keyof GetAgentGroupResponses];
+
+export type UpdateAgentGroupData = {
+    body: AgentGroupUpdateDtoWritable;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/agent-groups/{id}';
+};
+
+export type UpdateAgentGroupErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    409: ErrorResponseDto;
+};
+
+export type UpdateAgentGroupError = UpdateAgentGroupErrors[keyof UpdateAgentGroupErrors];
+
+export type UpdateAgentGroupResponses = {
+    200: AgentGroupResponseDto;
+};
+
+export type UpdateAgentGroupResponse = UpdateAgentGroupResponses[keyof UpdateAgentGroupResponses];
+
+export type AssignChannelData = {
+    body?: never;
+    path: {
+        id: string;
+        channelId: string;
+    };
+    query?: never;
+    url: '/api/agent-groups/{id}/assign/{channelId}';
+};
+
+export type AssignChannelErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type AssignChannelError = AssignChannelErrors[keyof AssignChannelErrors];
+
+export type AssignChannelResponses = {
+    /**
+     * The channel now answers with this group
+     */
+    200: AgentGroupResponseDto;
+};
+
+export type AssignChannelResponse = AssignChannelResponses[keyof AssignChannelResponses];
+
+export type UnassignChannelData = {
+    body?: never;
+    path: {
+        id: string;
+        channelId: string;
+    };
+    query?: never;
+    url: '/api/agent-groups/{id}/unassign/{channelId}';
+};
+
+export type UnassignChannelErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type UnassignChannelError = UnassignChannelErrors[keyof UnassignChannelErrors];
+
+export type UnassignChannelResponses = {
+    /**
+     * The channel falls back to the default group
+     */
+    200: AgentGroupResponseDto;
+};
+
+export type UnassignChannelResponse = UnassignChannelResponses[keyof UnassignChannelResponses];
 
 export type LoginData = {
     body: LoginDto;

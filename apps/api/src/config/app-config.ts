@@ -12,6 +12,8 @@ export class AppConfig {
   readonly databaseUrl!: string | null;
   readonly anthropicApiKey!: string | null;
   readonly anthropicBaseUrl!: string;
+  readonly defaultModel!: string;
+  readonly timezone!: string;
   readonly logLevel!: string;
   readonly secretKey!: Buffer;
   readonly sessionIdleMs!: number;
@@ -41,6 +43,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: parsed.DATABASE_URL || null,
     anthropicApiKey: parsed.ANTHROPIC_API_KEY || null,
     anthropicBaseUrl: parsed.ANTHROPIC_BASE_URL,
+    defaultModel: parsed.DEFAULT_MODEL,
+    timezone: parsed.TIMEZONE,
     logLevel: parsed.LOG_LEVEL,
     secretKey: parsed.SECRET_KEY ?? readOrCreateSecretKey(dataDir),
     sessionIdleMs: parsed.SESSION_IDLE_MINUTES * 60_000,

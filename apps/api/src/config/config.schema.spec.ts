@@ -14,6 +14,8 @@ describe('configuration schema', () => {
       RATE_LIMIT_PER_MINUTE: 120,
       ALLOWED_ORIGINS: [],
       TRUST_PROXY: false,
+      TIMEZONE: 'UTC',
+      DEFAULT_MODEL: 'claude-sonnet-4-5',
     });
   });
 
@@ -40,6 +42,8 @@ describe('configuration schema', () => {
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false'],
     [{ ALLOWED_ORIGINS: 'nope' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins (bad entry "nope")'],
     [{ SESSION_IDLE_MINUTES: '-5' }, 'SESSION_IDLE_MINUTES must be an integer'],
+    [{ TIMEZONE: 'Mars/Olympus' }, 'TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin'],
+    [{ DEFAULT_MODEL: 'bad model!' }, 'DEFAULT_MODEL must be a model id'],
   ])('stops on %j with a message naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(`Invalid configuration: ${message}`);
   });

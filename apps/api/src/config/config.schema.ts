@@ -68,6 +68,14 @@ const origins: Parser<string[]> = (raw) =>
       }
     });
 
+const timezone: Parser<string> = (raw) => {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+  } catch {
+    return fail('must be an IANA time zone such as UTC or Europe/Berlin');
+  }
+};
+
 const secretKey: Parser<Buffer | null> = (raw) => {
   if (raw === '') return null;
   const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
@@ -96,6 +104,16 @@ export const CONFIG_SCHEMA = {
     default: 'https://api.anthropic.com',
     description: 'Base URL of the Anthropic Messages API (point it at a compatible server for tests).',
     parse: url('http:', 'https:'),
+  },
+  DEFAULT_MODEL: {
+    default: 'claude-sonnet-4-5',
+    description: 'Claude model for agent groups that do not name their own.',
+    parse: (raw) => (/^[\w.:-]{1,100}$/.test(raw) ? raw : fail('must be a model id such as claude-sonnet-4-5')),
+  },
+  TIMEZONE: {
+    default: 'UTC',
+    description: 'Time zone for daily and monthly budget windows and usage days.',
+    parse: timezone,
   },
   LOG_LEVEL: {
     default: 'info',

@@ -1,4 +1,5 @@
 import { Auth1763700000000 } from './1763700000000-auth.js';
+import { AgentGroups1763800000000 } from './1763800000000-agent-groups.js';
 
 /** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
-export const MIGRATIONS = [Auth1763700000000];
+export const MIGRATIONS = [Auth1763700000000, AgentGroups1763800000000];

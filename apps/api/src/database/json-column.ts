@@ -1,0 +1,15 @@
+import type { ValueTransformer } from 'typeorm';
+
+/**
+ * JSON in a column that is jsonb on PostgreSQL and text on SQLite (see columnTypes): written as a
+ * JSON string on both, read back from a string (SQLite) or an already parsed value (PostgreSQL).
+ */
+export function jsonColumn<T>(fallback: T): ValueTransformer {
+  return {
+    to: (value: T | undefined | null) => JSON.stringify(value ?? fallback),
+    from: (value: unknown): T => {
+      if (value === null || value === undefined) return structuredClone(fallback);
+      return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+const MODEL_ID = /^[\w.:-]{1,100}$/;
+
+/** Per-channel style blocks that replace the defaults in prompts/channel-styles.md. */
+export class ChannelStylesDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) telegram?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) whatsapp?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) email?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) mattermost?: string;
+}
+
+export class AgentGroupCreateDto {
+  @ApiProperty({ example: 'Support', maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name!: string;
+
+  @ApiPropertyOptional({ description: 'Replaces the default system prompt (prompts/system-prompt.md)', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50_000)
+  systemPrompt?: string | null;
+
+  @ApiPropertyOptional({ example: 'claude-sonnet-4-5', description: 'Defaults to DEFAULT_MODEL', nullable: true })
+  @IsOptional()
+  @Matches(MODEL_ID, { message: 'model must be a model id such as claude-sonnet-4-5' })
+  model?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'The group’s own Anthropic API key (write-only: stored encrypted, never returned). null removes it.',
+    nullable: true,
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(500)
+  apiKey?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['web_browse', 'http_request'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  skills?: string[];
+
+  @ApiPropertyOptional({ description: 'Tokens (input + output) per day; null for no cap', nullable: true, minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  budgetMaxTokensDay?: number | null;
+
+  @ApiPropertyOptional({
+    description: 'Tokens (input + output) per month; null for no cap',
+    nullable: true,
+    minimum: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  budgetMaxTokensMonth?: number | null;
+
+  @ApiPropertyOptional({ type: ChannelStylesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChannelStylesDto)
+  channelStyles?: ChannelStylesDto;
+
+  @ApiPropertyOptional({ description: 'Make this the group for channels that have none' })
+  @IsOptional()
+  @IsBoolean()
+  isDefault?: boolean;
+}
+
+export class AgentGroupUpdateDto extends PartialType(AgentGroupCreateDto) {}
+
+export class AgentGroupResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null: the default system prompt' })
+  systemPrompt!: string | null;
+  @ApiProperty({ description: 'The model runs use (the group’s or DEFAULT_MODEL)' }) model!: string;
+  @ApiProperty({ description: 'Whether the group has its own API key (the key itself is never returned)' })
+  hasApiKey!: boolean;
+  @ApiProperty({ type: [String] }) skills!: string[];
+  @ApiProperty({ nullable: true, type: Number }) budgetMaxTokensDay!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) budgetMaxTokensMonth!: number | null;
+  @ApiProperty({ type: ChannelStylesDto }) channelStyles!: ChannelStylesDto;
+  @ApiProperty() isDefault!: boolean;
+  @ApiProperty({ type: [String], description: 'Channels this group answers' }) channelIds!: string[];
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}

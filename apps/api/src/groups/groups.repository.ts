@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, Not } from 'typeorm';
+import { AgentGroupChannel } from './entities/agent-group-channel.entity.js';
+import { AgentGroup } from './entities/agent-group.entity.js';
+
+export interface AgentGroupWithChannels {
+  group: AgentGroup;
+  channelIds: string[];
+}
+
+/** All SQL for agent groups and their channel assignments. */
+@Injectable()
+export class GroupsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(): Promise<AgentGroupWithChannels[]> {
+    const [groups, assignments] = await Promise.all([
+      this.dataSource.getRepository(AgentGroup).find({ order: { createdAt: 'ASC' } }),
+      this.dataSource.getRepository(AgentGroupChannel).find({ order: { assignedAt: 'ASC' } }),
+    ]);
+    return groups.map((group) => ({
+      group,
+      channelIds: assignments.filter((a) => a.groupId === group.id).map((a) => a.channelId),
+    }));
+  }
+
+  async findWithChannels(id: string): Promise<AgentGroupWithChannels | null> {
+    const group = await this.findById(id);
+    if (!group) return null;
+    const assignments = await this.dataSource.getRepository(AgentGroupChannel).find({ where: { groupId: id } });
+    return { group, channelIds: assignments.map((a) => a.channelId) };
+  }
+
+  findById(id: string): Promise<AgentGroup | null> {
+    return this.dataSource.getRepository(AgentGroup).findOneBy({ id });
+  }
+
+  findByName(name: string): Promise<AgentGroup | null> {
+    return this.dataSource.getRepository(AgentGroup).findOneBy({ name });
+  }
+
+  findDefault(): Promise<AgentGroup | null> {
+    return this.dataSource.getRepository(AgentGroup).findOneBy({ isDefault: true });
+  }
+
+  /** The group assigned to a channel, else the default group. */
+  async findForChannel(channelId: string | null): Promise<AgentGroup | null> {
+    if (channelId) {
+      const assignment = await this.dataSource.getRepository(AgentGroupChannel).findOneBy({ channelId });
+      if (assignment) return this.findById(assignment.groupId);
+    }
+    return this.findDefault();
+  }
+
+  /** Saves a group; when it is the default, the previous default stops being one, atomically. */
+  async save(group: AgentGroup): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (group.isDefault) await this.clearOtherDefaults(manager, group.id);
+      await manager.getRepository(AgentGroup).save(group);
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(AgentGroupChannel).delete({ groupId: id });
+      await manager.getRepository(AgentGroup).delete({ id });
+    });
+  }
+
+  /** Points a channel at a group, moving it from any group it had. */
+  async assign(channelId: string, groupId: string, at: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(AgentGroupChannel).delete({ channelId });
+      await manager.getRepository(AgentGroupChannel).insert({ channelId, groupId, assignedAt: at });
+    });
+  }
+
+  /** Returns false when the channel was not assigned to this group. */
+  async unassign(channelId: string, groupId: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(AgentGroupChannel).delete({ channelId, groupId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  private async clearOtherDefaults(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(AgentGroup).update({ isDefault: true, id: Not(id) }, { isDefault: false });
+  }
+}
