@@ -1,6 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiRateLimitMiddleware } from './common/api-rate-limit.middleware.js';
 import { CommonModule } from './common/common.module.js';
@@ -11,6 +12,8 @@ import { DatabaseModule } from './database/database.module.js';
 import { EventsGatewayModule, EventsModule } from './events/events.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ToolsModule } from './tools/tools.module.js';
+import { UsageModule } from './usage/usage.module.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -44,6 +47,9 @@ export class AppModule implements NestModule {
         EventsGatewayModule,
         HealthModule,
         GroupsModule,
+        ToolsModule,
+        UsageModule,
+        AgentsModule,
       ],
     };
   }

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetHealthData, GetHealthResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses } from './types.gen.js';
+import type { AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateRunData, CreateRunErrors, CreateRunResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -101,3 +101,65 @@ export const setup = <ThrowOnError extends boolean = false>(options: Options<Set
 export const authStatus = <ThrowOnError extends boolean = false>(options?: Options<AuthStatusData, ThrowOnError>): RequestResult<AuthStatusResponses, unknown, ThrowOnError> => (options?.client ?? client).get<AuthStatusResponses, unknown, ThrowOnError>({ url: '/api/auth/status', ...options });
 
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>): RequestResult<GetHealthResponses, unknown, ThrowOnError> => (options?.client ?? client).get<GetHealthResponses, unknown, ThrowOnError>({ url: '/api/health', ...options });
+
+export const listRuns = <ThrowOnError extends boolean = false>(options?: Options<ListRunsData, ThrowOnError>): RequestResult<ListRunsResponses, ListRunsErrors, ThrowOnError> => (options?.client ?? client).get<ListRunsResponses, ListRunsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/runs',
+    ...options
+});
+
+export const createRun = <ThrowOnError extends boolean = false>(options: Options<CreateRunData, ThrowOnError>): RequestResult<CreateRunResponses, CreateRunErrors, ThrowOnError> => (options.client ?? client).post<CreateRunResponses, CreateRunErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/runs',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const getRun = <ThrowOnError extends boolean = false>(options: Options<GetRunData, ThrowOnError>): RequestResult<GetRunResponses, GetRunErrors, ThrowOnError> => (options.client ?? client).get<GetRunResponses, GetRunErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/runs/{id}',
+    ...options
+});
+
+export const getUsageSummary = <ThrowOnError extends boolean = false>(options?: Options<GetUsageSummaryData, ThrowOnError>): RequestResult<GetUsageSummaryResponses, GetUsageSummaryErrors, ThrowOnError> => (options?.client ?? client).get<GetUsageSummaryResponses, GetUsageSummaryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/usage',
+    ...options
+});
+
+export const listModelCalls = <ThrowOnError extends boolean = false>(options?: Options<ListModelCallsData, ThrowOnError>): RequestResult<ListModelCallsResponses, ListModelCallsErrors, ThrowOnError> => (options?.client ?? client).get<ListModelCallsResponses, ListModelCallsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/usage/calls',
+    ...options
+});
+
+export const getDailyUsage = <ThrowOnError extends boolean = false>(options?: Options<GetDailyUsageData, ThrowOnError>): RequestResult<GetDailyUsageResponses, GetDailyUsageErrors, ThrowOnError> => (options?.client ?? client).get<GetDailyUsageResponses, GetDailyUsageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/usage/daily',
+    ...options
+});
+
+export const getModelUsage = <ThrowOnError extends boolean = false>(options?: Options<GetModelUsageData, ThrowOnError>): RequestResult<GetModelUsageResponses, GetModelUsageErrors, ThrowOnError> => (options?.client ?? client).get<GetModelUsageResponses, GetModelUsageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/usage/models',
+    ...options
+});
+
+export const getPriceTable = <ThrowOnError extends boolean = false>(options?: Options<GetPriceTableData, ThrowOnError>): RequestResult<GetPriceTableResponses, GetPriceTableErrors, ThrowOnError> => (options?.client ?? client).get<GetPriceTableResponses, GetPriceTableErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/usage/prices',
+    ...options
+});
+
+export const updatePriceTable = <ThrowOnError extends boolean = false>(options: Options<UpdatePriceTableData, ThrowOnError>): RequestResult<UpdatePriceTableResponses, UpdatePriceTableErrors, ThrowOnError> => (options.client ?? client).put<UpdatePriceTableResponses, UpdatePriceTableErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/usage/prices',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});

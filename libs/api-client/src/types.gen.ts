@@ -66,6 +66,22 @@ export type ChannelStylesDto = {
     whatsapp?: string;
 };
 
+export type DailyUsageDto = {
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+    calls: number;
+    /**
+     * Estimated cost in US dollars (models without a price count as 0)
+     */
+    costUsd: number;
+    /**
+     * Local date in TIMEZONE
+     */
+    date: string;
+    inputTokens: number;
+    outputTokens: number;
+};
+
 export type ErrorResponseDto = {
     error?: string;
     message: string | Array<string>;
@@ -102,12 +118,211 @@ export type LoginResponseDto = {
     user: UserResponseDto;
 };
 
+export type ModelCallResponseDto = {
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+    channelType: string | null;
+    costUsd: number | null;
+    createdAt: string;
+    durationMs: number;
+    error: string | null;
+    groupId: string | null;
+    id: string;
+    inputTokens: number;
+    model: string;
+    outputTokens: number;
+    runId: string;
+    status: 'ok' | 'error';
+};
+
+export type ModelPriceDto = {
+    /**
+     * USD per million cache-read tokens
+     */
+    cacheRead: number;
+    /**
+     * USD per million cache-write tokens
+     */
+    cacheWrite: number;
+    /**
+     * USD per million input tokens
+     */
+    input: number;
+    /**
+     * USD per million output tokens
+     */
+    output: number;
+};
+
+export type ModelUsageDto = {
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+    calls: number;
+    /**
+     * Estimated cost in US dollars (models without a price count as 0)
+     */
+    costUsd: number;
+    inputTokens: number;
+    model: string;
+    outputTokens: number;
+    /**
+     * false when no price matches this model
+     */
+    priced: boolean;
+};
+
+export type PriceTableDto = {
+    /**
+     * Prices by model-id prefix (the longest matching prefix wins)
+     */
+    prices: {
+        [key: string]: ModelPriceDto;
+    };
+};
+
+export type RunAcceptedResponseDto = {
+    conversationId: string;
+    runId: string;
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+};
+
+export type RunCreateDto = {
+    /**
+     * Continue this conversation (default: a new one)
+     */
+    conversationId?: string;
+    /**
+     * Agent group to use (default: the default group)
+     */
+    groupId?: string;
+    message: string;
+};
+
+export type RunDetailResponseDto = {
+    conversationId: string;
+    createdAt: string;
+    durationMs: number | null;
+    error: string | null;
+    finishedAt: string | null;
+    groupId: string | null;
+    id: string;
+    input: string;
+    inputTokens: number;
+    /**
+     * Model calls made
+     */
+    iterations: number;
+    messages: Array<RunMessageDto>;
+    model: string | null;
+    modelCalls: Array<RunModelCallDto>;
+    origin: RunOriginDto;
+    outputTokens: number;
+    /**
+     * The answer (or, when refused, the reason told to the sender)
+     */
+    reply: string | null;
+    startedAt: string | null;
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+    toolCalls: Array<RunToolCallDto>;
+};
+
+export type RunMessageDto = {
+    /**
+     * Messages API content blocks (text, tool_use, tool_result)
+     */
+    content: Array<{
+        [key: string]: unknown;
+    }>;
+    createdAt: string;
+    role: 'user' | 'assistant';
+    seq: number;
+};
+
+export type RunModelCallDto = {
+    createdAt: string;
+    durationMs: number;
+    error: string | null;
+    id: string;
+    inputTokens: number;
+    model: string;
+    outputTokens: number;
+    status: 'ok' | 'error';
+};
+
+export type RunOriginDto = {
+    channelId?: string;
+    channelType?: string;
+    kind: 'channel' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'api';
+    ref?: string;
+};
+
+export type RunResponseDto = {
+    conversationId: string;
+    createdAt: string;
+    durationMs: number | null;
+    error: string | null;
+    finishedAt: string | null;
+    groupId: string | null;
+    id: string;
+    input: string;
+    inputTokens: number;
+    /**
+     * Model calls made
+     */
+    iterations: number;
+    model: string | null;
+    origin: RunOriginDto;
+    outputTokens: number;
+    /**
+     * The answer (or, when refused, the reason told to the sender)
+     */
+    reply: string | null;
+    startedAt: string | null;
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+};
+
+export type RunToolCallDto = {
+    finishedAt: string | null;
+    id: string;
+    input: {
+        [key: string]: unknown;
+    };
+    isError: boolean;
+    name: string;
+    output: string | null;
+    startedAt: string | null;
+    status: 'running' | 'done';
+};
+
 export type SetupDto = {
     password: string;
     /**
      * 3–64 letters, digits, dots, dashes or underscores
      */
     username: string;
+};
+
+export type UsageSummaryResponseDto = {
+    month: UsageTotalsDto;
+    timezone: string;
+    today: UsageTotalsDto;
+    total: UsageTotalsDto;
+    /**
+     * Models used that have no price (their cost is not counted)
+     */
+    unpricedModels: Array<string>;
+};
+
+export type UsageTotalsDto = {
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+    calls: number;
+    /**
+     * Estimated cost in US dollars (models without a price count as 0)
+     */
+    costUsd: number;
+    inputTokens: number;
+    outputTokens: number;
 };
 
 export type UserResponseDto = {
@@ -422,3 +637,215 @@ export type GetHealthResponses = {
 };
 
 export type GetHealthResponse = GetHealthResponses[keyof GetHealthResponses];
+
+export type ListRunsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        status?: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+    };
+    url: '/api/runs';
+};
+
+export type ListRunsErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ListRunsError = ListRunsErrors[keyof ListRunsErrors];
+
+export type ListRunsResponses = {
+    /**
+     * Recent runs, newest first
+     */
+    200: Array<RunResponseDto>;
+};
+
+export type ListRunsResponse = ListRunsResponses[keyof ListRunsResponses];
+
+export type CreateRunData = {
+    body: RunCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/runs';
+};
+
+export type CreateRunErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * Unknown group or conversation
+     */
+    404: ErrorResponseDto;
+    /**
+     * The run queue is full
+     */
+    503: ErrorResponseDto;
+};
+
+export type CreateRunError = CreateRunErrors[keyof CreateRunErrors];
+
+export type CreateRunResponses = {
+    /**
+     * Stored and queued; follow it with GET /api/runs/:id
+     */
+    202: RunAcceptedResponseDto;
+};
+
+export type CreateRunResponse = CreateRunResponses[keyof CreateRunResponses];
+
+export type GetRunData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/runs/{id}';
+};
+
+export type GetRunErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetRunError = GetRunErrors[keyof GetRunErrors];
+
+export type GetRunResponses = {
+    200: RunDetailResponseDto;
+};
+
+export type GetRunResponse = GetRunResponses[keyof GetRunResponses];
+
+export type GetUsageSummaryData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/usage';
+};
+
+export type GetUsageSummaryErrors = {
+    401: ErrorResponseDto;
+};
+
+export type GetUsageSummaryError = GetUsageSummaryErrors[keyof GetUsageSummaryErrors];
+
+export type GetUsageSummaryResponses = {
+    200: UsageSummaryResponseDto;
+};
+
+export type GetUsageSummaryResponse = GetUsageSummaryResponses[keyof GetUsageSummaryResponses];
+
+export type ListModelCallsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+    };
+    url: '/api/usage/calls';
+};
+
+export type ListModelCallsErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ListModelCallsError = ListModelCallsErrors[keyof ListModelCallsErrors];
+
+export type ListModelCallsResponses = {
+    /**
+     * Recent model calls, newest first
+     */
+    200: Array<ModelCallResponseDto>;
+};
+
+export type ListModelCallsResponse = ListModelCallsResponses[keyof ListModelCallsResponses];
+
+export type GetDailyUsageData = {
+    body?: never;
+    path?: never;
+    query?: {
+        days?: number;
+    };
+    url: '/api/usage/daily';
+};
+
+export type GetDailyUsageErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type GetDailyUsageError = GetDailyUsageErrors[keyof GetDailyUsageErrors];
+
+export type GetDailyUsageResponses = {
+    /**
+     * One entry per local day (TIMEZONE), oldest first
+     */
+    200: Array<DailyUsageDto>;
+};
+
+export type GetDailyUsageResponse = GetDailyUsageResponses[keyof GetDailyUsageResponses];
+
+export type GetModelUsageData = {
+    body?: never;
+    path?: never;
+    query?: {
+        days?: number;
+    };
+    url: '/api/usage/models';
+};
+
+export type GetModelUsageErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type GetModelUsageError = GetModelUsageErrors[keyof GetModelUsageErrors];
+
+export type GetModelUsageResponses = {
+    200: Array<ModelUsageDto>;
+};
+
+export type GetModelUsageResponse = GetModelUsageResponses[keyof GetModelUsageResponses];
+
+export type GetPriceTableData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/usage/prices';
+};
+
+export type GetPriceTableErrors = {
+    401: ErrorResponseDto;
+};
+
+export type GetPriceTableError = GetPriceTableErrors[keyof GetPriceTableErrors];
+
+export type GetPriceTableResponses = {
+    200: PriceTableDto;
+};
+
+export type GetPriceTableResponse = GetPriceTableResponses[keyof GetPriceTableResponses];
+
+export type UpdatePriceTableData = {
+    body: PriceTableDto;
+    path?: never;
+    query?: never;
+    url: '/api/usage/prices';
+};
+
+export type UpdatePriceTableErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type UpdatePriceTableError = UpdatePriceTableErrors[keyof UpdatePriceTableErrors];
+
+export type UpdatePriceTableResponses = {
+    /**
+     * The new table replaces the old one
+     */
+    200: PriceTableDto;
+};
+
+export type UpdatePriceTableResponse = UpdatePriceTableResponses[keyof UpdatePriceTableResponses];

@@ -19,6 +19,7 @@ export interface EventPayloads {
   'auth:login': { userId: string; username: string; ip: string };
   'auth:logout': { userId: string; username: string };
   'agent:run:start': { runId: string; conversationId: string; groupId: string | null; origin: RunOrigin };
+  'agent:run:text': { runId: string; delta: string };
   'agent:run:complete': {
     runId: string;
     conversationId: string;
@@ -63,6 +64,7 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'auth:login': 'An operator logged in to the console or API.',
   'auth:logout': 'An operator logged out; their session was revoked.',
   'agent:run:start': 'An agent run started.',
+  'agent:run:text': 'Text the model is streaming for a run, as it arrives.',
   'agent:run:complete': 'An agent run finished with a reply (tokens and duration included).',
   'agent:run:error': 'An agent run failed or was refused (for example over budget).',
   'approval:required': 'A tool call is waiting for a human decision.',

@@ -1,1 +1,2 @@
 export * from './gateway-process.js';
+export * from './claude/index.js';

@@ -14,6 +14,12 @@ export class AppConfig {
   readonly anthropicBaseUrl!: string;
   readonly defaultModel!: string;
   readonly timezone!: string;
+  readonly modelTimeoutMs!: number;
+  readonly modelMaxRetries!: number;
+  readonly modelMaxTokens!: number;
+  readonly runConcurrency!: number;
+  readonly runQueueLimit!: number;
+  readonly runMaxIterations!: number;
   readonly logLevel!: string;
   readonly secretKey!: Buffer;
   readonly sessionIdleMs!: number;
@@ -45,6 +51,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     anthropicBaseUrl: parsed.ANTHROPIC_BASE_URL,
     defaultModel: parsed.DEFAULT_MODEL,
     timezone: parsed.TIMEZONE,
+    modelTimeoutMs: parsed.MODEL_TIMEOUT_SECONDS * 1000,
+    modelMaxRetries: parsed.MODEL_MAX_RETRIES,
+    modelMaxTokens: parsed.MODEL_MAX_TOKENS,
+    runConcurrency: parsed.RUN_CONCURRENCY,
+    runQueueLimit: parsed.RUN_QUEUE_LIMIT,
+    runMaxIterations: parsed.RUN_MAX_ITERATIONS,
     logLevel: parsed.LOG_LEVEL,
     secretKey: parsed.SECRET_KEY ?? readOrCreateSecretKey(dataDir),
     sessionIdleMs: parsed.SESSION_IDLE_MINUTES * 60_000,

@@ -15,7 +15,7 @@ describe('configuration schema', () => {
       ALLOWED_ORIGINS: [],
       TRUST_PROXY: false,
       TIMEZONE: 'UTC',
-      DEFAULT_MODEL: 'claude-sonnet-4-5',
+      DEFAULT_MODEL: 'claude-sonnet-4-6',
     });
   });
 

@@ -106,14 +106,44 @@ export const CONFIG_SCHEMA = {
     parse: url('http:', 'https:'),
   },
   DEFAULT_MODEL: {
-    default: 'claude-sonnet-4-5',
+    default: 'claude-sonnet-4-6',
     description: 'Claude model for agent groups that do not name their own.',
-    parse: (raw) => (/^[\w.:-]{1,100}$/.test(raw) ? raw : fail('must be a model id such as claude-sonnet-4-5')),
+    parse: (raw) => (/^[\w.:-]{1,100}$/.test(raw) ? raw : fail('must be a model id such as claude-sonnet-4-6')),
   },
   TIMEZONE: {
     default: 'UTC',
     description: 'Time zone for daily and monthly budget windows and usage days.',
     parse: timezone,
+  },
+  MODEL_TIMEOUT_SECONDS: {
+    default: '120',
+    description: 'Time limit for one model call, retries not included.',
+    parse: integer(1, 3600),
+  },
+  MODEL_MAX_RETRIES: {
+    default: '3',
+    description: 'Retries (exponential backoff, honouring retry-after) on 429, 529 and network errors.',
+    parse: integer(0, 10),
+  },
+  MODEL_MAX_TOKENS: {
+    default: '4096',
+    description: 'max_tokens for each model call.',
+    parse: integer(1, 200000),
+  },
+  RUN_CONCURRENCY: {
+    default: '4',
+    description: 'Agent runs worked on at the same time; the rest wait in the run queue.',
+    parse: integer(1, 256),
+  },
+  RUN_QUEUE_LIMIT: {
+    default: '1000',
+    description: 'Runs that may wait in the queue; beyond it new runs are refused with 503.',
+    parse: integer(1, 1000000),
+  },
+  RUN_MAX_ITERATIONS: {
+    default: '10',
+    description: 'Model calls one run may make (each tool round is one) before it stops.',
+    parse: integer(1, 1000),
   },
   LOG_LEVEL: {
     default: 'info',

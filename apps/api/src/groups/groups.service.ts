@@ -108,6 +108,10 @@ export class GroupsService implements OnApplicationBootstrap {
     return this.get(id);
   }
 
+  findById(id: string): Promise<AgentGroup | null> {
+    return this.groups.findById(id);
+  }
+
   /** The group that answers a channel (or the default group), for the pipeline. */
   async resolveForChannel(channelId: string | null): Promise<AgentGroup> {
     const group = await this.groups.findForChannel(channelId);

@@ -37,9 +37,9 @@ export class AgentGroupCreateDto {
   @MaxLength(50_000)
   systemPrompt?: string | null;
 
-  @ApiPropertyOptional({ example: 'claude-sonnet-4-5', description: 'Defaults to DEFAULT_MODEL', nullable: true })
+  @ApiPropertyOptional({ example: 'claude-sonnet-4-6', description: 'Defaults to DEFAULT_MODEL', nullable: true })
   @IsOptional()
-  @Matches(MODEL_ID, { message: 'model must be a model id such as claude-sonnet-4-5' })
+  @Matches(MODEL_ID, { message: 'model must be a model id such as claude-sonnet-4-6' })
   model?: string | null;
 
   @ApiPropertyOptional({

@@ -27,6 +27,7 @@ describe('ActivityFeedStore', () => {
     const feed = TestBed.inject(ActivityFeedStore);
     feed.add(login(1));
     feed.add({ event: 'auth:logout', payload: { userId: 'u1', username: 'user1' }, timestamp: login(2).timestamp });
+    feed.add({ event: 'agent:run:text', payload: { runId: 'r1', delta: 'streamed' }, timestamp: login(3).timestamp });
 
     expect(feed.entries().map((e) => [e.event, e.summary])).toEqual([
       ['auth:logout', 'user1 logged out'],

@@ -44,7 +44,9 @@ export class ActivityFeedStore {
   }
 
   add(event: GatewayEvent): void {
-    const { text, tone } = summarizeEvent(event);
+    const summary = summarizeEvent(event);
+    if (!summary) return;
+    const { text, tone } = summary;
     const entry: ActivityEntry = {
       id: this.nextId++,
       event: event.event,

@@ -16,6 +16,7 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
     groupId: null,
     origin: { kind: 'channel', channelType: 'telegram' },
   },
+  'agent:run:text': { runId: 'run-1234567890', delta: 'Hel' },
   'agent:run:complete': {
     runId: 'run-1234567890',
     conversationId: 'c1',
@@ -48,11 +49,17 @@ describe('summarizeEvent', () => {
       text: 'admin logged in from 127.0.0.1',
       tone: 'info',
     });
-    expect(summarizeEvent(event('auth:logout', SAMPLES['auth:logout'])).text).toBe('admin logged out');
+    expect(summarizeEvent(event('auth:logout', SAMPLES['auth:logout']))?.text).toBe('admin logged out');
+  });
+
+  it('leaves streamed text out of the feed', () => {
+    expect(summarizeEvent(event('agent:run:text', SAMPLES['agent:run:text']))).toBeNull();
   });
 
   it('has a sentence for every catalog event', () => {
-    const texts = EVENT_NAMES.map((name) => summarizeEvent(event(name, SAMPLES[name])).text);
+    const texts = EVENT_NAMES.filter((name) => name !== 'agent:run:text').map(
+      (name) => summarizeEvent(event(name, SAMPLES[name]))?.text,
+    );
     expect(texts).toEqual([
       'admin logged in from 127.0.0.1',
       'admin logged out',
@@ -73,9 +80,9 @@ describe('summarizeEvent', () => {
   });
 
   it('colours failures as errors and waiting approvals as warnings', () => {
-    expect(summarizeEvent(event('agent:run:error', SAMPLES['agent:run:error'])).tone).toBe('error');
-    expect(summarizeEvent(event('approval:required', SAMPLES['approval:required'])).tone).toBe('warning');
-    expect(summarizeEvent(event('agent:run:complete', SAMPLES['agent:run:complete'])).tone).toBe('success');
+    expect(summarizeEvent(event('agent:run:error', SAMPLES['agent:run:error']))?.tone).toBe('error');
+    expect(summarizeEvent(event('approval:required', SAMPLES['approval:required']))?.tone).toBe('warning');
+    expect(summarizeEvent(event('agent:run:complete', SAMPLES['agent:run:complete']))?.tone).toBe('success');
   });
 
   it('still gives an entry for a payload that does not match its type', () => {

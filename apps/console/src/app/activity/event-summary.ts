@@ -15,7 +15,8 @@ export interface EventSummary {
   tone: ActivityTone;
 }
 
-type Summarizers = { [E in EventName]: (payload: EventPayloads[E]) => EventSummary };
+/** null: the event is not an activity of its own (e.g. streamed text) and stays out of the feed. */
+type Summarizers = { [E in EventName]: (payload: EventPayloads[E]) => EventSummary | null };
 
 const CHANNEL_NAMES: Record<ChannelType, string> = {
   telegram: 'Telegram',
@@ -45,6 +46,7 @@ const SUMMARIZERS: Summarizers = {
   'auth:login': (p) => info(`${p.username} logged in from ${p.ip}`),
   'auth:logout': (p) => info(`${p.username} logged out`),
   'agent:run:start': (p) => info(`Run ${shortId(p.runId)} started ${origin(p.origin)}`),
+  'agent:run:text': () => null,
   'agent:run:complete': (p) =>
     success(
       `Run ${shortId(p.runId)} finished in ${duration(p.durationMs)} ` +
@@ -76,8 +78,8 @@ const SUMMARIZERS: Summarizers = {
       : error(`Scheduled job ${shortId(p.jobId)} failed after ${duration(p.durationMs)}`),
 };
 
-export function summarizeEvent(event: GatewayEvent): EventSummary {
-  const summarize = SUMMARIZERS[event.event] as (payload: unknown) => EventSummary;
+export function summarizeEvent(event: GatewayEvent): EventSummary | null {
+  const summarize = SUMMARIZERS[event.event] as (payload: unknown) => EventSummary | null;
   try {
     return summarize(event.payload);
   } catch {

@@ -1,0 +1,312 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { EventBus } from '../events/event-bus.js';
+import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
+import { GroupsService } from '../groups/groups.service.js';
+import { ToolExecutor } from '../tools/tool-executor.js';
+import { ToolRegistry } from '../tools/tool-registry.js';
+import { BudgetService } from '../usage/budget.service.js';
+import type { ConversationMessage } from './entities/conversation-message.entity.js';
+import type { Run } from './entities/run.entity.js';
+import {
+  type ContentBlock,
+  ModelCallError,
+  ModelProvider,
+  type ToolResultBlock,
+  type ToolUseBlock,
+} from './model/model-provider.js';
+import { readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
+import { RunsRepository } from './runs.repository.js';
+import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
+
+/** A run ends early with this message as its error. */
+class RunStop extends Error {
+  constructor(
+    message: string,
+    readonly status: 'failed' | 'refused',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The tool-use loop for one run: model call, tool calls, tool results, until the model ends its turn
+ * or the iteration limit. Every step is stored before it is acted on, so `execute` can be called
+ * again after a crash and continues from the last stored step; a tool call that may already have
+ * run is never run twice.
+ */
+@Injectable()
+export class AgentRunner {
+  private readonly logger = new Logger(AgentRunner.name);
+  private readonly prompts: PromptSources = {
+    defaultPrompt: readDefaultSystemPrompt(),
+    defaultStyles: readChannelStyles(),
+  };
+
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly groups: GroupsService,
+    private readonly model: ModelProvider,
+    private readonly tools: ToolRegistry,
+    private readonly executor: ToolExecutor,
+    private readonly budget: BudgetService,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute(runId: string, signal: AbortSignal): Promise<void> {
+    const run = await this.runs.findRun(runId);
+    if (!run || run.status === 'completed' || run.status === 'failed' || run.status === 'refused') return;
+    const group = await this.groupFor(run);
+    const history = await this.runs.history(run.conversationId);
+    try {
+      if (run.status === 'queued') await this.start(run, group, history);
+      await this.loop(run, group, history, signal);
+    } catch (error) {
+      if (signal.aborted) return; // shutting down: the run stays "running" and resumes at the next start
+      const stop = error instanceof RunStop ? error : null;
+      if (!stop) this.logger.error({ err: error, runId }, 'Run failed');
+      await this.finish(run, {
+        status: stop?.status ?? 'failed',
+        error: stop?.message ?? (error instanceof ModelCallError ? error.message : 'The run failed unexpectedly'),
+        reply: stop?.status === 'refused' ? stop.message : lastText(history, run.id),
+      });
+    }
+  }
+
+  private async start(run: Run, group: AgentGroup, history: ConversationMessage[]): Promise<void> {
+    const now = this.clock.now();
+    run.status = 'running';
+    run.startedAt = now;
+    run.model = this.groups.modelFor(group);
+    await this.runs.updateRun(run.id, { status: 'running', startedAt: now, model: run.model, groupId: group.id });
+    this.bus.emit('agent:run:start', {
+      runId: run.id,
+      conversationId: run.conversationId,
+      groupId: group.id,
+      origin: run.origin,
+    });
+    const refusal = await this.budget.refusal(group);
+    if (refusal) throw new RunStop(refusal, 'refused');
+    await this.append(run, history, 'user', [{ type: 'text', text: run.input }]);
+  }
+
+  private async loop(run: Run, group: AgentGroup, history: ConversationMessage[], signal: AbortSignal): Promise<void> {
+    const tools = this.tools.available(group.skills);
+    const system = buildSystemPrompt(this.prompts, group, run.origin.channelType ?? null);
+    for (;;) {
+      const last = history.at(-1);
+      if (last?.runId === run.id && last.role === 'assistant') {
+        const toolUses = last.content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
+        if (toolUses.length === 0) {
+          return this.finish(run, { status: 'completed', reply: lastText(history, run.id), error: null });
+        }
+        if (run.iterations >= this.config.runMaxIterations) {
+          throw new RunStop(`Stopped after ${run.iterations} model calls (RUN_MAX_ITERATIONS)`, 'failed');
+        }
+        const results = await this.runTools(run, toolUses, signal);
+        await this.append(run, history, 'user', results);
+        continue;
+      }
+      await this.callModel(run, group, system, tools, history, signal);
+    }
+  }
+
+  private async callModel(
+    run: Run,
+    group: AgentGroup,
+    system: string,
+    tools: ReturnType<ToolRegistry['available']>,
+    history: ConversationMessage[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const messages = history.map((message) => ({ role: message.role, content: message.content }));
+    const worstCase = estimateTokens(system, messages) + this.config.modelMaxTokens;
+    const reservation = await this.budget.reserve(group, worstCase);
+    if ('refused' in reservation) throw new RunStop(reservation.refused, 'failed');
+    const startedAt = Date.now();
+    const model = run.model ?? this.groups.modelFor(group);
+    const call = {
+      id: randomUUID(),
+      runId: run.id,
+      groupId: group.id,
+      channelType: run.origin.channelType ?? null,
+      model,
+      createdAt: this.clock.now(),
+    };
+    try {
+      const response = await this.model.call(
+        {
+          model,
+          system,
+          messages,
+          tools: this.tools.specs(tools),
+          maxTokens: this.config.modelMaxTokens,
+          apiKey: this.groups.apiKeyFor(group),
+        },
+        { signal, onText: (delta) => this.bus.emit('agent:run:text', { runId: run.id, delta }) },
+      );
+      run.iterations += 1;
+      run.inputTokens += response.usage.inputTokens;
+      run.outputTokens += response.usage.outputTokens;
+      const answer = this.message(run, history, 'assistant', response.content);
+      await this.runs.recordModelCall(
+        { ...call, status: 'ok', error: null, ...response.usage, durationMs: Date.now() - startedAt },
+        answer,
+        { iterations: run.iterations, inputTokens: run.inputTokens, outputTokens: run.outputTokens },
+      );
+      history.push(answer);
+    } catch (error) {
+      if (!signal.aborted) {
+        const message = error instanceof Error ? error.message : String(error);
+        await this.runs.recordModelCall(
+          {
+            ...call,
+            status: 'error',
+            error: message,
+            inputTokens: 0,
+            outputTokens: 0,
+            cacheCreationTokens: 0,
+            cacheReadTokens: 0,
+            durationMs: Date.now() - startedAt,
+          },
+          null,
+          {},
+        );
+      }
+      throw error;
+    } finally {
+      this.budget.release(reservation);
+    }
+  }
+
+  /** Runs each requested tool once: a call recorded as started but never finished is not run again. */
+  private async runTools(run: Run, toolUses: ToolUseBlock[], signal: AbortSignal): Promise<ToolResultBlock[]> {
+    const known = new Map((await this.runs.toolCalls(run.id)).map((record) => [record.id, record]));
+    const results: ToolResultBlock[] = [];
+    for (const use of toolUses) {
+      const record = known.get(use.id);
+      if (record?.status === 'done') {
+        results.push({
+          type: 'tool_result',
+          tool_use_id: use.id,
+          content: record.output ?? '',
+          is_error: record.isError,
+        });
+        continue;
+      }
+      if (record?.status === 'running') {
+        const content = `Tool "${use.name}" was interrupted by a gateway restart; it was not run again to avoid doing it twice.`;
+        await this.runs.finishToolCall(use.id, { output: content, isError: true, finishedAt: this.clock.now() });
+        results.push({ type: 'tool_result', tool_use_id: use.id, content, is_error: true });
+        continue;
+      }
+      const now = this.clock.now();
+      await this.runs.insertToolCall({
+        id: use.id,
+        runId: run.id,
+        name: use.name,
+        input: use.input,
+        status: 'running',
+        output: null,
+        isError: false,
+        createdAt: now,
+        startedAt: now,
+        finishedAt: null,
+      });
+      const result = await this.executor.execute(
+        { id: use.id, name: use.name, input: use.input },
+        { runId: run.id, conversationId: run.conversationId, groupId: run.groupId, origin: run.origin, signal },
+      );
+      if (signal.aborted) throw new Error('aborted');
+      await this.runs.finishToolCall(use.id, {
+        output: result.content,
+        isError: result.isError ?? false,
+        finishedAt: this.clock.now(),
+      });
+      results.push({
+        type: 'tool_result',
+        tool_use_id: use.id,
+        content: result.content,
+        is_error: result.isError ?? false,
+      });
+    }
+    return results;
+  }
+
+  private async finish(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): Promise<void> {
+    const finishedAt = this.clock.now();
+    const durationMs = finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime();
+    await this.runs.updateRun(run.id, { ...outcome, finishedAt, durationMs });
+    if (outcome.status === 'completed') {
+      this.bus.emit('agent:run:complete', {
+        runId: run.id,
+        conversationId: run.conversationId,
+        inputTokens: run.inputTokens,
+        outputTokens: run.outputTokens,
+        durationMs,
+      });
+    } else {
+      this.bus.emit('agent:run:error', {
+        runId: run.id,
+        conversationId: run.conversationId,
+        error: outcome.error ?? '',
+        durationMs,
+      });
+    }
+  }
+
+  private async groupFor(run: Run): Promise<AgentGroup> {
+    return (
+      (run.groupId && (await this.groups.findById(run.groupId))) ||
+      this.groups.resolveForChannel(run.origin.channelId ?? null)
+    );
+  }
+
+  private message(
+    run: Run,
+    history: ConversationMessage[],
+    role: 'user' | 'assistant',
+    content: ContentBlock[],
+  ): ConversationMessage {
+    return {
+      id: randomUUID(),
+      conversationId: run.conversationId,
+      runId: run.id,
+      seq: (history.at(-1)?.seq ?? 0) + 1,
+      role,
+      content,
+      createdAt: this.clock.now(),
+    };
+  }
+
+  private async append(
+    run: Run,
+    history: ConversationMessage[],
+    role: 'user' | 'assistant',
+    content: ContentBlock[],
+  ): Promise<void> {
+    const message = this.message(run, history, role, content);
+    await this.runs.appendMessage(message);
+    history.push(message);
+  }
+}
+
+/** The text of the run's last answer. */
+function lastText(history: ConversationMessage[], runId: string): string | null {
+  const answer = history.findLast((message) => message.runId === runId && message.role === 'assistant');
+  const text = answer?.content
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text)
+    .join('\n')
+    .trim();
+  return text || null;
+}
+
+/** A generous estimate of a request's input tokens (about four characters a token). */
+function estimateTokens(system: string, messages: unknown[]): number {
+  return Math.ceil((system.length + JSON.stringify(messages).length) / 4);
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GroupsModule } from '../groups/groups.module.js';
+import { UsageModule } from '../usage/usage.module.js';
+import { AgentRunner } from './agent-runner.js';
+import { ConversationMessage } from './entities/conversation-message.entity.js';
+import { Conversation } from './entities/conversation.entity.js';
+import { Run } from './entities/run.entity.js';
+import { ToolCallRecord } from './entities/tool-call.entity.js';
+import { AnthropicProvider } from './model/anthropic.provider.js';
+import { ModelProvider } from './model/model-provider.js';
+import { RunQueue } from './run-queue.js';
+import { RunsController } from './runs.controller.js';
+import { RunsRepository } from './runs.repository.js';
+import { RunsService } from './runs.service.js';
+
+/** The pipeline: run requests in, the agent loop, replies and events out. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Conversation, Run, ConversationMessage, ToolCallRecord]),
+    GroupsModule,
+    UsageModule,
+  ],
+  controllers: [RunsController],
+  providers: [
+    RunsService,
+    RunsRepository,
+    RunQueue,
+    AgentRunner,
+    { provide: ModelProvider, useClass: AnthropicProvider },
+  ],
+  exports: [RunsService],
+})
+export class AgentsModule {}

@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { RunStatus } from '../entities/run.entity.js';
+
+const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'completed', 'failed', 'refused'];
+
+export class RunCreateDto {
+  @ApiProperty({ example: 'What is on my calendar today?', maxLength: 100_000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100_000)
+  message!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Agent group to use (default: the default group)' })
+  @IsOptional()
+  @IsUUID()
+  groupId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Continue this conversation (default: a new one)' })
+  @IsOptional()
+  @IsUUID()
+  conversationId?: string;
+}
+
+export class RunAcceptedResponseDto {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ format: 'uuid' }) conversationId!: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status!: RunStatus;
+}
+
+export class RunOriginDto {
+  @ApiProperty({ enum: ['channel', 'webhook', 'scheduler', 'task', 'a2a', 'api'] }) kind!: string;
+  @ApiPropertyOptional() channelType?: string;
+  @ApiPropertyOptional() channelId?: string;
+  @ApiPropertyOptional() ref?: string;
+}
+
+export class RunResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) conversationId!: string;
+  @ApiProperty({ nullable: true, type: String }) groupId!: string | null;
+  @ApiProperty({ enum: RUN_STATUSES }) status!: RunStatus;
+  @ApiProperty({ type: RunOriginDto }) origin!: RunOriginDto;
+  @ApiProperty() input!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The answer (or, when refused, the reason told to the sender)',
+  })
+  reply!: string | null;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ nullable: true, type: String }) model!: string | null;
+  @ApiProperty({ description: 'Model calls made' }) iterations!: number;
+  @ApiProperty() inputTokens!: number;
+  @ApiProperty() outputTokens!: number;
+  @ApiProperty({ nullable: true, type: Number }) durationMs!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+}
+
+export class RunMessageDto {
+  @ApiProperty() seq!: number;
+  @ApiProperty({ enum: ['user', 'assistant'] }) role!: 'user' | 'assistant';
+  @ApiProperty({
+    description: 'Messages API content blocks (text, tool_use, tool_result)',
+    type: 'array',
+    items: { type: 'object' },
+  })
+  content!: object[];
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class RunToolCallDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) input!: object;
+  @ApiProperty({ enum: ['running', 'done'] }) status!: 'running' | 'done';
+  @ApiProperty({ nullable: true, type: String }) output!: string | null;
+  @ApiProperty() isError!: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+}
+
+export class RunModelCallDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty({ enum: ['ok', 'error'] }) status!: 'ok' | 'error';
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty() inputTokens!: number;
+  @ApiProperty() outputTokens!: number;
+  @ApiProperty() durationMs!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class RunDetailResponseDto extends RunResponseDto {
+  @ApiProperty({ type: [RunMessageDto] }) messages!: RunMessageDto[];
+  @ApiProperty({ type: [RunToolCallDto] }) toolCalls!: RunToolCallDto[];
+  @ApiProperty({ type: [RunModelCallDto] }) modelCalls!: RunModelCallDto[];
+}
+
+export class RunListQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ enum: RUN_STATUSES })
+  @IsOptional()
+  @IsIn(RUN_STATUSES)
+  status?: RunStatus;
+}

@@ -1,0 +1,13 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RunOrigin } from '@loop-gateway/contracts';
+import { jsonColumn } from '../../database/json-column.js';
+
+/** A thread of runs whose history the model sees (a chat, an e-mail thread, an API conversation). */
+@Entity('conversations')
+export class Conversation {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ name: 'group_id', type: 'varchar', length: 36, nullable: true }) groupId!: string | null;
+  @Column({ type: 'text', transformer: jsonColumn<RunOrigin>({ kind: 'api' }) }) origin!: RunOrigin;
+  @Column({ name: 'created_at' }) createdAt!: Date;
+  @Column({ name: 'updated_at' }) updatedAt!: Date;
+}

@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RunOrigin } from '@loop-gateway/contracts';
+import { jsonColumn } from '../../database/json-column.js';
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+
+/** One agent run: stored as a request before any work starts, updated as it goes. */
+@Entity('runs')
+export class Run {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ name: 'conversation_id', type: 'varchar', length: 36 }) conversationId!: string;
+  @Column({ name: 'group_id', type: 'varchar', length: 36, nullable: true }) groupId!: string | null;
+  @Column({ type: 'varchar', length: 20 }) status!: RunStatus;
+  @Column({ type: 'text', transformer: jsonColumn<RunOrigin>({ kind: 'api' }) }) origin!: RunOrigin;
+  @Column({ type: 'text' }) input!: string;
+  @Column({ type: 'text', nullable: true }) reply!: string | null;
+  @Column({ type: 'text', nullable: true }) error!: string | null;
+  @Column({ type: 'varchar', length: 100, nullable: true }) model!: string | null;
+  @Column({ type: 'integer', default: 0 }) iterations!: number;
+  @Column({ name: 'input_tokens', type: 'integer', default: 0 }) inputTokens!: number;
+  @Column({ name: 'output_tokens', type: 'integer', default: 0 }) outputTokens!: number;
+  @Column({ name: 'created_at' }) createdAt!: Date;
+  @Column({ name: 'started_at', type: Date, nullable: true }) startedAt!: Date | null;
+  @Column({ name: 'finished_at', type: Date, nullable: true }) finishedAt!: Date | null;
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true }) durationMs!: number | null;
+}

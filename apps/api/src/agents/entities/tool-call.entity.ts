@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { jsonColumn } from '../../database/json-column.js';
+
+/**
+ * A tool call, keyed by the model's tool_use id. Written as `running` before the tool runs, so after a
+ * crash a call that may have run is reported as interrupted instead of being run a second time.
+ */
+@Entity('tool_calls')
+export class ToolCallRecord {
+  @PrimaryColumn({ type: 'varchar', length: 100 }) id!: string;
+  @Column({ name: 'run_id', type: 'varchar', length: 36 }) runId!: string;
+  @Column({ type: 'varchar', length: 100 }) name!: string;
+  @Column({ type: 'text', transformer: jsonColumn<unknown>(null) }) input!: unknown;
+  @Column({ type: 'varchar', length: 20 }) status!: 'running' | 'done';
+  @Column({ type: 'text', nullable: true }) output!: string | null;
+  @Column({ name: 'is_error', type: 'boolean', default: false }) isError!: boolean;
+  @Column({ name: 'created_at' }) createdAt!: Date;
+  @Column({ name: 'started_at', type: Date, nullable: true }) startedAt!: Date | null;
+  @Column({ name: 'finished_at', type: Date, nullable: true }) finishedAt!: Date | null;
+}

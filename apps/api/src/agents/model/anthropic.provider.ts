@@ -1,0 +1,83 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
+import { ModelCallError, ModelProvider, type ModelRequest, type ModelResponse } from './model-provider.js';
+
+/**
+ * Claude through the official SDK: streaming, one client per API key, the SDK's retries with
+ * exponential backoff (honouring retry-after) on 429, 529 and connection errors, a timeout per call.
+ */
+@Injectable()
+export class AnthropicProvider extends ModelProvider {
+  private readonly clients = new Map<string, Anthropic>();
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  async call(
+    request: ModelRequest,
+    options: { onText?: (delta: string) => void; signal?: AbortSignal } = {},
+  ): Promise<ModelResponse> {
+    if (!request.apiKey) {
+      throw new ModelCallError('No Anthropic API key: set ANTHROPIC_API_KEY or give the agent group its own key', null);
+    }
+    const stream = this.client(request.apiKey).messages.stream(
+      {
+        model: request.model,
+        system: request.system,
+        max_tokens: request.maxTokens,
+        messages: request.messages as Anthropic.MessageParam[],
+        ...(request.tools.length > 0 ? { tools: request.tools as Anthropic.Tool[] } : {}),
+      },
+      { signal: options.signal },
+    );
+    if (options.onText) stream.on('text', options.onText);
+    try {
+      const message = await stream.finalMessage();
+      return {
+        content: message.content
+          .filter((block) => block.type === 'text' || block.type === 'tool_use')
+          .map((block) =>
+            block.type === 'text'
+              ? { type: 'text' as const, text: block.text }
+              : { type: 'tool_use' as const, id: block.id, name: block.name, input: block.input },
+          ),
+        stopReason: message.stop_reason ?? 'end_turn',
+        usage: {
+          inputTokens: message.usage.input_tokens,
+          outputTokens: message.usage.output_tokens,
+          cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
+          cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+        },
+      };
+    } catch (error) {
+      if (error instanceof Anthropic.APIError) {
+        throw new ModelCallError(
+          `Model call failed (${error.status ?? 'no status'}): ${describe(error)}`,
+          error.status ?? null,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private client(apiKey: string): Anthropic {
+    let client = this.clients.get(apiKey);
+    if (!client) {
+      client = new Anthropic({
+        apiKey,
+        baseURL: this.config.anthropicBaseUrl,
+        maxRetries: this.config.modelMaxRetries,
+        timeout: this.config.modelTimeoutMs,
+      });
+      this.clients.set(apiKey, client);
+    }
+    return client;
+  }
+}
+
+function describe(error: InstanceType<typeof Anthropic.APIError>): string {
+  const body = error.error as { error?: { message?: string } } | undefined;
+  return body?.error?.message ?? error.message;
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { ModelCall } from '../usage/entities/model-call.entity.js';
+import { Conversation } from './entities/conversation.entity.js';
+import { ConversationMessage } from './entities/conversation-message.entity.js';
+import { Run, type RunStatus } from './entities/run.entity.js';
+import { ToolCallRecord } from './entities/tool-call.entity.js';
+
+/** All SQL for runs, conversations, their history and tool calls. */
+@Injectable()
+export class RunsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findConversation(id: string): Promise<Conversation | null> {
+    return this.dataSource.getRepository(Conversation).findOneBy({ id });
+  }
+
+  /** Stores a run request (and its new conversation) in one transaction, before any work. */
+  async insertRun(run: Run, newConversation: Conversation | null): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (newConversation) await manager.insert(Conversation, newConversation);
+      await manager.insert(Run, run);
+    });
+  }
+
+  findRun(id: string): Promise<Run | null> {
+    return this.dataSource.getRepository(Run).findOneBy({ id });
+  }
+
+  listRuns(limit: number, status?: RunStatus): Promise<Run[]> {
+    return this.dataSource
+      .getRepository(Run)
+      .find({ where: status ? { status } : {}, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** Runs a crash or restart interrupted, oldest first. */
+  findUnfinished(): Promise<Run[]> {
+    return this.dataSource
+      .getRepository(Run)
+      .find({ where: { status: In(['queued', 'running']) }, order: { createdAt: 'ASC' } });
+  }
+
+  async updateRun(id: string, patch: Partial<Run>): Promise<void> {
+    await this.dataSource.getRepository(Run).update({ id }, patch);
+  }
+
+  history(conversationId: string): Promise<ConversationMessage[]> {
+    return this.dataSource
+      .getRepository(ConversationMessage)
+      .find({ where: { conversationId }, order: { seq: 'ASC' } });
+  }
+
+  async appendMessage(message: ConversationMessage): Promise<void> {
+    await this.dataSource.getRepository(ConversationMessage).insert(asRow(message));
+  }
+
+  /** A model call's usage, its answer and the run's running totals, written together. */
+  async recordModelCall(call: ModelCall, answer: ConversationMessage | null, runPatch: Partial<Run>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(ModelCall, call);
+      if (answer) await manager.insert(ConversationMessage, asRow(answer));
+      if (Object.keys(runPatch).length > 0) await manager.update(Run, { id: call.runId }, runPatch);
+    });
+  }
+
+  toolCalls(runId: string): Promise<ToolCallRecord[]> {
+    return this.dataSource.getRepository(ToolCallRecord).find({ where: { runId }, order: { createdAt: 'ASC' } });
+  }
+
+  async insertToolCall(record: ToolCallRecord): Promise<void> {
+    await this.dataSource.getRepository(ToolCallRecord).insert(asRow(record));
+  }
+
+  async finishToolCall(id: string, patch: Pick<ToolCallRecord, 'output' | 'isError' | 'finishedAt'>): Promise<void> {
+    await this.dataSource.getRepository(ToolCallRecord).update({ id }, { ...patch, status: 'done' });
+  }
+
+  runMessages(runId: string): Promise<ConversationMessage[]> {
+    return this.dataSource.getRepository(ConversationMessage).find({ where: { runId }, order: { seq: 'ASC' } });
+  }
+
+  modelCalls(runId: string): Promise<ModelCall[]> {
+    return this.dataSource.getRepository(ModelCall).find({ where: { runId }, order: { createdAt: 'ASC' } });
+  }
+}
+
+/** Message content and tool input are free-form JSON (tool inputs are `unknown`), which TypeORM's insert types cannot express. */
+function asRow<T>(row: T): QueryDeepPartialEntity<T> {
+  return row as QueryDeepPartialEntity<T>;
+}

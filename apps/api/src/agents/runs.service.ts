@@ -1,0 +1,159 @@
+import {
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { RunOrigin } from '@loop-gateway/contracts';
+import { Clock } from '../common/clock.js';
+import { GroupsService } from '../groups/groups.service.js';
+import type { RunDetailResponseDto, RunResponseDto } from './dto/run.dto.js';
+import type { Run, RunStatus } from './entities/run.entity.js';
+import { RunQueue } from './run-queue.js';
+import { RunsRepository } from './runs.repository.js';
+
+/** What every entry point (API, channels, webhooks, scheduler, tasks) hands the pipeline. */
+export interface RunRequest {
+  message: string;
+  origin: RunOrigin;
+  groupId?: string;
+  conversationId?: string;
+}
+
+@Injectable()
+export class RunsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RunsService.name);
+
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly queue: RunQueue,
+    private readonly groups: GroupsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Runs a crash or restart interrupted continue from their last stored step. */
+  async onApplicationBootstrap(): Promise<void> {
+    const unfinished = await this.runs.findUnfinished();
+    for (const run of unfinished) this.queue.enqueue(run.id, run.conversationId);
+    if (unfinished.length > 0) this.logger.log(`Resuming ${unfinished.length} unfinished run(s)`);
+  }
+
+  /** Stores the run request, then queues it. */
+  async submit(request: RunRequest): Promise<Run> {
+    const now = this.clock.now();
+    if (request.groupId && !(await this.groups.findById(request.groupId))) {
+      throw new NotFoundException(`Agent group ${request.groupId} not found`);
+    }
+    let conversation = request.conversationId ? await this.runs.findConversation(request.conversationId) : null;
+    if (request.conversationId && !conversation) {
+      throw new NotFoundException(`Conversation ${request.conversationId} not found`);
+    }
+    const isNew = !conversation;
+    conversation ??= {
+      id: randomUUID(),
+      groupId: request.groupId ?? null,
+      origin: request.origin,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const run: Run = {
+      id: randomUUID(),
+      conversationId: conversation.id,
+      groupId: request.groupId ?? conversation.groupId,
+      status: 'queued',
+      origin: request.origin,
+      input: request.message,
+      reply: null,
+      error: null,
+      model: null,
+      iterations: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+    };
+    await this.runs.insertRun(run, isNew ? conversation : null);
+    if (!this.queue.enqueue(run.id, run.conversationId)) {
+      await this.runs.updateRun(run.id, {
+        status: 'failed',
+        error: 'The run queue was full',
+        finishedAt: now,
+        durationMs: 0,
+      });
+      throw this.queueFull();
+    }
+    return run;
+  }
+
+  async list(limit: number, status?: RunStatus): Promise<RunResponseDto[]> {
+    return (await this.runs.listRuns(limit, status)).map(toRunResponse);
+  }
+
+  async detail(id: string): Promise<RunDetailResponseDto> {
+    const run = await this.runs.findRun(id);
+    if (!run) throw new NotFoundException(`Run ${id} not found`);
+    const [messages, toolCalls, modelCalls] = await Promise.all([
+      this.runs.runMessages(id),
+      this.runs.toolCalls(id),
+      this.runs.modelCalls(id),
+    ]);
+    return {
+      ...toRunResponse(run),
+      messages: messages.map((m) => ({
+        seq: m.seq,
+        role: m.role,
+        content: m.content,
+        createdAt: m.createdAt.toISOString(),
+      })),
+      toolCalls: toolCalls.map((t) => ({
+        id: t.id,
+        name: t.name,
+        input: (t.input ?? {}) as object,
+        status: t.status,
+        output: t.output,
+        isError: t.isError,
+        startedAt: t.startedAt?.toISOString() ?? null,
+        finishedAt: t.finishedAt?.toISOString() ?? null,
+      })),
+      modelCalls: modelCalls.map((c) => ({
+        id: c.id,
+        model: c.model,
+        status: c.status,
+        error: c.error,
+        inputTokens: c.inputTokens,
+        outputTokens: c.outputTokens,
+        durationMs: c.durationMs,
+        createdAt: c.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  private queueFull(): ServiceUnavailableException {
+    return new ServiceUnavailableException('The run queue is full; try again shortly');
+  }
+}
+
+export function toRunResponse(run: Run): RunResponseDto {
+  return {
+    id: run.id,
+    conversationId: run.conversationId,
+    groupId: run.groupId,
+    status: run.status,
+    origin: run.origin,
+    input: run.input,
+    reply: run.reply,
+    error: run.error,
+    model: run.model,
+    iterations: run.iterations,
+    inputTokens: run.inputTokens,
+    outputTokens: run.outputTokens,
+    durationMs: run.durationMs,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}

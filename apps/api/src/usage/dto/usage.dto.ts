@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+
+export class UsageTotalsDto {
+  @ApiProperty() calls!: number;
+  @ApiProperty() inputTokens!: number;
+  @ApiProperty() outputTokens!: number;
+  @ApiProperty() cacheCreationTokens!: number;
+  @ApiProperty() cacheReadTokens!: number;
+  @ApiProperty({ description: 'Estimated cost in US dollars (models without a price count as 0)' })
+  costUsd!: number;
+}
+
+export class UsageSummaryResponseDto {
+  @ApiProperty({ example: 'UTC' }) timezone!: string;
+  @ApiProperty({ type: UsageTotalsDto }) today!: UsageTotalsDto;
+  @ApiProperty({ type: UsageTotalsDto }) month!: UsageTotalsDto;
+  @ApiProperty({ type: UsageTotalsDto }) total!: UsageTotalsDto;
+  @ApiProperty({ type: [String], description: 'Models used that have no price (their cost is not counted)' })
+  unpricedModels!: string[];
+}
+
+export class DailyUsageDto extends UsageTotalsDto {
+  @ApiProperty({ example: '2026-11-21', description: 'Local date in TIMEZONE' }) date!: string;
+}
+
+export class ModelUsageDto extends UsageTotalsDto {
+  @ApiProperty() model!: string;
+  @ApiProperty({ description: 'false when no price matches this model' }) priced!: boolean;
+}
+
+export class ModelCallResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() runId!: string;
+  @ApiProperty({ nullable: true, type: String }) groupId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) channelType!: string | null;
+  @ApiProperty() model!: string;
+  @ApiProperty({ enum: ['ok', 'error'] }) status!: 'ok' | 'error';
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty() inputTokens!: number;
+  @ApiProperty() outputTokens!: number;
+  @ApiProperty() cacheCreationTokens!: number;
+  @ApiProperty() cacheReadTokens!: number;
+  @ApiProperty() durationMs!: number;
+  @ApiProperty({ nullable: true, type: Number }) costUsd!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class DaysQueryDto {
+  @ApiPropertyOptional({ default: 30, minimum: 1, maximum: 366 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+}
+
+export class LimitQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+/** Checked by UsageService (a map keyed by model prefix), documented here. */
+export class ModelPriceDto {
+  @ApiProperty({ description: 'USD per million input tokens' }) input!: number;
+  @ApiProperty({ description: 'USD per million output tokens' }) output!: number;
+  @ApiProperty({ description: 'USD per million cache-write tokens' }) cacheWrite!: number;
+  @ApiProperty({ description: 'USD per million cache-read tokens' }) cacheRead!: number;
+}
+
+export class PriceTableDto {
+  @ApiProperty({
+    description: 'Prices by model-id prefix (the longest matching prefix wins)',
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/ModelPriceDto' },
+    example: { 'claude-sonnet-4': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } },
+  })
+  @IsObject()
+  prices!: Record<string, ModelPriceDto>;
+}

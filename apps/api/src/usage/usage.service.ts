@@ -1,0 +1,167 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import type {
+  DailyUsageDto,
+  ModelCallResponseDto,
+  ModelUsageDto,
+  UsageSummaryResponseDto,
+  UsageTotalsDto,
+} from './dto/usage.dto.js';
+import type { ModelCall } from './entities/model-call.entity.js';
+import { DEFAULT_PRICES, type ModelPrice, costOf, priceFor } from './prices.js';
+import { localDate, startOfLocalDay, windowStarts, zonedParts } from './time-windows.js';
+import { type TokenTotals, UsageRepository } from './usage.repository.js';
+
+const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
+
+@Injectable()
+export class UsageService {
+  private prices: Record<string, ModelPrice> | null = null;
+
+  constructor(
+    private readonly usage: UsageRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async summary(): Promise<UsageSummaryResponseDto> {
+    const { dayStart, monthStart } = windowStarts(this.clock.now(), this.config.timezone);
+    const prices = await this.priceTable();
+    const [today, month, total] = await Promise.all(
+      [dayStart, monthStart, null].map((since) => this.usage.totalsByModel(since)),
+    );
+    return {
+      timezone: this.config.timezone,
+      today: sum(today, prices),
+      month: sum(month, prices),
+      total: sum(total, prices),
+      unpricedModels: total.filter((row) => !priceFor(row.model, prices)).map((row) => row.model),
+    };
+  }
+
+  async daily(days: number): Promise<DailyUsageDto[]> {
+    const now = this.clock.now();
+    const p = zonedParts(now, this.config.timezone);
+    const first = new Date(Date.UTC(p.year, p.month - 1, p.day - (days - 1)));
+    const since = startOfLocalDay(
+      first.getUTCFullYear(),
+      first.getUTCMonth() + 1,
+      first.getUTCDate(),
+      this.config.timezone,
+    );
+    const prices = await this.priceTable();
+    const byDay = new Map<string, DailyUsageDto>();
+    for (let i = 0; i < days; i++) {
+      const date = localDate(
+        new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate() + i, 12)),
+        'UTC',
+      );
+      byDay.set(date, { date, ...sum([], prices) });
+    }
+    for (const call of await this.usage.callsSince(since)) {
+      const day = byDay.get(localDate(call.createdAt, this.config.timezone));
+      if (day) add(day, call, costOf(call.model, call, prices) ?? 0);
+    }
+    return [...byDay.values()];
+  }
+
+  async byModel(days: number | undefined): Promise<ModelUsageDto[]> {
+    const since = days ? new Date(this.clock.now().getTime() - days * 86_400_000) : null;
+    const prices = await this.priceTable();
+    return (await this.usage.totalsByModel(since)).map((row) => ({
+      ...row,
+      costUsd: costOf(row.model, row, prices) ?? 0,
+      priced: priceFor(row.model, prices) !== null,
+    }));
+  }
+
+  async recentCalls(limit: number): Promise<ModelCallResponseDto[]> {
+    const prices = await this.priceTable();
+    return (await this.usage.recentCalls(limit)).map((call) => ({
+      ...call,
+      costUsd: costOf(call.model, call, prices),
+      createdAt: call.createdAt.toISOString(),
+    }));
+  }
+
+  async priceTable(): Promise<Record<string, ModelPrice>> {
+    if (!this.prices) {
+      const stored = await this.usage.readPrices();
+      this.prices = stored ? (JSON.parse(stored) as Record<string, ModelPrice>) : DEFAULT_PRICES;
+    }
+    return this.prices;
+  }
+
+  async setPriceTable(prices: Record<string, unknown>): Promise<Record<string, ModelPrice>> {
+    const checked = validatePrices(prices);
+    await this.usage.writePrices(JSON.stringify(checked), this.clock.now());
+    this.prices = checked;
+    return checked;
+  }
+
+  /** Tokens a group used today and this month (for its stats page and budget display). */
+  async groupUsage(groupId: string): Promise<{ today: number; month: number }> {
+    const { dayStart, monthStart } = windowStarts(this.clock.now(), this.config.timezone);
+    const [today, month] = await Promise.all([
+      this.usage.groupTokensSince(groupId, dayStart),
+      this.usage.groupTokensSince(groupId, monthStart),
+    ]);
+    return { today, month };
+  }
+}
+
+function validatePrices(prices: Record<string, unknown>): Record<string, ModelPrice> {
+  const checked: Record<string, ModelPrice> = {};
+  for (const [prefix, value] of Object.entries(prices)) {
+    if (!/^[\w.:-]{1,100}$/.test(prefix)) throw new BadRequestException(`prices: "${prefix}" is not a model id prefix`);
+    const entry = value as Record<string, unknown> | null;
+    for (const field of PRICE_FIELDS) {
+      const price = entry?.[field];
+      if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
+        throw new BadRequestException(
+          `prices.${prefix}.${field} must be a number of US dollars per million tokens (>= 0)`,
+        );
+      }
+    }
+    const extra = Object.keys(entry ?? {}).filter((key) => !(PRICE_FIELDS as readonly string[]).includes(key));
+    if (extra.length) throw new BadRequestException(`prices.${prefix}.${extra[0]} is not a price field`);
+    checked[prefix] = {
+      input: entry!.input as number,
+      output: entry!.output as number,
+      cacheWrite: entry!.cacheWrite as number,
+      cacheRead: entry!.cacheRead as number,
+    };
+  }
+  return checked;
+}
+
+function sum(rows: (TokenTotals & { model: string })[], prices: Record<string, ModelPrice>): UsageTotalsDto {
+  const totals: UsageTotalsDto = {
+    calls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationTokens: 0,
+    cacheReadTokens: 0,
+    costUsd: 0,
+  };
+  for (const row of rows) {
+    totals.calls += row.calls;
+    totals.inputTokens += row.inputTokens;
+    totals.outputTokens += row.outputTokens;
+    totals.cacheCreationTokens += row.cacheCreationTokens;
+    totals.cacheReadTokens += row.cacheReadTokens;
+    totals.costUsd += costOf(row.model, row, prices) ?? 0;
+  }
+  totals.costUsd = Math.round(totals.costUsd * 1_000_000) / 1_000_000;
+  return totals;
+}
+
+function add(totals: UsageTotalsDto, call: ModelCall, cost: number): void {
+  totals.calls += 1;
+  totals.inputTokens += call.inputTokens;
+  totals.outputTokens += call.outputTokens;
+  totals.cacheCreationTokens += call.cacheCreationTokens;
+  totals.cacheReadTokens += call.cacheReadTokens;
+  totals.costUsd = Math.round((totals.costUsd + cost) * 1_000_000) / 1_000_000;
+}

@@ -1,0 +1,412 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { LocalClaude } from '@loop-gateway/testing';
+import { RunsService } from '../src/agents/runs.service.js';
+import { ToolRegistry } from '../src/tools/tool-registry.js';
+import type { Tool } from '../src/tools/tool.js';
+import { setupAdmin, startTestApp } from './test-app.js';
+import { RecordingSocket } from './ws-client.js';
+
+const FINAL = ['completed', 'failed', 'refused'];
+
+interface RunBody {
+  id: string;
+  status: string;
+  reply: string | null;
+  error: string | null;
+  conversationId: string;
+  inputTokens: number;
+  outputTokens: number;
+  iterations: number;
+  toolCalls: { id: string; name: string; status: string; output: string; isError: boolean }[];
+  modelCalls: { status: string; inputTokens: number; outputTokens: number; error: string | null }[];
+  messages: { role: string; content: { type: string }[] }[];
+}
+
+async function startGateway(claude: LocalClaude, env: Record<string, string> = {}, dataDir?: string) {
+  const gw = await startTestApp(
+    { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0', ...env },
+    { dataDir },
+  );
+  const token = await (dataDir ? login(gw.url) : setupAdmin(gw.url));
+  const auth = { Authorization: `Bearer ${token}` };
+  const waitForRun = async (runId: string, timeoutMs = 15_000): Promise<RunBody> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await request(gw.url).get(`/api/runs/${runId}`).set(auth).expect(200);
+      if (FINAL.includes(res.body.status)) return res.body as RunBody;
+      if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  const submit = async (body: object) =>
+    (await request(gw.url).post('/api/runs').set(auth).send(body).expect(202)).body;
+  return { gw, token, auth, waitForRun, submit };
+}
+
+async function login(url: string): Promise<string> {
+  const res = await request(url).post('/api/auth/login').send({ username: 'admin', password: 'correct horse battery' });
+  return res.body.token as string;
+}
+
+function recordingTool(
+  name: string,
+  run: (input: unknown, signal: AbortSignal) => Promise<string>,
+): Tool & { calls: unknown[] } {
+  const calls: unknown[] = [];
+  return {
+    name,
+    calls,
+    description: `Test tool ${name}`,
+    inputSchema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+    riskLevel: 'low',
+    async execute(input, context) {
+      calls.push(input);
+      return { content: await run(input, context.signal) };
+    },
+  };
+}
+
+describe('the agent pipeline against a local Claude', () => {
+  let claude: LocalClaude;
+  beforeAll(async () => {
+    claude = await LocalClaude.start();
+  });
+  afterAll(async () => {
+    await claude.stop();
+  });
+  beforeEach(() => claude.reset());
+
+  it('runs a message through the model with streaming, stores the reply and usage, and emits events', async () => {
+    const { gw, token, auth, waitForRun, submit } = await startGateway(claude);
+    try {
+      const socket = new RecordingSocket(gw.url.replace('http', 'ws') + '/ws');
+      await socket.opened();
+      socket.send({ type: 'auth', token });
+      await socket.waitFor((m) => m.type === 'ready');
+
+      claude.script({
+        text: 'Hello from the local Claude, streamed in pieces.',
+        usage: { input_tokens: 1200, output_tokens: 300 },
+      });
+      const accepted = await submit({ message: 'Say hello' });
+      expect(accepted).toMatchObject({
+        status: 'queued',
+        runId: expect.any(String),
+        conversationId: expect.any(String),
+      });
+      const run = await waitForRun(accepted.runId);
+      expect(run).toMatchObject({
+        status: 'completed',
+        reply: 'Hello from the local Claude, streamed in pieces.',
+        inputTokens: 1200,
+        outputTokens: 300,
+        iterations: 1,
+      });
+      expect(claude.requests).toHaveLength(1);
+      expect(claude.requests[0]!.body).toMatchObject({
+        stream: true,
+        model: 'claude-sonnet-4-6',
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello' }] }],
+      });
+      expect(claude.requests[0]!.apiKey).toBe('global-test-key');
+
+      const complete = await socket.waitFor((m) => m.type === 'event' && m.event === 'agent:run:complete');
+      expect(complete).toMatchObject({
+        payload: {
+          runId: accepted.runId,
+          conversationId: accepted.conversationId,
+          inputTokens: 1200,
+          outputTokens: 300,
+          durationMs: expect.any(Number),
+        },
+      });
+      const types = socket.messages.filter((m) => m.type === 'event').map((m) => (m as { event: string }).event);
+      expect(types.indexOf('agent:run:start')).toBeLessThan(types.indexOf('agent:run:text'));
+      const streamed = socket.messages
+        .filter((m) => m.type === 'event' && m.event === 'agent:run:text')
+        .map((m) => (m as { payload: { delta: string } }).payload.delta);
+      expect(streamed.length).toBeGreaterThan(1);
+      expect(streamed.join('')).toBe(run.reply);
+      socket.close();
+
+      const calls = (await request(gw.url).get('/api/usage/calls').set(auth).expect(200)).body;
+      expect(calls).toEqual([
+        expect.objectContaining({
+          runId: accepted.runId,
+          model: 'claude-sonnet-4-6',
+          inputTokens: 1200,
+          outputTokens: 300,
+          status: 'ok',
+        }),
+      ]);
+      // claude-sonnet-4 list price: $3 / MTok in, $15 / MTok out.
+      expect(calls[0].costUsd).toBeCloseTo(0.0036 + 0.0045, 6);
+      const summary = (await request(gw.url).get('/api/usage').set(auth).expect(200)).body;
+      expect(summary.today).toMatchObject({ calls: 1, inputTokens: 1200, outputTokens: 300 });
+      expect(summary.today.costUsd).toBeCloseTo(0.0081, 6);
+      const runs = (await request(gw.url).get('/api/runs').set(auth).expect(200)).body;
+      expect(runs[0]).toMatchObject({ id: accepted.runId, status: 'completed', origin: { kind: 'api' } });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('calls a tool once, feeds its result back, and keeps the conversation for the next run', async () => {
+    const { gw, waitForRun, submit } = await startGateway(claude);
+    try {
+      const tool = recordingTool(
+        'lookup_order',
+        async (input) => `Order ${(input as { id: string }).id} ships tomorrow.`,
+      );
+      gw.app.get(ToolRegistry).register(tool);
+      claude.script(
+        { toolUse: { name: 'lookup_order', input: { id: 'A-17' } }, text: 'Let me check.' },
+        { text: 'Your order A-17 ships tomorrow.' },
+      );
+      const first = await submit({ message: 'Where is order A-17?' });
+      const run = await waitForRun(first.runId);
+      expect(run).toMatchObject({ status: 'completed', reply: 'Your order A-17 ships tomorrow.', iterations: 2 });
+      expect(tool.calls).toEqual([{ id: 'A-17' }]);
+      expect(run.toolCalls).toEqual([
+        expect.objectContaining({
+          name: 'lookup_order',
+          status: 'done',
+          output: 'Order A-17 ships tomorrow.',
+          isError: false,
+        }),
+      ]);
+      expect(run.modelCalls).toHaveLength(2);
+      expect(claude.requests[0]!.body.tools).toEqual([expect.objectContaining({ name: 'lookup_order' })]);
+      const secondRequest = claude.requests[1]!.body.messages as {
+        role: string;
+        content: { type: string; content?: string }[];
+      }[];
+      expect(secondRequest.at(-1)).toEqual({
+        role: 'user',
+        content: [expect.objectContaining({ type: 'tool_result', content: 'Order A-17 ships tomorrow.' })],
+      });
+
+      claude.script({ text: 'You are welcome.' });
+      const followUp = await submit({ message: 'Thanks!', conversationId: first.conversationId });
+      expect((await waitForRun(followUp.runId)).reply).toBe('You are welcome.');
+      expect((claude.requests[2]!.body.messages as unknown[]).length).toBe(5); // user, assistant, tool result, assistant, user
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('injects the channel style into the system prompt, and uses the group’s own key and model', async () => {
+    const { gw, auth, waitForRun } = await startGateway(claude);
+    try {
+      const group = (
+        await request(gw.url)
+          .post('/api/agent-groups')
+          .set(auth)
+          .send({
+            name: 'Mail',
+            apiKey: 'group-own-key-1',
+            model: 'claude-haiku-4-5',
+            channelStyles: { email: 'Sign as the Mail Team.' },
+          })
+          .expect(201)
+      ).body;
+      const runs = gw.app.get(RunsService);
+      const telegram = await runs.submit({ message: 'hi', origin: { kind: 'channel', channelType: 'telegram' } });
+      const email = await runs.submit({
+        message: 'hi',
+        groupId: group.id,
+        origin: { kind: 'channel', channelType: 'email' },
+      });
+      const unknown = await runs.submit({ message: 'hi', origin: { kind: 'channel', channelType: 'fax' as 'email' } });
+      for (const run of [telegram, email, unknown]) await waitForRun(run.id);
+      const systems = claude.requests.map((r) => r.body.system as string);
+      expect(systems.find((s) => s.includes('channel="telegram"'))).toMatch(/short, casual/);
+      const mail = claude.requests.find((r) => (r.body.system as string).includes('channel="email"'))!;
+      expect(mail.body.system).toContain('Sign as the Mail Team.');
+      expect(mail.body.model).toBe('claude-haiku-4-5');
+      expect(mail.apiKey).toBe('group-own-key-1');
+      expect(systems.filter((s) => !s.includes('<channel_context'))).toHaveLength(1); // the unknown channel
+      expect(claude.requests.filter((r) => r.apiKey === 'global-test-key')).toHaveLength(2);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('refuses a run over the group’s daily budget before calling the model, and says why', async () => {
+    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    try {
+      const group = (
+        await request(gw.url)
+          .post('/api/agent-groups')
+          .set(auth)
+          .send({ name: 'Capped', budgetMaxTokensDay: 1000 })
+          .expect(201)
+      ).body;
+      claude.script({ text: 'Expensive answer.', usage: { input_tokens: 900, output_tokens: 200 } });
+      expect((await waitForRun((await submit({ message: 'one', groupId: group.id })).runId)).status).toBe('completed');
+      const before = claude.requests.length;
+      const refused = await waitForRun((await submit({ message: 'two', groupId: group.id })).runId);
+      expect(refused.status).toBe('refused');
+      expect(refused.reply).toMatch(/Agent group "Capped": daily token budget \(1000\) is used up; it resets at /);
+      expect(refused.error).toBe(refused.reply);
+      expect(claude.requests.length).toBe(before);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('lets concurrent runs overspend a budget by at most one call', async () => {
+    const { gw, auth, waitForRun, submit } = await startGateway(claude, { RUN_CONCURRENCY: '6' });
+    try {
+      const group = (
+        await request(gw.url)
+          .post('/api/agent-groups')
+          .set(auth)
+          .send({ name: 'Shared', budgetMaxTokensDay: 1000 })
+          .expect(201)
+      ).body;
+      claude.latencyMs = 100;
+      claude.respondWith(() => ({ text: 'ok', usage: { input_tokens: 400, output_tokens: 200 } }));
+      const accepted = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((i) => submit({ message: `run ${i}`, groupId: group.id })),
+      );
+      const runs = await Promise.all(accepted.map((a) => waitForRun(a.runId)));
+      const spent = runs.reduce((total, run) => total + run.inputTokens + run.outputTokens, 0);
+      expect(spent).toBeLessThanOrEqual(1000 + 600);
+      expect(runs.filter((run) => run.status !== 'completed').length).toBeGreaterThan(0);
+      const [row] = await gw.app
+        .get(DataSource)
+        .query('SELECT SUM(input_tokens + output_tokens) AS t FROM model_calls');
+      expect(Number(row.t)).toBe(spent);
+    } finally {
+      claude.latencyMs = 0;
+      await gw.close();
+    }
+  });
+
+  it('retries an overloaded model, and records a failed call as a failed run', async () => {
+    const { gw, waitForRun, submit } = await startGateway(claude, { MODEL_MAX_RETRIES: '2' });
+    try {
+      claude.script({ error: { status: 529 } }, { text: 'Made it on the second try.' });
+      const retried = await waitForRun((await submit({ message: 'retry me' })).runId);
+      expect(retried).toMatchObject({ status: 'completed', reply: 'Made it on the second try.' });
+      expect(claude.requests).toHaveLength(2);
+
+      claude.script({ error: { status: 400, message: 'messages: text content blocks must be non-empty' } });
+      const failed = await waitForRun((await submit({ message: 'break me' })).runId);
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(/Model call failed \(400\): messages: text content blocks must be non-empty/);
+      expect(failed.modelCalls).toEqual([expect.objectContaining({ status: 'error', inputTokens: 0 })]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('rejects bad run requests clearly and bounds the queue', async () => {
+    const { gw, auth, submit } = await startGateway(claude, { RUN_CONCURRENCY: '1', RUN_QUEUE_LIMIT: '1' });
+    try {
+      const post = (body: object) => request(gw.url).post('/api/runs').set(auth).send(body);
+      expect((await post({}).expect(400)).body.message).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^message/)]),
+      );
+      expect((await post({ message: 'x', groupId: 'nope' }).expect(400)).body.message).toEqual([
+        'groupId must be a UUID',
+      ]);
+      const missingGroup = '4a3f0c56-0000-4000-8000-000000000000';
+      expect((await post({ message: 'x', groupId: missingGroup }).expect(404)).body.message).toBe(
+        `Agent group ${missingGroup} not found`,
+      );
+      await post({ message: 'x', conversationId: missingGroup }).expect(404);
+      await request(gw.url).get(`/api/runs/${missingGroup}`).set(auth).expect(404);
+      await request(gw.url).get('/api/runs?status=weird').set(auth).expect(400);
+
+      claude.latencyMs = 1000;
+      await submit({ message: 'running' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await submit({ message: 'waiting' });
+      const full = await post({ message: 'one too many' }).expect(503);
+      expect(full.body.message).toBe('The run queue is full; try again shortly');
+    } finally {
+      claude.latencyMs = 0;
+      await gw.close();
+    }
+  });
+});
+
+describe('runs across a crash or restart', () => {
+  let claude: LocalClaude;
+  beforeAll(async () => {
+    claude = await LocalClaude.start();
+  });
+  afterAll(async () => {
+    await claude.stop();
+  });
+
+  it('resumes an interrupted run without running a started tool call twice', async () => {
+    const first = await startGateway(claude);
+    const tool = recordingTool(
+      'send_invoice',
+      (_input, signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    );
+    first.gw.app.get(ToolRegistry).register(tool);
+    claude.script(
+      { toolUse: { name: 'send_invoice', input: { id: 'INV-1' } } },
+      { text: 'I could not confirm the invoice was sent.' },
+    );
+    const accepted = await first.submit({ message: 'Send invoice INV-1' });
+    const deadline = Date.now() + 10_000;
+    while (tool.calls.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(tool.calls).toHaveLength(1);
+    await first.gw.close({ keepData: true }); // the process goes away while the tool runs
+
+    const second = await startGateway(claude, {}, first.gw.dataDir);
+    const resumedTool = recordingTool('send_invoice', async () => 'sent');
+    second.gw.app.get(ToolRegistry).register(resumedTool);
+    try {
+      const run = await second.waitForRun(accepted.runId);
+      expect(run.status).toBe('completed');
+      expect(run.reply).toBe('I could not confirm the invoice was sent.');
+      expect(resumedTool.calls).toEqual([]); // never run a second time
+      expect(run.toolCalls).toEqual([
+        expect.objectContaining({
+          status: 'done',
+          isError: true,
+          output: expect.stringMatching(/interrupted by a gateway restart/),
+        }),
+      ]);
+      const lastRequest = claude.requests.at(-1)!.body.messages as {
+        content: { type: string; is_error?: boolean }[];
+      }[];
+      expect(lastRequest.at(-1)!.content[0]).toMatchObject({ type: 'tool_result', is_error: true });
+    } finally {
+      await second.gw.close();
+    }
+  });
+
+  it('leaves no run stuck in "running" when the process stops during a model call', async () => {
+    claude.reset();
+    const first = await startGateway(claude);
+    claude.latencyMs = 2000;
+    const accepted = await first.submit({ message: 'slow question' });
+    const deadline = Date.now() + 5000;
+    while (claude.requests.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await first.gw.close({ keepData: true });
+    claude.latencyMs = 0;
+    claude.script({ text: 'Answered after the restart.' });
+
+    const second = await startGateway(claude, {}, first.gw.dataDir);
+    try {
+      const run = await second.waitForRun(accepted.runId);
+      expect(run).toMatchObject({ status: 'completed', reply: 'Answered after the restart.' });
+      const stuck = await second.gw.app
+        .get(DataSource)
+        .query(`SELECT COUNT(*) AS n FROM runs WHERE status IN ('queued', 'running')`);
+      expect(Number(stuck[0].n)).toBe(0);
+    } finally {
+      await second.gw.close();
+    }
+  });
+});
