@@ -251,6 +251,15 @@ describe('the agent pipeline against a local Claude', () => {
       expect(refused.reply).toMatch(/Agent group "Capped": daily token budget \(1000\) is used up; it resets at /);
       expect(refused.error).toBe(refused.reply);
       expect(claude.requests.length).toBe(before);
+
+      const stats = (await request(gw.url).get(`/api/agent-groups/${group.id}/stats`).set(auth).expect(200)).body;
+      expect(stats).toEqual({
+        groupId: group.id,
+        runs: { total: 2, today: 2, failed: 1 },
+        tokens: { today: 1100, month: 1100 },
+        costMonthUsd: 0.0057, // claude-sonnet-4-6 at $3 / $15 per MTok: 900 in + 200 out
+        budget: { day: { limit: 1000, used: 1100, remaining: 0 }, month: { limit: null, used: 1100, remaining: null } },
+      });
     } finally {
       await gw.close();
     }

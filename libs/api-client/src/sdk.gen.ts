@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateRunData, CreateRunErrors, CreateRunResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses } from './types.gen.js';
+import type { AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateRunData, CreateRunErrors, CreateRunResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -59,6 +59,12 @@ export const updateAgentGroup = <ThrowOnError extends boolean = false>(options: 
 export const assignChannel = <ThrowOnError extends boolean = false>(options: Options<AssignChannelData, ThrowOnError>): RequestResult<AssignChannelResponses, AssignChannelErrors, ThrowOnError> => (options.client ?? client).post<AssignChannelResponses, AssignChannelErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/agent-groups/{id}/assign/{channelId}',
+    ...options
+});
+
+export const getAgentGroupStats = <ThrowOnError extends boolean = false>(options: Options<GetAgentGroupStatsData, ThrowOnError>): RequestResult<GetAgentGroupStatsResponses, GetAgentGroupStatsErrors, ThrowOnError> => (options.client ?? client).get<GetAgentGroupStatsResponses, GetAgentGroupStatsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/agent-groups/{id}/stats',
     ...options
 });
 

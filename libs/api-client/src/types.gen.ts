@@ -59,6 +59,18 @@ export type AuthStatusResponseDto = {
     needsSetup: boolean;
 };
 
+export type BudgetUseDto = {
+    /**
+     * The cap, or null when there is none
+     */
+    limit: number | null;
+    remaining: number | null;
+    /**
+     * Tokens (input + output) used in the window
+     */
+    used: number;
+};
+
 export type ChannelStylesDto = {
     email?: string;
     mattermost?: string;
@@ -86,6 +98,39 @@ export type ErrorResponseDto = {
     error?: string;
     message: string | Array<string>;
     statusCode: number;
+};
+
+export type GroupBudgetDto = {
+    day: BudgetUseDto;
+    month: BudgetUseDto;
+};
+
+export type GroupRunCountsDto = {
+    /**
+     * Failed or refused runs, all time
+     */
+    failed: number;
+    /**
+     * Since local midnight (TIMEZONE)
+     */
+    today: number;
+    total: number;
+};
+
+export type GroupStatsResponseDto = {
+    budget: GroupBudgetDto;
+    /**
+     * Estimated cost this month in US dollars
+     */
+    costMonthUsd: number;
+    groupId: string;
+    runs: GroupRunCountsDto;
+    tokens: GroupTokensDto;
+};
+
+export type GroupTokensDto = {
+    month: number;
+    today: number;
 };
 
 export type HealthResponseDto = {
@@ -491,6 +536,28 @@ export type AssignChannelResponses = {
 };
 
 export type AssignChannelResponse = AssignChannelResponses[keyof AssignChannelResponses];
+
+export type GetAgentGroupStatsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/agent-groups/{id}/stats';
+};
+
+export type GetAgentGroupStatsErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetAgentGroupStatsError = GetAgentGroupStatsErrors[keyof GetAgentGroupStatsErrors];
+
+export type GetAgentGroupStatsResponses = {
+    200: GroupStatsResponseDto;
+};
+
+export type GetAgentGroupStatsResponse = GetAgentGroupStatsResponses[keyof GetAgentGroupStatsResponses];
 
 export type UnassignChannelData = {
     body?: never;

@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '../groups/groups.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { AgentRunner } from './agent-runner.js';
+import { GroupStatsController } from './group-stats.controller.js';
+import { GroupStatsService } from './group-stats.service.js';
 import { ConversationMessage } from './entities/conversation-message.entity.js';
 import { Conversation } from './entities/conversation.entity.js';
 import { Run } from './entities/run.entity.js';
@@ -21,9 +23,10 @@ import { RunsService } from './runs.service.js';
     GroupsModule,
     UsageModule,
   ],
-  controllers: [RunsController],
+  controllers: [RunsController, GroupStatsController],
   providers: [
     RunsService,
+    GroupStatsService,
     RunsRepository,
     RunQueue,
     AgentRunner,

@@ -35,6 +35,20 @@ export class RunsRepository {
       .find({ where: status ? { status } : {}, order: { createdAt: 'DESC' }, take: limit });
   }
 
+  /** Runs of a group: all, since an instant, and failed or refused ones. */
+  async groupRunCounts(groupId: string, since: Date): Promise<{ total: number; today: number; failed: number }> {
+    const row = await this.dataSource
+      .getRepository(Run)
+      .createQueryBuilder('r')
+      .select('COUNT(*)', 'total')
+      .addSelect('COALESCE(SUM(CASE WHEN r.created_at >= :since THEN 1 ELSE 0 END), 0)', 'today')
+      .addSelect(`COALESCE(SUM(CASE WHEN r.status IN ('failed', 'refused') THEN 1 ELSE 0 END), 0)`, 'failed')
+      .where('r.group_id = :groupId', { groupId })
+      .setParameter('since', since)
+      .getRawOne<Record<string, string | number>>();
+    return { total: Number(row?.total ?? 0), today: Number(row?.today ?? 0), failed: Number(row?.failed ?? 0) };
+  }
+
   /** Runs a crash or restart interrupted, oldest first. */
   findUnfinished(): Promise<Run[]> {
     return this.dataSource

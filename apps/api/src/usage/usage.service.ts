@@ -100,6 +100,11 @@ export class UsageService {
     return checked;
   }
 
+  /** Estimated cost of a group's calls since an instant. */
+  async groupCostSince(groupId: string, since: Date): Promise<number> {
+    return sum(await this.usage.totalsByModel(since, groupId), await this.priceTable()).costUsd;
+  }
+
   /** Tokens a group used today and this month (for its stats page and budget display). */
   async groupUsage(groupId: string): Promise<{ today: number; month: number }> {
     const { dayStart, monthStart } = windowStarts(this.clock.now(), this.config.timezone);
