@@ -51,8 +51,9 @@ export class ToolExecutor {
     try {
       const timeout = new Promise<ToolResult>((resolve) => {
         timer = setTimeout(() => {
-          controller.abort();
+          // Settle first: a tool that answers the abort synchronously must not win the race.
           resolve({ content: `Tool "${call.name}" timed out after ${timeoutMs} ms.`, isError: true });
+          controller.abort();
         }, timeoutMs);
       });
       const result = await Promise.race([tool.execute(call.input, { ...context, signal: controller.signal }), timeout]);
