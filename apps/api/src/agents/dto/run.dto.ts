@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import type { RunStatus } from '../entities/run.entity.js';
 
 const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'completed', 'failed', 'refused'];
@@ -100,15 +100,7 @@ export class RunDetailResponseDto extends RunResponseDto {
   @ApiProperty({ type: [RunModelCallDto] }) modelCalls!: RunModelCallDto[];
 }
 
-export class RunListQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
+export class RunListQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ enum: RUN_STATUSES })
   @IsOptional()
   @IsIn(RUN_STATUSES)

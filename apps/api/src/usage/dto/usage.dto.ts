@@ -57,15 +57,7 @@ export class DaysQueryDto {
   days?: number;
 }
 
-export class LimitQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
+export { LimitQueryDto } from '../../common/limit-query.dto.js';
 
 /** Checked by UsageService (a map keyed by model prefix), documented here. */
 export class ModelPriceDto {
