@@ -1,18 +1,20 @@
 /**
- * The console as an operator uses it, in Debian's Chromium against the built gateway + console:
- * first-run set-up, logout, login (and a wrong password), the live activity feed, reload, and a
- * session revoked elsewhere.
+ * The console as an operator uses it, in Debian's Chromium against the built gateway + console, with
+ * the local Anthropic-compatible server as the model: first-run set-up, logout, login (and a wrong
+ * password), the live activity feed, reload, the test chat streaming a reply, runs and their detail,
+ * agent groups, usage and prices, and a session revoked elsewhere.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONSOLE_BUILD, type GatewayProcess, startGatewayProcess } from '@loop-gateway/testing';
+import { CONSOLE_BUILD, type GatewayProcess, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
 
 const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
 const STEP_TIMEOUT = 60_000;
 
 let gateway: GatewayProcess | undefined;
+let claude: LocalClaude | undefined;
 let browser: Browser | undefined;
 let page: Page;
 
@@ -21,6 +23,10 @@ const base = () => {
   return gateway.url;
 };
 const path = () => new URL(page.url()).pathname;
+const model = () => {
+  if (!claude) throw new Error('The local model did not start');
+  return claude;
+};
 const storedSession = () => page.evaluate(() => localStorage.getItem('lg.session'));
 const text = async (testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
 
@@ -38,7 +44,15 @@ async function apiLogin(password: string): Promise<Response> {
 
 beforeAll(async () => {
   if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) throw new Error('The console is not built: run npm run build');
-  gateway = await startGatewayProcess({ env: { CONSOLE_DIR: CONSOLE_BUILD, RATE_LIMIT_PER_MINUTE: '100000' } });
+  claude = await LocalClaude.start();
+  gateway = await startGatewayProcess({
+    env: {
+      CONSOLE_DIR: CONSOLE_BUILD,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      ANTHROPIC_BASE_URL: claude.url,
+      ANTHROPIC_API_KEY: 'local',
+    },
+  });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(20_000);
@@ -47,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await gateway?.stop();
+  await claude?.stop();
 }, STEP_TIMEOUT);
 
 describe('console', () => {
@@ -78,7 +93,7 @@ describe('console', () => {
       expect(await text('product-name')).toBe('Loop Gateway');
       expect(await text('current-user')).toBe(ADMIN.username);
       const nav = await page.getByTestId('side-nav').getByRole('link').allTextContents();
-      expect(nav.map((label) => label.trim())).toEqual(['Overview']);
+      expect(nav.map((label) => label.trim())).toEqual(['Overview', 'Runs', 'Agent groups', 'Usage']);
 
       // Overview: gateway health from GET /api/health, and the live connection.
       await page.getByTestId('health-status').filter({ hasText: 'OK' }).waitFor();
@@ -152,6 +167,195 @@ describe('console', () => {
       expect(path()).toBe('/overview');
       expect(await page.getByTestId('login-form').count()).toBe(0);
       await liveConnection();
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'the test chat streams the reply as the model writes it; the run shows in the list and its detail',
+    async () => {
+      const answer = 'The gateway is up and answering from the local model, one word after another.';
+      model().latencyMs = 3000; // the answer's events are spread over the second half
+      model().script({ text: answer, usage: { input_tokens: 250, output_tokens: 16 } });
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Runs' }).click();
+      await page.getByTestId('test-chat').waitFor();
+      expect(path()).toBe('/runs');
+      await liveConnection();
+
+      await page.getByTestId('chat-input').fill('Is the gateway up?');
+      await page.getByTestId('chat-input').press('Enter');
+      const turn = page.getByTestId('chat-turn').last();
+      expect((await turn.getByTestId('chat-message').textContent())?.trim()).toBe('Is the gateway up?');
+
+      // Part of the answer is on screen while the run is still running.
+      await page.waitForFunction((full) => {
+        const last = [...document.querySelectorAll('[data-testid="chat-turn"]')].at(-1);
+        const reply = last?.querySelector('[data-testid="chat-reply"]')?.textContent?.trim() ?? '';
+        const status = last?.querySelector('[data-testid="run-status"]')?.getAttribute('data-status');
+        return status === 'running' && reply.length > 0 && reply.length < full.length && full.startsWith(reply);
+      }, answer);
+      await turn.locator('[data-testid="run-status"][data-status="completed"]').waitFor();
+      expect((await turn.getByTestId('chat-reply').textContent())?.trim()).toBe(answer);
+      expect((await turn.getByTestId('chat-tokens').textContent())?.trim()).toBe('250 in · 16 out');
+
+      // The recent runs list got it live.
+      const row = page.getByTestId('recent-runs').getByTestId('run-row').first();
+      await row.locator('[data-status="completed"]').waitFor();
+      await row.getByTestId('run-link').filter({ hasText: 'Is the gateway up?' }).waitFor();
+      expect((await row.getByTestId('run-tokens').textContent())?.trim()).toBe('250 / 16');
+
+      // A follow-up continues the conversation: the model sees the first exchange.
+      model().latencyMs = 0;
+      model().script({ text: 'Yes, still the same conversation.' });
+      await page.getByTestId('chat-input').fill('Are you sure?');
+      await page.getByTestId('chat-send').click();
+      const second = page.getByTestId('chat-turn').nth(1);
+      await second.locator('[data-testid="run-status"][data-status="completed"]').waitFor();
+      expect((await second.getByTestId('chat-reply').textContent())?.trim()).toBe('Yes, still the same conversation.');
+      const sent = model().requests.at(-1)?.body.messages ?? [];
+      expect(sent.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+      expect(JSON.stringify(sent[1])).toContain('one word after another');
+
+      // The run detail: the message timeline and the model call.
+      await page.getByTestId('chat-turn').first().getByTestId('chat-run-link').click();
+      await page.getByTestId('run-timeline').waitFor();
+      expect(path()).toMatch(/^\/runs\/[0-9a-f-]{36}$/);
+      const messages = page.getByTestId('timeline-message');
+      await messages.nth(1).waitFor();
+      expect(await messages.count()).toBe(2);
+      expect(await messages.nth(0).textContent()).toContain('Is the gateway up?');
+      expect(await messages.nth(1).textContent()).toContain(answer);
+      const call = page.getByTestId('model-call');
+      expect(await call.count()).toBe(1);
+      expect(await call.first().textContent()).toContain('250 / 16');
+      expect(await page.getByTestId('run-detail-tokens').textContent()).toContain('250 in · 16 out');
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'a run the model fails shows as failed with the error, in the chat and in the list',
+    async () => {
+      model().script({ error: { status: 400, message: 'prompt is too long for this e2e' } });
+      await page.getByTestId('back-to-runs').click();
+      await page.getByTestId('test-chat').waitFor();
+      await page.getByTestId('chat-new').click();
+      expect(await page.getByTestId('chat-turn').count()).toBe(0);
+
+      await page.getByTestId('chat-input').fill('This one breaks');
+      await page.getByTestId('chat-send').click();
+      const turn = page.getByTestId('chat-turn').last();
+      await turn.locator('[data-testid="run-status"][data-status="failed"]').waitFor();
+      expect(await turn.getByTestId('chat-error').textContent()).toContain('prompt is too long for this e2e');
+
+      const row = page.getByTestId('recent-runs').getByTestId('run-row').first();
+      await row.locator('[data-status="failed"]').waitFor();
+      await row.getByTestId('run-link').filter({ hasText: 'This one breaks' }).waitFor();
+      expect(await row.getByTestId('run-error').textContent()).toContain('prompt is too long for this e2e');
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'agent groups: budget use, create with a key, the API refusals shown, make default, delete',
+    async () => {
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Agent groups' }).click();
+      const card = (name: string) => page.locator(`[data-testid="group-card"][data-group="${name}"]`);
+      await card('Default').getByTestId('group-default-marker').waitFor();
+      expect(path()).toBe('/groups');
+      expect((await card('Default').getByTestId('group-key').textContent())?.trim()).toBe('Uses the global key');
+
+      // A daily budget on the default group: the bar shows what the runs above used.
+      await card('Default').getByTestId('group-edit').click();
+      const form = page.getByTestId('group-form');
+      await form.getByTestId('group-budget-day').fill('100000');
+      await form.getByTestId('group-save').click();
+      await form.waitFor({ state: 'detached' });
+      const today = card('Default').locator('[data-testid="budget"][data-window="Today"]');
+      await today.getByTestId('budget-value').filter({ hasText: '/ 100,000 tokens' }).waitFor();
+      const used = Number(
+        (await today.getByTestId('budget-value').textContent())?.trim().split(' ')[0]?.replace(/,/g, ''),
+      );
+      expect(used).toBeGreaterThanOrEqual(266);
+
+      // A new group with its own key (never shown again).
+      await page.getByTestId('group-new').click();
+      await form.getByTestId('group-name').fill('Support');
+      await form.getByText('Set a key for this group').click();
+      await form.getByTestId('group-api-key').fill('sk-ant-e2e-key-0001');
+      await form.getByTestId('group-save').click();
+      await card('Support').waitFor();
+      expect((await card('Support').getByTestId('group-key').textContent())?.trim()).toBe('Own API key set');
+
+      // The gateway's 409s are shown where they happen.
+      await page.getByTestId('group-new').click();
+      await form.getByTestId('group-name').fill('Support');
+      await form.getByTestId('group-save').click();
+      await page
+        .getByTestId('form-error')
+        .filter({ hasText: 'An agent group named "Support" already exists' })
+        .waitFor();
+      await form.getByRole('button', { name: 'Cancel' }).click();
+      await form.waitFor({ state: 'detached' });
+
+      await card('Default').getByTestId('group-delete').click();
+      await page.getByTestId('confirm').click();
+      await page.getByTestId('confirm-error').filter({ hasText: 'The default group cannot be deleted' }).waitFor();
+      await page.getByRole('button', { name: 'Close' }).click();
+
+      // Support becomes the default; then the old default can go.
+      await card('Support').getByTestId('group-make-default').click();
+      await card('Support').getByTestId('group-default-marker').waitFor();
+      expect(await card('Default').getByTestId('group-default-marker').count()).toBe(0);
+      await card('Default').getByTestId('group-delete').click();
+      await page.getByTestId('confirm').click();
+      await card('Default').waitFor({ state: 'detached' });
+      expect(await page.getByTestId('group-card').count()).toBe(1);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'usage: totals, the daily chart, per model, recent calls, and the price table with its validation',
+    async () => {
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Usage' }).click();
+      const allTime = page.locator('[data-testid="usage-total"][data-window="All time"]');
+      await allTime.waitFor();
+      expect(path()).toBe('/usage');
+      expect(Number(await allTime.getByTestId('usage-calls').textContent())).toBe(3);
+      expect((await allTime.getByTestId('usage-tokens').textContent())?.trim()).toMatch(/^[\d,]+ \/ [\d,]+$/);
+      expect((await allTime.getByTestId('usage-cost').textContent())?.trim()).toMatch(/^\$\d+\.\d{2,4}$/);
+      expect(await page.getByTestId('usage-chart').locator('canvas').isVisible()).toBe(true);
+      await page.getByTestId('usage-model').first().waitFor();
+      expect(await page.getByTestId('usage-model').first().textContent()).toContain('claude-');
+      const calls = page.getByTestId('usage-call');
+      expect(await calls.count()).toBe(3);
+      expect(await calls.first().textContent()).toContain('prompt is too long for this e2e');
+
+      // The gateway names the entry it refuses.
+      const prices = page.getByTestId('price-table');
+      const before = await prices.getByTestId('price-row').count();
+      await prices.getByTestId('price-add').click();
+      const row = prices.getByTestId('price-row').last();
+      await row.getByLabel('Model prefix').fill('my model');
+      await row.getByLabel(/^input price/).fill('2');
+      await prices.getByTestId('price-save').click();
+      await prices
+        .getByTestId('price-error')
+        .filter({ hasText: 'prices: "my model" is not a model id prefix' })
+        .waitFor();
+      await row.getByLabel('Model prefix').fill('my-model');
+      await prices.getByTestId('price-save').click();
+      await prices.getByTestId('price-notice').waitFor();
+      expect(await prices.getByTestId('price-row').count()).toBe(before + 1);
+
+      const response = await fetch(`${base()}/api/usage/prices`, {
+        headers: {
+          Authorization: `Bearer ${await page.evaluate(() => (JSON.parse(localStorage.getItem('lg.session') ?? '{}') as { token?: string }).token)}`,
+        },
+      });
+      const table = (await response.json()) as { prices: Record<string, unknown> };
+      expect(table.prices['my-model']).toEqual({ input: 2, output: 0, cacheWrite: 0, cacheRead: 0 });
     },
     STEP_TIMEOUT,
   );

@@ -5,13 +5,29 @@ export type ClientOptions = {
 };
 
 export type AgentGroupCreateDto = {
+    /**
+     * Tokens (input + output) per day; null for no cap
+     */
+    budgetMaxTokensDay?: number | null;
+    /**
+     * Tokens (input + output) per month; null for no cap
+     */
+    budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
     /**
      * Make this the group for channels that have none
      */
     isDefault?: boolean;
+    /**
+     * Defaults to DEFAULT_MODEL
+     */
+    model?: string | null;
     name: string;
     skills?: Array<string>;
+    /**
+     * Replaces the default system prompt (prompts/system-prompt.md)
+     */
+    systemPrompt?: string | null;
 };
 
 export type AgentGroupResponseDto = {
@@ -43,13 +59,29 @@ export type AgentGroupResponseDto = {
 };
 
 export type AgentGroupUpdateDto = {
+    /**
+     * Tokens (input + output) per day; null for no cap
+     */
+    budgetMaxTokensDay?: number | null;
+    /**
+     * Tokens (input + output) per month; null for no cap
+     */
+    budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
     /**
      * Make this the group for channels that have none
      */
     isDefault?: boolean;
+    /**
+     * Defaults to DEFAULT_MODEL
+     */
+    model?: string | null;
     name?: string;
     skills?: Array<string>;
+    /**
+     * Replaces the default system prompt (prompts/system-prompt.md)
+     */
+    systemPrompt?: string | null;
 };
 
 export type AuthStatusResponseDto = {
@@ -377,23 +409,63 @@ export type UserResponseDto = {
 };
 
 export type AgentGroupCreateDtoWritable = {
+    /**
+     * The group’s own Anthropic API key (write-only: stored encrypted, never returned). null removes it.
+     */
+    apiKey?: string | null;
+    /**
+     * Tokens (input + output) per day; null for no cap
+     */
+    budgetMaxTokensDay?: number | null;
+    /**
+     * Tokens (input + output) per month; null for no cap
+     */
+    budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
     /**
      * Make this the group for channels that have none
      */
     isDefault?: boolean;
+    /**
+     * Defaults to DEFAULT_MODEL
+     */
+    model?: string | null;
     name: string;
     skills?: Array<string>;
+    /**
+     * Replaces the default system prompt (prompts/system-prompt.md)
+     */
+    systemPrompt?: string | null;
 };
 
 export type AgentGroupUpdateDtoWritable = {
+    /**
+     * The group’s own Anthropic API key (write-only: stored encrypted, never returned). null removes it.
+     */
+    apiKey?: string | null;
+    /**
+     * Tokens (input + output) per day; null for no cap
+     */
+    budgetMaxTokensDay?: number | null;
+    /**
+     * Tokens (input + output) per month; null for no cap
+     */
+    budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
     /**
      * Make this the group for channels that have none
      */
     isDefault?: boolean;
+    /**
+     * Defaults to DEFAULT_MODEL
+     */
+    model?: string | null;
     name?: string;
     skills?: Array<string>;
+    /**
+     * Replaces the default system prompt (prompts/system-prompt.md)
+     */
+    systemPrompt?: string | null;
 };
 
 export type ListAgentGroupsData = {

@@ -31,18 +31,28 @@ export class AgentGroupCreateDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({ description: 'Replaces the default system prompt (prompts/system-prompt.md)', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Replaces the default system prompt (prompts/system-prompt.md)',
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(50_000)
   systemPrompt?: string | null;
 
-  @ApiPropertyOptional({ example: 'claude-sonnet-4-6', description: 'Defaults to DEFAULT_MODEL', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'claude-sonnet-4-6',
+    description: 'Defaults to DEFAULT_MODEL',
+    nullable: true,
+  })
   @IsOptional()
   @Matches(MODEL_ID, { message: 'model must be a model id such as claude-sonnet-4-6' })
   model?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'The group’s own Anthropic API key (write-only: stored encrypted, never returned). null removes it.',
     nullable: true,
     writeOnly: true,
@@ -61,13 +71,19 @@ export class AgentGroupCreateDto {
   @MaxLength(100, { each: true })
   skills?: string[];
 
-  @ApiPropertyOptional({ description: 'Tokens (input + output) per day; null for no cap', nullable: true, minimum: 1 })
+  @ApiPropertyOptional({
+    type: Number,
+    description: 'Tokens (input + output) per day; null for no cap',
+    nullable: true,
+    minimum: 1,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   budgetMaxTokensDay?: number | null;
 
   @ApiPropertyOptional({
+    type: Number,
     description: 'Tokens (input + output) per month; null for no cap',
     nullable: true,
     minimum: 1,

@@ -18,7 +18,7 @@ export interface EventSummary {
 /** null: the event is not an activity of its own (e.g. streamed text) and stays out of the feed. */
 type Summarizers = { [E in EventName]: (payload: EventPayloads[E]) => EventSummary | null };
 
-const CHANNEL_NAMES: Record<ChannelType, string> = {
+export const CHANNEL_NAMES: Record<ChannelType, string> = {
   telegram: 'Telegram',
   email: 'Email',
   whatsapp: 'WhatsApp',

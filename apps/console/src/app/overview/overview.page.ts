@@ -2,18 +2,25 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MatCard, MatCardContent, MatCardHeader, MatCardTitle } from '@angular/material/card';
 import { ActivityFeed } from '../activity/activity-feed';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
+import { PageHeader } from '../core/ui/page-header';
 import { ConnectionStatus } from '../shell/connection-status';
 import { GatewayHealth } from './gateway-health';
 
 /** The landing page: is the gateway healthy, and what is happening right now. */
 @Component({
   selector: 'lg-overview-page',
-  imports: [ActivityFeed, ConnectionStatus, GatewayHealth, MatCard, MatCardContent, MatCardHeader, MatCardTitle],
+  imports: [
+    ActivityFeed,
+    ConnectionStatus,
+    GatewayHealth,
+    MatCard,
+    MatCardContent,
+    MatCardHeader,
+    MatCardTitle,
+    PageHeader,
+  ],
   template: `
-    <header class="page-header">
-      <h1>Overview</h1>
-      <p>Gateway health and live activity.</p>
-    </header>
+    <lg-page-header heading="Overview" lead="Gateway health and live activity." />
     <div class="grid">
       <lg-gateway-health />
       <mat-card appearance="outlined" class="activity" data-testid="overview-activity">
@@ -28,18 +35,6 @@ import { GatewayHealth } from './gateway-health';
     </div>
   `,
   styles: `
-    .page-header {
-      margin-bottom: 24px;
-      h1 {
-        margin: 0;
-        font: var(--mat-sys-headline-small);
-      }
-      p {
-        margin: 4px 0 0;
-        color: var(--mat-sys-on-surface-variant);
-        font: var(--mat-sys-body-medium);
-      }
-    }
     .grid {
       display: grid;
       grid-template-columns: minmax(260px, 340px) minmax(0, 1fr);

@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { MatIcon } from '@angular/material/icon';
+import type { ConsoleIcon } from './icons';
 
 /** A message box above a form: an error from the API, or a notice. */
 @Component({
@@ -7,7 +8,7 @@ import { MatIcon } from '@angular/material/icon';
   imports: [MatIcon],
   template: `
     <div class="alert" [class]="tone()" [attr.role]="tone() === 'error' ? 'alert' : 'status'">
-      <mat-icon [svgIcon]="tone() === 'error' ? 'error' : 'lock'" />
+      <mat-icon [svgIcon]="shownIcon()" />
       <div class="text"><ng-content /></div>
     </div>
   `,
@@ -42,4 +43,7 @@ import { MatIcon } from '@angular/material/icon';
 })
 export class Alert {
   readonly tone = input<'error' | 'info'>('error');
+  /** Replaces the tone's icon (error: "error", info: "lock"). */
+  readonly icon = input<ConsoleIcon>();
+  protected readonly shownIcon = computed(() => this.icon() ?? (this.tone() === 'error' ? 'error' : 'lock'));
 }

@@ -1,0 +1,106 @@
+import { TestBed } from '@angular/core/testing';
+import { MatDialog } from '@angular/material/dialog';
+import type { AgentGroupResponseDto } from '@loop-gateway/api-client';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type FakeGateway, fakeGateway } from '../../testing/fake-gateway';
+import { agentGroup as group } from '../../testing/fixtures';
+import { GroupFormDialog, type GroupFormData } from './group-form-dialog';
+
+describe('GroupFormDialog', () => {
+  let gateway: FakeGateway;
+
+  beforeEach(() => {
+    gateway = fakeGateway();
+    TestBed.configureTestingModule({ providers: gateway.providers });
+  });
+
+  async function open(data: GroupFormData) {
+    const ref = TestBed.inject(MatDialog).open<GroupFormDialog, GroupFormData, AgentGroupResponseDto>(GroupFormDialog, {
+      data,
+    });
+    let closedWith: AgentGroupResponseDto | undefined | null = null;
+    ref.afterClosed().subscribe((value) => (closedWith = value));
+    TestBed.tick();
+    const root = document.querySelector<HTMLElement>('lg-group-form-dialog')!;
+    const fill = (testId: string, value: string) => {
+      const input = root.querySelector<HTMLInputElement>(`[data-testid=${testId}]`)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    /** Clicks Save and waits for the gateway's answer to be shown. */
+    const save = async () => {
+      const before = gateway.http.requests.length;
+      root.querySelector<HTMLButtonElement>('[data-testid=group-save]')!.click();
+      TestBed.tick();
+      await vi.waitFor(() => expect(gateway.http.requests.length).toBeGreaterThan(before));
+      await vi.waitFor(() => {
+        TestBed.tick();
+        expect(root.querySelector('[data-testid=group-save] mat-progress-spinner')).toBeNull();
+      });
+    };
+    const saveInvalid = () => {
+      root.querySelector<HTMLButtonElement>('[data-testid=group-save]')!.click();
+      TestBed.tick();
+    };
+    return { root, fill, save, saveInvalid, closed: () => closedWith };
+  }
+
+  it("creates a group with the API's 409 shown, then saves once the name is free", async () => {
+    const created = group({ id: 'g2', name: 'Sales', hasApiKey: false });
+    gateway.http.on('POST /api/agent-groups', (request) =>
+      (request.body as { name: string }).name === 'Support'
+        ? { status: 409, body: { statusCode: 409, message: 'An agent group named "Support" already exists' } }
+        : { status: 201, body: created },
+    );
+    const { root, fill, save, closed } = await open({});
+
+    fill('group-name', 'Support');
+    await save();
+    expect(root.ownerDocument.querySelector('[data-testid=form-error]')?.textContent?.trim()).toBe(
+      'An agent group named "Support" already exists',
+    );
+    expect(closed()).toBeNull();
+
+    fill('group-name', 'Sales');
+    fill('group-budget-day', '5000');
+    await save();
+    expect(gateway.http.last('POST /api/agent-groups')?.body).toEqual({
+      name: 'Sales',
+      skills: [],
+      budgetMaxTokensDay: 5000,
+      budgetMaxTokensMonth: null,
+      channelStyles: {},
+    });
+    await vi.waitFor(() => expect(closed()).toEqual(created));
+  });
+
+  it('does not call the gateway while the form is invalid', async () => {
+    const { root, fill, saveInvalid } = await open({});
+    fill('group-name', '');
+    fill('group-budget-day', '2.5');
+    saveInvalid();
+    expect(gateway.http.requests).toEqual([]);
+    expect(root.textContent).toContain('Give the group a name');
+    expect(root.textContent).toContain('A whole number of at least 1');
+  });
+
+  it('replaces the key of an existing group with PUT, and never shows the key', async () => {
+    const original = group();
+    gateway.http.on('PUT /api/agent-groups/g1', { status: 200, body: original });
+    const { root, fill, save } = await open({ group: original });
+
+    expect(root.querySelector('[data-testid=group-key-status]')?.textContent).toContain('own key');
+    const replace = Array.from(root.querySelectorAll<HTMLInputElement>('input[type=radio]')).find(
+      (input) => input.value === 'replace',
+    )!;
+    replace.click();
+    TestBed.tick();
+    fill('group-api-key', 'sk-ant-rotated-key');
+    await save();
+
+    expect(gateway.http.last('PUT /api/agent-groups/g1')?.body).toMatchObject({
+      name: 'Support',
+      apiKey: 'sk-ant-rotated-key',
+    });
+  });
+});

@@ -1,0 +1,104 @@
+import type { AgentGroupResponseDto } from '@loop-gateway/api-client';
+import { describe, expect, it } from 'vitest';
+import { agentGroup as group } from '../../testing/fixtures';
+import { type GroupFormValue, groupFormValue, groupRequestBody } from './group-form';
+
+const edit = (original: AgentGroupResponseDto, changes: Partial<GroupFormValue>) =>
+  groupRequestBody({ ...groupFormValue(original), ...changes }, original);
+
+describe('groupRequestBody', () => {
+  it('leaves the API key out when it is kept', () => {
+    const body = edit(group(), {});
+    expect(body).not.toHaveProperty('apiKey');
+    expect(body).toEqual({
+      name: 'Support',
+      systemPrompt: 'You help customers.',
+      skills: ['web_browse', 'http_request'],
+      budgetMaxTokensDay: 10_000,
+      budgetMaxTokensMonth: null,
+      channelStyles: { telegram: 'Short lines.' },
+    });
+  });
+
+  it('sends a replaced key, trimmed', () => {
+    expect(edit(group(), { apiKeyAction: 'replace', apiKey: '  sk-ant-new-key  ' }).apiKey).toBe('sk-ant-new-key');
+  });
+
+  it('sends null to remove the key, only when the group has one', () => {
+    const removed = edit(group({ hasApiKey: true }), { apiKeyAction: 'remove' });
+    expect(removed).toHaveProperty('apiKey', null);
+    expect(edit(group({ hasApiKey: false }), { apiKeyAction: 'remove' })).not.toHaveProperty('apiKey');
+  });
+
+  it('ignores a typed key unless "replace" is chosen', () => {
+    expect(edit(group(), { apiKeyAction: 'keep', apiKey: 'sk-ant-typed' })).not.toHaveProperty('apiKey');
+  });
+
+  it('maps empty fields to the defaults: null prompt, no caps, no styles', () => {
+    const body = edit(group(), {
+      systemPrompt: '   ',
+      budgetDay: null,
+      budgetMonth: null,
+      styles: { telegram: ' ', whatsapp: '', email: '', mattermost: '' },
+      skills: '',
+    });
+    expect(body).toMatchObject({
+      systemPrompt: null,
+      budgetMaxTokensDay: null,
+      budgetMaxTokensMonth: null,
+      channelStyles: {},
+      skills: [],
+    });
+  });
+
+  it('sends the model only when it was changed; empty goes back to DEFAULT_MODEL', () => {
+    expect(edit(group(), {})).not.toHaveProperty('model');
+    expect(edit(group(), { model: ' claude-haiku-4-5 ' }).model).toBe('claude-haiku-4-5');
+    expect(edit(group(), { model: '' })).toHaveProperty('model', null);
+  });
+
+  it('splits skills on commas, spaces and new lines, without duplicates', () => {
+    expect(edit(group(), { skills: 'web_browse,http_request\nweb_browse  send_email' }).skills).toEqual([
+      'web_browse',
+      'http_request',
+      'send_email',
+    ]);
+  });
+
+  it('sends isDefault only to make a group the default (never false)', () => {
+    expect(edit(group(), { isDefault: true })).toHaveProperty('isDefault', true);
+    expect(edit(group({ isDefault: true }), { isDefault: true })).not.toHaveProperty('isDefault');
+    expect(edit(group(), { isDefault: false })).not.toHaveProperty('isDefault');
+  });
+
+  it('for a new group sends only what was filled in', () => {
+    const body = groupRequestBody({
+      ...groupFormValue(),
+      name: ' Sales ',
+      apiKeyAction: 'replace',
+      apiKey: 'sk-ant-sales',
+      budgetMonth: 1_000_000,
+    });
+    expect(body).toEqual({
+      name: 'Sales',
+      apiKey: 'sk-ant-sales',
+      skills: [],
+      budgetMaxTokensDay: null,
+      budgetMaxTokensMonth: 1_000_000,
+      channelStyles: {},
+    });
+    expect(groupRequestBody({ ...groupFormValue(), name: 'X', apiKeyAction: 'remove' })).not.toHaveProperty('apiKey');
+  });
+});
+
+describe('groupFormValue', () => {
+  it('fills the form from a group, never with a key', () => {
+    expect(groupFormValue(group())).toMatchObject({
+      name: 'Support',
+      apiKeyAction: 'keep',
+      apiKey: '',
+      skills: 'web_browse, http_request',
+      styles: { telegram: 'Short lines.', whatsapp: '', email: '', mattermost: '' },
+    });
+  });
+});

@@ -1,0 +1,4 @@
+import type { Routes } from '@angular/router';
+import { GroupsPage } from './groups.page';
+
+export default [{ path: '', component: GroupsPage }] satisfies Routes;

@@ -1,0 +1,175 @@
+import { TestBed } from '@angular/core/testing';
+import type { RunDetailResponseDto, RunResponseDto } from '@loop-gateway/api-client';
+import type { GatewayEvent } from '@loop-gateway/contracts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type FakeGateway, FakeWebSocket, fakeGateway, loginResponse } from '../../testing/fake-gateway';
+import { GatewaySocket } from '../core/realtime/gateway-socket';
+import { SESSION_STORAGE_KEY } from '../core/session/session.store';
+import type { RunEvent } from './run-format';
+import { RECENT_RUNS_LIMIT, RecentRunsStore, applyRunEvent, mergeRun } from './recent-runs.store';
+
+const run = (id: string, overrides: Partial<RunResponseDto> = {}): RunResponseDto => ({
+  id,
+  conversationId: `c-${id}`,
+  groupId: 'g1',
+  status: 'completed',
+  origin: { kind: 'api' },
+  input: `input ${id}`,
+  reply: 'ok',
+  error: null,
+  model: 'claude-sonnet-4-6',
+  iterations: 1,
+  inputTokens: 10,
+  outputTokens: 2,
+  durationMs: 500,
+  createdAt: '2026-01-01T11:00:00.000Z',
+  startedAt: '2026-01-01T11:00:00.000Z',
+  finishedAt: '2026-01-01T11:00:01.000Z',
+  ...overrides,
+});
+
+const at = '2026-01-01T12:00:00.000Z';
+const started = (runId: string): RunEvent => ({
+  event: 'agent:run:start',
+  payload: { runId, conversationId: `c-${runId}`, groupId: 'g2', origin: { kind: 'channel', channelType: 'telegram' } },
+  timestamp: at,
+});
+
+describe('applyRunEvent', () => {
+  it('puts a run that starts at the top, keeping the list bounded', () => {
+    const list = applyRunEvent([run('a'), run('b')], started('new'), 2);
+    expect(list.map((r) => r.id)).toEqual(['new', 'a']);
+    expect(list[0]).toMatchObject({
+      status: 'running',
+      groupId: 'g2',
+      origin: { kind: 'channel', channelType: 'telegram' },
+      createdAt: at,
+      inputTokens: 0,
+    });
+  });
+
+  it('marks a known queued run as running', () => {
+    const list = applyRunEvent([run('a', { status: 'queued', startedAt: null })], started('a'), 10);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ status: 'running', startedAt: at });
+  });
+
+  it('gives a finished run its status, tokens, duration or error', () => {
+    const list = [run('a', { status: 'running' }), run('b', { status: 'running' })];
+    const completed = applyRunEvent(
+      list,
+      {
+        event: 'agent:run:complete',
+        payload: { runId: 'a', conversationId: 'c-a', inputTokens: 1500, outputTokens: 42, durationMs: 2100 },
+        timestamp: at,
+      },
+      10,
+    );
+    const failed = applyRunEvent(
+      completed,
+      {
+        event: 'agent:run:error',
+        payload: { runId: 'b', conversationId: 'c-b', error: 'No API key', durationMs: 4 },
+        timestamp: at,
+      },
+      10,
+    );
+    expect(failed[0]).toMatchObject({ status: 'completed', inputTokens: 1500, outputTokens: 42, durationMs: 2100 });
+    expect(failed[1]).toMatchObject({ status: 'failed', error: 'No API key', durationMs: 4, finishedAt: at });
+  });
+
+  it('leaves the list alone for streamed text and runs it does not show', () => {
+    const list = [run('a')];
+    expect(
+      applyRunEvent(list, { event: 'agent:run:text', payload: { runId: 'a', delta: 'x' }, timestamp: at }, 10),
+    ).toBe(list);
+    expect(
+      applyRunEvent(
+        list,
+        {
+          event: 'agent:run:error',
+          payload: { runId: 'zz', conversationId: 'c', error: 'x', durationMs: 1 },
+          timestamp: at,
+        },
+        10,
+      ),
+    ).toEqual(list);
+  });
+});
+
+describe('mergeRun', () => {
+  it('replaces a row with the stored run, but never with an older state', () => {
+    const list = [run('a', { status: 'completed', reply: 'done' })];
+    expect(mergeRun(list, run('a', { status: 'running', reply: null }), 10)).toBe(list);
+    expect(mergeRun(list, run('a', { status: 'refused', reply: 'Over budget' }), 10)[0]?.status).toBe('refused');
+  });
+
+  it('adds a run it did not have in date order', () => {
+    const list = [
+      run('new', { createdAt: '2026-01-01T12:00:00.000Z' }),
+      run('old', { createdAt: '2026-01-01T10:00:00.000Z' }),
+    ];
+    const merged = mergeRun(list, run('mid', { createdAt: '2026-01-01T11:00:00.000Z' }), 10);
+    expect(merged.map((r) => r.id)).toEqual(['new', 'mid', 'old']);
+  });
+});
+
+describe('RecentRunsStore', () => {
+  let gateway: FakeGateway;
+
+  beforeEach(() => {
+    gateway = fakeGateway();
+    gateway.storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(loginResponse()));
+    TestBed.configureTestingModule({
+      providers: [...gateway.providers, RecentRunsStore, { provide: RECENT_RUNS_LIMIT, useValue: 3 }],
+    });
+  });
+
+  it('loads the recent runs and keeps them current from the live events', async () => {
+    gateway.http.on('GET /api/runs', { status: 200, body: [run('a'), run('b')] });
+    const detail: RunDetailResponseDto = {
+      ...run('n', {
+        status: 'failed',
+        input: 'What is new?',
+        error: 'ANTHROPIC_API_KEY is not set',
+        createdAt: at,
+      }),
+      messages: [],
+      toolCalls: [],
+      modelCalls: [],
+    };
+    gateway.http.on('GET /api/runs/n', { status: 200, body: detail });
+    const store = TestBed.inject(RecentRunsStore);
+    TestBed.inject(GatewaySocket).connect('token-1');
+    const ws = FakeWebSocket.latest();
+    ws.open();
+    await vi.waitFor(() => expect(store.runs().map((r) => r.id)).toEqual(['a', 'b']));
+
+    // Connected (again): asks once more, as events may have been missed meanwhile.
+    ws.receive({ type: 'ready', userId: 'u1' });
+    TestBed.tick();
+    await vi.waitFor(() => expect(gateway.http.requests.filter((r) => r.path === '/api/runs')).toHaveLength(2));
+    await vi.waitFor(() => expect(store.loading()).toBe(false));
+
+    ws.receive({ type: 'event', ...(started('n') as GatewayEvent) });
+    expect(store.runs()[0]).toMatchObject({ id: 'n', status: 'running' });
+
+    ws.receive({
+      type: 'event',
+      event: 'agent:run:error',
+      payload: { runId: 'n', conversationId: 'c-n', error: 'ANTHROPIC_API_KEY is not set', durationMs: 3 },
+      timestamp: at,
+    });
+    expect(store.runs()[0]).toMatchObject({ id: 'n', status: 'failed', error: 'ANTHROPIC_API_KEY is not set' });
+    // The stored run fills in what the events do not carry.
+    await vi.waitFor(() => expect(store.runs()[0]?.input).toBe('What is new?'));
+    expect(store.runs()).toHaveLength(3);
+    expect(store.runs()[0]).not.toHaveProperty('messages');
+  });
+
+  it('says when the runs cannot be loaded', async () => {
+    gateway.http.on('GET /api/runs', new TypeError('Failed to fetch'));
+    const store = TestBed.inject(RecentRunsStore);
+    await vi.waitFor(() => expect(store.error()).toMatch(/cannot reach the gateway/i));
+  });
+});

@@ -1,0 +1,178 @@
+import { TestBed } from '@angular/core/testing';
+import type { RunDetailResponseDto } from '@loop-gateway/api-client';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type FakeGateway, FakeWebSocket, fakeGateway, loginResponse } from '../../testing/fake-gateway';
+import { GatewaySocket } from '../core/realtime/gateway-socket';
+import { SESSION_STORAGE_KEY } from '../core/session/session.store';
+import { RUN_DETAIL_POLL_MS, RunDetailPage } from './run-detail.page';
+
+const at = '2026-01-01T12:00:00.000Z';
+
+function running(): RunDetailResponseDto {
+  return {
+    id: 'r1',
+    conversationId: 'c1',
+    groupId: null,
+    status: 'running',
+    origin: { kind: 'channel', channelType: 'telegram' },
+    input: 'Look this up',
+    reply: null,
+    error: null,
+    model: 'claude-sonnet-4-6',
+    iterations: 1,
+    inputTokens: 300,
+    outputTokens: 40,
+    durationMs: null,
+    createdAt: at,
+    startedAt: at,
+    finishedAt: null,
+    messages: [
+      { seq: 1, role: 'user', content: [{ type: 'text', text: 'Look this up' }], createdAt: at },
+      {
+        seq: 2,
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Searching.' },
+          { type: 'tool_use', id: 'tu1', name: 'web_search', input: { q: 'loop gateway' } },
+        ],
+        createdAt: at,
+      },
+      {
+        seq: 3,
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 'tu1', content: 'Search backend unreachable', is_error: true }],
+        createdAt: at,
+      },
+    ],
+    toolCalls: [
+      {
+        id: 'tu1',
+        name: 'web_search',
+        input: { q: 'loop gateway' },
+        status: 'done',
+        output: 'Search backend unreachable',
+        isError: true,
+        startedAt: at,
+        finishedAt: at,
+      },
+    ],
+    modelCalls: [
+      {
+        id: 'm1',
+        model: 'claude-sonnet-4-6',
+        status: 'ok',
+        error: null,
+        inputTokens: 300,
+        outputTokens: 40,
+        durationMs: 1200,
+        createdAt: at,
+      },
+    ],
+  };
+}
+
+describe('RunDetailPage', () => {
+  let gateway: FakeGateway;
+
+  beforeEach(() => {
+    gateway = fakeGateway();
+    gateway.storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(loginResponse()));
+    TestBed.configureTestingModule({
+      providers: [...gateway.providers, { provide: RUN_DETAIL_POLL_MS, useValue: 3_600_000 }],
+    });
+  });
+
+  async function render() {
+    TestBed.inject(GatewaySocket).connect('token-1');
+    const ws = FakeWebSocket.latest();
+    ws.open();
+    ws.receive({ type: 'ready', userId: 'u1' });
+    const fixture = TestBed.createComponent(RunDetailPage);
+    fixture.componentRef.setInput('id', 'r1');
+    const root = fixture.nativeElement as HTMLElement;
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(root.querySelector('[data-testid=run-timeline]')).not.toBeNull();
+    });
+    const all = (testId: string) => Array.from(root.querySelectorAll(`[data-testid=${testId}]`));
+    const text = (testId: string) =>
+      root.querySelector(`[data-testid=${testId}]`)?.textContent?.replace(/\s+/g, ' ').trim();
+    return { fixture, ws, root, all, text };
+  }
+
+  it('shows the timeline, the model calls and the tool calls with their inputs, outputs and errors', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: running() });
+    const { all, text } = await render();
+
+    const messages = all('timeline-message').map((m) => m.textContent?.replace(/\s+/g, ' ').trim());
+    expect(messages).toHaveLength(3);
+    expect(messages[1]).toContain('Searching.');
+    expect(messages[1]).toContain('Calls web_search');
+    expect(messages[1]).toContain('"q": "loop gateway"');
+    expect(messages[2]).toContain('Error from web_search');
+    expect(messages[2]).toContain('Search backend unreachable');
+
+    expect(all('model-call')).toHaveLength(1);
+    expect(text('model-call')).toContain('300 / 40');
+    expect(text('tool-call')).toContain('web_search');
+    expect(text('tool-call')).toContain('Error');
+    expect(text('tool-call')).toContain('Search backend unreachable');
+    expect(text('run-facts')).toContain('Telegram');
+    expect(text('run-live')).toBe('Live');
+  });
+
+  it('streams the text of the call under way, then shows the stored answer when the run completes', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: running() });
+    const { fixture, ws, text } = await render();
+
+    const delta = (runId: string, d: string) =>
+      ws.receive({ type: 'event', event: 'agent:run:text', payload: { runId, delta: d }, timestamp: at });
+    delta('r1', 'The search ');
+    delta('other', 'not this run');
+    delta('r1', 'failed, sorry.');
+    await fixture.whenStable();
+    expect(text('timeline-streaming')).toContain('The search failed, sorry.');
+    expect(text('timeline-streaming')).not.toContain('not this run');
+
+    const done = running();
+    done.status = 'completed';
+    done.reply = 'The search failed, sorry.';
+    done.durationMs = 2500;
+    done.messages.push({
+      seq: 4,
+      role: 'assistant',
+      content: [{ type: 'text', text: 'The search failed, sorry.' }],
+      createdAt: at,
+    });
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: done });
+    ws.receive({
+      type: 'event',
+      event: 'agent:run:complete',
+      payload: { runId: 'r1', conversationId: 'c1', inputTokens: 300, outputTokens: 40, durationMs: 2500 },
+      timestamp: at,
+    });
+
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-status')).toBe('Completed');
+    });
+    expect(text('timeline-streaming')).toBeUndefined();
+    expect(text('run-live')).toBeUndefined();
+    expect(
+      Array.from(fixture.nativeElement.querySelectorAll('[data-testid=timeline-message]') as NodeListOf<Element>).at(-1)
+        ?.textContent,
+    ).toContain('The search failed, sorry.');
+  });
+
+  it('says when the run does not exist', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 404, body: { statusCode: 404, message: 'Run r1 not found' } });
+    TestBed.inject(GatewaySocket).connect('token-1');
+    const fixture = TestBed.createComponent(RunDetailPage);
+    fixture.componentRef.setInput('id', 'r1');
+    const root = fixture.nativeElement as HTMLElement;
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(root.querySelector('[data-testid=run-detail-error]')?.textContent?.trim()).toBe('Run r1 not found');
+    });
+  });
+});

@@ -1,0 +1,145 @@
+import { DatePipe, DecimalPipe } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  InjectionToken,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import { MatCard, MatCardContent, MatCardHeader, MatCardTitle } from '@angular/material/card';
+import { MatIcon } from '@angular/material/icon';
+import { MatProgressBar } from '@angular/material/progress-bar';
+import { RouterLink } from '@angular/router';
+import {
+  type AgentGroupResponseDto,
+  type RunDetailResponseDto,
+  type RunMessageDto,
+  getAgentGroup,
+  getRun,
+} from '@loop-gateway/api-client';
+import { duration, shortId } from '../activity/event-summary';
+import { API_CLIENT } from '../core/api/api-client';
+import { apiErrorMessage } from '../core/api/api-error';
+import { GatewaySocket } from '../core/realtime/gateway-socket';
+import { Alert } from '../core/ui/alert';
+import { isFinished, isRunEvent, originLabel, prettyJson } from './run-format';
+import { RunStatusChip } from './run-status';
+import { pendingStream, timelineBlocks } from './run-timeline';
+
+/**
+ * How often an unfinished run is fetched again. Text streams in over the live connection, but tool
+ * calls have no events of their own.
+ */
+export const RUN_DETAIL_POLL_MS = new InjectionToken<number>('RUN_DETAIL_POLL_MS', {
+  providedIn: 'root',
+  factory: () => 2000,
+});
+
+/** One run: what came in, every model call and tool call, and the message timeline, live while it runs. */
+@Component({
+  selector: 'lg-run-detail-page',
+  imports: [
+    Alert,
+    DatePipe,
+    DecimalPipe,
+    MatButton,
+    MatCard,
+    MatCardContent,
+    MatCardHeader,
+    MatCardTitle,
+    MatIcon,
+    MatProgressBar,
+    RouterLink,
+    RunStatusChip,
+  ],
+  templateUrl: './run-detail.page.html',
+  styleUrl: './run-detail.page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class RunDetailPage {
+  private readonly api = inject(API_CLIENT);
+
+  /** From the route (`/runs/:id`). */
+  readonly id = input.required<string>();
+
+  protected readonly run = signal<RunDetailResponseDto | null>(null);
+  protected readonly group = signal<AgentGroupResponseDto | null>(null);
+  protected readonly error = signal<string | null>(null);
+  protected readonly loading = signal(false);
+  /** Text streamed for the model call under way (not stored yet). */
+  protected readonly streamed = signal('');
+
+  protected readonly shortId = shortId;
+  protected readonly duration = duration;
+  protected readonly originLabel = originLabel;
+  protected readonly prettyJson = prettyJson;
+  protected readonly live = computed(() => {
+    const run = this.run();
+    return run !== null && !isFinished(run.status);
+  });
+  protected readonly timeline = computed(() =>
+    (this.run()?.messages ?? []).map((message) => ({ message, blocks: timelineBlocks(message) })),
+  );
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => {
+        this.run.set(null);
+        this.group.set(null);
+        this.streamed.set('');
+        void this.load(id);
+      });
+    });
+
+    const subscription = inject(GatewaySocket).events.subscribe((event) => {
+      if (!isRunEvent(event) || event.payload.runId !== this.id()) return;
+      if (event.event === 'agent:run:text') {
+        const { delta } = event.payload;
+        this.streamed.update((text) => text + delta);
+        this.run.update((run) => (run && run.status === 'queued' ? { ...run, status: 'running' } : run));
+      } else {
+        void this.load(this.id());
+      }
+    });
+    const timer = setInterval(() => {
+      if (this.live() && !this.loading()) void this.load(this.id());
+    }, inject(RUN_DETAIL_POLL_MS));
+    inject(DestroyRef).onDestroy(() => {
+      subscription.unsubscribe();
+      clearInterval(timer);
+    });
+  }
+
+  protected async load(id: string): Promise<void> {
+    this.loading.set(true);
+    const { data, error } = await getRun({ client: this.api, path: { id } });
+    this.loading.set(false);
+    if (id !== this.id()) return;
+    if (!data) {
+      this.error.set(apiErrorMessage(error, 'The run could not be loaded.'));
+      return;
+    }
+    const before = this.run()?.messages.length ?? 0;
+    const newAnswers = data.messages.slice(before).filter((m: RunMessageDto) => m.role === 'assistant');
+    this.streamed.update((text) => (isFinished(data.status) ? '' : pendingStream(text, newAnswers)));
+    this.run.set(data);
+    this.error.set(null);
+    if (data.groupId && this.group()?.id !== data.groupId) void this.loadGroup(data.groupId);
+  }
+
+  private async loadGroup(id: string): Promise<void> {
+    const { data } = await getAgentGroup({ client: this.api, path: { id } });
+    if (data) this.group.set(data);
+  }
+
+  protected toolName(toolUseId: string): string {
+    return this.run()?.toolCalls.find((call) => call.id === toolUseId)?.name ?? 'tool';
+  }
+}

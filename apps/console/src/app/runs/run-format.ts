@@ -1,0 +1,56 @@
+import type { ChannelType, GatewayEvent } from '@loop-gateway/contracts';
+import type { RunOriginDto, RunResponseDto } from '@loop-gateway/api-client';
+import { CHANNEL_NAMES } from '../activity/event-summary';
+
+export type RunStatus = RunResponseDto['status'];
+
+type RunEventName = 'agent:run:start' | 'agent:run:text' | 'agent:run:complete' | 'agent:run:error';
+
+/** A live event about one run (a union the compiler can narrow by `event`). */
+export type RunEvent = { [E in RunEventName]: GatewayEvent<E> }[RunEventName];
+
+export function isRunEvent(event: GatewayEvent): event is RunEvent {
+  return event.event.startsWith('agent:run:');
+}
+
+/** A run in one of these states changes no more. */
+export function isFinished(status: string): boolean {
+  return status === 'completed' || status === 'failed' || status === 'refused';
+}
+
+const ORIGIN_KINDS: Record<RunOriginDto['kind'], string> = {
+  channel: 'Channel',
+  webhook: 'Webhook',
+  scheduler: 'Scheduler',
+  task: 'Loop task',
+  a2a: 'Agent (A2A)',
+  api: 'API',
+};
+
+/** Where a run came from, in a word or two: "Telegram", "Webhook", "API / console". */
+export function originLabel(origin: RunOriginDto): string {
+  if (origin.kind === 'channel' && origin.channelType && origin.channelType in CHANNEL_NAMES) {
+    return CHANNEL_NAMES[origin.channelType as ChannelType];
+  }
+  return ORIGIN_KINDS[origin.kind] ?? origin.kind;
+}
+
+/** "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago". */
+export function timeAgo(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
+}
+
+/** JSON for a <pre>: indented, and a string shown as itself. */
+export function prettyJson(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,68 @@
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+
+const LABELS: Record<string, string> = {
+  sending: 'Sending',
+  queued: 'Queued',
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  refused: 'Refused',
+  ok: 'OK',
+  error: 'Error',
+};
+
+/** A run's (or a model or tool call's) status as a small coloured chip; "Running" pulses. */
+@Component({
+  selector: 'lg-run-status',
+  template: `<span class="chip" [class]="status()" data-testid="run-status" [attr.data-status]="status()">
+    <span class="dot" aria-hidden="true"></span>{{ label() }}
+  </span>`,
+  styles: `
+    .chip {
+      --tone: var(--mat-sys-outline);
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+      padding: 2px 10px;
+      border-radius: 999px;
+      font: var(--mat-sys-label-medium);
+      white-space: nowrap;
+      background: color-mix(in srgb, var(--tone) 14%, transparent);
+      color: var(--mat-sys-on-surface);
+    }
+    .dot {
+      width: 8px;
+      height: 8px;
+      border-radius: 50%;
+      background: var(--tone);
+    }
+    .running,
+    .sending {
+      --tone: var(--mat-sys-primary);
+      .dot {
+        animation: pulse 0.9s ease-in-out infinite alternate;
+      }
+    }
+    .completed,
+    .ok {
+      --tone: light-dark(#2e7d32, #81c784);
+    }
+    .failed,
+    .error {
+      --tone: var(--mat-sys-error);
+    }
+    .refused {
+      --tone: light-dark(#ed6c02, #ffb74d);
+    }
+    @keyframes pulse {
+      to {
+        opacity: 0.25;
+      }
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class RunStatusChip {
+  readonly status = input.required<string>();
+  protected readonly label = computed(() => LABELS[this.status()] ?? this.status());
+}

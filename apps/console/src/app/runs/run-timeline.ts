@@ -1,0 +1,68 @@
+import type { RunMessageDto } from '@loop-gateway/api-client';
+import { prettyJson } from './run-format';
+
+/** A Messages API content block as the timeline shows it. */
+export type TimelineBlock =
+  | { kind: 'text'; text: string }
+  | { kind: 'tool_use'; id: string; name: string; input: string }
+  | { kind: 'tool_result'; toolUseId: string; content: string; isError: boolean }
+  | { kind: 'other'; type: string; json: string };
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** The readable text of a tool_result's content (a string, or text blocks). */
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((block: unknown) =>
+        typeof block === 'object' && block !== null && (block as { type?: unknown }).type === 'text'
+          ? str((block as { text?: unknown }).text)
+          : prettyJson(block),
+      )
+      .join('\n');
+  }
+  return content === undefined || content === null ? '' : prettyJson(content);
+}
+
+export function timelineBlocks(message: RunMessageDto): TimelineBlock[] {
+  return message.content.map((block): TimelineBlock => {
+    switch (block['type']) {
+      case 'text':
+        return { kind: 'text', text: str(block['text']) };
+      case 'tool_use':
+        return { kind: 'tool_use', id: str(block['id']), name: str(block['name']), input: prettyJson(block['input']) };
+      case 'tool_result':
+        return {
+          kind: 'tool_result',
+          toolUseId: str(block['tool_use_id']),
+          content: resultText(block['content']),
+          isError: block['is_error'] === true,
+        };
+      default:
+        return { kind: 'other', type: str(block['type']) || 'block', json: prettyJson(block) };
+    }
+  });
+}
+
+/** The text the model streamed for an answer: its text blocks, in order. */
+function answerText(message: RunMessageDto): string {
+  return message.content
+    .filter((block) => block['type'] === 'text')
+    .map((block) => str(block['text']))
+    .join('');
+}
+
+/**
+ * Streamed text not yet part of a stored answer. When a refetch brings new assistant messages, their
+ * text is taken off the front of what was streamed; what is left belongs to the model call under way.
+ */
+export function pendingStream(streamed: string, newAnswers: readonly RunMessageDto[]): string {
+  let rest = streamed;
+  for (const answer of newAnswers) {
+    const text = answerText(answer);
+    if (!rest.startsWith(text)) return '';
+    rest = rest.slice(text.length);
+  }
+  return rest;
+}
