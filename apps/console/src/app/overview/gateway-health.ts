@@ -8,12 +8,11 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { MatIconButton } from '@angular/material/button';
 import { MatCard, MatCardContent, MatCardHeader, MatCardTitle } from '@angular/material/card';
 import { MatIcon } from '@angular/material/icon';
 import { MatProgressBar } from '@angular/material/progress-bar';
-import { MatTooltip } from '@angular/material/tooltip';
 import { type HealthResponseDto, getHealth } from '@loop-gateway/api-client';
+import { RefreshButton } from '../core/ui/refresh-button';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
@@ -28,7 +27,7 @@ export const HEALTH_REFRESH_MS = new InjectionToken<number>('HEALTH_REFRESH_MS',
 /** GET /api/health as a card: status, version, uptime, database. */
 @Component({
   selector: 'lg-gateway-health',
-  imports: [MatCard, MatCardContent, MatCardHeader, MatCardTitle, MatIcon, MatIconButton, MatProgressBar, MatTooltip],
+  imports: [RefreshButton, MatCard, MatCardContent, MatCardHeader, MatCardTitle, MatIcon, MatProgressBar],
   templateUrl: './gateway-health.html',
   styleUrl: './gateway-health.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

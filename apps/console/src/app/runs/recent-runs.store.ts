@@ -100,24 +100,8 @@ export function mergeRun(
 
 /** The list fields of a run detail. */
 function summary(run: RunDetailResponseDto): RunResponseDto {
-  return {
-    id: run.id,
-    conversationId: run.conversationId,
-    groupId: run.groupId,
-    status: run.status,
-    origin: run.origin,
-    input: run.input,
-    reply: run.reply,
-    error: run.error,
-    model: run.model,
-    iterations: run.iterations,
-    inputTokens: run.inputTokens,
-    outputTokens: run.outputTokens,
-    durationMs: run.durationMs,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-  };
+  const { messages, toolCalls, modelCalls, ...fields } = run;
+  return fields;
 }
 
 /**

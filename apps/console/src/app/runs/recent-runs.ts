@@ -1,8 +1,6 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, input, signal } from '@angular/core';
-import { MatIconButton } from '@angular/material/button';
 import { MatCard, MatCardContent, MatCardHeader, MatCardTitle } from '@angular/material/card';
-import { MatIcon } from '@angular/material/icon';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import {
   MatCell,
@@ -20,6 +18,7 @@ import {
 import { MatTooltip } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import type { AgentGroupResponseDto, RunResponseDto } from '@loop-gateway/api-client';
+import { RefreshButton } from '../core/ui/refresh-button';
 import { clip, duration, shortId } from '../activity/event-summary';
 import { Alert } from '../core/ui/alert';
 import { originLabel, timeAgo } from './run-format';
@@ -30,6 +29,7 @@ import { RecentRunsStore } from './recent-runs.store';
 @Component({
   selector: 'lg-recent-runs',
   imports: [
+    RefreshButton,
     Alert,
     DecimalPipe,
     MatCard,
@@ -43,8 +43,6 @@ import { RecentRunsStore } from './recent-runs.store';
     MatHeaderCellDef,
     MatHeaderRow,
     MatHeaderRowDef,
-    MatIcon,
-    MatIconButton,
     MatNoDataRow,
     MatProgressBar,
     MatRow,

@@ -1,12 +1,11 @@
 import { CurrencyPipe, DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { MatIconButton } from '@angular/material/button';
 import { MatCard, MatCardContent, MatCardHeader, MatCardSubtitle, MatCardTitle } from '@angular/material/card';
-import { MatIcon } from '@angular/material/icon';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { MatTooltip } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import type { UsageTotalsDto } from '@loop-gateway/api-client';
+import { RefreshButton } from '../core/ui/refresh-button';
 import { CHANNEL_NAMES, duration, shortId } from '../activity/event-summary';
 import { Alert } from '../core/ui/alert';
 import { PageHeader } from '../core/ui/page-header';
@@ -24,6 +23,7 @@ interface TotalsCard {
 @Component({
   selector: 'lg-usage-page',
   imports: [
+    RefreshButton,
     Alert,
     CurrencyPipe,
     DailyUsageChart,
@@ -34,8 +34,6 @@ interface TotalsCard {
     MatCardHeader,
     MatCardSubtitle,
     MatCardTitle,
-    MatIcon,
-    MatIconButton,
     MatProgressBar,
     MatTooltip,
     PageHeader,
