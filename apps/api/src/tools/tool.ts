@@ -28,5 +28,10 @@ export interface Tool {
   riskLevel: RiskLevel;
   /** Milliseconds before the call is abandoned with an error result. */
   timeoutMs?: number;
+  /**
+   * Whether this call acts on the world (runs code, sends data out). Such calls need a human's approval
+   * by default; reading calls do not. Omitted: the call only reads.
+   */
+  acts?(input: unknown): boolean;
   execute(input: unknown, context: ToolContext): Promise<ToolResult>;
 }
