@@ -1,0 +1,235 @@
+// Gateway overhead benchmark (`npm run bench`): how much latency and throughput a run through the
+// gateway costs compared with calling the local Claude directly and with a bare pass-through proxy.
+// All three share this machine's cores, so the figures that matter are the ratios of one run.
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import { join } from 'node:path';
+import { LocalClaude, startGatewayProcess } from '../libs/testing/dist/index.js';
+
+const RESULTS_DIR = join(import.meta.dirname, 'results');
+const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 2000);
+const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_RUNS = 300;
+const MESSAGE = 'Say hello to the benchmark.';
+const ADMIN = { username: 'bench', password: 'bench-password-1234' };
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** One HTTP exchange over the shared keep-alive agent; resolves with status and body once it has all of it. */
+function exchange(url, { method = 'POST', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** The request the gateway's SDK sends for a one-message run (streaming, as the gateway calls it). */
+function messagesRequest() {
+  return {
+    model: 'claude-sonnet-4-6',
+    max_tokens: 4096,
+    stream: true,
+    system: 'You are a helpful assistant.',
+    messages: [{ role: 'user', content: [{ type: 'text', text: MESSAGE }] }],
+  };
+}
+
+const claudeHeaders = { authorization: 'Bearer bench-key', 'anthropic-version': '2023-06-01' };
+
+/** A plain Node HTTP server forwarding every request to the local Claude: no auth, storage or events. */
+async function startBareProxy(targetUrl) {
+  const target = new URL(targetUrl);
+  const upstream = new Agent({ keepAlive: true, maxSockets: 64 });
+  const server = createServer((req, res) => {
+    const forward = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent: upstream },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  server.on('connection', (socket) => socket.setNoDelay(true));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${server.address().port}`, stop: () => server.close() };
+}
+
+/** Starts runs through POST /api/runs and learns of their end from the WebSocket, as the console does. */
+async function gatewayClient(gatewayUrl) {
+  const setup = await exchange(`${gatewayUrl}/api/auth/setup`, { body: ADMIN });
+  if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${setup.body}`);
+  const { token } = JSON.parse(setup.body);
+  const waiting = new Map();
+  const ended = new Map(); // end events that came before their run's 202 was read
+  const socket = new WebSocket(`${gatewayUrl.replace('http', 'ws')}/ws`);
+  await new Promise((resolve, reject) => {
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token }));
+    socket.onerror = reject;
+    socket.onmessage = ({ data }) => {
+      const message = JSON.parse(data);
+      if (message.type === 'ready') return resolve();
+      if (message.type !== 'event') return;
+      if (message.event === 'agent:run:complete' || message.event === 'agent:run:error') {
+        const done = waiting.get(message.payload.runId);
+        if (!done) return ended.set(message.payload.runId, message.event);
+        waiting.delete(message.payload.runId);
+        done(message.event);
+      }
+    };
+  });
+  return {
+    async run() {
+      const answer = await exchange(`${gatewayUrl}/api/runs`, {
+        headers: { authorization: `Bearer ${token}` },
+        body: { message: MESSAGE },
+      });
+      if (answer.status !== 202) throw new Error(`POST /api/runs answered ${answer.status}: ${answer.body}`);
+      const { runId: id } = JSON.parse(answer.body);
+      const outcome = ended.get(id) ?? (await new Promise((resolve) => waiting.set(id, resolve)));
+      ended.delete(id);
+      if (outcome !== 'agent:run:complete') throw new Error(`run ${id} ended with ${outcome}`);
+    },
+    close: () => socket.close(),
+  };
+}
+
+function direct(url) {
+  return async () => {
+    const answer = await exchange(`${url}/v1/messages`, { headers: claudeHeaders, body: messagesRequest() });
+    if (answer.status !== 200 || !answer.body.includes('message_stop')) {
+      throw new Error(`unexpected answer ${answer.status}: ${answer.body.slice(0, 200)}`);
+    }
+  };
+}
+
+/** Runs `total` calls with `concurrency` at a time and returns each call's latency in ms. */
+async function latencies(call, concurrency, total) {
+  const samples = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < total) {
+      started += 1;
+      const t0 = process.hrtime.bigint();
+      await call();
+      samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return samples.sort((a, b) => a - b);
+}
+
+async function throughput(call, concurrency, seconds) {
+  let done = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      await call();
+      done += 1;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return done / ((performance.now() - t0) / 1000);
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const round = (value, digits = 2) => Number(value.toFixed(digits));
+
+async function main() {
+  const claude = await LocalClaude.start({ latencyMs: 0, maxRecordedRequests: 0 });
+  const proxy = await startBareProxy(claude.url);
+  const gateway = await startGatewayProcess({
+    env: {
+      ANTHROPIC_BASE_URL: claude.url,
+      ANTHROPIC_API_KEY: 'bench-key',
+      RUN_CONCURRENCY: '32',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const client = await gatewayClient(gateway.url);
+  const targets = { direct: direct(claude.url), proxy: direct(proxy.url), gateway: () => client.run() };
+
+  try {
+    for (const [name, call] of Object.entries(targets)) {
+      await latencies(call, 8, WARMUP_RUNS);
+    }
+    const report = { date: new Date().toISOString(), node: process.version, runs: LATENCY_RUNS, latency: {} };
+    for (const concurrency of [1, 16]) {
+      const row = {};
+      for (const [name, call] of Object.entries(targets)) {
+        const samples = await latencies(call, concurrency, LATENCY_RUNS);
+        row[name] = { p50: round(percentile(samples, 50), 3), p99: round(percentile(samples, 99), 3) };
+        console.log(`concurrency ${concurrency} ${name}: p50 ${row[name].p50} ms, p99 ${row[name].p99} ms`);
+      }
+      row.gatewayAdded = {
+        p50: round(row.gateway.p50 - row.direct.p50, 3),
+        p99: round(row.gateway.p99 - row.direct.p99, 3),
+      };
+      row.proxyAdded = { p50: round(row.proxy.p50 - row.direct.p50, 3), p99: round(row.proxy.p99 - row.direct.p99, 3) };
+      report.latency[`c${concurrency}`] = row;
+    }
+    const rps = {};
+    for (const [name, call] of Object.entries(targets)) {
+      rps[name] = round(await throughput(call, 32, THROUGHPUT_SECONDS), 1);
+      console.log(`throughput at 32 ${name}: ${rps[name]} runs/s`);
+    }
+    report.throughputC32 = { ...rps, gatewayToProxy: round(rps.gateway / rps.proxy, 3) };
+    report.goals = {
+      addedP50AtC1: { goalMs: 1.5, measuredMs: report.latency.c1.gatewayAdded.p50 },
+      addedP99AtC1: { goalMs: 5, measuredMs: report.latency.c1.gatewayAdded.p99 },
+      throughputVsProxy: { goal: 0.8, measured: report.throughputC32.gatewayToProxy },
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, 'gateway-overhead.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(RESULTS_DIR, 'gateway-overhead.md'), markdown(report));
+    console.log(`\n${markdown(report)}`);
+  } finally {
+    client.close();
+    await gateway.stop();
+    proxy.stop();
+    await claude.stop();
+    agent.destroy();
+  }
+}
+
+function markdown(report) {
+  const lines = [
+    `# Gateway overhead (${report.date}, Node ${report.node}, ${report.runs} runs per cell)`,
+    '',
+    '| concurrency | direct p50 / p99 ms | bare proxy p50 / p99 ms | gateway p50 / p99 ms | gateway added p50 / p99 ms | proxy added p50 / p99 ms |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const [key, row] of Object.entries(report.latency)) {
+    const cell = (value) => `${value.p50} / ${value.p99}`;
+    lines.push(
+      `| ${key.slice(1)} | ${cell(row.direct)} | ${cell(row.proxy)} | ${cell(row.gateway)} | ${cell(row.gatewayAdded)} | ${cell(row.proxyAdded)} |`,
+    );
+  }
+  const t = report.throughputC32;
+  lines.push(
+    '',
+    '| throughput at concurrency 32 | runs/s |',
+    '| --- | --- |',
+    `| direct | ${t.direct} |`,
+    `| bare proxy | ${t.proxy} |`,
+    `| gateway | ${t.gateway} |`,
+    `| gateway / bare proxy | ${t.gatewayToProxy} |`,
+    '',
+    `Goals: added p50 <= 1.5 ms (measured ${report.goals.addedP50AtC1.measuredMs}), added p99 <= 5 ms (measured ${report.goals.addedP99AtC1.measuredMs}), throughput >= 0.8 of the bare proxy (measured ${report.goals.throughputVsProxy.measured}).`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+await main();
