@@ -1,4 +1,5 @@
-import { type LookupAddress, lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /** Address ranges a tool must not reach, by what they are (IANA special-purpose registries). */
@@ -154,6 +155,11 @@ export class AddressGuard {
     }
     if (!this.isAllowListed(host)) for (const { address } of addresses) this.refuse(host, address);
     return addresses;
+  }
+
+  /** The checked address to connect to for a host. */
+  async addressFor(hostname: string): Promise<string> {
+    return (await this.resolve(hostname))[0]!.address;
   }
 
   /** A `lookup` for http.request / net.connect that resolves through the guard. */
