@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { LocalClaude } from '@loop-gateway/testing';
 import { HttpRequestTool, MAX_BODY_BYTES } from '../src/tools/http-request/http-request.tool.js';
@@ -65,6 +66,9 @@ class TestSite {
     } else if (path === '/echo') {
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization ?? null }));
+    } else if (path === '/gzip') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync('{"compressed":true}'));
     } else if (path === '/big') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('a'.repeat(3 * MAX_BODY_BYTES));
@@ -146,7 +150,7 @@ describe('http_request', () => {
     expect(result.content).not.toContain('x-internal');
   });
 
-  it('sends method, headers and body, and follows a redirect on the same allowed host', async () => {
+  it('sends method, headers and body, follows a redirect on the same allowed host, and decompresses', async () => {
     const call = allowing127();
     const posted = await call('http_request', {
       method: 'post',
@@ -159,6 +163,8 @@ describe('http_request', () => {
     const redirected = await call('http_request', { url: `${site.ipUrl}/redirect-same` });
     expect(redirected.content).toContain(`URL: ${site.ipUrl}/hello (after 1 redirect)`);
     expect(redirected.content).toContain('Hello from the test site.');
+    const compressed = await call('http_request', { url: `${site.ipUrl}/gzip` });
+    expect(compressed.content).toContain('\n\n{"compressed":true}\n</untrusted_data>');
   });
 
   it('refuses a redirect from an allowed host to a refused address', async () => {

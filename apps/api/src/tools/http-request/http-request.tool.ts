@@ -182,7 +182,7 @@ async function present(url: URL, redirects: number, method: string, response: In
     response.resume();
     return lines.join('\n');
   }
-  const { bytes, truncated } = await readCapped(decoded(response), MAX_BODY_BYTES);
+  const { bytes, truncated } = await readCapped(decoded(response), MAX_BODY_BYTES).finally(() => response.destroy());
   if (truncated) lines.push(`[body truncated: only the first ${MAX_BODY_BYTES} bytes were read]`);
   const contentType = String(response.headers['content-type'] ?? '');
   lines.push(
