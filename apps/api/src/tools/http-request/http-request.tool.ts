@@ -96,10 +96,7 @@ export class HttpRequestTool implements Tool {
       }
       response.resume();
       if (redirects === MAX_REDIRECTS) {
-        return {
-          content: `HTTP request failed: more than ${MAX_REDIRECTS} redirects (last to ${location})`,
-          isError: true,
-        };
+        return { content: `HTTP request failed: more than ${MAX_REDIRECTS} redirects`, isError: true };
       }
       const next = this.guard.checkUrl(new URL(location, url));
       // As browsers do: 303 becomes GET, and so do 301/302 after a POST; 307/308 repeat the request.
@@ -117,10 +114,10 @@ export class HttpRequestTool implements Tool {
 
 function parseInput(input: unknown): HttpRequestInput {
   const fields = inputObject(input, ['method', 'url', 'headers', 'body']);
-  const method =
-    fields.method === undefined
-      ? 'GET'
-      : stringField({ method: String(fields.method).toUpperCase() }, 'method', { maxLength: 10, oneOf: METHODS });
+  const method = fields.method === undefined ? 'GET' : stringField(fields, 'method', { maxLength: 10 }).toUpperCase();
+  if (!(METHODS as readonly string[]).includes(method)) {
+    throw new ToolInputError(`method must be one of ${METHODS.join(', ')}`);
+  }
   const url = stringField(fields, 'url', { maxLength: 8000 });
   const headers: Record<string, string> = {};
   if (fields.headers !== undefined) {
