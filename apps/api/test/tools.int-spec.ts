@@ -72,6 +72,8 @@ class TestSite {
     } else if (path === '/big') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('a'.repeat(3 * MAX_BODY_BYTES));
+    } else if (path === '/loop') {
+      res.writeHead(302, { location: '/loop' }).end();
     } else if (path === '/redirect-same') {
       res.writeHead(302, { location: '/hello' }).end();
     } else if (path === '/redirect-localhost') {
@@ -201,6 +203,11 @@ describe('http_request', () => {
       content: expect.stringMatching(/^HTTP request failed: the server refused the connection/),
       isError: true,
     });
+    expect(await call('http_request', { url: `${site.ipUrl}/loop` })).toEqual({
+      content: 'HTTP request failed: more than 5 redirects',
+      isError: true,
+    });
+    expect(site.hits('/loop')).toBe(6);
     const unknown = await call('http_request', { url: 'http://no-such-host.invalid/' });
     expect(unknown.content).toMatch(/could not be resolved \(ENOTFOUND\)/);
   });
