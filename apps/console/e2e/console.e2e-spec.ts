@@ -2,7 +2,7 @@
  * The console as an operator uses it, in Debian's Chromium against the built gateway + console, with
  * the local Anthropic-compatible server as the model: first-run set-up, logout, login (and a wrong
  * password), the live activity feed, reload, the test chat streaming a reply, runs and their detail,
- * agent groups, usage and prices, and a session revoked elsewhere.
+ * agent groups, usage and prices, tools, and a session revoked elsewhere.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
@@ -93,7 +93,7 @@ describe('console', () => {
       expect(await text('product-name')).toBe('Loop Gateway');
       expect(await text('current-user')).toBe(ADMIN.username);
       const nav = await page.getByTestId('side-nav').getByRole('link').allTextContents();
-      expect(nav.map((label) => label.trim())).toEqual(['Overview', 'Runs', 'Agent groups', 'Usage']);
+      expect(nav.map((label) => label.trim())).toEqual(['Overview', 'Runs', 'Agent groups', 'Tools', 'Usage']);
 
       // Overview: gateway health from GET /api/health, and the live connection.
       await page.getByTestId('health-status').filter({ hasText: 'OK' }).waitFor();
@@ -240,6 +240,7 @@ describe('console', () => {
       await page.getByTestId('back-to-runs').click();
       await page.getByTestId('test-chat').waitFor();
       await page.getByTestId('chat-new').click();
+      await page.getByTestId('chat-turn').first().waitFor({ state: 'detached' });
       expect(await page.getByTestId('chat-turn').count()).toBe(0);
 
       await page.getByTestId('chat-input').fill('This one breaks');
@@ -356,6 +357,34 @@ describe('console', () => {
       });
       const table = (await response.json()) as { prices: Record<string, unknown> };
       expect(table.prices['my-model']).toEqual({ input: 2, output: 0, cacheWrite: 0, cacheRead: 0 });
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'tools: the built-in tools with risk and approval default; disabling one holds after a reload',
+    async () => {
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Tools' }).click();
+      const row = (name: string) => page.locator(`[data-testid="tool"][data-tool="${name}"]`);
+      await row('run_script').waitFor();
+      expect(path()).toBe('/tools');
+      expect(await page.getByTestId('tool-name').allTextContents()).toEqual([
+        'http_request',
+        'run_script',
+        'web_browse',
+      ]);
+      expect((await row('run_script').getByTestId('tool-risk').textContent())?.trim()).toBe('High risk');
+      expect((await row('run_script').getByTestId('tool-approval').textContent())?.trim()).toBe('Every call');
+      await row('http_request').locator('summary').click();
+      expect(await row('http_request').getByTestId('tool-schema').textContent()).toContain('"url"');
+
+      const toggle = row('run_script').getByRole('switch');
+      expect(await toggle.getAttribute('aria-checked')).toBe('true');
+      await toggle.click();
+      await row('run_script').and(page.locator('.disabled')).waitFor();
+      await page.reload();
+      await row('run_script').waitFor();
+      expect(await row('run_script').getByRole('switch').getAttribute('aria-checked')).toBe('false');
     },
     STEP_TIMEOUT,
   );

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateRunData, CreateRunErrors, CreateRunResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses } from './types.gen.js';
+import type { AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateRunData, CreateRunErrors, CreateRunResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListToolsData, ListToolsErrors, ListToolsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -128,6 +128,28 @@ export const getRun = <ThrowOnError extends boolean = false>(options: Options<Ge
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/runs/{id}',
     ...options
+});
+
+export const listTools = <ThrowOnError extends boolean = false>(options?: Options<ListToolsData, ThrowOnError>): RequestResult<ListToolsResponses, ListToolsErrors, ThrowOnError> => (options?.client ?? client).get<ListToolsResponses, ListToolsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tools',
+    ...options
+});
+
+export const getToolScreenshot = <ThrowOnError extends boolean = false>(options: Options<GetToolScreenshotData, ThrowOnError>): RequestResult<GetToolScreenshotResponses, GetToolScreenshotErrors, ThrowOnError> => (options.client ?? client).get<GetToolScreenshotResponses, GetToolScreenshotErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tools/screenshots/{id}',
+    ...options
+});
+
+export const updateTool = <ThrowOnError extends boolean = false>(options: Options<UpdateToolData, ThrowOnError>): RequestResult<UpdateToolResponses, UpdateToolErrors, ThrowOnError> => (options.client ?? client).put<UpdateToolResponses, UpdateToolErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tools/{name}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 export const getUsageSummary = <ThrowOnError extends boolean = false>(options?: Options<GetUsageSummaryData, ThrowOnError>): RequestResult<GetUsageSummaryResponses, GetUsageSummaryErrors, ThrowOnError> => (options?.client ?? client).get<GetUsageSummaryResponses, GetUsageSummaryErrors, ThrowOnError>({

@@ -379,6 +379,40 @@ export type SetupDto = {
     username: string;
 };
 
+export type ToolResponseDto = {
+    /**
+     * Whether calls may act on the world (run code, send data out)
+     */
+    acts: boolean;
+    /**
+     * Which calls need a human’s approval by default ("no call" for tools that only read)
+     */
+    approvalDefault: string;
+    /**
+     * What the model is told the tool does
+     */
+    description: string;
+    /**
+     * Disabled tools are not offered to the model
+     */
+    enabled: boolean;
+    /**
+     * JSON Schema of the input the model sees
+     */
+    inputSchema: {
+        [key: string]: unknown;
+    };
+    name: string;
+    riskLevel: 'low' | 'medium' | 'high';
+};
+
+export type ToolUpdateDto = {
+    /**
+     * false stops offering the tool to the model
+     */
+    enabled: boolean;
+};
+
 export type UsageSummaryResponseDto = {
     month: UsageTotalsDto;
     timezone: string;
@@ -855,6 +889,77 @@ export type GetRunResponses = {
 };
 
 export type GetRunResponse = GetRunResponses[keyof GetRunResponses];
+
+export type ListToolsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/tools';
+};
+
+export type ListToolsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListToolsError = ListToolsErrors[keyof ListToolsErrors];
+
+export type ListToolsResponses = {
+    /**
+     * Every tool the gateway has, enabled or not
+     */
+    200: Array<ToolResponseDto>;
+};
+
+export type ListToolsResponse = ListToolsResponses[keyof ListToolsResponses];
+
+export type GetToolScreenshotData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/tools/screenshots/{id}';
+};
+
+export type GetToolScreenshotErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetToolScreenshotError = GetToolScreenshotErrors[keyof GetToolScreenshotErrors];
+
+export type GetToolScreenshotResponses = {
+    /**
+     * A screenshot web_browse took (PNG)
+     */
+    200: Blob | File;
+};
+
+export type GetToolScreenshotResponse = GetToolScreenshotResponses[keyof GetToolScreenshotResponses];
+
+export type UpdateToolData = {
+    body: ToolUpdateDto;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/tools/{name}';
+};
+
+export type UpdateToolErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type UpdateToolError = UpdateToolErrors[keyof UpdateToolErrors];
+
+export type UpdateToolResponses = {
+    200: ToolResponseDto;
+};
+
+export type UpdateToolResponse = UpdateToolResponses[keyof UpdateToolResponses];
 
 export type GetUsageSummaryData = {
     body?: never;

@@ -28,6 +28,10 @@ export class AppConfig {
   readonly loginMaxFailures!: number;
   readonly allowedOrigins!: string[];
   readonly trustProxy!: boolean;
+  readonly toolAllowedHosts!: string[];
+  readonly scriptTimeoutMs!: number;
+  readonly browseTimeoutMs!: number;
+  readonly chromiumPath!: string;
   readonly consoleDir!: string;
   readonly version!: string;
 }
@@ -65,6 +69,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
     allowedOrigins: parsed.ALLOWED_ORIGINS,
     trustProxy: parsed.TRUST_PROXY,
+    toolAllowedHosts: parsed.TOOL_ALLOWED_HOSTS,
+    scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
+    browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,
+    chromiumPath: parsed.CHROMIUM_PATH,
     consoleDir: parsed.CONSOLE_DIR ? resolve(parsed.CONSOLE_DIR) : join(packageRoot, '../console/dist/browser'),
     version: readVersion(),
   };

@@ -16,6 +16,8 @@ describe('configuration schema', () => {
       TRUST_PROXY: false,
       TIMEZONE: 'UTC',
       DEFAULT_MODEL: 'claude-sonnet-4-6',
+      TOOL_ALLOWED_HOSTS: [],
+      CHROMIUM_PATH: '/usr/bin/chromium',
     });
   });
 
@@ -26,11 +28,13 @@ describe('configuration schema', () => {
       SECRET_KEY: 'ab'.repeat(32),
       ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:4200/',
       TRUST_PROXY: 'true',
+      TOOL_ALLOWED_HOSTS: 'Intranet.Example, [::1],10.0.0.5',
     });
     expect(config.PORT).toBe(8080);
     expect(config.SECRET_KEY).toEqual(Buffer.alloc(32, 0xab));
     expect(config.ALLOWED_ORIGINS).toEqual(['https://a.example.com', 'http://localhost:4200']);
     expect(config.TRUST_PROXY).toBe(true);
+    expect(config.TOOL_ALLOWED_HOSTS).toEqual(['intranet.example', '::1', '10.0.0.5']);
   });
 
   it.each([
@@ -44,6 +48,11 @@ describe('configuration schema', () => {
     [{ SESSION_IDLE_MINUTES: '-5' }, 'SESSION_IDLE_MINUTES must be an integer'],
     [{ TIMEZONE: 'Mars/Olympus' }, 'TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin'],
     [{ DEFAULT_MODEL: 'bad model!' }, 'DEFAULT_MODEL must be a model id'],
+    [
+      { TOOL_ALLOWED_HOSTS: 'ok.example, http://x.example' },
+      'TOOL_ALLOWED_HOSTS must be a comma-separated list of host names or IP addresses (bad entry "http://x.example")',
+    ],
+    [{ SCRIPT_TIMEOUT_SECONDS: '0' }, 'SCRIPT_TIMEOUT_SECONDS must be an integer between 1 and 3600'],
   ])('stops on %j with a message naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(`Invalid configuration: ${message}`);
   });

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The one configuration schema, read once at boot from the environment (and `.env`).
  * Each variable has a default, a one-line description (mirrored in `.env.example`) and a parser
@@ -66,6 +68,21 @@ const origins: Parser<string[]> = (raw) =>
       } catch {
         return fail(`must be a comma-separated list of origins (bad entry "${origin}")`);
       }
+    });
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Host names or IP addresses, lower-cased; `[::1]` and `::1` both mean the IPv6 loopback. */
+const hosts: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean)
+    .map((host) => {
+      const bare = host.replace(/^\[(.*)\]$/, '$1');
+      return isIP(bare) || HOST_NAME.test(bare)
+        ? bare
+        : fail(`must be a comma-separated list of host names or IP addresses (bad entry "${host}")`);
     });
 
 const timezone: Parser<string> = (raw) => {
@@ -184,6 +201,27 @@ export const CONFIG_SCHEMA = {
     default: 'false',
     description: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for rate limits).',
     parse: boolean,
+  },
+  TOOL_ALLOWED_HOSTS: {
+    default: '',
+    description:
+      'Hosts the http_request and web_browse tools may reach even on private or loopback addresses (comma-separated).',
+    parse: hosts,
+  },
+  SCRIPT_TIMEOUT_SECONDS: {
+    default: '30',
+    description: 'Time limit for one run_script call; the script and its child processes are killed after it.',
+    parse: integer(1, 3600),
+  },
+  BROWSE_TIMEOUT_SECONDS: {
+    default: '30',
+    description: 'Time limit for loading one page in the web_browse tool.',
+    parse: integer(1, 600),
+  },
+  CHROMIUM_PATH: {
+    default: '/usr/bin/chromium',
+    description: 'Chromium (or Chrome) executable the web_browse tool drives.',
+    parse: (raw) => (raw === '' ? fail('must not be empty') : raw),
   },
   CONSOLE_DIR: {
     default: '',

@@ -33,5 +33,7 @@ export interface Tool {
    * by default; reading calls do not. Omitted: the call only reads.
    */
   acts?(input: unknown): boolean;
+  /** For operators, which calls act, in a few words ("every call", "methods other than GET and HEAD"). */
+  actsWhen?: string;
   execute(input: unknown, context: ToolContext): Promise<ToolResult>;
 }

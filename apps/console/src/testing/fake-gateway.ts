@@ -21,7 +21,8 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export type FakeReply = { status: number; body?: unknown } | Error;
+/** A JSON reply, a network error, or a ready Response (e.g. an image). */
+export type FakeReply = { status: number; body?: unknown } | Error | Response;
 
 /** The gateway's REST API as seen by `fetch`: 'METHOD /path' → reply; every request is recorded. */
 export class FakeHttp {
@@ -46,6 +47,7 @@ export class FakeHttp {
     const handler = this.routes.get(`${recorded.method} ${recorded.path}`);
     const reply = handler ? handler(recorded) : { status: 404, body: { statusCode: 404, message: 'Not Found' } };
     if (reply instanceof Error) throw reply;
+    if (reply instanceof Response) return reply;
     if (reply.status === 204) return new Response(null, { status: 204 });
     return new Response(JSON.stringify(reply.body ?? {}), {
       status: reply.status,

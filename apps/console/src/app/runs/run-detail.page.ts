@@ -30,6 +30,7 @@ import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { Alert } from '../core/ui/alert';
 import { isFinished, isRunEvent, originLabel, prettyJson } from './run-format';
 import { RunStatusChip } from './run-status';
+import { ToolScreenshot } from '../tools/tool-screenshot';
 import { pendingStream, timelineBlocks } from './run-timeline';
 
 /**
@@ -57,6 +58,7 @@ export const RUN_DETAIL_POLL_MS = new InjectionToken<number>('RUN_DETAIL_POLL_MS
     MatProgressBar,
     RouterLink,
     RunStatusChip,
+    ToolScreenshot,
   ],
   templateUrl: './run-detail.page.html',
   styleUrl: './run-detail.page.scss',

@@ -35,8 +35,15 @@ describe('timelineBlocks', () => {
     expect(blocks).toEqual([
       { kind: 'text', text: 'Hi' },
       { kind: 'tool_use', id: 'tu', name: 'fetch', input: '{\n  "url": "https://example.com"\n}' },
-      { kind: 'tool_result', toolUseId: 'tu', content: 'page', isError: false },
+      { kind: 'tool_result', toolUseId: 'tu', content: 'page', isError: false, screenshotId: null },
       { kind: 'other', type: 'image', json: expect.stringContaining('"base64"') },
     ]);
+  });
+
+  it('finds the screenshot a web_browse result names', () => {
+    const id = '0b7e2c4a-5f1d-4c3e-9a8b-1d2e3f4a5b6c';
+    const content = `<untrusted_data>\nTitle: Example\nURL: https://example.com/\nStatus: 200\nScreenshot: saved as ${id} (the operator can see it in the console)\n\nText`;
+    const [block] = timelineBlocks(answer({ type: 'tool_result', tool_use_id: 'tu', content }));
+    expect(block).toMatchObject({ kind: 'tool_result', screenshotId: id });
   });
 });

@@ -5,10 +5,13 @@ import { prettyJson } from './run-format';
 export type TimelineBlock =
   | { kind: 'text'; text: string }
   | { kind: 'tool_use'; id: string; name: string; input: string }
-  | { kind: 'tool_result'; toolUseId: string; content: string; isError: boolean }
+  | { kind: 'tool_result'; toolUseId: string; content: string; isError: boolean; screenshotId: string | null }
   | { kind: 'other'; type: string; json: string };
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** web_browse names the screenshot it saved in its result. */
+const SCREENSHOT = /^Screenshot: saved as ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/m;
 
 /** The readable text of a tool_result's content (a string, or text blocks). */
 function resultText(content: unknown): string {
@@ -32,13 +35,16 @@ export function timelineBlocks(message: RunMessageDto): TimelineBlock[] {
         return { kind: 'text', text: str(block['text']) };
       case 'tool_use':
         return { kind: 'tool_use', id: str(block['id']), name: str(block['name']), input: prettyJson(block['input']) };
-      case 'tool_result':
+      case 'tool_result': {
+        const content = resultText(block['content']);
         return {
           kind: 'tool_result',
           toolUseId: str(block['tool_use_id']),
-          content: resultText(block['content']),
+          content,
           isError: block['is_error'] === true,
+          screenshotId: SCREENSHOT.exec(content)?.[1] ?? null,
         };
+      }
       default:
         return { kind: 'other', type: str(block['type']) || 'block', json: prettyJson(block) };
     }

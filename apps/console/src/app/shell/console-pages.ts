@@ -17,5 +17,6 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { path: 'overview', label: 'Overview', icon: 'dashboard', loadChildren: () => import('../overview/overview.routes') },
   { path: 'runs', label: 'Runs', icon: 'runs', loadChildren: () => import('../runs/runs.routes') },
   { path: 'groups', label: 'Agent groups', icon: 'groups', loadChildren: () => import('../groups/groups.routes') },
+  { path: 'tools', label: 'Tools', icon: 'tool', loadChildren: () => import('../tools/tools.routes') },
   { path: 'usage', label: 'Usage', icon: 'usage', loadChildren: () => import('../usage/usage.routes') },
 ];
