@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { EventsGatewayModule, EventsModule } from './events/events.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HitlModule } from './hitl/hitl.module.js';
 import { ToolsModule } from './tools/tools.module.js';
 import { UsageModule } from './usage/usage.module.js';
 
@@ -50,6 +51,7 @@ export class AppModule implements NestModule {
         ToolsModule,
         UsageModule,
         AgentsModule,
+        HitlModule,
       ],
     };
   }

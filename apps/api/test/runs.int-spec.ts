@@ -4,50 +4,8 @@ import { LocalClaude } from '@loop-gateway/testing';
 import { RunsService } from '../src/agents/runs.service.js';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
 import type { Tool } from '../src/tools/tool.js';
-import { setupAdmin, startTestApp } from './test-app.js';
+import { startGateway } from './pipeline-harness.js';
 import { RecordingSocket } from './ws-client.js';
-
-const FINAL = ['completed', 'failed', 'refused'];
-
-interface RunBody {
-  id: string;
-  status: string;
-  reply: string | null;
-  error: string | null;
-  conversationId: string;
-  inputTokens: number;
-  outputTokens: number;
-  iterations: number;
-  toolCalls: { id: string; name: string; status: string; output: string; isError: boolean }[];
-  modelCalls: { status: string; inputTokens: number; outputTokens: number; error: string | null }[];
-  messages: { role: string; content: { type: string }[] }[];
-}
-
-async function startGateway(claude: LocalClaude, env: Record<string, string> = {}, dataDir?: string) {
-  const gw = await startTestApp(
-    { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0', ...env },
-    { dataDir },
-  );
-  const token = await (dataDir ? login(gw.url) : setupAdmin(gw.url));
-  const auth = { Authorization: `Bearer ${token}` };
-  const waitForRun = async (runId: string, timeoutMs = 15_000): Promise<RunBody> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await request(gw.url).get(`/api/runs/${runId}`).set(auth).expect(200);
-      if (FINAL.includes(res.body.status)) return res.body as RunBody;
-      if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
-  const submit = async (body: object) =>
-    (await request(gw.url).post('/api/runs').set(auth).send(body).expect(202)).body;
-  return { gw, token, auth, waitForRun, submit };
-}
-
-async function login(url: string): Promise<string> {
-  const res = await request(url).post('/api/auth/login').send({ username: 'admin', password: 'correct horse battery' });
-  return res.body.token as string;
-}
 
 function recordingTool(
   name: string,

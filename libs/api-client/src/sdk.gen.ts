@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateRunData, CreateRunErrors, CreateRunResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListToolsData, ListToolsErrors, ListToolsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses } from './types.gen.js';
+import type { ApproveApprovalData, ApproveApprovalErrors, ApproveApprovalResponses, AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateRunData, CreateRunErrors, CreateRunResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, DeleteApprovalRuleData, DeleteApprovalRuleErrors, DeleteApprovalRuleResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetApprovalData, GetApprovalErrors, GetApprovalResponses, GetApprovalStatsData, GetApprovalStatsErrors, GetApprovalStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListApprovalRulesData, ListApprovalRulesErrors, ListApprovalRulesResponses, ListApprovalsData, ListApprovalsErrors, ListApprovalsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunApprovalsData, ListRunApprovalsErrors, ListRunApprovalsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListToolsData, ListToolsErrors, ListToolsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, RejectApprovalData, RejectApprovalErrors, RejectApprovalResponses, SaveApprovalRuleData, SaveApprovalRuleErrors, SaveApprovalRuleResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -72,6 +72,72 @@ export const unassignChannel = <ThrowOnError extends boolean = false>(options: O
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/agent-groups/{id}/unassign/{channelId}',
     ...options
+});
+
+export const listApprovalRules = <ThrowOnError extends boolean = false>(options?: Options<ListApprovalRulesData, ThrowOnError>): RequestResult<ListApprovalRulesResponses, ListApprovalRulesErrors, ThrowOnError> => (options?.client ?? client).get<ListApprovalRulesResponses, ListApprovalRulesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approval-rules',
+    ...options
+});
+
+export const saveApprovalRule = <ThrowOnError extends boolean = false>(options: Options<SaveApprovalRuleData, ThrowOnError>): RequestResult<SaveApprovalRuleResponses, SaveApprovalRuleErrors, ThrowOnError> => (options.client ?? client).post<SaveApprovalRuleResponses, SaveApprovalRuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approval-rules',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const deleteApprovalRule = <ThrowOnError extends boolean = false>(options: Options<DeleteApprovalRuleData, ThrowOnError>): RequestResult<DeleteApprovalRuleResponses, DeleteApprovalRuleErrors, ThrowOnError> => (options.client ?? client).delete<DeleteApprovalRuleResponses, DeleteApprovalRuleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approval-rules/{toolName}',
+    ...options
+});
+
+export const listApprovals = <ThrowOnError extends boolean = false>(options?: Options<ListApprovalsData, ThrowOnError>): RequestResult<ListApprovalsResponses, ListApprovalsErrors, ThrowOnError> => (options?.client ?? client).get<ListApprovalsResponses, ListApprovalsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approvals',
+    ...options
+});
+
+export const listRunApprovals = <ThrowOnError extends boolean = false>(options: Options<ListRunApprovalsData, ThrowOnError>): RequestResult<ListRunApprovalsResponses, ListRunApprovalsErrors, ThrowOnError> => (options.client ?? client).get<ListRunApprovalsResponses, ListRunApprovalsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approvals/run/{runId}',
+    ...options
+});
+
+export const getApprovalStats = <ThrowOnError extends boolean = false>(options?: Options<GetApprovalStatsData, ThrowOnError>): RequestResult<GetApprovalStatsResponses, GetApprovalStatsErrors, ThrowOnError> => (options?.client ?? client).get<GetApprovalStatsResponses, GetApprovalStatsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approvals/stats',
+    ...options
+});
+
+export const getApproval = <ThrowOnError extends boolean = false>(options: Options<GetApprovalData, ThrowOnError>): RequestResult<GetApprovalResponses, GetApprovalErrors, ThrowOnError> => (options.client ?? client).get<GetApprovalResponses, GetApprovalErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approvals/{id}',
+    ...options
+});
+
+export const approveApproval = <ThrowOnError extends boolean = false>(options: Options<ApproveApprovalData, ThrowOnError>): RequestResult<ApproveApprovalResponses, ApproveApprovalErrors, ThrowOnError> => (options.client ?? client).post<ApproveApprovalResponses, ApproveApprovalErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approvals/{id}/approve',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const rejectApproval = <ThrowOnError extends boolean = false>(options: Options<RejectApprovalData, ThrowOnError>): RequestResult<RejectApprovalResponses, RejectApprovalErrors, ThrowOnError> => (options.client ?? client).post<RejectApprovalResponses, RejectApprovalErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/approvals/{id}/reject',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 export const login = <ThrowOnError extends boolean = false>(options: Options<LoginData, ThrowOnError>): RequestResult<LoginResponses, LoginErrors, ThrowOnError> => (options.client ?? client).post<LoginResponses, LoginErrors, ThrowOnError>({

@@ -84,6 +84,136 @@ export type AgentGroupUpdateDto = {
     systemPrompt?: string | null;
 };
 
+export type ApprovalDecisionDto = {
+    /**
+     * Why; a rejection reason is shown to the agent
+     */
+    comment?: string;
+};
+
+export type ApprovalDefaultsDto = {
+    timeoutAction: 'reject' | 'approve';
+    timeoutSeconds: number;
+    tools: Array<ToolApprovalDefaultDto>;
+};
+
+export type ApprovalDetailDto = {
+    comment: string | null;
+    /**
+     * The conversation that led to the call (latest turns)
+     */
+    conversation: Array<TranscriptLineDto>;
+    conversationId: string;
+    createdAt: string;
+    decidedAt: string | null;
+    /**
+     * Who decided; null when undecided or timed out
+     */
+    decidedBy: string | null;
+    expiresAt: string;
+    groupId: string | null;
+    id: string;
+    /**
+     * The arguments the agent gave
+     */
+    input: {
+        [key: string]: unknown;
+    };
+    origin: RunOriginDto;
+    /**
+     * Why the call was held
+     */
+    reason: string;
+    riskLevel: 'low' | 'medium' | 'high';
+    runId: string;
+    status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+    timeoutAction: 'reject' | 'approve';
+    toolCallId: string;
+    toolName: string;
+};
+
+export type ApprovalDto = {
+    comment: string | null;
+    conversationId: string;
+    createdAt: string;
+    decidedAt: string | null;
+    /**
+     * Who decided; null when undecided or timed out
+     */
+    decidedBy: string | null;
+    expiresAt: string;
+    groupId: string | null;
+    id: string;
+    /**
+     * The arguments the agent gave
+     */
+    input: {
+        [key: string]: unknown;
+    };
+    origin: RunOriginDto;
+    /**
+     * Why the call was held
+     */
+    reason: string;
+    riskLevel: 'low' | 'medium' | 'high';
+    runId: string;
+    status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+    timeoutAction: 'reject' | 'approve';
+    toolCallId: string;
+    toolName: string;
+};
+
+export type ApprovalRuleDto = {
+    /**
+     * Calls whose input matches run without asking: input field → glob pattern (`*` matches anything), every field must match
+     */
+    autoApprove: {
+        [key: string]: string;
+    };
+    requireApproval: boolean;
+    riskLevel: 'low' | 'medium' | 'high';
+    timeoutAction: 'reject' | 'approve';
+    timeoutSeconds: number;
+    toolName: string;
+    updatedAt: string;
+};
+
+export type ApprovalRuleUpsertDto = {
+    /**
+     * Calls whose input matches run without asking: input field → glob pattern (`*` matches anything), every field must match
+     */
+    autoApprove?: {
+        [key: string]: string;
+    };
+    /**
+     * false: calls of this tool never wait for a human
+     */
+    requireApproval: boolean;
+    riskLevel: 'low' | 'medium' | 'high';
+    /**
+     * What happens when nobody decides in time
+     */
+    timeoutAction: 'reject' | 'approve';
+    timeoutSeconds: number;
+    toolName: string;
+};
+
+export type ApprovalRulesResponseDto = {
+    defaults: ApprovalDefaultsDto;
+    rules: Array<ApprovalRuleDto>;
+};
+
+export type ApprovalStatsDto = {
+    approved: number;
+    /**
+     * Over the latest 500 human decisions
+     */
+    averageDecisionSeconds: number | null;
+    pending: number;
+    rejected: number;
+    timedOut: number;
+};
+
 export type AuthStatusResponseDto = {
     /**
      * true until the first admin has been created with POST /api/auth/setup
@@ -260,7 +390,7 @@ export type PriceTableDto = {
 export type RunAcceptedResponseDto = {
     conversationId: string;
     runId: string;
-    status: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
 };
 
 export type RunCreateDto = {
@@ -299,7 +429,7 @@ export type RunDetailResponseDto = {
      */
     reply: string | null;
     startedAt: string | null;
-    status: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
     toolCalls: Array<RunToolCallDto>;
 };
 
@@ -355,7 +485,7 @@ export type RunResponseDto = {
      */
     reply: string | null;
     startedAt: string | null;
-    status: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
 };
 
 export type RunToolCallDto = {
@@ -368,7 +498,7 @@ export type RunToolCallDto = {
     name: string;
     output: string | null;
     startedAt: string | null;
-    status: 'running' | 'done';
+    status: 'awaiting_approval' | 'running' | 'done';
 };
 
 export type SetupDto = {
@@ -377,6 +507,19 @@ export type SetupDto = {
      * 3–64 letters, digits, dots, dashes or underscores
      */
     username: string;
+};
+
+export type ToolApprovalDefaultDto = {
+    /**
+     * Whether some calls of this tool wait for a human when it has no rule
+     */
+    requireApproval: boolean;
+    riskLevel: 'low' | 'medium' | 'high';
+    toolName: string;
+    /**
+     * Which calls, e.g. "methods other than GET and HEAD"
+     */
+    when: string | null;
 };
 
 export type ToolResponseDto = {
@@ -411,6 +554,15 @@ export type ToolUpdateDto = {
      * false stops offering the tool to the model
      */
     enabled: boolean;
+};
+
+export type TranscriptLineDto = {
+    createdAt: string;
+    role: 'user' | 'assistant';
+    /**
+     * Text, with tool calls and results summarised in brackets
+     */
+    text: string;
 };
 
 export type UsageSummaryResponseDto = {
@@ -691,6 +843,225 @@ export type UnassignChannelResponses = {
 
 export type UnassignChannelResponse = UnassignChannelResponses[keyof UnassignChannelResponses];
 
+export type ListApprovalRulesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/approval-rules';
+};
+
+export type ListApprovalRulesErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListApprovalRulesError = ListApprovalRulesErrors[keyof ListApprovalRulesErrors];
+
+export type ListApprovalRulesResponses = {
+    /**
+     * The rules, and what applies to tools without one
+     */
+    200: ApprovalRulesResponseDto;
+};
+
+export type ListApprovalRulesResponse = ListApprovalRulesResponses[keyof ListApprovalRulesResponses];
+
+export type SaveApprovalRuleData = {
+    body: ApprovalRuleUpsertDto;
+    path?: never;
+    query?: never;
+    url: '/api/approval-rules';
+};
+
+export type SaveApprovalRuleErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type SaveApprovalRuleError = SaveApprovalRuleErrors[keyof SaveApprovalRuleErrors];
+
+export type SaveApprovalRuleResponses = {
+    /**
+     * Created or replaced the rule for the tool
+     */
+    200: ApprovalRuleDto;
+};
+
+export type SaveApprovalRuleResponse = SaveApprovalRuleResponses[keyof SaveApprovalRuleResponses];
+
+export type DeleteApprovalRuleData = {
+    body?: never;
+    path: {
+        toolName: string;
+    };
+    query?: never;
+    url: '/api/approval-rules/{toolName}';
+};
+
+export type DeleteApprovalRuleErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteApprovalRuleError = DeleteApprovalRuleErrors[keyof DeleteApprovalRuleErrors];
+
+export type DeleteApprovalRuleResponses = {
+    /**
+     * The tool is back on the default
+     */
+    204: void;
+};
+
+export type DeleteApprovalRuleResponse = DeleteApprovalRuleResponses[keyof DeleteApprovalRuleResponses];
+
+export type ListApprovalsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        status?: 'pending' | 'approved' | 'rejected' | 'timed_out';
+    };
+    url: '/api/approvals';
+};
+
+export type ListApprovalsErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ListApprovalsError = ListApprovalsErrors[keyof ListApprovalsErrors];
+
+export type ListApprovalsResponses = {
+    /**
+     * Newest first
+     */
+    200: Array<ApprovalDto>;
+};
+
+export type ListApprovalsResponse = ListApprovalsResponses[keyof ListApprovalsResponses];
+
+export type ListRunApprovalsData = {
+    body?: never;
+    path: {
+        runId: string;
+    };
+    query?: never;
+    url: '/api/approvals/run/{runId}';
+};
+
+export type ListRunApprovalsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListRunApprovalsError = ListRunApprovalsErrors[keyof ListRunApprovalsErrors];
+
+export type ListRunApprovalsResponses = {
+    /**
+     * Oldest first
+     */
+    200: Array<ApprovalDto>;
+};
+
+export type ListRunApprovalsResponse = ListRunApprovalsResponses[keyof ListRunApprovalsResponses];
+
+export type GetApprovalStatsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/approvals/stats';
+};
+
+export type GetApprovalStatsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type GetApprovalStatsError = GetApprovalStatsErrors[keyof GetApprovalStatsErrors];
+
+export type GetApprovalStatsResponses = {
+    200: ApprovalStatsDto;
+};
+
+export type GetApprovalStatsResponse = GetApprovalStatsResponses[keyof GetApprovalStatsResponses];
+
+export type GetApprovalData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/approvals/{id}';
+};
+
+export type GetApprovalErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetApprovalError = GetApprovalErrors[keyof GetApprovalErrors];
+
+export type GetApprovalResponses = {
+    200: ApprovalDetailDto;
+};
+
+export type GetApprovalResponse = GetApprovalResponses[keyof GetApprovalResponses];
+
+export type ApproveApprovalData = {
+    body: ApprovalDecisionDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/approvals/{id}/approve';
+};
+
+export type ApproveApprovalErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * Already decided or timed out
+     */
+    409: ErrorResponseDto;
+};
+
+export type ApproveApprovalError = ApproveApprovalErrors[keyof ApproveApprovalErrors];
+
+export type ApproveApprovalResponses = {
+    /**
+     * Approved; the run goes on and the tool runs
+     */
+    200: ApprovalDto;
+};
+
+export type ApproveApprovalResponse = ApproveApprovalResponses[keyof ApproveApprovalResponses];
+
+export type RejectApprovalData = {
+    body: ApprovalDecisionDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/approvals/{id}/reject';
+};
+
+export type RejectApprovalErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * Already decided or timed out
+     */
+    409: ErrorResponseDto;
+};
+
+export type RejectApprovalError = RejectApprovalErrors[keyof RejectApprovalErrors];
+
+export type RejectApprovalResponses = {
+    /**
+     * Rejected; the agent is told and goes on without the call
+     */
+    200: ApprovalDto;
+};
+
+export type RejectApprovalResponse = RejectApprovalResponses[keyof RejectApprovalResponses];
+
 export type LoginData = {
     body: LoginDto;
     path?: never;
@@ -816,7 +1187,7 @@ export type ListRunsData = {
     path?: never;
     query?: {
         limit?: number;
-        status?: 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+        status?: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
     };
     url: '/api/runs';
 };

@@ -10,6 +10,7 @@ import { ToolRegistry } from '../tools/tool-registry.js';
 import { BudgetService } from '../usage/budget.service.js';
 import type { ConversationMessage } from './entities/conversation-message.entity.js';
 import type { Run } from './entities/run.entity.js';
+import type { ToolCallRecord } from './entities/tool-call.entity.js';
 import {
   type ContentBlock,
   ModelCallError,
@@ -20,6 +21,12 @@ import {
 import { readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
+
+/** How `execute` left a run: finished (one way or another), or paused until a held tool call is decided. */
+export type RunOutcome = 'finished' | 'paused';
+
+/** A tool call is held for a human's decision: the run pauses and frees its place in the queue. */
+class RunPaused extends Error {}
 
 /** A run ends early with this message as its error. */
 class RunStop extends Error {
@@ -57,16 +64,25 @@ export class AgentRunner {
     private readonly config: AppConfig,
   ) {}
 
-  async execute(runId: string, signal: AbortSignal): Promise<void> {
+  async execute(runId: string, signal: AbortSignal): Promise<RunOutcome> {
     const run = await this.runs.findRun(runId);
-    if (!run || run.status === 'completed' || run.status === 'failed' || run.status === 'refused') return;
+    if (!run || run.status === 'completed' || run.status === 'failed' || run.status === 'refused') return 'finished';
     const group = await this.groupFor(run);
     const history = await this.runs.history(run.conversationId);
     try {
       if (run.status === 'queued') await this.start(run, group, history);
+      if (run.status === 'awaiting_approval') {
+        run.status = 'running';
+        await this.runs.updateRun(run.id, { status: 'running' });
+      }
       await this.loop(run, group, history, signal);
+      return 'finished';
     } catch (error) {
-      if (signal.aborted) return; // shutting down: the run stays "running" and resumes at the next start
+      if (error instanceof RunPaused) {
+        await this.runs.updateRun(run.id, { status: 'awaiting_approval' });
+        return 'paused';
+      }
+      if (signal.aborted) return 'finished'; // shutting down: the run stays "running" and resumes at the next start
       const stop = error instanceof RunStop ? error : null;
       if (!stop) this.logger.error({ err: error, runId }, 'Run failed');
       await this.finish(run, {
@@ -74,6 +90,7 @@ export class AgentRunner {
         error: stop?.message ?? (error instanceof ModelCallError ? error.message : 'The run failed unexpectedly'),
         reply: stop?.status === 'refused' ? stop.message : lastText(history, run.id),
       });
+      return 'finished';
     }
   }
 
@@ -183,58 +200,73 @@ export class AgentRunner {
     }
   }
 
-  /** Runs each requested tool once: a call recorded as started but never finished is not run again. */
+  /**
+   * Runs each requested tool once: a call recorded as started but never finished is not run again.
+   * A call a gate holds pauses the run; when the run resumes, the gate is asked again for that call.
+   */
   private async runTools(run: Run, toolUses: ToolUseBlock[], signal: AbortSignal): Promise<ToolResultBlock[]> {
     const known = new Map((await this.runs.toolCalls(run.id)).map((record) => [record.id, record]));
     const results: ToolResultBlock[] = [];
     for (const use of toolUses) {
       const record = known.get(use.id);
       if (record?.status === 'done') {
-        results.push({
-          type: 'tool_result',
-          tool_use_id: use.id,
-          content: record.output ?? '',
-          is_error: record.isError,
-        });
+        results.push(toolResult(use.id, record.output ?? '', record.isError));
         continue;
       }
       if (record?.status === 'running') {
         const content = `Tool "${use.name}" was interrupted by a gateway restart; it was not run again to avoid doing it twice.`;
         await this.runs.finishToolCall(use.id, { output: content, isError: true, finishedAt: this.clock.now() });
-        results.push({ type: 'tool_result', tool_use_id: use.id, content, is_error: true });
+        results.push(toolResult(use.id, content, true));
         continue;
       }
-      const now = this.clock.now();
-      await this.runs.insertToolCall({
-        id: use.id,
+      const call = { id: use.id, name: use.name, input: use.input };
+      const context = {
         runId: run.id,
-        name: use.name,
-        input: use.input,
-        status: 'running',
-        output: null,
-        isError: false,
-        createdAt: now,
-        startedAt: now,
-        finishedAt: null,
-      });
-      const result = await this.executor.execute(
-        { id: use.id, name: use.name, input: use.input },
-        { runId: run.id, conversationId: run.conversationId, groupId: run.groupId, origin: run.origin, signal },
-      );
+        conversationId: run.conversationId,
+        groupId: run.groupId,
+        origin: run.origin,
+        signal,
+      };
+      const verdict = await this.executor.check(call, context);
+      if (verdict.kind === 'hold') {
+        if (!record) await this.saveToolCall(run, use, 'awaiting_approval', null);
+        throw new RunPaused();
+      }
+      // Marked running before it runs: after a crash this call is reported, not run a second time.
+      await this.saveToolCall(run, use, 'running', record ?? null);
+      const result = verdict.kind === 'deny' ? verdict.result : await this.executor.run(call, context);
       if (signal.aborted) throw new Error('aborted');
       await this.runs.finishToolCall(use.id, {
         output: result.content,
         isError: result.isError ?? false,
         finishedAt: this.clock.now(),
       });
-      results.push({
-        type: 'tool_result',
-        tool_use_id: use.id,
-        content: result.content,
-        is_error: result.isError ?? false,
-      });
+      results.push(toolResult(use.id, result.content, result.isError ?? false));
     }
     return results;
+  }
+
+  private async saveToolCall(
+    run: Run,
+    use: ToolUseBlock,
+    status: ToolCallRecord['status'],
+    existing: ToolCallRecord | null,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const startedAt = status === 'running' ? now : null;
+    if (existing) return this.runs.updateToolCall(use.id, { status, startedAt });
+    await this.runs.insertToolCall({
+      id: use.id,
+      runId: run.id,
+      name: use.name,
+      input: use.input,
+      status,
+      output: null,
+      isError: false,
+      createdAt: now,
+      startedAt,
+      finishedAt: null,
+    });
   }
 
   private async finish(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): Promise<void> {
@@ -293,6 +325,10 @@ export class AgentRunner {
     await this.runs.appendMessage(message);
     history.push(message);
   }
+}
+
+function toolResult(toolUseId: string, content: string, isError: boolean): ToolResultBlock {
+  return { type: 'tool_result', tool_use_id: toolUseId, content, is_error: isError };
 }
 
 /** The text of the run's last answer. */

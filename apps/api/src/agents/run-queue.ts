@@ -9,15 +9,22 @@ interface QueuedRun {
 
 /**
  * Bounded run queue: RUN_CONCURRENCY runs at a time, RUN_QUEUE_LIMIT waiting, and one run at a time
- * per conversation (its history is a sequence). The queue lives in memory; the runs themselves are
- * stored first, so on restart unfinished ones are queued again.
+ * per conversation (its history is a sequence). A run paused for an approval frees its slot but keeps
+ * its conversation held, so later runs of that conversation wait until it has resumed and finished.
+ * The queue lives in memory; the runs themselves are stored first, so on restart unfinished ones are
+ * queued again.
  */
 @Injectable()
 export class RunQueue implements OnModuleDestroy {
   private readonly logger = new Logger(RunQueue.name);
   private readonly waiting: QueuedRun[] = [];
+  private readonly waitingIds = new Set<string>();
   private readonly active = new Map<string, Promise<void>>();
   private readonly busyConversations = new Set<string>();
+  /** Conversations whose run is paused for an approval. */
+  private readonly heldConversations = new Set<string>();
+  /** Runs told to resume while they were still on their way to pausing. */
+  private readonly resumeRequested = new Set<string>();
   private readonly shutdown = new AbortController();
 
   constructor(
@@ -25,12 +32,28 @@ export class RunQueue implements OnModuleDestroy {
     private readonly config: AppConfig,
   ) {}
 
-  /** False when the queue is full. */
+  /** False when the queue is full. A run already waiting or running is not queued twice. */
   enqueue(runId: string, conversationId: string): boolean {
+    if (this.has(runId)) return true;
     if (this.waiting.length >= this.config.runQueueLimit) return false;
     this.waiting.push({ runId, conversationId });
+    this.waitingIds.add(runId);
     this.pump();
     return true;
+  }
+
+  /** Puts a paused run back to work, ahead of its conversation's other runs and regardless of the limit. */
+  resume(runId: string, conversationId: string): void {
+    if (this.active.has(runId)) {
+      this.resumeRequested.add(runId);
+      return;
+    }
+    this.heldConversations.delete(conversationId);
+    if (!this.has(runId)) {
+      this.waiting.unshift({ runId, conversationId });
+      this.waitingIds.add(runId);
+    }
+    this.pump();
   }
 
   get depth(): number {
@@ -44,15 +67,23 @@ export class RunQueue implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.waiting.length = 0;
+    this.waitingIds.clear();
     this.shutdown.abort();
     await this.idle();
   }
 
+  private has(runId: string): boolean {
+    return this.active.has(runId) || this.waitingIds.has(runId);
+  }
+
   private pump(): void {
     while (this.active.size < this.config.runConcurrency) {
-      const index = this.waiting.findIndex((run) => !this.busyConversations.has(run.conversationId));
+      const index = this.waiting.findIndex(
+        (run) => !this.busyConversations.has(run.conversationId) && !this.heldConversations.has(run.conversationId),
+      );
       if (index === -1) return;
       const [next] = this.waiting.splice(index, 1);
+      this.waitingIds.delete(next!.runId);
       this.start(next!);
     }
   }
@@ -61,6 +92,13 @@ export class RunQueue implements OnModuleDestroy {
     this.busyConversations.add(run.conversationId);
     const work = this.runner
       .execute(run.runId, this.shutdown.signal)
+      .then((outcome) => {
+        if (outcome !== 'paused') return;
+        if (this.resumeRequested.delete(run.runId)) {
+          this.waiting.unshift(run);
+          this.waitingIds.add(run.runId);
+        } else this.heldConversations.add(run.conversationId);
+      })
       .catch((error: unknown) => this.logger.error({ err: error, runId: run.runId }, 'Run could not be recorded'))
       .finally(() => {
         this.active.delete(run.runId);

@@ -49,11 +49,14 @@ export class RunsRepository {
     return { total: Number(row?.total ?? 0), today: Number(row?.today ?? 0), failed: Number(row?.failed ?? 0) };
   }
 
-  /** Runs a crash or restart interrupted, oldest first. */
+  /**
+   * Runs a crash or restart interrupted, oldest first. Paused runs are among them: each asks its gate
+   * again, so one whose call was decided while the gateway was down goes on, and the others pause again.
+   */
   findUnfinished(): Promise<Run[]> {
     return this.dataSource
       .getRepository(Run)
-      .find({ where: { status: In(['queued', 'running']) }, order: { createdAt: 'ASC' } });
+      .find({ where: { status: In(['queued', 'running', 'awaiting_approval']) }, order: { createdAt: 'ASC' } });
   }
 
   async updateRun(id: string, patch: Partial<Run>): Promise<void> {
@@ -85,6 +88,10 @@ export class RunsRepository {
 
   async insertToolCall(record: ToolCallRecord): Promise<void> {
     await this.dataSource.getRepository(ToolCallRecord).insert(asRow(record));
+  }
+
+  async updateToolCall(id: string, patch: Pick<ToolCallRecord, 'status' | 'startedAt'>): Promise<void> {
+    await this.dataSource.getRepository(ToolCallRecord).update({ id }, patch);
   }
 
   async finishToolCall(id: string, patch: Pick<ToolCallRecord, 'output' | 'isError' | 'finishedAt'>): Promise<void> {

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
 import { GroupsService } from '../groups/groups.service.js';
-import type { RunDetailResponseDto, RunResponseDto } from './dto/run.dto.js';
+import type { RunDetailResponseDto, RunResponseDto, TranscriptLineDto } from './dto/run.dto.js';
+import type { ContentBlock } from './model/model-provider.js';
 import type { Run, RunStatus } from './entities/run.entity.js';
 import { RunQueue } from './run-queue.js';
 import { RunsRepository } from './runs.repository.js';
@@ -89,6 +90,26 @@ export class RunsService implements OnApplicationBootstrap {
     return run;
   }
 
+  /**
+   * Puts a run paused for an approval back to work once its held call is decided. A run that has
+   * finished meanwhile is left alone; one still on its way to pausing resumes right after.
+   */
+  async resume(runId: string): Promise<void> {
+    const run = await this.runs.findRun(runId);
+    if (!run || !['queued', 'running', 'awaiting_approval'].includes(run.status)) return;
+    this.queue.resume(run.id, run.conversationId);
+  }
+
+  /** The latest turns of a conversation as short readable lines (what led to a held tool call). */
+  async transcript(conversationId: string, limit: number): Promise<TranscriptLineDto[]> {
+    const history = await this.runs.history(conversationId);
+    return history.slice(-limit).map((message) => ({
+      role: message.role,
+      text: message.content.map(describeBlock).join('\n'),
+      createdAt: message.createdAt.toISOString(),
+    }));
+  }
+
   async list(limit: number, status?: RunStatus): Promise<RunResponseDto[]> {
     return (await this.runs.listRuns(limit, status)).map(toRunResponse);
   }
@@ -135,6 +156,18 @@ export class RunsService implements OnApplicationBootstrap {
   private queueFull(): ServiceUnavailableException {
     return new ServiceUnavailableException('The run queue is full; try again shortly');
   }
+}
+
+const TRANSCRIPT_TEXT_LIMIT = 2000;
+
+function describeBlock(block: ContentBlock): string {
+  const text =
+    block.type === 'text'
+      ? block.text
+      : block.type === 'tool_use'
+        ? `[calls ${block.name} with ${JSON.stringify(block.input)}]`
+        : `[tool result${block.is_error ? ', error' : ''}: ${block.content}]`;
+  return text.length > TRANSCRIPT_TEXT_LIMIT ? `${text.slice(0, TRANSCRIPT_TEXT_LIMIT)}…` : text;
 }
 
 export function toRunResponse(run: Run): RunResponseDto {

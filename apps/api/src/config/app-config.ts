@@ -32,6 +32,8 @@ export class AppConfig {
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;
   readonly chromiumPath!: string;
+  readonly approvalTimeoutMs!: number;
+  readonly approvalTimeoutAction!: 'reject' | 'approve';
   readonly consoleDir!: string;
   readonly version!: string;
 }
@@ -73,6 +75,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
     browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,
     chromiumPath: parsed.CHROMIUM_PATH,
+    approvalTimeoutMs: parsed.APPROVAL_TIMEOUT_SECONDS * 1000,
+    approvalTimeoutAction: parsed.APPROVAL_TIMEOUT_ACTION,
     consoleDir: parsed.CONSOLE_DIR ? resolve(parsed.CONSOLE_DIR) : join(packageRoot, '../console/dist/browser'),
     version: readVersion(),
   };

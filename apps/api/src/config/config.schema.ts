@@ -223,6 +223,16 @@ export const CONFIG_SCHEMA = {
     description: 'Chromium (or Chrome) executable the web_browse tool drives.',
     parse: (raw) => (raw === '' ? fail('must not be empty') : raw),
   },
+  APPROVAL_TIMEOUT_SECONDS: {
+    default: '900',
+    description: 'How long a held tool call waits for a decision unless its approval rule says otherwise.',
+    parse: integer(10, 604800),
+  },
+  APPROVAL_TIMEOUT_ACTION: {
+    default: 'reject',
+    description: 'What happens to a held tool call nobody decided on in time: reject or approve.',
+    parse: oneOf('reject', 'approve'),
+  },
   CONSOLE_DIR: {
     default: '',
     description: 'Folder of the built console to serve at / (default: the bundled apps/console build).',

@@ -83,12 +83,32 @@ describe('ToolExecutor', () => {
     const ran: string[] = [];
     registry.register(tool('send', async () => (ran.push('send'), { content: 'sent' })));
     executor.addGate({
-      check: async (call) => (call.name === 'send' ? { content: 'Rejected by the operator.', isError: true } : null),
+      check: async (call) =>
+        call.name === 'send'
+          ? { kind: 'deny', result: { content: 'Rejected by the operator.', isError: true } }
+          : { kind: 'allow' },
     });
     expect(await executor.execute({ id: 't', name: 'send', input: {} }, context())).toEqual({
       content: 'Rejected by the operator.',
       isError: true,
     });
+    expect(ran).toEqual([]);
+  });
+
+  it('reports a held call without running it, and asks every gate until one decides', async () => {
+    const asked: string[] = [];
+    const ran: string[] = [];
+    registry.register(tool('send', async () => (ran.push('send'), { content: 'sent' })));
+    executor.addGate({ check: async () => (asked.push('first'), { kind: 'allow' }) });
+    executor.addGate({ check: async () => (asked.push('second'), { kind: 'hold' }) });
+    executor.addGate({ check: async () => (asked.push('third'), { kind: 'allow' }) });
+    const call = { id: 't', name: 'send', input: {} };
+    expect(await executor.check(call, context())).toEqual({ kind: 'hold' });
+    expect(await executor.execute(call, context())).toEqual({
+      content: 'Tool "send" is waiting for a human\'s approval.',
+      isError: true,
+    });
+    expect(asked).toEqual(['first', 'second', 'first', 'second']);
     expect(ran).toEqual([]);
   });
 

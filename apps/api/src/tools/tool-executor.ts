@@ -8,20 +8,25 @@ export interface ToolCallRequest {
   input: unknown;
 }
 
+/** What a gate decides about a tool call: let it run, stop it with a result, or hold it for a human. */
+export type GateVerdict = { kind: 'allow' } | { kind: 'deny'; result: ToolResult } | { kind: 'hold' };
+
 /**
- * A check every tool call passes before it runs (the approval gate hooks in here). It may wait — the
- * run waits with it, not the process — and returns a result to stop the call (e.g. a rejection).
+ * A check every tool call passes before it runs (the approval gate hooks in here). It is asked again
+ * for the same call (same id) when a held run resumes, so it must answer from what it stored.
  */
 export interface ToolCallGate {
-  check(call: ToolCallRequest, tool: Tool, context: ToolContext): Promise<ToolResult | null>;
+  check(call: ToolCallRequest, tool: Tool, context: ToolContext): Promise<GateVerdict>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_OUTPUT_CHARS = 100_000;
+const ALLOW: GateVerdict = { kind: 'allow' };
 
 /**
- * The one place where tool calls happen: look-up, gates, timeout, output cap, errors turned into a
- * result the model can read, and untrusted content marked as such.
+ * The one place where tool calls happen: look-up, gates (`check`), then the call itself (`run`) with
+ * its timeout, output cap, errors turned into a result the model can read, and untrusted content
+ * marked as such. The agent runner calls the two steps apart so a held call can pause its run.
  */
 @Injectable()
 export class ToolExecutor {
@@ -34,15 +39,33 @@ export class ToolExecutor {
     this.gates.push(gate);
   }
 
-  async execute(call: ToolCallRequest, context: ToolContext): Promise<ToolResult> {
+  /** Asks every gate in turn; the first that does not allow the call decides. */
+  async check(call: ToolCallRequest, context: ToolContext): Promise<GateVerdict> {
     const tool = this.registry.get(call.name);
     if (!tool || !this.registry.isEnabled(call.name)) {
-      return { content: `Tool "${call.name}" is not available.`, isError: true };
+      return { kind: 'deny', result: { content: `Tool "${call.name}" is not available.`, isError: true } };
     }
     for (const gate of this.gates) {
-      const stop = await gate.check(call, tool, context);
-      if (stop) return stop;
+      const verdict = await gate.check(call, tool, context);
+      if (verdict.kind !== 'allow') return verdict;
     }
+    return ALLOW;
+  }
+
+  /** Checks and runs a call in one go, for callers that cannot pause: a held call is answered as such. */
+  async execute(call: ToolCallRequest, context: ToolContext): Promise<ToolResult> {
+    const verdict = await this.check(call, context);
+    if (verdict.kind === 'deny') return verdict.result;
+    if (verdict.kind === 'hold') {
+      return { content: `Tool "${call.name}" is waiting for a human's approval.`, isError: true };
+    }
+    return this.run(call, context);
+  }
+
+  /** Runs a call the gates allowed. */
+  async run(call: ToolCallRequest, context: ToolContext): Promise<ToolResult> {
+    const tool = this.registry.get(call.name);
+    if (!tool) return { content: `Tool "${call.name}" is not available.`, isError: true };
     const timeoutMs = tool.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const controller = new AbortController();
     const abort = () => controller.abort();

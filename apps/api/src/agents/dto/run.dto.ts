@@ -2,8 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import type { RunStatus } from '../entities/run.entity.js';
+import type { ToolCallStatus } from '../entities/tool-call.entity.js';
 
-const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'completed', 'failed', 'refused'];
+const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'awaiting_approval', 'completed', 'failed', 'refused'];
 
 export class RunCreateDto {
   @ApiProperty({ example: 'What is on my calendar today?', maxLength: 100_000 })
@@ -76,7 +77,7 @@ export class RunToolCallDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) input!: object;
-  @ApiProperty({ enum: ['running', 'done'] }) status!: 'running' | 'done';
+  @ApiProperty({ enum: ['awaiting_approval', 'running', 'done'] }) status!: ToolCallStatus;
   @ApiProperty({ nullable: true, type: String }) output!: string | null;
   @ApiProperty() isError!: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
@@ -105,4 +106,11 @@ export class RunListQueryDto extends LimitQueryDto {
   @IsOptional()
   @IsIn(RUN_STATUSES)
   status?: RunStatus;
+}
+
+/** One turn of a conversation in short readable form. */
+export class TranscriptLineDto {
+  @ApiProperty({ enum: ['user', 'assistant'] }) role!: 'user' | 'assistant';
+  @ApiProperty({ description: 'Text, with tool calls and results summarised in brackets' }) text!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

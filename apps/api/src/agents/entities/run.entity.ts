@@ -2,7 +2,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { jsonColumn } from '../../database/json-column.js';
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'refused';
+/** `awaiting_approval`: paused until a human decides on a held tool call; it holds no queue slot. */
+export type RunStatus = 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
 
 /** One agent run: stored as a request before any work starts, updated as it goes. */
 @Entity('runs')

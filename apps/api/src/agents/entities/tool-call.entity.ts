@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { jsonColumn } from '../../database/json-column.js';
 
+/** `awaiting_approval`: held by the approval gate, not run yet. */
+export type ToolCallStatus = 'awaiting_approval' | 'running' | 'done';
+
 /**
  * A tool call, keyed by the model's tool_use id. Written as `running` before the tool runs, so after a
  * crash a call that may have run is reported as interrupted instead of being run a second time.
@@ -11,7 +14,7 @@ export class ToolCallRecord {
   @Column({ name: 'run_id', type: 'varchar', length: 36 }) runId!: string;
   @Column({ type: 'varchar', length: 100 }) name!: string;
   @Column({ type: 'text', transformer: jsonColumn<unknown>(null) }) input!: unknown;
-  @Column({ type: 'varchar', length: 20 }) status!: 'running' | 'done';
+  @Column({ type: 'varchar', length: 20 }) status!: ToolCallStatus;
   @Column({ type: 'text', nullable: true }) output!: string | null;
   @Column({ name: 'is_error', type: 'boolean', default: false }) isError!: boolean;
   @Column({ name: 'created_at' }) createdAt!: Date;

@@ -1,0 +1,57 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { type GateVerdict, type ToolCallGate, type ToolCallRequest, ToolExecutor } from '../tools/tool-executor.js';
+import type { Tool, ToolContext } from '../tools/tool.js';
+import { ApprovalRulesService } from './approval-rules.service.js';
+import { ApprovalsService } from './approvals.service.js';
+import type { Approval } from './entities/approval.entity.js';
+
+/**
+ * The approval gate in the one place tool calls happen. A call the rules hold is stored as pending
+ * and its run pauses; when the run resumes, the same call (same id) gets the stored decision.
+ */
+@Injectable()
+export class ApprovalGate implements ToolCallGate, OnModuleInit {
+  constructor(
+    private readonly executor: ToolExecutor,
+    private readonly rules: ApprovalRulesService,
+    private readonly approvals: ApprovalsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.executor.addGate(this);
+  }
+
+  async check(call: ToolCallRequest, tool: Tool, context: ToolContext): Promise<GateVerdict> {
+    const existing = await this.approvals.findForToolCall(call.id);
+    if (existing) return verdict(existing);
+    const policy = await this.rules.policy(tool, call.input);
+    if (!policy.required) return { kind: 'allow' };
+    await this.approvals.hold(call, context, policy);
+    return { kind: 'hold' };
+  }
+}
+
+function verdict(approval: Approval): GateVerdict {
+  switch (approval.status) {
+    case 'pending':
+      return { kind: 'hold' };
+    case 'approved':
+      return { kind: 'allow' };
+    case 'rejected': {
+      const reason = approval.comment ? ` Their reason: ${approval.comment}` : '';
+      return deny(
+        `The operator (${approval.decidedBy ?? 'unknown'}) rejected this ${approval.toolName} call, so it was not run.${reason} Do not retry it; tell the user what you could not do.`,
+      );
+    }
+    case 'timed_out':
+      return approval.timeoutAction === 'approve'
+        ? { kind: 'allow' }
+        : deny(
+            `Nobody approved this ${approval.toolName} call in time, so it was not run. Do not retry it; tell the user it needs a human's approval.`,
+          );
+  }
+}
+
+function deny(content: string): GateVerdict {
+  return { kind: 'deny', result: { content, isError: true } };
+}

@@ -1,0 +1,56 @@
+import request from 'supertest';
+import type { LocalClaude } from '@loop-gateway/testing';
+import type { Clock } from '../src/common/clock.js';
+import { ADMIN, setupAdmin, startTestApp } from './test-app.js';
+
+export const FINAL_STATUSES = ['completed', 'failed', 'refused'];
+
+export interface RunBody {
+  id: string;
+  status: string;
+  reply: string | null;
+  error: string | null;
+  conversationId: string;
+  inputTokens: number;
+  outputTokens: number;
+  iterations: number;
+  toolCalls: { id: string; name: string; status: string; output: string; isError: boolean }[];
+  modelCalls: { status: string; inputTokens: number; outputTokens: number; error: string | null }[];
+  messages: { role: string; content: { type: string }[] }[];
+}
+
+/**
+ * The gateway in-process against a local Claude, with an admin session and helpers to start runs and
+ * wait for them. Given a dataDir it logs in instead of setting up, to test restarts.
+ */
+export async function startGateway(
+  claude: LocalClaude,
+  env: Record<string, string> = {},
+  dataDir?: string,
+  clock?: Clock,
+) {
+  const gw = await startTestApp(
+    { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0', ...env },
+    { dataDir, clock },
+  );
+  const token = await (dataDir ? login(gw.url) : setupAdmin(gw.url));
+  const auth = { Authorization: `Bearer ${token}` };
+  /** Polls the run until its status is one of `statuses` (default: finished). */
+  const waitForRun = async (runId: string, timeoutMs = 15_000, statuses = FINAL_STATUSES): Promise<RunBody> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await request(gw.url).get(`/api/runs/${runId}`).set(auth).expect(200);
+      if (statuses.includes(res.body.status)) return res.body as RunBody;
+      if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  const submit = async (body: object) =>
+    (await request(gw.url).post('/api/runs').set(auth).send(body).expect(202)).body;
+  return { gw, token, auth, waitForRun, submit };
+}
+
+async function login(url: string): Promise<string> {
+  const res = await request(url).post('/api/auth/login').send(ADMIN);
+  return res.body.token as string;
+}
