@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -106,6 +107,34 @@ describe('human approval of risky tool calls', () => {
     } finally {
       socket.close();
       await gw.close();
+    }
+  });
+
+  it('holds an http_request that sends data out, but not one that reads', async () => {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.method!);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    const { gw, auth, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1' });
+    try {
+      claude.script({ toolUse: { name: 'http_request', input: { method: 'GET', url } } }, { text: 'Read it.' });
+      expect((await waitForRun((await submit({ message: 'Read the hook' })).runId)).reply).toBe('Read it.');
+      claude.script({ toolUse: { name: 'http_request', input: { method: 'POST', url, body: 'secret' } } });
+      const held = await submit({ message: 'Post to the hook' });
+      await waitForRun(held.runId, 15_000, WAITING);
+      expect(hits).toEqual(['GET']);
+      const [approval] = (await request(gw.url).get(`/api/approvals/run/${held.runId}`).set(auth).expect(200)).body;
+      expect(approval).toMatchObject({ toolName: 'http_request', input: { method: 'POST', url, body: 'secret' } });
+      claude.script({ text: 'Posted.' });
+      await request(gw.url).post(`/api/approvals/${approval.id}/approve`).set(auth).expect(200);
+      expect((await waitForRun(held.runId)).reply).toBe('Posted.');
+      expect(hits).toEqual(['GET', 'POST']);
+    } finally {
+      await gw.close();
+      server.close();
     }
   });
 
