@@ -6,8 +6,10 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { merge, type Subscription } from 'rxjs';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
+import { EventBus } from '../events/event-bus.js';
 import { GroupsService } from '../groups/groups.service.js';
 import type { RunDetailResponseDto, RunResponseDto, TranscriptLineDto } from './dto/run.dto.js';
 import type { ContentBlock } from './model/model-provider.js';
@@ -32,6 +34,7 @@ export class RunsService implements OnApplicationBootstrap {
     private readonly queue: RunQueue,
     private readonly groups: GroupsService,
     private readonly clock: Clock,
+    private readonly bus: EventBus,
   ) {}
 
   /** Runs a crash or restart interrupted continue from their last stored step. */
@@ -100,6 +103,36 @@ export class RunsService implements OnApplicationBootstrap {
     this.queue.resume(run.id, run.conversationId);
   }
 
+  /**
+   * Resolves with the run once it has ended (completed, failed or refused), however long that takes;
+   * rejects when `signal` aborts first.
+   */
+  async waitForEnd(runId: string, signal?: AbortSignal): Promise<Run> {
+    let subscription: Subscription | undefined;
+    let onAbort: (() => void) | undefined;
+    const ended = new Promise<void>((resolve, reject) => {
+      subscription = merge(this.bus.on('agent:run:complete'), this.bus.on('agent:run:error')).subscribe((event) => {
+        if (event.payload.runId === runId) resolve();
+      });
+      onAbort = () => reject(new Error('Stopped waiting for the run'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    ended.catch(() => undefined); // awaited below only while the run is unfinished
+    try {
+      // Subscribed before looking, so an end between the look and the wait is not missed.
+      let run = await this.runs.findRun(runId);
+      if (!run) throw new NotFoundException(`Run ${runId} not found`);
+      if (!FINISHED.includes(run.status)) {
+        await ended;
+        run = (await this.runs.findRun(runId))!;
+      }
+      return run;
+    } finally {
+      subscription?.unsubscribe();
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** The latest turns of a conversation as short readable lines (what led to a held tool call). */
   async transcript(conversationId: string, limit: number): Promise<TranscriptLineDto[]> {
     const history = await this.runs.history(conversationId);
@@ -158,6 +191,7 @@ export class RunsService implements OnApplicationBootstrap {
   }
 }
 
+const FINISHED: RunStatus[] = ['completed', 'failed', 'refused'];
 const TRANSCRIPT_TEXT_LIMIT = 2000;
 
 function describeBlock(block: ContentBlock): string {
