@@ -69,6 +69,14 @@ export class RunsRepository {
       .find({ where: { conversationId }, order: { seq: 'ASC' } });
   }
 
+  /** A run's start and (unless it is refused) its user message, written together. */
+  async startRun(id: string, patch: Partial<Run>, input: ConversationMessage | null): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(Run, { id }, patch);
+      if (input) await manager.insert(ConversationMessage, asRow(input));
+    });
+  }
+
   async appendMessage(message: ConversationMessage): Promise<void> {
     await this.dataSource.getRepository(ConversationMessage).insert(asRow(message));
   }
