@@ -49,7 +49,14 @@ async function startBareProxy(targetUrl) {
   const upstream = new Agent({ keepAlive: true, maxSockets: 64 });
   const server = createServer((req, res) => {
     const forward = request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent: upstream },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+        agent: upstream,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -161,7 +168,7 @@ async function main() {
   const targets = { direct: direct(claude.url), proxy: direct(proxy.url), gateway: () => client.run() };
 
   try {
-    for (const [name, call] of Object.entries(targets)) {
+    for (const call of Object.values(targets)) {
       await latencies(call, 8, WARMUP_RUNS);
     }
     const report = { date: new Date().toISOString(), node: process.version, runs: LATENCY_RUNS, latency: {} };
