@@ -168,7 +168,9 @@ async function main() {
   const targets = { direct: direct(claude.url), proxy: direct(proxy.url), gateway: () => client.run() };
 
   try {
-    for (const call of Object.values(targets)) await latencies(call, 8, WARMUP_RUNS);
+    for (const call of Object.values(targets)) {
+      await latencies(call, 8, WARMUP_RUNS);
+    }
     const report = { date: new Date().toISOString(), node: process.version, runs: LATENCY_RUNS, latency: {} };
     for (const concurrency of [1, 16]) {
       const row = {};

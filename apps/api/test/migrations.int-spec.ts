@@ -46,6 +46,12 @@ describe('migrations', () => {
       const dataSource = new DataSource({ ...dataSourceOptions({ dataDir, databaseUrl: null }), migrationsRun: false });
       await dataSource.initialize();
       expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      // The budget check's sum is answered from an index alone, not by reading every call's row.
+      const plan: { detail: string }[] = await dataSource.query(
+        `EXPLAIN QUERY PLAN SELECT SUM(input_tokens + output_tokens) FROM model_calls WHERE group_id = ? AND created_at >= ?`,
+        ['g', '2026-01-01 00:00:00.000'],
+      );
+      expect(plan.map((row) => row.detail).join()).toContain('COVERING INDEX');
       await dataSource.destroy();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

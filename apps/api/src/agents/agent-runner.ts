@@ -99,16 +99,19 @@ export class AgentRunner {
     run.status = 'running';
     run.startedAt = now;
     run.model = this.groups.modelFor(group);
-    await this.runs.updateRun(run.id, { status: 'running', startedAt: now, model: run.model, groupId: group.id });
+    const refusal = await this.budget.refusal(group);
+    // One transaction: a run stored as running always has its user message (a refused run gets none).
+    const input = this.message(run, history, 'user', [{ type: 'text', text: run.input }]);
+    const patch = { status: 'running' as const, startedAt: now, model: run.model, groupId: group.id };
+    await this.runs.startRun(run.id, patch, refusal ? null : input);
     this.bus.emit('agent:run:start', {
       runId: run.id,
       conversationId: run.conversationId,
       groupId: group.id,
       origin: run.origin,
     });
-    const refusal = await this.budget.refusal(group);
     if (refusal) throw new RunStop(refusal, 'refused');
-    await this.append(run, history, 'user', [{ type: 'text', text: run.input }]);
+    history.push(input);
   }
 
   private async loop(run: Run, group: AgentGroup, history: ConversationMessage[], signal: AbortSignal): Promise<void> {

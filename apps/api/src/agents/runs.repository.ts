@@ -17,11 +17,14 @@ export class RunsRepository {
     return this.dataSource.getRepository(Conversation).findOneBy({ id });
   }
 
-  /** Stores a run request (and its new conversation) in one transaction, before any work. */
+  /**
+   * Stores a run request (and its new conversation) in one transaction, before any work. The run is
+   * complete in memory, so TypeORM is told not to read its defaulted columns back (a SELECT per run).
+   */
   async insertRun(run: Run, newConversation: Conversation | null): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       if (newConversation) await manager.insert(Conversation, newConversation);
-      await manager.insert(Run, run);
+      await manager.createQueryBuilder().insert().into(Run).values(run).updateEntity(false).execute();
     });
   }
 
@@ -67,6 +70,14 @@ export class RunsRepository {
     return this.dataSource
       .getRepository(ConversationMessage)
       .find({ where: { conversationId }, order: { seq: 'ASC' } });
+  }
+
+  /** A run's start and (unless it is refused) its user message, written together. */
+  async startRun(id: string, patch: Partial<Run>, input: ConversationMessage | null): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(Run, { id }, patch);
+      if (input) await manager.insert(ConversationMessage, asRow(input));
+    });
   }
 
   async appendMessage(message: ConversationMessage): Promise<void> {

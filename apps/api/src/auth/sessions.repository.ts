@@ -16,9 +16,16 @@ export class SessionsRepository {
     await this.sessions.insert(session);
   }
 
-  /** One query: the live (not revoked) session for a token hash, with its user. */
+  /**
+   * One query: the live (not revoked) session for a token hash, with its user. (findOne with a
+   * relation would add a second, DISTINCT ... LIMIT 1 query; the unique token hash makes it needless.)
+   */
   async findActiveByTokenHash(tokenHash: string): Promise<Session | null> {
-    return this.sessions.findOne({ where: { tokenHash, revokedAt: IsNull() }, relations: { user: true } });
+    return this.sessions
+      .createQueryBuilder('session')
+      .innerJoinAndSelect('session.user', 'user')
+      .where('session.token_hash = :tokenHash AND session.revoked_at IS NULL', { tokenHash })
+      .getOne();
   }
 
   async touch(id: string, at: Date): Promise<void> {

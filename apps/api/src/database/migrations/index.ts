@@ -1,6 +1,7 @@
 import { Auth1763700000000 } from './1763700000000-auth.js';
 import { AgentGroups1763800000000 } from './1763800000000-agent-groups.js';
 import { Runs1763900000000 } from './1763900000000-runs.js';
+import { BudgetUsageIndex1764000000000 } from './1764000000000-budget-usage-index.js';
 import { Approvals1764100000000 } from './1764100000000-approvals.js';
 import { Tasks1764300000000 } from './1764300000000-tasks.js';
 
@@ -9,6 +10,7 @@ export const MIGRATIONS = [
   Auth1763700000000,
   AgentGroups1763800000000,
   Runs1763900000000,
+  BudgetUsageIndex1764000000000,
   Approvals1764100000000,
   Tasks1764300000000,
 ];
