@@ -38,7 +38,14 @@ const config: Config = {
     // 2. API: supertest against the Nest app on a real SQLite file.
     { ...base, displayName: 'api', testMatch: ['<rootDir>/apps/api/test/**/*.api-spec.ts'] },
     // 3. integration: real peers (PostgreSQL, WebSocket clients, the built gateway process).
-    { ...base, displayName: 'integration', testMatch: ['<rootDir>/apps/api/test/**/*.int-spec.ts'] },
+    // Each test boots one or more whole gateways (migrations included), so it gets more than 5 s on a
+    // shared, busy machine.
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/apps/api/test/**/*.int-spec.ts'],
+      testTimeout: 30_000,
+    },
     // 4. console e2e: Playwright driving Debian's Chromium against the built console.
     { ...base, displayName: 'console-e2e', testMatch: ['<rootDir>/apps/console/e2e/**/*.e2e-spec.ts'] },
   ],

@@ -13,6 +13,7 @@ import { EventsGatewayModule, EventsModule } from './events/events.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HitlModule } from './hitl/hitl.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { ToolsModule } from './tools/tools.module.js';
 import { UsageModule } from './usage/usage.module.js';
@@ -54,6 +55,7 @@ export class AppModule implements NestModule {
         AgentsModule,
         HitlModule,
         TasksModule,
+        SchedulerModule,
       ],
     };
   }

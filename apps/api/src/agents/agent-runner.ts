@@ -124,8 +124,10 @@ export class AgentRunner {
         if (toolUses.length === 0) {
           return this.finish(run, { status: 'completed', reply: lastText(history, run.id), error: null });
         }
-        if (run.iterations >= this.config.runMaxIterations) {
-          throw new RunStop(`Stopped after ${run.iterations} model calls (RUN_MAX_ITERATIONS)`, 'failed');
+        const limit = Math.min(run.maxIterations ?? Infinity, this.config.runMaxIterations);
+        if (run.iterations >= limit) {
+          const which = limit < this.config.runMaxIterations ? 'the run’s limit' : 'RUN_MAX_ITERATIONS';
+          throw new RunStop(`Stopped after ${run.iterations} model calls (${which})`, 'failed');
         }
         const results = await this.runTools(run, toolUses, signal);
         await this.append(run, history, 'user', results);

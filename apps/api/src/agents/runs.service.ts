@@ -23,6 +23,8 @@ export interface RunRequest {
   origin: RunOrigin;
   groupId?: string;
   conversationId?: string;
+  /** Model calls this run may make, within RUN_MAX_ITERATIONS (scheduled jobs set it). */
+  maxIterations?: number;
 }
 
 @Injectable()
@@ -73,6 +75,7 @@ export class RunsService implements OnApplicationBootstrap {
       error: null,
       model: null,
       iterations: 0,
+      maxIterations: request.maxIterations ?? null,
       inputTokens: 0,
       outputTokens: 0,
       createdAt: now,

@@ -18,6 +18,8 @@ export class Run {
   @Column({ type: 'text', nullable: true }) error!: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) model!: string | null;
   @Column({ type: 'integer', default: 0 }) iterations!: number;
+  /** This run's own cap on model calls (within RUN_MAX_ITERATIONS); null: the global cap. */
+  @Column({ name: 'max_iterations', type: 'integer', nullable: true }) maxIterations!: number | null;
   @Column({ name: 'input_tokens', type: 'integer', default: 0 }) inputTokens!: number;
   @Column({ name: 'output_tokens', type: 'integer', default: 0 }) outputTokens!: number;
   @Column({ name: 'created_at' }) createdAt!: Date;

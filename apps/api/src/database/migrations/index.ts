@@ -4,6 +4,7 @@ import { Runs1763900000000 } from './1763900000000-runs.js';
 import { BudgetUsageIndex1764000000000 } from './1764000000000-budget-usage-index.js';
 import { Approvals1764100000000 } from './1764100000000-approvals.js';
 import { Tasks1764300000000 } from './1764300000000-tasks.js';
+import { Scheduler1764400000000 } from './1764400000000-scheduler.js';
 
 /** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   BudgetUsageIndex1764000000000,
   Approvals1764100000000,
   Tasks1764300000000,
+  Scheduler1764400000000,
 ];

@@ -1,0 +1,172 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { LimitQueryDto } from '../../common/limit-query.dto.js';
+import type { DeliveryStatus, JobRunCause, JobRunStatus } from '../entities/job-run.entity.js';
+import type { MissedPolicy } from '../entities/scheduled-job.entity.js';
+
+/** One of: `{type: "cron", cron, timezone}`, `{type: "once", at}`, `{type: "interval", everySeconds}`. */
+export class JobTriggerDto {
+  @ApiProperty({ enum: ['cron', 'once', 'interval'] })
+  @IsIn(['cron', 'once', 'interval'])
+  type!: 'cron' | 'once' | 'interval';
+
+  @ApiPropertyOptional({ example: '0 9 * * 1-5', description: 'cron: five or six fields (seconds first)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  cron?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'cron: IANA time zone (default TIMEZONE)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timezone?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'once: when' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
+
+  @ApiPropertyOptional({ minimum: 10, description: 'interval: seconds between firings' })
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(31_536_000)
+  everySeconds?: number;
+}
+
+export class JobActionDto {
+  @ApiProperty({ enum: ['agent'] })
+  @IsIn(['agent'])
+  type!: 'agent';
+
+  @ApiProperty({ example: 'Summarise what is on my calendar today.', maxLength: 100_000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100_000)
+  prompt!: string;
+
+  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 100, description: 'Model calls the run may make' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  maxIterations?: number;
+}
+
+/** One of: `{type: "none"}`, `{type: "channel", channelId}`, `{type: "webhook", url}`. */
+export class JobOutputDto {
+  @ApiProperty({ enum: ['none', 'channel', 'webhook'] })
+  @IsIn(['none', 'channel', 'webhook'])
+  type!: 'none' | 'channel' | 'webhook';
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'channel: where the result is sent' })
+  @IsOptional()
+  @IsUUID()
+  channelId?: string;
+
+  @ApiPropertyOptional({ example: 'https://n8n.internal/webhook/report', description: 'webhook: POSTed to' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @MaxLength(2000)
+  url?: string;
+}
+
+export class JobCreateDto {
+  @ApiProperty({ example: 'Morning briefing', maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ type: JobTriggerDto })
+  @ValidateNested()
+  @Type(() => JobTriggerDto)
+  trigger!: JobTriggerDto;
+
+  @ApiProperty({ type: JobActionDto })
+  @ValidateNested()
+  @Type(() => JobActionDto)
+  action!: JobActionDto;
+
+  @ApiPropertyOptional({ type: JobOutputDto, description: 'Default: none (the result is only recorded)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => JobOutputDto)
+  output?: JobOutputDto;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  groupId?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['skip', 'run_once'],
+    default: 'skip',
+    description: 'Firings missed while the gateway was down: recorded as skipped, or run once',
+  })
+  @IsOptional()
+  @IsIn(['skip', 'run_once'])
+  missedPolicy?: MissedPolicy;
+}
+
+export class JobDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ type: JobTriggerDto }) trigger!: JobTriggerDto;
+  @ApiProperty({ type: JobActionDto }) action!: JobActionDto;
+  @ApiProperty({ type: JobOutputDto }) output!: JobOutputDto;
+  @ApiProperty({ type: String, nullable: true }) groupId!: string | null;
+  @ApiProperty({ enum: ['skip', 'run_once'] }) missedPolicy!: MissedPolicy;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) nextRunAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastRunAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class JobRunDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) jobId!: string;
+  @ApiProperty({ type: String, nullable: true }) runId!: string | null;
+  @ApiProperty({ enum: ['schedule', 'manual', 'missed'] }) cause!: JobRunCause;
+  @ApiProperty({ enum: ['running', 'success', 'error', 'skipped'] }) status!: JobRunStatus;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) scheduledFor!: string | null;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) finishedAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) durationMs!: number | null;
+  @ApiProperty({ type: String, nullable: true }) output!: string | null;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({ enum: ['none', 'delivered', 'failed'] }) delivery!: DeliveryStatus;
+  @ApiProperty({ type: String, nullable: true }) deliveryError!: string | null;
+}
+
+export class JobRunsQueryDto extends LimitQueryDto {}
+
+export class SchedulerStatsDto {
+  @ApiProperty() jobs!: number;
+  @ApiProperty() enabled!: number;
+  @ApiProperty({ description: 'Firings in the last 24 hours' }) runsLastDay!: number;
+  @ApiProperty({ description: 'Failed firings in the last 24 hours' }) failuresLastDay!: number;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) nextRunAt!: string | null;
+}

@@ -1,0 +1,73 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import type { ScheduledJob } from './entities/scheduled-job.entity.js';
+import { JobRunner } from './job-runner.js';
+import { SchedulerRepository } from './scheduler.repository.js';
+import { nextFiring } from './triggers.js';
+
+const TICK_MS = 1000;
+/** A firing this late was missed (the gateway was down or stalled), and the job's policy decides. */
+export const MISSED_AFTER_MS = 60_000;
+
+/**
+ * Fires due jobs every second. Each firing is claimed in the database before it runs, so it runs once
+ * however busy the process was; firings missed while the gateway was down follow the job's policy.
+ */
+@Injectable()
+export class JobClock implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(JobClock.name);
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | null = null;
+
+  constructor(
+    private readonly repository: SchedulerRepository,
+    private readonly runner: JobRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const jobs = new Map((await this.repository.list()).map((job) => [job.id, job]));
+    await this.runner.resumeUnfinished(jobs);
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    this.runner.stop();
+    await this.ticking;
+  }
+
+  /** Fires what is due now (also called by tests that move the clock). */
+  tick(): Promise<void> {
+    this.ticking ??= this.fireDue()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Scheduler tick failed'))
+      .finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  private async fireDue(): Promise<void> {
+    const now = this.clock.now();
+    for (const job of await this.repository.due(now)) {
+      const due = job.nextRunAt!;
+      const missed = now.getTime() - due.getTime() > MISSED_AFTER_MS;
+      // After a miss the job goes on from now: the firings in between are not replayed one by one.
+      const next = nextFiring(job.trigger, missed ? now : due);
+      if (!(await this.repository.claim(job.id, due, next, now))) continue;
+      await this.fireClaimed(job, due, missed);
+    }
+  }
+
+  private async fireClaimed(job: ScheduledJob, due: Date, missed: boolean): Promise<void> {
+    if (!missed) {
+      await this.runner.fire(job, 'schedule', due);
+    } else if (job.missedPolicy === 'run_once') {
+      this.logger.log(`Job ${job.name}: running once for the firing missed at ${due.toISOString()}`);
+      await this.runner.fire(job, 'missed', due);
+    } else {
+      this.logger.log(`Job ${job.name}: skipping the firing missed at ${due.toISOString()}`);
+      await this.runner.skip(job, due);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+import { createServer, type Server } from 'node:http';
+import request from 'supertest';
+import { LocalClaude } from '@loop-gateway/testing';
+import { JobClock } from '../src/scheduler/job-clock.js';
+import { startGateway } from './pipeline-harness.js';
+import { ManualClock } from './test-app.js';
+import { RecordingSocket } from './ws-client.js';
+
+interface JobRunBody {
+  id: string;
+  runId: string | null;
+  cause: string;
+  status: string;
+  output: string | null;
+  error: string | null;
+  durationMs: number | null;
+  delivery: string;
+  deliveryError: string | null;
+}
+
+type Gateway = Awaited<ReturnType<typeof startGateway>>;
+
+/** A receiver for job results: records each body and answers with `status`. */
+async function startReceiver(status = 200): Promise<{ url: string; bodies: unknown[]; server: Server }> {
+  const bodies: unknown[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      bodies.push(JSON.parse(body));
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, bodies, server };
+}
+
+async function waitForFirings(gw: Gateway, jobId: string, count: number, timeoutMs = 15_000): Promise<JobRunBody[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = (await request(gw.gw.url).get(`/api/scheduler/jobs/${jobId}/runs`).set(gw.auth).expect(200))
+      .body as JobRunBody[];
+    if (runs.length >= count && runs.every((r) => r.status !== 'running')) return runs;
+    if (Date.now() > deadline) throw new Error(`job ${jobId}: ${JSON.stringify(runs)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const job = (overrides: object = {}) => ({
+  name: 'Morning briefing',
+  trigger: { type: 'cron', cron: '*/5 * * * *', timezone: 'Europe/Berlin' },
+  action: { type: 'agent', prompt: 'Brief me.' },
+  ...overrides,
+});
+
+describe('the scheduler', () => {
+  let claude: LocalClaude;
+  let clock: ManualClock;
+  beforeAll(async () => {
+    claude = await LocalClaude.start();
+  });
+  afterAll(async () => {
+    await claude.stop();
+  });
+  beforeEach(() => {
+    claude.reset();
+    clock = new ManualClock(new Date('2026-03-10T08:02:00Z'));
+  });
+
+  it('fires a cron job once when due, records the run and sends the result to a webhook', async () => {
+    const gw = await startGateway(claude, {}, undefined, clock);
+    const receiver = await startReceiver();
+    const socket = new RecordingSocket(gw.gw.url.replace('http', 'ws') + '/ws');
+    try {
+      await socket.opened();
+      socket.send({ type: 'auth', token: gw.token });
+      await socket.waitFor((m) => m.type === 'ready');
+      const created = (
+        await request(gw.gw.url)
+          .post('/api/scheduler/jobs')
+          .set(gw.auth)
+          .send(job({ output: { type: 'webhook', url: receiver.url } }))
+          .expect(201)
+      ).body;
+      expect(created).toMatchObject({
+        enabled: true,
+        nextRunAt: '2026-03-10T08:05:00.000Z',
+        missedPolicy: 'skip',
+        action: { type: 'agent', prompt: 'Brief me.', maxIterations: 10 },
+      });
+
+      await gw.gw.app.get(JobClock).tick();
+      expect(claude.requests).toHaveLength(0); // not due yet
+
+      claude.script({ text: 'Three meetings today.' });
+      clock.advance(3 * 60_000);
+      await Promise.all([gw.gw.app.get(JobClock).tick(), gw.gw.app.get(JobClock).tick()]);
+      await gw.gw.app.get(JobClock).tick();
+      const [firing] = await waitForFirings(gw, created.id, 1);
+      expect(firing).toMatchObject({
+        cause: 'schedule',
+        status: 'success',
+        output: 'Three meetings today.',
+        delivery: 'delivered',
+        error: null,
+      });
+      expect(firing!.durationMs).toEqual(expect.any(Number));
+      expect(claude.requests).toHaveLength(1);
+      expect(receiver.bodies).toEqual([
+        expect.objectContaining({
+          event: 'scheduler:job:complete',
+          source: 'loop-gateway',
+          payload: expect.objectContaining({
+            jobId: created.id,
+            runId: firing!.runId,
+            status: 'success',
+            output: 'Three meetings today.',
+          }),
+        }),
+      ]);
+      const run = (await request(gw.gw.url).get(`/api/runs/${firing!.runId}`).set(gw.auth).expect(200)).body;
+      expect(run.origin).toEqual({ kind: 'scheduler', ref: created.id });
+      await socket.waitFor(
+        (m) =>
+          m.type === 'event' &&
+          m.event === 'scheduler:job:complete' &&
+          (m.payload as { jobId: string }).jobId === created.id,
+      );
+      const after = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
+      expect(after[0]).toMatchObject({ nextRunAt: '2026-03-10T08:10:00.000Z', lastRunAt: '2026-03-10T08:05:00.000Z' });
+      expect((await request(gw.gw.url).get('/api/scheduler/stats').set(gw.auth).expect(200)).body).toEqual({
+        jobs: 1,
+        enabled: 1,
+        runsLastDay: 1,
+        failuresLastDay: 0,
+        nextRunAt: '2026-03-10T08:10:00.000Z',
+      });
+    } finally {
+      socket.close();
+      receiver.server.close();
+      await gw.gw.close();
+    }
+  });
+
+  it('records a failed delivery and a run that hits the job’s model-call limit', async () => {
+    const gw = await startGateway(claude, {}, undefined, clock);
+    const receiver = await startReceiver(500);
+    try {
+      const { id } = (
+        await request(gw.gw.url)
+          .post('/api/scheduler/jobs')
+          .set(gw.auth)
+          .send(
+            job({
+              action: { type: 'agent', prompt: 'Loop.', maxIterations: 1 },
+              output: { type: 'webhook', url: receiver.url },
+            }),
+          )
+          .expect(201)
+      ).body;
+      claude.script({ toolUse: { name: 'web_browse', input: { url: 'https://example.com' } } });
+      const fired = (await request(gw.gw.url).post(`/api/scheduler/jobs/${id}/run`).set(gw.auth).expect(202)).body;
+      expect(fired).toMatchObject({ cause: 'manual', status: 'running', runId: expect.any(String) });
+      const [firing] = await waitForFirings(gw, id, 1);
+      expect(firing).toMatchObject({ status: 'error', delivery: 'failed', deliveryError: 'The webhook answered 500' });
+      expect(firing!.error).toMatch(/Stopped after 1 model calls \(the run’s limit\)/);
+      expect(claude.requests).toHaveLength(1);
+    } finally {
+      receiver.server.close();
+      await gw.gw.close();
+    }
+  });
+
+  it('does not fire a disabled job, and enables it from now on', async () => {
+    const gw = await startGateway(claude, {}, undefined, clock);
+    try {
+      const { id } = (await request(gw.gw.url).post('/api/scheduler/jobs').set(gw.auth).send(job()).expect(201)).body;
+      const disabled = (await request(gw.gw.url).post(`/api/scheduler/jobs/${id}/toggle`).set(gw.auth).expect(200))
+        .body;
+      expect(disabled).toMatchObject({ enabled: false, nextRunAt: null });
+      clock.advance(10 * 60_000);
+      await gw.gw.app.get(JobClock).tick();
+      expect(claude.requests).toHaveLength(0);
+      const enabled = (await request(gw.gw.url).post(`/api/scheduler/jobs/${id}/toggle`).set(gw.auth).expect(200)).body;
+      expect(enabled).toMatchObject({ enabled: true, nextRunAt: '2026-03-10T08:15:00.000Z' });
+
+      const updated = (
+        await request(gw.gw.url)
+          .put(`/api/scheduler/jobs/${id}`)
+          .set(gw.auth)
+          .send(job({ name: 'Hourly', trigger: { type: 'interval', everySeconds: 3600 } }))
+          .expect(200)
+      ).body;
+      expect(updated).toMatchObject({ name: 'Hourly', nextRunAt: '2026-03-10T09:12:00.000Z' });
+      await request(gw.gw.url).delete(`/api/scheduler/jobs/${id}`).set(gw.auth).expect(204);
+      await request(gw.gw.url).delete(`/api/scheduler/jobs/${id}`).set(gw.auth).expect(404);
+    } finally {
+      await gw.gw.close();
+    }
+  });
+
+  it.each([
+    ['skip', 0, 'skipped'],
+    ['run_once', 1, 'success'],
+  ])(
+    'handles firings missed while the gateway was down by the job’s policy (%s)',
+    async (missedPolicy, modelCalls, status) => {
+      const first = await startGateway(claude, {}, undefined, clock);
+      const { id } = (
+        await request(first.gw.url)
+          .post('/api/scheduler/jobs')
+          .set(first.auth)
+          .send(job({ missedPolicy, trigger: { type: 'interval', everySeconds: 60 } }))
+          .expect(201)
+      ).body;
+      await first.gw.close({ keepData: true });
+
+      clock.advance(30 * 60_000);
+      claude.script({ text: 'Caught up.' }, { text: 'unexpected second run' });
+      const second = await startGateway(claude, {}, first.gw.dataDir, clock);
+      try {
+        await second.gw.app.get(JobClock).tick();
+        const firings = await waitForFirings(second, id, 1);
+        expect(firings).toEqual([expect.objectContaining({ cause: 'missed', status })]);
+        if (status === 'skipped') expect(firings[0]!.error).toMatch(/Missed while the gateway was down/);
+        expect(claude.requests).toHaveLength(modelCalls);
+        const [saved] = (await request(second.gw.url).get('/api/scheduler/jobs').set(second.auth).expect(200)).body;
+        expect(saved.nextRunAt).toBe('2026-03-10T08:33:00.000Z');
+      } finally {
+        await second.gw.close();
+      }
+    },
+  );
+
+  it('rejects bad jobs with a 400 naming the field, storing nothing', async () => {
+    const gw = await startGateway(claude, {}, undefined, clock);
+    try {
+      const cases: [object, RegExp][] = [
+        [job({ trigger: { type: 'cron', cron: 'every morning', timezone: 'UTC' } }), /trigger\.cron: .*exactly five/],
+        [job({ trigger: { type: 'cron', cron: '61 * * * *', timezone: 'UTC' } }), /trigger\.cron: .*minute/],
+        [job({ trigger: { type: 'cron', cron: '0 9 * * *', timezone: 'Mars/Base' } }), /trigger\.timezone/],
+        [job({ trigger: { type: 'cron' } }), /trigger\.cron is required/],
+        [job({ trigger: { type: 'once', at: '2020-01-01T00:00:00Z' } }), /trigger\.at must be in the future/],
+        [job({ trigger: { type: 'interval', everySeconds: 1 } }), /everySeconds/],
+        [job({ trigger: { type: 'hourly' } }), /type/],
+        [job({ action: { type: 'agent' } }), /prompt/],
+        [job({ output: { type: 'webhook', url: 'ftp://x' } }), /url/],
+        [job({ output: { type: 'webhook' } }), /output\.url is required/],
+        [
+          job({ output: { type: 'channel', channelId: '7c1e3a52-4a0d-4b1e-9d55-1f6b8a1e2f00' } }),
+          /output\.channelId: there is no channel/,
+        ],
+        [job({ groupId: '7c1e3a52-4a0d-4b1e-9d55-1f6b8a1e2f00' }), /groupId: there is no agent group/],
+        [job({ missedPolicy: 'panic' }), /missedPolicy/],
+      ];
+      for (const [body, message] of cases) {
+        const res = await request(gw.gw.url).post('/api/scheduler/jobs').set(gw.auth).send(body).expect(400);
+        expect(JSON.stringify(res.body.message)).toMatch(message);
+      }
+      expect((await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body).toEqual([]);
+      const missing = '7c1e3a52-4a0d-4b1e-9d55-1f6b8a1e2f00';
+      await request(gw.gw.url).get(`/api/scheduler/jobs/${missing}/runs`).set(gw.auth).expect(404);
+      await request(gw.gw.url).post(`/api/scheduler/jobs/${missing}/run`).set(gw.auth).expect(404);
+      await request(gw.gw.url).get('/api/scheduler/jobs').expect(401);
+    } finally {
+      await gw.gw.close();
+    }
+  });
+});
