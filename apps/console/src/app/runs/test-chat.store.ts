@@ -4,7 +4,15 @@ import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { SessionStore } from '../core/session/session.store';
-import { type RunEvent, type RunStatus, isFinished, isRunEvent } from './run-format';
+import {
+  type ApprovalEvent,
+  type RunEvent,
+  type RunStatus,
+  isApprovalEvent,
+  isFinished,
+  isRunEvent,
+  statusAfterApproval,
+} from './run-format';
 
 /** One exchange of the test chat: what the operator sent and what the agent answers. */
 export interface ChatTurn {
@@ -17,6 +25,8 @@ export interface ChatTurn {
   /** The streamed text so far; the run's final reply once it has finished. */
   reply: string;
   error: string | null;
+  /** The tool whose call waits for a person's approval (while the run is awaiting approval). */
+  heldTool: string | null;
   inputTokens: number | null;
   outputTokens: number | null;
   durationMs: number | null;
@@ -61,6 +71,15 @@ export function applyChatEvent(turns: readonly ChatTurn[], event: RunEvent): rea
   return turns.map((t, i) => (i === index ? next : t));
 }
 
+/** A call of the turn's run held for approval (the run waits), or decided (it goes on). */
+export function applyChatApproval(turns: readonly ChatTurn[], event: ApprovalEvent): readonly ChatTurn[] {
+  return turns.map((turn) => {
+    if (turn.runId !== event.payload.runId || isFinished(turn.status)) return turn;
+    const status = statusAfterApproval(turn.status, event);
+    return { ...turn, status, heldTool: event.event === 'approval:required' ? event.payload.toolName : null };
+  });
+}
+
 /** The finished run as stored: final reply, status (refused vs failed), error and usage. */
 export function applyRunDetail(turns: readonly ChatTurn[], run: RunDetailResponseDto): readonly ChatTurn[] {
   return turns.map((turn) =>
@@ -70,6 +89,7 @@ export function applyRunDetail(turns: readonly ChatTurn[], run: RunDetailRespons
           status: run.status,
           reply: run.reply ?? turn.reply,
           error: run.error,
+          heldTool: null,
           inputTokens: run.inputTokens,
           outputTokens: run.outputTokens,
           durationMs: run.durationMs,
@@ -107,6 +127,7 @@ export class TestChatStore {
   constructor() {
     const subscription = this.socket.events.subscribe((event) => {
       if (isRunEvent(event)) this.receive(event);
+      else if (isApprovalEvent(event)) this.list.update((turns) => applyChatApproval(turns, event));
     });
     const stopListening = inject(SessionStore).onEnd(() => this.reset());
     // Events are lost while the live connection is down: ask the gateway about unfinished runs again.
@@ -134,6 +155,7 @@ export class TestChatStore {
         status: 'sending',
         reply: '',
         error: null,
+        heldTool: null,
         inputTokens: null,
         outputTokens: null,
         durationMs: null,
