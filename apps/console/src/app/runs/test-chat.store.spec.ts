@@ -199,6 +199,21 @@ describe('TestChatStore', () => {
     expect(chat.turns()[0]).toMatchObject({ status: 'running', heldTool: null });
   });
 
+  it('keeps an approval event that arrives before POST /api/runs answered', async () => {
+    gateway.http.on('POST /api/runs', () => {
+      // A fast model: the run starts, calls run_script and is held while the 202 is on its way.
+      send(start('r1'));
+      send({
+        event: 'approval:required',
+        payload: { approvalId: 'ap1', runId: 'r1', toolName: 'run_script', input: {}, expiresAt: at },
+        timestamp: at,
+      });
+      return { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } };
+    });
+    await chat.send('Clean up');
+    expect(chat.turns()[0]).toMatchObject({ runId: 'r1', status: 'awaiting_approval', heldTool: 'run_script' });
+  });
+
   it('shows why the gateway did not take the message', async () => {
     gateway.http.on('POST /api/runs', {
       status: 503,

@@ -32,6 +32,9 @@ export interface ChatTurn {
   durationMs: number | null;
 }
 
+/** A live event the chat follows: about a run, or a call of it held for approval. */
+type ChatEvent = RunEvent | ApprovalEvent;
+
 /** Events kept for runs whose id is not known yet (bounded). */
 const EARLY_EVENT_LIMIT = 1000;
 
@@ -71,13 +74,21 @@ export function applyChatEvent(turns: readonly ChatTurn[], event: RunEvent): rea
   return turns.map((t, i) => (i === index ? next : t));
 }
 
-/** A call of the turn's run held for approval (the run waits), or decided (it goes on). */
-export function applyChatApproval(turns: readonly ChatTurn[], event: ApprovalEvent): readonly ChatTurn[] {
-  return turns.map((turn) => {
-    if (turn.runId !== event.payload.runId || isFinished(turn.status)) return turn;
-    const status = statusAfterApproval(turn.status, event);
-    return { ...turn, status, heldTool: event.event === 'approval:required' ? event.payload.toolName : null };
-  });
+/**
+ * A call of the turn's run held for approval (the run waits), or decided (it goes on). Returns null
+ * when no turn has that run id.
+ */
+export function applyChatApproval(turns: readonly ChatTurn[], event: ApprovalEvent): readonly ChatTurn[] | null {
+  const index = turns.findIndex((turn) => turn.runId === event.payload.runId);
+  if (index < 0) return null;
+  const turn = turns[index]!;
+  if (isFinished(turn.status)) return turns;
+  const next: ChatTurn = {
+    ...turn,
+    status: statusAfterApproval(turn.status, event),
+    heldTool: event.event === 'approval:required' ? event.payload.toolName : null,
+  };
+  return turns.map((t, i) => (i === index ? next : t));
 }
 
 /** The finished run as stored: final reply, status (refused vs failed), error and usage. */
@@ -112,7 +123,7 @@ export class TestChatStore {
   private readonly list = signal<readonly ChatTurn[]>([]);
   private readonly conversation = signal<string | null>(null);
   private readonly group = signal<string | null>(null);
-  private readonly earlyEvents: RunEvent[] = [];
+  private readonly earlyEvents: ChatEvent[] = [];
   private sending = 0;
   private nextKey = 1;
 
@@ -126,8 +137,7 @@ export class TestChatStore {
 
   constructor() {
     const subscription = this.socket.events.subscribe((event) => {
-      if (isRunEvent(event)) this.receive(event);
-      else if (isApprovalEvent(event)) this.list.update((turns) => applyChatApproval(turns, event));
+      if (isRunEvent(event) || isApprovalEvent(event)) this.receive(event);
     });
     const stopListening = inject(SessionStore).onEnd(() => this.reset());
     // Events are lost while the live connection is down: ask the gateway about unfinished runs again.
@@ -187,7 +197,7 @@ export class TestChatStore {
     this.earlyEvents.length = 0;
   }
 
-  private receive(event: RunEvent): void {
+  private receive(event: ChatEvent): void {
     if (this.apply(event)) return;
     if (this.sending > 0) {
       this.earlyEvents.push(event);
@@ -196,8 +206,8 @@ export class TestChatStore {
   }
 
   /** false when the event is not for a run of this chat. */
-  private apply(event: RunEvent): boolean {
-    const next = applyChatEvent(this.list(), event);
+  private apply(event: ChatEvent): boolean {
+    const next = isApprovalEvent(event) ? applyChatApproval(this.list(), event) : applyChatEvent(this.list(), event);
     if (!next) return false;
     this.list.set(next);
     if (event.event === 'agent:run:complete' || event.event === 'agent:run:error') {
