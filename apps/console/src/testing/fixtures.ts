@@ -30,7 +30,7 @@ export function approval(overrides: Partial<ApprovalDto> = {}): ApprovalDto {
     groupId: 'g1',
     toolCallId: 'toolu_01',
     toolName: 'run_script',
-    input: { language: 'bash', script: 'rm -rf /tmp/cache && echo cleaned' },
+    input: { language: 'bash', script: 'rm -rf /tmp/cache\necho cleaned' },
     origin: { kind: 'channel', channelType: 'telegram' },
     riskLevel: 'high',
     reason: 'run_script acts on the world (every call)',

@@ -37,6 +37,12 @@ export class ApprovalCard {
 
   protected readonly shortId = shortId;
   protected readonly arguments = computed(() => prettyJson(this.approval().input));
+  /** Arguments with several lines (a script, a message body), also shown as they read. */
+  protected readonly textArguments = computed(() =>
+    Object.entries(this.approval().input)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].includes('\n'))
+      .map(([name, text]) => ({ name, text })),
+  );
   protected readonly origin = computed(() => originLabel(this.approval().origin));
   protected readonly timeLeft = computed(() => timeLeft(this.approval(), this.now()));
   protected readonly expired = computed(() => Date.parse(this.approval().expiresAt) <= this.now());

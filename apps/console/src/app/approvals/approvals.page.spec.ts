@@ -129,8 +129,13 @@ describe('ApprovalsPage', () => {
     expect(text(held, 'approval-time-left')).toMatch(/^Rejected automatically in (9 min 5\d s|10 min)$/);
     expect(JSON.parse(held?.querySelector('[data-testid=approval-input]')?.textContent ?? '')).toEqual({
       language: 'bash',
-      script: 'rm -rf /tmp/cache && echo cleaned',
+      script: 'rm -rf /tmp/cache\necho cleaned',
     });
+    // A script reads as a script, not as one JSON string.
+    const scriptText = held?.querySelector('[data-testid=approval-input-text]');
+    expect(scriptText?.getAttribute('data-field')).toBe('script');
+    expect(scriptText?.textContent).toBe('rm -rf /tmp/cache\necho cleaned');
+    expect(held?.querySelectorAll('[data-testid=approval-input-text]')).toHaveLength(1);
     const lines = [...(held?.querySelectorAll('[data-testid=conversation-line]') ?? [])].map((line) => [
       text(line, 'conversation-role'),
       line.querySelector('[data-testid=conversation-text]')?.textContent,
