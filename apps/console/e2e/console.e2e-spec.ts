@@ -2,7 +2,8 @@
  * The console as an operator uses it, in Debian's Chromium against the built gateway + console, with
  * the local Anthropic-compatible server as the model: first-run set-up, logout, login (and a wrong
  * password), the live activity feed, reload, the test chat streaming a reply, runs and their detail,
- * agent groups, usage and prices, tools, and a session revoked elsewhere.
+ * agent groups, usage and prices, a tool call held for approval and approved in the console, tools, and a
+ * session revoked elsewhere.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
@@ -28,6 +29,8 @@ const model = () => {
   return claude;
 };
 const storedSession = () => page.evaluate(() => localStorage.getItem('lg.session'));
+const sessionToken = () =>
+  page.evaluate(() => (JSON.parse(localStorage.getItem('lg.session') ?? '{}') as { token?: string }).token);
 const text = async (testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
 
 /** Waits until the toolbar says the live connection is up. */
@@ -93,7 +96,14 @@ describe('console', () => {
       expect(await text('product-name')).toBe('Loop Gateway');
       expect(await text('current-user')).toBe(ADMIN.username);
       const nav = await page.getByTestId('side-nav').getByRole('link').allTextContents();
-      expect(nav.map((label) => label.trim())).toEqual(['Overview', 'Runs', 'Agent groups', 'Tools', 'Usage']);
+      expect(nav.map((label) => label.trim())).toEqual([
+        'Overview',
+        'Runs',
+        'Agent groups',
+        'Tools',
+        'Approvals',
+        'Usage',
+      ]);
 
       // Overview: gateway health from GET /api/health, and the live connection.
       await page.getByTestId('health-status').filter({ hasText: 'OK' }).waitFor();
@@ -357,6 +367,113 @@ describe('console', () => {
       });
       const table = (await response.json()) as { prices: Record<string, unknown> };
       expect(table.prices['my-model']).toEqual({ input: 2, output: 0, cacheWrite: 0, cacheRead: 0 });
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'approvals: a held run_script call appears live with its arguments and conversation; approving it lets the run finish',
+    async () => {
+      const script = 'echo approved-in-the-console';
+      model().latencyMs = 0;
+      model().script(
+        { text: 'I will run the check.', toolUse: { name: 'run_script', input: { language: 'bash', script } } },
+        { text: 'The check printed approved-in-the-console.' },
+      );
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Approvals' }).click();
+      await page.getByTestId('approval-queue-empty').waitFor();
+      expect(path()).toBe('/approvals');
+      await liveConnection();
+      expect(await text('approval-pending-count')).toBe('0');
+      // Proof that the request shows up without a reload: this marker would be gone.
+      await page.evaluate(() => Object.assign(window, { e2eMarker: 'approvals page' }));
+
+      // A run from the API: run_script calls wait for a person by default.
+      const response = await fetch(`${base()}/api/runs`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await sessionToken()}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'Run the disk check' }),
+      });
+      expect(response.status).toBe(202);
+      const { runId } = (await response.json()) as { runId: string };
+
+      const card = page.getByTestId('approval').filter({
+        has: page.locator(`[data-testid="approval-run-link"][href="/runs/${runId}"]`),
+      });
+      await card.getByTestId('conversation-text').nth(1).waitFor();
+      expect((await card.getByTestId('approval-tool').textContent())?.trim()).toBe('run_script');
+      expect((await card.getByTestId('tool-risk').textContent())?.trim()).toBe('High risk');
+      expect(JSON.parse((await card.getByTestId('approval-input').textContent()) ?? '')).toEqual({
+        language: 'bash',
+        script,
+      });
+      const lines = card.getByTestId('conversation-text');
+      expect(await lines.nth(0).textContent()).toBe('Run the disk check');
+      expect(await lines.nth(1).textContent()).toContain(
+        `[calls run_script with {"language":"bash","script":"${script}"}]`,
+      );
+      expect((await card.getByTestId('approval-time-left').textContent())?.trim()).toMatch(
+        /^Rejected automatically in 1[45] min( \d+ s)?$/,
+      );
+      await page.getByTestId('approval-pending-count').filter({ hasText: '1' }).waitFor();
+      expect(await page.evaluate(() => (window as unknown as { e2eMarker?: string }).e2eMarker)).toBe('approvals page');
+
+      await card.getByTestId('approval-comment').fill('A read-only check, fine');
+      await card.getByTestId('approval-approve').click();
+      await card.waitFor({ state: 'detached' });
+      const decision = page.locator('[data-testid="approval-decision"][data-status="approved"]').first();
+      await decision.waitFor();
+      expect((await decision.getByTestId('approval-decided-by').textContent())?.trim()).toBe(ADMIN.username);
+      expect((await decision.getByTestId('approval-decision-comment').textContent())?.trim()).toBe(
+        'A read-only check, fine',
+      );
+      await page.getByTestId('approval-queue-empty').waitFor();
+      await page.getByTestId('approval-approved-count').filter({ hasText: '1' }).waitFor();
+
+      // The run goes on: the script ran, its output went to the model, and the run completed.
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Runs' }).click();
+      const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+      await row.locator('[data-testid="run-status"][data-status="completed"]').waitFor();
+      expect(path()).toBe('/runs');
+      expect(JSON.stringify(model().requests.at(-1)?.body.messages.at(-1))).toContain('approved-in-the-console');
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'the test chat shows a run waiting for approval; rejected with a reason, the agent answers without the call',
+    async () => {
+      model().script(
+        { toolUse: { name: 'run_script', input: { language: 'bash', script: 'rm -rf ./tmp' } } },
+        { text: 'I was not allowed to clean it up.' },
+      );
+      await page.getByTestId('test-chat').waitFor();
+      await page.getByTestId('chat-new').click();
+      await page.getByTestId('chat-turn').first().waitFor({ state: 'detached' });
+      await page.getByTestId('chat-input').fill('Clean up the temp folder');
+      await page.getByTestId('chat-input').press('Enter');
+      const turn = page.getByTestId('chat-turn').last();
+      await turn.locator('[data-testid="run-status"][data-status="awaiting_approval"]').waitFor();
+      expect((await turn.getByTestId('run-status').textContent())?.trim()).toBe('Awaiting approval');
+      expect(await turn.getByTestId('chat-held').textContent()).toContain('run_script');
+
+      await turn.getByTestId('chat-approvals-link').click();
+      const card = page.getByTestId('approval').first();
+      await card.waitFor();
+      expect(path()).toBe('/approvals');
+      expect(await card.getByTestId('approval-input').textContent()).toContain('rm -rf ./tmp');
+      await card.getByTestId('approval-comment').fill('Not on this machine');
+      await card.getByTestId('approval-reject').click();
+      const decision = page.locator('[data-testid="approval-decision"][data-status="rejected"]').first();
+      await decision.waitFor();
+      expect((await decision.getByTestId('approval-decided-by').textContent())?.trim()).toBe(ADMIN.username);
+
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Runs' }).click();
+      await turn.locator('[data-testid="run-status"][data-status="completed"]').waitFor();
+      expect((await turn.getByTestId('chat-reply').textContent())?.trim()).toBe('I was not allowed to clean it up.');
+      const result = JSON.stringify(model().requests.at(-1)?.body.messages.at(-1));
+      expect(result).toContain('Not on this machine');
+      expect(result).toContain('"is_error":true');
     },
     STEP_TIMEOUT,
   );

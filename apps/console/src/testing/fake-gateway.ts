@@ -17,6 +17,8 @@ export const GATEWAY_URL = 'http://gateway.test';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string (`?status=pending&limit=100`). */
+  query: URLSearchParams;
   headers: Headers;
   body: unknown;
 }
@@ -37,9 +39,11 @@ export class FakeHttp {
   readonly fetch = async (input: RequestInfo | URL): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(input);
     const text = await request.text();
+    const url = new URL(request.url);
     const recorded: RecordedRequest = {
       method: request.method,
-      path: new URL(request.url).pathname,
+      path: url.pathname,
+      query: url.searchParams,
       headers: request.headers,
       body: text ? JSON.parse(text) : undefined,
     };

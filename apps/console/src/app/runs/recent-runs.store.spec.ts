@@ -104,6 +104,14 @@ describe('mergeRun', () => {
     expect(mergeRun(list, run('a', { status: 'refused', reply: 'Over budget' }), 10)[0]?.status).toBe('refused');
   });
 
+  it('lets a stored run go from running to awaiting approval and back', () => {
+    const list = [run('a', { status: 'running' })];
+    const held = mergeRun(list, run('a', { status: 'awaiting_approval' }), 10);
+    expect(held[0]?.status).toBe('awaiting_approval');
+    expect(mergeRun(held, run('a', { status: 'running' }), 10)[0]?.status).toBe('running');
+    expect(mergeRun(held, run('a', { status: 'queued' }), 10)).toBe(held);
+  });
+
   it('adds a run it did not have in date order', () => {
     const list = [
       run('new', { createdAt: '2026-01-01T12:00:00.000Z' }),
@@ -165,6 +173,32 @@ describe('RecentRunsStore', () => {
     await vi.waitFor(() => expect(store.runs()[0]?.input).toBe('What is new?'));
     expect(store.runs()).toHaveLength(3);
     expect(store.runs()[0]).not.toHaveProperty('messages');
+  });
+
+  it('shows a run waiting for approval while a call is held, and running again once decided', async () => {
+    gateway.http.on('GET /api/runs', { status: 200, body: [run('a', { status: 'running' }), run('b')] });
+    const store = TestBed.inject(RecentRunsStore);
+    TestBed.inject(GatewaySocket).connect('token-1');
+    const ws = FakeWebSocket.latest();
+    ws.open();
+    await vi.waitFor(() => expect(store.runs()).toHaveLength(2));
+
+    const approval = { approvalId: 'ap1', runId: 'a' };
+    ws.receive({
+      type: 'event',
+      event: 'approval:required',
+      payload: { ...approval, toolName: 'run_script', input: {}, expiresAt: at },
+      timestamp: at,
+    });
+    expect(store.runs().map((r) => r.status)).toEqual(['awaiting_approval', 'completed']);
+
+    ws.receive({
+      type: 'event',
+      event: 'approval:resolved',
+      payload: { ...approval, status: 'approved', decidedBy: 'admin' },
+      timestamp: at,
+    });
+    expect(store.runs().map((r) => r.status)).toEqual(['running', 'completed']);
   });
 
   it('says when the runs cannot be loaded', async () => {

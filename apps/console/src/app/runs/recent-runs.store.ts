@@ -4,7 +4,7 @@ import type { GatewayEvent } from '@loop-gateway/contracts';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
-import { type RunEvent, isFinished, isRunEvent } from './run-format';
+import { type RunEvent, isApprovalEvent, isFinished, isRunEvent, statusAfterApproval } from './run-format';
 
 /** How many runs the list shows. */
 export const RECENT_RUNS_LIMIT = new InjectionToken<number>('RECENT_RUNS_LIMIT', {
@@ -12,9 +12,10 @@ export const RECENT_RUNS_LIMIT = new InjectionToken<number>('RECENT_RUNS_LIMIT',
   factory: () => 50,
 });
 
-/** queued < running < finished: a stored run never goes back. */
+/** queued < running or awaiting approval < finished: a stored run never goes back. */
 function stage(run: RunResponseDto): number {
-  return isFinished(run.status) ? 2 : run.status === 'running' ? 1 : 0;
+  if (isFinished(run.status)) return 2;
+  return run.status === 'queued' ? 0 : 1;
 }
 
 /**
@@ -149,6 +150,14 @@ export class RecentRunsStore {
   }
 
   receive(event: GatewayEvent): void {
+    if (isApprovalEvent(event)) {
+      // A held call pauses its run, a decision lets it go on; the stored status follows a moment later.
+      const { runId } = event.payload;
+      this.list.update((runs) =>
+        runs.map((run) => (run.id === runId ? { ...run, status: statusAfterApproval(run.status, event) } : run)),
+      );
+      return;
+    }
     if (!isRunEvent(event) || event.event === 'agent:run:text') return;
     this.list.update((runs) => applyRunEvent(runs, event, this.limit));
     void this.refresh(event.payload.runId);

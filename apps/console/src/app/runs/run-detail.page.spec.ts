@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import type { RunDetailResponseDto } from '@loop-gateway/api-client';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FakeGateway, FakeWebSocket, fakeGateway, loginResponse } from '../../testing/fake-gateway';
+import { approval } from '../../testing/fixtures';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { SESSION_STORAGE_KEY } from '../core/session/session.store';
 import { RUN_DETAIL_POLL_MS, RunDetailPage } from './run-detail.page';
@@ -162,6 +163,58 @@ describe('RunDetailPage', () => {
       Array.from(fixture.nativeElement.querySelectorAll('[data-testid=timeline-message]') as NodeListOf<Element>).at(-1)
         ?.textContent,
     ).toContain('The search failed, sorry.');
+  });
+
+  it('shows a run awaiting approval with the held call, approves it inline and records who decided', async () => {
+    const held = running();
+    held.status = 'awaiting_approval';
+    held.toolCalls.push({
+      id: 'tu2',
+      name: 'run_script',
+      input: { language: 'bash', script: 'echo hi' },
+      status: 'awaiting_approval',
+      output: null,
+      isError: false,
+      startedAt: null,
+      finishedAt: null,
+    });
+    const pending = approval({ runId: 'r1', toolCallId: 'tu2', input: { language: 'bash', script: 'echo hi' } });
+    gateway.http
+      .on('GET /api/runs/r1', { status: 200, body: held })
+      .on('GET /api/approvals/run/r1', { status: 200, body: [pending] });
+    const { fixture, root, all, text } = await render();
+
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-approval')).toContain('The agent wants to call run_script');
+    });
+    expect(text('run-approval')).toContain('"script": "echo hi"');
+    expect(text('run-approval')).toContain('the call is rejected automatically');
+    expect(root.querySelector('[data-testid=run-approvals-link]')?.getAttribute('href')).toBe('/approvals');
+    expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Awaiting approval');
+    expect(all('tool-call')[1]?.querySelector('[data-testid=run-status]')?.getAttribute('data-status')).toBe(
+      'awaiting_approval',
+    );
+    expect(all('tool-call')[1]?.textContent).toContain('Waiting for approval…');
+    expect(text('run-live')).toBe('Live');
+
+    const decided = { ...pending, status: 'approved' as const, decidedBy: 'admin', decidedAt: at, comment: 'ok' };
+    gateway.http
+      .on(`POST /api/approvals/${pending.id}/approve`, { status: 200, body: decided })
+      .on('GET /api/approvals/run/r1', { status: 200, body: [decided] })
+      .on('GET /api/runs/r1', { status: 200, body: { ...held, status: 'running' } });
+    const comment = root.querySelector<HTMLTextAreaElement>('[data-testid=approval-comment]')!;
+    comment.value = 'ok';
+    comment.dispatchEvent(new Event('input'));
+    root.querySelector<HTMLButtonElement>('[data-testid=approval-approve]')!.click();
+
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-approval')).toBeUndefined();
+    });
+    expect(gateway.http.last(`POST /api/approvals/${pending.id}/approve`)?.body).toEqual({ comment: 'ok' });
+    expect(text('tool-call-approval')).toMatch(/^Approved by admin at \d\d:\d\d:\d\d — “ok”$/);
+    expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Running');
   });
 
   it('says when the run does not exist', async () => {

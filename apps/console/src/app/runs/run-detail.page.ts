@@ -18,17 +18,23 @@ import { MatProgressBar } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import {
   type AgentGroupResponseDto,
+  type ApprovalDto,
   type RunDetailResponseDto,
   type RunMessageDto,
+  type RunToolCallDto,
   getAgentGroup,
   getRun,
+  listRunApprovals,
 } from '@loop-gateway/api-client';
 import { duration, shortId } from '../activity/event-summary';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { Alert } from '../core/ui/alert';
-import { isFinished, isRunEvent, originLabel, prettyJson } from './run-format';
+import { ApprovalActions } from '../approvals/approval-actions';
+import { decisionLabel, timeoutOutcome } from '../approvals/approval-format';
+import { type ApprovalDecision, decideApproval } from '../approvals/decide-approval';
+import { isApprovalEvent, isFinished, isRunEvent, originLabel, prettyJson } from './run-format';
 import { RunStatusChip } from './run-status';
 import { ToolScreenshot } from '../tools/tool-screenshot';
 import { pendingStream, timelineBlocks } from './run-timeline';
@@ -47,6 +53,7 @@ export const RUN_DETAIL_POLL_MS = new InjectionToken<number>('RUN_DETAIL_POLL_MS
   selector: 'lg-run-detail-page',
   imports: [
     Alert,
+    ApprovalActions,
     DatePipe,
     DecimalPipe,
     MatButton,
@@ -76,11 +83,19 @@ export class RunDetailPage {
   protected readonly loading = signal(false);
   /** Text streamed for the model call under way (not stored yet). */
   protected readonly streamed = signal('');
+  /** The run's held tool calls and the decisions on them, oldest first. */
+  protected readonly approvals = signal<readonly ApprovalDto[]>([]);
+  protected readonly held = computed(() => this.approvals().filter((approval) => approval.status === 'pending'));
+  /** The held call whose decision is on its way. */
+  protected readonly deciding = signal<string | null>(null);
+  protected readonly approvalError = signal<string | null>(null);
 
   protected readonly shortId = shortId;
   protected readonly duration = duration;
   protected readonly originLabel = originLabel;
   protected readonly prettyJson = prettyJson;
+  protected readonly decisionLabel = decisionLabel;
+  protected readonly timeoutOutcome = timeoutOutcome;
   protected readonly live = computed(() => {
     const run = this.run();
     return run !== null && !isFinished(run.status);
@@ -96,11 +111,17 @@ export class RunDetailPage {
         this.run.set(null);
         this.group.set(null);
         this.streamed.set('');
+        this.approvals.set([]);
+        this.approvalError.set(null);
         void this.load(id);
       });
     });
 
     const subscription = inject(GatewaySocket).events.subscribe((event) => {
+      if (isApprovalEvent(event) && event.payload.runId === this.id()) {
+        void this.load(this.id());
+        return;
+      }
       if (!isRunEvent(event) || event.payload.runId !== this.id()) return;
       if (event.event === 'agent:run:text') {
         const { delta } = event.payload;
@@ -121,9 +142,13 @@ export class RunDetailPage {
 
   protected async load(id: string): Promise<void> {
     this.loading.set(true);
-    const { data, error } = await getRun({ client: this.api, path: { id } });
+    const [{ data, error }, approvals] = await Promise.all([
+      getRun({ client: this.api, path: { id } }),
+      listRunApprovals({ client: this.api, path: { runId: id } }),
+    ]);
     this.loading.set(false);
     if (id !== this.id()) return;
+    if (approvals.data) this.approvals.set(approvals.data);
     if (!data) {
       this.error.set(apiErrorMessage(error, 'The run could not be loaded.'));
       return;
@@ -139,6 +164,26 @@ export class RunDetailPage {
   private async loadGroup(id: string): Promise<void> {
     const { data } = await getAgentGroup({ client: this.api, path: { id } });
     if (data) this.group.set(data);
+  }
+
+  protected async decide(approval: ApprovalDto, decision: ApprovalDecision): Promise<void> {
+    this.deciding.set(approval.id);
+    this.approvalError.set(null);
+    const { error } = await decideApproval(this.api, approval.id, decision);
+    this.deciding.set(null);
+    this.approvalError.set(error);
+    await this.load(this.id());
+  }
+
+  /** The approval of a held (or once held) tool call. */
+  protected approvalFor(toolCallId: string): ApprovalDto | undefined {
+    return this.approvals().find((approval) => approval.toolCallId === toolCallId);
+  }
+
+  protected callOutput(call: RunToolCallDto): string {
+    if (call.output !== null) return call.output;
+    if (call.status === 'running') return 'Running…';
+    return call.status === 'awaiting_approval' ? 'Waiting for approval…' : '—';
   }
 
   protected toolName(toolUseId: string): string {

@@ -13,9 +13,34 @@ export function isRunEvent(event: GatewayEvent): event is RunEvent {
   return event.event.startsWith('agent:run:');
 }
 
-/** A run in one of these states changes no more. */
+type ApprovalEventName = 'approval:required' | 'approval:resolved';
+
+/** A live event about a tool call held for a person's approval. */
+export type ApprovalEvent = { [E in ApprovalEventName]: GatewayEvent<E> }[ApprovalEventName];
+
+export function isApprovalEvent(event: GatewayEvent): event is ApprovalEvent {
+  return event.event === 'approval:required' || event.event === 'approval:resolved';
+}
+
+/**
+ * A run in one of these states changes no more. A run awaiting approval is not finished: it goes on
+ * once a person (or the timeout) decides.
+ */
 export function isFinished(status: string): boolean {
   return status === 'completed' || status === 'failed' || status === 'refused';
+}
+
+/**
+ * A run's status after a live approval event about it: a held call makes it wait, a decision lets it
+ * go on. The event comes before the gateway stores the run's new status, so lists apply it themselves.
+ */
+export function statusAfterApproval<S extends string>(
+  status: S,
+  event: ApprovalEvent,
+): S | 'awaiting_approval' | 'running' {
+  if (isFinished(status)) return status;
+  if (event.event === 'approval:required') return 'awaiting_approval';
+  return status === 'awaiting_approval' ? 'running' : status;
 }
 
 const ORIGIN_KINDS: Record<RunOriginDto['kind'], string> = {

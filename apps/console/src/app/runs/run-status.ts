@@ -4,14 +4,22 @@ const LABELS: Record<string, string> = {
   sending: 'Sending',
   queued: 'Queued',
   running: 'Running',
+  awaiting_approval: 'Awaiting approval',
   completed: 'Completed',
   failed: 'Failed',
   refused: 'Refused',
   ok: 'OK',
   error: 'Error',
+  pending: 'Pending',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  timed_out: 'Timed out',
 };
 
-/** A run's (or a model or tool call's) status as a small coloured chip; "Running" pulses. */
+/**
+ * A run's (or a model call's, tool call's or approval's) status as a small coloured chip; "Running"
+ * pulses, and so does a run waiting for a person's approval.
+ */
 @Component({
   selector: 'lg-run-status',
   template: `<span class="chip" [class]="status()" data-testid="run-status" [attr.data-status]="status()">
@@ -43,15 +51,25 @@ const LABELS: Record<string, string> = {
         animation: pulse 0.9s ease-in-out infinite alternate;
       }
     }
+    .awaiting_approval,
+    .pending {
+      --tone: light-dark(#ed6c02, #ffb74d);
+      .dot {
+        animation: pulse 0.9s ease-in-out infinite alternate;
+      }
+    }
     .completed,
-    .ok {
+    .ok,
+    .approved {
       --tone: light-dark(#2e7d32, #81c784);
     }
     .failed,
-    .error {
+    .error,
+    .rejected {
       --tone: var(--mat-sys-error);
     }
-    .refused {
+    .refused,
+    .timed_out {
       --tone: light-dark(#ed6c02, #ffb74d);
     }
     @keyframes pulse {

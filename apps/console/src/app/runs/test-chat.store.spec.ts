@@ -170,6 +170,50 @@ describe('TestChatStore', () => {
     expect(chat.turns()[1]).toMatchObject({ reply: 'Over budget, sorry.', error: 'Daily token budget reached' });
   });
 
+  it('shows the run waiting while a call of it is held for approval, then running again', async () => {
+    gateway.http.on('POST /api/runs', { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } });
+    await chat.send('Clear the cache');
+    send(start('r1'));
+    send(text('r1', 'Let me clear it.'));
+    const held = (runId: string): GatewayEvent => ({
+      event: 'approval:required',
+      payload: { approvalId: `ap-${runId}`, runId, toolName: 'run_script', input: {}, expiresAt: at },
+      timestamp: at,
+    });
+    send(held('other-run'));
+    expect(chat.turns()[0]).toMatchObject({ status: 'running', heldTool: null });
+
+    send(held('r1'));
+    expect(chat.turns()[0]).toMatchObject({
+      status: 'awaiting_approval',
+      heldTool: 'run_script',
+      reply: 'Let me clear it.',
+    });
+    expect(chat.busy()).toBe(true);
+
+    send({
+      event: 'approval:resolved',
+      payload: { approvalId: 'ap-r1', runId: 'r1', status: 'approved', decidedBy: 'admin' },
+      timestamp: at,
+    });
+    expect(chat.turns()[0]).toMatchObject({ status: 'running', heldTool: null });
+  });
+
+  it('keeps an approval event that arrives before POST /api/runs answered', async () => {
+    gateway.http.on('POST /api/runs', () => {
+      // A fast model: the run starts, calls run_script and is held while the 202 is on its way.
+      send(start('r1'));
+      send({
+        event: 'approval:required',
+        payload: { approvalId: 'ap1', runId: 'r1', toolName: 'run_script', input: {}, expiresAt: at },
+        timestamp: at,
+      });
+      return { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } };
+    });
+    await chat.send('Clean up');
+    expect(chat.turns()[0]).toMatchObject({ runId: 'r1', status: 'awaiting_approval', heldTool: 'run_script' });
+  });
+
   it('shows why the gateway did not take the message', async () => {
     gateway.http.on('POST /api/runs', {
       status: 503,

@@ -4,7 +4,15 @@ import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { SessionStore } from '../core/session/session.store';
-import { type RunEvent, type RunStatus, isFinished, isRunEvent } from './run-format';
+import {
+  type ApprovalEvent,
+  type RunEvent,
+  type RunStatus,
+  isApprovalEvent,
+  isFinished,
+  isRunEvent,
+  statusAfterApproval,
+} from './run-format';
 
 /** One exchange of the test chat: what the operator sent and what the agent answers. */
 export interface ChatTurn {
@@ -17,10 +25,15 @@ export interface ChatTurn {
   /** The streamed text so far; the run's final reply once it has finished. */
   reply: string;
   error: string | null;
+  /** The tool whose call waits for a person's approval (while the run is awaiting approval). */
+  heldTool: string | null;
   inputTokens: number | null;
   outputTokens: number | null;
   durationMs: number | null;
 }
+
+/** A live event the chat follows: about a run, or a call of it held for approval. */
+type ChatEvent = RunEvent | ApprovalEvent;
 
 /** Events kept for runs whose id is not known yet (bounded). */
 const EARLY_EVENT_LIMIT = 1000;
@@ -61,6 +74,23 @@ export function applyChatEvent(turns: readonly ChatTurn[], event: RunEvent): rea
   return turns.map((t, i) => (i === index ? next : t));
 }
 
+/**
+ * A call of the turn's run held for approval (the run waits), or decided (it goes on). Returns null
+ * when no turn has that run id.
+ */
+export function applyChatApproval(turns: readonly ChatTurn[], event: ApprovalEvent): readonly ChatTurn[] | null {
+  const index = turns.findIndex((turn) => turn.runId === event.payload.runId);
+  if (index < 0) return null;
+  const turn = turns[index]!;
+  if (isFinished(turn.status)) return turns;
+  const next: ChatTurn = {
+    ...turn,
+    status: statusAfterApproval(turn.status, event),
+    heldTool: event.event === 'approval:required' ? event.payload.toolName : null,
+  };
+  return turns.map((t, i) => (i === index ? next : t));
+}
+
 /** The finished run as stored: final reply, status (refused vs failed), error and usage. */
 export function applyRunDetail(turns: readonly ChatTurn[], run: RunDetailResponseDto): readonly ChatTurn[] {
   return turns.map((turn) =>
@@ -70,6 +100,7 @@ export function applyRunDetail(turns: readonly ChatTurn[], run: RunDetailRespons
           status: run.status,
           reply: run.reply ?? turn.reply,
           error: run.error,
+          heldTool: null,
           inputTokens: run.inputTokens,
           outputTokens: run.outputTokens,
           durationMs: run.durationMs,
@@ -92,7 +123,7 @@ export class TestChatStore {
   private readonly list = signal<readonly ChatTurn[]>([]);
   private readonly conversation = signal<string | null>(null);
   private readonly group = signal<string | null>(null);
-  private readonly earlyEvents: RunEvent[] = [];
+  private readonly earlyEvents: ChatEvent[] = [];
   private sending = 0;
   private nextKey = 1;
 
@@ -106,7 +137,7 @@ export class TestChatStore {
 
   constructor() {
     const subscription = this.socket.events.subscribe((event) => {
-      if (isRunEvent(event)) this.receive(event);
+      if (isRunEvent(event) || isApprovalEvent(event)) this.receive(event);
     });
     const stopListening = inject(SessionStore).onEnd(() => this.reset());
     // Events are lost while the live connection is down: ask the gateway about unfinished runs again.
@@ -134,6 +165,7 @@ export class TestChatStore {
         status: 'sending',
         reply: '',
         error: null,
+        heldTool: null,
         inputTokens: null,
         outputTokens: null,
         durationMs: null,
@@ -165,7 +197,7 @@ export class TestChatStore {
     this.earlyEvents.length = 0;
   }
 
-  private receive(event: RunEvent): void {
+  private receive(event: ChatEvent): void {
     if (this.apply(event)) return;
     if (this.sending > 0) {
       this.earlyEvents.push(event);
@@ -174,8 +206,8 @@ export class TestChatStore {
   }
 
   /** false when the event is not for a run of this chat. */
-  private apply(event: RunEvent): boolean {
-    const next = applyChatEvent(this.list(), event);
+  private apply(event: ChatEvent): boolean {
+    const next = isApprovalEvent(event) ? applyChatApproval(this.list(), event) : applyChatEvent(this.list(), event);
     if (!next) return false;
     this.list.set(next);
     if (event.event === 'agent:run:complete' || event.event === 'agent:run:error') {

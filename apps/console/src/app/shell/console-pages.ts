@@ -18,5 +18,11 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { path: 'runs', label: 'Runs', icon: 'runs', loadChildren: () => import('../runs/runs.routes') },
   { path: 'groups', label: 'Agent groups', icon: 'groups', loadChildren: () => import('../groups/groups.routes') },
   { path: 'tools', label: 'Tools', icon: 'tool', loadChildren: () => import('../tools/tools.routes') },
+  {
+    path: 'approvals',
+    label: 'Approvals',
+    icon: 'approval',
+    loadChildren: () => import('../approvals/approvals.routes'),
+  },
   { path: 'usage', label: 'Usage', icon: 'usage', loadChildren: () => import('../usage/usage.routes') },
 ];
