@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { ApproveApprovalData, ApproveApprovalErrors, ApproveApprovalResponses, AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateRunData, CreateRunErrors, CreateRunResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, DeleteApprovalRuleData, DeleteApprovalRuleErrors, DeleteApprovalRuleResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetApprovalData, GetApprovalErrors, GetApprovalResponses, GetApprovalStatsData, GetApprovalStatsErrors, GetApprovalStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListApprovalRulesData, ListApprovalRulesErrors, ListApprovalRulesResponses, ListApprovalsData, ListApprovalsErrors, ListApprovalsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunApprovalsData, ListRunApprovalsErrors, ListRunApprovalsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListToolsData, ListToolsErrors, ListToolsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, RejectApprovalData, RejectApprovalErrors, RejectApprovalResponses, SaveApprovalRuleData, SaveApprovalRuleErrors, SaveApprovalRuleResponses, SetupData, SetupErrors, SetupResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses } from './types.gen.js';
+import type { ApproveApprovalData, ApproveApprovalErrors, ApproveApprovalResponses, AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateJobData, CreateJobErrors, CreateJobResponses, CreateRunData, CreateRunErrors, CreateRunResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, DeleteApprovalRuleData, DeleteApprovalRuleErrors, DeleteApprovalRuleResponses, DeleteJobData, DeleteJobErrors, DeleteJobResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetApprovalData, GetApprovalErrors, GetApprovalResponses, GetApprovalStatsData, GetApprovalStatsErrors, GetApprovalStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetSchedulerStatsData, GetSchedulerStatsErrors, GetSchedulerStatsResponses, GetTaskData, GetTaskErrors, GetTaskOutputData, GetTaskOutputErrors, GetTaskOutputResponses, GetTaskPromptData, GetTaskPromptErrors, GetTaskPromptResponses, GetTaskResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListApprovalRulesData, ListApprovalRulesErrors, ListApprovalRulesResponses, ListApprovalsData, ListApprovalsErrors, ListApprovalsResponses, ListJobRunsData, ListJobRunsErrors, ListJobRunsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunApprovalsData, ListRunApprovalsErrors, ListRunApprovalsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListToolsData, ListToolsErrors, ListToolsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, RejectApprovalData, RejectApprovalErrors, RejectApprovalResponses, RunJobData, RunJobErrors, RunJobResponses, SaveApprovalRuleData, SaveApprovalRuleErrors, SaveApprovalRuleResponses, SetupData, SetupErrors, SetupResponses, StartTaskData, StartTaskErrors, StartTaskResponses, StopTaskData, StopTaskErrors, StopTaskResponses, ToggleJobData, ToggleJobErrors, ToggleJobResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdateJobData, UpdateJobErrors, UpdateJobResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -193,6 +193,114 @@ export const createRun = <ThrowOnError extends boolean = false>(options: Options
 export const getRun = <ThrowOnError extends boolean = false>(options: Options<GetRunData, ThrowOnError>): RequestResult<GetRunResponses, GetRunErrors, ThrowOnError> => (options.client ?? client).get<GetRunResponses, GetRunErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/runs/{id}',
+    ...options
+});
+
+export const listJobs = <ThrowOnError extends boolean = false>(options?: Options<ListJobsData, ThrowOnError>): RequestResult<ListJobsResponses, ListJobsErrors, ThrowOnError> => (options?.client ?? client).get<ListJobsResponses, ListJobsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/scheduler/jobs',
+    ...options
+});
+
+export const createJob = <ThrowOnError extends boolean = false>(options: Options<CreateJobData, ThrowOnError>): RequestResult<CreateJobResponses, CreateJobErrors, ThrowOnError> => (options.client ?? client).post<CreateJobResponses, CreateJobErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/scheduler/jobs',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const deleteJob = <ThrowOnError extends boolean = false>(options: Options<DeleteJobData, ThrowOnError>): RequestResult<DeleteJobResponses, DeleteJobErrors, ThrowOnError> => (options.client ?? client).delete<DeleteJobResponses, DeleteJobErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/scheduler/jobs/{id}',
+    ...options
+});
+
+export const updateJob = <ThrowOnError extends boolean = false>(options: Options<UpdateJobData, ThrowOnError>): RequestResult<UpdateJobResponses, UpdateJobErrors, ThrowOnError> => (options.client ?? client).put<UpdateJobResponses, UpdateJobErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/scheduler/jobs/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const runJob = <ThrowOnError extends boolean = false>(options: Options<RunJobData, ThrowOnError>): RequestResult<RunJobResponses, RunJobErrors, ThrowOnError> => (options.client ?? client).post<RunJobResponses, RunJobErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/scheduler/jobs/{id}/run',
+    ...options
+});
+
+export const listJobRuns = <ThrowOnError extends boolean = false>(options: Options<ListJobRunsData, ThrowOnError>): RequestResult<ListJobRunsResponses, ListJobRunsErrors, ThrowOnError> => (options.client ?? client).get<ListJobRunsResponses, ListJobRunsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/scheduler/jobs/{id}/runs',
+    ...options
+});
+
+export const toggleJob = <ThrowOnError extends boolean = false>(options: Options<ToggleJobData, ThrowOnError>): RequestResult<ToggleJobResponses, ToggleJobErrors, ThrowOnError> => (options.client ?? client).post<ToggleJobResponses, ToggleJobErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/scheduler/jobs/{id}/toggle',
+    ...options
+});
+
+export const getSchedulerStats = <ThrowOnError extends boolean = false>(options?: Options<GetSchedulerStatsData, ThrowOnError>): RequestResult<GetSchedulerStatsResponses, GetSchedulerStatsErrors, ThrowOnError> => (options?.client ?? client).get<GetSchedulerStatsResponses, GetSchedulerStatsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/scheduler/stats',
+    ...options
+});
+
+export const listTasks = <ThrowOnError extends boolean = false>(options?: Options<ListTasksData, ThrowOnError>): RequestResult<ListTasksResponses, ListTasksErrors, ThrowOnError> => (options?.client ?? client).get<ListTasksResponses, ListTasksErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tasks',
+    ...options
+});
+
+export const createTask = <ThrowOnError extends boolean = false>(options: Options<CreateTaskData, ThrowOnError>): RequestResult<CreateTaskResponses, CreateTaskErrors, ThrowOnError> => (options.client ?? client).post<CreateTaskResponses, CreateTaskErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tasks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const deleteTask = <ThrowOnError extends boolean = false>(options: Options<DeleteTaskData, ThrowOnError>): RequestResult<DeleteTaskResponses, DeleteTaskErrors, ThrowOnError> => (options.client ?? client).delete<DeleteTaskResponses, DeleteTaskErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tasks/{id}',
+    ...options
+});
+
+export const getTask = <ThrowOnError extends boolean = false>(options: Options<GetTaskData, ThrowOnError>): RequestResult<GetTaskResponses, GetTaskErrors, ThrowOnError> => (options.client ?? client).get<GetTaskResponses, GetTaskErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tasks/{id}',
+    ...options
+});
+
+export const getTaskOutput = <ThrowOnError extends boolean = false>(options: Options<GetTaskOutputData, ThrowOnError>): RequestResult<GetTaskOutputResponses, GetTaskOutputErrors, ThrowOnError> => (options.client ?? client).get<GetTaskOutputResponses, GetTaskOutputErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tasks/{id}/output',
+    ...options
+});
+
+export const getTaskPrompt = <ThrowOnError extends boolean = false>(options: Options<GetTaskPromptData, ThrowOnError>): RequestResult<GetTaskPromptResponses, GetTaskPromptErrors, ThrowOnError> => (options.client ?? client).get<GetTaskPromptResponses, GetTaskPromptErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tasks/{id}/prompt',
+    ...options
+});
+
+export const startTask = <ThrowOnError extends boolean = false>(options: Options<StartTaskData, ThrowOnError>): RequestResult<StartTaskResponses, StartTaskErrors, ThrowOnError> => (options.client ?? client).post<StartTaskResponses, StartTaskErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tasks/{id}/start',
+    ...options
+});
+
+export const stopTask = <ThrowOnError extends boolean = false>(options: Options<StopTaskData, ThrowOnError>): RequestResult<StopTaskResponses, StopTaskErrors, ThrowOnError> => (options.client ?? client).post<StopTaskResponses, StopTaskErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/tasks/{id}/stop',
     ...options
 });
 

@@ -308,6 +308,94 @@ export type HealthResponseDto = {
     version: string;
 };
 
+export type JobActionDto = {
+    /**
+     * Model calls the run may make
+     */
+    maxIterations?: number;
+    prompt: string;
+    type: 'agent';
+};
+
+export type JobCreateDto = {
+    action: JobActionDto;
+    enabled?: boolean;
+    groupId?: string;
+    /**
+     * Firings missed while the gateway was down: recorded as skipped, or run once
+     */
+    missedPolicy?: 'skip' | 'run_once';
+    name: string;
+    /**
+     * Default: none (the result is only recorded)
+     */
+    output?: JobOutputDto;
+    trigger: JobTriggerDto;
+};
+
+export type JobDto = {
+    action: JobActionDto;
+    createdAt: string;
+    enabled: boolean;
+    groupId: string | null;
+    id: string;
+    lastRunAt: string | null;
+    missedPolicy: 'skip' | 'run_once';
+    name: string;
+    nextRunAt: string | null;
+    output: JobOutputDto;
+    trigger: JobTriggerDto;
+    updatedAt: string;
+};
+
+export type JobOutputDto = {
+    /**
+     * channel: where the result is sent
+     */
+    channelId?: string;
+    type: 'none' | 'channel' | 'webhook';
+    /**
+     * webhook: POSTed to
+     */
+    url?: string;
+};
+
+export type JobRunDto = {
+    cause: 'schedule' | 'manual' | 'missed';
+    delivery: 'none' | 'delivered' | 'failed';
+    deliveryError: string | null;
+    durationMs: number | null;
+    error: string | null;
+    finishedAt: string | null;
+    id: string;
+    jobId: string;
+    output: string | null;
+    runId: string | null;
+    scheduledFor: string | null;
+    startedAt: string;
+    status: 'running' | 'success' | 'error' | 'skipped';
+};
+
+export type JobTriggerDto = {
+    /**
+     * once: when
+     */
+    at?: string;
+    /**
+     * cron: five or six fields (seconds first)
+     */
+    cron?: string;
+    /**
+     * interval: seconds between firings
+     */
+    everySeconds?: number;
+    /**
+     * cron: IANA time zone (default TIMEZONE)
+     */
+    timezone?: string;
+    type: 'cron' | 'once' | 'interval';
+};
+
 export type LoginDto = {
     password: string;
     username: string;
@@ -501,12 +589,121 @@ export type RunToolCallDto = {
     status: 'awaiting_approval' | 'running' | 'done';
 };
 
+export type SchedulerStatsDto = {
+    enabled: number;
+    /**
+     * Failed firings in the last 24 hours
+     */
+    failuresLastDay: number;
+    jobs: number;
+    nextRunAt: string | null;
+    /**
+     * Firings in the last 24 hours
+     */
+    runsLastDay: number;
+};
+
 export type SetupDto = {
     password: string;
     /**
      * 3–64 letters, digits, dots, dashes or underscores
      */
     username: string;
+};
+
+export type TaskCreateDto = {
+    /**
+     * Agent group whose prompt, model, tools and budget apply
+     */
+    groupId?: string;
+    /**
+     * Build iterations at most
+     */
+    maxIterations: number;
+    name: string;
+    /**
+     * When given, a plan iteration comes first; build iterations then work through the plan
+     */
+    planPrompt?: string;
+    /**
+     * What every build iteration works on
+     */
+    prompt: string;
+};
+
+export type TaskDetailDto = {
+    completion: 'marker' | 'max_iterations';
+    createdAt: string;
+    error: string | null;
+    finishedAt: string | null;
+    groupId: string | null;
+    id: string;
+    iterationLog: Array<TaskIterationDto>;
+    /**
+     * Build iterations finished
+     */
+    iterations: number;
+    maxIterations: number;
+    name: string;
+    origin: RunOriginDto;
+    /**
+     * Whether a plan iteration comes first
+     */
+    planned: boolean;
+    status: 'running' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'budget_exhausted';
+    updatedAt: string;
+};
+
+export type TaskDto = {
+    completion: 'marker' | 'max_iterations';
+    createdAt: string;
+    error: string | null;
+    finishedAt: string | null;
+    groupId: string | null;
+    id: string;
+    /**
+     * Build iterations finished
+     */
+    iterations: number;
+    maxIterations: number;
+    name: string;
+    origin: RunOriginDto;
+    /**
+     * Whether a plan iteration comes first
+     */
+    planned: boolean;
+    status: 'running' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'budget_exhausted';
+    updatedAt: string;
+};
+
+export type TaskIterationDto = {
+    createdAt: string;
+    finishedAt: string | null;
+    /**
+     * 0 is the plan
+     */
+    number: number;
+    phase: 'plan' | 'build';
+    runId: string | null;
+    status: 'running' | 'done' | 'failed';
+    summary: string | null;
+};
+
+export type TaskOutputDto = {
+    iterations: number;
+    output: string;
+    status: 'running' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'budget_exhausted';
+    taskId: string;
+};
+
+export type TaskPromptDto = {
+    /**
+     * The plan the plan iteration wrote
+     */
+    plan: string | null;
+    planPrompt: string | null;
+    prompt: string;
+    taskId: string;
 };
 
 export type ToolApprovalDefaultDto = {
@@ -1260,6 +1457,379 @@ export type GetRunResponses = {
 };
 
 export type GetRunResponse = GetRunResponses[keyof GetRunResponses];
+
+export type ListJobsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/scheduler/jobs';
+};
+
+export type ListJobsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListJobsError = ListJobsErrors[keyof ListJobsErrors];
+
+export type ListJobsResponses = {
+    200: Array<JobDto>;
+};
+
+export type ListJobsResponse = ListJobsResponses[keyof ListJobsResponses];
+
+export type CreateJobData = {
+    body: JobCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/scheduler/jobs';
+};
+
+export type CreateJobErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type CreateJobError = CreateJobErrors[keyof CreateJobErrors];
+
+export type CreateJobResponses = {
+    201: JobDto;
+};
+
+export type CreateJobResponse = CreateJobResponses[keyof CreateJobResponses];
+
+export type DeleteJobData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/scheduler/jobs/{id}';
+};
+
+export type DeleteJobErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteJobError = DeleteJobErrors[keyof DeleteJobErrors];
+
+export type DeleteJobResponses = {
+    204: void;
+};
+
+export type DeleteJobResponse = DeleteJobResponses[keyof DeleteJobResponses];
+
+export type UpdateJobData = {
+    body: JobCreateDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/scheduler/jobs/{id}';
+};
+
+export type UpdateJobErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type UpdateJobError = UpdateJobErrors[keyof UpdateJobErrors];
+
+export type UpdateJobResponses = {
+    200: JobDto;
+};
+
+export type UpdateJobResponse = UpdateJobResponses[keyof UpdateJobResponses];
+
+export type RunJobData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/scheduler/jobs/{id}/run';
+};
+
+export type RunJobErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type RunJobError = RunJobErrors[keyof RunJobErrors];
+
+export type RunJobResponses = {
+    /**
+     * Fired now; follow it in /runs or GET /api/runs/:runId
+     */
+    202: JobRunDto;
+};
+
+export type RunJobResponse = RunJobResponses[keyof RunJobResponses];
+
+export type ListJobRunsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        limit?: number;
+    };
+    url: '/api/scheduler/jobs/{id}/runs';
+};
+
+export type ListJobRunsErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type ListJobRunsError = ListJobRunsErrors[keyof ListJobRunsErrors];
+
+export type ListJobRunsResponses = {
+    /**
+     * Newest first
+     */
+    200: Array<JobRunDto>;
+};
+
+export type ListJobRunsResponse = ListJobRunsResponses[keyof ListJobRunsResponses];
+
+export type ToggleJobData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/scheduler/jobs/{id}/toggle';
+};
+
+export type ToggleJobErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type ToggleJobError = ToggleJobErrors[keyof ToggleJobErrors];
+
+export type ToggleJobResponses = {
+    /**
+     * Enabled (from now on) or disabled
+     */
+    200: JobDto;
+};
+
+export type ToggleJobResponse = ToggleJobResponses[keyof ToggleJobResponses];
+
+export type GetSchedulerStatsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/scheduler/stats';
+};
+
+export type GetSchedulerStatsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type GetSchedulerStatsError = GetSchedulerStatsErrors[keyof GetSchedulerStatsErrors];
+
+export type GetSchedulerStatsResponses = {
+    200: SchedulerStatsDto;
+};
+
+export type GetSchedulerStatsResponse = GetSchedulerStatsResponses[keyof GetSchedulerStatsResponses];
+
+export type ListTasksData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+    };
+    url: '/api/tasks';
+};
+
+export type ListTasksErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListTasksError = ListTasksErrors[keyof ListTasksErrors];
+
+export type ListTasksResponses = {
+    /**
+     * Newest first
+     */
+    200: Array<TaskDto>;
+};
+
+export type ListTasksResponse = ListTasksResponses[keyof ListTasksResponses];
+
+export type CreateTaskData = {
+    body: TaskCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/tasks';
+};
+
+export type CreateTaskErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type CreateTaskError = CreateTaskErrors[keyof CreateTaskErrors];
+
+export type CreateTaskResponses = {
+    /**
+     * Stored and started
+     */
+    201: TaskDto;
+};
+
+export type CreateTaskResponse = CreateTaskResponses[keyof CreateTaskResponses];
+
+export type DeleteTaskData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}';
+};
+
+export type DeleteTaskErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteTaskError = DeleteTaskErrors[keyof DeleteTaskErrors];
+
+export type DeleteTaskResponses = {
+    204: void;
+};
+
+export type DeleteTaskResponse = DeleteTaskResponses[keyof DeleteTaskResponses];
+
+export type GetTaskData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}';
+};
+
+export type GetTaskErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetTaskError = GetTaskErrors[keyof GetTaskErrors];
+
+export type GetTaskResponses = {
+    200: TaskDetailDto;
+};
+
+export type GetTaskResponse = GetTaskResponses[keyof GetTaskResponses];
+
+export type GetTaskOutputData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/output';
+};
+
+export type GetTaskOutputErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetTaskOutputError = GetTaskOutputErrors[keyof GetTaskOutputErrors];
+
+export type GetTaskOutputResponses = {
+    200: TaskOutputDto;
+};
+
+export type GetTaskOutputResponse = GetTaskOutputResponses[keyof GetTaskOutputResponses];
+
+export type GetTaskPromptData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/prompt';
+};
+
+export type GetTaskPromptErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetTaskPromptError = GetTaskPromptErrors[keyof GetTaskPromptErrors];
+
+export type GetTaskPromptResponses = {
+    200: TaskPromptDto;
+};
+
+export type GetTaskPromptResponse = GetTaskPromptResponses[keyof GetTaskPromptResponses];
+
+export type StartTaskData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/start';
+};
+
+export type StartTaskErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * Running, or completed
+     */
+    409: ErrorResponseDto;
+};
+
+export type StartTaskError = StartTaskErrors[keyof StartTaskErrors];
+
+export type StartTaskResponses = {
+    /**
+     * Working again from its last finished iteration
+     */
+    200: TaskDto;
+};
+
+export type StartTaskResponse = StartTaskResponses[keyof StartTaskResponses];
+
+export type StopTaskData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/tasks/{id}/stop';
+};
+
+export type StopTaskErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * Not running
+     */
+    409: ErrorResponseDto;
+};
+
+export type StopTaskError = StopTaskErrors[keyof StopTaskErrors];
+
+export type StopTaskResponses = {
+    /**
+     * `stopping` until the iteration under way ends, then `stopped`
+     */
+    200: TaskDto;
+};
+
+export type StopTaskResponse = StopTaskResponses[keyof StopTaskResponses];
 
 export type ListToolsData = {
     body?: never;
