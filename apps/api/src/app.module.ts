@@ -1,7 +1,10 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { AgentsModule } from './agents/agents.module.js';
+import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiRateLimitMiddleware } from './common/api-rate-limit.middleware.js';
 import { CommonModule } from './common/common.module.js';
@@ -15,31 +18,34 @@ import { HealthModule } from './health/health.module.js';
 import { HitlModule } from './hitl/hitl.module.js';
 import { ToolsModule } from './tools/tools.module.js';
 import { UsageModule } from './usage/usage.module.js';
+import { redactWebhookUrl } from './webhooks/redact-webhook-url.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 @Module({})
 export class AppModule implements NestModule {
-  /** The whole gateway, wired for one validated configuration. */
-  static forRoot(config: AppConfig): DynamicModule {
+  /** The whole gateway, wired for one validated configuration (logs to stdout unless given a stream). */
+  static forRoot(config: AppConfig, options: { logStream?: DestinationStream } = {}): DynamicModule {
+    const pinoHttp: Options = {
+      level: config.logLevel,
+      // Reuse a caller's X-Request-Id when it looks sane, so logs line up across systems.
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-webhook-token"]'],
+      // Inbound webhook tokens may be in the path: the logged URL never shows them.
+      serializers: { req: (req: { url: string }) => Object.assign(req, { url: redactWebhookUrl(req.url) }) },
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    };
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Reuse a caller's X-Request-Id when it looks sane, so logs line up across systems.
-            genReqId: (req, res) => {
-              const incoming = req.headers['x-request-id'];
-              const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
-            },
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-webhook-token"]'],
-            autoLogging: { ignore: (req) => req.url === '/api/health' },
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: options.logStream ? [pinoHttp, options.logStream] : pinoHttp }),
         CommonModule,
         CryptoModule,
         DatabaseModule,
@@ -52,11 +58,13 @@ export class AppModule implements NestModule {
         UsageModule,
         AgentsModule,
         HitlModule,
+        WebhooksModule,
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ApiRateLimitMiddleware).forRoutes('{*path}');
+    // /api only: inbound webhooks (/webhook/*) have their own per-webhook and failed-token limits.
+    consumer.apply(ApiRateLimitMiddleware).exclude(WEBHOOK_ROUTES).forRoutes('{*path}');
   }
 }

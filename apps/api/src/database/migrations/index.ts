@@ -2,6 +2,13 @@ import { Auth1763700000000 } from './1763700000000-auth.js';
 import { AgentGroups1763800000000 } from './1763800000000-agent-groups.js';
 import { Runs1763900000000 } from './1763900000000-runs.js';
 import { Approvals1764100000000 } from './1764100000000-approvals.js';
+import { Webhooks1764200000000 } from './1764200000000-webhooks.js';
 
 /** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
-export const MIGRATIONS = [Auth1763700000000, AgentGroups1763800000000, Runs1763900000000, Approvals1764100000000];
+export const MIGRATIONS = [
+  Auth1763700000000,
+  AgentGroups1763800000000,
+  Runs1763900000000,
+  Approvals1764100000000,
+  Webhooks1764200000000,
+];
