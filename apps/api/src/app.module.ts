@@ -23,6 +23,12 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
+/** Inbound webhook tokens may be in the path: neither the logged URL nor the route params show them. */
+function redactRequest(req: { url: string; params?: unknown }): object {
+  const url = redactWebhookUrl(req.url);
+  return url === req.url ? req : Object.assign(req, { url, params: undefined });
+}
+
 @Module({})
 export class AppModule implements NestModule {
   /** The whole gateway, wired for one validated configuration (logs to stdout unless given a stream). */
@@ -37,15 +43,18 @@ export class AppModule implements NestModule {
         return id;
       },
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-webhook-token"]'],
-      // Inbound webhook tokens may be in the path: the logged URL never shows them.
-      serializers: { req: (req: { url: string }) => Object.assign(req, { url: redactWebhookUrl(req.url) }) },
+      serializers: { req: redactRequest },
       autoLogging: { ignore: (req) => req.url === '/api/health' },
     };
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({ pinoHttp: options.logStream ? [pinoHttp, options.logStream] : pinoHttp }),
+        LoggerModule.forRoot({
+          pinoHttp: options.logStream ? [pinoHttp, options.logStream] : pinoHttp,
+          // Every route, /api and the /webhook routes outside it, logged once each.
+          forRoutes: ['{*path}'],
+        }),
         CommonModule,
         CryptoModule,
         DatabaseModule,
