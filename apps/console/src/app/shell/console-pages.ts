@@ -18,5 +18,6 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { path: 'runs', label: 'Runs', icon: 'runs', loadChildren: () => import('../runs/runs.routes') },
   { path: 'groups', label: 'Agent groups', icon: 'groups', loadChildren: () => import('../groups/groups.routes') },
   { path: 'tools', label: 'Tools', icon: 'tool', loadChildren: () => import('../tools/tools.routes') },
+  { path: 'webhooks', label: 'Webhooks', icon: 'webhook', loadChildren: () => import('../webhooks/webhooks.routes') },
   { path: 'usage', label: 'Usage', icon: 'usage', loadChildren: () => import('../usage/usage.routes') },
 ];
