@@ -25,8 +25,7 @@ export class WebhookReceiver {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver!: WebhookReceiver;
-    const server = createServer((req, res) => {
+    const server: Server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -46,7 +45,7 @@ export class WebhookReceiver {
         else send();
       });
     });
-    receiver = new WebhookReceiver(server);
+    const receiver = new WebhookReceiver(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return receiver;
   }

@@ -93,7 +93,14 @@ describe('console', () => {
       expect(await text('product-name')).toBe('Loop Gateway');
       expect(await text('current-user')).toBe(ADMIN.username);
       const nav = await page.getByTestId('side-nav').getByRole('link').allTextContents();
-      expect(nav.map((label) => label.trim())).toEqual(['Overview', 'Runs', 'Agent groups', 'Tools', 'Webhooks', 'Usage']);
+      expect(nav.map((label) => label.trim())).toEqual([
+        'Overview',
+        'Runs',
+        'Agent groups',
+        'Tools',
+        'Webhooks',
+        'Usage',
+      ]);
 
       // Overview: gateway health from GET /api/health, and the live connection.
       await page.getByTestId('health-status').filter({ hasText: 'OK' }).waitFor();
