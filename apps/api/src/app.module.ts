@@ -1,7 +1,10 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { AgentsModule } from './agents/agents.module.js';
+import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiRateLimitMiddleware } from './common/api-rate-limit.middleware.js';
 import { CommonModule } from './common/common.module.js';
@@ -17,30 +20,42 @@ import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { ToolsModule } from './tools/tools.module.js';
 import { UsageModule } from './usage/usage.module.js';
+import { redactWebhookUrl } from './webhooks/redact-webhook-url.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
+/** Inbound webhook tokens may be in the path: neither the logged URL nor the route params show them. */
+function redactRequest(req: { url: string; params?: unknown }): object {
+  const url = redactWebhookUrl(req.url);
+  return url === req.url ? req : Object.assign(req, { url, params: undefined });
+}
+
 @Module({})
 export class AppModule implements NestModule {
-  /** The whole gateway, wired for one validated configuration. */
-  static forRoot(config: AppConfig): DynamicModule {
+  /** The whole gateway, wired for one validated configuration (logs to stdout unless given a stream). */
+  static forRoot(config: AppConfig, options: { logStream?: DestinationStream } = {}): DynamicModule {
+    const pinoHttp: Options = {
+      level: config.logLevel,
+      // Reuse a caller's X-Request-Id when it looks sane, so logs line up across systems.
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-webhook-token"]'],
+      serializers: { req: redactRequest },
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    };
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Reuse a caller's X-Request-Id when it looks sane, so logs line up across systems.
-            genReqId: (req, res) => {
-              const incoming = req.headers['x-request-id'];
-              const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
-            },
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-webhook-token"]'],
-            autoLogging: { ignore: (req) => req.url === '/api/health' },
-          },
+          pinoHttp: options.logStream ? [pinoHttp, options.logStream] : pinoHttp,
+          // Every route, /api and the /webhook routes outside it, logged once each.
+          forRoutes: ['{*path}'],
         }),
         CommonModule,
         CryptoModule,
@@ -56,11 +71,13 @@ export class AppModule implements NestModule {
         HitlModule,
         TasksModule,
         SchedulerModule,
+        WebhooksModule,
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ApiRateLimitMiddleware).forRoutes('{*path}');
+    // /api only: inbound webhooks (/webhook/*) have their own per-webhook and failed-token limits.
+    consumer.apply(ApiRateLimitMiddleware).exclude(WEBHOOK_ROUTES).forRoutes('{*path}');
   }
 }

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { GatewayWsAdapter } from './events/gateway-ws-adapter.js';
@@ -16,7 +17,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.setGlobalPrefix(API_PREFIX);
+  app.setGlobalPrefix(API_PREFIX, { exclude: [WEBHOOK_ROUTES] });
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
@@ -35,6 +36,7 @@ function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIOb
     .setDescription('Self-hosted gateway between people and AI agents. Authenticate with POST /api/auth/login.')
     .setVersion(version)
     .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Webhook-Token' }, 'webhook-token')
     .build();
   return SwaggerModule.createDocument(app, options, {
     // operationId = controller method name; method names are unique across controllers.

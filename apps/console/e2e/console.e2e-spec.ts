@@ -102,6 +102,7 @@ describe('console', () => {
         'Agent groups',
         'Tools',
         'Approvals',
+        'Webhooks',
         'Usage',
       ]);
 

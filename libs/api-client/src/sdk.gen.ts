@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { ApproveApprovalData, ApproveApprovalErrors, ApproveApprovalResponses, AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateJobData, CreateJobErrors, CreateJobResponses, CreateRunData, CreateRunErrors, CreateRunResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, DeleteApprovalRuleData, DeleteApprovalRuleErrors, DeleteApprovalRuleResponses, DeleteJobData, DeleteJobErrors, DeleteJobResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetApprovalData, GetApprovalErrors, GetApprovalResponses, GetApprovalStatsData, GetApprovalStatsErrors, GetApprovalStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetSchedulerStatsData, GetSchedulerStatsErrors, GetSchedulerStatsResponses, GetTaskData, GetTaskErrors, GetTaskOutputData, GetTaskOutputErrors, GetTaskOutputResponses, GetTaskPromptData, GetTaskPromptErrors, GetTaskPromptResponses, GetTaskResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListApprovalRulesData, ListApprovalRulesErrors, ListApprovalRulesResponses, ListApprovalsData, ListApprovalsErrors, ListApprovalsResponses, ListJobRunsData, ListJobRunsErrors, ListJobRunsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunApprovalsData, ListRunApprovalsErrors, ListRunApprovalsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListToolsData, ListToolsErrors, ListToolsResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, RejectApprovalData, RejectApprovalErrors, RejectApprovalResponses, RunJobData, RunJobErrors, RunJobResponses, SaveApprovalRuleData, SaveApprovalRuleErrors, SaveApprovalRuleResponses, SetupData, SetupErrors, SetupResponses, StartTaskData, StartTaskErrors, StartTaskResponses, StopTaskData, StopTaskErrors, StopTaskResponses, ToggleJobData, ToggleJobErrors, ToggleJobResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdateJobData, UpdateJobErrors, UpdateJobResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses } from './types.gen.js';
+import type { ApproveApprovalData, ApproveApprovalErrors, ApproveApprovalResponses, AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateJobData, CreateJobErrors, CreateJobResponses, CreateRunData, CreateRunErrors, CreateRunResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, DeleteApprovalRuleData, DeleteApprovalRuleErrors, DeleteApprovalRuleResponses, DeleteJobData, DeleteJobErrors, DeleteJobResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetApprovalData, GetApprovalErrors, GetApprovalResponses, GetApprovalStatsData, GetApprovalStatsErrors, GetApprovalStatsResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetSchedulerStatsData, GetSchedulerStatsErrors, GetSchedulerStatsResponses, GetTaskData, GetTaskErrors, GetTaskOutputData, GetTaskOutputErrors, GetTaskOutputResponses, GetTaskPromptData, GetTaskPromptErrors, GetTaskPromptResponses, GetTaskResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, GetWebhookData, GetWebhookErrors, GetWebhookHealthData, GetWebhookHealthErrors, GetWebhookHealthResponses, GetWebhookHealthWithHeaderData, GetWebhookHealthWithHeaderErrors, GetWebhookHealthWithHeaderResponses, GetWebhookResponses, InvokeWebhookData, InvokeWebhookErrors, InvokeWebhookResponses, InvokeWebhookWithHeaderData, InvokeWebhookWithHeaderErrors, InvokeWebhookWithHeaderResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListApprovalRulesData, ListApprovalRulesErrors, ListApprovalRulesResponses, ListApprovalsData, ListApprovalsErrors, ListApprovalsResponses, ListJobRunsData, ListJobRunsErrors, ListJobRunsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunApprovalsData, ListRunApprovalsErrors, ListRunApprovalsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListToolsData, ListToolsErrors, ListToolsResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhookLogsData, ListWebhookLogsErrors, ListWebhookLogsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, RejectApprovalData, RejectApprovalErrors, RejectApprovalResponses, RotateWebhookTokenData, RotateWebhookTokenErrors, RotateWebhookTokenResponses, RunJobData, RunJobErrors, RunJobResponses, SaveApprovalRuleData, SaveApprovalRuleErrors, SaveApprovalRuleResponses, SetupData, SetupErrors, SetupResponses, StartTaskData, StartTaskErrors, StartTaskResponses, StopTaskData, StopTaskErrors, StopTaskResponses, ToggleJobData, ToggleJobErrors, ToggleJobResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdateJobData, UpdateJobErrors, UpdateJobResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -359,6 +359,94 @@ export const getPriceTable = <ThrowOnError extends boolean = false>(options?: Op
 export const updatePriceTable = <ThrowOnError extends boolean = false>(options: Options<UpdatePriceTableData, ThrowOnError>): RequestResult<UpdatePriceTableResponses, UpdatePriceTableErrors, ThrowOnError> => (options.client ?? client).put<UpdatePriceTableResponses, UpdatePriceTableErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/usage/prices',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const listWebhooks = <ThrowOnError extends boolean = false>(options?: Options<ListWebhooksData, ThrowOnError>): RequestResult<ListWebhooksResponses, ListWebhooksErrors, ThrowOnError> => (options?.client ?? client).get<ListWebhooksResponses, ListWebhooksErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/webhooks',
+    ...options
+});
+
+export const createWebhook = <ThrowOnError extends boolean = false>(options: Options<CreateWebhookData, ThrowOnError>): RequestResult<CreateWebhookResponses, CreateWebhookErrors, ThrowOnError> => (options.client ?? client).post<CreateWebhookResponses, CreateWebhookErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/webhooks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const listWebhookEvents = <ThrowOnError extends boolean = false>(options?: Options<ListWebhookEventsData, ThrowOnError>): RequestResult<ListWebhookEventsResponses, ListWebhookEventsErrors, ThrowOnError> => (options?.client ?? client).get<ListWebhookEventsResponses, ListWebhookEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/webhooks/events',
+    ...options
+});
+
+export const deleteWebhook = <ThrowOnError extends boolean = false>(options: Options<DeleteWebhookData, ThrowOnError>): RequestResult<DeleteWebhookResponses, DeleteWebhookErrors, ThrowOnError> => (options.client ?? client).delete<DeleteWebhookResponses, DeleteWebhookErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/webhooks/{id}',
+    ...options
+});
+
+export const getWebhook = <ThrowOnError extends boolean = false>(options: Options<GetWebhookData, ThrowOnError>): RequestResult<GetWebhookResponses, GetWebhookErrors, ThrowOnError> => (options.client ?? client).get<GetWebhookResponses, GetWebhookErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/webhooks/{id}',
+    ...options
+});
+
+export const updateWebhook = <ThrowOnError extends boolean = false>(options: Options<UpdateWebhookData, ThrowOnError>): RequestResult<UpdateWebhookResponses, UpdateWebhookErrors, ThrowOnError> => (options.client ?? client).put<UpdateWebhookResponses, UpdateWebhookErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/webhooks/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const listWebhookLogs = <ThrowOnError extends boolean = false>(options: Options<ListWebhookLogsData, ThrowOnError>): RequestResult<ListWebhookLogsResponses, ListWebhookLogsErrors, ThrowOnError> => (options.client ?? client).get<ListWebhookLogsResponses, ListWebhookLogsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/webhooks/{id}/logs',
+    ...options
+});
+
+export const rotateWebhookToken = <ThrowOnError extends boolean = false>(options: Options<RotateWebhookTokenData, ThrowOnError>): RequestResult<RotateWebhookTokenResponses, RotateWebhookTokenErrors, ThrowOnError> => (options.client ?? client).post<RotateWebhookTokenResponses, RotateWebhookTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/webhooks/{id}/rotate-token',
+    ...options
+});
+
+export const getWebhookHealthWithHeader = <ThrowOnError extends boolean = false>(options?: Options<GetWebhookHealthWithHeaderData, ThrowOnError>): RequestResult<GetWebhookHealthWithHeaderResponses, GetWebhookHealthWithHeaderErrors, ThrowOnError> => (options?.client ?? client).get<GetWebhookHealthWithHeaderResponses, GetWebhookHealthWithHeaderErrors, ThrowOnError>({
+    security: [{ name: 'X-Webhook-Token', type: 'apiKey' }],
+    url: '/webhook/health',
+    ...options
+});
+
+export const getWebhookHealth = <ThrowOnError extends boolean = false>(options: Options<GetWebhookHealthData, ThrowOnError>): RequestResult<GetWebhookHealthResponses, GetWebhookHealthErrors, ThrowOnError> => (options.client ?? client).get<GetWebhookHealthResponses, GetWebhookHealthErrors, ThrowOnError>({
+    security: [{ name: 'X-Webhook-Token', type: 'apiKey' }],
+    url: '/webhook/health/{token}',
+    ...options
+});
+
+export const invokeWebhookWithHeader = <ThrowOnError extends boolean = false>(options: Options<InvokeWebhookWithHeaderData, ThrowOnError>): RequestResult<InvokeWebhookWithHeaderResponses, InvokeWebhookWithHeaderErrors, ThrowOnError> => (options.client ?? client).post<InvokeWebhookWithHeaderResponses, InvokeWebhookWithHeaderErrors, ThrowOnError>({
+    security: [{ name: 'X-Webhook-Token', type: 'apiKey' }],
+    url: '/webhook/invoke',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const invokeWebhook = <ThrowOnError extends boolean = false>(options: Options<InvokeWebhookData, ThrowOnError>): RequestResult<InvokeWebhookResponses, InvokeWebhookErrors, ThrowOnError> => (options.client ?? client).post<InvokeWebhookResponses, InvokeWebhookErrors, ThrowOnError>({
+    security: [{ name: 'X-Webhook-Token', type: 'apiKey' }],
+    url: '/webhook/invoke/{token}',
     ...options,
     headers: {
         'Content-Type': 'application/json',

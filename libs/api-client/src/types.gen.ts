@@ -791,6 +791,212 @@ export type UserResponseDto = {
     username: string;
 };
 
+export type WebhookAttemptDto = {
+    attempt: number;
+    createdAt: string;
+    durationMs: number;
+    error: string | null;
+    /**
+     * The start of the response body
+     */
+    responseExcerpt: string | null;
+    /**
+     * HTTP status; null on a network error or timeout
+     */
+    statusCode: number | null;
+};
+
+export type WebhookCreateDto = {
+    /**
+     * false revokes the token and stops deliveries
+     */
+    enabled?: boolean;
+    /**
+     * Events POSTed to targetUrl: names from GET /api/webhooks/events, or "*" for all of them except the high-volume agent:run:text stream (subscribe to it by name). Empty: inbound only.
+     */
+    events?: Array<string>;
+    name: string;
+    platform?: 'n8n' | 'make' | 'generic';
+    rateLimitPerMinute?: number;
+    /**
+     * Where subscribed events are POSTed (http or https); null for an inbound-only webhook
+     */
+    targetUrl?: string | null;
+};
+
+export type WebhookCreatedResponseDto = {
+    createdAt: string;
+    /**
+     * Why the gateway disabled it (a receiver answered 410)
+     */
+    disabledReason: string | null;
+    enabled: boolean;
+    events: Array<string>;
+    id: string;
+    lastUsedAt: string | null;
+    name: string;
+    platform: 'n8n' | 'make' | 'generic';
+    rateLimitPerMinute: number;
+    /**
+     * Standard Webhooks signing secret for outbound events. Shown only now.
+     */
+    secret: string;
+    targetUrl: string | null;
+    /**
+     * The inbound token. Shown only now: it is stored hashed.
+     */
+    token: string;
+    /**
+     * The first characters of the token (the token is shown once)
+     */
+    tokenHint: string;
+    updatedAt: string;
+};
+
+export type WebhookDeliveryDto = {
+    attempts: number;
+    createdAt: string;
+    event: string;
+    /**
+     * The webhook-id header of every attempt
+     */
+    id: string;
+    lastError: string | null;
+    lastStatusCode: number | null;
+    /**
+     * Every attempt, oldest first
+     */
+    log: Array<WebhookAttemptDto>;
+    /**
+     * When a pending delivery is tried next
+     */
+    nextAttemptAt: string | null;
+    status: 'pending' | 'sending' | 'delivered' | 'failed' | 'cancelled';
+    updatedAt: string;
+};
+
+export type WebhookEventDto = {
+    description: string;
+    /**
+     * Whether a "*" subscription includes it (agent:run:text must be named)
+     */
+    inWildcard: boolean;
+    name: string;
+};
+
+export type WebhookHealthDto = {
+    name: string;
+    status: string;
+    time: string;
+    webhookId: string;
+};
+
+export type WebhookInvokeDto = {
+    /**
+     * Continue this conversation (default: a new one)
+     */
+    conversationId?: string;
+    /**
+     * Agent group to use (default: the default group)
+     */
+    groupId?: string;
+    message: string;
+    /**
+     * Wait for the run and answer with its reply (200); otherwise answer 202 with the run id at once
+     */
+    sync?: boolean;
+};
+
+export type WebhookResponseDto = {
+    createdAt: string;
+    /**
+     * Why the gateway disabled it (a receiver answered 410)
+     */
+    disabledReason: string | null;
+    enabled: boolean;
+    events: Array<string>;
+    id: string;
+    lastUsedAt: string | null;
+    name: string;
+    platform: 'n8n' | 'make' | 'generic';
+    rateLimitPerMinute: number;
+    targetUrl: string | null;
+    /**
+     * The first characters of the token (the token is shown once)
+     */
+    tokenHint: string;
+    updatedAt: string;
+};
+
+export type WebhookRunAcceptedDto = {
+    conversationId: string;
+    /**
+     * Follow it with GET /api/runs/:id
+     */
+    runId: string;
+    status: string;
+};
+
+export type WebhookRunResultDto = {
+    conversationId: string;
+    durationMs: number | null;
+    error: string | null;
+    inputTokens: number;
+    outputTokens: number;
+    /**
+     * The agent’s answer (or, when refused, the reason)
+     */
+    reply: string | null;
+    /**
+     * Follow it with GET /api/runs/:id
+     */
+    runId: string;
+    status: string;
+};
+
+export type WebhookTokenResponseDto = {
+    createdAt: string;
+    /**
+     * Why the gateway disabled it (a receiver answered 410)
+     */
+    disabledReason: string | null;
+    enabled: boolean;
+    events: Array<string>;
+    id: string;
+    lastUsedAt: string | null;
+    name: string;
+    platform: 'n8n' | 'make' | 'generic';
+    rateLimitPerMinute: number;
+    targetUrl: string | null;
+    /**
+     * The new inbound token (the old one stops working). Shown only now.
+     */
+    token: string;
+    /**
+     * The first characters of the token (the token is shown once)
+     */
+    tokenHint: string;
+    updatedAt: string;
+};
+
+export type WebhookUpdateDto = {
+    /**
+     * false revokes the token and stops deliveries
+     */
+    enabled?: boolean;
+    /**
+     * Events POSTed to targetUrl: names from GET /api/webhooks/events, or "*" for all of them except the high-volume agent:run:text stream (subscribe to it by name). Empty: inbound only.
+     */
+    events?: Array<string>;
+    name?: string;
+    platform?: 'n8n' | 'make' | 'generic';
+    rateLimitPerMinute?: number;
+    /**
+     * Where subscribed events are POSTed (http or https); null for an inbound-only webhook
+     */
+    targetUrl?: string | null;
+};
+
 export type AgentGroupCreateDtoWritable = {
     /**
      * The group’s own Anthropic API key (write-only: stored encrypted, never returned). null removes it.
@@ -2034,3 +2240,364 @@ export type UpdatePriceTableResponses = {
 };
 
 export type UpdatePriceTableResponse = UpdatePriceTableResponses[keyof UpdatePriceTableResponses];
+
+export type ListWebhooksData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/webhooks';
+};
+
+export type ListWebhooksErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListWebhooksError = ListWebhooksErrors[keyof ListWebhooksErrors];
+
+export type ListWebhooksResponses = {
+    200: Array<WebhookResponseDto>;
+};
+
+export type ListWebhooksResponse = ListWebhooksResponses[keyof ListWebhooksResponses];
+
+export type CreateWebhookData = {
+    body: WebhookCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/webhooks';
+};
+
+export type CreateWebhookErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type CreateWebhookError = CreateWebhookErrors[keyof CreateWebhookErrors];
+
+export type CreateWebhookResponses = {
+    /**
+     * The token and secret are shown only now
+     */
+    201: WebhookCreatedResponseDto;
+};
+
+export type CreateWebhookResponse = CreateWebhookResponses[keyof CreateWebhookResponses];
+
+export type ListWebhookEventsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/webhooks/events';
+};
+
+export type ListWebhookEventsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListWebhookEventsError = ListWebhookEventsErrors[keyof ListWebhookEventsErrors];
+
+export type ListWebhookEventsResponses = {
+    /**
+     * The event catalog outbound webhooks can subscribe to
+     */
+    200: Array<WebhookEventDto>;
+};
+
+export type ListWebhookEventsResponse = ListWebhookEventsResponses[keyof ListWebhookEventsResponses];
+
+export type DeleteWebhookData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/webhooks/{id}';
+};
+
+export type DeleteWebhookErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteWebhookError = DeleteWebhookErrors[keyof DeleteWebhookErrors];
+
+export type DeleteWebhookResponses = {
+    /**
+     * Deleted: its token is refused and its queued deliveries dropped
+     */
+    204: void;
+};
+
+export type DeleteWebhookResponse = DeleteWebhookResponses[keyof DeleteWebhookResponses];
+
+export type GetWebhookData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/webhooks/{id}';
+};
+
+export type GetWebhookErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetWebhookError = GetWebhookErrors[keyof GetWebhookErrors];
+
+export type GetWebhookResponses = {
+    200: WebhookResponseDto;
+};
+
+export type GetWebhookResponse = GetWebhookResponses[keyof GetWebhookResponses];
+
+export type UpdateWebhookData = {
+    body: WebhookUpdateDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/webhooks/{id}';
+};
+
+export type UpdateWebhookErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type UpdateWebhookError = UpdateWebhookErrors[keyof UpdateWebhookErrors];
+
+export type UpdateWebhookResponses = {
+    200: WebhookResponseDto;
+};
+
+export type UpdateWebhookResponse = UpdateWebhookResponses[keyof UpdateWebhookResponses];
+
+export type ListWebhookLogsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        limit?: number;
+    };
+    url: '/api/webhooks/{id}/logs';
+};
+
+export type ListWebhookLogsErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type ListWebhookLogsError = ListWebhookLogsErrors[keyof ListWebhookLogsErrors];
+
+export type ListWebhookLogsResponses = {
+    /**
+     * Recent deliveries, newest first, each with its attempts
+     */
+    200: Array<WebhookDeliveryDto>;
+};
+
+export type ListWebhookLogsResponse = ListWebhookLogsResponses[keyof ListWebhookLogsResponses];
+
+export type RotateWebhookTokenData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/webhooks/{id}/rotate-token';
+};
+
+export type RotateWebhookTokenErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type RotateWebhookTokenError = RotateWebhookTokenErrors[keyof RotateWebhookTokenErrors];
+
+export type RotateWebhookTokenResponses = {
+    /**
+     * The new token (shown only now); the old one is refused
+     */
+    200: WebhookTokenResponseDto;
+};
+
+export type RotateWebhookTokenResponse = RotateWebhookTokenResponses[keyof RotateWebhookTokenResponses];
+
+export type GetWebhookHealthWithHeaderData = {
+    body?: never;
+    headers?: {
+        /**
+         * The webhook token (or Authorization: Bearer <token>)
+         */
+        'X-Webhook-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/webhook/health';
+};
+
+export type GetWebhookHealthWithHeaderErrors = {
+    /**
+     * Unknown or revoked token
+     */
+    401: ErrorResponseDto;
+    /**
+     * Over the webhook’s rate limit (Retry-After)
+     */
+    429: ErrorResponseDto;
+};
+
+export type GetWebhookHealthWithHeaderError = GetWebhookHealthWithHeaderErrors[keyof GetWebhookHealthWithHeaderErrors];
+
+export type GetWebhookHealthWithHeaderResponses = {
+    /**
+     * The token is valid and the gateway is up
+     */
+    200: WebhookHealthDto;
+};
+
+export type GetWebhookHealthWithHeaderResponse = GetWebhookHealthWithHeaderResponses[keyof GetWebhookHealthWithHeaderResponses];
+
+export type GetWebhookHealthData = {
+    body?: never;
+    path: {
+        /**
+         * The webhook token (or send it in X-Webhook-Token)
+         */
+        token: unknown;
+    };
+    query?: never;
+    url: '/webhook/health/{token}';
+};
+
+export type GetWebhookHealthErrors = {
+    /**
+     * Unknown or revoked token
+     */
+    401: ErrorResponseDto;
+    /**
+     * Over the webhook’s rate limit (Retry-After)
+     */
+    429: ErrorResponseDto;
+};
+
+export type GetWebhookHealthError = GetWebhookHealthErrors[keyof GetWebhookHealthErrors];
+
+export type GetWebhookHealthResponses = {
+    /**
+     * The token is valid and the gateway is up
+     */
+    200: WebhookHealthDto;
+};
+
+export type GetWebhookHealthResponse = GetWebhookHealthResponses[keyof GetWebhookHealthResponses];
+
+export type InvokeWebhookWithHeaderData = {
+    body: WebhookInvokeDto;
+    headers?: {
+        /**
+         * A retry with the same key gets the first invocation’s run instead of a second one (kept 24 h)
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The webhook token (or Authorization: Bearer <token>)
+         */
+        'X-Webhook-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/webhook/invoke';
+};
+
+export type InvokeWebhookWithHeaderErrors = {
+    400: ErrorResponseDto;
+    /**
+     * Unknown or revoked token
+     */
+    401: ErrorResponseDto;
+    /**
+     * Idempotency-Key reused for another request
+     */
+    422: ErrorResponseDto;
+    /**
+     * Over the webhook’s rate limit (Retry-After)
+     */
+    429: ErrorResponseDto;
+    /**
+     * The run queue is full
+     */
+    503: ErrorResponseDto;
+};
+
+export type InvokeWebhookWithHeaderError = InvokeWebhookWithHeaderErrors[keyof InvokeWebhookWithHeaderErrors];
+
+export type InvokeWebhookWithHeaderResponses = {
+    /**
+     * sync: the run finished; its reply
+     */
+    200: WebhookRunResultDto;
+    /**
+     * Queued (or still running after the sync wait)
+     */
+    202: WebhookRunAcceptedDto;
+};
+
+export type InvokeWebhookWithHeaderResponse = InvokeWebhookWithHeaderResponses[keyof InvokeWebhookWithHeaderResponses];
+
+export type InvokeWebhookData = {
+    body: WebhookInvokeDto;
+    headers?: {
+        /**
+         * A retry with the same key gets the first invocation’s run instead of a second one (kept 24 h)
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The webhook token (or send it in X-Webhook-Token)
+         */
+        token: unknown;
+    };
+    query?: never;
+    url: '/webhook/invoke/{token}';
+};
+
+export type InvokeWebhookErrors = {
+    400: ErrorResponseDto;
+    /**
+     * Unknown or revoked token
+     */
+    401: ErrorResponseDto;
+    /**
+     * Idempotency-Key reused for another request
+     */
+    422: ErrorResponseDto;
+    /**
+     * Over the webhook’s rate limit (Retry-After)
+     */
+    429: ErrorResponseDto;
+    /**
+     * The run queue is full
+     */
+    503: ErrorResponseDto;
+};
+
+export type InvokeWebhookError = InvokeWebhookErrors[keyof InvokeWebhookErrors];
+
+export type InvokeWebhookResponses = {
+    /**
+     * sync: the run finished; its reply
+     */
+    200: WebhookRunResultDto;
+    /**
+     * Queued (or still running after the sync wait)
+     */
+    202: WebhookRunAcceptedDto;
+};
+
+export type InvokeWebhookResponse = InvokeWebhookResponses[keyof InvokeWebhookResponses];

@@ -150,6 +150,12 @@ export class RunsService implements OnApplicationBootstrap {
     return (await this.runs.listRuns(limit, status)).map(toRunResponse);
   }
 
+  /** A run as the API shows it (without its messages), or null. */
+  async find(id: string): Promise<RunResponseDto | null> {
+    const run = await this.runs.findRun(id);
+    return run ? toRunResponse(run) : null;
+  }
+
   async detail(id: string): Promise<RunDetailResponseDto> {
     const run = await this.runs.findRun(id);
     if (!run) throw new NotFoundException(`Run ${id} not found`);

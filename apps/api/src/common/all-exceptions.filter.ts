@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { redactWebhookUrl } from '../webhooks/redact-webhook-url.js';
 import { TooManyRequestsException } from './too-many-requests.exception.js';
 
 /**
@@ -30,7 +31,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         .json({ statusCode: exception.status, error: 'Bad Request', message: exception.message });
       return;
     }
-    this.logger.error({ err: exception, requestId: req.id, path: req.path }, 'Unhandled error');
+    this.logger.error({ err: exception, requestId: req.id, path: redactWebhookUrl(req.path) }, 'Unhandled error');
     if (res.headersSent) return;
     res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -34,6 +34,10 @@ export class AppConfig {
   readonly chromiumPath!: string;
   readonly approvalTimeoutMs!: number;
   readonly approvalTimeoutAction!: 'reject' | 'approve';
+  readonly webhookSyncTimeoutMs!: number;
+  readonly webhookDeliveryTimeoutMs!: number;
+  readonly webhookDeliveryMaxAttempts!: number;
+  readonly webhookTokenFailuresPerMinute!: number;
   readonly consoleDir!: string;
   readonly version!: string;
 }
@@ -77,6 +81,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chromiumPath: parsed.CHROMIUM_PATH,
     approvalTimeoutMs: parsed.APPROVAL_TIMEOUT_SECONDS * 1000,
     approvalTimeoutAction: parsed.APPROVAL_TIMEOUT_ACTION,
+    webhookSyncTimeoutMs: parsed.WEBHOOK_SYNC_TIMEOUT_SECONDS * 1000,
+    webhookDeliveryTimeoutMs: parsed.WEBHOOK_DELIVERY_TIMEOUT_SECONDS * 1000,
+    webhookDeliveryMaxAttempts: parsed.WEBHOOK_DELIVERY_MAX_ATTEMPTS,
+    webhookTokenFailuresPerMinute: parsed.WEBHOOK_TOKEN_FAILURES_PER_MINUTE,
     consoleDir: parsed.CONSOLE_DIR ? resolve(parsed.CONSOLE_DIR) : join(packageRoot, '../console/dist/browser'),
     version: readVersion(),
   };

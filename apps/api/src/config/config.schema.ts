@@ -233,6 +233,26 @@ export const CONFIG_SCHEMA = {
     description: 'What happens to a held tool call nobody decided on in time: reject or approve.',
     parse: oneOf('reject', 'approve'),
   },
+  WEBHOOK_SYNC_TIMEOUT_SECONDS: {
+    default: '120',
+    description: 'How long a synchronous webhook invocation waits for the run before answering 202 with its id.',
+    parse: integer(1, 3600),
+  },
+  WEBHOOK_DELIVERY_TIMEOUT_SECONDS: {
+    default: '10',
+    description: 'Time limit for one outbound webhook delivery attempt (connect, send and response).',
+    parse: integer(1, 300),
+  },
+  WEBHOOK_DELIVERY_MAX_ATTEMPTS: {
+    default: '10',
+    description: 'Attempts per outbound webhook delivery (exponential backoff between them) before it is given up.',
+    parse: integer(1, 50),
+  },
+  WEBHOOK_TOKEN_FAILURES_PER_MINUTE: {
+    default: '20',
+    description: 'Requests with an unknown or revoked webhook token per client IP per minute before that IP gets 429.',
+    parse: integer(1, 100000),
+  },
   CONSOLE_DIR: {
     default: '',
     description: 'Folder of the built console to serve at / (default: the bundled apps/console build).',

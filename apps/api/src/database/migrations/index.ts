@@ -3,6 +3,7 @@ import { AgentGroups1763800000000 } from './1763800000000-agent-groups.js';
 import { Runs1763900000000 } from './1763900000000-runs.js';
 import { BudgetUsageIndex1764000000000 } from './1764000000000-budget-usage-index.js';
 import { Approvals1764100000000 } from './1764100000000-approvals.js';
+import { Webhooks1764200000000 } from './1764200000000-webhooks.js';
 import { Tasks1764300000000 } from './1764300000000-tasks.js';
 import { Scheduler1764400000000 } from './1764400000000-scheduler.js';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   Runs1763900000000,
   BudgetUsageIndex1764000000000,
   Approvals1764100000000,
+  Webhooks1764200000000,
   Tasks1764300000000,
   Scheduler1764400000000,
 ];

@@ -24,5 +24,6 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     icon: 'approval',
     loadChildren: () => import('../approvals/approvals.routes'),
   },
+  { path: 'webhooks', label: 'Webhooks', icon: 'webhook', loadChildren: () => import('../webhooks/webhooks.routes') },
   { path: 'usage', label: 'Usage', icon: 'usage', loadChildren: () => import('../usage/usage.routes') },
 ];

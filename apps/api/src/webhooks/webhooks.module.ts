@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentsModule } from '../agents/agents.module.js';
+import { DeliveriesRepository } from './deliveries.repository.js';
+import { DeliveryWorker } from './delivery-worker.js';
+import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity.js';
+import { WebhookDelivery } from './entities/webhook-delivery.entity.js';
+import { WebhookIdempotencyKey } from './entities/webhook-idempotency-key.entity.js';
+import { Webhook } from './entities/webhook.entity.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+import { InboundController } from './inbound.controller.js';
+import { InboundService } from './inbound.service.js';
+import { OutboundDispatcher } from './outbound-dispatcher.js';
+import { RunWaiter } from './run-waiter.js';
+import { WebhookAuth } from './webhook-auth.js';
+import { WebhookRegistry } from './webhook-registry.js';
+import { WebhookSender } from './webhook-sender.js';
+import { WebhookTokenGuard } from './webhook-token.guard.js';
+import { WebhooksController } from './webhooks.controller.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+import { WebhooksService } from './webhooks.service.js';
+
+/**
+ * Webhooks: the operator's admin API, inbound invocations under /webhook (token-authenticated,
+ * rate-limited per webhook, idempotent on request), and signed outbound event deliveries from a
+ * durable queue. `POST /webhook/task/:token` arrives with the loop tasks module.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Webhook, WebhookDelivery, WebhookDeliveryAttempt, WebhookIdempotencyKey]),
+    AgentsModule,
+  ],
+  controllers: [WebhooksController, InboundController],
+  providers: [
+    WebhooksService,
+    WebhooksRepository,
+    DeliveriesRepository,
+    IdempotencyRepository,
+    WebhookRegistry,
+    WebhookAuth,
+    WebhookTokenGuard,
+    InboundService,
+    RunWaiter,
+    OutboundDispatcher,
+    DeliveryWorker,
+    WebhookSender,
+  ],
+})
+export class WebhooksModule {}
