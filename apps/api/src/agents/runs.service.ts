@@ -107,32 +107,28 @@ export class RunsService implements OnApplicationBootstrap {
   }
 
   /**
-   * Resolves with the run once it has ended (completed, failed or refused), however long that takes;
-   * rejects when `signal` aborts first.
+   * The run once it has ended (completed, failed or refused), or as it is when `signal` aborts first
+   * (a time limit, a shutdown); null for an unknown run. Check `isFinished(run.status)`.
    */
-  async waitForEnd(runId: string, signal?: AbortSignal): Promise<Run> {
+  async waitForEnd(runId: string, signal?: AbortSignal): Promise<Run | null> {
     let subscription: Subscription | undefined;
-    let onAbort: (() => void) | undefined;
-    const ended = new Promise<void>((resolve, reject) => {
+    let stopWaiting = () => {};
+    const ended = new Promise<void>((resolve) => {
+      stopWaiting = resolve;
       subscription = merge(this.bus.on('agent:run:complete'), this.bus.on('agent:run:error')).subscribe((event) => {
         if (event.payload.runId === runId) resolve();
       });
-      onAbort = () => reject(new Error('Stopped waiting for the run'));
-      signal?.addEventListener('abort', onAbort, { once: true });
     });
-    ended.catch(() => undefined); // awaited below only while the run is unfinished
+    signal?.addEventListener('abort', stopWaiting, { once: true });
     try {
       // Subscribed before looking, so an end between the look and the wait is not missed.
-      let run = await this.runs.findRun(runId);
-      if (!run) throw new NotFoundException(`Run ${runId} not found`);
-      if (!FINISHED.includes(run.status)) {
-        await ended;
-        run = (await this.runs.findRun(runId))!;
-      }
-      return run;
+      const run = await this.runs.findRun(runId);
+      if (!run || isFinished(run.status) || signal?.aborted) return run;
+      await ended;
+      return this.runs.findRun(runId);
     } finally {
       subscription?.unsubscribe();
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', stopWaiting);
     }
   }
 
@@ -150,10 +146,8 @@ export class RunsService implements OnApplicationBootstrap {
     return (await this.runs.listRuns(limit, status)).map(toRunResponse);
   }
 
-  /** A run as the API shows it (without its messages), or null. */
-  async find(id: string): Promise<RunResponseDto | null> {
-    const run = await this.runs.findRun(id);
-    return run ? toRunResponse(run) : null;
+  find(id: string): Promise<Run | null> {
+    return this.runs.findRun(id);
   }
 
   async detail(id: string): Promise<RunDetailResponseDto> {
@@ -200,7 +194,11 @@ export class RunsService implements OnApplicationBootstrap {
   }
 }
 
-const FINISHED: RunStatus[] = ['completed', 'failed', 'refused'];
+/** Whether a run with this status has ended for good. */
+export function isFinished(status: RunStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'refused';
+}
+
 const TRANSCRIPT_TEXT_LIMIT = 2000;
 
 function describeBlock(block: ContentBlock): string {

@@ -97,6 +97,8 @@ export class JobRunner {
   private async follow(job: ScheduledJob, firing: JobRun): Promise<void> {
     try {
       const run = await this.runs.waitForEnd(firing.runId!, this.shutdown.signal);
+      if (this.shutdown.signal.aborted) return; // followed again at the next start
+      if (!run) return await this.finish(job, firing, null, 'The run is gone');
       const ok = run.status === 'completed';
       await this.finish(job, firing, ok ? run.reply : null, ok ? null : (run.error ?? run.reply ?? run.status));
     } catch (error) {

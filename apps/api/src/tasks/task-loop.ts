@@ -77,6 +77,8 @@ export class TaskLoop implements OnApplicationBootstrap, OnModuleDestroy {
         await this.tasks.updateIteration(iteration.id, { runId: run.id });
       }
       const run = await this.runs.waitForEnd(iteration.runId, this.shutdown.signal);
+      if (this.shutdown.signal.aborted) return; // the task stays running and resumes at the next start
+      if (!run) throw new Error(`The run of iteration ${iteration.number} is gone`);
       await this.record(task, iteration, run);
     }
   }

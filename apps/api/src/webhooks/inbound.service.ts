@@ -1,12 +1,11 @@
 import { BadRequestException, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { RunsService } from '../agents/runs.service.js';
+import { isFinished, RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import type { WebhookInvokeDto, WebhookRunAcceptedDto, WebhookRunResultDto } from './dto/webhook-invoke.dto.js';
 import type { Webhook } from './entities/webhook.entity.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
-import { RunWaiter } from './run-waiter.js';
 
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -35,7 +34,6 @@ export class InboundService {
 
   constructor(
     private readonly runs: RunsService,
-    private readonly waiter: RunWaiter,
     private readonly keys: IdempotencyRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -53,8 +51,8 @@ export class InboundService {
         body: { runId: started.runId, conversationId: started.conversationId, status },
       };
     }
-    const { run, finished } = await this.waiter.wait(started.runId, this.config.webhookSyncTimeoutMs);
-    if (!run || !finished) {
+    const run = await this.runs.waitForEnd(started.runId, AbortSignal.timeout(this.config.webhookSyncTimeoutMs));
+    if (!run || !isFinished(run.status)) {
       return {
         finished: false,
         replayed: started.replayed,

@@ -11,7 +11,6 @@ import { IdempotencyRepository } from './idempotency.repository.js';
 import { InboundController } from './inbound.controller.js';
 import { InboundService } from './inbound.service.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
-import { RunWaiter } from './run-waiter.js';
 import { WebhookAuth } from './webhook-auth.js';
 import { WebhookRegistry } from './webhook-registry.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -40,7 +39,6 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookAuth,
     WebhookTokenGuard,
     InboundService,
-    RunWaiter,
     OutboundDispatcher,
     DeliveryWorker,
     WebhookSender,
