@@ -74,6 +74,41 @@ describe('inbound webhooks against a local Claude', () => {
     }
   });
 
+  it('creates a loop task that runs to completion, with the token in the path or a header', async () => {
+    const gateway = await startGateway(claude);
+    try {
+      const { id, token } = await createWebhook(gateway);
+      claude.script({ text: 'Step one.' }, { text: 'Step two.\n<promise>COMPLETE</promise>' });
+      const created = await request(gateway.gw.url)
+        .post(`/webhook/task/${token}`)
+        .send({ name: 'From n8n', prompt: 'Do it in steps.', maxIterations: 3 })
+        .expect(201);
+      expect(created.body).toMatchObject({ name: 'From n8n', status: 'running', origin: { kind: 'webhook', ref: id } });
+      const deadline = Date.now() + 15_000;
+      let output: { status: string; output: string };
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        output = (
+          await request(gateway.gw.url).get(`/api/tasks/${created.body.id}/output`).set(gateway.auth).expect(200)
+        ).body;
+      } while (output.status === 'running' && Date.now() < deadline);
+      expect(output).toMatchObject({ status: 'completed', output: 'Step one.\n\nStep two.' });
+
+      await request(gateway.gw.url)
+        .post('/webhook/task')
+        .set('X-Webhook-Token', token)
+        .send({ name: 'Bad', maxIterations: 3 })
+        .expect(400);
+      await request(gateway.gw.url)
+        .post('/webhook/task/lgw_unknown')
+        .send({ name: 'x', prompt: 'y', maxIterations: 1 })
+        .expect(401);
+      expect(claude.requests).toHaveLength(2);
+    } finally {
+      await gateway.gw.close();
+    }
+  });
+
   it('accepts the token in X-Webhook-Token or Authorization: Bearer on paths without it', async () => {
     const gateway = await startGateway(claude);
     try {

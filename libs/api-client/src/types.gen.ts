@@ -2601,3 +2601,74 @@ export type InvokeWebhookResponses = {
 };
 
 export type InvokeWebhookResponse = InvokeWebhookResponses[keyof InvokeWebhookResponses];
+
+export type CreateWebhookTaskWithHeaderData = {
+    body: TaskCreateDto;
+    headers?: {
+        /**
+         * The webhook token (or Authorization: Bearer <token>)
+         */
+        'X-Webhook-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/webhook/task';
+};
+
+export type CreateWebhookTaskWithHeaderErrors = {
+    400: ErrorResponseDto;
+    /**
+     * Unknown or revoked token
+     */
+    401: ErrorResponseDto;
+    /**
+     * Over the webhook’s rate limit (Retry-After)
+     */
+    429: ErrorResponseDto;
+};
+
+export type CreateWebhookTaskWithHeaderError = CreateWebhookTaskWithHeaderErrors[keyof CreateWebhookTaskWithHeaderErrors];
+
+export type CreateWebhookTaskWithHeaderResponses = {
+    /**
+     * The loop task, stored and started
+     */
+    201: TaskDto;
+};
+
+export type CreateWebhookTaskWithHeaderResponse = CreateWebhookTaskWithHeaderResponses[keyof CreateWebhookTaskWithHeaderResponses];
+
+export type CreateWebhookTaskData = {
+    body: TaskCreateDto;
+    path: {
+        /**
+         * The webhook token (or send it in X-Webhook-Token)
+         */
+        token: unknown;
+    };
+    query?: never;
+    url: '/webhook/task/{token}';
+};
+
+export type CreateWebhookTaskErrors = {
+    400: ErrorResponseDto;
+    /**
+     * Unknown or revoked token
+     */
+    401: ErrorResponseDto;
+    /**
+     * Over the webhook’s rate limit (Retry-After)
+     */
+    429: ErrorResponseDto;
+};
+
+export type CreateWebhookTaskError = CreateWebhookTaskErrors[keyof CreateWebhookTaskErrors];
+
+export type CreateWebhookTaskResponses = {
+    /**
+     * The loop task, stored and started
+     */
+    201: TaskDto;
+};
+
+export type CreateWebhookTaskResponse = CreateWebhookTaskResponses[keyof CreateWebhookTaskResponses];

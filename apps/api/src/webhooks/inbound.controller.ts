@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpStatus, Post, Req, Res, UseGuards }
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiParam,
@@ -23,6 +24,8 @@ import {
   WebhookRunResultDto,
 } from './dto/webhook-invoke.dto.js';
 import type { Webhook } from './entities/webhook.entity.js';
+import { TaskCreateDto, TaskDto } from '../tasks/dto/task.dto.js';
+import { TasksService } from '../tasks/tasks.service.js';
 import { InboundService } from './inbound.service.js';
 import { type WebhookRequest, WebhookTokenGuard } from './webhook-token.guard.js';
 
@@ -33,10 +36,7 @@ const idempotencyHeader = ApiHeader({
   description: 'A retry with the same key gets the first invocation’s run instead of a second one (kept 24 h)',
 });
 
-/**
- * Inbound webhooks, outside /api and its per-IP limit: authenticated by the webhook token, limited
- * per webhook. (`POST /webhook/task/:token` comes with the loop tasks module.)
- */
+/** Inbound webhooks, outside /api and its per-IP limit: authenticated by the webhook token, limited per webhook. */
 @ApiTags('webhook-inbound')
 @ApiSecurity('webhook-token')
 @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown or revoked token' })
@@ -47,6 +47,7 @@ const idempotencyHeader = ApiHeader({
 export class InboundController {
   constructor(
     private readonly inbound: InboundService,
+    private readonly tasks: TasksService,
     private readonly clock: Clock,
   ) {}
 
@@ -82,6 +83,22 @@ export class InboundController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<WebhookRunResultDto | WebhookRunAcceptedDto> {
     return this.invoke(req, body, key, res);
+  }
+
+  @Post('task/:token')
+  @tokenParam
+  @ApiCreatedResponse({ type: TaskDto, description: 'The loop task, stored and started' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  createWebhookTask(@Req() req: WebhookRequest, @Body() body: TaskCreateDto): Promise<TaskDto> {
+    return this.tasks.create(body, { kind: 'webhook', ref: req.webhook!.id });
+  }
+
+  @Post('task')
+  @ApiHeader({ name: 'X-Webhook-Token', description: 'The webhook token (or Authorization: Bearer <token>)' })
+  @ApiCreatedResponse({ type: TaskDto, description: 'The loop task, stored and started' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  createWebhookTaskWithHeader(@Req() req: WebhookRequest, @Body() body: TaskCreateDto): Promise<TaskDto> {
+    return this.tasks.create(body, { kind: 'webhook', ref: req.webhook!.id });
   }
 
   @Get('health/:token')

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module.js';
+import { TasksModule } from '../tasks/tasks.module.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity.js';
@@ -20,14 +21,15 @@ import { WebhooksRepository } from './webhooks.repository.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /**
- * Webhooks: the operator's admin API, inbound invocations under /webhook (token-authenticated,
- * rate-limited per webhook, idempotent on request), and signed outbound event deliveries from a
- * durable queue. `POST /webhook/task/:token` arrives with the loop tasks module.
+ * Webhooks: the operator's admin API, inbound invocations and loop tasks under /webhook
+ * (token-authenticated, rate-limited per webhook, idempotent on request), and signed outbound event
+ * deliveries from a durable queue.
  */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Webhook, WebhookDelivery, WebhookDeliveryAttempt, WebhookIdempotencyKey]),
     AgentsModule,
+    TasksModule,
   ],
   controllers: [WebhooksController, InboundController],
   providers: [
