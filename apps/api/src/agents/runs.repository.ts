@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { Transactions } from '../database/transactions.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ModelCall } from '../usage/entities/model-call.entity.js';
 import { Conversation } from './entities/conversation.entity.js';
@@ -11,7 +12,10 @@ import { ToolCallRecord } from './entities/tool-call.entity.js';
 /** All SQL for runs, conversations, their history and tool calls. */
 @Injectable()
 export class RunsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
   findConversation(id: string): Promise<Conversation | null> {
     return this.dataSource.getRepository(Conversation).findOneBy({ id });
@@ -22,7 +26,7 @@ export class RunsRepository {
    * complete in memory, so TypeORM is told not to read its defaulted columns back (a SELECT per run).
    */
   async insertRun(run: Run, newConversation: Conversation | null): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       if (newConversation) await manager.insert(Conversation, newConversation);
       await manager.createQueryBuilder().insert().into(Run).values(run).updateEntity(false).execute();
     });
@@ -74,7 +78,7 @@ export class RunsRepository {
 
   /** A run's start and (unless it is refused) its user message, written together. */
   async startRun(id: string, patch: Partial<Run>, input: ConversationMessage | null): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.update(Run, { id }, patch);
       if (input) await manager.insert(ConversationMessage, asRow(input));
     });
@@ -86,7 +90,7 @@ export class RunsRepository {
 
   /** A model call's usage, its answer and the run's running totals, written together. */
   async recordModelCall(call: ModelCall, answer: ConversationMessage | null, runPatch: Partial<Run>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.insert(ModelCall, call);
       if (answer) await manager.insert(ConversationMessage, asRow(answer));
       if (Object.keys(runPatch).length > 0) await manager.update(Run, { id: call.runId }, runPatch);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Transactions } from '../database/transactions.js';
 import { Setting } from './entities/setting.entity.js';
 import { User } from './entities/user.entity.js';
 
@@ -9,7 +10,10 @@ const SETUP_KEY = 'setup.completed';
 /** All SQL for operators and the set-up marker. */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
   async isSetupComplete(): Promise<boolean> {
     return this.dataSource.getRepository(Setting).existsBy({ key: SETUP_KEY });
@@ -21,7 +25,7 @@ export class UsersRepository {
    */
   async createFirstAdmin(user: User): Promise<boolean> {
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await this.transactions.run(async (manager) => {
         await manager.insert(Setting, { key: SETUP_KEY, value: user.id, updatedAt: user.createdAt });
         await manager.insert(User, user);
       });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Not } from 'typeorm';
+import { Transactions } from '../database/transactions.js';
 import { AgentGroupChannel } from './entities/agent-group-channel.entity.js';
 import { AgentGroup } from './entities/agent-group.entity.js';
 
@@ -12,7 +13,10 @@ export interface AgentGroupWithChannels {
 /** All SQL for agent groups and their channel assignments. */
 @Injectable()
 export class GroupsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
   async list(): Promise<AgentGroupWithChannels[]> {
     const [groups, assignments] = await Promise.all([
@@ -55,14 +59,14 @@ export class GroupsRepository {
 
   /** Saves a group; when it is the default, the previous default stops being one, atomically. */
   async save(group: AgentGroup): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       if (group.isDefault) await this.clearOtherDefaults(manager, group.id);
       await manager.getRepository(AgentGroup).save(group);
     });
   }
 
   async delete(id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.getRepository(AgentGroupChannel).delete({ groupId: id });
       await manager.getRepository(AgentGroup).delete({ id });
     });
@@ -70,7 +74,7 @@ export class GroupsRepository {
 
   /** Points a channel at a group, moving it from any group it had. */
   async assign(channelId: string, groupId: string, at: Date): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.getRepository(AgentGroupChannel).delete({ channelId });
       await manager.getRepository(AgentGroupChannel).insert({ channelId, groupId, assignedAt: at });
     });

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { Transactions } from '../database/transactions.js';
 import { TaskIteration } from './entities/task-iteration.entity.js';
 import { Task } from './entities/task.entity.js';
 
 /** All SQL for loop tasks and their iterations. */
 @Injectable()
 export class TasksRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
   private get tasks() {
     return this.dataSource.getRepository(Task);
@@ -72,7 +76,7 @@ export class TasksRepository {
     taskId: string,
     taskPatch: Partial<Task>,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.update(TaskIteration, { id: iteration.id }, iteration);
       await manager.update(Task, { id: taskId }, taskPatch);
     });

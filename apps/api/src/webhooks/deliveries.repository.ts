@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThan, LessThanOrEqual } from 'typeorm';
+import { Transactions } from '../database/transactions.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity.js';
 import { type DeliveryStatus, WebhookDelivery } from './entities/webhook-delivery.entity.js';
@@ -8,7 +9,10 @@ import { type DeliveryStatus, WebhookDelivery } from './entities/webhook-deliver
 /** All SQL for the outbound delivery queue and its attempt log. */
 @Injectable()
 export class DeliveriesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
   private get deliveries() {
     return this.dataSource.getRepository(WebhookDelivery);
@@ -49,7 +53,7 @@ export class DeliveriesRepository {
 
   /** Stores an attempt and the delivery's new state together. */
   async recordAttempt(attempt: WebhookDeliveryAttempt, changes: Partial<WebhookDelivery>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.insert(WebhookDeliveryAttempt, attempt as QueryDeepPartialEntity<WebhookDeliveryAttempt>);
       await manager.update(
         WebhookDelivery,

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan } from 'typeorm';
+import { Transactions } from '../database/transactions.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { WebhookIdempotencyKey } from './entities/webhook-idempotency-key.entity.js';
 
 /** All SQL for inbound idempotency keys. */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
   private get keys() {
     return this.dataSource.getRepository(WebhookIdempotencyKey);
@@ -19,7 +23,7 @@ export class IdempotencyRepository {
 
   /** Stores the key, replacing an expired record of the same key. */
   async save(record: WebhookIdempotencyKey): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.delete(WebhookIdempotencyKey, { webhookId: record.webhookId, key: record.key });
       await manager.insert(WebhookIdempotencyKey, record as QueryDeepPartialEntity<WebhookIdempotencyKey>);
     });
