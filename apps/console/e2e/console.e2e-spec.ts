@@ -99,6 +99,8 @@ describe('console', () => {
       expect(nav.map((label) => label.trim())).toEqual([
         'Overview',
         'Runs',
+        'Tasks',
+        'Scheduler',
         'Agent groups',
         'Tools',
         'Approvals',
