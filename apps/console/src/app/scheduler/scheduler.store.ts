@@ -97,8 +97,8 @@ export class SchedulerStore {
     const { data, error } = await this.whileSaving(job.id, () => runJob({ client: this.api, path: { id: job.id } }));
     if (!data) return apiErrorMessage(error, `${job.name} could not be run.`);
     this.setRuns(job.id, [data, ...(this.runsByJob().get(job.id) ?? []).filter((run) => run.id !== data.id)]);
-    // The full history, in case it was not open.
-    await this.loadRuns(job.id);
+    // Its last run, the counts, and its full history (in case it was not open) changed too.
+    await this.load();
     return null;
   }
 
