@@ -15,7 +15,7 @@ import { causeLabel, localTime } from './job-form';
         <tr>
           <th>Cause</th>
           <th>Status</th>
-          <th>Scheduled for</th>
+          <th>Due or started</th>
           <th>Duration</th>
           <th>Output</th>
           <th>Delivery</th>
