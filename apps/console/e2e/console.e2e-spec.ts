@@ -2,8 +2,8 @@
  * The console as an operator uses it, in Debian's Chromium against the built gateway + console, with
  * the local Anthropic-compatible server as the model: first-run set-up, logout, login (and a wrong
  * password), the live activity feed, reload, the test chat streaming a reply, runs and their detail,
- * agent groups, usage and prices, a tool call held for approval and approved in the console, tools, and a
- * session revoked elsewhere.
+ * agent groups, usage and prices, a tool call held for approval and approved in the console, tools, a loop
+ * task, a scheduled job run now, and a session revoked elsewhere.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
@@ -99,6 +99,8 @@ describe('console', () => {
       expect(nav.map((label) => label.trim())).toEqual([
         'Overview',
         'Runs',
+        'Tasks',
+        'Scheduler',
         'Agent groups',
         'Tools',
         'Approvals',
@@ -503,6 +505,94 @@ describe('console', () => {
       await page.reload();
       await row('run_script').waitFor();
       expect(await row('run_script').getByRole('switch').getAttribute('aria-checked')).toBe('false');
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'tasks: a task created in the console works live, iteration by iteration, until the agent says it is done',
+    async () => {
+      model().latencyMs = 1000; // long enough to see the task at work
+      model().script({ text: 'Part one.' }, { text: 'Part two.\n<promise>COMPLETE</promise>' });
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Tasks' }).click();
+      await page.getByTestId('tasks-empty').waitFor();
+      expect(path()).toBe('/tasks');
+      await liveConnection();
+      // Proof that the task moves without a reload: this marker would be gone.
+      await page.evaluate(() => Object.assign(window, { e2eMarker: 'tasks page' }));
+
+      await page.getByTestId('task-new').click();
+      const form = page.getByTestId('task-form');
+      await form.getByTestId('task-name').fill('Two parts');
+      await form.getByTestId('task-prompt').fill('Write the report in two parts.');
+      await form.getByTestId('task-max-iterations').fill('5');
+      await form.getByTestId('task-save').click();
+      await form.waitFor({ state: 'detached' });
+
+      const row = page.getByTestId('task-row').filter({ hasText: 'Two parts' });
+      await row.locator('[data-testid="run-status"][data-status="running"]').waitFor();
+      await row.locator('[data-testid="run-status"][data-status="completed"]').waitFor();
+      expect((await row.getByTestId('task-iterations').textContent())?.trim()).toBe('2 of 5');
+      expect((await row.getByTestId('task-completion').textContent())?.trim()).toBe('The agent said it is done');
+      expect(await page.evaluate(() => (window as unknown as { e2eMarker?: string }).e2eMarker)).toBe('tasks page');
+
+      // The detail: each iteration with its run, the prompt, and the output the iterations wrote.
+      await row.getByTestId('task-link').click();
+      await page.getByTestId('task-output').waitFor();
+      expect(path()).toMatch(/^\/tasks\/[0-9a-f-]{36}$/);
+      expect(await page.getByTestId('task-output').textContent()).toBe('Part one.\n\nPart two.');
+      expect(await page.getByTestId('task-iteration-summary').allTextContents()).toEqual(['Part one.', 'Part two.']);
+      expect(await page.getByTestId('task-iteration-run').first().getAttribute('href')).toMatch(
+        /^\/runs\/[0-9a-f-]{36}$/,
+      );
+      expect(await page.getByTestId('task-prompt').textContent()).toBe('Write the report in two parts.');
+      expect(await page.getByTestId('task-stop').isDisabled()).toBe(true);
+      expect(await page.getByTestId('task-start').isDisabled()).toBe(true);
+      expect(JSON.stringify(model().requests.at(-1)?.body)).toContain('Part one.');
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'scheduler: a job with an interval trigger, fired with "Run now", succeeds with its output in the history',
+    async () => {
+      model().latencyMs = 0;
+      model().script({ text: 'The nightly build is green.' });
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Scheduler' }).click();
+      await page.getByTestId('jobs-empty').waitFor();
+      expect(path()).toBe('/scheduler');
+      await liveConnection();
+
+      // The gateway names the field it refuses.
+      await page.getByTestId('job-new').click();
+      const form = page.getByTestId('job-form');
+      await form.getByTestId('job-name').fill('Build check');
+      await form.getByTestId('job-timezone').fill('Mars/Olympus');
+      await form.getByTestId('job-prompt').fill('Is the nightly build green?');
+      await form.getByTestId('job-save').click();
+      await page
+        .getByTestId('form-error')
+        .filter({ hasText: 'trigger.timezone: "Mars/Olympus" is not an IANA time zone' })
+        .waitFor();
+
+      await form.getByText('Every few seconds').click();
+      await form.getByTestId('job-every').fill('3600');
+      await form.getByTestId('job-save').click();
+      await form.waitFor({ state: 'detached' });
+      const row = page.locator('[data-testid="job"][data-job="Build check"]');
+      expect((await row.getByTestId('job-trigger').textContent())?.trim()).toBe('Every 1 h');
+      expect((await row.getByTestId('job-output').textContent())?.trim()).toBe('None');
+      expect(await row.getByRole('switch').getAttribute('aria-checked')).toBe('true');
+      await page.getByTestId('stats-jobs').filter({ hasText: '1' }).waitFor();
+
+      await row.getByTestId('job-run-now').click();
+      const firing = page.locator('[data-testid="job-history-row"][data-job="Build check"] [data-testid="job-run"]');
+      await firing.and(page.locator('[data-status="success"]')).waitFor();
+      expect(await firing.count()).toBe(1);
+      expect((await firing.getByTestId('job-run-cause').textContent())?.trim()).toBe('Run now');
+      expect((await firing.getByTestId('job-run-output').textContent())?.trim()).toBe('The nightly build is green.');
+      expect(await firing.getByTestId('job-run-link').getAttribute('href')).toMatch(/^\/runs\/[0-9a-f-]{36}$/);
+      await page.getByTestId('stats-runs').filter({ hasText: '1' }).waitFor();
     },
     STEP_TIMEOUT,
   );

@@ -1,5 +1,14 @@
 /** Sample API objects for unit tests. */
-import type { AgentGroupResponseDto, ApprovalDetailDto, ApprovalDto } from '@loop-gateway/api-client';
+import type {
+  AgentGroupResponseDto,
+  ApprovalDetailDto,
+  ApprovalDto,
+  JobDto,
+  JobRunDto,
+  TaskDetailDto,
+  TaskDto,
+  TaskIterationDto,
+} from '@loop-gateway/api-client';
 
 export function agentGroup(overrides: Partial<AgentGroupResponseDto> = {}): AgentGroupResponseDto {
   return {
@@ -58,4 +67,94 @@ export function approvalDetail(
   ],
 ): ApprovalDetailDto {
   return { ...approval(overrides), conversation, ...overrides };
+}
+
+/** A loop task at work: two of five build iterations done. */
+export function task(overrides: Partial<TaskDto> = {}): TaskDto {
+  return {
+    id: '7a7a7a7a-1111-4222-8333-444455556666',
+    name: 'Competitor report',
+    status: 'running',
+    iterations: 2,
+    maxIterations: 5,
+    groupId: null,
+    planned: false,
+    completion: 'marker',
+    error: null,
+    origin: { kind: 'task' },
+    createdAt: '2026-01-01T12:00:00.000Z',
+    updatedAt: '2026-01-01T12:01:00.000Z',
+    finishedAt: null,
+    ...overrides,
+  };
+}
+
+export function taskIteration(overrides: Partial<TaskIterationDto> = {}): TaskIterationDto {
+  return {
+    number: 1,
+    phase: 'build',
+    runId: 'b0b0b0b0-0000-4000-8000-000000000001',
+    status: 'done',
+    summary: 'Listed the competitors.',
+    createdAt: '2026-01-01T12:00:00.000Z',
+    finishedAt: '2026-01-01T12:00:30.000Z',
+    ...overrides,
+  };
+}
+
+/** A task with its iteration log (by default: two done, the third under way). */
+export function taskDetail(
+  overrides: Partial<TaskDto> = {},
+  iterationLog: TaskIterationDto[] = [
+    taskIteration(),
+    taskIteration({ number: 2, runId: 'b0b0b0b0-0000-4000-8000-000000000002', summary: 'Compared prices.' }),
+    taskIteration({
+      number: 3,
+      runId: 'b0b0b0b0-0000-4000-8000-000000000003',
+      status: 'running',
+      summary: null,
+      finishedAt: null,
+    }),
+  ],
+): TaskDetailDto {
+  return { ...task(overrides), iterationLog };
+}
+
+/** An enabled interval job with no output. */
+export function job(overrides: Partial<JobDto> = {}): JobDto {
+  return {
+    id: 'c1c1c1c1-2222-4333-8444-555566667777',
+    name: 'Inbox digest',
+    enabled: true,
+    trigger: { type: 'interval', everySeconds: 900 },
+    action: { type: 'agent', prompt: 'Summarise the inbox.', maxIterations: 10 },
+    output: { type: 'none' },
+    groupId: null,
+    missedPolicy: 'skip',
+    nextRunAt: '2026-01-01T12:15:00.000Z',
+    lastRunAt: null,
+    createdAt: '2026-01-01T12:00:00.000Z',
+    updatedAt: '2026-01-01T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A successful scheduled firing of job(). */
+export function jobRun(overrides: Partial<JobRunDto> = {}): JobRunDto {
+  return {
+    id: 'd2d2d2d2-3333-4444-8555-666677778888',
+    jobId: job().id,
+    runId: 'e3e3e3e3-4444-4555-8666-777788889999',
+    cause: 'schedule',
+    status: 'success',
+    scheduledFor: '2026-01-01T12:00:00.000Z',
+    startedAt: '2026-01-01T12:00:00.100Z',
+    finishedAt: '2026-01-01T12:00:02.600Z',
+    durationMs: 2500,
+    output: 'Three new mails, none urgent.',
+    error: null,
+    delivery: 'none',
+    deliveryError: null,
+    ...overrides,
+  };
 }

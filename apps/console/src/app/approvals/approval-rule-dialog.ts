@@ -1,11 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import {
-  type AbstractControl,
-  NonNullableFormBuilder,
-  ReactiveFormsModule,
-  type ValidationErrors,
-  Validators,
-} from '@angular/forms';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton, MatIconButton } from '@angular/material/button';
 import { MatOption } from '@angular/material/core';
 import {
@@ -26,6 +20,7 @@ import { type ApprovalRuleDto, saveApprovalRule } from '@loop-gateway/api-client
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
+import { integer } from '../core/ui/validators';
 import {
   type RuleFormValue,
   type RiskLevel,
@@ -45,9 +40,6 @@ export interface ApprovalRuleDialogData {
 /** The gateway's limits on a rule's timeout. */
 export const TIMEOUT_MIN_SECONDS = 10;
 export const TIMEOUT_MAX_SECONDS = 604_800;
-
-const integer = (control: AbstractControl<number | null>): ValidationErrors | null =>
-  control.value === null || Number.isInteger(control.value) ? null : { integer: true };
 
 /** Create or edit the approval rule of one tool; closes with the saved rule, or shows what the gateway refused. */
 @Component({

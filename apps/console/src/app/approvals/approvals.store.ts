@@ -1,4 +1,4 @@
-import { DestroyRef, Injectable, InjectionToken, effect, inject, signal, untracked } from '@angular/core';
+import { Injectable, InjectionToken, inject, signal } from '@angular/core';
 import {
   type ApprovalDetailDto,
   type ApprovalDto,
@@ -10,7 +10,7 @@ import {
 import type { GatewayEvent } from '@loop-gateway/contracts';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
-import { GatewaySocket } from '../core/realtime/gateway-socket';
+import { followGateway } from '../core/realtime/follow-gateway';
 import { isApprovalEvent } from '../runs/run-format';
 import { type ApprovalDecision, decideApproval } from './decide-approval';
 
@@ -35,7 +35,6 @@ const latestDecisionFirst = (a: ApprovalDto, b: ApprovalDto) =>
 @Injectable()
 export class ApprovalsStore {
   private readonly api = inject(API_CLIENT);
-  private readonly socket = inject(GatewaySocket);
   private readonly historyLimit = inject(APPROVAL_HISTORY_LIMIT);
 
   private readonly pendingList = signal<readonly ApprovalDetailDto[]>([]);
@@ -56,16 +55,10 @@ export class ApprovalsStore {
   readonly deciding = this.decidingIds.asReadonly();
 
   constructor() {
-    const subscription = this.socket.events.subscribe((event) => this.receive(event));
-    // Loads at once, and again when the live connection is back (events may have been missed).
-    void this.load();
-    let wasConnected = this.socket.state() === 'connected';
-    effect(() => {
-      const connected = this.socket.state() === 'connected';
-      if (connected && !wasConnected) untracked(() => void this.load());
-      wasConnected = connected;
-    });
-    inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
+    followGateway(
+      () => this.load(),
+      (event) => this.receive(event),
+    );
   }
 
   async load(): Promise<void> {

@@ -27,6 +27,7 @@ import { CHANNEL_NAMES } from '../activity/event-summary';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
+import { integer } from '../core/ui/validators';
 import {
   type ApiKeyAction,
   CHANNEL_STYLE_KEYS,
@@ -39,9 +40,6 @@ export interface GroupFormData {
   /** The group to edit; none for a new one. */
   group?: AgentGroupResponseDto;
 }
-
-const integer = (control: AbstractControl<number | null>): ValidationErrors | null =>
-  control.value === null || Number.isInteger(control.value) ? null : { integer: true };
 
 /** Create or edit an agent group; closes with the saved group, or shows what the gateway refused. */
 @Component({

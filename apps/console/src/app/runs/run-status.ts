@@ -14,11 +14,20 @@ const LABELS: Record<string, string> = {
   approved: 'Approved',
   rejected: 'Rejected',
   timed_out: 'Timed out',
+  // Loop tasks and their iterations
+  stopping: 'Stopping',
+  stopped: 'Stopped',
+  budget_exhausted: 'Budget exhausted',
+  done: 'Done',
+  // Scheduler firings and their delivery
+  success: 'Success',
+  skipped: 'Skipped',
+  delivered: 'Delivered',
 };
 
 /**
- * A run's (or a model call's, tool call's or approval's) status as a small coloured chip; "Running"
- * pulses, and so does a run waiting for a person's approval.
+ * A run's (or a model call's, tool call's, approval's, loop task's or scheduler firing's) status as a
+ * small coloured chip; "Running" pulses, and so does a run waiting for a person's approval.
  */
 @Component({
   selector: 'lg-run-status',
@@ -45,7 +54,8 @@ const LABELS: Record<string, string> = {
       background: var(--tone);
     }
     .running,
-    .sending {
+    .sending,
+    .stopping {
       --tone: var(--mat-sys-primary);
       .dot {
         animation: pulse 0.9s ease-in-out infinite alternate;
@@ -60,7 +70,10 @@ const LABELS: Record<string, string> = {
     }
     .completed,
     .ok,
-    .approved {
+    .approved,
+    .done,
+    .success,
+    .delivered {
       --tone: light-dark(#2e7d32, #81c784);
     }
     .failed,
@@ -69,7 +82,8 @@ const LABELS: Record<string, string> = {
       --tone: var(--mat-sys-error);
     }
     .refused,
-    .timed_out {
+    .timed_out,
+    .budget_exhausted {
       --tone: light-dark(#ed6c02, #ffb74d);
     }
     @keyframes pulse {

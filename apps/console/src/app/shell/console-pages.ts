@@ -16,6 +16,13 @@ export interface ConsolePage {
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { path: 'overview', label: 'Overview', icon: 'dashboard', loadChildren: () => import('../overview/overview.routes') },
   { path: 'runs', label: 'Runs', icon: 'runs', loadChildren: () => import('../runs/runs.routes') },
+  { path: 'tasks', label: 'Tasks', icon: 'task', loadChildren: () => import('../tasks/tasks.routes') },
+  {
+    path: 'scheduler',
+    label: 'Scheduler',
+    icon: 'schedule',
+    loadChildren: () => import('../scheduler/scheduler.routes'),
+  },
   { path: 'groups', label: 'Agent groups', icon: 'groups', loadChildren: () => import('../groups/groups.routes') },
   { path: 'tools', label: 'Tools', icon: 'tool', loadChildren: () => import('../tools/tools.routes') },
   {

@@ -1,0 +1,131 @@
+import { TestBed } from '@angular/core/testing';
+import { MatDialog } from '@angular/material/dialog';
+import type { JobCreateDto, JobDto } from '@loop-gateway/api-client';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type FakeGateway, fakeGateway } from '../../testing/fake-gateway';
+import { job } from '../../testing/fixtures';
+import { JobDialog, type JobDialogData } from './job-dialog';
+
+describe('JobDialog', () => {
+  let gateway: FakeGateway;
+
+  beforeEach(() => {
+    gateway = fakeGateway();
+    TestBed.configureTestingModule({ providers: gateway.providers });
+  });
+
+  function open(data: JobDialogData) {
+    const ref = TestBed.inject(MatDialog).open<JobDialog, JobDialogData, JobDto>(JobDialog, { data });
+    let closedWith: JobDto | undefined | null = null;
+    ref.afterClosed().subscribe((value) => (closedWith = value));
+    TestBed.tick();
+    const root = document.querySelector<HTMLElement>('lg-job-dialog')!;
+    const field = (testId: string) => root.querySelector<HTMLInputElement>(`[data-testid=${testId}]`);
+    const fill = (testId: string, value: string) => {
+      const input = field(testId)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+      TestBed.tick();
+    };
+    const choose = (testId: string) => {
+      root.querySelector<HTMLInputElement>(`[data-testid=${testId}] input`)!.click();
+      TestBed.tick();
+    };
+    const save = async () => {
+      const before = gateway.http.requests.length;
+      root.querySelector<HTMLButtonElement>('[data-testid=job-save]')!.click();
+      TestBed.tick();
+      await vi.waitFor(() => expect(gateway.http.requests.length).toBeGreaterThan(before));
+      await vi.waitFor(() => {
+        TestBed.tick();
+        expect(root.querySelector('[data-testid=job-save] mat-progress-spinner')).toBeNull();
+      });
+    };
+    const formError = () => document.querySelector('[data-testid=form-error]')?.textContent?.trim();
+    return { root, field, fill, choose, save, formError, closed: () => closedWith };
+  }
+
+  it("creates a cron job in the browser's time zone, showing the gateway's message about a field", async () => {
+    let attempts = 0;
+    gateway.http.on('POST /api/scheduler/jobs', (request) =>
+      attempts++ === 0
+        ? {
+            status: 400,
+            body: { statusCode: 400, message: 'trigger.cron: "0 25 * * *" is not a valid cron expression' },
+          }
+        : { status: 201, body: job({ ...(request.body as JobCreateDto), id: 'f0f0f0f0-1111-4222-8333-444455556666' }) },
+    );
+    const { field, fill, save, formError, closed } = open({ groups: [] });
+    expect(field('job-timezone')!.value).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+
+    fill('job-name', 'Morning briefing');
+    fill('job-cron', '0 25 * * *');
+    fill('job-timezone', 'Europe/Berlin');
+    fill('job-prompt', 'What is on my calendar today?');
+    await save();
+    expect(formError()).toBe('trigger.cron: "0 25 * * *" is not a valid cron expression');
+    expect(closed()).toBeNull();
+
+    fill('job-cron', '0 7 * * 1-5');
+    await save();
+    expect(gateway.http.last('POST /api/scheduler/jobs')?.body).toEqual({
+      name: 'Morning briefing',
+      trigger: { type: 'cron', cron: '0 7 * * 1-5', timezone: 'Europe/Berlin' },
+      action: { type: 'agent', prompt: 'What is on my calendar today?', maxIterations: 10 },
+      output: { type: 'none' },
+      missedPolicy: 'skip',
+      enabled: true,
+    });
+    await vi.waitFor(() => expect(closed()).toMatchObject({ name: 'Morning briefing' }));
+  });
+
+  it('creates an interval job with a webhook output and run-once for missed firings; checks the fields first', async () => {
+    gateway.http.on('POST /api/scheduler/jobs', (request) => ({
+      status: 201,
+      body: job(request.body as JobCreateDto),
+    }));
+    const { root, fill, choose, save, closed } = open({ groups: [] });
+    fill('job-name', 'Heartbeat');
+    fill('job-prompt', 'Say hello.');
+    choose('job-trigger-interval');
+    fill('job-every', '5');
+    choose('job-output-webhook');
+    root.querySelector<HTMLButtonElement>('[data-testid=job-save]')!.click();
+    TestBed.tick();
+    const errors = [...root.querySelectorAll('mat-error')].map((e) => e.textContent?.trim());
+    expect(errors).toEqual(['A whole number from 10 to 31536000 (a year)', 'An http:// or https:// address']);
+    expect(gateway.http.requests).toHaveLength(0);
+
+    fill('job-every', '60');
+    fill('job-url', 'https://hooks.example.com/heartbeat');
+    root.querySelectorAll<HTMLInputElement>('[data-testid=job-missed] input')[1]!.click();
+    TestBed.tick();
+    await save();
+    expect(gateway.http.last('POST /api/scheduler/jobs')?.body).toEqual({
+      name: 'Heartbeat',
+      trigger: { type: 'interval', everySeconds: 60 },
+      action: { type: 'agent', prompt: 'Say hello.', maxIterations: 10 },
+      output: { type: 'webhook', url: 'https://hooks.example.com/heartbeat' },
+      missedPolicy: 'run_once',
+      enabled: true,
+    });
+    await vi.waitFor(() => expect(closed()).toMatchObject({ name: 'Heartbeat' }));
+  });
+
+  it('edits a job with PUT, keeping it disabled', async () => {
+    const disabled = job({ enabled: false });
+    gateway.http.on(`PUT /api/scheduler/jobs/${disabled.id}`, (request) => ({
+      status: 200,
+      body: job(request.body as JobCreateDto),
+    }));
+    const { field, fill, save, closed } = open({ job: disabled, groups: [] });
+    expect(field('job-every')!.value).toBe('900');
+    fill('job-every', '1800');
+    await save();
+    expect(gateway.http.last(`PUT /api/scheduler/jobs/${disabled.id}`)?.body).toMatchObject({
+      trigger: { type: 'interval', everySeconds: 1800 },
+      enabled: false,
+    });
+    await vi.waitFor(() => expect(closed()).toMatchObject({ trigger: { everySeconds: 1800 } }));
+  });
+});

@@ -1,0 +1,154 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import {
+  type AbstractControl,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  type ValidatorFn,
+  Validators,
+} from '@angular/forms';
+import { MatButton } from '@angular/material/button';
+import { MatOption } from '@angular/material/core';
+import {
+  MAT_DIALOG_DATA,
+  MatDialogActions,
+  MatDialogClose,
+  MatDialogContent,
+  MatDialogRef,
+  MatDialogTitle,
+} from '@angular/material/dialog';
+import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
+import { MatInput } from '@angular/material/input';
+import { MatProgressSpinner } from '@angular/material/progress-spinner';
+import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
+import { MatSelect } from '@angular/material/select';
+import { type AgentGroupResponseDto, type JobDto, createJob, updateJob } from '@loop-gateway/api-client';
+import { spellSeconds } from '../approvals/approval-format';
+import { API_CLIENT } from '../core/api/api-client';
+import { apiErrorMessage } from '../core/api/api-error';
+import { Alert } from '../core/ui/alert';
+import { integer } from '../core/ui/validators';
+import {
+  INTERVAL_MAX_SECONDS,
+  INTERVAL_MIN_SECONDS,
+  JOB_MAX_ITERATIONS,
+  type MissedPolicy,
+  type OutputType,
+  type TriggerType,
+  browserTimeZone,
+  jobFormValue,
+  jobRequestBody,
+} from './job-form';
+
+export interface JobDialogData {
+  /** The job to edit; none for a new one. */
+  job?: JobDto;
+  /** For the group picker. */
+  groups: readonly AgentGroupResponseDto[];
+}
+
+/** A field that counts only for one trigger (or output) type. */
+const onlyFor =
+  (field: 'triggerType' | 'outputType', type: string, ...validators: ValidatorFn[]): ValidatorFn =>
+  (control: AbstractControl) =>
+    control.parent?.get(field)?.value === type ? Validators.compose(validators)!(control) : null;
+
+/** Create or edit a scheduled job; closes with the saved job, or shows what the gateway refused. */
+@Component({
+  selector: 'lg-job-dialog',
+  imports: [
+    Alert,
+    MatButton,
+    MatDialogActions,
+    MatDialogClose,
+    MatDialogContent,
+    MatDialogTitle,
+    MatError,
+    MatFormField,
+    MatHint,
+    MatInput,
+    MatLabel,
+    MatOption,
+    MatProgressSpinner,
+    MatRadioButton,
+    MatRadioGroup,
+    MatSelect,
+    ReactiveFormsModule,
+  ],
+  templateUrl: './job-dialog.html',
+  styleUrls: ['../core/ui/form-dialog.scss', './job-dialog.scss'],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class JobDialog {
+  private readonly api = inject(API_CLIENT);
+  private readonly dialog = inject<MatDialogRef<JobDialog, JobDto>>(MatDialogRef);
+  private readonly fb = inject(NonNullableFormBuilder);
+
+  protected readonly data = inject<JobDialogData>(MAT_DIALOG_DATA);
+  protected readonly job = this.data.job;
+  protected readonly error = signal<string | null>(null);
+  protected readonly busy = signal(false);
+  protected readonly minSeconds = INTERVAL_MIN_SECONDS;
+  protected readonly maxSeconds = INTERVAL_MAX_SECONDS;
+  protected readonly maxIterations = JOB_MAX_ITERATIONS;
+  protected readonly spellSeconds = spellSeconds;
+
+  protected readonly initial = jobFormValue(this.job, browserTimeZone());
+  protected readonly form = this.fb.group({
+    name: [this.initial.name, [Validators.required, Validators.maxLength(200)]],
+    triggerType: this.fb.control<TriggerType>(this.initial.triggerType),
+    cron: [this.initial.cron, onlyFor('triggerType', 'cron', Validators.required)],
+    timezone: [this.initial.timezone, onlyFor('triggerType', 'cron', Validators.required)],
+    at: [this.initial.at, onlyFor('triggerType', 'once', Validators.required)],
+    everySeconds: this.fb.control<number | null>(
+      this.initial.everySeconds,
+      onlyFor(
+        'triggerType',
+        'interval',
+        Validators.required,
+        Validators.min(INTERVAL_MIN_SECONDS),
+        Validators.max(INTERVAL_MAX_SECONDS),
+        integer,
+      ),
+    ),
+    prompt: [this.initial.prompt, Validators.required],
+    maxIterations: this.fb.control<number | null>(this.initial.maxIterations, [
+      Validators.required,
+      Validators.min(1),
+      Validators.max(JOB_MAX_ITERATIONS),
+      integer,
+    ]),
+    outputType: this.fb.control<OutputType>(this.initial.outputType),
+    url: [
+      this.initial.url,
+      onlyFor('outputType', 'webhook', Validators.required, Validators.pattern(/^https?:\/\/\S+$/)),
+    ],
+    channelId: [this.initial.channelId],
+    groupId: [this.initial.groupId],
+    missedPolicy: this.fb.control<MissedPolicy>(this.initial.missedPolicy),
+  });
+
+  constructor() {
+    // The fields of the other trigger or output type stop counting when the type changes.
+    const subscription = this.form.valueChanges.subscribe(() => {
+      for (const control of Object.values(this.form.controls)) control.updateValueAndValidity({ emitEvent: false });
+    });
+    inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
+  }
+
+  protected async save(): Promise<void> {
+    if (this.busy()) return;
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    this.busy.set(true);
+    this.error.set(null);
+    const body = jobRequestBody(this.form.getRawValue(), this.job?.enabled ?? true);
+    const { data, error } = this.job
+      ? await updateJob({ client: this.api, path: { id: this.job.id }, body })
+      : await createJob({ client: this.api, body });
+    this.busy.set(false);
+    if (data) this.dialog.close(data);
+    else this.error.set(apiErrorMessage(error, 'The job could not be saved.'));
+  }
+}

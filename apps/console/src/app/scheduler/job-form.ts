@@ -1,0 +1,129 @@
+import { formatDate } from '@angular/common';
+import type { JobCreateDto, JobDto, JobOutputDto, JobRunDto, JobTriggerDto } from '@loop-gateway/api-client';
+import { spellSeconds } from '../approvals/approval-format';
+
+export type TriggerType = JobTriggerDto['type'];
+export type OutputType = JobOutputDto['type'];
+export type MissedPolicy = JobDto['missedPolicy'];
+
+/** The gateway's limits (JobCreateDto). */
+export const INTERVAL_MIN_SECONDS = 10;
+export const INTERVAL_MAX_SECONDS = 31_536_000;
+export const JOB_MAX_ITERATIONS = 100;
+
+/** What the job dialog edits: one flat value, whatever the trigger and output. */
+export interface JobFormValue {
+  name: string;
+  triggerType: TriggerType;
+  cron: string;
+  timezone: string;
+  /** once: local date and time, as an `<input type="datetime-local">` holds it ("2026-01-01T09:00"). */
+  at: string;
+  everySeconds: number | null;
+  prompt: string;
+  maxIterations: number | null;
+  outputType: OutputType;
+  url: string;
+  /** Kept as it is: the dialog does not offer channels yet. */
+  channelId: string;
+  /** '' = the default group. */
+  groupId: string;
+  missedPolicy: MissedPolicy;
+}
+
+/** The browser's IANA time zone, the default for a cron trigger. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** An ISO instant as the local "YYYY-MM-DDTHH:mm" of a datetime-local input. */
+export function toLocalInput(iso: string): string {
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** What the dialog starts from: the job, or a new daily-at-nine job in the given time zone. */
+export function jobFormValue(job: JobDto | undefined, timezone: string): JobFormValue {
+  const trigger = job?.trigger;
+  return {
+    name: job?.name ?? '',
+    triggerType: trigger?.type ?? 'cron',
+    cron: trigger?.cron ?? '0 9 * * *',
+    timezone: trigger?.timezone ?? timezone,
+    at: trigger?.at ? toLocalInput(trigger.at) : '',
+    everySeconds: trigger?.everySeconds ?? 3600,
+    prompt: job?.action.prompt ?? '',
+    maxIterations: job?.action.maxIterations ?? 10,
+    outputType: job?.output.type ?? 'none',
+    url: job?.output.url ?? '',
+    channelId: job?.output.channelId ?? '',
+    groupId: job?.groupId ?? '',
+    missedPolicy: job?.missedPolicy ?? 'skip',
+  };
+}
+
+/** POST / PUT body: only the fields of the chosen trigger and output. */
+export function jobRequestBody(value: JobFormValue, enabled = true): JobCreateDto {
+  const trigger: JobTriggerDto =
+    value.triggerType === 'cron'
+      ? { type: 'cron', cron: value.cron.trim(), timezone: value.timezone.trim() }
+      : value.triggerType === 'once'
+        ? { type: 'once', at: value.at ? new Date(value.at).toISOString() : '' }
+        : { type: 'interval', everySeconds: value.everySeconds ?? 0 };
+  const output: JobOutputDto =
+    value.outputType === 'webhook'
+      ? { type: 'webhook', url: value.url.trim() }
+      : value.outputType === 'channel'
+        ? { type: 'channel', channelId: value.channelId }
+        : { type: 'none' };
+  return {
+    name: value.name.trim(),
+    trigger,
+    action: { type: 'agent', prompt: value.prompt, maxIterations: value.maxIterations ?? 10 },
+    output,
+    missedPolicy: value.missedPolicy,
+    enabled,
+    ...(value.groupId ? { groupId: value.groupId } : {}),
+  };
+}
+
+/** "Cron 0 9 * * 1-5 (Europe/Berlin)", "Once at Jan 1, 2026, 9:00:00 AM", "Every 15 min". */
+export function describeTrigger(trigger: JobTriggerDto): string {
+  switch (trigger.type) {
+    case 'cron':
+      return `Cron ${trigger.cron ?? ''}${trigger.timezone ? ` (${trigger.timezone})` : ''}`;
+    case 'once':
+      return trigger.at ? `Once at ${localTime(trigger.at)}` : 'Once';
+    case 'interval':
+      return `Every ${spellSeconds(trigger.everySeconds ?? 0)}`;
+  }
+}
+
+/** "None", "Webhook https://…", "Channel 1a2b3c4d". */
+export function describeOutput(output: JobOutputDto): string {
+  switch (output.type) {
+    case 'none':
+      return 'None';
+    case 'webhook':
+      return `Webhook ${output.url ?? ''}`;
+    case 'channel':
+      return `Channel ${output.channelId?.slice(0, 8) ?? ''}`;
+  }
+}
+
+const CAUSES: Record<JobRunDto['cause'], string> = {
+  schedule: 'Scheduled',
+  manual: 'Run now',
+  missed: 'Missed',
+};
+
+/** Why a job fired. */
+export function causeLabel(cause: JobRunDto['cause']): string {
+  return CAUSES[cause];
+}
+
+/** An instant in the browser's time zone, e.g. "Jan 1, 2026, 9:00:00 AM". */
+export function localTime(iso: string): string {
+  return formatDate(iso, 'medium', 'en-US');
+}

@@ -1,0 +1,118 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import { MatCard, MatCardContent } from '@angular/material/card';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIcon } from '@angular/material/icon';
+import { MatProgressBar } from '@angular/material/progress-bar';
+import { MatSlideToggle, type MatSlideToggleChange } from '@angular/material/slide-toggle';
+import { type AgentGroupResponseDto, type JobDto, listAgentGroups } from '@loop-gateway/api-client';
+import { API_CLIENT } from '../core/api/api-client';
+import { Alert } from '../core/ui/alert';
+import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
+import { PageHeader } from '../core/ui/page-header';
+import { RefreshButton } from '../core/ui/refresh-button';
+import { JobDialog, type JobDialogData } from './job-dialog';
+import { describeOutput, describeTrigger } from './job-form';
+import { JobRuns } from './job-runs';
+import { SchedulerStore } from './scheduler.store';
+
+/** Scheduler: jobs that ask an agent something on a schedule, their firings, and where the results go. */
+@Component({
+  selector: 'lg-scheduler-page',
+  imports: [
+    Alert,
+    DatePipe,
+    JobRuns,
+    MatButton,
+    MatCard,
+    MatCardContent,
+    MatIcon,
+    MatProgressBar,
+    MatSlideToggle,
+    PageHeader,
+    RefreshButton,
+  ],
+  providers: [SchedulerStore],
+  templateUrl: './scheduler.page.html',
+  styleUrl: './scheduler.page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class SchedulerPage {
+  private readonly store = inject(SchedulerStore);
+  private readonly dialog = inject(MatDialog);
+  private readonly api = inject(API_CLIENT);
+
+  protected readonly jobs = this.store.jobs;
+  protected readonly stats = this.store.stats;
+  protected readonly runs = this.store.runs;
+  protected readonly error = this.store.error;
+  protected readonly loading = this.store.loading;
+  protected readonly saving = this.store.saving;
+  protected readonly groups = signal<readonly AgentGroupResponseDto[]>([]);
+  /** Why the last action failed. */
+  protected readonly actionError = signal<string | null>(null);
+  protected readonly describeTrigger = describeTrigger;
+  protected readonly describeOutput = describeOutput;
+
+  constructor() {
+    void this.loadGroups();
+  }
+
+  protected refresh(): void {
+    this.actionError.set(null);
+    void this.store.load();
+  }
+
+  protected openForm(job?: JobDto): void {
+    this.actionError.set(null);
+    this.dialog
+      .open<JobDialog, JobDialogData, JobDto>(JobDialog, {
+        data: { job, groups: this.groups() },
+        width: '680px',
+        maxWidth: '95vw',
+        autoFocus: 'first-tabbable',
+      })
+      .afterClosed()
+      .subscribe((saved) => {
+        if (saved) this.store.saved(saved);
+      });
+  }
+
+  protected async toggle(job: JobDto, change: MatSlideToggleChange): Promise<void> {
+    this.actionError.set(null);
+    const problem = await this.store.toggle(job);
+    if (problem) {
+      change.source.checked = job.enabled; // the switch goes back to what the gateway has
+      this.actionError.set(problem);
+    }
+  }
+
+  protected async runNow(job: JobDto): Promise<void> {
+    this.actionError.set(null);
+    this.actionError.set(await this.store.runNow(job));
+  }
+
+  protected showHistory(job: JobDto): void {
+    void this.store.toggleHistory(job);
+  }
+
+  protected confirmDelete(job: JobDto): void {
+    this.actionError.set(null);
+    this.dialog.open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, {
+      data: {
+        title: `Delete ${job.name}?`,
+        message: 'It fires no more, and its firing history is deleted. Its runs stay recorded.',
+        confirmLabel: 'Delete job',
+        action: () => this.store.remove(job),
+      },
+      width: '440px',
+    });
+  }
+
+  /** For the group picker; the page works without them. */
+  private async loadGroups(): Promise<void> {
+    const { data } = await listAgentGroups({ client: this.api });
+    if (data) this.groups.set(data);
+  }
+}
