@@ -142,6 +142,36 @@ describe('the scheduler', () => {
     }
   });
 
+  it('fires at 09:00 Berlin time on both sides of the spring daylight-saving change', async () => {
+    clock = new ManualClock(new Date('2026-03-28T07:30:00Z'));
+    // A day passes on the fake clock: keep the admin's session alive that long.
+    const gw = await startGateway(claude, { SESSION_IDLE_MINUTES: '2880' }, undefined, clock);
+    try {
+      const { id, nextRunAt } = (
+        await request(gw.gw.url)
+          .post('/api/scheduler/jobs')
+          .set(gw.auth)
+          .send(job({ trigger: { type: 'cron', cron: '0 9 * * *', timezone: 'Europe/Berlin' } }))
+          .expect(201)
+      ).body;
+      expect(nextRunAt).toBe('2026-03-28T08:00:00.000Z'); // 09:00 CET (UTC+1)
+      claude.script({ text: 'Saturday.' }, { text: 'Sunday.' });
+      clock.advance(30 * 60_000);
+      await gw.gw.app.get(JobClock).tick();
+      await waitForFirings(gw, id, 1);
+      let [saved] = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
+      expect(saved.nextRunAt).toBe('2026-03-29T07:00:00.000Z'); // 09:00 CEST (UTC+2), the clocks moved at 01:00 UTC
+      clock.advance(23 * 3600_000);
+      await gw.gw.app.get(JobClock).tick();
+      const firings = await waitForFirings(gw, id, 2);
+      expect(firings.map((f) => f.output)).toEqual(['Sunday.', 'Saturday.']);
+      [saved] = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
+      expect(saved.nextRunAt).toBe('2026-03-30T07:00:00.000Z');
+    } finally {
+      await gw.gw.close();
+    }
+  });
+
   it('records a failed delivery and a run that hits the job’s model-call limit', async () => {
     const gw = await startGateway(claude, {}, undefined, clock);
     const receiver = await startReceiver(500);
@@ -161,6 +191,8 @@ describe('the scheduler', () => {
       claude.script({ toolUse: { name: 'web_browse', input: { url: 'https://example.com' } } });
       const fired = (await request(gw.gw.url).post(`/api/scheduler/jobs/${id}/run`).set(gw.auth).expect(202)).body;
       expect(fired).toMatchObject({ cause: 'manual', status: 'running', runId: expect.any(String) });
+      const [afterRunNow] = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
+      expect(afterRunNow.lastRunAt).toBe(clock.now().toISOString());
       const [firing] = await waitForFirings(gw, id, 1);
       expect(firing).toMatchObject({ status: 'error', delivery: 'failed', deliveryError: 'The webhook answered 500' });
       expect(firing!.error).toMatch(/Stopped after 1 model calls \(the run’s limit\)/);

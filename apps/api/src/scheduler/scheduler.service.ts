@@ -65,7 +65,9 @@ export class SchedulerService {
 
   /** Fires the job now, whatever its schedule; answers with the firing (its run goes on). */
   async runNow(id: string): Promise<JobRunDto> {
-    return toJobRunDto(await this.runner.fire(await this.find(id), 'manual', null));
+    const job = await this.find(id);
+    await this.repository.update(id, { lastRunAt: this.clock.now() });
+    return toJobRunDto(await this.runner.fire(job, 'manual', null));
   }
 
   async runs(id: string, limit: number): Promise<JobRunDto[]> {
