@@ -5,6 +5,8 @@ import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { LocalClaude, startGatewayProcess } from '../libs/testing/dist/index.js';
 
 const RESULTS_DIR = join(import.meta.dirname, 'results');
@@ -95,6 +97,7 @@ async function gatewayClient(gatewayUrl) {
     };
   });
   return {
+    token,
     async run() {
       const answer = await exchange(`${gatewayUrl}/api/runs`, {
         headers: { authorization: `Bearer ${token}` },
@@ -107,6 +110,43 @@ async function gatewayClient(gatewayUrl) {
       if (outcome !== 'agent:run:complete') throw new Error(`run ${id} ended with ${outcome}`);
     },
     close: () => socket.close(),
+  };
+}
+
+/** Synchronous `/webhook/invoke` calls, the way n8n and Make use the gateway. */
+async function webhookClient(gatewayUrl, sessionToken) {
+  const created = await exchange(`${gatewayUrl}/api/webhooks`, {
+    headers: { authorization: `Bearer ${sessionToken}` },
+    body: { name: 'bench', platform: 'generic', rateLimitPerMinute: 100_000 },
+  });
+  if (created.status !== 201) throw new Error(`webhook create failed: ${created.status} ${created.body}`);
+  const { token } = JSON.parse(created.body);
+  return {
+    async invoke() {
+      const answer = await exchange(`${gatewayUrl}/webhook/invoke`, {
+        headers: { 'x-webhook-token': token },
+        body: { message: MESSAGE, sync: true },
+      });
+      if (answer.status !== 200) throw new Error(`/webhook/invoke answered ${answer.status}: ${answer.body}`);
+    },
+    /** A request with a token that was never issued; counts 401 and 429 answers. */
+    badToken: async (counts) => {
+      const answer = await exchange(`${gatewayUrl}/webhook/invoke`, {
+        headers: { 'x-webhook-token': `lgw_${randomBytes(32).toString('base64url')}` },
+        body: { message: MESSAGE, sync: true },
+      });
+      counts[answer.status] = (counts[answer.status] ?? 0) + 1;
+      if (answer.status !== 401 && answer.status !== 429) throw new Error(`a bad token got ${answer.status}`);
+    },
+  };
+}
+
+/** SQLite's data_version, read on a connection of our own: it changes when another connection commits. */
+function databaseVersion(dataDir) {
+  const db = new Database(join(dataDir, 'loop-gateway.sqlite'), { readonly: true });
+  return {
+    read: () => db.pragma('data_version', { simple: true }),
+    close: () => db.close(),
   };
 }
 
@@ -161,6 +201,7 @@ async function main() {
       ANTHROPIC_API_KEY: 'bench-key',
       RUN_CONCURRENCY: '32',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      WEBHOOK_TOKEN_FAILURES_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
     },
   });
@@ -192,10 +233,35 @@ async function main() {
       console.log(`throughput at 32 ${name}: ${rps[name]} runs/s`);
     }
     report.throughputC32 = { ...rps, gatewayToProxy: round(rps.gateway / rps.proxy, 3) };
+
+    const webhook = await webhookClient(gateway.url, client.token);
+    await latencies(() => webhook.invoke(), 8, WARMUP_RUNS);
+    const invokeLatency = await latencies(() => webhook.invoke(), 32, LATENCY_RUNS);
+    const invokeRps = await throughput(() => webhook.invoke(), 32, THROUGHPUT_SECONDS);
+    const version = databaseVersion(gateway.dataDir);
+    const counts = {};
+    const before = version.read();
+    const badRps = await throughput(() => webhook.badToken(counts), 32, Math.min(THROUGHPUT_SECONDS, 5));
+    const writes = version.read() !== before;
+    version.close();
+    report.webhooks = {
+      syncInvokePerSecond: round(invokeRps, 1),
+      syncInvokeToProxy: round(invokeRps / rps.proxy, 3),
+      syncInvokeP50: round(percentile(invokeLatency, 50), 3),
+      syncInvokeP99: round(percentile(invokeLatency, 99), 3),
+      badTokensPerSecond: round(badRps, 1),
+      badTokenAnswers: counts,
+      badToValidRatio: round(badRps / invokeRps, 1),
+      databaseWrittenDuringFlood: writes,
+    };
+    console.log('webhooks', report.webhooks);
     report.goals = {
       addedP50AtC1: { goalMs: 1.5, measuredMs: report.latency.c1.gatewayAdded.p50 },
       addedP99AtC1: { goalMs: 5, measuredMs: report.latency.c1.gatewayAdded.p99 },
       throughputVsProxy: { goal: 0.8, measured: report.throughputC32.gatewayToProxy },
+      webhookInvokeVsProxy: { goal: 0.8, measured: report.webhooks.syncInvokeToProxy },
+      webhookInvokeP99: { goalMs: 50, measuredMs: report.webhooks.syncInvokeP99 },
+      badTokenRatio: { goal: 10, measured: report.webhooks.badToValidRatio },
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, 'gateway-overhead.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -233,7 +299,13 @@ function markdown(report) {
     `| gateway | ${t.gateway} |`,
     `| gateway / bare proxy | ${t.gatewayToProxy} |`,
     '',
-    `Goals: added p50 <= 1.5 ms (measured ${report.goals.addedP50AtC1.measuredMs}), added p99 <= 5 ms (measured ${report.goals.addedP99AtC1.measuredMs}), throughput >= 0.8 of the bare proxy (measured ${report.goals.throughputVsProxy.measured}).`,
+    '| webhooks (concurrency 32) | |',
+    '| --- | --- |',
+    `| sync /webhook/invoke | ${report.webhooks.syncInvokePerSecond} /s (${report.webhooks.syncInvokeToProxy} of the bare proxy), p50 ${report.webhooks.syncInvokeP50} ms, p99 ${report.webhooks.syncInvokeP99} ms |`,
+    `| bad-token flood | ${report.webhooks.badTokensPerSecond} rejections/s (${report.webhooks.badToValidRatio}× the valid rate; answers ${JSON.stringify(report.webhooks.badTokenAnswers)}) |`,
+    `| database written during the flood | ${report.webhooks.databaseWrittenDuringFlood ? 'yes' : 'no'} |`,
+    '',
+    `Goals: added p50 <= 1.5 ms (measured ${report.goals.addedP50AtC1.measuredMs}), added p99 <= 5 ms (measured ${report.goals.addedP99AtC1.measuredMs}), throughput >= 0.8 of the bare proxy (measured ${report.goals.throughputVsProxy.measured}); sync webhook invocations >= 0.8 of the bare proxy (measured ${report.goals.webhookInvokeVsProxy.measured}) with p99 <= 50 ms (measured ${report.goals.webhookInvokeP99.measuredMs}); bad tokens rejected >= 10× the valid rate (measured ${report.goals.badTokenRatio.measured}) with no database write (${report.webhooks.databaseWrittenDuringFlood ? 'written' : 'none'}).`,
     '',
   );
   return lines.join('\n');
