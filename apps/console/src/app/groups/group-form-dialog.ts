@@ -67,7 +67,7 @@ export interface GroupFormData {
     ReactiveFormsModule,
   ],
   templateUrl: './group-form-dialog.html',
-  styleUrl: './group-form-dialog.scss',
+  styleUrls: ['../core/ui/form-dialog.scss', './group-form-dialog.scss'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class GroupFormDialog {
