@@ -55,7 +55,12 @@ export class ChannelCreateDto {
   @MaxLength(200, { each: true })
   allowedSenders?: string[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Agent group; default group when absent' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Agent group; default group when absent',
+  })
   @IsOptional()
   @IsUUID()
   groupId?: string | null;
@@ -87,7 +92,7 @@ export class ChannelUpdateDto {
   @MaxLength(200, { each: true })
   allowedSenders?: string[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null: back to the default group' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: back to the default group' })
   @IsOptional()
   @IsUUID()
   groupId?: string | null;
