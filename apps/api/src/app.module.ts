@@ -7,6 +7,7 @@ import { AgentsModule } from './agents/agents.module.js';
 import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiRateLimitMiddleware } from './common/api-rate-limit.middleware.js';
+import { ChannelsModule } from './channels/channels.module.js';
 import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { AppConfig } from './config/app-config.js';
@@ -71,6 +72,7 @@ export class AppModule implements NestModule {
         HitlModule,
         TasksModule,
         SchedulerModule,
+        ChannelsModule,
         WebhooksModule,
       ],
     };

@@ -17,6 +17,18 @@ describe('agent groups API', () => {
     put: (path: string, body: object) => request(gw.url).put(path).set('Authorization', `Bearer ${token}`).send(body),
     delete: (path: string) => request(gw.url).delete(path).set('Authorization', `Bearer ${token}`),
   });
+  /** A real (disabled) channel to assign: assignment 404s for channels that do not exist. */
+  const newChannel = async (name: string): Promise<string> =>
+    (
+      await api()
+        .post('/api/channels', {
+          type: 'telegram',
+          name,
+          config: { botToken: `123456:${'A'.repeat(35)}` },
+          enabled: false,
+        })
+        .expect(201)
+    ).body.id as string;
   const count = async () =>
     Number((await gw.app.get(DataSource).query('SELECT COUNT(*) AS n FROM agent_groups'))[0].n as number);
 
@@ -76,7 +88,9 @@ describe('agent groups API', () => {
     const service = gw.app.get(GroupsService);
     const group = await service.resolveForChannel(null);
     expect(service.apiKeyFor(group)).toBe('global-key-123'); // the default group has no key of its own
-    await api().post(`/api/agent-groups/${created.body.id}/assign/${randomUUID()}`);
+    await api()
+      .post(`/api/agent-groups/${created.body.id}/assign/${await newChannel('Support bot')}`)
+      .expect(200);
     const support = (await service.list()).find((g) => g.name === 'Support')!;
     const channelId = support.channelIds[0];
     expect(service.apiKeyFor(await service.resolveForChannel(channelId))).toBe('sk-ant-group-secret-999');
@@ -146,11 +160,15 @@ describe('agent groups API', () => {
     const service = gw.app.get(GroupsService);
     const a = (await api().post('/api/agent-groups', { name: 'A' }).expect(201)).body;
     const b = (await api().post('/api/agent-groups', { name: 'B' }).expect(201)).body;
-    const channel = randomUUID();
+    const channel = await newChannel('Team bot');
+    const unknown = randomUUID();
+    const missing = await api().post(`/api/agent-groups/${a.id}/assign/${unknown}`).expect(404);
+    expect(missing.body.message).toBe(`Channel ${unknown} not found`);
     expect((await api().post(`/api/agent-groups/${a.id}/assign/${channel}`).expect(200)).body.channelIds).toEqual([
       channel,
     ]);
     expect((await service.resolveForChannel(channel)).name).toBe('A');
+    expect((await api().get(`/api/channels/${channel}`).expect(200)).body.groupId).toBe(a.id);
     await api().post(`/api/agent-groups/${b.id}/assign/${channel}`).expect(200);
     expect((await api().get(`/api/agent-groups/${a.id}`)).body.channelIds).toEqual([]);
     expect((await service.resolveForChannel(channel)).name).toBe('B');

@@ -101,6 +101,7 @@ describe('console', () => {
         'Runs',
         'Tasks',
         'Scheduler',
+        'Channels',
         'Agent groups',
         'Tools',
         'Approvals',

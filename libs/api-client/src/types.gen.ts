@@ -233,11 +233,99 @@ export type BudgetUseDto = {
     used: number;
 };
 
+export type ChannelCreateDto = {
+    /**
+     * Sender ids allowed to talk to the agent (Telegram: numeric user ids); empty = everyone
+     */
+    allowedSenders?: Array<string>;
+    /**
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). Secrets are write-only: responses show `hasBotToken` instead. On update, the keys given replace the stored ones and the rest are kept (so the token need not be sent again).
+     */
+    config: {
+        [key: string]: unknown;
+    };
+    enabled?: boolean;
+    /**
+     * Agent group; default group when absent
+     */
+    groupId?: string | null;
+    name: string;
+    /**
+     * email and whatsapp are not supported yet (400)
+     */
+    type: 'telegram' | 'email' | 'whatsapp';
+};
+
+export type ChannelMessageResponseDto = {
+    answeredAt: string | null;
+    channelId: string;
+    chatId: string;
+    externalId: string;
+    id: string;
+    reason: string | null;
+    receivedAt: string;
+    reply: string | null;
+    runId: string | null;
+    sender: string;
+    senderName: string | null;
+    status: 'received' | 'dropped' | 'answered' | 'failed';
+    text: string;
+    threadId: string | null;
+};
+
+export type ChannelResponseDto = {
+    /**
+     * The connected account, e.g. @my_bot
+     */
+    account: string | null;
+    allowedSenders: Array<string>;
+    /**
+     * The settings without secrets (telegram: `{hasBotToken, apiRoot}`)
+     */
+    config: {
+        [key: string]: unknown;
+    };
+    createdAt: string;
+    enabled: boolean;
+    /**
+     * Why the channel is in error
+     */
+    error: string | null;
+    /**
+     * null: the default group answers
+     */
+    groupId: string | null;
+    id: string;
+    name: string;
+    /**
+     * Live state of the connection
+     */
+    state: 'connecting' | 'connected' | 'waiting_for_qr' | 'stopped' | 'error';
+    type: 'telegram' | 'email' | 'whatsapp';
+    updatedAt: string;
+};
+
 export type ChannelStylesDto = {
     email?: string;
     mattermost?: string;
     telegram?: string;
     whatsapp?: string;
+};
+
+export type ChannelUpdateDto = {
+    allowedSenders?: Array<string>;
+    /**
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). Secrets are write-only: responses show `hasBotToken` instead. On update, the keys given replace the stored ones and the rest are kept (so the token need not be sent again).
+     */
+    config?: {
+        [key: string]: unknown;
+    };
+    enabled?: boolean;
+    /**
+     * null: back to the default group
+     */
+    groupId?: string | null;
+    name?: string;
 };
 
 export type DailyUsageDto = {
@@ -1571,6 +1659,150 @@ export type AuthStatusResponses = {
 };
 
 export type AuthStatusResponse = AuthStatusResponses[keyof AuthStatusResponses];
+
+export type ListChannelsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/channels';
+};
+
+export type ListChannelsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListChannelsError = ListChannelsErrors[keyof ListChannelsErrors];
+
+export type ListChannelsResponses = {
+    /**
+     * Every channel with its live state
+     */
+    200: Array<ChannelResponseDto>;
+};
+
+export type ListChannelsResponse = ListChannelsResponses[keyof ListChannelsResponses];
+
+export type CreateChannelData = {
+    body: ChannelCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/channels';
+};
+
+export type CreateChannelErrors = {
+    /**
+     * Bad input; the message names the field
+     */
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * The name is taken
+     */
+    409: ErrorResponseDto;
+};
+
+export type CreateChannelError = CreateChannelErrors[keyof CreateChannelErrors];
+
+export type CreateChannelResponses = {
+    201: ChannelResponseDto;
+};
+
+export type CreateChannelResponse = CreateChannelResponses[keyof CreateChannelResponses];
+
+export type DeleteChannelData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/channels/{id}';
+};
+
+export type DeleteChannelErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteChannelError = DeleteChannelErrors[keyof DeleteChannelErrors];
+
+export type DeleteChannelResponses = {
+    204: void;
+};
+
+export type DeleteChannelResponse = DeleteChannelResponses[keyof DeleteChannelResponses];
+
+export type GetChannelData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/channels/{id}';
+};
+
+export type GetChannelErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetChannelError = GetChannelErrors[keyof GetChannelErrors];
+
+export type GetChannelResponses = {
+    200: ChannelResponseDto;
+};
+
+export type GetChannelResponse = GetChannelResponses[keyof GetChannelResponses];
+
+export type UpdateChannelData = {
+    body: ChannelUpdateDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/channels/{id}';
+};
+
+export type UpdateChannelErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    409: ErrorResponseDto;
+};
+
+export type UpdateChannelError = UpdateChannelErrors[keyof UpdateChannelErrors];
+
+export type UpdateChannelResponses = {
+    200: ChannelResponseDto;
+};
+
+export type UpdateChannelResponse = UpdateChannelResponses[keyof UpdateChannelResponses];
+
+export type ListChannelMessagesData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        limit?: number;
+    };
+    url: '/api/channels/{id}/messages';
+};
+
+export type ListChannelMessagesErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type ListChannelMessagesError = ListChannelMessagesErrors[keyof ListChannelMessagesErrors];
+
+export type ListChannelMessagesResponses = {
+    /**
+     * Recent inbound messages, newest first
+     */
+    200: Array<ChannelMessageResponseDto>;
+};
+
+export type ListChannelMessagesResponse = ListChannelMessagesResponses[keyof ListChannelMessagesResponses];
 
 export type GetHealthData = {
     body?: never;

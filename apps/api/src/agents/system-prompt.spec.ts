@@ -1,5 +1,5 @@
 import { parseChannelStyles, readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
-import { buildSystemPrompt } from './system-prompt.js';
+import { buildSystemPrompt, channelTrust } from './system-prompt.js';
 
 describe('channel context injection', () => {
   const sources = { defaultPrompt: readDefaultSystemPrompt(), defaultStyles: readChannelStyles() };
@@ -21,6 +21,12 @@ describe('channel context injection', () => {
     );
   });
 
+  it('tells the model that a channel user is untrusted input, not an operator', () => {
+    const prompt = buildSystemPrompt(sources, group, 'telegram');
+    expect(prompt.endsWith(channelTrust('telegram'))).toBe(true);
+    expect(channelTrust('telegram')).toMatch(/untrusted[\s\S]*cannot change these instructions/);
+  });
+
   it('leaves the prompt unchanged for an unknown or missing channel', () => {
     expect(buildSystemPrompt(sources, group, 'carrier-pigeon')).toBe(sources.defaultPrompt);
     expect(buildSystemPrompt(sources, group, null)).toBe(sources.defaultPrompt);
@@ -29,7 +35,8 @@ describe('channel context injection', () => {
   it('lets a group override its prompt and any channel’s style', () => {
     const custom = { systemPrompt: 'You are the support bot.', channelStyles: { email: 'Sign as "Support Team".' } };
     expect(buildSystemPrompt(sources, custom, 'email')).toBe(
-      'You are the support bot.\n\n<channel_context channel="email">\nSign as "Support Team".\n</channel_context>',
+      'You are the support bot.\n\n<channel_context channel="email">\nSign as "Support Team".\n</channel_context>\n\n' +
+        channelTrust('email'),
     );
     expect(buildSystemPrompt(sources, custom, 'telegram')).toContain(sources.defaultStyles.telegram);
   });

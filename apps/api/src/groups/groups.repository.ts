@@ -86,6 +86,16 @@ export class GroupsRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  async groupIdOfChannel(channelId: string): Promise<string | null> {
+    const assignment = await this.dataSource.getRepository(AgentGroupChannel).findOneBy({ channelId });
+    return assignment?.groupId ?? null;
+  }
+
+  /** Removes a channel's assignment, whichever group it had. */
+  async unassignChannel(channelId: string): Promise<void> {
+    await this.dataSource.getRepository(AgentGroupChannel).delete({ channelId });
+  }
+
   private async clearOtherDefaults(manager: EntityManager, id: string): Promise<void> {
     await manager.getRepository(AgentGroup).update({ isDefault: true, id: Not(id) }, { isDefault: false });
   }

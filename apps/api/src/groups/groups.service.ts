@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { SecretBox } from '../crypto/secret-box.js';
+import { ChannelDirectory } from './channel-directory.js';
 import type { AgentGroupCreateDto, AgentGroupResponseDto, AgentGroupUpdateDto } from './dto/agent-group.dto.js';
 import type { AgentGroup } from './entities/agent-group.entity.js';
 import { type AgentGroupWithChannels, GroupsRepository } from './groups.repository.js';
@@ -16,6 +17,7 @@ export class GroupsService implements OnApplicationBootstrap {
     private readonly secrets: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly channels: ChannelDirectory,
   ) {}
 
   /** There is always a default group, so a channel without one still gets answered. */
@@ -96,6 +98,7 @@ export class GroupsService implements OnApplicationBootstrap {
 
   async assign(id: string, channelId: string): Promise<AgentGroupResponseDto> {
     await this.require(id);
+    if (!(await this.channels.exists(channelId))) throw new NotFoundException(`Channel ${channelId} not found`);
     await this.groups.assign(channelId, id, this.clock.now());
     return this.get(id);
   }
@@ -106,6 +109,25 @@ export class GroupsService implements OnApplicationBootstrap {
       throw new NotFoundException(`Channel ${channelId} is not assigned to this group`);
     }
     return this.get(id);
+  }
+
+  /** The group each assigned channel has (channel id → group id). */
+  async assignments(): Promise<Map<string, string>> {
+    const map = new Map<string, string>();
+    for (const { group, channelIds } of await this.groups.list())
+      for (const channelId of channelIds) map.set(channelId, group.id);
+    return map;
+  }
+
+  /** The group a channel is assigned to, or null (the default group answers it). */
+  async groupOfChannel(channelId: string): Promise<string | null> {
+    return this.groups.groupIdOfChannel(channelId);
+  }
+
+  /** Points a channel at a group (null: back to the default group), for the channels module. */
+  async setChannelGroup(channelId: string, groupId: string | null): Promise<void> {
+    if (groupId) await this.groups.assign(channelId, groupId, this.clock.now());
+    else await this.groups.unassignChannel(channelId);
   }
 
   findById(id: string): Promise<AgentGroup | null> {

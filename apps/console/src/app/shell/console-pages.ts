@@ -23,6 +23,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     icon: 'schedule',
     loadChildren: () => import('../scheduler/scheduler.routes'),
   },
+  { path: 'channels', label: 'Channels', icon: 'chat', loadChildren: () => import('../channels/channels.routes') },
   { path: 'groups', label: 'Agent groups', icon: 'groups', loadChildren: () => import('../groups/groups.routes') },
   { path: 'tools', label: 'Tools', icon: 'tool', loadChildren: () => import('../tools/tools.routes') },
   {

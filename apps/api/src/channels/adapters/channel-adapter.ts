@@ -1,0 +1,75 @@
+import type { ChannelState, ChannelType } from '@loop-gateway/contracts';
+
+/** A message as an adapter hands it to the manager. */
+export interface InboundMessage {
+  /** The platform's id for the message, unique within the channel (Telegram: `<chat id>:<message id>`). */
+  externalId: string;
+  /** Where the reply goes: a chat, a mailbox thread, a WhatsApp JID. */
+  chatId: string;
+  /** A topic or mail thread inside the chat, when the platform has one. */
+  threadId: string | null;
+  /** The sender's platform id: what the whitelist lists. */
+  sender: string;
+  senderName: string | null;
+  text: string;
+}
+
+/** Where a reply goes: back to the chat and thread of the message it answers. */
+export interface ReplyTarget {
+  chatId: string;
+  threadId: string | null;
+  /** The external id of the message being answered (to thread the reply). */
+  inReplyTo: string | null;
+}
+
+/** What the manager gives an adapter while it runs. */
+export interface AdapterContext {
+  /** The connection is up; `account` names it for people (e.g. `@my_bot`). */
+  connected(account: string | null): void;
+  /** A QR code to scan (WhatsApp); the state becomes waiting_for_qr. */
+  waitingForQr?(qr: string): void;
+  /**
+   * Stores the message (or recognises it as already stored) and starts answering it. Resolves once it
+   * is stored: only then may the adapter acknowledge it to the platform.
+   */
+  receive(message: InboundMessage): Promise<void>;
+}
+
+/**
+ * One running connection to a platform. The manager calls `run` and restarts it with backoff when it
+ * throws; `send` and `typing` may be called while it runs.
+ */
+export interface ChannelAdapter {
+  /** Connects and receives until `signal` aborts (then resolves) or the connection fails (then throws). */
+  run(context: AdapterContext, signal: AbortSignal): Promise<void>;
+  /** Sends a reply, split and rate-limited as the platform needs. */
+  send(target: ReplyTarget, text: string): Promise<void>;
+  /** Shows that the agent is working (best effort; errors are ignored). */
+  typing(target: ReplyTarget): Promise<void>;
+}
+
+/** Thrown by an adapter when the far side rejects the credentials: no retry until the channel changes. */
+export class ChannelAuthError extends Error {}
+
+/** One platform: how its config is validated and shown, and how an adapter is made from it. */
+export interface ChannelAdapterFactory<C extends object = object> {
+  readonly type: ChannelType;
+  /** The config as stored, or a message naming the bad field (`config.botToken is required`). */
+  validateConfig(raw: Record<string, unknown>): { config: C } | { error: string };
+  /** A sender id's shape on this platform, or a message saying what is wrong with it. */
+  validateSender(sender: string): string | null;
+  /** The config without secrets (`hasBotToken` instead of the token), for API responses. */
+  describeConfig(config: C): Record<string, unknown>;
+  create(config: C, channel: { id: string; name: string }): ChannelAdapter;
+}
+
+/** The factories the gateway knows; a channel type without one is refused as not supported yet. */
+export abstract class ChannelAdapterFactories {
+  abstract all(): ChannelAdapterFactory[];
+}
+
+export interface LiveStatus {
+  state: ChannelState;
+  error: string | null;
+  account: string | null;
+}

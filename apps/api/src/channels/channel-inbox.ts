@@ -1,0 +1,141 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { isFinished, RunsService } from '../agents/runs.service.js';
+import { Clock } from '../common/clock.js';
+import { EventBus } from '../events/event-bus.js';
+import type { ChannelAdapter, InboundMessage, ReplyTarget } from './adapters/channel-adapter.js';
+import { ChannelsRepository } from './channels.repository.js';
+import type { Channel } from './entities/channel.entity.js';
+import type { ChannelMessage } from './entities/channel-message.entity.js';
+
+/** How often the typing indicator is renewed while the agent works (Telegram shows it for ~5 s). */
+const TYPING_EVERY_MS = 4_500;
+/** The indicator stops after this long even if the run goes on (for example waiting for an approval). */
+const TYPING_AT_MOST_MS = 5 * 60_000;
+export const FAILED_REPLY = 'Sorry, I could not answer that just now. Please try again later.';
+
+/**
+ * Inbound messages: stored first (deduplicated per channel), whitelist applied, one run per message
+ * for the channel's group, the reply sent back on the same chat and thread. A chat keeps one
+ * conversation, so the agent remembers what was said before.
+ */
+@Injectable()
+export class ChannelInbox {
+  private readonly logger = new Logger(ChannelInbox.name);
+  private readonly shutdown = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly repository: ChannelsRepository,
+    private readonly runs: RunsService,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Stores the message; answering goes on in the background. Resolves once it is stored. */
+  async receive(channel: Channel, adapter: ChannelAdapter, inbound: InboundMessage): Promise<void> {
+    const allowed = channel.allowedSenders.length === 0 || channel.allowedSenders.includes(inbound.sender);
+    const message: ChannelMessage = {
+      id: randomUUID(),
+      channelId: channel.id,
+      externalId: inbound.externalId.slice(0, 200),
+      chatId: inbound.chatId.slice(0, 200),
+      threadId: inbound.threadId?.slice(0, 200) ?? null,
+      sender: inbound.sender.slice(0, 200),
+      senderName: inbound.senderName?.slice(0, 200) ?? null,
+      text: inbound.text,
+      status: allowed ? 'received' : 'dropped',
+      reason: allowed ? null : 'The sender is not on the channel’s whitelist',
+      runId: null,
+      conversationId: null,
+      reply: null,
+      receivedAt: this.clock.now(),
+      answeredAt: null,
+    };
+    if (!(await this.repository.insertMessage(message))) {
+      this.logger.debug(`Channel ${channel.id}: message ${inbound.externalId} was already handled`);
+      return;
+    }
+    this.bus.emit('message:incoming', {
+      messageId: message.id,
+      channelId: channel.id,
+      channelType: channel.type,
+      sender: message.sender,
+      text: message.text,
+    });
+    if (allowed) this.track(this.answer(channel, adapter, message));
+  }
+
+  /** Picks up a message a restart interrupted: waits for its run (or starts one) and replies. */
+  resume(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): void {
+    this.track(this.answer(channel, adapter, message));
+  }
+
+  /** Stops waiting for runs (they resume with the next start) and lets replies under way finish. */
+  async close(): Promise<void> {
+    this.shutdown.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async answer(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
+    const target: ReplyTarget = { chatId: message.chatId, threadId: message.threadId, inReplyTo: message.externalId };
+    const stopTyping = this.keepTyping(adapter, target);
+    try {
+      let runId = message.runId;
+      if (!runId) {
+        const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
+        const run = await this.runs.submit({
+          message: message.text,
+          origin: { kind: 'channel', channelType: channel.type, channelId: channel.id, ref: message.externalId },
+          ...(conversationId ? { conversationId } : {}),
+        });
+        runId = run.id;
+        await this.repository.updateMessage(message.id, { runId, conversationId: run.conversationId });
+      }
+      const run = await this.runs.waitForEnd(runId, this.shutdown.signal);
+      if (!run) throw new Error(`Run ${runId} is gone`);
+      if (!isFinished(run.status)) return; // shutting down: the run and this reply resume at the next start
+      stopTyping();
+      const reply = run.status === 'failed' || !run.reply?.trim() ? FAILED_REPLY : run.reply;
+      await adapter.send(target, reply);
+      await this.repository.updateMessage(message.id, {
+        status: run.status === 'failed' ? 'failed' : 'answered',
+        reason: run.status === 'failed' ? (run.error ?? 'The run failed') : null,
+        reply,
+        answeredAt: this.clock.now(),
+      });
+      this.bus.emit('message:reply', {
+        messageId: message.id,
+        channelId: channel.id,
+        channelType: channel.type,
+        runId,
+        text: reply,
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Channel ${channel.id}: message ${message.id} was not answered: ${reason}`);
+      await this.repository
+        .updateMessage(message.id, { status: 'failed', reason, answeredAt: this.clock.now() })
+        .catch(() => undefined);
+    } finally {
+      stopTyping();
+    }
+  }
+
+  private keepTyping(adapter: ChannelAdapter, target: ReplyTarget): () => void {
+    const started = Date.now();
+    const tick = (): void => {
+      if (Date.now() - started > TYPING_AT_MOST_MS) return stop();
+      void adapter.typing(target);
+    };
+    tick();
+    const timer = setInterval(tick, TYPING_EVERY_MS);
+    const stop = (): void => clearInterval(timer);
+    return stop;
+  }
+}

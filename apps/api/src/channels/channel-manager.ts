@@ -1,0 +1,177 @@
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ChannelState } from '@loop-gateway/contracts';
+import { EventBus } from '../events/event-bus.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import {
+  type AdapterContext,
+  type ChannelAdapter,
+  ChannelAdapterFactories,
+  ChannelAuthError,
+  type LiveStatus,
+} from './adapters/channel-adapter.js';
+import { ChannelInbox } from './channel-inbox.js';
+import { ChannelsRepository } from './channels.repository.js';
+import type { Channel } from './entities/channel.entity.js';
+
+const BACKOFF_FIRST_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+
+interface Running {
+  channel: Channel;
+  adapter: ChannelAdapter;
+  controller: AbortController;
+  loop: Promise<void>;
+}
+
+/**
+ * Runs one adapter per enabled channel: started at boot and whenever a channel is created, changed
+ * or enabled; stopped when it is disabled or deleted. A connection that drops is reconnected with
+ * exponential backoff (1 s doubling to 60 s, with jitter); credentials the far side rejects leave the
+ * channel in `error` with the reason until it is changed. State changes go out as `channel:status`.
+ */
+@Injectable()
+export class ChannelManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ChannelManager.name);
+  private readonly running = new Map<string, Running>();
+  private readonly statuses = new Map<string, LiveStatus>();
+  private stopped = false;
+
+  constructor(
+    private readonly repository: ChannelsRepository,
+    private readonly factories: ChannelAdapterFactories,
+    private readonly secrets: SecretBox,
+    private readonly inbox: ChannelInbox,
+    private readonly bus: EventBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const channels = (await this.repository.list()).filter((channel) => channel.enabled);
+    for (const channel of channels) this.start(channel);
+    // Messages a restart interrupted: their runs resumed by themselves; their replies go out now.
+    for (const message of await this.repository.unfinished(channels.map((c) => c.id))) {
+      const running = this.running.get(message.channelId);
+      if (running) this.inbox.resume(running.channel, running.adapter, message);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+    await this.inbox.close();
+  }
+
+  /** The live status of a channel (stopped when it does not run). */
+  status(channel: Channel): LiveStatus {
+    return (
+      this.statuses.get(channel.id) ?? {
+        state: channel.enabled ? channel.state : 'stopped',
+        error: channel.error,
+        account: null,
+      }
+    );
+  }
+
+  /** (Re)starts the channel's adapter with its current settings, or stops it when disabled. */
+  async apply(channel: Channel): Promise<void> {
+    await this.stop(channel.id, channel.enabled ? null : 'stopped');
+    if (channel.enabled && !this.stopped) this.start(channel);
+  }
+
+  /** Stops the adapter; `finalState` null leaves the state to whoever starts it next. */
+  async stop(channelId: string, finalState: ChannelState | null = 'stopped'): Promise<void> {
+    const running = this.running.get(channelId);
+    if (!running) return;
+    this.running.delete(channelId);
+    running.controller.abort();
+    await running.loop;
+    if (finalState) this.setState(running.channel, finalState, null);
+  }
+
+  /** Forgets a deleted channel. */
+  async remove(channelId: string): Promise<void> {
+    await this.stop(channelId, null);
+    this.statuses.delete(channelId);
+  }
+
+  private start(channel: Channel): void {
+    const factory = this.factories.all().find((f) => f.type === channel.type);
+    if (!factory) {
+      this.setState(channel, 'error', `${channel.type} channels are not supported by this gateway yet`);
+      return;
+    }
+    let adapter: ChannelAdapter;
+    try {
+      adapter = factory.create(JSON.parse(this.secrets.decrypt(channel.configSealed)) as object, channel);
+    } catch (error) {
+      this.setState(channel, 'error', `The channel's settings could not be read: ${describe(error)}`);
+      return;
+    }
+    const controller = new AbortController();
+    const running: Running = { channel, adapter, controller, loop: Promise.resolve() };
+    running.loop = this.keepRunning(running);
+    this.running.set(channel.id, running);
+  }
+
+  private async keepRunning({ channel, adapter, controller }: Running): Promise<void> {
+    const signal = controller.signal;
+    let attempt = 0;
+    const context: AdapterContext = {
+      connected: (account) => {
+        attempt = 0;
+        this.setState(channel, 'connected', null, account);
+      },
+      waitingForQr: () => this.setState(channel, 'waiting_for_qr', null),
+      receive: (message) => this.inbox.receive(channel, adapter, message),
+    };
+    while (!signal.aborted) {
+      this.setState(channel, 'connecting', this.statuses.get(channel.id)?.error ?? null);
+      try {
+        await adapter.run(context, signal);
+        if (signal.aborted) return;
+        throw new Error('The connection ended');
+      } catch (error) {
+        if (signal.aborted) return;
+        const reason = describe(error);
+        this.setState(channel, 'error', reason);
+        if (error instanceof ChannelAuthError) {
+          this.logger.warn(`Channel ${channel.name} (${channel.id}) stopped: ${reason}`);
+          return; // nothing to retry until someone changes the credentials
+        }
+        const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+        attempt++;
+        this.logger.warn(`Channel ${channel.name} (${channel.id}): ${reason}; reconnecting in ${Math.round(delay)} ms`);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private setState(channel: Channel, state: ChannelState, error: string | null, account?: string | null): void {
+    const previous = this.statuses.get(channel.id);
+    const status: LiveStatus = { state, error, account: account !== undefined ? account : (previous?.account ?? null) };
+    this.statuses.set(channel.id, status);
+    if (previous && previous.state === state && previous.error === error) return;
+    this.bus.emit('channel:status', { channelId: channel.id, channelType: channel.type, state, error });
+    this.repository.update(channel.id, { state, error }).catch((failure: unknown) => {
+      this.logger.debug(`Channel ${channel.id}: state not stored: ${describe(failure)}`);
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,41 @@
+import { Injectable, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentsModule } from '../agents/agents.module.js';
+import { GroupsModule } from '../groups/groups.module.js';
+import { ChannelAdapterFactories, type ChannelAdapterFactory } from './adapters/channel-adapter.js';
+import { ChannelInbox } from './channel-inbox.js';
+import { ChannelManager } from './channel-manager.js';
+import { ChannelsController } from './channels.controller.js';
+import { ChannelsRepository } from './channels.repository.js';
+import { ChannelsService } from './channels.service.js';
+import { ChannelMessage } from './entities/channel-message.entity.js';
+import { Channel } from './entities/channel.entity.js';
+import { TelegramAdapterFactory } from './telegram/telegram.factory.js';
+
+/** The adapters this gateway has. Email (imapflow) and WhatsApp (Baileys) add their factory here. */
+@Injectable()
+export class InstalledAdapters extends ChannelAdapterFactories {
+  constructor(private readonly telegram: TelegramAdapterFactory) {
+    super();
+  }
+
+  all(): ChannelAdapterFactory[] {
+    return [this.telegram as ChannelAdapterFactory];
+  }
+}
+
+/** Channels: Telegram today; every inbound message becomes a run whose reply goes back to the chat. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Channel, ChannelMessage]), AgentsModule, GroupsModule],
+  controllers: [ChannelsController],
+  providers: [
+    ChannelsService,
+    ChannelsRepository,
+    ChannelManager,
+    ChannelInbox,
+    TelegramAdapterFactory,
+    { provide: ChannelAdapterFactories, useClass: InstalledAdapters },
+  ],
+  exports: [ChannelManager],
+})
+export class ChannelsModule {}

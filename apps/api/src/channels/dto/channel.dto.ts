@@ -1,0 +1,145 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ChannelState } from '@loop-gateway/contracts';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { LimitQueryDto } from '../../common/limit-query.dto.js';
+import type { ChannelMessageStatus } from '../entities/channel-message.entity.js';
+
+export const CHANNEL_TYPES = ['telegram', 'email', 'whatsapp'] as const;
+export type CreatableChannelType = (typeof CHANNEL_TYPES)[number];
+const STATES: ChannelState[] = ['connecting', 'connected', 'waiting_for_qr', 'stopped', 'error'];
+
+const CONFIG_DESCRIPTION =
+  'telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). ' +
+  'Secrets are write-only: responses show `hasBotToken` instead. On update, the keys given replace ' +
+  'the stored ones and the rest are kept (so the token need not be sent again).';
+
+export class ChannelCreateDto {
+  @ApiProperty({ enum: CHANNEL_TYPES, description: 'email and whatsapp are not supported yet (400)' })
+  @IsIn(CHANNEL_TYPES)
+  type!: CreatableChannelType;
+
+  @ApiProperty({ example: 'Support bot', maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: CONFIG_DESCRIPTION,
+    example: { botToken: '123456789:AAE…', apiRoot: null },
+  })
+  @IsObject()
+  config!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Sender ids allowed to talk to the agent (Telegram: numeric user ids); empty = everyone',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  allowedSenders?: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Agent group; default group when absent',
+  })
+  @IsOptional()
+  @IsUUID()
+  groupId?: string | null;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class ChannelUpdateDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: CONFIG_DESCRIPTION })
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  allowedSenders?: string[];
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: back to the default group' })
+  @IsOptional()
+  @IsUUID()
+  groupId?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class ChannelResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: CHANNEL_TYPES }) type!: CreatableChannelType;
+  @ApiProperty() name!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The settings without secrets (telegram: `{hasBotToken, apiRoot}`)',
+  })
+  config!: Record<string, unknown>;
+  @ApiProperty({ type: [String] }) allowedSenders!: string[];
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null: the default group answers' })
+  groupId!: string | null;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ enum: STATES, description: 'Live state of the connection' }) state!: ChannelState;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the channel is in error' }) error!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The connected account, e.g. @my_bot' })
+  account!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class ChannelMessageResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) channelId!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty() chatId!: string;
+  @ApiProperty({ type: String, nullable: true }) threadId!: string | null;
+  @ApiProperty() sender!: string;
+  @ApiProperty({ type: String, nullable: true }) senderName!: string | null;
+  @ApiProperty() text!: string;
+  @ApiProperty({ enum: ['received', 'dropped', 'answered', 'failed'] }) status!: ChannelMessageStatus;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) runId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reply!: string | null;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) answeredAt!: string | null;
+}
+
+export class ChannelMessagesQueryDto extends LimitQueryDto {}

@@ -1,0 +1,225 @@
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButton } from '@angular/material/button';
+import {
+  MAT_DIALOG_DATA,
+  MatDialogActions,
+  MatDialogClose,
+  MatDialogContent,
+  MatDialogRef,
+  MatDialogTitle,
+} from '@angular/material/dialog';
+import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
+import { MatInput } from '@angular/material/input';
+import { MatOption, MatSelect } from '@angular/material/select';
+import { MatProgressSpinner } from '@angular/material/progress-spinner';
+import { MatSlideToggle } from '@angular/material/slide-toggle';
+import {
+  type AgentGroupResponseDto,
+  type ChannelResponseDto,
+  createChannel,
+  updateChannel,
+} from '@loop-gateway/api-client';
+import { API_CLIENT } from '../core/api/api-client';
+import { apiErrorMessage } from '../core/api/api-error';
+import { Alert } from '../core/ui/alert';
+
+export interface ChannelDialogData {
+  /** The channel to edit; none for a new one. */
+  channel?: ChannelResponseDto;
+  groups: readonly AgentGroupResponseDto[];
+}
+
+export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
+const BOT_TOKEN = /^\d{1,20}:[\w-]{20,200}$/;
+const HTTP_URL = /^https?:\/\/[^\s/]+/i;
+const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
+
+/**
+ * Create or edit a channel. Telegram only for now (email and WhatsApp are listed as coming). The bot
+ * token is write-only: when editing, an empty field keeps the stored token. Closes with the saved channel.
+ */
+@Component({
+  selector: 'lg-channel-dialog',
+  imports: [
+    Alert,
+    MatButton,
+    MatDialogActions,
+    MatDialogClose,
+    MatDialogContent,
+    MatDialogTitle,
+    MatError,
+    MatFormField,
+    MatHint,
+    MatInput,
+    MatLabel,
+    MatOption,
+    MatProgressSpinner,
+    MatSelect,
+    MatSlideToggle,
+    ReactiveFormsModule,
+  ],
+  template: `
+    <h2 mat-dialog-title>{{ channel ? 'Edit ' + channel.name : 'New channel' }}</h2>
+    <mat-dialog-content>
+      @if (error(); as message) {
+        <lg-alert data-testid="form-error">{{ message }}</lg-alert>
+      }
+      <form [formGroup]="form" id="channel-form" (ngSubmit)="save()">
+        <mat-form-field>
+          <mat-label>Type</mat-label>
+          <mat-select formControlName="type" data-testid="channel-type">
+            <mat-option value="telegram">Telegram</mat-option>
+            <mat-option value="email" disabled>Email (coming later)</mat-option>
+            <mat-option value="whatsapp" disabled>WhatsApp (coming later)</mat-option>
+          </mat-select>
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Name</mat-label>
+          <input matInput formControlName="name" data-testid="channel-name" maxlength="200" />
+          @if (form.controls.name.hasError('required')) {
+            <mat-error>A name is required</mat-error>
+          }
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Bot token</mat-label>
+          <input
+            matInput
+            type="password"
+            autocomplete="off"
+            formControlName="botToken"
+            data-testid="channel-bot-token"
+            [placeholder]="channel ? 'Stored — leave empty to keep it' : '123456789:AA…'"
+          />
+          <mat-hint>From &#64;BotFather. Stored encrypted; never shown again.</mat-hint>
+          @if (form.controls.botToken.hasError('required')) {
+            <mat-error>A bot token is required</mat-error>
+          } @else if (form.controls.botToken.hasError('pattern')) {
+            <mat-error>A token looks like 123456789:AA… (from &#64;BotFather)</mat-error>
+          }
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Bot API server</mat-label>
+          <input matInput formControlName="apiRoot" data-testid="channel-api-root" [placeholder]="defaultApiRoot" />
+          <mat-hint>Only for a self-hosted Bot API server; empty uses Telegram's.</mat-hint>
+          @if (form.controls.apiRoot.hasError('pattern')) {
+            <mat-error>An http:// or https:// URL</mat-error>
+          }
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Allowed Telegram user ids</mat-label>
+          <input
+            matInput
+            formControlName="allowedSenders"
+            data-testid="channel-allowed-senders"
+            placeholder="123456789, 987654321"
+          />
+          <mat-hint>Comma-separated. Empty: anyone who finds the bot can talk to the agent.</mat-hint>
+          @if (form.controls.allowedSenders.hasError('pattern')) {
+            <mat-error>Numeric user ids, separated by commas</mat-error>
+          }
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Agent group</mat-label>
+          <mat-select formControlName="groupId" data-testid="channel-group">
+            <mat-option value="">Default group</mat-option>
+            @for (group of data.groups; track group.id) {
+              <mat-option [value]="group.id">{{ group.name }}</mat-option>
+            }
+          </mat-select>
+        </mat-form-field>
+        <mat-slide-toggle formControlName="enabled" data-testid="channel-enabled">Enabled</mat-slide-toggle>
+      </form>
+    </mat-dialog-content>
+    <mat-dialog-actions align="end">
+      <button mat-button type="button" mat-dialog-close>Cancel</button>
+      <button mat-flat-button type="submit" form="channel-form" data-testid="channel-save" [disabled]="busy()">
+        @if (busy()) {
+          <mat-progress-spinner mode="indeterminate" diameter="18" />
+        }
+        Save
+      </button>
+    </mat-dialog-actions>
+  `,
+  styles: `
+    form {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      padding-top: 8px;
+    }
+    lg-alert {
+      display: block;
+      margin-bottom: 12px;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ChannelDialog {
+  private readonly api = inject(API_CLIENT);
+  private readonly dialog = inject<MatDialogRef<ChannelDialog, ChannelResponseDto>>(MatDialogRef);
+
+  protected readonly data = inject<ChannelDialogData>(MAT_DIALOG_DATA);
+  protected readonly channel = this.data.channel;
+  protected readonly defaultApiRoot = TELEGRAM_API_ROOT;
+  protected readonly error = signal<string | null>(null);
+  protected readonly busy = signal(false);
+
+  private readonly storedApiRoot = (this.channel?.config['apiRoot'] as string | undefined) ?? '';
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    type: [{ value: this.channel?.type ?? 'telegram', disabled: Boolean(this.channel) }],
+    name: [this.channel?.name ?? '', [Validators.required, Validators.maxLength(200)]],
+    botToken: [
+      '',
+      this.channel ? [Validators.pattern(BOT_TOKEN)] : [Validators.required, Validators.pattern(BOT_TOKEN)],
+    ],
+    apiRoot: [this.storedApiRoot === TELEGRAM_API_ROOT ? '' : this.storedApiRoot, Validators.pattern(HTTP_URL)],
+    allowedSenders: [this.channel?.allowedSenders.join(', ') ?? '', Validators.pattern(SENDERS)],
+    groupId: [this.channel?.groupId ?? ''],
+    enabled: [this.channel?.enabled ?? true],
+  });
+
+  protected async save(): Promise<void> {
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const value = this.form.getRawValue();
+    const token = value.botToken.trim();
+    const config = { apiRoot: value.apiRoot.trim() || null, ...(token ? { botToken: token } : {}) };
+    const allowedSenders = value.allowedSenders.split(/[,\s]+/).filter(Boolean);
+    this.busy.set(true);
+    this.error.set(null);
+    const { data, error } = this.channel
+      ? await updateChannel({
+          client: this.api,
+          path: { id: this.channel.id },
+          body: {
+            name: value.name.trim(),
+            config,
+            allowedSenders,
+            groupId: value.groupId || null,
+            enabled: value.enabled,
+          },
+        })
+      : await createChannel({
+          client: this.api,
+          body: {
+            type: 'telegram',
+            name: value.name.trim(),
+            config,
+            allowedSenders,
+            ...(value.groupId ? { groupId: value.groupId } : {}),
+            enabled: value.enabled,
+          },
+        });
+    this.busy.set(false);
+    if (!data) {
+      this.error.set(apiErrorMessage(error, 'The channel could not be saved.'));
+      return;
+    }
+    this.form.controls.botToken.setValue(''); // the token does not stay in the page
+    this.dialog.close(data);
+  }
+}

@@ -1,0 +1,219 @@
+import { TestBed } from '@angular/core/testing';
+import type { ChannelMessageResponseDto, ChannelResponseDto } from '@loop-gateway/api-client';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type FakeGateway, FakeWebSocket, fakeGateway, loginResponse } from '../../testing/fake-gateway';
+import { agentGroup } from '../../testing/fixtures';
+import { GatewaySocket } from '../core/realtime/gateway-socket';
+import { SESSION_STORAGE_KEY } from '../core/session/session.store';
+import { ChannelsPage } from './channels.page';
+
+const ID = 'c1c1c1c1-1111-4222-8333-444455556666';
+const TOKEN = '123456789:AAE' + 'x'.repeat(32);
+
+function channel(overrides: Partial<ChannelResponseDto> = {}): ChannelResponseDto {
+  return {
+    id: ID,
+    type: 'telegram',
+    name: 'Support bot',
+    config: { hasBotToken: true, apiRoot: 'https://api.telegram.org' },
+    allowedSenders: ['1001'],
+    groupId: null,
+    enabled: true,
+    state: 'connecting',
+    error: null,
+    account: null,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function message(overrides: Partial<ChannelMessageResponseDto> = {}): ChannelMessageResponseDto {
+  return {
+    id: 'm1',
+    channelId: ID,
+    externalId: '1001:7',
+    chatId: '1001',
+    threadId: null,
+    sender: '1001',
+    senderName: 'Alice (@alice)',
+    text: 'Hi there',
+    status: 'answered',
+    reason: null,
+    runId: 'r1',
+    reply: 'Hello Alice',
+    receivedAt: '2026-01-01T10:05:00.000Z',
+    answeredAt: '2026-01-01T10:05:02.000Z',
+    ...overrides,
+  };
+}
+
+describe('ChannelsPage', () => {
+  let gateway: FakeGateway;
+  let channels: ChannelResponseDto[];
+  let messages: ChannelMessageResponseDto[];
+  let ws: FakeWebSocket;
+
+  beforeEach(() => {
+    gateway = fakeGateway();
+    gateway.storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(loginResponse()));
+    TestBed.configureTestingModule({ providers: gateway.providers });
+    channels = [
+      channel(),
+      channel({
+        id: 'c2',
+        name: 'Team bot',
+        allowedSenders: [],
+        groupId: 'g1',
+        state: 'error',
+        error: 'Telegram rejected the bot token (401 Unauthorized)',
+      }),
+    ];
+    messages = [message()];
+    gateway.http
+      .on('GET /api/channels', () => ({ status: 200, body: channels }))
+      .on(`GET /api/channels/${ID}/messages`, () => ({ status: 200, body: messages }))
+      .on('GET /api/agent-groups', {
+        status: 200,
+        body: [agentGroup(), agentGroup({ id: 'g0', name: 'Default', isDefault: true })],
+      });
+  });
+
+  async function render() {
+    TestBed.inject(GatewaySocket).connect('token-1');
+    ws = FakeWebSocket.latest();
+    ws.open();
+    ws.receive({ type: 'ready', userId: 'u1' });
+    const fixture = TestBed.createComponent(ChannelsPage);
+    const root = fixture.nativeElement as HTMLElement;
+    const card = (name: string) => root.querySelector<HTMLElement>(`[data-testid=channel][data-channel="${name}"]`)!;
+    const text = (el: ParentNode | null, testId: string) =>
+      el?.querySelector(`[data-testid=${testId}]`)?.textContent?.replace(/\s+/g, ' ').trim();
+    const click = (el: ParentNode, testId: string) => {
+      el.querySelector<HTMLElement>(`[data-testid=${testId}]`)!.click();
+      TestBed.tick();
+    };
+    const until = (check: () => void) =>
+      vi.waitFor(() => {
+        TestBed.tick();
+        check();
+      });
+    await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(2));
+    return { root, card, text, click, until };
+  }
+
+  it('lists channels with their state, group, whitelist and error', async () => {
+    const { card, text } = await render();
+    expect(text(card('Support bot'), 'channel-state')).toBe('Connecting');
+    expect(text(card('Support bot'), 'channel-summary')).toBe('Group Default (default) · 1 allowed sender');
+    expect(text(card('Team bot'), 'channel-state')).toBe('Error');
+    expect(text(card('Team bot'), 'channel-summary')).toBe('Group Support · anyone may write');
+    expect(text(card('Team bot'), 'channel-error')).toContain('401 Unauthorized');
+  });
+
+  it('updates state chips live from channel:status events and refreshes open message lists', async () => {
+    const { card, text, click, until } = await render();
+    ws.receive({
+      type: 'event',
+      event: 'channel:status',
+      payload: { channelId: ID, channelType: 'telegram', state: 'connected', error: null },
+      timestamp: '2026-01-01T10:00:01.000Z',
+    });
+    await until(() => expect(text(card('Support bot'), 'channel-state')).toBe('Connected'));
+
+    click(card('Support bot'), 'channel-messages-toggle');
+    await until(() => expect(card('Support bot').querySelectorAll('[data-testid=channel-message]').length).toBe(1));
+    const row = card('Support bot').querySelector('[data-testid=channel-message]')!;
+    expect(row.textContent).toContain('Alice (@alice)');
+    expect(row.textContent).toContain('Hello Alice');
+    expect(gateway.http.last(`GET /api/channels/${ID}/messages`)?.query.get('limit')).toBe('20');
+
+    messages = [
+      message({ id: 'm2', text: 'Spam', sender: '666', senderName: null, status: 'dropped', runId: null, reply: null }),
+      ...messages,
+    ];
+    ws.receive({
+      type: 'event',
+      event: 'message:incoming',
+      payload: { messageId: 'm2', channelId: ID, channelType: 'telegram', sender: '666', text: 'Spam' },
+      timestamp: '2026-01-01T10:06:00.000Z',
+    });
+    await until(() => expect(card('Support bot').querySelectorAll('[data-testid=channel-message]').length).toBe(2));
+    expect(card('Support bot').querySelector('[data-status=dropped]')?.textContent).toContain('Dropped');
+  });
+
+  it('creates a Telegram channel; the token is sent once and never shown', async () => {
+    gateway.http.on('POST /api/channels', (request) => {
+      const body = request.body as { config: { botToken: string } };
+      if (body.config.botToken.endsWith('bad'))
+        return { status: 400, body: { statusCode: 400, message: 'config.botToken must be a bot token' } };
+      channels = [...channels, channel({ id: 'c3', name: 'New bot', allowedSenders: ['42', '43'], groupId: 'g1' })];
+      return { status: 201, body: channels.at(-1) };
+    });
+    const { root, click, until } = await render();
+    click(root, 'channel-new');
+    const dialog = document.querySelector<HTMLElement>('lg-channel-dialog')!;
+    const fill = (testId: string, value: string) => {
+      const input = dialog.querySelector<HTMLInputElement>(`[data-testid=${testId}]`)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    fill('channel-name', 'New bot');
+    fill('channel-bot-token', TOKEN.slice(0, -3) + 'bad');
+    fill('channel-allowed-senders', '42, 43');
+    click(dialog, 'channel-save');
+    await until(() =>
+      expect(document.querySelector('[data-testid=form-error]')?.textContent).toContain('config.botToken'),
+    );
+
+    fill('channel-bot-token', TOKEN);
+    click(dialog, 'channel-save');
+    await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(3));
+    expect(gateway.http.last('POST /api/channels')?.body).toEqual({
+      type: 'telegram',
+      name: 'New bot',
+      config: { apiRoot: null, botToken: TOKEN },
+      allowedSenders: ['42', '43'],
+      enabled: true,
+    });
+    expect(root.textContent).not.toContain(TOKEN);
+  });
+
+  it('edits a channel keeping its stored token when the field is left empty', async () => {
+    gateway.http.on(`PUT /api/channels/${ID}`, () => ({
+      status: 200,
+      body: channel({ name: 'Helpdesk', groupId: 'g1' }),
+    }));
+    const { card, click, until } = await render();
+    click(card('Support bot'), 'channel-edit');
+    const dialog = document.querySelector<HTMLElement>('lg-channel-dialog')!;
+    const name = dialog.querySelector<HTMLInputElement>('[data-testid=channel-name]')!;
+    expect(dialog.querySelector<HTMLInputElement>('[data-testid=channel-bot-token]')!.value).toBe('');
+    expect(dialog.querySelector<HTMLInputElement>('[data-testid=channel-allowed-senders]')!.value).toBe('1001');
+    name.value = 'Helpdesk';
+    name.dispatchEvent(new Event('input'));
+    click(dialog, 'channel-save');
+    await until(() => expect(card('Helpdesk')).not.toBeNull());
+    expect(gateway.http.last(`PUT /api/channels/${ID}`)?.body).toEqual({
+      name: 'Helpdesk',
+      config: { apiRoot: null },
+      allowedSenders: ['1001'],
+      groupId: null,
+      enabled: true,
+    });
+  });
+
+  it('disables and deletes a channel', async () => {
+    gateway.http
+      .on(`PUT /api/channels/${ID}`, { status: 200, body: channel({ enabled: false, state: 'stopped' }) })
+      .on('DELETE /api/channels/c2', { status: 204 });
+    const { root, card, text, click, until } = await render();
+    card('Support bot').querySelector<HTMLElement>('[data-testid=channel-enabled-toggle] button')!.click();
+    await until(() => expect(text(card('Support bot'), 'channel-state')).toBe('Stopped'));
+    expect(gateway.http.last(`PUT /api/channels/${ID}`)?.body).toEqual({ enabled: false });
+
+    click(card('Team bot'), 'channel-delete');
+    click(document, 'confirm');
+    await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(1));
+  });
+});

@@ -1,0 +1,124 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import {
+  MatCard,
+  MatCardActions,
+  MatCardContent,
+  MatCardHeader,
+  MatCardSubtitle,
+  MatCardTitle,
+} from '@angular/material/card';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIcon } from '@angular/material/icon';
+import { MatProgressBar } from '@angular/material/progress-bar';
+import { MatSlideToggle, type MatSlideToggleChange } from '@angular/material/slide-toggle';
+import { RouterLink } from '@angular/router';
+import type { ChannelResponseDto } from '@loop-gateway/api-client';
+import { Alert } from '../core/ui/alert';
+import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
+import { PageHeader } from '../core/ui/page-header';
+import { ChannelDialog, type ChannelDialogData } from './channel-dialog';
+import { ChannelsStore } from './channels.store';
+
+const STATE_LABELS: Record<ChannelResponseDto['state'], string> = {
+  connecting: 'Connecting',
+  connected: 'Connected',
+  waiting_for_qr: 'Waiting for QR scan',
+  stopped: 'Stopped',
+  error: 'Error',
+};
+const TYPE_LABELS: Record<ChannelResponseDto['type'], string> = {
+  telegram: 'Telegram',
+  email: 'Email',
+  whatsapp: 'WhatsApp',
+};
+const STATUS_LABELS: Record<string, string> = {
+  received: 'Working on it',
+  dropped: 'Dropped',
+  answered: 'Answered',
+  failed: 'Failed',
+};
+
+/** Channels: messengers people reach the agent through, with their live state and recent messages. */
+@Component({
+  selector: 'lg-channels-page',
+  imports: [
+    Alert,
+    DatePipe,
+    MatButton,
+    MatCard,
+    MatCardActions,
+    MatCardContent,
+    MatCardHeader,
+    MatCardSubtitle,
+    MatCardTitle,
+    MatIcon,
+    MatProgressBar,
+    MatSlideToggle,
+    PageHeader,
+    RouterLink,
+  ],
+  providers: [ChannelsStore],
+  templateUrl: './channels.page.html',
+  styleUrl: './channels.page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ChannelsPage {
+  private readonly store = inject(ChannelsStore);
+  private readonly dialog = inject(MatDialog);
+
+  protected readonly channels = this.store.channels;
+  protected readonly messages = this.store.messages;
+  protected readonly error = this.store.error;
+  protected readonly loading = this.store.loading;
+  protected readonly stateLabels = STATE_LABELS;
+  protected readonly typeLabels = TYPE_LABELS;
+  protected readonly statusLabels = STATUS_LABELS;
+  protected readonly actionError = signal<string | null>(null);
+
+  protected groupName(id: string | null): string {
+    return this.store.groupName(id);
+  }
+
+  protected openForm(channel?: ChannelResponseDto): void {
+    this.actionError.set(null);
+    this.dialog
+      .open<ChannelDialog, ChannelDialogData, ChannelResponseDto>(ChannelDialog, {
+        data: { channel, groups: this.store.groups() },
+        width: '560px',
+        maxWidth: '95vw',
+        autoFocus: 'first-tabbable',
+      })
+      .afterClosed()
+      .subscribe((saved) => {
+        if (saved) this.store.saved(saved);
+      });
+  }
+
+  protected async setEnabled(channel: ChannelResponseDto, change: MatSlideToggleChange): Promise<void> {
+    this.actionError.set(null);
+    const problem = await this.store.setEnabled(channel, change.checked);
+    if (problem) {
+      change.source.checked = channel.enabled;
+      this.actionError.set(problem);
+    }
+  }
+
+  protected confirmDelete(channel: ChannelResponseDto): void {
+    this.actionError.set(null);
+    this.dialog.open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, {
+      data: {
+        title: `Delete ${channel.name}?`,
+        message: 'The bot stops answering at once, and the channel’s stored messages are deleted.',
+        confirmLabel: 'Delete',
+        action: () => this.store.remove(channel),
+      },
+      width: '440px',
+    });
+  }
+
+  protected toggleMessages(channel: ChannelResponseDto): void {
+    void this.store.toggleMessages(channel.id);
+  }
+}

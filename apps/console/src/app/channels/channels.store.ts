@@ -1,0 +1,124 @@
+import { Injectable, inject, signal } from '@angular/core';
+import {
+  type AgentGroupResponseDto,
+  type ChannelMessageResponseDto,
+  type ChannelResponseDto,
+  deleteChannel,
+  listAgentGroups,
+  listChannelMessages,
+  listChannels,
+  updateChannel,
+} from '@loop-gateway/api-client';
+import type { GatewayEvent } from '@loop-gateway/contracts';
+import { API_CLIENT } from '../core/api/api-client';
+import { apiErrorMessage } from '../core/api/api-error';
+import { followGateway } from '../core/realtime/follow-gateway';
+
+const byName = (a: ChannelResponseDto, b: ChannelResponseDto) => a.name.localeCompare(b.name);
+
+/**
+ * The channels page's state: channels with their live state (patched from `channel:status` events),
+ * the agent groups to pick from, and the recent messages of the channels whose history is open
+ * (refreshed on `message:incoming` / `message:reply`).
+ */
+@Injectable()
+export class ChannelsStore {
+  private readonly api = inject(API_CLIENT);
+
+  private readonly list = signal<readonly ChannelResponseDto[]>([]);
+  private readonly groupList = signal<readonly AgentGroupResponseDto[]>([]);
+  private readonly messagesByChannel = signal<ReadonlyMap<string, readonly ChannelMessageResponseDto[]>>(new Map());
+  private readonly problem = signal<string | null>(null);
+  private readonly busy = signal(false);
+
+  readonly channels = this.list.asReadonly();
+  readonly groups = this.groupList.asReadonly();
+  readonly messages = this.messagesByChannel.asReadonly();
+  readonly error = this.problem.asReadonly();
+  readonly loading = this.busy.asReadonly();
+
+  constructor() {
+    followGateway(
+      () => this.load(),
+      (event) => this.receive(event),
+    );
+  }
+
+  async load(): Promise<void> {
+    this.busy.set(true);
+    const [channels, groups] = await Promise.all([
+      listChannels({ client: this.api }),
+      listAgentGroups({ client: this.api }),
+    ]);
+    this.busy.set(false);
+    if (!channels.data) {
+      this.problem.set(apiErrorMessage(channels.error, 'The channels could not be loaded.'));
+      return;
+    }
+    this.problem.set(null);
+    this.list.set([...channels.data].sort(byName));
+    this.groupList.set(groups.data ?? []);
+    await Promise.all([...this.messagesByChannel().keys()].map((id) => this.loadMessages(id)));
+  }
+
+  receive(event: GatewayEvent): void {
+    if (event.event === 'channel:status') {
+      const { channelId, state, error } = (event as GatewayEvent<'channel:status'>).payload;
+      this.list.update((all) => all.map((c) => (c.id === channelId ? { ...c, state, error } : c)));
+      // A channel the list does not know yet (created elsewhere): fetch the list again.
+      if (!this.list().some((c) => c.id === channelId)) void this.load();
+    } else if (event.event === 'message:incoming' || event.event === 'message:reply') {
+      const { channelId } = (event as GatewayEvent<'message:incoming'>).payload;
+      if (this.messagesByChannel().has(channelId)) void this.loadMessages(channelId);
+    }
+  }
+
+  /** A channel the dialog created or changed. */
+  saved(channel: ChannelResponseDto): void {
+    this.list.update((all) => [...all.filter((c) => c.id !== channel.id), channel].sort(byName));
+  }
+
+  groupName(id: string | null): string {
+    if (!id) return `${this.groupList().find((g) => g.isDefault)?.name ?? 'Default'} (default)`;
+    return this.groupList().find((g) => g.id === id)?.name ?? 'Unknown group';
+  }
+
+  async setEnabled(channel: ChannelResponseDto, enabled: boolean): Promise<string | null> {
+    const { data, error } = await updateChannel({ client: this.api, path: { id: channel.id }, body: { enabled } });
+    if (!data) return apiErrorMessage(error, 'The channel could not be changed.');
+    this.saved(data);
+    return null;
+  }
+
+  async remove(channel: ChannelResponseDto): Promise<string | null> {
+    const { error, response } = await deleteChannel({ client: this.api, path: { id: channel.id } });
+    if (!response?.ok) return apiErrorMessage(error, 'The channel could not be deleted.');
+    this.list.update((all) => all.filter((c) => c.id !== channel.id));
+    this.messagesByChannel.update((map) => {
+      const next = new Map(map);
+      next.delete(channel.id);
+      return next;
+    });
+    return null;
+  }
+
+  /** Opens a channel's recent messages (fetching them), or closes them. */
+  async toggleMessages(channelId: string): Promise<void> {
+    if (this.messagesByChannel().has(channelId)) {
+      this.messagesByChannel.update((map) => {
+        const next = new Map(map);
+        next.delete(channelId);
+        return next;
+      });
+      return;
+    }
+    this.messagesByChannel.update((map) => new Map(map).set(channelId, []));
+    await this.loadMessages(channelId);
+  }
+
+  private async loadMessages(channelId: string): Promise<void> {
+    const { data } = await listChannelMessages({ client: this.api, path: { id: channelId }, query: { limit: 20 } });
+    if (!data || !this.messagesByChannel().has(channelId)) return;
+    this.messagesByChannel.update((map) => new Map(map).set(channelId, data));
+  }
+}
