@@ -82,6 +82,46 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
     return { ...harness, api, channel, channelId, messages };
   }
 
+  it('sends a scheduled job’s result to the channel’s allowed senders', async () => {
+    const { gw, api, channelId } = await startWithChannel({ allowedSenders: ['1001', '1002'] });
+    try {
+      const job = (
+        await api
+          .post('/api/scheduler/jobs', {
+            name: 'Briefing',
+            trigger: { type: 'interval', everySeconds: 3600 },
+            action: { type: 'agent', prompt: 'Brief the team.' },
+            output: { type: 'channel', channelId },
+          })
+          .expect(201)
+      ).body;
+      claude.script({ text: 'Two deploys today.' });
+      await api.post(`/api/scheduler/jobs/${job.id as string}/run`, {}).expect(202);
+      for (const chatId of [1001, 1002]) {
+        const [message] = await waitUntil(`the result in chat ${chatId}`, () =>
+          botMessages(chatId).length > 0 ? botMessages(chatId) : null,
+        );
+        expect(unescape(message!.message.text)).toBe('Two deploys today.');
+      }
+      const [firing] = await waitUntil('the firing to be recorded', async () => {
+        const runs = (await api.get(`/api/scheduler/jobs/${job.id as string}/runs`).expect(200)).body;
+        return runs[0]?.status !== 'running' && runs[0]?.delivery !== 'none' ? runs : null;
+      });
+      expect(firing).toMatchObject({ status: 'success', delivery: 'delivered', deliveryError: null });
+      const unknown = await api
+        .post('/api/scheduler/jobs', {
+          name: 'Nowhere',
+          trigger: { type: 'interval', everySeconds: 3600 },
+          action: { type: 'agent', prompt: 'x' },
+          output: { type: 'channel', channelId: '7c1e3a52-4a0d-4b1e-9d55-1f6b8a1e2f00' },
+        })
+        .expect(400);
+      expect(unknown.body.message).toMatch(/output\.channelId: there is no channel/);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('answers a private message with the agent’s reply, in one conversation per chat, with events', async () => {
     const { gw, token, channel, channelId, messages } = await startWithChannel({ allowedSenders: ['1001'] });
     try {

@@ -87,6 +87,26 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
     if (finalState) this.setState(running.channel, finalState, null);
   }
 
+  /**
+   * Sends a message the gateway starts (a scheduled job's result) to the channel's allowed senders:
+   * the people who may talk to it. null when sent, else why not.
+   */
+  async announce(channelId: string, text: string): Promise<string | null> {
+    const running = this.running.get(channelId);
+    if (!running) return `Channel ${channelId} is not running`;
+    const recipients = running.channel.allowedSenders;
+    if (recipients.length === 0) return `Channel "${running.channel.name}" has no allowed senders to send to`;
+    const failures: string[] = [];
+    for (const chatId of recipients) {
+      try {
+        await running.adapter.send({ chatId, threadId: null, inReplyTo: null }, text);
+      } catch (error) {
+        failures.push(`${chatId}: ${describe(error)}`);
+      }
+    }
+    return failures.length > 0 ? `Not delivered to ${failures.join('; ')}` : null;
+  }
+
   /** Forgets a deleted channel. */
   async remove(channelId: string): Promise<void> {
     await this.stop(channelId, null);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChannelManager } from '../channels/channel-manager.js';
 import type { JobOutput } from './entities/scheduled-job.entity.js';
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -17,13 +18,15 @@ export interface JobResult {
 /** Sends a job's result where the job says: nowhere, a channel, or a webhook URL. */
 @Injectable()
 export class OutputDelivery {
+  constructor(private readonly channels: ChannelManager) {}
+
   /** null when delivered (or nowhere to deliver), else why not. */
   async deliver(output: JobOutput, result: JobResult): Promise<string | null> {
     switch (output.type) {
       case 'none':
         return null;
       case 'channel':
-        return `Channel ${output.channelId} is not available: channels are not part of this gateway yet`;
+        return this.channels.announce(output.channelId, channelText(result));
       case 'webhook':
         return this.post(output.url, result);
     }
@@ -51,4 +54,10 @@ export class OutputDelivery {
       return `The webhook could not be reached: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
+}
+
+/** A job's result as a chat message: the output, or what went wrong. */
+function channelText(result: JobResult): string {
+  if (result.status === 'success') return result.output?.trim() || `${result.jobName}: done, with nothing to say.`;
+  return `${result.jobName} failed: ${result.error ?? 'unknown error'}`;
 }

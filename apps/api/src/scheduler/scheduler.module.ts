@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module.js';
+import { ChannelsModule } from '../channels/channels.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { JobRun } from './entities/job-run.entity.js';
 import { ScheduledJob } from './entities/scheduled-job.entity.js';
@@ -13,7 +14,7 @@ import { SchedulerService } from './scheduler.service.js';
 
 /** Scheduled jobs: cron, one-off and interval triggers, each firing a run whose result is routed. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ScheduledJob, JobRun]), AgentsModule, GroupsModule],
+  imports: [TypeOrmModule.forFeature([ScheduledJob, JobRun]), AgentsModule, ChannelsModule, GroupsModule],
   controllers: [SchedulerController],
   providers: [SchedulerService, SchedulerRepository, JobRunner, JobClock, OutputDelivery],
 })

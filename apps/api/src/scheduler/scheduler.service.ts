@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { ChannelDirectory } from '../groups/channel-directory.js';
 import { GroupsService } from '../groups/groups.service.js';
 import type { JobCreateDto, JobDto, JobRunDto, SchedulerStatsDto } from './dto/job.dto.js';
 import type { JobRun } from './entities/job-run.entity.js';
@@ -19,6 +20,7 @@ export class SchedulerService {
     private readonly repository: SchedulerRepository,
     private readonly runner: JobRunner,
     private readonly groups: GroupsService,
+    private readonly channels: ChannelDirectory,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -103,8 +105,7 @@ export class SchedulerService {
     const problem = triggerProblem(trigger, now);
     if (problem) throw new BadRequestException(problem);
     const output = outputOf(body.output);
-    if (output.type === 'channel') {
-      // Channels are not part of the gateway yet, so no channel id can be valid.
+    if (output.type === 'channel' && !(await this.channels.exists(output.channelId))) {
       throw new BadRequestException(`output.channelId: there is no channel ${output.channelId}`);
     }
     if (body.groupId && !(await this.groups.findById(body.groupId))) {
