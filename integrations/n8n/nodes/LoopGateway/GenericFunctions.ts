@@ -79,12 +79,16 @@ export async function gatewayRequest(
   const responseBody = parseBody(response.body);
   if (statusCode >= 400 && !allowStatuses.includes(statusCode)) {
     const gatewayMessage = messageOf(responseBody);
-    throw new NodeApiError(this.getNode(), (isObject(responseBody) ? responseBody : { body: responseBody }) as JsonObject, {
-      httpCode: String(statusCode),
-      message: `Loop Gateway answered ${statusCode}${gatewayMessage ? `: ${gatewayMessage}` : ''}`,
-      description: hintFor(statusCode),
-      itemIndex,
-    });
+    throw new NodeApiError(
+      this.getNode(),
+      (isObject(responseBody) ? responseBody : { body: responseBody }) as JsonObject,
+      {
+        httpCode: String(statusCode),
+        message: `Loop Gateway answered ${statusCode}${gatewayMessage ? `: ${gatewayMessage}` : ''}`,
+        description: hintFor(statusCode),
+        itemIndex,
+      },
+    );
   }
   return { statusCode, body: responseBody as IDataObject };
 }

@@ -121,10 +121,12 @@ async function runOperation(
     case 'task:get':
       return (await gatewayRequest.call(this, 'GET', `/api/tasks/${taskId.call(this, itemIndex)}`, { itemIndex })).body;
     case 'task:getOutput':
-      return (await gatewayRequest.call(this, 'GET', `/api/tasks/${taskId.call(this, itemIndex)}/output`, { itemIndex }))
-        .body;
+      return (
+        await gatewayRequest.call(this, 'GET', `/api/tasks/${taskId.call(this, itemIndex)}/output`, { itemIndex })
+      ).body;
     case 'agentGroup:getAll':
-      return (await gatewayRequest.call(this, 'GET', '/api/agent-groups', { itemIndex })).body as unknown as IDataObject[];
+      return (await gatewayRequest.call(this, 'GET', '/api/agent-groups', { itemIndex }))
+        .body as unknown as IDataObject[];
     case 'usage:get':
       return (await gatewayRequest.call(this, 'GET', '/api/usage', { itemIndex })).body;
     case 'approval:approve':
@@ -154,7 +156,8 @@ async function runAgent(this: IExecuteFunctions, itemIndex: number): Promise<IDa
     message,
     ...nonEmpty({ groupId: options.groupId, conversationId: options.conversationId }),
   };
-  const accepted = (await gatewayRequest.call(this, 'POST', '/api/runs', { body, itemIndex })).body as unknown as RunAccepted;
+  const accepted = (await gatewayRequest.call(this, 'POST', '/api/runs', { body, itemIndex }))
+    .body as unknown as RunAccepted;
   if (options.waitForCompletion === false) return { ...accepted };
 
   const timeoutMs = Number(options.timeoutSeconds ?? 120) * 1000;

@@ -35,10 +35,7 @@ export function verifyWebhookSignature(
   }
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   if (key.length === 0) return { valid: false, reason: 'no signing secret' };
-  const expected = createHmac('sha256', key)
-    .update(`${id}.${timestamp}.`)
-    .update(rawBody)
-    .digest();
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest();
   const matches = signatures.split(' ').some((entry) => {
     const comma = entry.indexOf(',');
     if (comma < 0 || entry.slice(0, comma) !== 'v1') return false;
