@@ -1,0 +1,29 @@
+import type { INodePropertyOptions } from 'n8n-workflow';
+
+/**
+ * The gateway's event catalog (libs/contracts/src/events.ts, GET /api/webhooks/events). A test keeps
+ * this list equal to the catalog; the package does not depend on the gateway's code.
+ */
+export const GATEWAY_EVENTS: INodePropertyOptions[] = [
+  { name: 'Agent Run Complete', value: 'agent:run:complete', description: 'An agent run finished with a reply' },
+  { name: 'Agent Run Error', value: 'agent:run:error', description: 'An agent run failed or was refused' },
+  { name: 'Agent Run Start', value: 'agent:run:start', description: 'An agent run started' },
+  {
+    name: 'Agent Run Text',
+    value: 'agent:run:text',
+    description: 'Text streamed for a run, one event per chunk (high volume; not part of "All")',
+  },
+  { name: 'All (Except Agent Run Text)', value: '*', description: 'Every event but the text stream' },
+  { name: 'Approval Required', value: 'approval:required', description: 'A tool call waits for a human decision' },
+  { name: 'Approval Resolved', value: 'approval:resolved', description: 'A held tool call was decided or timed out' },
+  { name: 'Auth Login', value: 'auth:login', description: 'An operator logged in' },
+  { name: 'Auth Logout', value: 'auth:logout', description: 'An operator logged out' },
+  { name: 'Channel Status', value: 'channel:status', description: 'A channel changed state' },
+  { name: 'Message Incoming', value: 'message:incoming', description: 'A message arrived on a channel' },
+  { name: 'Message Reply', value: 'message:reply', description: 'The agent replied on a channel' },
+  { name: 'Scheduler Job Complete', value: 'scheduler:job:complete', description: 'A scheduled job ran' },
+  { name: 'Task Complete', value: 'task:complete', description: 'A loop task completed' },
+  { name: 'Task Error', value: 'task:error', description: 'A loop task stopped with an error' },
+  { name: 'Task Iteration', value: 'task:iteration', description: 'A loop task finished an iteration' },
+  { name: 'Task Start', value: 'task:start', description: 'A loop task started' },
+];

@@ -1,0 +1,319 @@
+/**
+ * Minimal stand-ins for the parts of n8n's runtime the Loop Gateway nodes use: the `this` of
+ * execute(), of the trigger's webhookMethods and of webhook(), n8n's HTTP helpers (with fetch), its
+ * generic credential authentication and its credential test. They stand in for n8n, never for the
+ * gateway: every request goes to a live gateway.
+ */
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  ICredentialDataDecryptedObject,
+  IDataObject,
+  IExecuteFunctions,
+  IHookFunctions,
+  IHttpRequestOptions,
+  INode,
+  INodeExecutionData,
+  INodeType,
+  IWebhookFunctions,
+  IWebhookResponseData,
+} from 'n8n-workflow';
+import { LoopGatewayApi } from '../credentials/LoopGatewayApi.credentials.js';
+import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
+
+const credentialType = new LoopGatewayApi();
+
+/** n8n's `helpers.httpRequest` for the options the nodes pass, implemented with fetch. */
+export async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
+  const url = new URL(options.baseURL ? `${options.baseURL.replace(/\/+$/, '')}${options.url}` : options.url);
+  for (const [key, value] of Object.entries(options.qs ?? {})) {
+    if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+  }
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = String(value);
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  if (options.json) headers.accept ??= 'application/json';
+  const response = await fetch(url, {
+    method: options.method ?? 'GET',
+    headers,
+    body,
+    redirect: options.disableFollowRedirect ? 'manual' : 'follow',
+    signal: AbortSignal.timeout(options.timeout ?? 300_000),
+  });
+  const text = await response.text();
+  const parsed: unknown =
+    (response.headers.get('content-type') ?? '').includes('json') && text !== '' ? JSON.parse(text) : text;
+  if (response.status >= 400 && !options.ignoreHttpStatusErrors) {
+    throw Object.assign(new Error(`Request failed with status code ${response.status}`), {
+      httpCode: String(response.status),
+      response: { status: response.status, body: parsed },
+    });
+  }
+  if (!options.returnFullResponse) return parsed;
+  return {
+    statusCode: response.status,
+    statusMessage: response.statusText,
+    headers: Object.fromEntries(response.headers),
+    body: parsed,
+  };
+}
+
+/** n8n's resolution of the `={{$credentials.name}}` expressions a credential type uses. */
+function resolveExpression(value: unknown, credentials: ICredentialDataDecryptedObject): string {
+  const text = String(value);
+  if (!text.startsWith('=')) return text;
+  return text
+    .slice(1)
+    .replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, name: string) => String(credentials[name] ?? ''));
+}
+
+/** What n8n does with the credential type's generic `authenticate` before each request. */
+function authenticate(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions {
+  const auth = credentialType.authenticate;
+  const headers: IDataObject = { ...(options.headers ?? {}) };
+  for (const [name, value] of Object.entries(auth.properties.headers ?? {})) {
+    headers[name] = resolveExpression(value, credentials);
+  }
+  return { ...options, headers };
+}
+
+/** n8n's "Test" button for the credential: the type's `test.request`, authenticated. */
+export async function testCredentials(
+  credentials: LoopGatewayCredentials,
+): Promise<{ statusCode: number; body: IDataObject }> {
+  const { request } = credentialType.test;
+  const options: IHttpRequestOptions = {
+    url: request.url ?? '',
+    baseURL: resolveExpression(request.baseURL, { ...credentials }),
+    method: request.method ?? 'GET',
+    json: true,
+    returnFullResponse: true,
+    ignoreHttpStatusErrors: true,
+  };
+  return (await httpRequest(authenticate({ ...credentials }, options))) as { statusCode: number; body: IDataObject };
+}
+
+function fakeNode(name: string, type: string): INode {
+  return {
+    id: `${type}-1`,
+    name,
+    type: `n8n-nodes-loop-gateway.${type}`,
+    typeVersion: 1,
+    position: [0, 0],
+    parameters: {},
+  };
+}
+
+function credentialsAndHelpers(credentials: LoopGatewayCredentials) {
+  return {
+    async getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string): Promise<T> {
+      if (type !== credentialType.name) throw new Error(`no credentials of type ${type}`);
+      return { ...credentials } as unknown as T;
+    },
+    helpers: {
+      httpRequest,
+      async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions): Promise<unknown> {
+        if (type !== credentialType.name) throw new Error(`no credentials of type ${type}`);
+        return httpRequest(authenticate({ ...credentials }, options));
+      },
+    },
+  };
+}
+
+/** A parameter the node asks for: n8n throws for an unknown one unless a fallback is given. */
+function parameter(
+  parameters: Record<string, unknown>,
+  name: string,
+  fallback: unknown,
+  hasFallback: boolean,
+): unknown {
+  if (Object.hasOwn(parameters, name)) return parameters[name];
+  if (hasFallback) return fallback;
+  throw new Error(`Could not get parameter "${name}"`);
+}
+
+export interface ExecuteOptions {
+  credentials: LoopGatewayCredentials;
+  /** Parameters of the node, the same for every item or one set per item. */
+  parameters: Record<string, unknown> | Record<string, unknown>[];
+  items?: INodeExecutionData[];
+  continueOnFail?: boolean;
+}
+
+/** Runs the node's execute() as n8n would for one execution. */
+export async function execute(node: INodeType, options: ExecuteOptions): Promise<INodeExecutionData[][]> {
+  const items = options.items ?? [{ json: {} }];
+  const perItem = (index: number) =>
+    Array.isArray(options.parameters) ? options.parameters[index]! : options.parameters;
+  const context = {
+    ...credentialsAndHelpers(options.credentials),
+    getInputData: () => items,
+    getNode: () => fakeNode('Loop Gateway', 'loopGateway'),
+    continueOnFail: () => options.continueOnFail ?? false,
+    getNodeParameter(name: string, itemIndex: number, ...fallback: unknown[]) {
+      return parameter(perItem(itemIndex), name, fallback[0], fallback.length > 0);
+    },
+  };
+  const result = await node.execute!.call(context as unknown as IExecuteFunctions);
+  return result as INodeExecutionData[][];
+}
+
+export interface HookOptions {
+  credentials: LoopGatewayCredentials;
+  parameters: Record<string, unknown>;
+  /** The node's static data, kept by n8n across activations (the same object for every call). */
+  staticData: IDataObject;
+  webhookUrl: string;
+}
+
+/** Calls one of the trigger's webhookMethods.default (checkExists, create, delete) as n8n would. */
+export async function hook(
+  node: INodeType,
+  method: 'checkExists' | 'create' | 'delete',
+  options: HookOptions,
+): Promise<boolean> {
+  const context = {
+    ...credentialsAndHelpers(options.credentials),
+    getNode: () => fakeNode('Loop Gateway Trigger', 'loopGatewayTrigger'),
+    getWorkflow: () => ({ id: 'wf-1', name: 'Gateway events', active: true }),
+    getWorkflowStaticData: (type: string) => {
+      if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
+      return options.staticData;
+    },
+    getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
+    getWebhookName: () => 'default',
+    getMode: () => 'trigger',
+    getActivationMode: () => 'activate',
+    getNodeParameter(name: string, ...fallback: unknown[]) {
+      return parameter(options.parameters, name, fallback[0], fallback.length > 0);
+    },
+  };
+  return node.webhookMethods!.default![method].call(context as unknown as IHookFunctions);
+}
+
+export interface HostedRequest {
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+  response: string;
+}
+
+/** n8n's express response, reduced to what webhook() uses to answer by itself. */
+function expressResponse(res: ServerResponse, onEnd: (status: number, body: string) => void) {
+  let statusCode = 200;
+  const response = {
+    status(code: number) {
+      statusCode = code;
+      return response;
+    },
+    json(value: unknown) {
+      return response.send(JSON.stringify(value), 'application/json');
+    },
+    send(body: string, contentType = 'text/plain') {
+      res.writeHead(statusCode, { 'content-type': contentType });
+      res.end(body);
+      onEnd(statusCode, body);
+      return response;
+    },
+    end() {
+      return response.send('');
+    },
+  };
+  return response;
+}
+
+/**
+ * n8n's webhook endpoint for one trigger node: a local HTTP server that parses the request as n8n
+ * does (body as JSON, the raw bytes kept as `req.rawBody`), calls the node's webhook(), and answers
+ * 200 "Workflow was started" with the emitted items, unless the node answered itself.
+ */
+export class WebhookHost {
+  readonly requests: HostedRequest[] = [];
+  /** Items webhook() emitted (each would start one execution of the workflow). */
+  readonly emitted: INodeExecutionData[] = [];
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(node: INodeType, staticData: IDataObject): Promise<WebhookHost> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        void host.handle(node, staticData, req, res, Buffer.concat(chunks));
+      });
+    });
+    const host = new WebhookHost(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return host;
+  }
+
+  url(path = '/webhook/wf-1/loop-gateway-trigger/webhook'): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+
+  private async handle(
+    node: INodeType,
+    staticData: IDataObject,
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: Buffer,
+  ): Promise<void> {
+    const record = (status: number, response: string) =>
+      this.requests.push({ headers: req.headers, body: raw.toString('utf8'), status, response });
+    let body: IDataObject = {};
+    try {
+      body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as IDataObject) : {};
+    } catch {
+      body = {};
+    }
+    req.rawBody = raw;
+    const context = {
+      getNode: () => fakeNode('Loop Gateway Trigger', 'loopGatewayTrigger'),
+      getWorkflowStaticData: () => staticData,
+      getRequestObject: () => Object.assign(req, { body }),
+      getResponseObject: () => expressResponse(res, record),
+      getHeaderData: () => req.headers,
+      getBodyData: () => body,
+      getMode: () => 'webhook',
+      getWebhookName: () => 'default',
+      getNodeParameter: () => undefined,
+    };
+    let result: IWebhookResponseData;
+    try {
+      result = await node.webhook!.call(context as unknown as IWebhookFunctions);
+    } catch (error) {
+      res.writeHead(500).end(String(error));
+      record(500, String(error));
+      return;
+    }
+    if (result.noWebhookResponse) return;
+    for (const items of result.workflowData ?? []) this.emitted.push(...items);
+    const answer = JSON.stringify({ message: 'Workflow was started' });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+    record(200, answer);
+  }
+
+  async waitForEmitted(count: number, timeoutMs = 10_000): Promise<INodeExecutionData[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.emitted.length < count) {
+      if (Date.now() > deadline) throw new Error(`webhook() emitted ${this.emitted.length} of ${count} items`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.emitted;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
