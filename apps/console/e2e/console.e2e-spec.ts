@@ -524,9 +524,16 @@ describe('console', () => {
 
       await page.getByTestId('task-new').click();
       const form = page.getByTestId('task-form');
+      // The limit first, and checked: once, on a busy machine, the opening dialog kept its default.
+      const limit = form.getByTestId('task-max-iterations');
+      await limit.fill('5');
+      await page.waitForFunction(
+        (input) => (input as HTMLInputElement | null)?.value === '5',
+        await limit.elementHandle(),
+      );
       await form.getByTestId('task-name').fill('Two parts');
       await form.getByTestId('task-prompt').fill('Write the report in two parts.');
-      await form.getByTestId('task-max-iterations').fill('5');
+      expect(await limit.inputValue()).toBe('5');
       await form.getByTestId('task-save').click();
       await form.waitFor({ state: 'detached' });
 
