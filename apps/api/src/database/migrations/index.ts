@@ -6,6 +6,7 @@ import { Approvals1764100000000 } from './1764100000000-approvals.js';
 import { Webhooks1764200000000 } from './1764200000000-webhooks.js';
 import { Tasks1764300000000 } from './1764300000000-tasks.js';
 import { Scheduler1764400000000 } from './1764400000000-scheduler.js';
+import { Calendars1764500000000 } from './1764500000000-calendars.js';
 
 /** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Webhooks1764200000000,
   Tasks1764300000000,
   Scheduler1764400000000,
+  Calendars1764500000000,
 ];

@@ -88,8 +88,11 @@ export function jobRequestBody(value: JobFormValue, enabled = true): JobCreateDt
   };
 }
 
-/** "Cron 0 9 * * 1-5 (Europe/Berlin)", "Once at Jan 1, 2026, 9:00:00 AM", "Every 15 min". */
-export function describeTrigger(trigger: JobTriggerDto): string {
+/**
+ * "Cron 0 9 * * 1-5 (Europe/Berlin)", "Once at Jan 1, 2026, 9:00:00 AM", "Every 15 min",
+ * "15 min before each event in Team" (`calendarName` names the calendar, when known).
+ */
+export function describeTrigger(trigger: JobTriggerDto, calendarName?: (id: string) => string | undefined): string {
   switch (trigger.type) {
     case 'cron':
       return `Cron ${trigger.cron ?? ''}${trigger.timezone ? ` (${trigger.timezone})` : ''}`;
@@ -97,6 +100,11 @@ export function describeTrigger(trigger: JobTriggerDto): string {
       return trigger.at ? `Once at ${localTime(trigger.at)}` : 'Once';
     case 'interval':
       return `Every ${spellSeconds(trigger.everySeconds ?? 0)}`;
+    case 'calendar': {
+      const minutes = trigger.minutesBefore ?? 0;
+      const name = (trigger.calendarId && calendarName?.(trigger.calendarId)) ?? 'a calendar';
+      return `${minutes ? `${spellSeconds(minutes * 60)} before` : 'At the start of'} each event in ${name}`;
+    }
   }
 }
 
