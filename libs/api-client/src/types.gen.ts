@@ -259,9 +259,9 @@ export type CalendarDto = {
     lastSyncAt: string | null;
     lastSyncError: string | null;
     /**
-     * null until the first sync
+     * never: not synced yet
      */
-    lastSyncStatus: 'ok' | 'error';
+    lastSyncStatus: 'never' | 'ok' | 'error';
     name: string;
     nextSyncAt: string;
     pollMinutes: number;

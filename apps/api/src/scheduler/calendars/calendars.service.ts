@@ -102,7 +102,7 @@ function toCalendarDto(calendar: Calendar): CalendarDto {
     pollMinutes: calendar.pollMinutes,
     timezone: calendar.timezone,
     lastSyncAt: calendar.lastSyncAt?.toISOString() ?? null,
-    lastSyncStatus: calendar.lastSyncStatus,
+    lastSyncStatus: calendar.lastSyncStatus ?? 'never',
     lastSyncError: calendar.lastSyncError,
     nextSyncAt: calendar.nextSyncAt.toISOString(),
     eventCount: calendar.eventCount,

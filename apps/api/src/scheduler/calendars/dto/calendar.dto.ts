@@ -50,8 +50,8 @@ export class CalendarDto {
   @ApiProperty() pollMinutes!: number;
   @ApiProperty({ example: 'Europe/Berlin' }) timezone!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastSyncAt!: string | null;
-  @ApiProperty({ type: String, nullable: true, enum: ['ok', 'error'], description: 'null until the first sync' })
-  lastSyncStatus!: CalendarSyncStatus | null;
+  @ApiProperty({ enum: ['never', 'ok', 'error'], description: 'never: not synced yet' })
+  lastSyncStatus!: CalendarSyncStatus | 'never';
   @ApiProperty({ type: String, nullable: true }) lastSyncError!: string | null;
   @ApiProperty({ format: 'date-time' }) nextSyncAt!: string;
   @ApiProperty({ description: 'Event instances stored by the last successful sync' }) eventCount!: number;
