@@ -233,6 +233,78 @@ export type BudgetUseDto = {
     used: number;
 };
 
+export type CalendarCreateDto = {
+    name: string;
+    /**
+     * Minutes between syncs
+     */
+    pollMinutes?: number;
+    /**
+     * IANA time zone events are shown in (and floating times read in); default TIMEZONE
+     */
+    timezone?: string;
+    /**
+     * An iCalendar feed (http or https); private addresses are allowed
+     */
+    url: string;
+};
+
+export type CalendarDto = {
+    createdAt: string;
+    /**
+     * Event instances stored by the last successful sync
+     */
+    eventCount: number;
+    id: string;
+    lastSyncAt: string | null;
+    lastSyncError: string | null;
+    /**
+     * never: not synced yet
+     */
+    lastSyncStatus: 'never' | 'ok' | 'error';
+    name: string;
+    nextSyncAt: string;
+    pollMinutes: number;
+    timezone: string;
+    /**
+     * The feed URL, a password in it shown as ***
+     */
+    url: string;
+};
+
+export type CalendarEventDto = {
+    allDay: boolean;
+    calendarId: string;
+    description: string | null;
+    /**
+     * Exclusive
+     */
+    endsAt: string;
+    /**
+     * Stable across syncs for the same instance
+     */
+    id: string;
+    /**
+     * End as wall-clock time in the calendar's time zone
+     */
+    localEnd: string;
+    /**
+     * Start as wall-clock time in the calendar's time zone
+     */
+    localStart: string;
+    location: string | null;
+    /**
+     * An instance of a recurring event
+     */
+    recurring: boolean;
+    startsAt: string;
+    summary: string;
+    /**
+     * The event's UID (shared by a recurring event's instances)
+     */
+    uid: string;
+};
+
 export type ChannelCreateDto = {
     /**
      * Sender ids allowed to talk to the agent (Telegram: numeric user ids); empty = everyone
@@ -398,11 +470,23 @@ export type HealthResponseDto = {
 
 export type JobActionDto = {
     /**
+     * Put a calendar's events before the prompt
+     */
+    calendarContext?: JobCalendarContextDto;
+    /**
      * Model calls the run may make
      */
     maxIterations?: number;
     prompt: string;
     type: 'agent';
+};
+
+export type JobCalendarContextDto = {
+    calendarId: string;
+    /**
+     * Days of events from the start of today (in the calendar's time zone); 1 = today's
+     */
+    days?: number;
 };
 
 export type JobCreateDto = {
@@ -470,6 +554,10 @@ export type JobTriggerDto = {
      */
     at?: string;
     /**
+     * calendar: whose events fire the job
+     */
+    calendarId?: string;
+    /**
      * cron: five or six fields (seconds first)
      */
     cron?: string;
@@ -478,10 +566,14 @@ export type JobTriggerDto = {
      */
     everySeconds?: number;
     /**
+     * calendar: fire this many minutes before each event instance starts
+     */
+    minutesBefore?: number;
+    /**
      * cron: IANA time zone (default TIMEZONE)
      */
     timezone?: string;
-    type: 'cron' | 'once' | 'interval';
+    type: 'cron' | 'once' | 'interval' | 'calendar';
 };
 
 export type LoginDto = {
@@ -1895,6 +1987,138 @@ export type GetRunResponses = {
 };
 
 export type GetRunResponse = GetRunResponses[keyof GetRunResponses];
+
+export type ListCalendarsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/scheduler/calendars';
+};
+
+export type ListCalendarsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListCalendarsError = ListCalendarsErrors[keyof ListCalendarsErrors];
+
+export type ListCalendarsResponses = {
+    200: Array<CalendarDto>;
+};
+
+export type ListCalendarsResponse = ListCalendarsResponses[keyof ListCalendarsResponses];
+
+export type CreateCalendarData = {
+    body: CalendarCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/scheduler/calendars';
+};
+
+export type CreateCalendarErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type CreateCalendarError = CreateCalendarErrors[keyof CreateCalendarErrors];
+
+export type CreateCalendarResponses = {
+    /**
+     * Added and synced once; a failed sync is in lastSyncError
+     */
+    201: CalendarDto;
+};
+
+export type CreateCalendarResponse = CreateCalendarResponses[keyof CreateCalendarResponses];
+
+export type DeleteCalendarData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/scheduler/calendars/{id}';
+};
+
+export type DeleteCalendarErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * A job still uses the calendar
+     */
+    409: ErrorResponseDto;
+};
+
+export type DeleteCalendarError = DeleteCalendarErrors[keyof DeleteCalendarErrors];
+
+export type DeleteCalendarResponses = {
+    /**
+     * Deleted with its events
+     */
+    204: void;
+};
+
+export type DeleteCalendarResponse = DeleteCalendarResponses[keyof DeleteCalendarResponses];
+
+export type ListCalendarEventsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: {
+        /**
+         * Events ending after this (default: now)
+         */
+        from?: string;
+        /**
+         * Events starting before this (default: 60 days after from)
+         */
+        to?: string;
+        limit?: number;
+    };
+    url: '/api/scheduler/calendars/{id}/events';
+};
+
+export type ListCalendarEventsErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type ListCalendarEventsError = ListCalendarEventsErrors[keyof ListCalendarEventsErrors];
+
+export type ListCalendarEventsResponses = {
+    /**
+     * Event instances by start
+     */
+    200: Array<CalendarEventDto>;
+};
+
+export type ListCalendarEventsResponse = ListCalendarEventsResponses[keyof ListCalendarEventsResponses];
+
+export type SyncCalendarData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/scheduler/calendars/{id}/sync';
+};
+
+export type SyncCalendarErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type SyncCalendarError = SyncCalendarErrors[keyof SyncCalendarErrors];
+
+export type SyncCalendarResponses = {
+    /**
+     * Synced now; a failed sync is in lastSyncError
+     */
+    200: CalendarDto;
+};
+
+export type SyncCalendarResponse = SyncCalendarResponses[keyof SyncCalendarResponses];
 
 export type ListJobsData = {
     body?: never;

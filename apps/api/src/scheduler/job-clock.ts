@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { CalendarTriggers, type CalendarTrigger } from './calendars/calendar-triggers.js';
+import type { CalendarEvent } from './calendars/entities/calendar-event.entity.js';
 import type { ScheduledJob } from './entities/scheduled-job.entity.js';
 import { JobRunner } from './job-runner.js';
 import { SchedulerRepository } from './scheduler.repository.js';
@@ -22,6 +24,7 @@ export class JobClock implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly repository: SchedulerRepository,
     private readonly runner: JobRunner,
+    private readonly calendarTriggers: CalendarTriggers,
     private readonly clock: Clock,
   ) {}
 
@@ -52,6 +55,10 @@ export class JobClock implements OnApplicationBootstrap, OnModuleDestroy {
     for (const job of await this.repository.due(now)) {
       const due = job.nextRunAt!;
       const missed = now.getTime() - due.getTime() > MISSED_AFTER_MS;
+      if (job.trigger.type === 'calendar') {
+        await this.fireCalendar(job, job.trigger, due, now, missed);
+        continue;
+      }
       // After a miss the job goes on from now: the firings in between are not replayed one by one.
       const next = nextFiring(job.trigger, missed ? now : due);
       if (!(await this.repository.claim(job.id, due, next, now))) continue;
@@ -59,12 +66,33 @@ export class JobClock implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async fireClaimed(job: ScheduledJob, due: Date, missed: boolean): Promise<void> {
+  /**
+   * A calendar trigger's firing is for the event instances starting then. Each is recorded as fired
+   * before the job runs for it, so no instance fires twice; a missed one (the gateway was down) follows
+   * the job's policy, and the job goes on to the next instance.
+   */
+  private async fireCalendar(
+    job: ScheduledJob,
+    trigger: CalendarTrigger,
+    due: Date,
+    now: Date,
+    missed: boolean,
+  ): Promise<void> {
+    const events = await this.calendarTriggers.dueEvents(job.id, trigger, due);
+    const next = await this.calendarTriggers.next(job.id, trigger, due, true);
+    if (!(await this.repository.claim(job.id, due, next, now))) return;
+    for (const event of events) {
+      if (!(await this.calendarTriggers.markFired(job.id, event))) continue;
+      await this.fireClaimed(job, due, missed, event);
+    }
+  }
+
+  private async fireClaimed(job: ScheduledJob, due: Date, missed: boolean, event?: CalendarEvent): Promise<void> {
     if (!missed) {
-      await this.runner.fire(job, 'schedule', due);
+      await this.runner.fire(job, 'schedule', due, event);
     } else if (job.missedPolicy === 'run_once') {
       this.logger.log(`Job ${job.name}: running once for the firing missed at ${due.toISOString()}`);
-      await this.runner.fire(job, 'missed', due);
+      await this.runner.fire(job, 'missed', due, event);
     } else {
       this.logger.log(`Job ${job.name}: skipping the firing missed at ${due.toISOString()}`);
       await this.runner.skip(job, due);

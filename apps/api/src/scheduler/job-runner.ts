@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
 import { EventBus } from '../events/event-bus.js';
+import { CalendarContext } from './calendars/calendar-context.js';
+import type { CalendarEvent } from './calendars/entities/calendar-event.entity.js';
 import type { JobRun, JobRunCause } from './entities/job-run.entity.js';
 import type { ScheduledJob } from './entities/scheduled-job.entity.js';
 import { OutputDelivery } from './output-delivery.js';
@@ -22,6 +24,7 @@ export class JobRunner {
     private readonly runs: RunsService,
     private readonly delivery: OutputDelivery,
     private readonly bus: EventBus,
+    private readonly calendarContext: CalendarContext,
     private readonly clock: Clock,
   ) {}
 
@@ -29,8 +32,11 @@ export class JobRunner {
     this.shutdown.abort();
   }
 
-  /** Starts the firing; resolves once it is recorded, with the firing's id (its run goes on). */
-  async fire(job: ScheduledJob, cause: JobRunCause, scheduledFor: Date | null): Promise<JobRun> {
+  /**
+   * Starts the firing; resolves once it is recorded, with the firing's id (its run goes on). `event` is
+   * the calendar event a calendar trigger fired for.
+   */
+  async fire(job: ScheduledJob, cause: JobRunCause, scheduledFor: Date | null, event?: CalendarEvent): Promise<JobRun> {
     const firing: JobRun = {
       id: randomUUID(),
       jobId: job.id,
@@ -49,7 +55,7 @@ export class JobRunner {
     await this.repository.insertRun(firing);
     try {
       const run = await this.runs.submit({
-        message: job.action.prompt,
+        message: await this.calendarContext.prompt(job, event),
         origin: { kind: 'scheduler', ref: job.id },
         groupId: job.groupId ?? undefined,
         maxIterations: job.action.maxIterations,

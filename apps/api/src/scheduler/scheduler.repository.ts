@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThanOrEqual, MoreThanOrEqual, Not } from 'typeorm';
+import { DataSource, type FindOperator, IsNull, LessThanOrEqual, MoreThanOrEqual, Not } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { JobRun } from './entities/job-run.entity.js';
 import { ScheduledJob } from './entities/scheduled-job.entity.js';
@@ -56,6 +56,12 @@ export class SchedulerRepository {
       { id, enabled: true, nextRunAt: due },
       { nextRunAt: next, lastRunAt: now, updatedAt: now },
     );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Sets a job's next firing if it is still `expected` (a claim in between wins). */
+  async moveNextRun(id: string, expected: Date | FindOperator<Date>, next: Date | null, now: Date): Promise<boolean> {
+    const result = await this.jobs.update({ id, nextRunAt: expected }, { nextRunAt: next, updatedAt: now });
     return (result.affected ?? 0) > 0;
   }
 

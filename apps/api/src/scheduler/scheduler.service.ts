@@ -4,9 +4,11 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { ChannelDirectory } from '../groups/channel-directory.js';
 import { GroupsService } from '../groups/groups.service.js';
+import { CalendarTriggers } from './calendars/calendar-triggers.js';
+import { CalendarsRepository } from './calendars/calendars.repository.js';
 import type { JobCreateDto, JobDto, JobRunDto, SchedulerStatsDto } from './dto/job.dto.js';
 import type { JobRun } from './entities/job-run.entity.js';
-import type { JobOutput, JobTrigger, ScheduledJob } from './entities/scheduled-job.entity.js';
+import type { JobAction, JobOutput, JobTrigger, ScheduledJob } from './entities/scheduled-job.entity.js';
 import { JobRunner } from './job-runner.js';
 import { SchedulerRepository } from './scheduler.repository.js';
 import { nextFiring, triggerProblem } from './triggers.js';
@@ -21,6 +23,8 @@ export class SchedulerService {
     private readonly runner: JobRunner,
     private readonly groups: GroupsService,
     private readonly channels: ChannelDirectory,
+    private readonly calendars: CalendarsRepository,
+    private readonly calendarTriggers: CalendarTriggers,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -31,9 +35,10 @@ export class SchedulerService {
 
   async create(body: JobCreateDto): Promise<JobDto> {
     const now = this.clock.now();
+    const id = randomUUID();
     const job: ScheduledJob = {
-      id: randomUUID(),
-      ...(await this.validated(body, now)),
+      id,
+      ...(await this.validated(id, body, now)),
       lastRunAt: null,
       createdAt: now,
       updatedAt: now,
@@ -46,7 +51,7 @@ export class SchedulerService {
   async update(id: string, body: JobCreateDto): Promise<JobDto> {
     const job = await this.find(id);
     const now = this.clock.now();
-    const patch = { ...(await this.validated(body, now)), updatedAt: now };
+    const patch = { ...(await this.validated(id, body, now)), updatedAt: now };
     await this.repository.update(id, patch);
     return toJobDto({ ...job, ...patch });
   }
@@ -60,7 +65,7 @@ export class SchedulerService {
     const job = await this.find(id);
     const now = this.clock.now();
     const enabled = !job.enabled;
-    const patch = { enabled, nextRunAt: enabled ? nextFiring(job.trigger, now) : null, updatedAt: now };
+    const patch = { enabled, nextRunAt: enabled ? await this.next(id, job.trigger, now) : null, updatedAt: now };
     await this.repository.update(id, patch);
     return toJobDto({ ...job, ...patch });
   }
@@ -99,11 +104,23 @@ export class SchedulerService {
     return job;
   }
 
+  /** The job's first firing from now: calendar triggers from the calendar's stored events. */
+  private next(id: string, trigger: JobTrigger, now: Date): Promise<Date | null> | Date | null {
+    return trigger.type === 'calendar' ? this.calendarTriggers.next(id, trigger, now) : nextFiring(trigger, now);
+  }
+
   /** The job's settings from a request body, or a 400 naming the field that is wrong. */
-  private async validated(body: JobCreateDto, now: Date) {
+  private async validated(id: string, body: JobCreateDto, now: Date) {
     const trigger = this.trigger(body.trigger);
     const problem = triggerProblem(trigger, now);
     if (problem) throw new BadRequestException(problem);
+    if (trigger.type === 'calendar' && !(await this.calendars.find(trigger.calendarId))) {
+      throw new BadRequestException(`trigger.calendarId: there is no calendar ${trigger.calendarId}`);
+    }
+    const context = body.action.calendarContext;
+    if (context && !(await this.calendars.find(context.calendarId))) {
+      throw new BadRequestException(`action.calendarContext.calendarId: there is no calendar ${context.calendarId}`);
+    }
     const output = outputOf(body.output);
     if (output.type === 'channel' && !(await this.channels.exists(output.channelId))) {
       throw new BadRequestException(`output.channelId: there is no channel ${output.channelId}`);
@@ -112,19 +129,21 @@ export class SchedulerService {
       throw new BadRequestException(`groupId: there is no agent group ${body.groupId}`);
     }
     const enabled = body.enabled ?? true;
+    const action: JobAction = {
+      type: 'agent',
+      prompt: body.action.prompt,
+      maxIterations: body.action.maxIterations ?? DEFAULT_MAX_ITERATIONS,
+    };
+    if (context) action.calendarContext = { calendarId: context.calendarId, days: context.days ?? 1 };
     return {
       name: body.name,
       enabled,
       trigger,
-      action: {
-        type: 'agent' as const,
-        prompt: body.action.prompt,
-        maxIterations: body.action.maxIterations ?? DEFAULT_MAX_ITERATIONS,
-      },
+      action,
       output,
       groupId: body.groupId ?? null,
       missedPolicy: body.missedPolicy ?? 'skip',
-      nextRunAt: enabled ? nextFiring(trigger, now) : null,
+      nextRunAt: enabled ? await this.next(id, trigger, now) : null,
     };
   }
 
@@ -141,6 +160,9 @@ export class SchedulerService {
       case 'interval':
         if (!dto.everySeconds) throw missing('everySeconds');
         return { type: 'interval', everySeconds: dto.everySeconds };
+      case 'calendar':
+        if (!dto.calendarId) throw missing('calendarId');
+        return { type: 'calendar', calendarId: dto.calendarId, minutesBefore: dto.minutesBefore ?? 0 };
     }
   }
 }

@@ -1,7 +1,10 @@
 import { Cron } from 'croner';
+import { isTimeZone } from './calendars/zoned-time.js';
 import type { JobTrigger } from './entities/scheduled-job.entity.js';
 
 export const MIN_INTERVAL_SECONDS = 10;
+/** A calendar trigger fires at most a week before an event. */
+export const MAX_MINUTES_BEFORE = 10_080;
 
 /** Why a trigger is unusable (naming the field), or null. Cron parsing and time zones are croner's. */
 export function triggerProblem(trigger: JobTrigger, now: Date): string | null {
@@ -21,10 +24,19 @@ export function triggerProblem(trigger: JobTrigger, now: Date): string | null {
       return trigger.everySeconds >= MIN_INTERVAL_SECONDS
         ? null
         : `trigger.everySeconds must be at least ${MIN_INTERVAL_SECONDS}`;
+    case 'calendar':
+      return Number.isInteger(trigger.minutesBefore) &&
+        trigger.minutesBefore >= 0 &&
+        trigger.minutesBefore <= MAX_MINUTES_BEFORE
+        ? null
+        : `trigger.minutesBefore must be a whole number from 0 to ${MAX_MINUTES_BEFORE}`;
   }
 }
 
-/** The first firing strictly after `after`, or null when there is none. */
+/**
+ * The first firing strictly after `after`, or null when there is none. Calendar triggers depend on the
+ * stored events and are computed by CalendarTriggers instead: here they have none.
+ */
 export function nextFiring(trigger: JobTrigger, after: Date): Date | null {
   switch (trigger.type) {
     case 'cron':
@@ -35,14 +47,7 @@ export function nextFiring(trigger: JobTrigger, after: Date): Date | null {
     }
     case 'interval':
       return new Date(after.getTime() + trigger.everySeconds * 1000);
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+    case 'calendar':
+      return null;
   }
 }

@@ -1,5 +1,7 @@
 /** Sample API objects for unit tests. */
 import type {
+  CalendarDto,
+  CalendarEventDto,
   AgentGroupResponseDto,
   ApprovalDetailDto,
   ApprovalDto,
@@ -155,6 +157,43 @@ export function jobRun(overrides: Partial<JobRunDto> = {}): JobRunDto {
     error: null,
     delivery: 'none',
     deliveryError: null,
+    ...overrides,
+  };
+}
+
+/** A calendar that synced fine. */
+export function calendar(overrides: Partial<CalendarDto> = {}): CalendarDto {
+  return {
+    id: 'a1a1a1a1-5555-4666-8777-888899990000',
+    name: 'Team',
+    url: 'https://cloud.example.com/team.ics',
+    pollMinutes: 15,
+    timezone: 'Europe/Berlin',
+    lastSyncAt: '2026-03-20T08:00:00.000Z',
+    lastSyncStatus: 'ok',
+    lastSyncError: null,
+    nextSyncAt: '2026-03-20T08:15:00.000Z',
+    eventCount: 6,
+    createdAt: '2026-03-20T08:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** An instance of a weekly meeting in calendar(), 09:00 in Berlin. */
+export function calendarEvent(overrides: Partial<CalendarEventDto> = {}): CalendarEventDto {
+  return {
+    id: 'f'.repeat(64),
+    calendarId: calendar().id,
+    uid: 'weekly-sync@example.com',
+    summary: 'Weekly sync',
+    description: null,
+    location: 'Room 4',
+    startsAt: '2026-03-30T07:00:00.000Z',
+    endsAt: '2026-03-30T08:00:00.000Z',
+    localStart: '2026-03-30T09:00',
+    localEnd: '2026-03-30T10:00',
+    allDay: false,
+    recurring: true,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { Webhooks1764200000000 } from './1764200000000-webhooks.js';
 import { Tasks1764300000000 } from './1764300000000-tasks.js';
 import { Scheduler1764400000000 } from './1764400000000-scheduler.js';
 import { Channels1764500000000 } from './1764500000000-channels.js';
+import { Calendars1764600000000 } from './1764600000000-calendars.js';
 
 /** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Tasks1764300000000,
   Scheduler1764400000000,
   Channels1764500000000,
+  Calendars1764600000000,
 ];

@@ -19,11 +19,14 @@ import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import type { DeliveryStatus, JobRunCause, JobRunStatus } from '../entities/job-run.entity.js';
 import type { MissedPolicy } from '../entities/scheduled-job.entity.js';
 
-/** One of: `{type: "cron", cron, timezone}`, `{type: "once", at}`, `{type: "interval", everySeconds}`. */
+/**
+ * One of: `{type: "cron", cron, timezone}`, `{type: "once", at}`, `{type: "interval", everySeconds}`,
+ * `{type: "calendar", calendarId, minutesBefore}`.
+ */
 export class JobTriggerDto {
-  @ApiProperty({ enum: ['cron', 'once', 'interval'] })
-  @IsIn(['cron', 'once', 'interval'])
-  type!: 'cron' | 'once' | 'interval';
+  @ApiProperty({ enum: ['cron', 'once', 'interval', 'calendar'] })
+  @IsIn(['cron', 'once', 'interval', 'calendar'])
+  type!: 'cron' | 'once' | 'interval' | 'calendar';
 
   @ApiPropertyOptional({ example: '0 9 * * 1-5', description: 'cron: five or six fields (seconds first)' })
   @IsOptional()
@@ -48,6 +51,42 @@ export class JobTriggerDto {
   @Min(10)
   @Max(31_536_000)
   everySeconds?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'calendar: whose events fire the job' })
+  @IsOptional()
+  @IsUUID()
+  calendarId?: string;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 10_080,
+    default: 0,
+    description: 'calendar: fire this many minutes before each event instance starts',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  minutesBefore?: number;
+}
+
+/** `{calendarId, days}`: the calendar's events from the start of today, put before the prompt. */
+export class JobCalendarContextDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  calendarId!: string;
+
+  @ApiPropertyOptional({
+    default: 1,
+    minimum: 1,
+    maximum: 14,
+    description: "Days of events from the start of today (in the calendar's time zone); 1 = today's",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(14)
+  days?: number;
 }
 
 export class JobActionDto {
@@ -67,6 +106,12 @@ export class JobActionDto {
   @Min(1)
   @Max(100)
   maxIterations?: number;
+
+  @ApiPropertyOptional({ type: JobCalendarContextDto, description: "Put a calendar's events before the prompt" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => JobCalendarContextDto)
+  calendarContext?: JobCalendarContextDto;
 }
 
 /** One of: `{type: "none"}`, `{type: "channel", channelId}`, `{type: "webhook", url}`. */

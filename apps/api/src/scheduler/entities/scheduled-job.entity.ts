@@ -4,11 +4,19 @@ import { jsonColumn } from '../../database/json-column.js';
 export type JobTrigger =
   | { type: 'cron'; cron: string; timezone: string }
   | { type: 'once'; at: string }
-  | { type: 'interval'; everySeconds: number };
+  | { type: 'interval'; everySeconds: number }
+  /** Fires `minutesBefore` each event instance of the calendar starts (see calendars/calendar-triggers.ts). */
+  | { type: 'calendar'; calendarId: string; minutesBefore: number };
+/** The calendar's events from the start of today (its time zone) for `days` days, put before the prompt. */
+export interface JobCalendarContext {
+  calendarId: string;
+  days: number;
+}
 export interface JobAction {
   type: 'agent';
   prompt: string;
   maxIterations: number;
+  calendarContext?: JobCalendarContext;
 }
 export type JobOutput = { type: 'none' } | { type: 'channel'; channelId: string } | { type: 'webhook'; url: string };
 /** What to do about firings missed while the gateway was down: record them as skipped, or run once. */

@@ -3,7 +3,7 @@ import { MatDialog } from '@angular/material/dialog';
 import type { JobCreateDto, JobDto } from '@loop-gateway/api-client';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FakeGateway, fakeGateway } from '../../testing/fake-gateway';
-import { job } from '../../testing/fixtures';
+import { calendar, job } from '../../testing/fixtures';
 import { JobDialog, type JobDialogData } from './job-dialog';
 
 describe('JobDialog', () => {
@@ -127,5 +127,68 @@ describe('JobDialog', () => {
       enabled: false,
     });
     await vi.waitFor(() => expect(closed()).toMatchObject({ trigger: { everySeconds: 1800 } }));
+  });
+
+  it('creates a job fired minutes before each event of a calendar, on the first calendar unless another is chosen', async () => {
+    gateway.http.on('POST /api/scheduler/jobs', (request) => ({
+      status: 201,
+      body: job(request.body as JobCreateDto),
+    }));
+    const calendars = [calendar(), calendar({ id: 'b2b2b2b2-5555-4666-8777-888899990000', name: 'Holidays' })];
+    const { root, fill, choose, save, closed } = open({ groups: [], calendars });
+    fill('job-name', 'Meeting prep');
+    fill('job-prompt', 'Prepare me for it.');
+    choose('job-trigger-calendar');
+    await vi.waitFor(() => {
+      TestBed.tick();
+      expect(root.querySelector('[data-testid=job-calendar]')?.textContent?.trim()).toBe('Team');
+    });
+    fill('job-minutes-before', '-5');
+    root.querySelector<HTMLButtonElement>('[data-testid=job-save]')!.click();
+    TestBed.tick();
+    expect([...root.querySelectorAll('mat-error')].map((e) => e.textContent?.trim())).toEqual([
+      'A whole number from 0 to 10080 (a week)',
+    ]);
+    fill('job-minutes-before', '10');
+    await save();
+    expect(gateway.http.last('POST /api/scheduler/jobs')?.body).toMatchObject({
+      trigger: { type: 'calendar', calendarId: calendar().id, minutesBefore: 10 },
+      action: { type: 'agent', prompt: 'Prepare me for it.', maxIterations: 10 },
+    });
+    await vi.waitFor(() => expect(closed()).toMatchObject({ name: 'Meeting prep' }));
+  });
+
+  it('keeps a job’s calendar context when editing it', async () => {
+    const briefing = job({
+      trigger: { type: 'cron', cron: '0 7 * * *', timezone: 'Europe/Berlin' },
+      action: {
+        type: 'agent',
+        prompt: 'Brief me.',
+        maxIterations: 10,
+        calendarContext: { calendarId: calendar().id, days: 1 },
+      },
+    });
+    gateway.http.on(`PUT /api/scheduler/jobs/${briefing.id}`, (request) => ({
+      status: 200,
+      body: job(request.body as JobCreateDto),
+    }));
+    const { root, field, fill, save } = open({ job: briefing, groups: [], calendars: [calendar()] });
+    await vi.waitFor(() => {
+      TestBed.tick();
+      expect(root.querySelector('[data-testid=job-context-calendar]')?.textContent?.trim()).toBe('Team');
+    });
+    expect(field('job-context-days')!.value).toBe('1');
+    fill('job-context-days', '3');
+    await save();
+    expect(gateway.http.last(`PUT /api/scheduler/jobs/${briefing.id}`)?.body).toMatchObject({
+      action: { prompt: 'Brief me.', calendarContext: { calendarId: calendar().id, days: 3 } },
+    });
+  });
+
+  it('offers no calendar trigger or context without calendars', () => {
+    const { root } = open({ groups: [] });
+    expect(root.querySelector('[data-testid=job-trigger-calendar] input')?.hasAttribute('disabled')).toBe(true);
+    expect(root.querySelector('[data-testid=job-context-calendar]')).toBeNull();
+    expect(root.textContent).toContain('Add a calendar below the jobs to fire a job before its events.');
   });
 });

@@ -21,16 +21,24 @@ import { MatInput } from '@angular/material/input';
 import { MatProgressSpinner } from '@angular/material/progress-spinner';
 import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
 import { MatSelect } from '@angular/material/select';
-import { type AgentGroupResponseDto, type JobDto, createJob, updateJob } from '@loop-gateway/api-client';
+import {
+  type AgentGroupResponseDto,
+  type CalendarDto,
+  type JobDto,
+  createJob,
+  updateJob,
+} from '@loop-gateway/api-client';
 import { spellSeconds } from '../approvals/approval-format';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
 import { integer } from '../core/ui/validators';
 import {
+  CONTEXT_MAX_DAYS,
   INTERVAL_MAX_SECONDS,
   INTERVAL_MIN_SECONDS,
   JOB_MAX_ITERATIONS,
+  MINUTES_BEFORE_MAX,
   type MissedPolicy,
   type OutputType,
   type TriggerType,
@@ -44,6 +52,8 @@ export interface JobDialogData {
   job?: JobDto;
   /** For the group picker. */
   groups: readonly AgentGroupResponseDto[];
+  /** For the calendar trigger and the calendar-context picker. */
+  calendars?: readonly CalendarDto[];
 }
 
 /** A field that counts only for one trigger (or output) type. */
@@ -90,9 +100,16 @@ export class JobDialog {
   protected readonly minSeconds = INTERVAL_MIN_SECONDS;
   protected readonly maxSeconds = INTERVAL_MAX_SECONDS;
   protected readonly maxIterations = JOB_MAX_ITERATIONS;
+  protected readonly maxMinutesBefore = MINUTES_BEFORE_MAX;
+  protected readonly maxContextDays = CONTEXT_MAX_DAYS;
+  protected readonly calendars = this.data.calendars ?? [];
   protected readonly spellSeconds = spellSeconds;
 
-  protected readonly initial = jobFormValue(this.job, browserTimeZone());
+  /** A new calendar trigger starts on the first calendar. */
+  protected readonly initial = {
+    ...jobFormValue(this.job, browserTimeZone()),
+    ...(this.job?.trigger.calendarId ? {} : { calendarId: this.data.calendars?.[0]?.id ?? '' }),
+  };
   protected readonly form = this.fb.group({
     name: [this.initial.name, [Validators.required, Validators.maxLength(200)]],
     triggerType: this.fb.control<TriggerType>(this.initial.triggerType),
@@ -110,7 +127,25 @@ export class JobDialog {
         integer,
       ),
     ),
+    calendarId: [this.initial.calendarId, onlyFor('triggerType', 'calendar', Validators.required)],
+    minutesBefore: this.fb.control<number | null>(
+      this.initial.minutesBefore,
+      onlyFor(
+        'triggerType',
+        'calendar',
+        Validators.required,
+        Validators.min(0),
+        Validators.max(MINUTES_BEFORE_MAX),
+        integer,
+      ),
+    ),
     prompt: [this.initial.prompt, Validators.required],
+    contextCalendarId: [this.initial.contextCalendarId],
+    contextDays: this.fb.control<number | null>(this.initial.contextDays, [
+      Validators.min(1),
+      Validators.max(CONTEXT_MAX_DAYS),
+      integer,
+    ]),
     maxIterations: this.fb.control<number | null>(this.initial.maxIterations, [
       Validators.required,
       Validators.min(1),

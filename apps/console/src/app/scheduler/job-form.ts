@@ -10,6 +10,8 @@ export type MissedPolicy = JobDto['missedPolicy'];
 export const INTERVAL_MIN_SECONDS = 10;
 export const INTERVAL_MAX_SECONDS = 31_536_000;
 export const JOB_MAX_ITERATIONS = 100;
+export const MINUTES_BEFORE_MAX = 10_080;
+export const CONTEXT_MAX_DAYS = 14;
 
 /** What the job dialog edits: one flat value, whatever the trigger and output. */
 export interface JobFormValue {
@@ -20,7 +22,13 @@ export interface JobFormValue {
   /** once: local date and time, as an `<input type="datetime-local">` holds it ("2026-01-01T09:00"). */
   at: string;
   everySeconds: number | null;
+  /** calendar: whose events fire the job, and how many minutes before each. */
+  calendarId: string;
+  minutesBefore: number | null;
   prompt: string;
+  /** The calendar whose events go before the prompt; '' = none. */
+  contextCalendarId: string;
+  contextDays: number | null;
   maxIterations: number | null;
   outputType: OutputType;
   url: string;
@@ -53,7 +61,11 @@ export function jobFormValue(job: JobDto | undefined, timezone: string): JobForm
     timezone: trigger?.timezone ?? timezone,
     at: trigger?.at ? toLocalInput(trigger.at) : '',
     everySeconds: trigger?.everySeconds ?? 3600,
+    calendarId: trigger?.calendarId ?? '',
+    minutesBefore: trigger?.minutesBefore ?? 15,
     prompt: job?.action.prompt ?? '',
+    contextCalendarId: job?.action.calendarContext?.calendarId ?? '',
+    contextDays: job?.action.calendarContext?.days ?? 1,
     maxIterations: job?.action.maxIterations ?? 10,
     outputType: job?.output.type ?? 'none',
     url: job?.output.url ?? '',
@@ -65,12 +77,13 @@ export function jobFormValue(job: JobDto | undefined, timezone: string): JobForm
 
 /** POST / PUT body: only the fields of the chosen trigger and output. */
 export function jobRequestBody(value: JobFormValue, enabled = true): JobCreateDto {
-  const trigger: JobTriggerDto =
-    value.triggerType === 'cron'
-      ? { type: 'cron', cron: value.cron.trim(), timezone: value.timezone.trim() }
-      : value.triggerType === 'once'
-        ? { type: 'once', at: value.at ? new Date(value.at).toISOString() : '' }
-        : { type: 'interval', everySeconds: value.everySeconds ?? 0 };
+  const triggers: Record<TriggerType, () => JobTriggerDto> = {
+    cron: () => ({ type: 'cron', cron: value.cron.trim(), timezone: value.timezone.trim() }),
+    once: () => ({ type: 'once', at: value.at ? new Date(value.at).toISOString() : '' }),
+    interval: () => ({ type: 'interval', everySeconds: value.everySeconds ?? 0 }),
+    calendar: () => ({ type: 'calendar', calendarId: value.calendarId, minutesBefore: value.minutesBefore ?? 0 }),
+  };
+  const trigger = triggers[value.triggerType]();
   const output: JobOutputDto =
     value.outputType === 'webhook'
       ? { type: 'webhook', url: value.url.trim() }
@@ -80,7 +93,14 @@ export function jobRequestBody(value: JobFormValue, enabled = true): JobCreateDt
   return {
     name: value.name.trim(),
     trigger,
-    action: { type: 'agent', prompt: value.prompt, maxIterations: value.maxIterations ?? 10 },
+    action: {
+      type: 'agent',
+      prompt: value.prompt,
+      maxIterations: value.maxIterations ?? 10,
+      ...(value.contextCalendarId
+        ? { calendarContext: { calendarId: value.contextCalendarId, days: value.contextDays ?? 1 } }
+        : {}),
+    },
     output,
     missedPolicy: value.missedPolicy,
     enabled,
@@ -88,8 +108,11 @@ export function jobRequestBody(value: JobFormValue, enabled = true): JobCreateDt
   };
 }
 
-/** "Cron 0 9 * * 1-5 (Europe/Berlin)", "Once at Jan 1, 2026, 9:00:00 AM", "Every 15 min". */
-export function describeTrigger(trigger: JobTriggerDto): string {
+/**
+ * "Cron 0 9 * * 1-5 (Europe/Berlin)", "Once at Jan 1, 2026, 9:00:00 AM", "Every 15 min",
+ * "15 min before each event in Team" (`calendarName` names the calendar, when known).
+ */
+export function describeTrigger(trigger: JobTriggerDto, calendarName?: (id: string) => string | undefined): string {
   switch (trigger.type) {
     case 'cron':
       return `Cron ${trigger.cron ?? ''}${trigger.timezone ? ` (${trigger.timezone})` : ''}`;
@@ -97,6 +120,11 @@ export function describeTrigger(trigger: JobTriggerDto): string {
       return trigger.at ? `Once at ${localTime(trigger.at)}` : 'Once';
     case 'interval':
       return `Every ${spellSeconds(trigger.everySeconds ?? 0)}`;
+    case 'calendar': {
+      const minutes = trigger.minutesBefore ?? 0;
+      const name = (trigger.calendarId && calendarName?.(trigger.calendarId)) ?? 'a calendar';
+      return `${minutes ? `${spellSeconds(minutes * 60)} before` : 'At the start of'} each event in ${name}`;
+    }
   }
 }
 

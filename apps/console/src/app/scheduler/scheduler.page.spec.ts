@@ -56,7 +56,8 @@ describe('SchedulerPage', () => {
         },
       }))
       .on(`GET /api/scheduler/jobs/${ID}/runs`, () => ({ status: 200, body: runs }))
-      .on('GET /api/agent-groups', { status: 200, body: [agentGroup()] });
+      .on('GET /api/agent-groups', { status: 200, body: [agentGroup()] })
+      .on('GET /api/scheduler/calendars', { status: 200, body: [] });
   });
 
   async function render() {

@@ -12,6 +12,8 @@ import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
 import { PageHeader } from '../core/ui/page-header';
 import { RefreshButton } from '../core/ui/refresh-button';
+import { CalendarsPanel } from './calendars-panel';
+import { CalendarsStore } from './calendars.store';
 import { JobDialog, type JobDialogData } from './job-dialog';
 import { describeOutput, describeTrigger } from './job-form';
 import { JobRuns } from './job-runs';
@@ -22,6 +24,7 @@ import { SchedulerStore } from './scheduler.store';
   selector: 'lg-scheduler-page',
   imports: [
     Alert,
+    CalendarsPanel,
     DatePipe,
     JobRuns,
     MatButton,
@@ -33,13 +36,14 @@ import { SchedulerStore } from './scheduler.store';
     PageHeader,
     RefreshButton,
   ],
-  providers: [SchedulerStore],
+  providers: [SchedulerStore, CalendarsStore],
   templateUrl: './scheduler.page.html',
   styleUrl: './scheduler.page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class SchedulerPage {
   private readonly store = inject(SchedulerStore);
+  private readonly calendars = inject(CalendarsStore);
   private readonly dialog = inject(MatDialog);
   private readonly api = inject(API_CLIENT);
 
@@ -54,21 +58,25 @@ export class SchedulerPage {
   protected readonly actionError = signal<string | null>(null);
   protected readonly describeTrigger = describeTrigger;
   protected readonly describeOutput = describeOutput;
+  /** A calendar's name, for calendar triggers. */
+  protected readonly calendarName = (id: string) => this.calendars.name(id);
 
   constructor() {
     void this.loadGroups();
+    void this.calendars.load();
   }
 
   protected refresh(): void {
     this.actionError.set(null);
     void this.store.load();
+    void this.calendars.load();
   }
 
   protected openForm(job?: JobDto): void {
     this.actionError.set(null);
     this.dialog
       .open<JobDialog, JobDialogData, JobDto>(JobDialog, {
-        data: { job, groups: this.groups() },
+        data: { job, groups: this.groups(), calendars: this.calendars.calendars() },
         width: '680px',
         maxWidth: '95vw',
         autoFocus: 'first-tabbable',
@@ -77,6 +85,11 @@ export class SchedulerPage {
       .subscribe((saved) => {
         if (saved) this.store.saved(saved);
       });
+  }
+
+  /** The calendars' events change a calendar-triggered job's next run: reload the jobs after a sync. */
+  protected calendarsChanged(): void {
+    void this.store.load();
   }
 
   protected async toggle(job: JobDto, change: MatSlideToggleChange): Promise<void> {

@@ -1,0 +1,59 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../../common/clock.js';
+import { CalendarSync, WINDOW_BACK_MS } from './calendar-sync.js';
+import { CalendarsRepository } from './calendars.repository.js';
+
+const TICK_MS = 5000;
+/** Feeds fetched at once. */
+const CONCURRENT_SYNCS = 4;
+
+/** Syncs each calendar on its poll interval; each poll is claimed in the database, so it runs once. */
+@Injectable()
+export class CalendarPoller implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CalendarPoller.name);
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | null = null;
+
+  constructor(
+    private readonly repository: CalendarsRepository,
+    private readonly sync: CalendarSync,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    this.sync.stop();
+    await this.ticking;
+  }
+
+  /** Syncs the calendars that are due now (also called by tests that move the clock). */
+  tick(): Promise<void> {
+    this.ticking ??= this.syncDue()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Calendar poll failed'))
+      .finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  private async syncDue(): Promise<void> {
+    const now = this.clock.now();
+    const claimed = [];
+    for (const calendar of await this.repository.dueForSync(now)) {
+      const next = new Date(now.getTime() + calendar.pollMinutes * 60_000);
+      if (await this.repository.claimSync(calendar.id, calendar.nextSyncAt, next)) {
+        claimed.push({ ...calendar, nextSyncAt: next });
+      }
+    }
+    if (claimed.length === 0) return;
+    for (let i = 0; i < claimed.length; i += CONCURRENT_SYNCS) {
+      await Promise.all(claimed.slice(i, i + CONCURRENT_SYNCS).map((calendar) => this.sync.sync(calendar)));
+    }
+    // Instances long out of the window can never fire again: forget which jobs fired for them.
+    await this.repository.pruneFirings(new Date(now.getTime() - WINDOW_BACK_MS - 86_400_000));
+  }
+}
