@@ -349,6 +349,8 @@ describe('console', () => {
 
       // The gateway names the entry it refuses.
       const prices = page.getByTestId('price-table');
+      // The table loads on its own: an entry added before it arrives would be replaced by it.
+      await prices.getByTestId('price-row').first().waitFor();
       const before = await prices.getByTestId('price-row').count();
       await prices.getByTestId('price-add').click();
       const row = prices.getByTestId('price-row').last();
