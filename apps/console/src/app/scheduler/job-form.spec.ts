@@ -3,6 +3,7 @@ import { job } from '../../testing/fixtures';
 import {
   browserTimeZone,
   describeOutput,
+  describeNextRun,
   describeTrigger,
   jobFormValue,
   jobRequestBody,
@@ -12,7 +13,10 @@ import {
 describe('job form', () => {
   it('describes triggers and outputs in words', () => {
     expect(describeTrigger({ type: 'cron', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' })).toBe(
-      'Cron 0 9 * * 1-5 (Europe/Berlin)',
+      'At 09:00, Monday through Friday (Europe/Berlin) · cron 0 9 * * 1-5',
+    );
+    expect(describeTrigger({ type: 'cron', cron: '*/5 * * * *', timezone: 'UTC' })).toBe(
+      'Every 5 minutes (UTC) · cron */5 * * * *',
     );
     expect(describeTrigger({ type: 'interval', everySeconds: 30 })).toBe('Every 30 s');
     expect(describeTrigger({ type: 'interval', everySeconds: 5400 })).toBe('Every 1 h 30 min');
@@ -22,6 +26,13 @@ describe('job form', () => {
     expect(describeOutput({ type: 'webhook', url: 'https://n8n.internal/webhook/report' })).toBe(
       'Webhook https://n8n.internal/webhook/report',
     );
+  });
+
+  it("shows a cron job's next run in its own time zone", () => {
+    const trigger = { type: 'cron' as const, cron: '0 9 * * *', timezone: 'Europe/Berlin' };
+    // 07:00 UTC on 29 March 2026 is 09:00 in Berlin, the first morning of summer time.
+    expect(describeNextRun({ nextRunAt: '2026-03-29T07:00:00.000Z', trigger })).toMatch(/9:00\s?AM GMT\+2$/);
+    expect(describeNextRun({ nextRunAt: null, trigger })).toBe('—');
   });
 
   it("starts a new job as a daily cron in the browser's time zone", () => {

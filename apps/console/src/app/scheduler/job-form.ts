@@ -1,5 +1,6 @@
 import { formatDate } from '@angular/common';
 import type { JobCreateDto, JobDto, JobOutputDto, JobRunDto, JobTriggerDto } from '@loop-gateway/api-client';
+import cronstrue from 'cronstrue';
 import { spellSeconds } from '../approvals/approval-format';
 
 export type TriggerType = JobTriggerDto['type'];
@@ -114,8 +115,10 @@ export function jobRequestBody(value: JobFormValue, enabled = true): JobCreateDt
  */
 export function describeTrigger(trigger: JobTriggerDto, calendarName?: (id: string) => string | undefined): string {
   switch (trigger.type) {
-    case 'cron':
-      return `Cron ${trigger.cron ?? ''}${trigger.timezone ? ` (${trigger.timezone})` : ''}`;
+    case 'cron': {
+      const expression = trigger.cron ?? '';
+      return `${cronInWords(expression)}${trigger.timezone ? ` (${trigger.timezone})` : ''} · cron ${expression}`;
+    }
     case 'once':
       return trigger.at ? `Once at ${localTime(trigger.at)}` : 'Once';
     case 'interval':
@@ -126,6 +129,29 @@ export function describeTrigger(trigger: JobTriggerDto, calendarName?: (id: stri
       return `${minutes ? `${spellSeconds(minutes * 60)} before` : 'At the start of'} each event in ${name}`;
     }
   }
+}
+
+/** "At 09:00, Monday through Friday" (cronstrue; croner's six-field form has seconds first too). */
+function cronInWords(expression: string): string {
+  try {
+    return cronstrue.toString(expression, { use24HourTimeFormat: true });
+  } catch {
+    return 'Cron';
+  }
+}
+
+/** When the job fires next: a cron job's in its own time zone (named), the others in the browser's. */
+export function describeNextRun(job: Pick<JobDto, 'nextRunAt' | 'trigger'>): string {
+  if (!job.nextRunAt) return '—';
+  const zone = job.trigger.type === 'cron' ? job.trigger.timezone : undefined;
+  return new Intl.DateTimeFormat(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    ...(zone ? { timeZone: zone, timeZoneName: 'short' } : {}),
+  }).format(new Date(job.nextRunAt));
 }
 
 /** "None", "Webhook https://…", "Channel 1a2b3c4d". */

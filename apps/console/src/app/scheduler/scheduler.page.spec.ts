@@ -100,7 +100,9 @@ describe('SchedulerPage', () => {
     expect(text(row('Inbox digest'), 'job-next')).toMatch(/^Jan 1, 2026/);
     expect(text(row('Inbox digest'), 'job-last')).toBe('—');
     expect(text(row('Inbox digest'), 'job-output')).toBe('None');
-    expect(text(row('Morning briefing'), 'job-trigger')).toBe('Cron 0 7 * * 1-5 (Europe/Berlin)');
+    expect(text(row('Morning briefing'), 'job-trigger')).toBe(
+      'At 07:00, Monday through Friday (Europe/Berlin) · cron 0 7 * * 1-5',
+    );
     expect(text(row('Morning briefing'), 'job-next')).toBe('—'); // disabled
     expect(text(row('Morning briefing'), 'job-output')).toBe('Webhook https://hooks.example.com/briefing');
     expect(row('Morning briefing')?.querySelector('[role=switch]')?.getAttribute('aria-checked')).toBe('false');

@@ -15,7 +15,7 @@ import { RefreshButton } from '../core/ui/refresh-button';
 import { CalendarsPanel } from './calendars-panel';
 import { CalendarsStore } from './calendars.store';
 import { JobDialog, type JobDialogData } from './job-dialog';
-import { describeOutput, describeTrigger } from './job-form';
+import { describeNextRun, describeOutput, describeTrigger } from './job-form';
 import { JobRuns } from './job-runs';
 import { SchedulerStore } from './scheduler.store';
 
@@ -57,6 +57,7 @@ export class SchedulerPage {
   /** Why the last action failed. */
   protected readonly actionError = signal<string | null>(null);
   protected readonly describeTrigger = describeTrigger;
+  protected readonly describeNextRun = describeNextRun;
   protected readonly describeOutput = describeOutput;
   /** A calendar's name, for calendar triggers. */
   protected readonly calendarName = (id: string) => this.calendars.name(id);
