@@ -1,3 +1,5 @@
+import { sleep } from '../common/sleep.js';
+
 /** At most `limit` sends per `windowMs` for one key (a chat, a group, the whole bot). */
 export interface LimitRule {
   key: string;
@@ -10,22 +12,7 @@ export interface LimiterTimer {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-const realTimer: LimiterTimer = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (ms <= 0 || signal?.aborted) return resolve();
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    }),
-};
+const realTimer: LimiterTimer = { now: () => Date.now(), sleep };
 
 /**
  * A small per-key rate limiter queue for outgoing messages. Each send reserves the earliest moment

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../auth/session.service.js';
 import { RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
+import { Periodic } from '../common/periodic.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ToolCallRequest } from '../tools/tool-executor.js';
 import type { ToolContext } from '../tools/tool.js';
@@ -30,8 +31,10 @@ const STATS_SAMPLE = 500;
 @Injectable()
 export class ApprovalsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ApprovalsService.name);
-  private sweeper: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | null = null;
+  private readonly sweeper = new Periodic(
+    () => this.expireDue(),
+    (error) => this.logger.error({ err: error }, 'Approval timeout sweep failed'),
+  );
 
   constructor(
     private readonly approvals: ApprovalsRepository,
@@ -41,14 +44,11 @@ export class ApprovalsService implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
-    void this.sweep();
+    this.sweeper.start(SWEEP_INTERVAL_MS);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.sweeper);
-    await this.sweeping;
+  onModuleDestroy(): Promise<void> {
+    return this.sweeper.stop();
   }
 
   findForToolCall(toolCallId: string): Promise<Approval | null> {
@@ -109,10 +109,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Applies the timeout action to every pending approval whose time is up. */
   sweep(): Promise<void> {
-    this.sweeping ??= this.expireDue()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Approval timeout sweep failed'))
-      .finally(() => (this.sweeping = null));
-    return this.sweeping;
+    return this.sweeper.run();
   }
 
   async list(limit: number, status?: ApprovalStatus): Promise<ApprovalDto[]> {

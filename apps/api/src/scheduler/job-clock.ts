@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { Periodic } from '../common/periodic.js';
 import { CalendarTriggers, type CalendarTrigger } from './calendars/calendar-triggers.js';
 import type { CalendarEvent } from './calendars/entities/calendar-event.entity.js';
 import type { ScheduledJob } from './entities/scheduled-job.entity.js';
@@ -18,8 +19,10 @@ export const MISSED_AFTER_MS = 60_000;
 @Injectable()
 export class JobClock implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(JobClock.name);
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | null = null;
+  private readonly periodic = new Periodic(
+    () => this.fireDue(),
+    (error) => this.logger.error({ err: error }, 'Scheduler tick failed'),
+  );
 
   constructor(
     private readonly repository: SchedulerRepository,
@@ -31,23 +34,17 @@ export class JobClock implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const jobs = new Map((await this.repository.list()).map((job) => [job.id, job]));
     await this.runner.resumeUnfinished(jobs);
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-    this.timer.unref();
-    void this.tick();
+    this.periodic.start(TICK_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
     this.runner.stop();
-    await this.ticking;
+    await this.periodic.stop();
   }
 
   /** Fires what is due now (also called by tests that move the clock). */
   tick(): Promise<void> {
-    this.ticking ??= this.fireDue()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Scheduler tick failed'))
-      .finally(() => (this.ticking = null));
-    return this.ticking;
+    return this.periodic.run();
   }
 
   private async fireDue(): Promise<void> {

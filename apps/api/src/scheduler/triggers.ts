@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { isTimeZone } from './calendars/zoned-time.js';
+import { isTimeZone } from '../common/zoned-time.js';
 import type { JobTrigger } from './entities/scheduled-job.entity.js';
 
 export const MIN_INTERVAL_SECONDS = 10;

@@ -1,53 +1,14 @@
 /** Calendar arithmetic in the configured time zone (budget windows, usage days). */
+import { dateKey, instantOf, wallAt, type WallTime } from '../common/zoned-time.js';
 
-interface ZonedParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-export function zonedParts(date: Date, timeZone: string): ZonedParts {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, Number(part.value)]));
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
-  };
+/** The wall-clock time of an instant in `timeZone`. */
+export function zonedParts(date: Date, timeZone: string): WallTime {
+  return wallAt(date.getTime(), timeZone);
 }
 
 /** The instant the given local calendar day starts in `timeZone` (handles DST shifts). */
 export function startOfLocalDay(year: number, month: number, day: number, timeZone: string): Date {
-  const asUtc = Date.UTC(year, month - 1, day);
-  const offset = (at: number) => {
-    const p = zonedParts(new Date(at), timeZone);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(at / 1000) * 1000;
-  };
-  let instant = asUtc - offset(asUtc);
-  const corrected = asUtc - offset(instant);
-  if (corrected !== instant) instant = corrected;
-  return new Date(instant);
+  return new Date(instantOf({ year, month, day, hour: 0, minute: 0, second: 0 }, timeZone));
 }
 
 /** Where today's and this month's budget windows began, in `timeZone`. */
@@ -68,6 +29,5 @@ export function windowStarts(now: Date, timeZone: string): { dayStart: Date; mon
 
 /** `YYYY-MM-DD` of an instant in `timeZone`. */
 export function localDate(date: Date, timeZone: string): string {
-  const p = zonedParts(date, timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  return dateKey(zonedParts(date, timeZone));
 }

@@ -10,6 +10,7 @@ import {
 import { type LimitRule, SendLimiter } from '../send-limiter.js';
 import { splitMessage } from '../split-message.js';
 import { toTelegramMarkdown } from './telegram-markdown.js';
+import { sleep } from '../../common/sleep.js';
 
 export const TELEGRAM_DEFAULT_API_ROOT = 'https://api.telegram.org';
 /** Telegram's limit for one message's text. */
@@ -238,19 +239,4 @@ function describe(error: unknown): string {
   const failure = error as TelegramError;
   if (failure?.code !== undefined) return `${failure.code} ${failure.description ?? ''}`.trim();
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

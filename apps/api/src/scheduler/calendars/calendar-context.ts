@@ -4,7 +4,7 @@ import type { JobCalendarContext, ScheduledJob } from '../entities/scheduled-job
 import { CalendarsRepository } from './calendars.repository.js';
 import type { CalendarEvent } from './entities/calendar-event.entity.js';
 import type { Calendar } from './entities/calendar.entity.js';
-import { dateKey, instantOf, wallAt, wallFromMs, wallMs } from './zoned-time.js';
+import { dateKey, instantOf, wallAt, wallFromMs, wallMs } from '../../common/zoned-time.js';
 
 const DAY_MS = 86_400_000;
 /** At most this many events go into a prompt. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
+import { Periodic } from '../../common/periodic.js';
 import { CalendarSync, WINDOW_BACK_MS } from './calendar-sync.js';
 import { CalendarsRepository } from './calendars.repository.js';
 
@@ -11,8 +12,10 @@ const CONCURRENT_SYNCS = 4;
 @Injectable()
 export class CalendarPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CalendarPoller.name);
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | null = null;
+  private readonly periodic = new Periodic(
+    () => this.syncDue(),
+    (error) => this.logger.error({ err: error }, 'Calendar poll failed'),
+  );
 
   constructor(
     private readonly repository: CalendarsRepository,
@@ -21,23 +24,17 @@ export class CalendarPoller implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-    this.timer.unref();
-    void this.tick();
+    this.periodic.start(TICK_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
     this.sync.stop();
-    await this.ticking;
+    await this.periodic.stop();
   }
 
   /** Syncs the calendars that are due now (also called by tests that move the clock). */
   tick(): Promise<void> {
-    this.ticking ??= this.syncDue()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Calendar poll failed'))
-      .finally(() => (this.ticking = null));
-    return this.ticking;
+    return this.periodic.run();
   }
 
   private async syncDue(): Promise<void> {

@@ -15,7 +15,7 @@ import {
 import type { CalendarEvent } from './entities/calendar-event.entity.js';
 import type { Calendar } from './entities/calendar.entity.js';
 import { redact } from './ical-fetcher.js';
-import { isTimeZone, localKey, wallAt } from './zoned-time.js';
+import { isTimeZone, localKey, wallAt } from '../../common/zoned-time.js';
 
 const DEFAULT_EVENTS_SPAN_MS = 60 * 86_400_000;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import rrule from 'rrule';
-import { dateKey, instantOf, isTimeZone, wallAt, wallFromMs, wallMs, type WallTime } from './zoned-time.js';
+import { dateKey, instantOf, isTimeZone, wallAt, wallFromMs, wallMs, type WallTime } from '../../common/zoned-time.js';
 
 const { RRule } = rrule;
 
