@@ -5,7 +5,7 @@ import { LocalClaude } from '@loop-gateway/testing';
 import { CalendarPoller } from '../src/scheduler/calendars/calendar-poller.js';
 import { CalendarsRepository } from '../src/scheduler/calendars/calendars.repository.js';
 import { JobClock } from '../src/scheduler/job-clock.js';
-import { startGateway } from './pipeline-harness.js';
+import { startGateway, waitForFirings } from './pipeline-harness.js';
 import { createTestDatabase } from './postgres.js';
 import { ManualClock } from './test-app.js';
 
@@ -126,17 +126,6 @@ interface JobRunBody {
   cause: string;
   status: string;
   scheduledFor: string | null;
-}
-
-async function waitForFirings(gw: Gateway, jobId: string, count: number, timeoutMs = 15_000): Promise<JobRunBody[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const runs = (await request(gw.gw.url).get(`/api/scheduler/jobs/${jobId}/runs`).set(gw.auth).expect(200))
-      .body as JobRunBody[];
-    if (runs.length >= count && runs.every((r) => r.status !== 'running')) return runs;
-    if (Date.now() > deadline) throw new Error(`job ${jobId}: ${JSON.stringify(runs)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** The text of the first user message of a request to the local Claude. */
@@ -348,7 +337,7 @@ describe('scheduler calendars', () => {
       expect(saved.action.calendarContext).toEqual({ calendarId: calendar.id, days: 1 });
       claude.script({ text: 'Dentist at 10:30, then lunch.' });
       await request(gw.gw.url).post(`/api/scheduler/jobs/${id}/run`).set(gw.auth).expect(202);
-      await waitForFirings(gw, id, 1);
+      await waitForFirings<JobRunBody>(gw, id, 1);
       expect(claude.requests).toHaveLength(1);
       const prompt = promptOf(claude, 0);
       expect(prompt).toContain(
@@ -391,7 +380,7 @@ describe('scheduler calendars', () => {
       expect(claude.requests).toHaveLength(0);
       clock.advance(60_000);
       await Promise.all([jobClock.tick(), jobClock.tick()]);
-      const [firing] = await waitForFirings(first, job.id, 1);
+      const [firing] = await waitForFirings<JobRunBody>(first, job.id, 1);
       expect(firing).toMatchObject({ cause: 'schedule', status: 'success', scheduledFor: '2026-03-20T09:15:00.000Z' });
       expect(claude.requests).toHaveLength(1);
       const prompt = promptOf(claude, 0);
@@ -431,7 +420,7 @@ describe('scheduler calendars', () => {
         clock.advance(15 * 60_000);
         await second.gw.app.get(CalendarPoller).tick();
         await second.gw.app.get(JobClock).tick();
-        const firings = await waitForFirings(second, job.id, 1);
+        const firings = await waitForFirings<JobRunBody>(second, job.id, 1);
         expect(firings).toHaveLength(1);
         expect(claude.requests).toHaveLength(1);
         [saved] = (await request(second.gw.url).get('/api/scheduler/jobs').set(second.auth).expect(200)).body;
@@ -444,7 +433,7 @@ describe('scheduler calendars', () => {
         expect(saved.nextRunAt).toBe('2026-03-20T11:15:00.000Z');
         clock.advance(105 * 60_000);
         await second.gw.app.get(JobClock).tick();
-        const [latest] = await waitForFirings(second, job.id, 2);
+        const [latest] = await waitForFirings<JobRunBody>(second, job.id, 2);
         expect(latest).toMatchObject({ status: 'success', scheduledFor: '2026-03-20T11:15:00.000Z' });
         expect(promptOf(claude, 1)).toContain('Event: Lunch with Ana');
       } finally {

@@ -5,21 +5,12 @@ import { type StoredBotUpdate, TelegramServer } from 'telegram-test-api/lib/tele
 import { LocalClaude } from '@loop-gateway/testing';
 import { TelegramAdapterFactory } from '../src/channels/telegram/telegram.factory.js';
 import { startGateway } from './pipeline-harness.js';
+import { waitUntil } from './wait.js';
 import { RecordingSocket } from './ws-client.js';
 
 const BOT_TOKEN = `424242:${'TestBotToken_'.repeat(3)}`;
 /** The emulator's bot (getMe). */
 const BOT = { id: 666, username: 'TestNameBot' };
-
-async function waitUntil<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-}
 
 /** MarkdownV2 as sent → the text a person reads. */
 const unescape = (text: string) => text.replace(/\\([_*[\]()~`>#+\-=|{}.!\\])/g, '$1');

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { LocalClaude } from '@loop-gateway/testing';
 import type { Clock } from '../src/common/clock.js';
 import { ADMIN, setupAdmin, startTestApp } from './test-app.js';
+import { waitUntil } from './wait.js';
 
 export const FINAL_STATUSES = ['completed', 'failed', 'refused'];
 
@@ -37,13 +38,15 @@ export async function startGateway(
   const auth = { Authorization: `Bearer ${token}` };
   /** Polls the run until its status is one of `statuses` (default: finished). */
   const waitForRun = async (runId: string, timeoutMs = 15_000, statuses = FINAL_STATUSES): Promise<RunBody> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await request(gw.url).get(`/api/runs/${runId}`).set(auth).expect(200);
-      if (statuses.includes(res.body.status)) return res.body as RunBody;
-      if (Date.now() > deadline) throw new Error(`run ${runId} still ${res.body.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    let run: RunBody | undefined;
+    return waitUntil(
+      () => `run ${runId} (still ${run?.status})`,
+      async () => {
+        run = (await request(gw.url).get(`/api/runs/${runId}`).set(auth).expect(200)).body as RunBody;
+        return statuses.includes(run.status) && run;
+      },
+      timeoutMs,
+    );
   };
   const submit = async (body: object) =>
     (await request(gw.url).post('/api/runs').set(auth).send(body).expect(202)).body;
@@ -53,4 +56,23 @@ export async function startGateway(
 async function login(url: string): Promise<string> {
   const res = await request(url).post('/api/auth/login').send(ADMIN);
   return res.body.token as string;
+}
+
+/** A scheduled job's firings (newest first), once there are `count` and none is still running. */
+export async function waitForFirings<T extends { status: string }>(
+  gateway: { gw: { url: string }; auth: Record<string, string> },
+  jobId: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<T[]> {
+  let runs: T[] = [];
+  return waitUntil(
+    () => `${count} firings of job ${jobId}: ${JSON.stringify(runs)}`,
+    async () => {
+      runs = (await request(gateway.gw.url).get(`/api/scheduler/jobs/${jobId}/runs`).set(gateway.auth).expect(200))
+        .body as T[];
+      return runs.length >= count && runs.every((r) => r.status !== 'running') && runs;
+    },
+    timeoutMs,
+  );
 }

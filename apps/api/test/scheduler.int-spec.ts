@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { LocalClaude } from '@loop-gateway/testing';
 import { JobClock } from '../src/scheduler/job-clock.js';
-import { startGateway } from './pipeline-harness.js';
+import { startGateway, waitForFirings } from './pipeline-harness.js';
 import { ManualClock } from './test-app.js';
 import { RecordingSocket } from './ws-client.js';
 
@@ -33,17 +33,6 @@ async function startReceiver(status = 200): Promise<{ url: string; bodies: unkno
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, bodies, server };
-}
-
-async function waitForFirings(gw: Gateway, jobId: string, count: number, timeoutMs = 15_000): Promise<JobRunBody[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const runs = (await request(gw.gw.url).get(`/api/scheduler/jobs/${jobId}/runs`).set(gw.auth).expect(200))
-      .body as JobRunBody[];
-    if (runs.length >= count && runs.every((r) => r.status !== 'running')) return runs;
-    if (Date.now() > deadline) throw new Error(`job ${jobId}: ${JSON.stringify(runs)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const job = (overrides: object = {}) => ({
@@ -96,7 +85,7 @@ describe('the scheduler', () => {
       clock.advance(3 * 60_000);
       await Promise.all([gw.gw.app.get(JobClock).tick(), gw.gw.app.get(JobClock).tick()]);
       await gw.gw.app.get(JobClock).tick();
-      const [firing] = await waitForFirings(gw, created.id, 1);
+      const [firing] = await waitForFirings<JobRunBody>(gw, created.id, 1);
       expect(firing).toMatchObject({
         cause: 'schedule',
         status: 'success',
@@ -158,12 +147,12 @@ describe('the scheduler', () => {
       claude.script({ text: 'Saturday.' }, { text: 'Sunday.' });
       clock.advance(30 * 60_000);
       await gw.gw.app.get(JobClock).tick();
-      await waitForFirings(gw, id, 1);
+      await waitForFirings<JobRunBody>(gw, id, 1);
       let [saved] = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
       expect(saved.nextRunAt).toBe('2026-03-29T07:00:00.000Z'); // 09:00 CEST (UTC+2), the clocks moved at 01:00 UTC
       clock.advance(23 * 3600_000);
       await gw.gw.app.get(JobClock).tick();
-      const firings = await waitForFirings(gw, id, 2);
+      const firings = await waitForFirings<JobRunBody>(gw, id, 2);
       expect(firings.map((f) => f.output)).toEqual(['Sunday.', 'Saturday.']);
       [saved] = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
       expect(saved.nextRunAt).toBe('2026-03-30T07:00:00.000Z');
@@ -193,7 +182,7 @@ describe('the scheduler', () => {
       expect(fired).toMatchObject({ cause: 'manual', status: 'running', runId: expect.any(String) });
       const [afterRunNow] = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
       expect(afterRunNow.lastRunAt).toBe(clock.now().toISOString());
-      const [firing] = await waitForFirings(gw, id, 1);
+      const [firing] = await waitForFirings<JobRunBody>(gw, id, 1);
       expect(firing).toMatchObject({ status: 'error', delivery: 'failed', deliveryError: 'The webhook answered 500' });
       expect(firing!.error).toMatch(/Stopped after 1 model calls \(the run’s limit\)/);
       expect(claude.requests).toHaveLength(1);
@@ -252,7 +241,7 @@ describe('the scheduler', () => {
       const second = await startGateway(claude, {}, first.gw.dataDir, clock);
       try {
         await second.gw.app.get(JobClock).tick();
-        const firings = await waitForFirings(second, id, 1);
+        const firings = await waitForFirings<JobRunBody>(second, id, 1);
         expect(firings).toEqual([expect.objectContaining({ cause: 'missed', status })]);
         if (status === 'skipped') expect(firings[0]!.error).toMatch(/Missed while the gateway was down/);
         expect(claude.requests).toHaveLength(modelCalls);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { LocalClaude } from '@loop-gateway/testing';
 import { startGateway } from './pipeline-harness.js';
+import { waitUntil } from './wait.js';
 import { RecordingSocket } from './ws-client.js';
 
 const DONE = '<promise>COMPLETE</promise>';
@@ -18,13 +19,15 @@ interface TaskBody {
 type Gateway = Awaited<ReturnType<typeof startGateway>>;
 
 async function waitForTask(gw: Gateway, id: string, statuses = RESTING, timeoutMs = 20_000): Promise<TaskBody> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const task = (await request(gw.gw.url).get(`/api/tasks/${id}`).set(gw.auth).expect(200)).body as TaskBody;
-    if (statuses.includes(task.status)) return task;
-    if (Date.now() > deadline) throw new Error(`task ${id} still ${task.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  let task: TaskBody | undefined;
+  return waitUntil(
+    () => `task ${id} (still ${task?.status})`,
+    async () => {
+      task = (await request(gw.gw.url).get(`/api/tasks/${id}`).set(gw.auth).expect(200)).body as TaskBody;
+      return statuses.includes(task.status) && task;
+    },
+    timeoutMs,
+  );
 }
 
 /** The user message of each model request, in order. */

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitUntil } from './wait.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -65,13 +66,13 @@ export class WebhookReceiver {
   }
 
   async waitFor(count: number, timeoutMs = 10_000, path?: string): Promise<ReceivedRequest[]> {
-    const deadline = Date.now() + timeoutMs;
     const matching = () => this.received.filter((r) => path === undefined || r.path === path);
-    while (matching().length < count) {
-      if (Date.now() > deadline) throw new Error(`received ${matching().length} of ${count} requests`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return matching();
+    return waitUntil(
+      () => `${count} requests (received ${matching().length})`,
+      () => matching().length >= count && matching(),
+      timeoutMs,
+      20,
+    );
   }
 
   async stop(): Promise<void> {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { LocalClaude } from '@loop-gateway/testing';
 import { startGateway } from './pipeline-harness.js';
 import { startTestApp } from './test-app.js';
+import { waitUntil } from './wait.js';
 
 type Gateway = Awaited<ReturnType<typeof startGateway>>;
 
@@ -84,14 +85,12 @@ describe('inbound webhooks against a local Claude', () => {
         .send({ name: 'From n8n', prompt: 'Do it in steps.', maxIterations: 3 })
         .expect(201);
       expect(created.body).toMatchObject({ name: 'From n8n', status: 'running', origin: { kind: 'webhook', ref: id } });
-      const deadline = Date.now() + 15_000;
-      let output: { status: string; output: string };
-      do {
-        await new Promise((resolve) => setTimeout(resolve, 25));
-        output = (
+      const output = await waitUntil('the task to finish', async () => {
+        const body = (
           await request(gateway.gw.url).get(`/api/tasks/${created.body.id}/output`).set(gateway.auth).expect(200)
-        ).body;
-      } while (output.status === 'running' && Date.now() < deadline);
+        ).body as { status: string; output: string };
+        return body.status !== 'running' && body;
+      });
       expect(output).toMatchObject({ status: 'completed', output: 'Step one.\n\nStep two.' });
 
       await request(gateway.gw.url)

@@ -7,6 +7,7 @@ import { LocalClaude } from '@loop-gateway/testing';
 import { startGateway } from './pipeline-harness.js';
 import { ADMIN, ManualClock, startTestApp } from './test-app.js';
 import { verifyStandardWebhook, WebhookReceiver } from './webhook-receiver.js';
+import { waitUntil } from './wait.js';
 
 type Gateway = Awaited<ReturnType<typeof startGateway>>;
 
@@ -62,13 +63,16 @@ describe('outbound webhooks to a local receiver', () => {
     until: (deliveries: Delivery[]) => boolean,
     timeoutMs = 10_000,
   ): Promise<Delivery[]> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const deliveries = await logs(gateway, id);
-      if (until(deliveries)) return deliveries;
-      if (Date.now() > deadline) throw new Error(`logs never matched: ${JSON.stringify(deliveries)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    let deliveries: Delivery[] = [];
+    return waitUntil(
+      () => `the delivery logs to match: ${JSON.stringify(deliveries)}`,
+      async () => {
+        deliveries = await logs(gateway, id);
+        return until(deliveries) && deliveries;
+      },
+      timeoutMs,
+      50,
+    );
   };
 
   /** A run through an inbound webhook: emits agent:run:start, agent:run:text … and agent:run:complete. */
