@@ -18,8 +18,6 @@ interface JobRunBody {
   deliveryError: string | null;
 }
 
-type Gateway = Awaited<ReturnType<typeof startGateway>>;
-
 /** A receiver for job results: records each body and answers with `status`. */
 async function startReceiver(status = 200): Promise<{ url: string; bodies: unknown[]; server: Server }> {
   const bodies: unknown[] = [];
