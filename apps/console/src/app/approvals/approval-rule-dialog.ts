@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton, MatIconButton } from '@angular/material/button';
 import { MatOption } from '@angular/material/core';
@@ -18,7 +18,6 @@ import { MatSelect } from '@angular/material/select';
 import { MatSlideToggle } from '@angular/material/slide-toggle';
 import { type ApprovalRuleDto, saveApprovalRule } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
-import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
 import { integer } from '../core/ui/validators';
 import {
@@ -28,6 +27,7 @@ import {
   ruleFormValue,
   ruleRequestBody,
 } from './approval-rule-form';
+import { DialogSubmission } from '../core/ui/dialog-submission';
 
 export interface ApprovalRuleDialogData {
   toolName: string;
@@ -74,8 +74,9 @@ export class ApprovalRuleDialog {
   private readonly fb = inject(NonNullableFormBuilder);
 
   protected readonly data = inject<ApprovalRuleDialogData>(MAT_DIALOG_DATA);
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  private readonly submission = new DialogSubmission();
+  protected readonly error = this.submission.error;
+  protected readonly busy = this.submission.busy;
   protected readonly minSeconds = TIMEOUT_MIN_SECONDS;
   protected readonly maxSeconds = TIMEOUT_MAX_SECONDS;
 
@@ -102,18 +103,12 @@ export class ApprovalRuleDialog {
   }
 
   protected async save(): Promise<void> {
-    if (this.busy()) return;
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      return;
-    }
-    this.busy.set(true);
-    this.error.set(null);
-    const body = ruleRequestBody(this.data.toolName, this.form.getRawValue());
-    const { data, error } = await saveApprovalRule({ client: this.api, body });
-    this.busy.set(false);
-    if (data) this.dialog.close(data);
-    else this.error.set(apiErrorMessage(error, 'The rule could not be saved.'));
+    const rule = await this.submission.submit(
+      this.form,
+      () => saveApprovalRule({ client: this.api, body: ruleRequestBody(this.data.toolName, this.form.getRawValue()) }),
+      'The rule could not be saved.',
+    );
+    if (rule) this.dialog.close(rule);
   }
 
   private patternRow(field: string, pattern: string) {

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
 import {
@@ -21,8 +21,8 @@ import {
   updateChannel,
 } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
-import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
+import { DialogSubmission } from '../core/ui/dialog-submission';
 
 export interface ChannelDialogData {
   /** The channel to edit; none for a new one. */
@@ -162,8 +162,9 @@ export class ChannelDialog {
   protected readonly data = inject<ChannelDialogData>(MAT_DIALOG_DATA);
   protected readonly channel = this.data.channel;
   protected readonly defaultApiRoot = TELEGRAM_API_ROOT;
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  private readonly submission = new DialogSubmission();
+  protected readonly error = this.submission.error;
+  protected readonly busy = this.submission.busy;
 
   private readonly storedApiRoot = (this.channel?.config['apiRoot'] as string | undefined) ?? '';
 
@@ -181,45 +182,40 @@ export class ChannelDialog {
   });
 
   protected async save(): Promise<void> {
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      return;
-    }
     const value = this.form.getRawValue();
     const token = value.botToken.trim();
     const config = { apiRoot: value.apiRoot.trim() || null, ...(token ? { botToken: token } : {}) };
     const allowedSenders = value.allowedSenders.split(/[,\s]+/).filter(Boolean);
-    this.busy.set(true);
-    this.error.set(null);
-    const { data, error } = this.channel
-      ? await updateChannel({
-          client: this.api,
-          path: { id: this.channel.id },
-          body: {
-            name: value.name.trim(),
-            config,
-            allowedSenders,
-            groupId: value.groupId || null,
-            enabled: value.enabled,
-          },
-        })
-      : await createChannel({
-          client: this.api,
-          body: {
-            type: 'telegram',
-            name: value.name.trim(),
-            config,
-            allowedSenders,
-            ...(value.groupId ? { groupId: value.groupId } : {}),
-            enabled: value.enabled,
-          },
-        });
-    this.busy.set(false);
-    if (!data) {
-      this.error.set(apiErrorMessage(error, 'The channel could not be saved.'));
-      return;
-    }
+    const saved = await this.submission.submit(
+      this.form,
+      () =>
+        this.channel
+          ? updateChannel({
+              client: this.api,
+              path: { id: this.channel.id },
+              body: {
+                name: value.name.trim(),
+                config,
+                allowedSenders,
+                groupId: value.groupId || null,
+                enabled: value.enabled,
+              },
+            })
+          : createChannel({
+              client: this.api,
+              body: {
+                type: 'telegram',
+                name: value.name.trim(),
+                config,
+                allowedSenders,
+                ...(value.groupId ? { groupId: value.groupId } : {}),
+                enabled: value.enabled,
+              },
+            }),
+      'The channel could not be saved.',
+    );
+    if (!saved) return;
     this.form.controls.botToken.setValue(''); // the token does not stay in the page
-    this.dialog.close(data);
+    this.dialog.close(saved);
   }
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject } from '@angular/core';
 import {
   type AbstractControl,
   NonNullableFormBuilder,
@@ -25,7 +25,6 @@ import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
 import { type AgentGroupResponseDto, createAgentGroup, updateAgentGroup } from '@loop-gateway/api-client';
 import { CHANNEL_NAMES } from '../activity/event-summary';
 import { API_CLIENT } from '../core/api/api-client';
-import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
 import { integer } from '../core/ui/validators';
 import {
@@ -35,6 +34,7 @@ import {
   groupFormValue,
   groupRequestBody,
 } from './group-form';
+import { DialogSubmission } from '../core/ui/dialog-submission';
 
 export interface GroupFormData {
   /** The group to edit; none for a new one. */
@@ -75,8 +75,9 @@ export class GroupFormDialog {
   private readonly dialog = inject<MatDialogRef<GroupFormDialog, AgentGroupResponseDto>>(MatDialogRef);
 
   protected readonly group = inject<GroupFormData>(MAT_DIALOG_DATA).group;
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  private readonly submission = new DialogSubmission();
+  protected readonly error = this.submission.error;
+  protected readonly busy = this.submission.busy;
   protected readonly styleKeys = CHANNEL_STYLE_KEYS;
   protected readonly channelNames = CHANNEL_NAMES;
 
@@ -116,19 +117,15 @@ export class GroupFormDialog {
   }
 
   protected async save(): Promise<void> {
-    if (this.busy()) return;
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      return;
-    }
-    this.busy.set(true);
-    this.error.set(null);
     const body = groupRequestBody(this.form.getRawValue(), this.group);
-    const { data, error } = this.group
-      ? await updateAgentGroup({ client: this.api, path: { id: this.group.id }, body })
-      : await createAgentGroup({ client: this.api, body });
-    this.busy.set(false);
-    if (data) this.dialog.close(data);
-    else this.error.set(apiErrorMessage(error, 'The group could not be saved.'));
+    const saved = await this.submission.submit(
+      this.form,
+      () =>
+        this.group
+          ? updateAgentGroup({ client: this.api, path: { id: this.group.id }, body })
+          : createAgentGroup({ client: this.api, body }),
+      'The group could not be saved.',
+    );
+    if (saved) this.dialog.close(saved);
   }
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject } from '@angular/core';
 import {
   type AbstractControl,
   NonNullableFormBuilder,
@@ -30,7 +30,6 @@ import {
 } from '@loop-gateway/api-client';
 import { spellSeconds } from '../approvals/approval-format';
 import { API_CLIENT } from '../core/api/api-client';
-import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
 import { integer } from '../core/ui/validators';
 import {
@@ -46,6 +45,7 @@ import {
   jobFormValue,
   jobRequestBody,
 } from './job-form';
+import { DialogSubmission } from '../core/ui/dialog-submission';
 
 export interface JobDialogData {
   /** The job to edit; none for a new one. */
@@ -95,8 +95,9 @@ export class JobDialog {
 
   protected readonly data = inject<JobDialogData>(MAT_DIALOG_DATA);
   protected readonly job = this.data.job;
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  private readonly submission = new DialogSubmission();
+  protected readonly error = this.submission.error;
+  protected readonly busy = this.submission.busy;
   protected readonly minSeconds = INTERVAL_MIN_SECONDS;
   protected readonly maxSeconds = INTERVAL_MAX_SECONDS;
   protected readonly maxIterations = JOB_MAX_ITERATIONS;
@@ -171,19 +172,15 @@ export class JobDialog {
   }
 
   protected async save(): Promise<void> {
-    if (this.busy()) return;
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      return;
-    }
-    this.busy.set(true);
-    this.error.set(null);
     const body = jobRequestBody(this.form.getRawValue(), this.job?.enabled ?? true);
-    const { data, error } = this.job
-      ? await updateJob({ client: this.api, path: { id: this.job.id }, body })
-      : await createJob({ client: this.api, body });
-    this.busy.set(false);
-    if (data) this.dialog.close(data);
-    else this.error.set(apiErrorMessage(error, 'The job could not be saved.'));
+    const saved = await this.submission.submit(
+      this.form,
+      () =>
+        this.job
+          ? updateJob({ client: this.api, path: { id: this.job.id }, body })
+          : createJob({ client: this.api, body }),
+      'The job could not be saved.',
+    );
+    if (saved) this.dialog.close(saved);
   }
 }

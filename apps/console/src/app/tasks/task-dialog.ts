@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
 import { MatOption } from '@angular/material/core';
@@ -16,9 +16,9 @@ import { MatProgressSpinner } from '@angular/material/progress-spinner';
 import { MatSelect } from '@angular/material/select';
 import { type AgentGroupResponseDto, type TaskCreateDto, type TaskDto, createTask } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
-import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
 import { integer } from '../core/ui/validators';
+import { DialogSubmission } from '../core/ui/dialog-submission';
 
 export interface TaskDialogData {
   /** For the group picker. */
@@ -58,8 +58,9 @@ export class TaskDialog {
   private readonly fb = inject(NonNullableFormBuilder);
 
   protected readonly groups = inject<TaskDialogData>(MAT_DIALOG_DATA).groups;
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  private readonly submission = new DialogSubmission();
+  protected readonly error = this.submission.error;
+  protected readonly busy = this.submission.busy;
   protected readonly maxIterations = MAX_TASK_ITERATIONS;
 
   protected readonly form = this.fb.group({
@@ -76,17 +77,12 @@ export class TaskDialog {
   });
 
   protected async save(): Promise<void> {
-    if (this.busy()) return;
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      return;
-    }
-    this.busy.set(true);
-    this.error.set(null);
-    const { data, error } = await createTask({ client: this.api, body: this.body() });
-    this.busy.set(false);
-    if (data) this.dialog.close(data);
-    else this.error.set(apiErrorMessage(error, 'The task could not be created.'));
+    const task = await this.submission.submit(
+      this.form,
+      () => createTask({ client: this.api, body: this.body() }),
+      'The task could not be created.',
+    );
+    if (task) this.dialog.close(task);
   }
 
   /** POST /api/tasks: the optional fields only when given. */

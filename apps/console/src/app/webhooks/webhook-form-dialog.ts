@@ -23,8 +23,8 @@ import {
   updateWebhook,
 } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
-import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
+import { DialogSubmission } from '../core/ui/dialog-submission';
 
 export interface WebhookFormData {
   /** The webhook to edit; none for a new one. */
@@ -177,8 +177,9 @@ export class WebhookFormDialog {
   protected readonly data = inject<WebhookFormData>(MAT_DIALOG_DATA);
   protected readonly webhook = this.data.webhook;
   protected readonly platforms = PLATFORMS;
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  private readonly submission = new DialogSubmission();
+  protected readonly error = this.submission.error;
+  protected readonly busy = this.submission.busy;
   protected readonly all = signal(this.webhook?.events.includes('*') ?? false);
   protected readonly selected = signal<ReadonlySet<string>>(new Set(this.webhook?.events.filter((e) => e !== '*')));
 
@@ -207,10 +208,6 @@ export class WebhookFormDialog {
   }
 
   protected async save(): Promise<void> {
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      return;
-    }
     const value = this.form.getRawValue();
     const inWildcard = new Set(this.data.events.filter((e) => e.inWildcard).map((e) => e.name));
     const events = this.all() ? ['*', ...[...this.selected()].filter((e) => !inWildcard.has(e))] : [...this.selected()];
@@ -222,16 +219,14 @@ export class WebhookFormDialog {
       enabled: value.enabled,
       events,
     };
-    this.busy.set(true);
-    this.error.set(null);
-    const { data, error } = this.webhook
-      ? await updateWebhook({ client: this.api, path: { id: this.webhook.id }, body })
-      : await createWebhook({ client: this.api, body });
-    this.busy.set(false);
-    if (!data) {
-      this.error.set(apiErrorMessage(error, 'The webhook could not be saved.'));
-      return;
-    }
-    this.dialog.close(data);
+    const saved = await this.submission.submit(
+      this.form,
+      () =>
+        this.webhook
+          ? updateWebhook({ client: this.api, path: { id: this.webhook.id }, body })
+          : createWebhook({ client: this.api, body }),
+      'The webhook could not be saved.',
+    );
+    if (saved) this.dialog.close(saved);
   }
 }
