@@ -349,11 +349,12 @@ describe('console', () => {
 
       // The gateway names the entry it refuses.
       const prices = page.getByTestId('price-table');
-      // The table loads on its own: an entry added before it arrives would be replaced by it.
-      await prices.getByTestId('price-row').first().waitFor();
+      await prices.getByTestId('price-row').first().waitFor(); // the table loads on its own
       const before = await prices.getByTestId('price-row').count();
       await prices.getByTestId('price-add').click();
-      const row = prices.getByTestId('price-row').last();
+      // The new row, once it is rendered: `last()` right after the click could still be the old last row.
+      const row = prices.getByTestId('price-row').nth(before);
+      await row.waitFor();
       await row.getByLabel('Model prefix').fill('my model');
       await row.getByLabel(/^input price/).fill('2');
       await prices.getByTestId('price-save').click();
