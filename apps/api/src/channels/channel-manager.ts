@@ -9,6 +9,7 @@ import {
   ChannelAuthError,
   type LiveStatus,
 } from './adapters/channel-adapter.js';
+import { AdapterStateStore } from './adapter-state.store.js';
 import { ChannelInbox } from './channel-inbox.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
@@ -43,6 +44,7 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
     private readonly secrets: SecretBox,
     private readonly inbox: ChannelInbox,
     private readonly bus: EventBus,
+    private readonly adapterState: AdapterStateStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -137,6 +139,7 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
     const signal = controller.signal;
     let attempt = 0;
     const context: AdapterContext = {
+      store: this.adapterState.forChannel(channel.id),
       connected: (account) => {
         attempt = 0;
         this.setState(channel, 'connected', null, account);

@@ -3,11 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { ChannelAdapterFactories, type ChannelAdapterFactory } from './adapters/channel-adapter.js';
+import { AdapterStateStore } from './adapter-state.store.js';
 import { ChannelInbox } from './channel-inbox.js';
 import { ChannelManager } from './channel-manager.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
+import { ChannelAdapterStateEntry } from './entities/channel-adapter-state.entity.js';
 import { ChannelMessage } from './entities/channel-message.entity.js';
 import { Channel } from './entities/channel.entity.js';
 import { TelegramAdapterFactory } from './telegram/telegram.factory.js';
@@ -26,13 +28,14 @@ export class InstalledAdapters extends ChannelAdapterFactories {
 
 /** Channels: Telegram today; every inbound message becomes a run whose reply goes back to the chat. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Channel, ChannelMessage]), AgentsModule, GroupsModule],
+  imports: [TypeOrmModule.forFeature([Channel, ChannelMessage, ChannelAdapterStateEntry]), AgentsModule, GroupsModule],
   controllers: [ChannelsController],
   providers: [
     ChannelsService,
     ChannelsRepository,
     ChannelManager,
     ChannelInbox,
+    AdapterStateStore,
     TelegramAdapterFactory,
     { provide: ChannelAdapterFactories, useClass: InstalledAdapters },
   ],

@@ -22,8 +22,23 @@ export interface ReplyTarget {
   inReplyTo: string | null;
 }
 
+/**
+ * What an adapter keeps between restarts, durable and encrypted at rest, scoped to its channel
+ * (a mail UID cursor, a WhatsApp session). Cleared when the channel is deleted or paired again.
+ */
+export interface AdapterStore {
+  get(key: string): Promise<string | null>;
+  getMany(keys: string[]): Promise<Record<string, string | null>>;
+  set(key: string, value: string | null): Promise<void>;
+  /** All in one transaction; a null value deletes its key. */
+  setMany(entries: Record<string, string | null>): Promise<void>;
+  clear(): Promise<void>;
+}
+
 /** What the manager gives an adapter while it runs. */
 export interface AdapterContext {
+  /** The channel's durable store. */
+  store: AdapterStore;
   /** The connection is up; `account` names it for people (e.g. `@my_bot`). */
   connected(account: string | null): void;
   /** A QR code to scan (WhatsApp); the state becomes waiting_for_qr. */

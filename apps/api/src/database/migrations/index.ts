@@ -8,6 +8,7 @@ import { Tasks1764300000000 } from './1764300000000-tasks.js';
 import { Scheduler1764400000000 } from './1764400000000-scheduler.js';
 import { Channels1764500000000 } from './1764500000000-channels.js';
 import { Calendars1764600000000 } from './1764600000000-calendars.js';
+import { ChannelAdapterState1764700000000 } from './1764700000000-channel-adapter-state.js';
 
 /** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Scheduler1764400000000,
   Channels1764500000000,
   Calendars1764600000000,
+  ChannelAdapterState1764700000000,
 ];
