@@ -1,9 +1,10 @@
-import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { LocalClaude } from '@loop-gateway/testing';
 import { JobClock } from '../src/scheduler/job-clock.js';
 import { startGateway, waitForFirings } from './pipeline-harness.js';
+import { waitUntil } from './wait.js';
 import { ManualClock } from './test-app.js';
+import { verifyStandardWebhook, WebhookReceiver } from './webhook-receiver.js';
 import { RecordingSocket } from './ws-client.js';
 
 interface JobRunBody {
@@ -16,21 +17,6 @@ interface JobRunBody {
   durationMs: number | null;
   delivery: string;
   deliveryError: string | null;
-}
-
-/** A receiver for job results: records each body and answers with `status`. */
-async function startReceiver(status = 200): Promise<{ url: string; bodies: unknown[]; server: Server }> {
-  const bodies: unknown[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      bodies.push(JSON.parse(body));
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, bodies, server };
 }
 
 const job = (overrides: object = {}) => ({
@@ -54,19 +40,27 @@ describe('the scheduler', () => {
     clock = new ManualClock(new Date('2026-03-10T08:02:00Z'));
   });
 
-  it('fires a cron job once when due, records the run and sends the result to a webhook', async () => {
+  it('fires a cron job once when due, records the run and sends the result to a webhook, signed', async () => {
     const gw = await startGateway(claude, {}, undefined, clock);
-    const receiver = await startReceiver();
+    const receiver = await WebhookReceiver.start();
     const socket = new RecordingSocket(gw.gw.url.replace('http', 'ws') + '/ws');
     try {
       await socket.opened();
       socket.send({ type: 'auth', token: gw.token });
       await socket.waitFor((m) => m.type === 'ready');
+      // The receiver's outbound webhook, registered first so its secret is known.
+      const { secret } = (
+        await request(gw.gw.url)
+          .post('/api/webhooks')
+          .set(gw.auth)
+          .send({ name: 'Briefings', platform: 'n8n', targetUrl: receiver.url(), events: [] })
+          .expect(201)
+      ).body as { secret: string };
       const created = (
         await request(gw.gw.url)
           .post('/api/scheduler/jobs')
           .set(gw.auth)
-          .send(job({ output: { type: 'webhook', url: receiver.url } }))
+          .send(job({ output: { type: 'webhook', url: receiver.url() } }))
           .expect(201)
       ).body;
       expect(created).toMatchObject({
@@ -88,12 +82,14 @@ describe('the scheduler', () => {
         cause: 'schedule',
         status: 'success',
         output: 'Three meetings today.',
-        delivery: 'delivered',
+        delivery: 'queued',
         error: null,
       });
       expect(firing!.durationMs).toEqual(expect.any(Number));
       expect(claude.requests).toHaveLength(1);
-      expect(receiver.bodies).toEqual([
+      const [received] = await receiver.waitFor(1);
+      expect(verifyStandardWebhook(secret, received!.headers, received!.body, clock.now().getTime() / 1000)).toBe(true);
+      expect([JSON.parse(received!.body)]).toEqual([
         expect.objectContaining({
           event: 'scheduler:job:complete',
           source: 'loop-gateway',
@@ -159,9 +155,10 @@ describe('the scheduler', () => {
     }
   });
 
-  it('records a failed delivery and a run that hits the job’s model-call limit', async () => {
+  it('retries a webhook result the receiver refused, through a webhook registered for the URL', async () => {
     const gw = await startGateway(claude, {}, undefined, clock);
-    const receiver = await startReceiver(500);
+    const receiver = await WebhookReceiver.start();
+    receiver.reply({ status: 500, body: 'busy' });
     try {
       const { id } = (
         await request(gw.gw.url)
@@ -169,8 +166,10 @@ describe('the scheduler', () => {
           .set(gw.auth)
           .send(
             job({
+              // Fired by hand only: the clock is moved on below to make the retry due.
+              trigger: { type: 'once', at: '2027-01-01T00:00:00Z' },
               action: { type: 'agent', prompt: 'Loop.', maxIterations: 1 },
-              output: { type: 'webhook', url: receiver.url },
+              output: { type: 'webhook', url: receiver.url() },
             }),
           )
           .expect(201)
@@ -181,11 +180,39 @@ describe('the scheduler', () => {
       const [afterRunNow] = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
       expect(afterRunNow.lastRunAt).toBe(clock.now().toISOString());
       const [firing] = await waitForFirings<JobRunBody>(gw, id, 1);
-      expect(firing).toMatchObject({ status: 'error', delivery: 'failed', deliveryError: 'The webhook answered 500' });
+      expect(firing).toMatchObject({ status: 'error', delivery: 'queued', deliveryError: null });
       expect(firing!.error).toMatch(/Stopped after 1 model calls \(the run’s limit\)/);
       expect(claude.requests).toHaveLength(1);
+
+      // No webhook targeted the URL, so one was registered for it; its log shows the refused attempt.
+      const webhooks = (await request(gw.gw.url).get('/api/webhooks').set(gw.auth).expect(200)).body;
+      expect(webhooks).toEqual([
+        expect.objectContaining({ name: 'Job "Morning briefing" output', targetUrl: receiver.url(), events: [] }),
+      ]);
+      const logs = () =>
+        request(gw.gw.url).get(`/api/webhooks/${webhooks[0].id}/logs`).set(gw.auth).expect(200).then((r) => r.body);
+      const [refused] = await waitUntil(
+        () => 'the refused attempt in the log',
+        async () => {
+          const deliveries = await logs();
+          return deliveries[0]?.attempts === 1 && deliveries;
+        },
+      );
+      expect(refused).toMatchObject({ event: 'scheduler:job:complete', status: 'pending', lastStatusCode: 500 });
+
+      clock.advance(60 * 60_000); // past any first retry delay
+      const [retried] = await receiver.waitFor(2);
+      expect(JSON.parse(retried!.body)).toMatchObject({ event: 'scheduler:job:complete', payload: { jobId: id } });
+      const [delivered] = await waitUntil(
+        () => 'the retried delivery',
+        async () => {
+          const deliveries = await logs();
+          return deliveries[0]?.status === 'delivered' && deliveries;
+        },
+      );
+      expect(delivered.log.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 200]);
     } finally {
-      receiver.server.close();
+      await receiver.stop();
       await gw.gw.close();
     }
   });

@@ -534,7 +534,10 @@ export type JobOutputDto = {
 
 export type JobRunDto = {
     cause: 'schedule' | 'manual' | 'missed';
-    delivery: 'none' | 'delivered' | 'failed';
+    /**
+     * queued: a webhook result handed to the outbound delivery queue (see the webhook’s logs)
+     */
+    delivery: 'none' | 'delivered' | 'queued' | 'failed';
     deliveryError: string | null;
     durationMs: number | null;
     error: string | null;

@@ -117,7 +117,7 @@ export class JobRunner {
     const finishedAt = this.clock.now();
     const durationMs = finishedAt.getTime() - firing.startedAt.getTime();
     const status = error === null ? 'success' : 'error';
-    const problem = await this.delivery.deliver(job.output, {
+    const outcome = await this.delivery.deliver(job.output, {
       jobId: job.id,
       jobName: job.name,
       runId: firing.runId,
@@ -133,8 +133,7 @@ export class JobRunner {
       error,
       finishedAt,
       durationMs,
-      delivery: job.output.type === 'none' ? 'none' : problem ? 'failed' : 'delivered',
-      deliveryError: problem,
+      ...outcome,
     });
     if (firing.runId) {
       this.bus.emit('scheduler:job:complete', { jobId: job.id, runId: firing.runId, status, durationMs });

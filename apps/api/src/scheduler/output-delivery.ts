@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelManager } from '../channels/channel-manager.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import type { DeliveryStatus } from './entities/job-run.entity.js';
 import type { JobOutput } from './entities/scheduled-job.entity.js';
-
-const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export interface JobResult {
   jobId: string;
@@ -15,43 +15,39 @@ export interface JobResult {
   firedAt: string;
 }
 
-/** Sends a job's result where the job says: nowhere, a channel, or a webhook URL. */
+export type DeliveryOutcome = { delivery: DeliveryStatus; deliveryError: string | null };
+
+/**
+ * Sends a job's result where the job says: nowhere, a channel's allowed senders, or a webhook URL.
+ * Webhook results go through the outbound delivery queue (signed, retried, logged on the Webhooks
+ * page), so the firing records them as queued.
+ */
 @Injectable()
 export class OutputDelivery {
-  constructor(private readonly channels: ChannelManager) {}
+  constructor(
+    private readonly channels: ChannelManager,
+    private readonly outbox: WebhookOutbox,
+  ) {}
 
-  /** null when delivered (or nowhere to deliver), else why not. */
-  async deliver(output: JobOutput, result: JobResult): Promise<string | null> {
+  async deliver(output: JobOutput, result: JobResult): Promise<DeliveryOutcome> {
     switch (output.type) {
       case 'none':
-        return null;
-      case 'channel':
-        return this.channels.announce(output.channelId, channelText(result));
-      case 'webhook':
-        return this.post(output.url, result);
-    }
-  }
-
-  /** POSTs the result as the outbound event body; no redirects are followed. */
-  private async post(url: string, result: JobResult): Promise<string | null> {
-    const body = {
-      event: 'scheduler:job:complete',
-      payload: result,
-      timestamp: new Date().toISOString(),
-      source: 'loop-gateway',
-    };
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      await response.body?.cancel();
-      return response.ok ? null : `The webhook answered ${response.status}`;
-    } catch (error) {
-      return `The webhook could not be reached: ${error instanceof Error ? error.message : String(error)}`;
+        return { delivery: 'none', deliveryError: null };
+      case 'channel': {
+        const problem = await this.channels.announce(output.channelId, channelText(result));
+        return { delivery: problem ? 'failed' : 'delivered', deliveryError: problem };
+      }
+      case 'webhook': {
+        const queued = await this.outbox.send(
+          output.url,
+          'scheduler:job:complete',
+          result,
+          `Job "${result.jobName}" output`,
+        );
+        return 'error' in queued
+          ? { delivery: 'failed', deliveryError: queued.error }
+          : { delivery: 'queued', deliveryError: null };
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { CalendarContext } from './calendars/calendar-context.js';
 import { CalendarPoller } from './calendars/calendar-poller.js';
 import { CalendarSync } from './calendars/calendar-sync.js';
@@ -33,6 +34,7 @@ import { SchedulerService } from './scheduler.service.js';
     AgentsModule,
     ChannelsModule,
     GroupsModule,
+    WebhooksModule,
   ],
   controllers: [SchedulerController, CalendarsController],
   providers: [

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'rxjs';
 import type { GatewayEvent } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
@@ -7,6 +6,7 @@ import { EventBus } from '../events/event-bus.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import type { WebhookDelivery } from './entities/webhook-delivery.entity.js';
+import { deliveryBody, queuedDelivery } from './webhook-outbox.js';
 import { WebhookRegistry } from './webhook-registry.js';
 
 const MAX_BUFFERED = 10_000;
@@ -47,12 +47,7 @@ export class OutboundDispatcher implements OnModuleInit, OnModuleDestroy {
   private dispatch(event: GatewayEvent): void {
     const targets = this.registry.subscribersOf(event.event);
     if (targets.length === 0) return;
-    const body = JSON.stringify({
-      event: event.event,
-      payload: event.payload,
-      timestamp: event.timestamp,
-      source: 'loop-gateway',
-    });
+    const body = deliveryBody(event.event, event.payload, event.timestamp);
     const now = this.clock.now();
     for (const webhook of targets) {
       if (this.buffer.length >= MAX_BUFFERED || !this.worker.hasRoom(webhook.id)) {
@@ -61,19 +56,7 @@ export class OutboundDispatcher implements OnModuleInit, OnModuleDestroy {
         }
         continue;
       }
-      this.buffer.push({
-        id: randomUUID(),
-        webhookId: webhook.id,
-        event: event.event,
-        body,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        lastStatusCode: null,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      this.buffer.push(queuedDelivery(webhook.id, event.event, body, now));
     }
     if (this.buffer.length > 0 && !this.flushScheduled) {
       this.flushScheduled = true;

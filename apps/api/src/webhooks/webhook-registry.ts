@@ -50,6 +50,17 @@ export class WebhookRegistry implements OnModuleInit {
     return found;
   }
 
+  /** The webhook that sends to `url` (an enabled one first), if any. */
+  byTargetUrl(url: string): Webhook | undefined {
+    let found: Webhook | undefined;
+    for (const webhook of this.byId.values()) {
+      if (webhook.targetUrl !== url) continue;
+      if (webhook.enabled) return webhook;
+      found ??= webhook;
+    }
+    return found;
+  }
+
   /** The signing secret in the clear (decrypted once, kept in memory). */
   secretOf(webhook: Webhook): string {
     let secret = this.secrets.get(webhook.id);

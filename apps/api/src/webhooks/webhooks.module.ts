@@ -13,6 +13,7 @@ import { InboundController } from './inbound.controller.js';
 import { InboundService } from './inbound.service.js';
 import { OutboundDispatcher } from './outbound-dispatcher.js';
 import { WebhookAuth } from './webhook-auth.js';
+import { WebhookOutbox } from './webhook-outbox.js';
 import { WebhookRegistry } from './webhook-registry.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhookTokenGuard } from './webhook-token.guard.js';
@@ -44,6 +45,8 @@ import { WebhooksService } from './webhooks.service.js';
     OutboundDispatcher,
     DeliveryWorker,
     WebhookSender,
+    WebhookOutbox,
   ],
+  exports: [WebhookOutbox],
 })
 export class WebhooksModule {}

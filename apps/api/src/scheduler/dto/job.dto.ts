@@ -202,7 +202,11 @@ export class JobRunDto {
   @ApiProperty({ type: Number, nullable: true }) durationMs!: number | null;
   @ApiProperty({ type: String, nullable: true }) output!: string | null;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
-  @ApiProperty({ enum: ['none', 'delivered', 'failed'] }) delivery!: DeliveryStatus;
+  @ApiProperty({
+    enum: ['none', 'delivered', 'queued', 'failed'],
+    description: 'queued: a webhook result handed to the outbound delivery queue (see the webhook’s logs)',
+  })
+  delivery!: DeliveryStatus;
   @ApiProperty({ type: String, nullable: true }) deliveryError!: string | null;
 }
 

@@ -2,7 +2,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type JobRunCause = 'schedule' | 'manual' | 'missed';
 export type JobRunStatus = 'running' | 'success' | 'error' | 'skipped';
-export type DeliveryStatus = 'none' | 'delivered' | 'failed';
+/** queued: handed to the outbound webhook queue, whose deliveries log says how it went. */
+export type DeliveryStatus = 'none' | 'delivered' | 'queued' | 'failed';
 
 /** One firing of a job: its run, what it produced, where that went, and how long it took. */
 @Entity('scheduler_job_runs')

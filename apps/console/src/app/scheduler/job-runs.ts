@@ -42,6 +42,12 @@ import { causeLabel, localTime } from './job-form';
                 @if (run.deliveryError) {
                   <div class="error" data-testid="job-run-delivery-error">{{ run.deliveryError }}</div>
                 }
+                @if (run.delivery === 'queued') {
+                  <div class="hint">
+                    Signed and retried by the
+                    <a routerLink="/webhooks" data-testid="job-run-delivery-log">webhook queue</a>
+                  </div>
+                }
               }
             </td>
             <td>
@@ -83,7 +89,8 @@ import { causeLabel, localTime } from './job-form';
     .error {
       color: var(--mat-sys-error);
     }
-    .empty {
+    .empty,
+    .hint {
       color: var(--mat-sys-on-surface-variant);
     }
     a {

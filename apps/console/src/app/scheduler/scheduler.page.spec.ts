@@ -39,9 +39,9 @@ describe('SchedulerPage', () => {
         output: null,
         error: 'Budget of Default is used up',
         delivery: 'failed',
-        deliveryError: 'Webhook answered 500',
+        deliveryError: 'The outbound webhook for this URL is disabled',
       }),
-      jobRun(),
+      jobRun({ delivery: 'queued' }),
     ];
     gateway.http
       .on('GET /api/scheduler/jobs', () => ({ status: 200, body: jobs }))
@@ -118,8 +118,10 @@ describe('SchedulerPage', () => {
     expect(text(failed, 'run-status')).toBe('Error');
     expect(text(failed, 'job-run-error')).toBe('Budget of Default is used up');
     expect(text(failed, 'job-run-delivery')).toBe('Failed');
-    expect(text(failed, 'job-run-delivery-error')).toBe('Webhook answered 500');
+    expect(text(failed, 'job-run-delivery-error')).toBe('The outbound webhook for this URL is disabled');
     expect(text(ok, 'run-status')).toBe('Success');
+    expect(text(ok, 'job-run-delivery')).toBe('Queued');
+    expect(ok?.querySelector('[data-testid=job-run-delivery-log]')?.getAttribute('href')).toBe('/webhooks');
     expect(text(ok, 'job-run-output')).toBe('Three new mails, none urgent.');
     expect(ok?.querySelector('[data-testid=job-run-link]')?.getAttribute('href')).toBe(`/runs/${jobRun().runId}`);
 

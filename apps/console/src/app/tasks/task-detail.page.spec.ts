@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import type { TaskDetailDto } from '@loop-gateway/api-client';
+import type { RunOrigin } from '@loop-gateway/contracts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FakeGateway, FakeWebSocket, fakeGateway, loginResponse } from '../../testing/fake-gateway';
 import { taskDetail, taskIteration } from '../../testing/fixtures';
@@ -120,6 +121,39 @@ describe('TaskDetailPage', () => {
       timestamp: new Date().toISOString(),
     });
     expect(gateway.http.requests.length).toBe(before);
+  });
+
+  it('shows an iteration as soon as its run starts, and ignores runs of anything else', async () => {
+    const { text, until } = await render();
+    const runStart = (origin: RunOrigin) =>
+      ws.receive({
+        type: 'event',
+        event: 'agent:run:start',
+        payload: { runId: 'b0b0b0b0-0000-4000-8000-000000000004', conversationId: 'c1', groupId: null, origin },
+        timestamp: new Date().toISOString(),
+      });
+
+    const before = gateway.http.requests.length;
+    runStart({ kind: 'api' });
+    runStart({ kind: 'task', ref: '00000000-0000-4000-8000-000000000000' });
+    expect(gateway.http.requests.length).toBe(before);
+
+    stored = {
+      ...stored,
+      iterations: 2,
+      iterationLog: [
+        ...stored.iterationLog.map((i) => (i.number === 2 ? { ...i, status: 'done' as const, summary: 'Done.' } : i)),
+        taskIteration({
+          number: 3,
+          runId: 'b0b0b0b0-0000-4000-8000-000000000004',
+          status: 'running',
+          summary: null,
+          finishedAt: null,
+        }),
+      ],
+    };
+    runStart({ kind: 'task', ref: ID });
+    await until(() => expect(text('task-progress')).toBe('Working on iteration 3 of 5'));
   });
 
   it('stops a running task; Start is offered once it stopped, and a 409 is shown', async () => {

@@ -34,7 +34,7 @@ import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
 import { RunStatusChip } from '../runs/run-status';
-import { canStart, canStop, completionLabel, isTaskEvent, isWorking, progressLabel } from './task-format';
+import { canStart, canStop, completionLabel, concernsTask, isWorking, progressLabel } from './task-format';
 
 /**
  * One loop task: its iterations (each a run), its files (prompt, plan, output) and Stop / Start /
@@ -101,7 +101,7 @@ export class TaskDetailPage {
       });
     });
     const subscription = inject(GatewaySocket).events.subscribe((event) => {
-      if (isTaskEvent(event) && event.payload.taskId === this.id()) void this.load(this.id());
+      if (concernsTask(event, this.id())) void this.load(this.id());
     });
     inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
   }

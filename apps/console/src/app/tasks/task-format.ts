@@ -12,6 +12,14 @@ export function isTaskEvent(event: GatewayEvent): event is TaskEvent {
   return event.event.startsWith('task:');
 }
 
+/** An event about the task `taskId`: one of its own, or the start of one of its iteration runs. */
+export function concernsTask(event: GatewayEvent, taskId: string): boolean {
+  if (isTaskEvent(event)) return event.payload.taskId === taskId;
+  if (event.event !== 'agent:run:start') return false;
+  const { origin } = (event as GatewayEvent<'agent:run:start'>).payload;
+  return origin.kind === 'task' && origin.ref === taskId;
+}
+
 /** The task works (or finishes the iteration under way before it stops). */
 export function isWorking(status: TaskStatus): boolean {
   return status === 'running' || status === 'stopping';
