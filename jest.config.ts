@@ -54,14 +54,13 @@ const config: Config = {
     },
     // 2. API: supertest against the Nest app on a real SQLite file.
     { ...base, displayName: 'api', testMatch: ['<rootDir>/apps/api/test/**/*.api-spec.ts'] },
-    // 3. integration: real peers (PostgreSQL, WebSocket clients, the built gateway process).
-    // Each test boots one or more whole gateways (migrations included), so it gets more than 5 s on a
-    // shared, busy machine.
+    // 3. integration: real peers (PostgreSQL, Dovecot, WebSocket clients, the built gateway process),
+    // with a 30 s limit per test (set in integration-timeout.ts).
     {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/apps/api/test/**/*.int-spec.ts', '<rootDir>/integrations/n8n/test/**/*.int-spec.ts'],
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/apps/api/test/integration-timeout.ts'],
     },
     // 4. console e2e: Playwright driving Debian's Chromium against the built console.
     { ...base, displayName: 'console-e2e', testMatch: ['<rootDir>/apps/console/e2e/**/*.e2e-spec.ts'] },
