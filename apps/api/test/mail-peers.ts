@@ -78,6 +78,10 @@ service imap-login {
 }
 service anvil {
   chroot =
+  # No auth penalty: after a wrong password anvil would hold the next login back for seconds.
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 `,
     );
@@ -237,4 +241,40 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+export interface MailSpec {
+  from: string;
+  to?: string;
+  subject: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string;
+  replyTo?: string;
+  /** Extra header lines, e.g. `{ 'Auto-Submitted': 'auto-replied' }`. */
+  headers?: Record<string, string>;
+  text?: string;
+  /** An HTML-only mail when there is no text. */
+  html?: string;
+}
+
+/** A raw RFC 5322 mail as a mail client would write it. */
+export function rawMail(spec: MailSpec): string {
+  const lines = [
+    `From: ${spec.from}`,
+    `To: ${spec.to ?? 'agent@example.test'}`,
+    `Subject: ${spec.subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    ...(spec.messageId ? [`Message-ID: ${spec.messageId}`] : []),
+    ...(spec.inReplyTo ? [`In-Reply-To: ${spec.inReplyTo}`] : []),
+    ...(spec.references ? [`References: ${spec.references}`] : []),
+    ...(spec.replyTo ? [`Reply-To: ${spec.replyTo}`] : []),
+    ...Object.entries(spec.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
+    'MIME-Version: 1.0',
+    spec.text !== undefined ? 'Content-Type: text/plain; charset=utf-8' : 'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    spec.text ?? spec.html ?? '',
+  ];
+  return lines.join('\r\n').replace(/(?<!\r)\n/g, '\r\n') + '\r\n';
 }
