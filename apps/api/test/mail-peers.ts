@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import { waitUntil } from './wait.js';
 
 /** The system user that owns the test mailboxes: Dovecot will not store mail as root. */
 const MAIL_USER = 'vmail';
+/** Debian's dovecot-imapd (sbin may be missing from a non-root PATH). */
+const DOVECOT = existsSync('/usr/sbin/dovecot') ? '/usr/sbin/dovecot' : 'dovecot';
 
 export interface MailAccount {
   username: string;
@@ -86,7 +88,7 @@ service anvil {
 `,
     );
     // Dovecot forks into the background; stdin closed and output to files, or the caller waits on it.
-    const child = spawn('dovecot', ['-c', config], { stdio: 'ignore' });
+    const child = spawn(DOVECOT, ['-c', config], { stdio: 'ignore' });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (code !== 0) throw new Error(`dovecot did not start (exit ${code}): ${readLog(dir)}`);
     const dovecot = new Dovecot('127.0.0.1', port, dir, config);
@@ -123,7 +125,7 @@ service anvil {
 
   async stop(): Promise<void> {
     try {
-      execFileSync('doveadm', ['-c', this.config, 'stop'], { stdio: 'ignore' });
+      execFileSync(DOVECOT, ['-c', this.config, 'stop'], { stdio: 'ignore' });
     } catch {
       // already gone
     }
