@@ -92,6 +92,7 @@ export class EmailAdapter implements ChannelAdapter {
   }
 
   async run(context: AdapterContext, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
     const client = new ImapFlow({
       host: this.config.imapHost,
       port: this.config.imapPort,
