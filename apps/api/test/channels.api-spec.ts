@@ -25,6 +25,26 @@ describe('channels API', () => {
     ...extra,
   });
 
+  const EMAIL_PASSWORD = 'Mail-Pa55word-Secret';
+  const email = (config: object = {}, extra: object = {}) => ({
+    type: 'email',
+    name: 'Mailbox',
+    config: {
+      imapHost: 'imap.example.com',
+      imapPort: 993,
+      imapSecure: true,
+      smtpHost: 'smtp.example.com',
+      smtpPort: 465,
+      smtpSecure: true,
+      username: 'agent@example.com',
+      password: EMAIL_PASSWORD,
+      fromAddress: 'agent@example.com',
+      ...config,
+    },
+    enabled: false,
+    ...extra,
+  });
+
   beforeEach(async () => {
     gw = await startTestApp();
     token = await setupAdmin(gw.url);
@@ -92,7 +112,6 @@ describe('channels API', () => {
     const cases: [object, RegExp][] = [
       [{ name: 'x', config: {} }, /type must be one of the following values: telegram, email, whatsapp/],
       [{ ...telegram(), type: 'sms' }, /type must be one of/],
-      [{ ...telegram(), type: 'email' }, /type: email channels are not supported yet/],
       [{ ...telegram(), type: 'whatsapp' }, /type: whatsapp channels are not supported yet/],
       [{ ...telegram(), name: '' }, /name must be longer than or equal to 1/],
       [{ ...telegram(), config: undefined }, /config must be an object/],
@@ -121,6 +140,67 @@ describe('channels API', () => {
     expect(bad.body.message).toMatch(/config\.botToken/);
     await api().put(`/api/channels/${id}`, { type: 'email' }).expect(400);
     await api().put('/api/channels/not-a-uuid', { name: 'x' }).expect(400);
+  });
+
+  it('creates an email channel, keeps the password on a partial update and never returns it', async () => {
+    const created = await api()
+      .post('/api/channels', email({}, { allowedSenders: ['Alice@Example.org', '@partner.example'] }))
+      .expect(201);
+    expect(created.body).toMatchObject({
+      type: 'email',
+      config: {
+        imapHost: 'imap.example.com',
+        imapPort: 993,
+        imapSecure: true,
+        smtpHost: 'smtp.example.com',
+        smtpPort: 465,
+        smtpSecure: true,
+        username: 'agent@example.com',
+        fromAddress: 'agent@example.com',
+        hasPassword: true,
+      },
+      allowedSenders: ['alice@example.org', '@partner.example'],
+      state: 'stopped',
+    });
+    const id = created.body.id as string;
+    const updated = await api()
+      .put(`/api/channels/${id}`, { config: { imapHost: 'mail.example.com', imapPort: 143, imapSecure: false } })
+      .expect(200);
+    expect(updated.body.config).toMatchObject({ imapHost: 'mail.example.com', imapPort: 143, hasPassword: true });
+    const listed = await api().get('/api/channels').expect(200);
+    for (const body of [created.body, updated.body, listed.body]) {
+      expect(JSON.stringify(body)).not.toContain(EMAIL_PASSWORD);
+      expect(body).not.toHaveProperty('config.password');
+    }
+    const [row] = await gw.app.get(DataSource).query('SELECT config_sealed FROM channels');
+    expect(row.config_sealed).not.toContain(EMAIL_PASSWORD);
+  });
+
+  it('rejects a bad email config or whitelist with a 400 naming the field, and stores nothing', async () => {
+    const cases: [object, RegExp][] = [
+      [email({ imapPort: 0 }), /config\.imapPort must be a port number from 1 to 65535/],
+      [email({ imapPort: '993' }), /config\.imapPort must be a port number/],
+      [email({ smtpPort: 65536 }), /config\.smtpPort must be a port number/],
+      [email({ imapHost: 'imap example.com' }), /config\.imapHost must be a host name/],
+      [email({ smtpHost: undefined }), /config\.smtpHost is required/],
+      [email({ imapSecure: 'yes' }), /config\.imapSecure must be true or false/],
+      [email({ password: '' }), /config\.password is required/],
+      [email({ fromAddress: 'not-an-address' }), /config\.fromAddress must be an email address/],
+      [email({ botToken: 'x' }), /config\.botToken is not an email setting/],
+      [email({}, { allowedSenders: ['1001'] }), /allowedSenders\.0 must be an email address .* \(got "1001"\)/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await api().post('/api/channels', body).expect(400);
+      expect(String(res.body.message)).toMatch(message);
+      expect(JSON.stringify(res.body)).not.toContain(EMAIL_PASSWORD);
+    }
+    expect(await count()).toBe(0);
+    const id = (await api().post('/api/channels', email()).expect(201)).body.id as string;
+    const bad = await api()
+      .put(`/api/channels/${id}`, { config: { smtpPort: -1 } })
+      .expect(400);
+    expect(bad.body.message).toMatch(/config\.smtpPort must be a port number/);
+    expect((await api().get(`/api/channels/${id}`)).body.config.smtpPort).toBe(465);
   });
 
   it('answers 404 for unknown channels', async () => {

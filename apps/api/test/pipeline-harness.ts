@@ -1,3 +1,4 @@
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import type { LocalClaude } from '@loop-gateway/testing';
 import type { Clock } from '../src/common/clock.js';
@@ -29,10 +30,11 @@ export async function startGateway(
   env: Record<string, string> = {},
   dataDir?: string,
   clock?: Clock,
+  logStream?: DestinationStream,
 ) {
   const gw = await startTestApp(
     { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0', ...env },
-    { dataDir, clock },
+    { dataDir, clock, logStream },
   );
   const token = await (dataDir ? login(gw.url) : setupAdmin(gw.url));
   const auth = { Authorization: `Bearer ${token}` };

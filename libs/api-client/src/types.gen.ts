@@ -307,11 +307,11 @@ export type CalendarEventDto = {
 
 export type ChannelCreateDto = {
     /**
-     * Sender ids allowed to talk to the agent (Telegram: numeric user ids); empty = everyone
+     * Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a whole domain); empty = everyone
      */
     allowedSenders?: Array<string>;
     /**
-     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). Secrets are write-only: responses show `hasBotToken` instead. On update, the keys given replace the stored ones and the rest are kept (so the token need not be sent again).
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
      */
     config: {
         [key: string]: unknown;
@@ -323,7 +323,7 @@ export type ChannelCreateDto = {
     groupId?: string | null;
     name: string;
     /**
-     * email and whatsapp are not supported yet (400)
+     * whatsapp is not supported yet (400)
      */
     type: 'telegram' | 'email' | 'whatsapp';
 };
@@ -352,7 +352,7 @@ export type ChannelResponseDto = {
     account: string | null;
     allowedSenders: Array<string>;
     /**
-     * The settings without secrets (telegram: `{hasBotToken, apiRoot}`)
+     * The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, plus `hasPassword`)
      */
     config: {
         [key: string]: unknown;
@@ -387,7 +387,7 @@ export type ChannelStylesDto = {
 export type ChannelUpdateDto = {
     allowedSenders?: Array<string>;
     /**
-     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). Secrets are write-only: responses show `hasBotToken` instead. On update, the keys given replace the stored ones and the rest are kept (so the token need not be sent again).
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
      */
     config?: {
         [key: string]: unknown;

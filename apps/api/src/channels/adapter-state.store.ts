@@ -36,9 +36,7 @@ export class AdapterStateStore {
   private async getMany(channelId: string, keys: string[]): Promise<Record<string, string | null>> {
     const found: Record<string, string | null> = Object.fromEntries(keys.map((key) => [key, null]));
     if (keys.length === 0) return found;
-    const rows = await this.dataSource
-      .getRepository(ChannelAdapterStateEntry)
-      .findBy({ channelId, key: In(keys) });
+    const rows = await this.dataSource.getRepository(ChannelAdapterStateEntry).findBy({ channelId, key: In(keys) });
     for (const row of rows) found[row.key] = this.secrets.decrypt(row.valueSealed);
     return found;
   }

@@ -12,6 +12,7 @@ import type { ChannelMessage } from './entities/channel-message.entity.js';
 const TYPING_EVERY_MS = 4_500;
 /** The indicator stops after this long even if the run goes on (for example waiting for an approval). */
 const TYPING_AT_MOST_MS = 5 * 60_000;
+const NOT_WHITELISTED = 'The sender is not on the channel’s whitelist';
 export const FAILED_REPLY = 'Sorry, I could not answer that just now. Please try again later.';
 
 /**
@@ -34,7 +35,8 @@ export class ChannelInbox {
 
   /** Stores the message; answering goes on in the background. Resolves once it is stored. */
   async receive(channel: Channel, adapter: ChannelAdapter, inbound: InboundMessage): Promise<void> {
-    const allowed = channel.allowedSenders.length === 0 || channel.allowedSenders.includes(inbound.sender);
+    const dropReason = inbound.dropReason ?? (this.whitelisted(channel, inbound) ? null : NOT_WHITELISTED);
+    const allowed = dropReason === null;
     const message: ChannelMessage = {
       id: randomUUID(),
       channelId: channel.id,
@@ -44,8 +46,9 @@ export class ChannelInbox {
       sender: inbound.sender.slice(0, 200),
       senderName: inbound.senderName?.slice(0, 200) ?? null,
       text: inbound.text,
+      replyContext: inbound.replyContext ?? null,
       status: allowed ? 'received' : 'dropped',
-      reason: allowed ? null : 'The sender is not on the channel’s whitelist',
+      reason: dropReason,
       runId: null,
       conversationId: null,
       reply: null,
@@ -77,13 +80,24 @@ export class ChannelInbox {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** An empty whitelist admits everyone; else the sender's id or one of its aliases must be on it. */
+  private whitelisted(channel: Channel, inbound: InboundMessage): boolean {
+    if (channel.allowedSenders.length === 0) return true;
+    return [inbound.sender, ...(inbound.senderAliases ?? [])].some((id) => channel.allowedSenders.includes(id));
+  }
+
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
 
   private async answer(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
-    const target: ReplyTarget = { chatId: message.chatId, threadId: message.threadId, inReplyTo: message.externalId };
+    const target: ReplyTarget = {
+      chatId: message.chatId,
+      threadId: message.threadId,
+      inReplyTo: message.externalId,
+      replyContext: message.replyContext,
+    };
     const stopTyping = this.keepTyping(adapter, target);
     try {
       let runId = message.runId;

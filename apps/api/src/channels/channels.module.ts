@@ -12,21 +12,25 @@ import { ChannelsService } from './channels.service.js';
 import { ChannelAdapterStateEntry } from './entities/channel-adapter-state.entity.js';
 import { ChannelMessage } from './entities/channel-message.entity.js';
 import { Channel } from './entities/channel.entity.js';
+import { EmailAdapterFactory } from './email/email.factory.js';
 import { TelegramAdapterFactory } from './telegram/telegram.factory.js';
 
-/** The adapters this gateway has. Email (imapflow) and WhatsApp (Baileys) add their factory here. */
+/** The adapters this gateway has. WhatsApp (Baileys) adds its factory here. */
 @Injectable()
 export class InstalledAdapters extends ChannelAdapterFactories {
-  constructor(private readonly telegram: TelegramAdapterFactory) {
+  constructor(
+    private readonly telegram: TelegramAdapterFactory,
+    private readonly email: EmailAdapterFactory,
+  ) {
     super();
   }
 
   all(): ChannelAdapterFactory[] {
-    return [this.telegram as ChannelAdapterFactory];
+    return [this.telegram as ChannelAdapterFactory, this.email as ChannelAdapterFactory];
   }
 }
 
-/** Channels: Telegram today; every inbound message becomes a run whose reply goes back to the chat. */
+/** Channels: Telegram and email; every inbound message becomes a run whose reply goes back to the chat. */
 @Module({
   imports: [TypeOrmModule.forFeature([Channel, ChannelMessage, ChannelAdapterStateEntry]), AgentsModule, GroupsModule],
   controllers: [ChannelsController],
@@ -37,6 +41,7 @@ export class InstalledAdapters extends ChannelAdapterFactories {
     ChannelInbox,
     AdapterStateStore,
     TelegramAdapterFactory,
+    EmailAdapterFactory,
     { provide: ChannelAdapterFactories, useClass: InstalledAdapters },
   ],
   exports: [ChannelManager],

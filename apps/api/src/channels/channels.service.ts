@@ -135,7 +135,8 @@ export class ChannelsService implements OnModuleInit {
   }
 
   private validSenders(factory: ChannelAdapterFactory, senders: string[]): string[] {
-    const cleaned = [...new Set(senders.map((s) => s.trim()).filter(Boolean))];
+    const normalize = (sender: string) => factory.normalizeSender?.(sender) ?? sender;
+    const cleaned = [...new Set(senders.map((s) => normalize(s.trim())).filter(Boolean))];
     for (const [index, sender] of cleaned.entries()) {
       const problem = factory.validateSender(sender);
       if (problem) throw new BadRequestException(`allowedSenders.${index} ${problem} (got "${sender}")`);

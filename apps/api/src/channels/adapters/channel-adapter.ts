@@ -12,6 +12,21 @@ export interface InboundMessage {
   sender: string;
   senderName: string | null;
   text: string;
+  /**
+   * Other whitelist entries that admit this sender besides its id (email: `@example.com` for the
+   * whole domain).
+   */
+  senderAliases?: string[];
+  /**
+   * Set when the message must not be answered whatever the whitelist says (an auto-reply, a bounce):
+   * it is stored as dropped with this reason and no run starts.
+   */
+  dropReason?: string | null;
+  /**
+   * What the adapter needs to reply to this message beyond chat and thread (email: the subject and
+   * References); stored with the message and handed back in the ReplyTarget, also after a restart.
+   */
+  replyContext?: string | null;
 }
 
 /** Where a reply goes: back to the chat and thread of the message it answers. */
@@ -20,6 +35,8 @@ export interface ReplyTarget {
   threadId: string | null;
   /** The external id of the message being answered (to thread the reply). */
   inReplyTo: string | null;
+  /** The answered message's replyContext, as the adapter gave it. */
+  replyContext?: string | null;
 }
 
 /**
@@ -73,6 +90,8 @@ export interface ChannelAdapterFactory<C extends object = object> {
   validateConfig(raw: Record<string, unknown>): { config: C } | { error: string };
   /** A sender id's shape on this platform, or a message saying what is wrong with it. */
   validateSender(sender: string): string | null;
+  /** The whitelist entry as stored, when the platform's ids are case-insensitive (email addresses). */
+  normalizeSender?(sender: string): string;
   /** The config without secrets (`hasBotToken` instead of the token), for API responses. */
   describeConfig(config: C): Record<string, unknown>;
   create(config: C, channel: { id: string; name: string }): ChannelAdapter;

@@ -21,11 +21,13 @@ const STATES: ChannelState[] = ['connecting', 'connected', 'waiting_for_qr', 'st
 
 const CONFIG_DESCRIPTION =
   'telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). ' +
-  'Secrets are write-only: responses show `hasBotToken` instead. On update, the keys given replace ' +
-  'the stored ones and the rest are kept (so the token need not be sent again).';
+  'email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` ' +
+  '(one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). ' +
+  'Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given ' +
+  'replace the stored ones and the rest are kept (so the token or password need not be sent again).';
 
 export class ChannelCreateDto {
-  @ApiProperty({ enum: CHANNEL_TYPES, description: 'email and whatsapp are not supported yet (400)' })
+  @ApiProperty({ enum: CHANNEL_TYPES, description: 'whatsapp is not supported yet (400)' })
   @IsIn(CHANNEL_TYPES)
   type!: CreatableChannelType;
 
@@ -46,7 +48,9 @@ export class ChannelCreateDto {
 
   @ApiPropertyOptional({
     type: [String],
-    description: 'Sender ids allowed to talk to the agent (Telegram: numeric user ids); empty = everyone',
+    description:
+      'Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a ' +
+      'whole domain); empty = everyone',
   })
   @IsOptional()
   @IsArray()
@@ -110,7 +114,9 @@ export class ChannelResponseDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The settings without secrets (telegram: `{hasBotToken, apiRoot}`)',
+    description:
+      'The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, ' +
+      'plus `hasPassword`)',
   })
   config!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) allowedSenders!: string[];

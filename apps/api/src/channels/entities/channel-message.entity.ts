@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * received: stored, not answered yet (a run may be under way); dropped: not answered on purpose
- * (sender outside the whitelist); answered: the reply went out; failed: the run or the sending failed.
+ * (sender outside the whitelist, an auto-reply or bounce); answered: the reply went out; failed: the run or the sending failed.
  */
 export type ChannelMessageStatus = 'received' | 'dropped' | 'answered' | 'failed';
 
@@ -18,6 +18,8 @@ export class ChannelMessage {
   @Column({ type: 'varchar', length: 200 }) sender!: string;
   @Column({ name: 'sender_name', type: 'varchar', length: 200, nullable: true }) senderName!: string | null;
   @Column({ type: 'text' }) text!: string;
+  /** What the adapter needs to reply (email: subject and References), opaque to everyone else. */
+  @Column({ name: 'reply_context', type: 'text', nullable: true }) replyContext!: string | null;
   @Column({ type: 'varchar', length: 10 }) status!: ChannelMessageStatus;
   /** Why it was dropped or failed. */
   @Column({ type: 'text', nullable: true }) reason!: string | null;

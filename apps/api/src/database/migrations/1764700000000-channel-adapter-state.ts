@@ -20,7 +20,12 @@ export class ChannelAdapterState1764700000000 implements MigrationInterface {
           { name: 'updated_at', type: t.timestamp },
         ],
         foreignKeys: [
-          { columnNames: ['channel_id'], referencedTableName: 'channels', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['channel_id'],
+            referencedTableName: 'channels',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
 import {
@@ -23,6 +24,7 @@ import {
 import { API_CLIENT } from '../core/api/api-client';
 import { Alert } from '../core/ui/alert';
 import { DialogSubmission } from '../core/ui/dialog-submission';
+import { EmailChannelFields, emailChannelForm, emailChannelSettings } from './email-channel-fields';
 
 export interface ChannelDialogData {
   /** The channel to edit; none for a new one. */
@@ -36,13 +38,15 @@ const HTTP_URL = /^https?:\/\/[^\s/]+/i;
 const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
 
 /**
- * Create or edit a channel. Telegram only for now (email and WhatsApp are listed as coming). The bot
- * token is write-only: when editing, an empty field keeps the stored token. Closes with the saved channel.
+ * Create or edit a channel: Telegram or email (WhatsApp is listed as coming). Only the chosen type's
+ * fields are shown and checked. Secrets (bot token, mail password) are write-only: when editing, an
+ * empty field keeps the stored one. Closes with the saved channel.
  */
 @Component({
   selector: 'lg-channel-dialog',
   imports: [
     Alert,
+    EmailChannelFields,
     MatButton,
     MatDialogActions,
     MatDialogClose,
@@ -70,7 +74,7 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
           <mat-label>Type</mat-label>
           <mat-select formControlName="type" data-testid="channel-type">
             <mat-option value="telegram">Telegram</mat-option>
-            <mat-option value="email" disabled>Email (coming later)</mat-option>
+            <mat-option value="email">Email (IMAP + SMTP)</mat-option>
             <mat-option value="whatsapp" disabled>WhatsApp (coming later)</mat-option>
           </mat-select>
         </mat-form-field>
@@ -81,44 +85,50 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
             <mat-error>A name is required</mat-error>
           }
         </mat-form-field>
-        <mat-form-field>
-          <mat-label>Bot token</mat-label>
-          <input
-            matInput
-            type="password"
-            autocomplete="off"
-            formControlName="botToken"
-            data-testid="channel-bot-token"
-            [placeholder]="channel ? 'Stored — leave empty to keep it' : '123456789:AA…'"
-          />
-          <mat-hint>From &#64;BotFather. Stored encrypted; never shown again.</mat-hint>
-          @if (form.controls.botToken.hasError('required')) {
-            <mat-error>A bot token is required</mat-error>
-          } @else if (form.controls.botToken.hasError('pattern')) {
-            <mat-error>A token looks like 123456789:AA… (from &#64;BotFather)</mat-error>
-          }
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>Bot API server</mat-label>
-          <input matInput formControlName="apiRoot" data-testid="channel-api-root" [placeholder]="defaultApiRoot" />
-          <mat-hint>Only for a self-hosted Bot API server; empty uses Telegram's.</mat-hint>
-          @if (form.controls.apiRoot.hasError('pattern')) {
-            <mat-error>An http:// or https:// URL</mat-error>
-          }
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>Allowed Telegram user ids</mat-label>
-          <input
-            matInput
-            formControlName="allowedSenders"
-            data-testid="channel-allowed-senders"
-            placeholder="123456789, 987654321"
-          />
-          <mat-hint>Comma-separated. Empty: anyone who finds the bot can talk to the agent.</mat-hint>
-          @if (form.controls.allowedSenders.hasError('pattern')) {
-            <mat-error>Numeric user ids, separated by commas</mat-error>
-          }
-        </mat-form-field>
+        @if (type() === 'telegram') {
+          <mat-form-field>
+            <mat-label>Bot token</mat-label>
+            <input
+              matInput
+              type="password"
+              autocomplete="off"
+              formControlName="botToken"
+              data-testid="channel-bot-token"
+              [placeholder]="channel ? 'Stored — leave empty to keep it' : '123456789:AA…'"
+            />
+            <mat-hint>From &#64;BotFather. Stored encrypted; never shown again.</mat-hint>
+            @if (form.controls.botToken.hasError('required')) {
+              <mat-error>A bot token is required</mat-error>
+            } @else if (form.controls.botToken.hasError('pattern')) {
+              <mat-error>A token looks like 123456789:AA… (from &#64;BotFather)</mat-error>
+            }
+          </mat-form-field>
+          <mat-form-field>
+            <mat-label>Bot API server</mat-label>
+            <input matInput formControlName="apiRoot" data-testid="channel-api-root" [placeholder]="defaultApiRoot" />
+            <mat-hint>Only for a self-hosted Bot API server; empty uses Telegram's.</mat-hint>
+            @if (form.controls.apiRoot.hasError('pattern')) {
+              <mat-error>An http:// or https:// URL</mat-error>
+            }
+          </mat-form-field>
+          <mat-form-field>
+            <mat-label>Allowed Telegram user ids</mat-label>
+            <input
+              matInput
+              formControlName="allowedSenders"
+              data-testid="channel-allowed-senders"
+              placeholder="123456789, 987654321"
+            />
+            <mat-hint>Comma-separated. Empty: anyone who finds the bot can talk to the agent.</mat-hint>
+            @if (form.controls.allowedSenders.hasError('pattern')) {
+              <mat-error>Numeric user ids, separated by commas</mat-error>
+            }
+          </mat-form-field>
+        }
+        <!-- Email: its own fields component (email-channel-fields.ts). -->
+        @if (type() === 'email') {
+          <lg-email-channel-fields [form]="form.controls.email" [editing]="!!channel" />
+        }
         <mat-form-field>
           <mat-label>Agent group</mat-label>
           <mat-select formControlName="groupId" data-testid="channel-group">
@@ -179,13 +189,38 @@ export class ChannelDialog {
     allowedSenders: [this.channel?.allowedSenders.join(', ') ?? '', Validators.pattern(SENDERS)],
     groupId: [this.channel?.groupId ?? ''],
     enabled: [this.channel?.enabled ?? true],
+    email: emailChannelForm(inject(NonNullableFormBuilder), this.channel),
   });
+
+  protected readonly type = toSignal(this.form.controls.type.valueChanges, {
+    initialValue: this.form.controls.type.value,
+  });
+
+  constructor() {
+    this.showOnly(this.form.controls.type.value);
+    this.form.controls.type.valueChanges.pipe(takeUntilDestroyed()).subscribe((type) => this.showOnly(type));
+  }
+
+  /** Only the chosen type's fields are checked and sent: the others are disabled. */
+  private showOnly(type: string): void {
+    const telegram = [this.form.controls.botToken, this.form.controls.apiRoot, this.form.controls.allowedSenders];
+    for (const control of telegram) {
+      if (type === 'telegram') control.enable();
+      else control.disable();
+    }
+    if (type === 'email') this.form.controls.email.enable();
+    else this.form.controls.email.disable();
+  }
 
   protected async save(): Promise<void> {
     const value = this.form.getRawValue();
     const token = value.botToken.trim();
-    const config = { apiRoot: value.apiRoot.trim() || null, ...(token ? { botToken: token } : {}) };
-    const allowedSenders = value.allowedSenders.split(/[,\s]+/).filter(Boolean);
+    const telegramConfig = { apiRoot: value.apiRoot.trim() || null, ...(token ? { botToken: token } : {}) };
+    const telegramSenders = value.allowedSenders.split(/[,\s]+/).filter(Boolean);
+    const { config, allowedSenders } =
+      value.type === 'email'
+        ? emailChannelSettings(value.email)
+        : { config: telegramConfig, allowedSenders: telegramSenders };
     const saved = await this.submission.submit(
       this.form,
       () =>
@@ -204,7 +239,7 @@ export class ChannelDialog {
           : createChannel({
               client: this.api,
               body: {
-                type: 'telegram',
+                type: value.type,
                 name: value.name.trim(),
                 config,
                 allowedSenders,
@@ -216,6 +251,7 @@ export class ChannelDialog {
     );
     if (!saved) return;
     this.form.controls.botToken.setValue(''); // the token does not stay in the page
+    this.form.controls.email.controls.password.setValue('');
     this.dialog.close(saved);
   }
 }

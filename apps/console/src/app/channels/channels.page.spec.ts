@@ -98,7 +98,7 @@ describe('ChannelsPage', () => {
         TestBed.tick();
         check();
       });
-    await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(2));
+    await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(channels.length));
     return { root, card, text, click, until };
   }
 
@@ -200,6 +200,127 @@ describe('ChannelsPage', () => {
       allowedSenders: ['1001'],
       groupId: null,
       enabled: true,
+    });
+  });
+
+  describe('email channels', () => {
+    const PASSWORD = 'Mail-Secret-Pw';
+    const emailChannel = (overrides: Partial<ChannelResponseDto> = {}) =>
+      channel({
+        id: 'e1',
+        type: 'email',
+        name: 'Mailbox',
+        config: {
+          imapHost: 'imap.example.com',
+          imapPort: 993,
+          imapSecure: true,
+          smtpHost: 'smtp.example.com',
+          smtpPort: 465,
+          smtpSecure: true,
+          username: 'agent@example.com',
+          fromAddress: 'agent@example.com',
+          hasPassword: true,
+        },
+        allowedSenders: ['alice@example.org', '@partner.example'],
+        ...overrides,
+      });
+    const fill = (dialog: HTMLElement, testId: string, value: string) => {
+      const input = dialog.querySelector<HTMLInputElement>(`[data-testid=${testId}]`)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+
+    it('creates an email channel with IMAP and SMTP settings; the password is sent once and never shown', async () => {
+      gateway.http.on('POST /api/channels', () => {
+        channels = [...channels, emailChannel()];
+        return { status: 201, body: channels.at(-1) };
+      });
+      const { root, click, until } = await render();
+      click(root, 'channel-new');
+      const dialog = document.querySelector<HTMLElement>('lg-channel-dialog')!;
+      dialog.querySelector<HTMLElement>('[data-testid=channel-type] .mat-mdc-select-trigger')!.click();
+      TestBed.tick();
+      const options = [...document.querySelectorAll<HTMLElement>('mat-option')];
+      expect(options.map((o) => [o.textContent?.trim(), o.getAttribute('aria-disabled')])).toEqual([
+        ['Telegram', 'false'],
+        ['Email (IMAP + SMTP)', 'false'],
+        ['WhatsApp (coming later)', 'true'],
+      ]);
+      options[1]!.click();
+      TestBed.tick();
+      // Telegram's fields give way to the mail settings.
+      expect(dialog.querySelector('[data-testid=channel-bot-token]')).toBeNull();
+      expect(dialog.querySelector('[data-testid=email-imap-host]')).not.toBeNull();
+
+      fill(dialog, 'channel-name', 'Mailbox');
+      fill(dialog, 'email-imap-host', 'imap.example.com');
+      fill(dialog, 'email-smtp-host', 'smtp.example.com');
+      fill(dialog, 'email-username', 'agent@example.com');
+      fill(dialog, 'email-from', 'agent@example.com');
+      fill(dialog, 'email-allowed-senders', 'alice@example.org, @partner.example');
+      fill(dialog, 'email-imap-port', '0');
+      click(dialog, 'channel-save');
+      // Not sent: the port is out of range and the password is missing.
+      expect(gateway.http.last('POST /api/channels')).toBeUndefined();
+      expect(dialog.textContent).toContain('1–65535');
+      expect(dialog.textContent).toContain('A password is required');
+
+      fill(dialog, 'email-imap-port', '993');
+      fill(dialog, 'email-password', PASSWORD);
+      click(dialog, 'channel-save');
+      await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(3));
+      expect(gateway.http.last('POST /api/channels')?.body).toEqual({
+        type: 'email',
+        name: 'Mailbox',
+        config: {
+          imapHost: 'imap.example.com',
+          imapPort: 993,
+          imapSecure: true,
+          smtpHost: 'smtp.example.com',
+          smtpPort: 465,
+          smtpSecure: true,
+          username: 'agent@example.com',
+          password: PASSWORD,
+          fromAddress: 'agent@example.com',
+        },
+        allowedSenders: ['alice@example.org', '@partner.example'],
+        enabled: true,
+      });
+      expect(root.textContent).not.toContain(PASSWORD);
+    });
+
+    it('edits an email channel keeping its stored password when the field is left empty', async () => {
+      channels = [...channels, emailChannel()];
+      gateway.http.on('PUT /api/channels/e1', () => ({ status: 200, body: emailChannel({ name: 'Support mail' }) }));
+      const { card, click, until } = await render();
+      click(card('Mailbox'), 'channel-edit');
+      const dialog = document.querySelector<HTMLElement>('lg-channel-dialog')!;
+      const value = (testId: string) => dialog.querySelector<HTMLInputElement>(`[data-testid=${testId}]`)!.value;
+      expect(value('email-imap-host')).toBe('imap.example.com');
+      expect(value('email-smtp-port')).toBe('465');
+      expect(value('email-password')).toBe('');
+      expect(value('email-allowed-senders')).toBe('alice@example.org, @partner.example');
+      fill(dialog, 'channel-name', 'Support mail');
+      fill(dialog, 'email-smtp-port', '587');
+      dialog.querySelector<HTMLElement>('[data-testid=email-smtp-secure] button')!.click();
+      click(dialog, 'channel-save');
+      await until(() => expect(card('Support mail')).not.toBeNull());
+      expect(gateway.http.last('PUT /api/channels/e1')?.body).toEqual({
+        name: 'Support mail',
+        config: {
+          imapHost: 'imap.example.com',
+          imapPort: 993,
+          imapSecure: true,
+          smtpHost: 'smtp.example.com',
+          smtpPort: 587,
+          smtpSecure: false,
+          username: 'agent@example.com',
+          fromAddress: 'agent@example.com',
+        },
+        allowedSenders: ['alice@example.org', '@partner.example'],
+        groupId: null,
+        enabled: true,
+      });
     });
   });
 
