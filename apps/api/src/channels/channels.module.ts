@@ -13,20 +13,24 @@ import { ChannelAdapterStateEntry } from './entities/channel-adapter-state.entit
 import { ChannelMessage } from './entities/channel-message.entity.js';
 import { Channel } from './entities/channel.entity.js';
 import { TelegramAdapterFactory } from './telegram/telegram.factory.js';
+import { WhatsAppAdapterFactory } from './whatsapp/whatsapp.factory.js';
 
 /** The adapters this gateway has. Email (imapflow) and WhatsApp (Baileys) add their factory here. */
 @Injectable()
 export class InstalledAdapters extends ChannelAdapterFactories {
-  constructor(private readonly telegram: TelegramAdapterFactory) {
+  constructor(
+    private readonly telegram: TelegramAdapterFactory,
+    private readonly whatsapp: WhatsAppAdapterFactory,
+  ) {
     super();
   }
 
   all(): ChannelAdapterFactory[] {
-    return [this.telegram as ChannelAdapterFactory];
+    return [this.telegram as ChannelAdapterFactory, this.whatsapp as ChannelAdapterFactory];
   }
 }
 
-/** Channels: Telegram today; every inbound message becomes a run whose reply goes back to the chat. */
+/** Channels: Telegram and WhatsApp; every inbound message becomes a run whose reply goes back to the chat. */
 @Module({
   imports: [TypeOrmModule.forFeature([Channel, ChannelMessage, ChannelAdapterStateEntry]), AgentsModule, GroupsModule],
   controllers: [ChannelsController],
@@ -37,6 +41,7 @@ export class InstalledAdapters extends ChannelAdapterFactories {
     ChannelInbox,
     AdapterStateStore,
     TelegramAdapterFactory,
+    WhatsAppAdapterFactory,
     { provide: ChannelAdapterFactories, useClass: InstalledAdapters },
   ],
   exports: [ChannelManager],

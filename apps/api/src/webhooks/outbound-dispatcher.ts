@@ -49,7 +49,7 @@ export class OutboundDispatcher implements OnModuleInit, OnModuleDestroy {
     if (targets.length === 0) return;
     const body = JSON.stringify({
       event: event.event,
-      payload: event.payload,
+      payload: forWebhooks(event),
       timestamp: event.timestamp,
       source: 'loop-gateway',
     });
@@ -102,4 +102,11 @@ export class OutboundDispatcher implements OnModuleInit, OnModuleDestroy {
       this.logger.error({ err: error }, `Could not queue ${rows.length} webhook deliveries`);
     }
   }
+}
+
+/** The payload as webhooks get it: a channel's pairing QR code is for the console's admins only. */
+function forWebhooks(event: GatewayEvent): GatewayEvent['payload'] {
+  if (event.event !== 'channel:status') return event.payload;
+  const { qr: _qr, ...rest } = event.payload as GatewayEvent<'channel:status'>['payload'];
+  return rest as GatewayEvent['payload'];
 }
