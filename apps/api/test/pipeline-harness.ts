@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { LocalClaude } from '@loop-gateway/testing';
 import type { Clock } from '../src/common/clock.js';
-import { ADMIN, setupAdmin, startTestApp } from './test-app.js';
+import { ADMIN, type ProviderOverride, setupAdmin, startTestApp } from './test-app.js';
 import { waitUntil } from './wait.js';
 
 export const FINAL_STATUSES = ['completed', 'failed', 'refused'];
@@ -29,10 +29,11 @@ export async function startGateway(
   env: Record<string, string> = {},
   dataDir?: string,
   clock?: Clock,
+  providers: ProviderOverride[] = [],
 ) {
   const gw = await startTestApp(
     { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0', ...env },
-    { dataDir, clock },
+    { dataDir, clock, providers },
   );
   const token = await (dataDir ? login(gw.url) : setupAdmin(gw.url));
   const auth = { Authorization: `Bearer ${token}` };

@@ -86,7 +86,8 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'approval:resolved': 'A held tool call was approved, rejected or timed out.',
   'message:incoming': 'A message arrived on a channel.',
   'message:reply': 'The agent replied on a channel.',
-  'channel:status': 'A channel changed state (connecting, connected, waiting for a QR scan, logged out, stopped, error).',
+  'channel:status':
+    'A channel changed state (connecting, connected, waiting for a QR scan, logged out, stopped, error).',
   'task:start': 'A loop task started.',
   'task:iteration': 'A loop task finished an iteration.',
   'task:complete': 'A loop task signalled completion or reached its iteration limit.',

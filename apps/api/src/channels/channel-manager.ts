@@ -64,7 +64,9 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+    // A logged-out channel stays logged out across the restart (it is not started at boot).
+    const finalState = (id: string) => (this.statuses.get(id)?.state === 'logged_out' ? null : 'stopped');
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id, finalState(id))));
     await this.inbox.close();
   }
 

@@ -118,7 +118,9 @@ export class ChannelsService implements OnModuleInit {
     const channel = await this.require(id);
     const factory = this.factories.all().find((f) => f.type === channel.type);
     if (factory?.pairing !== 'qr') {
-      throw new ConflictException(`Channel "${channel.name}" is a ${channel.type} channel: only WhatsApp channels are paired by QR code`);
+      throw new ConflictException(
+        `Channel "${channel.name}" is a ${channel.type} channel: only WhatsApp channels are paired by QR code`,
+      );
     }
     if (!channel.enabled) throw new ConflictException(`Channel "${channel.name}" is disabled: enable it to pair it`);
     await this.manager.pair(channel);

@@ -5,12 +5,15 @@
  */
 export function toWhatsAppText(markdown: string): string {
   const code: string[] = [];
-  const keep = (segment: string): string => `\u0000${code.push(segment) - 1}\u0000`;
+  const keep = (segment: string): string => `\uE000${code.push(segment) - 1}\uE000`;
   let text = markdown
     .replace(/```[^\n`]*\n([\s\S]*?)```/g, (_m, body: string) => keep('```' + body.replace(/\n$/, '') + '```'))
     .replace(/`[^`\n]+`/g, (m) => keep(m));
   text = text
-    .replace(/^[ \t]*#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm, (_m, heading: string) => `**${heading.replace(/\*\*/g, '')}**`)
+    .replace(
+      /^[ \t]*#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm,
+      (_m, heading: string) => `**${heading.replace(/\*\*/g, '')}**`,
+    )
     .replace(/^([ \t]*)[*+][ \t]+/gm, '$1- ')
     .replace(/(^|[^*\w])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![*\w])/g, '$1_$2_')
     .replace(/\*\*(?!\s)([^\n]+?)(?<!\s)\*\*/g, '*$1*')
@@ -19,5 +22,5 @@ export function toWhatsAppText(markdown: string): string {
     .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, (_m, label: string, url: string) =>
       label === url ? url : `${label} (${url})`,
     );
-  return text.replace(/\u0000(\d+)\u0000/g, (_m, index: string) => code[Number(index)]!);
+  return text.replace(/\uE000(\d+)\uE000/g, (_m, index: string) => code[Number(index)]!);
 }

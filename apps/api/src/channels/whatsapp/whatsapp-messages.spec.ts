@@ -24,7 +24,12 @@ function message(overrides: Partial<WAMessage> & { text?: string } = {}): WAMess
 
 describe('WhatsApp senders', () => {
   it('accepts phone numbers and JIDs and stores them as the JID user part', () => {
-    for (const sender of ['+4917012345678', '4917012345678', '4917012345678@s.whatsapp.net', '4917012345678:3@s.whatsapp.net']) {
+    for (const sender of [
+      '+4917012345678',
+      '4917012345678',
+      '4917012345678@s.whatsapp.net',
+      '4917012345678:3@s.whatsapp.net',
+    ]) {
       expect(senderProblem(sender)).toBeNull();
       expect(normalizeSender(sender)).toBe('4917012345678');
     }
@@ -41,7 +46,9 @@ describe('WhatsApp senders', () => {
 describe('WhatsApp message text', () => {
   it('reads plain and extended text and the captions of images, videos and documents', () => {
     expect(messageText({ conversation: 'plain' })).toBe('plain');
-    expect(messageText({ extendedTextMessage: { text: 'with a link https://x.test' } })).toBe('with a link https://x.test');
+    expect(messageText({ extendedTextMessage: { text: 'with a link https://x.test' } })).toBe(
+      'with a link https://x.test',
+    );
     expect(messageText({ imageMessage: { caption: 'look at this' } })).toBe('look at this');
     expect(messageText({ videoMessage: { caption: 'a clip' } })).toBe('a clip');
     expect(messageText({ documentMessage: { caption: 'the report' } })).toBe('the report');
@@ -63,27 +70,70 @@ describe('WhatsApp message text', () => {
 
 describe('WhatsApp mentions', () => {
   it('sees a mention of the account by number or LID, in any kind of message', () => {
-    expect(addressedTo({ extendedTextMessage: { text: '@4915550001 hi', contextInfo: { mentionedJid: ['4915550001@s.whatsapp.net'] } } }, OWN)).toBe(true);
-    expect(addressedTo({ extendedTextMessage: { text: 'hi', contextInfo: { mentionedJid: ['123456789012345@lid'] } } }, OWN)).toBe(true);
-    expect(addressedTo({ imageMessage: { caption: 'see', contextInfo: { mentionedJid: ['4915550001@s.whatsapp.net'] } } }, OWN)).toBe(true);
+    expect(
+      addressedTo(
+        {
+          extendedTextMessage: { text: '@4915550001 hi', contextInfo: { mentionedJid: ['4915550001@s.whatsapp.net'] } },
+        },
+        OWN,
+      ),
+    ).toBe(true);
+    expect(
+      addressedTo({ extendedTextMessage: { text: 'hi', contextInfo: { mentionedJid: ['123456789012345@lid'] } } }, OWN),
+    ).toBe(true);
+    expect(
+      addressedTo(
+        { imageMessage: { caption: 'see', contextInfo: { mentionedJid: ['4915550001@s.whatsapp.net'] } } },
+        OWN,
+      ),
+    ).toBe(true);
   });
 
   it('sees a reply to one of the account’s messages', () => {
     const reply = {
       extendedTextMessage: {
         text: 'and then?',
-        contextInfo: { participant: '4915550001@s.whatsapp.net', stanzaId: 'X', quotedMessage: { conversation: 'answer' } },
+        contextInfo: {
+          participant: '4915550001@s.whatsapp.net',
+          stanzaId: 'X',
+          quotedMessage: { conversation: 'answer' },
+        },
       },
     };
     expect(addressedTo(reply, OWN)).toBe(true);
   });
 
   it('ignores mentions of others, replies to others and plain chatter', () => {
-    expect(addressedTo({ extendedTextMessage: { text: '@4917099999999', contextInfo: { mentionedJid: ['4917099999999@s.whatsapp.net'] } } }, OWN)).toBe(false);
-    expect(addressedTo({ extendedTextMessage: { text: 'x', contextInfo: { participant: '4917099999999@s.whatsapp.net', quotedMessage: { conversation: 'y' } } } }, OWN)).toBe(false);
+    expect(
+      addressedTo(
+        {
+          extendedTextMessage: {
+            text: '@4917099999999',
+            contextInfo: { mentionedJid: ['4917099999999@s.whatsapp.net'] },
+          },
+        },
+        OWN,
+      ),
+    ).toBe(false);
+    expect(
+      addressedTo(
+        {
+          extendedTextMessage: {
+            text: 'x',
+            contextInfo: { participant: '4917099999999@s.whatsapp.net', quotedMessage: { conversation: 'y' } },
+          },
+        },
+        OWN,
+      ),
+    ).toBe(false);
     expect(addressedTo({ conversation: 'lunch?' }, OWN)).toBe(false);
     expect(addressedTo({ conversation: '@4915550001 typed, not picked' }, OWN)).toBe(false);
-    expect(addressedTo({ extendedTextMessage: { text: 'x', contextInfo: { mentionedJid: ['4915550001@s.whatsapp.net'] } } }, { id: null })).toBe(false);
+    expect(
+      addressedTo(
+        { extendedTextMessage: { text: 'x', contextInfo: { mentionedJid: ['4915550001@s.whatsapp.net'] } } },
+        { id: null },
+      ),
+    ).toBe(false);
   });
 
   it('drops the account’s own mention from the text', () => {
@@ -139,10 +189,14 @@ describe('readIncoming', () => {
   it('skips own messages, status updates, broadcasts, newsletters, group chatter and messages without text', () => {
     const skip = (m: WAMessage) => readIncoming(m, OWN).kind;
     expect(skip(message({ key: { remoteJid: '4917012345678@s.whatsapp.net', id: '1', fromMe: true } }))).toBe('skip');
-    expect(skip(message({ key: { remoteJid: 'status@broadcast', id: '2', participant: '4917012345678@s.whatsapp.net' } }))).toBe('skip');
+    expect(
+      skip(message({ key: { remoteJid: 'status@broadcast', id: '2', participant: '4917012345678@s.whatsapp.net' } })),
+    ).toBe('skip');
     expect(skip(message({ key: { remoteJid: '12345@broadcast', id: '3' } }))).toBe('skip');
     expect(skip(message({ key: { remoteJid: '120363000000000000@newsletter', id: '4' } }))).toBe('skip');
-    expect(skip(message({ key: { remoteJid: GROUP, id: '5', participant: '4917012345678@s.whatsapp.net' } }))).toBe('skip');
+    expect(skip(message({ key: { remoteJid: GROUP, id: '5', participant: '4917012345678@s.whatsapp.net' } }))).toBe(
+      'skip',
+    );
     expect(skip(message({ message: { stickerMessage: {} } }))).toBe('skip');
     expect(skip(message({ message: null }))).toBe('skip');
   });
@@ -152,7 +206,9 @@ describe('describeAccount', () => {
   it('names the linked account by its number and name', () => {
     expect(describeAccount({ id: '4915550001:7@s.whatsapp.net', name: 'Support' })).toBe('+4915550001 (Support)');
     expect(describeAccount({ id: '4915550001:7@s.whatsapp.net' })).toBe('+4915550001');
-    expect(describeAccount({ id: '123456789012345:7@lid', phoneNumber: '4915550001@s.whatsapp.net' })).toBe('+4915550001');
+    expect(describeAccount({ id: '123456789012345:7@lid', phoneNumber: '4915550001@s.whatsapp.net' })).toBe(
+      '+4915550001',
+    );
     expect(describeAccount(undefined)).toBeNull();
   });
 });
