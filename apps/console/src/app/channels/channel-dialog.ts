@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
 import {
@@ -34,10 +35,13 @@ export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const BOT_TOKEN = /^\d{1,20}:[\w-]{20,200}$/;
 const HTTP_URL = /^https?:\/\/[^\s/]+/i;
 const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
+/** WhatsApp: phone numbers in international format, `+` optional, no spaces inside a number. */
+const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
 
 /**
- * Create or edit a channel. Telegram only for now (email and WhatsApp are listed as coming). The bot
- * token is write-only: when editing, an empty field keeps the stored token. Closes with the saved channel.
+ * Create or edit a channel: Telegram (bot token, write-only: when editing, an empty field keeps the
+ * stored token) or WhatsApp (no settings: the channel shows a QR code to scan once saved). Email is
+ * listed as coming. Closes with the saved channel.
  */
 @Component({
   selector: 'lg-channel-dialog',
@@ -71,7 +75,7 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
           <mat-select formControlName="type" data-testid="channel-type">
             <mat-option value="telegram">Telegram</mat-option>
             <mat-option value="email" disabled>Email (coming later)</mat-option>
-            <mat-option value="whatsapp" disabled>WhatsApp (coming later)</mat-option>
+            <mat-option value="whatsapp">WhatsApp</mat-option>
           </mat-select>
         </mat-form-field>
         <mat-form-field>
@@ -81,7 +85,13 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
             <mat-error>A name is required</mat-error>
           }
         </mat-form-field>
-        <mat-form-field>
+        @if (type() === 'whatsapp') {
+          <p class="note" data-testid="channel-whatsapp-note">
+            No settings needed: once saved, the channel shows a QR code on the channels page. Scan it with WhatsApp on
+            the phone the agent should use (Settings → Linked devices → Link a device).
+          </p>
+        }
+        <mat-form-field [hidden]="type() === 'whatsapp'">
           <mat-label>Bot token</mat-label>
           <input
             matInput
@@ -98,7 +108,7 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
             <mat-error>A token looks like 123456789:AA… (from &#64;BotFather)</mat-error>
           }
         </mat-form-field>
-        <mat-form-field>
+        <mat-form-field [hidden]="type() === 'whatsapp'">
           <mat-label>Bot API server</mat-label>
           <input matInput formControlName="apiRoot" data-testid="channel-api-root" [placeholder]="defaultApiRoot" />
           <mat-hint>Only for a self-hosted Bot API server; empty uses Telegram's.</mat-hint>
@@ -107,16 +117,28 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
           }
         </mat-form-field>
         <mat-form-field>
-          <mat-label>Allowed Telegram user ids</mat-label>
+          @if (type() === 'whatsapp') {
+            <mat-label>Allowed phone numbers</mat-label>
+          } @else {
+            <mat-label>Allowed Telegram user ids</mat-label>
+          }
           <input
             matInput
             formControlName="allowedSenders"
             data-testid="channel-allowed-senders"
-            placeholder="123456789, 987654321"
+            [placeholder]="type() === 'whatsapp' ? '+491701234567, +447700900123' : '123456789, 987654321'"
           />
-          <mat-hint>Comma-separated. Empty: anyone who finds the bot can talk to the agent.</mat-hint>
+          <mat-hint>{{
+            type() === 'whatsapp'
+              ? 'International format, comma-separated. Empty: anyone who writes to the number can talk to the agent.'
+              : 'Comma-separated. Empty: anyone who finds the bot can talk to the agent.'
+          }}</mat-hint>
           @if (form.controls.allowedSenders.hasError('pattern')) {
-            <mat-error>Numeric user ids, separated by commas</mat-error>
+            <mat-error>{{
+              type() === 'whatsapp'
+                ? 'Phone numbers like +491701234567, separated by commas'
+                : 'Numeric user ids, separated by commas'
+            }}</mat-error>
           }
         </mat-form-field>
         <mat-form-field>
@@ -152,6 +174,11 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
       display: block;
       margin-bottom: 12px;
     }
+    .note {
+      margin: 0 0 8px;
+      font: var(--mat-sys-body-medium);
+      color: var(--mat-sys-on-surface-variant);
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -180,11 +207,32 @@ export class ChannelDialog {
     groupId: [this.channel?.groupId ?? ''],
     enabled: [this.channel?.enabled ?? true],
   });
+  protected readonly type = toSignal(this.form.controls.type.valueChanges, {
+    initialValue: this.form.controls.type.getRawValue(),
+  });
+
+  constructor() {
+    // WhatsApp has no bot token or API server; its whitelist holds phone numbers.
+    const fitTo = (type: string): void => {
+      const telegramOnly = [this.form.controls.botToken, this.form.controls.apiRoot];
+      for (const control of telegramOnly) {
+        if (type === 'whatsapp') control.disable({ emitEvent: false });
+        else control.enable({ emitEvent: false });
+      }
+      this.form.controls.allowedSenders.setValidators(
+        Validators.pattern(type === 'whatsapp' ? PHONE_SENDERS : SENDERS),
+      );
+      this.form.controls.allowedSenders.updateValueAndValidity({ emitEvent: false });
+    };
+    fitTo(this.form.controls.type.getRawValue());
+    this.form.controls.type.valueChanges.pipe(takeUntilDestroyed()).subscribe(fitTo);
+  }
 
   protected async save(): Promise<void> {
     const value = this.form.getRawValue();
     const token = value.botToken.trim();
-    const config = { apiRoot: value.apiRoot.trim() || null, ...(token ? { botToken: token } : {}) };
+    const whatsapp = value.type === 'whatsapp';
+    const config = whatsapp ? {} : { apiRoot: value.apiRoot.trim() || null, ...(token ? { botToken: token } : {}) };
     const allowedSenders = value.allowedSenders.split(/[,\s]+/).filter(Boolean);
     const saved = await this.submission.submit(
       this.form,
@@ -204,7 +252,7 @@ export class ChannelDialog {
           : createChannel({
               client: this.api,
               body: {
-                type: 'telegram',
+                type: whatsapp ? 'whatsapp' : 'telegram',
                 name: value.name.trim(),
                 config,
                 allowedSenders,
