@@ -547,6 +547,14 @@ describe('WhatsApp channel with Baileys’ event emitter driven by the test', ()
         expect(second.ended[0]?.message).toMatch(/went silent for \d+ s and did not answer a ping \(Timed Out\)/);
         third.open();
         await gateway.waitForState(id, 'connected');
+
+        // Another client took the session over: not fought back over and over, but shown.
+        third.close(DisconnectReason.connectionReplaced, 'Stream Errored (conflict)');
+        expect(await gateway.waitForState(id, 'error')).toMatchObject({
+          error: expect.stringMatching(
+            /Another WhatsApp Web client with this session took over the connection \(.*440\)/,
+          ),
+        });
       } finally {
         await gateway.gw.close();
       }

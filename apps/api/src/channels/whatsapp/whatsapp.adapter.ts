@@ -207,7 +207,9 @@ export class WhatsAppAdapter implements ChannelAdapter {
           const upsert = events['messages.upsert'];
           if (upsert?.type === 'notify') {
             const batch = upsert.messages;
-            inbound = inbound.then(() => this.receiveAll(socket, batch, context));
+            inbound = inbound
+              .then(() => this.receiveAll(socket, batch, context))
+              .catch((error: unknown) => this.logger.warn(`WhatsApp messages not handled: ${describe(error)}`));
           }
           const update = events['connection.update'];
           if (update) await onConnection(update);
@@ -274,6 +276,11 @@ export class WhatsAppAdapter implements ChannelAdapter {
         return new ChannelRestartError(`WhatsApp asked for a new connection (${detail})`);
       case DisconnectReason.forbidden:
         return new ChannelAuthError(`WhatsApp refused this account (${detail}); it may be banned or restricted`);
+      case DisconnectReason.connectionReplaced:
+        // Reconnecting would take the session back from the other client, which would do the same.
+        return new ChannelAuthError(
+          `Another WhatsApp Web client with this session took over the connection (${detail}): stop the other one (another gateway with a copy of this database?), then disable and enable the channel`,
+        );
     }
     if (seen.sawQr && !seen.opened && code === DisconnectReason.timedOut) {
       if (this.unscannedQrSessions >= this.maxUnscannedQrSessions) {
@@ -314,14 +321,13 @@ export class WhatsAppAdapter implements ChannelAdapter {
   private async openSocket(): Promise<WhatsAppSocket> {
     if (this.socket) return this.socket;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.sendWaitMs);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        waiters.delete(done);
+        this.openWaiters.delete(done);
         resolve();
-      }
-      const waiters = this.openWaiters;
-      waiters.add(done);
+      };
+      const timer = setTimeout(done, this.sendWaitMs);
+      this.openWaiters.add(done);
     });
     if (!this.socket) throw new Error('WhatsApp is not connected');
     return this.socket;
