@@ -270,7 +270,7 @@ describe('human approval of risky tool calls', () => {
 
   it('applies the timeout action when nobody decides, and refuses a late decision', async () => {
     const clock = new ManualClock(new Date());
-    const { gw, auth, waitForRun, submit } = await startGateway(claude, {}, undefined, clock);
+    const { gw, auth, waitForRun, submit } = await startGateway(claude, {}, { clock });
     try {
       const rule = { toolName: 'run_script', riskLevel: 'high', requireApproval: true, timeoutSeconds: 30 };
       await request(gw.url)
@@ -321,7 +321,7 @@ describe('human approval of risky tool calls', () => {
     await first.waitForRun(held.runId, 15_000, WAITING);
     await first.gw.close({ keepData: true });
 
-    const second = await startGateway(claude, {}, first.gw.dataDir);
+    const second = await startGateway(claude, {}, { dataDir: first.gw.dataDir });
     try {
       const pending = (await request(second.gw.url).get('/api/approvals?status=pending').set(second.auth).expect(200))
         .body;
@@ -338,7 +338,7 @@ describe('human approval of risky tool calls', () => {
 
   it('applies a timeout that passed while the gateway was down as soon as it is up', async () => {
     const clock = new ManualClock(new Date());
-    const first = await startGateway(claude, {}, undefined, clock);
+    const first = await startGateway(claude, {}, { clock });
     await request(first.gw.url)
       .post('/api/approval-rules')
       .set(first.auth)
@@ -356,7 +356,7 @@ describe('human approval of risky tool calls', () => {
     await first.gw.close({ keepData: true });
 
     clock.advance(60_000);
-    const second = await startGateway(claude, {}, first.gw.dataDir, clock);
+    const second = await startGateway(claude, {}, { dataDir: first.gw.dataDir, clock });
     try {
       expect((await second.waitForRun(held.runId)).reply).toBe('Timed out while you were away.');
       expect(existsSync(join(scratch, 'down'))).toBe(false);

@@ -164,7 +164,7 @@ describe('scheduler calendars', () => {
     ).body;
 
   it('stores a feed’s events: a weekly Berlin meeting across the DST change, its exception and moved instance, and a single event', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     try {
       const calendar = await addCalendar(gw, { url: `${feeds.base}/moved.ics` }); // one redirect is followed
       expect(calendar).toMatchObject({
@@ -216,7 +216,7 @@ describe('scheduler calendars', () => {
   });
 
   it('syncs each calendar on its poll interval on the clock, replacing its events', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     const poller = gw.gw.app.get(CalendarPoller);
     try {
       const calendar = await addCalendar(gw, { pollMinutes: 10 });
@@ -265,7 +265,7 @@ describe('scheduler calendars', () => {
   });
 
   it('records a failing feed as the calendar’s sync error and keeps its last good events', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     try {
       const failing: [string, RegExp][] = [
         ['/gone.ics', /^The feed answered 500/],
@@ -314,7 +314,7 @@ describe('scheduler calendars', () => {
   it('puts today’s events, in the calendar’s time zone, before a job’s prompt', async () => {
     // 23:30 UTC on the 19th is already Friday the 20th in Berlin.
     clock = new ManualClock(new Date('2026-03-19T23:30:00Z'));
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     try {
       feeds.state.feed = FEED.replace('END:VCALENDAR', `${LUNCH}\r\nEND:VCALENDAR`);
       const calendar = await addCalendar(gw);
@@ -356,7 +356,7 @@ describe('scheduler calendars', () => {
     async (database) => {
       const postgres = database === 'PostgreSQL' ? await createTestDatabase() : null;
       const env = { SESSION_IDLE_MINUTES: '100000', ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
-      const first = await startGateway(claude, env, undefined, clock);
+      const first = await startGateway(claude, env, { clock });
       const calendar = await addCalendar(first);
       const job = (
         await request(first.gw.url)
@@ -415,7 +415,7 @@ describe('scheduler calendars', () => {
       await first.gw.close({ keepData: true });
 
       // Nor does a restart, whose first poll re-syncs the calendar.
-      const second = await startGateway(claude, env, first.gw.dataDir, clock);
+      const second = await startGateway(claude, env, { dataDir: first.gw.dataDir, clock });
       try {
         clock.advance(15 * 60_000);
         await second.gw.app.get(CalendarPoller).tick();
@@ -444,7 +444,7 @@ describe('scheduler calendars', () => {
   );
 
   it('rejects bad calendars and calendar jobs with a 400 naming the field', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     try {
       const bad: [object, RegExp][] = [
         [{ url: `${feeds.base}/team.ics` }, /name/],
@@ -498,7 +498,7 @@ describe('scheduler calendars', () => {
   });
 
   it('refuses to delete a calendar a job uses, and deletes it with its events once none does', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     try {
       const calendar = await addCalendar(gw);
       const { id } = (

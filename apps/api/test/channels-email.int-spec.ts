@@ -65,7 +65,7 @@ describe('Email channel against Dovecot (IMAP) and an SMTP server', () => {
     extra: object = {},
     options: { dataDir?: string; adapter?: EmailAdapterOptions } = {},
   ) {
-    const harness = await startGateway(claude, {}, options.dataDir);
+    const harness = await startGateway(claude, {}, { dataDir: options.dataDir });
     harness.gw.app.get(EmailAdapterFactory).options = options.adapter ?? {};
     const api = {
       get: (path: string) => request(harness.gw.url).get(path).set(harness.auth),
@@ -419,6 +419,6 @@ describe('Email channel against Dovecot (IMAP) and an SMTP server', () => {
 
   /** A gateway without a channel whose log lines go to `logStream`, at debug level. */
   function startGatewayWithLog(logStream: DestinationStream) {
-    return startGateway(claude, { LOG_LEVEL: 'debug' }, undefined, undefined, logStream);
+    return startGateway(claude, { LOG_LEVEL: 'debug' }, { logStream });
   }
 });

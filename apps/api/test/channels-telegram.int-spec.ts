@@ -43,7 +43,7 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
     telegram.storage.botMessages.filter((m) => String(m.message.chat_id) === String(chatId));
 
   async function startWithChannel(extra: object = {}, dataDir?: string) {
-    const harness = await startGateway(claude, {}, dataDir);
+    const harness = await startGateway(claude, {}, { dataDir });
     harness.gw.app.get(TelegramAdapterFactory).options = { minPollIntervalMs: 50 };
     const api = {
       get: (path: string) => request(harness.gw.url).get(path).set(harness.auth),

@@ -45,6 +45,15 @@ describe('channels API', () => {
     ...extra,
   });
 
+  // Disabled too: nothing tries to reach WhatsApp's servers.
+  const whatsapp = (extra: object = {}) => ({
+    type: 'whatsapp',
+    name: 'Support phone',
+    config: {},
+    enabled: false,
+    ...extra,
+  });
+
   beforeEach(async () => {
     gw = await startTestApp();
     token = await setupAdmin(gw.url);
@@ -61,6 +70,39 @@ describe('channels API', () => {
     await request(gw.url).put(`/api/channels/${id}`).send({ name: 'x' }).expect(401);
     await request(gw.url).delete(`/api/channels/${id}`).expect(401);
     await request(gw.url).get(`/api/channels/${id}/messages`).set('Authorization', 'Bearer nope').expect(401);
+    await request(gw.url).post(`/api/channels/${id}/pair`).send({}).expect(401);
+  });
+
+  it('creates a WhatsApp channel with no settings, phone numbers whitelisted as their JID user part', async () => {
+    const created = await api()
+      .post(
+        '/api/channels',
+        whatsapp({ allowedSenders: ['+4917012345678', '4917012345678@s.whatsapp.net', '4915550002'] }),
+      )
+      .expect(201);
+    expect(created.body).toMatchObject({
+      type: 'whatsapp',
+      config: {},
+      allowedSenders: ['4917012345678', '4915550002'],
+      state: 'stopped',
+      qr: null,
+      account: null,
+    });
+    const bad = await api()
+      .put(`/api/channels/${created.body.id as string}`, { config: { phone: '+4917012345678' } })
+      .expect(400);
+    expect(bad.body.message).toMatch(/config\.phone is not a WhatsApp setting/);
+  });
+
+  it('pairs only an enabled WhatsApp channel again: 404 unknown, 409 for other types or disabled', async () => {
+    await api().post(`/api/channels/${randomUUID()}/pair`, {}).expect(404);
+    await api().post('/api/channels/not-a-uuid/pair', {}).expect(400);
+    const bot = (await api().post('/api/channels', telegram()).expect(201)).body.id as string;
+    const notQr = await api().post(`/api/channels/${bot}/pair`, {}).expect(409);
+    expect(notQr.body.message).toMatch(/is a telegram channel: only WhatsApp channels are paired by QR code/);
+    const phone = (await api().post('/api/channels', whatsapp()).expect(201)).body.id as string;
+    const disabled = await api().post(`/api/channels/${phone}/pair`, {}).expect(409);
+    expect(disabled.body.message).toMatch(/is disabled: enable it to pair it/);
   });
 
   it('creates, lists, updates and deletes a channel without ever returning its token', async () => {
@@ -112,7 +154,8 @@ describe('channels API', () => {
     const cases: [object, RegExp][] = [
       [{ name: 'x', config: {} }, /type must be one of the following values: telegram, email, whatsapp/],
       [{ ...telegram(), type: 'sms' }, /type must be one of/],
-      [{ ...telegram(), type: 'whatsapp' }, /type: whatsapp channels are not supported yet/],
+      [{ ...telegram(), type: 'whatsapp' }, /config\.botToken is not a WhatsApp setting/],
+      [{ ...whatsapp(), allowedSenders: ['+4917012345678', 'alice'] }, /allowedSenders\.1 must be a phone number/],
       [{ ...telegram(), name: '' }, /name must be longer than or equal to 1/],
       [{ ...telegram(), config: undefined }, /config must be an object/],
       [{ ...telegram(), config: {} }, /config\.botToken is required/],

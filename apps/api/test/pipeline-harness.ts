@@ -2,7 +2,7 @@ import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import type { LocalClaude } from '@loop-gateway/testing';
 import type { Clock } from '../src/common/clock.js';
-import { ADMIN, setupAdmin, startTestApp } from './test-app.js';
+import { ADMIN, type ProviderOverride, setupAdmin, startTestApp } from './test-app.js';
 import { waitUntil } from './wait.js';
 
 export const FINAL_STATUSES = ['completed', 'failed', 'refused'];
@@ -21,20 +21,29 @@ export interface RunBody {
   messages: { role: string; content: { type: string }[] }[];
 }
 
+export interface GatewayOptions {
+  /** An existing data folder: the gateway restarts on it and logs in instead of setting up. */
+  dataDir?: string;
+  clock?: Clock;
+  /** Where the log goes (to read what was logged). */
+  logStream?: DestinationStream;
+  /** Providers replaced before boot (e.g. an adapter factory driven by the test). */
+  providers?: ProviderOverride[];
+}
+
 /**
  * The gateway in-process against a local Claude, with an admin session and helpers to start runs and
- * wait for them. Given a dataDir it logs in instead of setting up, to test restarts.
+ * wait for them.
  */
 export async function startGateway(
   claude: LocalClaude,
   env: Record<string, string> = {},
-  dataDir?: string,
-  clock?: Clock,
-  logStream?: DestinationStream,
+  options: GatewayOptions = {},
 ) {
+  const { dataDir } = options;
   const gw = await startTestApp(
     { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0', ...env },
-    { dataDir, clock, logStream },
+    options,
   );
   const token = await (dataDir ? login(gw.url) : setupAdmin(gw.url));
   const auth = { Authorization: `Bearer ${token}` };

@@ -328,7 +328,7 @@ describe('runs across a crash or restart', () => {
     expect(tool.calls).toHaveLength(1);
     await first.gw.close({ keepData: true }); // the process goes away while the tool runs
 
-    const second = await startGateway(claude, {}, first.gw.dataDir);
+    const second = await startGateway(claude, {}, { dataDir: first.gw.dataDir });
     const resumedTool = recordingTool('send_invoice', async () => 'sent');
     second.gw.app.get(ToolRegistry).register(resumedTool);
     try {
@@ -364,7 +364,7 @@ describe('runs across a crash or restart', () => {
     claude.latencyMs = 0;
     claude.script({ text: 'Answered after the restart.' });
 
-    const second = await startGateway(claude, {}, first.gw.dataDir);
+    const second = await startGateway(claude, {}, { dataDir: first.gw.dataDir });
     try {
       const run = await second.waitForRun(accepted.runId);
       expect(run).toMatchObject({ status: 'completed', reply: 'Answered after the restart.' });

@@ -41,7 +41,7 @@ describe('the scheduler', () => {
   });
 
   it('fires a cron job once when due, records the run and sends the result to a webhook, signed', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     const receiver = await WebhookReceiver.start();
     const socket = new RecordingSocket(gw.gw.url.replace('http', 'ws') + '/ws');
     try {
@@ -120,7 +120,7 @@ describe('the scheduler', () => {
       });
     } finally {
       socket.close();
-      receiver.server.close();
+      await receiver.stop();
       await gw.gw.close();
     }
   });
@@ -128,7 +128,7 @@ describe('the scheduler', () => {
   it('fires at 09:00 Berlin time on both sides of the spring daylight-saving change', async () => {
     clock = new ManualClock(new Date('2026-03-28T07:30:00Z'));
     // A day passes on the fake clock: keep the admin's session alive that long.
-    const gw = await startGateway(claude, { SESSION_IDLE_MINUTES: '2880' }, undefined, clock);
+    const gw = await startGateway(claude, { SESSION_IDLE_MINUTES: '2880' }, { clock });
     try {
       const { id, nextRunAt } = (
         await request(gw.gw.url)
@@ -156,7 +156,7 @@ describe('the scheduler', () => {
   });
 
   it('retries a webhook result the receiver refused, through a webhook registered for the URL', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     const receiver = await WebhookReceiver.start();
     receiver.reply({ status: 500, body: 'busy' });
     try {
@@ -190,7 +190,11 @@ describe('the scheduler', () => {
         expect.objectContaining({ name: 'Job "Morning briefing" output', targetUrl: receiver.url(), events: [] }),
       ]);
       const logs = () =>
-        request(gw.gw.url).get(`/api/webhooks/${webhooks[0].id}/logs`).set(gw.auth).expect(200).then((r) => r.body);
+        request(gw.gw.url)
+          .get(`/api/webhooks/${webhooks[0].id}/logs`)
+          .set(gw.auth)
+          .expect(200)
+          .then((r) => r.body);
       const [refused] = await waitUntil(
         () => 'the refused attempt in the log',
         async () => {
@@ -218,7 +222,7 @@ describe('the scheduler', () => {
   });
 
   it('does not fire a disabled job, and enables it from now on', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     try {
       const { id } = (await request(gw.gw.url).post('/api/scheduler/jobs').set(gw.auth).send(job()).expect(201)).body;
       const disabled = (await request(gw.gw.url).post(`/api/scheduler/jobs/${id}/toggle`).set(gw.auth).expect(200))
@@ -251,7 +255,7 @@ describe('the scheduler', () => {
   ])(
     'handles firings missed while the gateway was down by the job’s policy (%s)',
     async (missedPolicy, modelCalls, status) => {
-      const first = await startGateway(claude, {}, undefined, clock);
+      const first = await startGateway(claude, {}, { clock });
       const { id } = (
         await request(first.gw.url)
           .post('/api/scheduler/jobs')
@@ -263,7 +267,7 @@ describe('the scheduler', () => {
 
       clock.advance(30 * 60_000);
       claude.script({ text: 'Caught up.' }, { text: 'unexpected second run' });
-      const second = await startGateway(claude, {}, first.gw.dataDir, clock);
+      const second = await startGateway(claude, {}, { dataDir: first.gw.dataDir, clock });
       try {
         await second.gw.app.get(JobClock).tick();
         const firings = await waitForFirings<JobRunBody>(second, id, 1);
@@ -279,7 +283,7 @@ describe('the scheduler', () => {
   );
 
   it('rejects bad jobs with a 400 naming the field, storing nothing', async () => {
-    const gw = await startGateway(claude, {}, undefined, clock);
+    const gw = await startGateway(claude, {}, { clock });
     try {
       const cases: [object, RegExp][] = [
         [job({ trigger: { type: 'cron', cron: 'every morning', timezone: 'UTC' } }), /trigger\.cron: .*exactly five/],

@@ -244,7 +244,7 @@ describe('loop tasks', () => {
     await first.gw.close({ keepData: true });
     claude.latencyMs = 0;
 
-    const second = await startGateway(claude, {}, first.gw.dataDir);
+    const second = await startGateway(claude, {}, { dataDir: first.gw.dataDir });
     try {
       const task = await waitForTask(second, id, ['completed']);
       expect(task.iterationLog.map((i) => [i.number, i.status])).toEqual([

@@ -10,6 +10,12 @@ import { configureApp } from '../src/app.setup.js';
 import { Clock } from '../src/common/clock.js';
 import { type AppConfig, loadConfig } from '../src/config/app-config.js';
 
+/** A provider the test replaces before the gateway boots (e.g. a channel factory with a driven socket). */
+export interface ProviderOverride {
+  provide: abstract new (...args: never[]) => unknown;
+  useValue: unknown;
+}
+
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
@@ -38,7 +44,7 @@ export class ManualClock extends Clock {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { dataDir?: string; clock?: Clock; logStream?: DestinationStream } = {},
+  options: { dataDir?: string; clock?: Clock; logStream?: DestinationStream; providers?: ProviderOverride[] } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lg-test-'));
   const config = loadConfig({
@@ -52,6 +58,8 @@ export async function startTestApp(
     imports: [AppModule.forRoot(config, { logStream: options.logStream })],
   });
   if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
+  for (const { provide, useValue } of options.providers ?? [])
+    builder = builder.overrideProvider(provide).useValue(useValue);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
   configureApp(app, config);

@@ -241,7 +241,7 @@ describe('inbound webhooks against a local Claude', () => {
   it('answers a retry with the same Idempotency-Key with the first run, also after a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lg-webhook-idem-'));
     try {
-      let gateway = await startGateway(claude, {}, undefined);
+      let gateway = await startGateway(claude, {});
       // Set up on a fresh dir first, then restart on it.
       await gateway.gw.close();
       gateway = await startGatewayIn(claude, dataDir);
@@ -340,5 +340,5 @@ async function startGatewayIn(claude: LocalClaude, dataDir: string): Promise<Gat
     await request(probe.url).post('/api/auth/setup').send({ username: 'admin', password: 'correct horse battery' });
   }
   await probe.close({ keepData: true });
-  return startGateway(claude, {}, dataDir);
+  return startGateway(claude, {}, { dataDir });
 }

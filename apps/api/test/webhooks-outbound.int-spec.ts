@@ -161,7 +161,7 @@ describe('outbound webhooks to a local receiver', () => {
 
   it('retries after a 500 with backoff, then succeeds with the same webhook-id', async () => {
     const clock = new ManualClock();
-    const gateway = await startGateway(claude, {}, undefined, clock);
+    const gateway = await startGateway(claude, {}, { clock });
     try {
       const wh = await createWebhook(gateway, { events: ['agent:run:complete'] });
       receiver.reply({ status: 500, body: 'database down' });
@@ -195,7 +195,7 @@ describe('outbound webhooks to a local receiver', () => {
 
   it('honours Retry-After on a 429 and gives up after WEBHOOK_DELIVERY_MAX_ATTEMPTS', async () => {
     const clock = new ManualClock();
-    const gateway = await startGateway(claude, { WEBHOOK_DELIVERY_MAX_ATTEMPTS: '2' }, undefined, clock);
+    const gateway = await startGateway(claude, { WEBHOOK_DELIVERY_MAX_ATTEMPTS: '2' }, { clock });
     try {
       const wh = await createWebhook(gateway, { events: ['agent:run:complete'] });
       receiver.reply({ status: 429, headers: { 'Retry-After': '120' } }, { status: 503 });
@@ -269,7 +269,7 @@ describe('outbound webhooks to a local receiver', () => {
 
   it('times out a hanging receiver, retries later, and never slows the runs down', async () => {
     const clock = new ManualClock();
-    const gateway = await startGateway(claude, { WEBHOOK_DELIVERY_TIMEOUT_SECONDS: '1' }, undefined, clock);
+    const gateway = await startGateway(claude, { WEBHOOK_DELIVERY_TIMEOUT_SECONDS: '1' }, { clock });
     try {
       const wh = await createWebhook(gateway, { events: ['*'] });
       receiver.reply({ status: 200, delayMs: 5_000 }, { status: 200, delayMs: 5_000 }, { status: 200, delayMs: 5_000 });
@@ -298,7 +298,7 @@ describe('outbound webhooks to a local receiver', () => {
       await request(first.url).post('/api/auth/setup').send(ADMIN).expect(201);
       await first.close({ keepData: true });
 
-      let gateway = await startGateway(claude, {}, dataDir, clock);
+      let gateway = await startGateway(claude, {}, { dataDir, clock });
       const wh = await createWebhook(gateway, { events: ['agent:run:complete'] });
       receiver.reply({ status: 503 });
       await runOnce(gateway, wh.token);
@@ -307,7 +307,7 @@ describe('outbound webhooks to a local receiver', () => {
       await gateway.gw.close({ keepData: true });
 
       clock.advance(60_000);
-      gateway = await startGateway(claude, {}, dataDir, clock);
+      gateway = await startGateway(claude, {}, { dataDir, clock });
       const [delivered] = await waitForLogs(gateway, wh.id, (d) => d[0]?.status === 'delivered');
       expect(delivered).toMatchObject({ id: pending!.id, attempts: 2 });
       expect(receiver.received).toHaveLength(2);

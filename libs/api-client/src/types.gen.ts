@@ -307,11 +307,11 @@ export type CalendarEventDto = {
 
 export type ChannelCreateDto = {
     /**
-     * Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a whole domain); empty = everyone
+     * Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a whole domain; WhatsApp: phone numbers in international format, `+491701234567`, or JIDs, stored as the digits); empty = everyone
      */
     allowedSenders?: Array<string>;
     /**
-     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
      */
     config: {
         [key: string]: unknown;
@@ -323,7 +323,7 @@ export type ChannelCreateDto = {
     groupId?: string | null;
     name: string;
     /**
-     * whatsapp is not supported yet (400)
+     * A type this gateway has no adapter for is a 400
      */
     type: 'telegram' | 'email' | 'whatsapp';
 };
@@ -347,7 +347,7 @@ export type ChannelMessageResponseDto = {
 
 export type ChannelResponseDto = {
     /**
-     * The connected account, e.g. @my_bot
+     * The connected account, e.g. @my_bot or +491701234567
      */
     account: string | null;
     allowedSenders: Array<string>;
@@ -370,9 +370,13 @@ export type ChannelResponseDto = {
     id: string;
     name: string;
     /**
+     * While `waiting_for_qr`: the QR code to scan with WhatsApp (Linked devices), as text to render; short-lived, each new code also comes as a `channel:status` event. Else null.
+     */
+    qr: string | null;
+    /**
      * Live state of the connection
      */
-    state: 'connecting' | 'connected' | 'waiting_for_qr' | 'stopped' | 'error';
+    state: 'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'error';
     type: 'telegram' | 'email' | 'whatsapp';
     updatedAt: string;
 };
@@ -387,7 +391,7 @@ export type ChannelStylesDto = {
 export type ChannelUpdateDto = {
     allowedSenders?: Array<string>;
     /**
-     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
      */
     config?: {
         [key: string]: unknown;
@@ -1898,6 +1902,38 @@ export type ListChannelMessagesResponses = {
 };
 
 export type ListChannelMessagesResponse = ListChannelMessagesResponses[keyof ListChannelMessagesResponses];
+
+export type PairChannelData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/channels/{id}/pair';
+};
+
+export type PairChannelErrors = {
+    401: ErrorResponseDto;
+    /**
+     * No channel with this id
+     */
+    404: ErrorResponseDto;
+    /**
+     * The channel is not paired by QR code (not WhatsApp), or it is disabled
+     */
+    409: ErrorResponseDto;
+};
+
+export type PairChannelError = PairChannelErrors[keyof PairChannelErrors];
+
+export type PairChannelResponses = {
+    /**
+     * The channel, restarting with a new session
+     */
+    200: ChannelResponseDto;
+};
+
+export type PairChannelResponse = PairChannelResponses[keyof PairChannelResponses];
 
 export type GetHealthData = {
     body?: never;

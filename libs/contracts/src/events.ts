@@ -5,7 +5,12 @@
  */
 
 export type ChannelType = 'telegram' | 'email' | 'whatsapp' | 'mattermost';
-export type ChannelState = 'connecting' | 'connected' | 'waiting_for_qr' | 'stopped' | 'error';
+/**
+ * A channel's live state. `waiting_for_qr`: a QR code waits to be scanned (WhatsApp pairing);
+ * `logged_out`: the platform ended the session (WhatsApp: the device was unlinked) and the channel
+ * waits to be paired again (`POST /api/channels/:id/pair`).
+ */
+export type ChannelState = 'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'error';
 
 /** Where a run came from and where its reply goes. */
 export interface RunOrigin {
@@ -43,7 +48,17 @@ export interface EventPayloads {
   };
   'message:incoming': { messageId: string; channelId: string; channelType: ChannelType; sender: string; text: string };
   'message:reply': { messageId: string; channelId: string; channelType: ChannelType; runId: string; text: string };
-  'channel:status': { channelId: string; channelType: ChannelType; state: ChannelState; error: string | null };
+  'channel:status': {
+    channelId: string;
+    channelType: ChannelType;
+    state: ChannelState;
+    error: string | null;
+    /**
+     * While `waiting_for_qr`: the QR code's text to render and scan (short-lived; a new event brings
+     * each new code), else null. Only the console's sessions get it: outbound webhooks leave it out.
+     */
+    qr: string | null;
+  };
   'task:start': { taskId: string; name: string };
   'task:iteration': { taskId: string; iteration: number; summary: string };
   'task:complete': { taskId: string; iterations: number };
@@ -71,7 +86,8 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'approval:resolved': 'A held tool call was approved, rejected or timed out.',
   'message:incoming': 'A message arrived on a channel.',
   'message:reply': 'The agent replied on a channel.',
-  'channel:status': 'A channel changed state (connecting, connected, waiting for QR, error).',
+  'channel:status':
+    'A channel changed state (connecting, connected, waiting for a QR scan, logged out, stopped, error).',
   'task:start': 'A loop task started.',
   'task:iteration': 'A loop task finished an iteration.',
   'task:complete': 'A loop task signalled completion or reached its iteration limit.',

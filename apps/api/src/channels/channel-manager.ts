@@ -7,6 +7,8 @@ import {
   type ChannelAdapter,
   ChannelAdapterFactories,
   ChannelAuthError,
+  ChannelLoggedOutError,
+  ChannelRestartError,
   type LiveStatus,
 } from './adapters/channel-adapter.js';
 import { AdapterStateStore } from './adapter-state.store.js';
@@ -29,7 +31,9 @@ interface Running {
  * Runs one adapter per enabled channel: started at boot and whenever a channel is created, changed
  * or enabled; stopped when it is disabled or deleted. A connection that drops is reconnected with
  * exponential backoff (1 s doubling to 60 s, with jitter); credentials the far side rejects leave the
- * channel in `error` with the reason until it is changed. State changes go out as `channel:status`.
+ * channel in `error` with the reason until it is changed; a session the platform ended leaves it
+ * `logged_out` until it is paired again. State changes (and each new QR code while waiting for a scan)
+ * go out as `channel:status`.
  */
 @Injectable()
 export class ChannelManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -49,7 +53,8 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     const channels = (await this.repository.list()).filter((channel) => channel.enabled);
-    for (const channel of channels) this.start(channel);
+    // A logged-out channel stays so until someone pairs it again (or changes it).
+    for (const channel of channels) if (channel.state !== 'logged_out') this.start(channel);
     // Messages a restart interrupted: their runs resumed by themselves; their replies go out now.
     for (const message of await this.repository.unfinished(channels.map((c) => c.id))) {
       const running = this.running.get(message.channelId);
@@ -59,7 +64,9 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+    // A logged-out channel stays logged out across the restart (it is not started at boot).
+    const finalState = (id: string) => (this.statuses.get(id)?.state === 'logged_out' ? null : 'stopped');
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id, finalState(id))));
     await this.inbox.close();
   }
 
@@ -70,8 +77,19 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
         state: channel.enabled ? channel.state : 'stopped',
         error: channel.error,
         account: null,
+        qr: null,
       }
     );
+  }
+
+  /**
+   * Pairs the channel again: stops its adapter, forgets what the adapter kept (the WhatsApp session)
+   * and starts it afresh, so it shows a new QR code.
+   */
+  async pair(channel: Channel): Promise<void> {
+    await this.stop(channel.id, null);
+    await this.adapterState.clear(channel.id);
+    if (!this.stopped) this.start(channel);
   }
 
   /** (Re)starts the channel's adapter with its current settings, or stops it when disabled. */
@@ -142,9 +160,12 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
       store: this.adapterState.forChannel(channel.id),
       connected: (account) => {
         attempt = 0;
-        this.setState(channel, 'connected', null, account);
+        this.setState(channel, 'connected', null, { account });
       },
-      waitingForQr: () => this.setState(channel, 'waiting_for_qr', null),
+      waitingForQr: (qr) => {
+        attempt = 0; // the platform answered: a restart after the scan must not wait out an old backoff
+        this.setState(channel, 'waiting_for_qr', null, { qr });
+      },
       receive: (message) => this.inbox.receive(channel, adapter, message),
     };
     while (!signal.aborted) {
@@ -156,6 +177,16 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
       } catch (error) {
         if (signal.aborted) return;
         const reason = describe(error);
+        if (error instanceof ChannelLoggedOutError) {
+          this.setState(channel, 'logged_out', reason, { account: null });
+          this.logger.warn(`Channel ${channel.name} (${channel.id}) logged out: ${reason}`);
+          return; // nothing to retry until someone pairs it again
+        }
+        if (error instanceof ChannelRestartError && attempt === 0) {
+          attempt++; // at once, but only once in a row: a platform that keeps asking gets the backoff
+          this.logger.log(`Channel ${channel.name} (${channel.id}): ${reason}; reconnecting now`);
+          continue;
+        }
         this.setState(channel, 'error', reason);
         if (error instanceof ChannelAuthError) {
           this.logger.warn(`Channel ${channel.name} (${channel.id}) stopped: ${reason}`);
@@ -169,12 +200,29 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  private setState(channel: Channel, state: ChannelState, error: string | null, account?: string | null): void {
+  /**
+   * Records the live state and tells the console when it changed. The account is kept unless given;
+   * the QR code only lives while waiting for a scan, and each new one is news even in the same state.
+   * Only the state and error are stored (the QR code is short-lived and stays in memory).
+   */
+  private setState(
+    channel: Channel,
+    state: ChannelState,
+    error: string | null,
+    changes: { account?: string | null; qr?: string } = {},
+  ): void {
     const previous = this.statuses.get(channel.id);
-    const status: LiveStatus = { state, error, account: account !== undefined ? account : (previous?.account ?? null) };
+    const status: LiveStatus = {
+      state,
+      error,
+      account: changes.account !== undefined ? changes.account : (previous?.account ?? null),
+      qr: state === 'waiting_for_qr' ? (changes.qr ?? previous?.qr ?? null) : null,
+    };
     this.statuses.set(channel.id, status);
-    if (previous && previous.state === state && previous.error === error) return;
-    this.bus.emit('channel:status', { channelId: channel.id, channelType: channel.type, state, error });
+    const stateChanged = !previous || previous.state !== state || previous.error !== error;
+    if (!stateChanged && previous.qr === status.qr) return;
+    this.bus.emit('channel:status', { channelId: channel.id, channelType: channel.type, state, error, qr: status.qr });
+    if (!stateChanged) return;
     this.repository.update(channel.id, { state, error }).catch((failure: unknown) => {
       this.logger.debug(`Channel ${channel.id}: state not stored: ${describe(failure)}`);
     });

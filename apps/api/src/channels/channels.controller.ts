@@ -19,6 +19,7 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -77,6 +78,25 @@ export class ChannelsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   deleteChannel(@Param('id', uuid) id: string): Promise<void> {
     return this.channels.remove(id);
+  }
+
+  @Post(':id/pair')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Pair a WhatsApp channel again',
+    description:
+      'Forgets the stored WhatsApp session (the device is unlinked on the gateway’s side) and restarts the ' +
+      'channel: it goes to `waiting_for_qr` and its `qr` (and the `channel:status` events) carry the new code ' +
+      'to scan with WhatsApp → Linked devices. Use it after `logged_out`, or to link another phone.',
+  })
+  @ApiOkResponse({ type: ChannelResponseDto, description: 'The channel, restarting with a new session' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No channel with this id' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The channel is not paired by QR code (not WhatsApp), or it is disabled',
+  })
+  pairChannel(@Param('id', uuid) id: string): Promise<ChannelResponseDto> {
+    return this.channels.pair(id);
   }
 
   @Get(':id/messages')

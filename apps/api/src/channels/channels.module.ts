@@ -14,23 +14,29 @@ import { ChannelMessage } from './entities/channel-message.entity.js';
 import { Channel } from './entities/channel.entity.js';
 import { EmailAdapterFactory } from './email/email.factory.js';
 import { TelegramAdapterFactory } from './telegram/telegram.factory.js';
+import { WhatsAppAdapterFactory } from './whatsapp/whatsapp.factory.js';
 
-/** The adapters this gateway has. WhatsApp (Baileys) adds its factory here. */
+/** The adapters this gateway has: Telegram (telegraf), email (imapflow + nodemailer), WhatsApp (Baileys). */
 @Injectable()
 export class InstalledAdapters extends ChannelAdapterFactories {
   constructor(
     private readonly telegram: TelegramAdapterFactory,
     private readonly email: EmailAdapterFactory,
+    private readonly whatsapp: WhatsAppAdapterFactory,
   ) {
     super();
   }
 
   all(): ChannelAdapterFactory[] {
-    return [this.telegram as ChannelAdapterFactory, this.email as ChannelAdapterFactory];
+    return [
+      this.telegram as ChannelAdapterFactory,
+      this.email as ChannelAdapterFactory,
+      this.whatsapp as ChannelAdapterFactory,
+    ];
   }
 }
 
-/** Channels: Telegram and email; every inbound message becomes a run whose reply goes back to the chat. */
+/** Channels: Telegram, email and WhatsApp; every inbound message becomes a run whose reply goes back to the chat. */
 @Module({
   imports: [TypeOrmModule.forFeature([Channel, ChannelMessage, ChannelAdapterStateEntry]), AgentsModule, GroupsModule],
   controllers: [ChannelsController],
@@ -42,6 +48,7 @@ export class InstalledAdapters extends ChannelAdapterFactories {
     AdapterStateStore,
     TelegramAdapterFactory,
     EmailAdapterFactory,
+    WhatsAppAdapterFactory,
     { provide: ChannelAdapterFactories, useClass: InstalledAdapters },
   ],
   exports: [ChannelManager],

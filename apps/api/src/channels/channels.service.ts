@@ -110,6 +110,23 @@ export class ChannelsService implements OnModuleInit {
     await this.repository.remove(id);
   }
 
+  /**
+   * Pairs a QR-linked channel (WhatsApp) again: the stored session is forgotten and the channel
+   * restarts, so a new QR code appears. 409 for a channel that is not paired by QR or is disabled.
+   */
+  async pair(id: string): Promise<ChannelResponseDto> {
+    const channel = await this.require(id);
+    const factory = this.factories.all().find((f) => f.type === channel.type);
+    if (factory?.pairing !== 'qr') {
+      throw new ConflictException(
+        `Channel "${channel.name}" is a ${channel.type} channel: only WhatsApp channels are paired by QR code`,
+      );
+    }
+    if (!channel.enabled) throw new ConflictException(`Channel "${channel.name}" is disabled: enable it to pair it`);
+    await this.manager.pair(channel);
+    return this.get(id);
+  }
+
   async messages(id: string, limit: number): Promise<ChannelMessageResponseDto[]> {
     await this.require(id);
     return (await this.repository.recentMessages(id, limit)).map(toMessageResponse);
@@ -135,13 +152,12 @@ export class ChannelsService implements OnModuleInit {
   }
 
   private validSenders(factory: ChannelAdapterFactory, senders: string[]): string[] {
-    const normalize = (sender: string) => factory.normalizeSender?.(sender) ?? sender;
-    const cleaned = [...new Set(senders.map((s) => normalize(s.trim())).filter(Boolean))];
+    const cleaned = senders.map((s) => s.trim()).filter(Boolean);
     for (const [index, sender] of cleaned.entries()) {
       const problem = factory.validateSender(sender);
       if (problem) throw new BadRequestException(`allowedSenders.${index} ${problem} (got "${sender}")`);
     }
-    return cleaned;
+    return [...new Set(cleaned.map((sender) => factory.normalizeSender?.(sender) ?? sender))];
   }
 
   private async requireGroup(groupId: string | null | undefined): Promise<void> {
@@ -182,6 +198,7 @@ export class ChannelsService implements OnModuleInit {
       state: status.state,
       error: status.error,
       account: status.account,
+      qr: status.qr,
       createdAt: channel.createdAt.toISOString(),
       updatedAt: channel.updatedAt.toISOString(),
     };

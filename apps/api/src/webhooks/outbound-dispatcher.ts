@@ -47,7 +47,7 @@ export class OutboundDispatcher implements OnModuleInit, OnModuleDestroy {
   private dispatch(event: GatewayEvent): void {
     const targets = this.registry.subscribersOf(event.event);
     if (targets.length === 0) return;
-    const body = deliveryBody(event.event, event.payload, event.timestamp);
+    const body = deliveryBody(event.event, forWebhooks(event), event.timestamp);
     const now = this.clock.now();
     for (const webhook of targets) {
       if (this.buffer.length >= MAX_BUFFERED || !this.worker.hasRoom(webhook.id)) {
@@ -85,4 +85,11 @@ export class OutboundDispatcher implements OnModuleInit, OnModuleDestroy {
       this.logger.error({ err: error }, `Could not queue ${rows.length} webhook deliveries`);
     }
   }
+}
+
+/** The payload as webhooks get it: a channel's pairing QR code is for the console's admins only. */
+function forWebhooks(event: GatewayEvent): GatewayEvent['payload'] {
+  if (event.event !== 'channel:status') return event.payload;
+  const { qr: _qr, ...rest } = event.payload as GatewayEvent<'channel:status'>['payload'];
+  return rest as GatewayEvent['payload'];
 }

@@ -52,10 +52,14 @@ export class WebhookOutbox {
   async send(url: string, event: EventName, payload: unknown, registerAs: string): Promise<OutboxResult> {
     const target = this.registry.byTargetUrl(url);
     if (target && !target.enabled) {
-      return { error: `The outbound webhook "${target.name}" for this URL is disabled${target.disabledReason ? `: ${target.disabledReason}` : ''}` };
+      return {
+        error: `The outbound webhook "${target.name}" for this URL is disabled${target.disabledReason ? `: ${target.disabledReason}` : ''}`,
+      };
     }
     const webhookId =
-      target?.id ?? (await this.webhooks.create({ name: registerAs.slice(0, 100), platform: 'generic', events: [], targetUrl: url })).id;
+      target?.id ??
+      (await this.webhooks.create({ name: registerAs.slice(0, 100), platform: 'generic', events: [], targetUrl: url }))
+        .id;
     if (!this.worker.hasRoom(webhookId)) return { error: 'The outbound webhook queue for this URL is full' };
     const now = this.clock.now();
     const delivery = queuedDelivery(webhookId, event, deliveryBody(event, payload, now.toISOString()), now);

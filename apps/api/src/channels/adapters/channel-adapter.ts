@@ -58,8 +58,11 @@ export interface AdapterContext {
   store: AdapterStore;
   /** The connection is up; `account` names it for people (e.g. `@my_bot`). */
   connected(account: string | null): void;
-  /** A QR code to scan (WhatsApp); the state becomes waiting_for_qr. */
-  waitingForQr?(qr: string): void;
+  /**
+   * A QR code to scan (WhatsApp pairing): the state becomes waiting_for_qr and the code goes to the
+   * console. Called again with each new code the platform issues.
+   */
+  waitingForQr(qr: string): void;
   /**
    * Stores the message (or recognises it as already stored) and starts answering it. Resolves once it
    * is stored: only then may the adapter acknowledge it to the platform.
@@ -83,6 +86,18 @@ export interface ChannelAdapter {
 /** Thrown by an adapter when the far side rejects the credentials: no retry until the channel changes. */
 export class ChannelAuthError extends Error {}
 
+/**
+ * Thrown by an adapter when the platform ended the session (WhatsApp: the device was unlinked). The
+ * adapter has already forgotten the session; the channel stays `logged_out` until it is paired again.
+ */
+export class ChannelLoggedOutError extends Error {}
+
+/**
+ * Thrown by an adapter when the platform asks for a new connection at once (WhatsApp right after
+ * pairing): the manager reconnects without waiting, unless this keeps happening without connecting.
+ */
+export class ChannelRestartError extends Error {}
+
 /** One platform: how its config is validated and shown, and how an adapter is made from it. */
 export interface ChannelAdapterFactory<C extends object = object> {
   readonly type: ChannelType;
@@ -90,10 +105,15 @@ export interface ChannelAdapterFactory<C extends object = object> {
   validateConfig(raw: Record<string, unknown>): { config: C } | { error: string };
   /** A sender id's shape on this platform, or a message saying what is wrong with it. */
   validateSender(sender: string): string | null;
-  /** The whitelist entry as stored, when the platform's ids are case-insensitive (email addresses). */
-  normalizeSender?(sender: string): string;
   /** The config without secrets (`hasBotToken` instead of the token), for API responses. */
   describeConfig(config: C): Record<string, unknown>;
+  /**
+   * A valid sender id in the form the whitelist stores and `InboundMessage.sender` uses (default: as
+   * given): email addresses lowercased, WhatsApp numbers as their digits.
+   */
+  normalizeSender?(sender: string): string;
+  /** `qr`: the channel is linked by scanning a QR code, and can be paired again (`POST /channels/:id/pair`). */
+  readonly pairing?: 'qr';
   create(config: C, channel: { id: string; name: string }): ChannelAdapter;
 }
 
@@ -106,4 +126,6 @@ export interface LiveStatus {
   state: ChannelState;
   error: string | null;
   account: string | null;
+  /** The QR code to scan while `waiting_for_qr`, else null. */
+  qr: string | null;
 }

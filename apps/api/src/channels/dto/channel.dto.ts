@@ -17,17 +17,18 @@ import type { ChannelMessageStatus } from '../entities/channel-message.entity.js
 
 export const CHANNEL_TYPES = ['telegram', 'email', 'whatsapp'] as const;
 export type CreatableChannelType = (typeof CHANNEL_TYPES)[number];
-const STATES: ChannelState[] = ['connecting', 'connected', 'waiting_for_qr', 'stopped', 'error'];
+const STATES: ChannelState[] = ['connecting', 'connected', 'waiting_for_qr', 'logged_out', 'stopped', 'error'];
 
 const CONFIG_DESCRIPTION =
   'telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). ' +
   'email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` ' +
   '(one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). ' +
+  'whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). ' +
   'Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given ' +
   'replace the stored ones and the rest are kept (so the token or password need not be sent again).';
 
 export class ChannelCreateDto {
-  @ApiProperty({ enum: CHANNEL_TYPES, description: 'whatsapp is not supported yet (400)' })
+  @ApiProperty({ enum: CHANNEL_TYPES, description: 'A type this gateway has no adapter for is a 400' })
   @IsIn(CHANNEL_TYPES)
   type!: CreatableChannelType;
 
@@ -50,7 +51,8 @@ export class ChannelCreateDto {
     type: [String],
     description:
       'Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a ' +
-      'whole domain); empty = everyone',
+      'whole domain; WhatsApp: phone numbers in international format, `+491701234567`, or JIDs, stored as the ' +
+      'digits); empty = everyone',
   })
   @IsOptional()
   @IsArray()
@@ -125,8 +127,16 @@ export class ChannelResponseDto {
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ enum: STATES, description: 'Live state of the connection' }) state!: ChannelState;
   @ApiProperty({ type: String, nullable: true, description: 'Why the channel is in error' }) error!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The connected account, e.g. @my_bot' })
+  @ApiProperty({ type: String, nullable: true, description: 'The connected account, e.g. @my_bot or +491701234567' })
   account!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'While `waiting_for_qr`: the QR code to scan with WhatsApp (Linked devices), as text to render; ' +
+      'short-lived, each new code also comes as a `channel:status` event. Else null.',
+  })
+  qr!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

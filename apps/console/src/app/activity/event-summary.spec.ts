@@ -35,7 +35,7 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
     text: 'Hello\nthere',
   },
   'message:reply': { messageId: 'm2', channelId: 'ch1', channelType: 'whatsapp', runId: 'run-1', text: 'Hi Alice' },
-  'channel:status': { channelId: 'ch1', channelType: 'email', state: 'error', error: 'IMAP login failed' },
+  'channel:status': { channelId: 'ch1', channelType: 'email', state: 'error', error: 'IMAP login failed', qr: null },
   'task:start': { taskId: 'task-1', name: 'Nightly report' },
   'task:iteration': { taskId: 'task-1', iteration: 3, summary: 'Fetched 10 rows' },
   'task:complete': { taskId: 'task-1', iterations: 1 },
@@ -83,6 +83,19 @@ describe('summarizeEvent', () => {
     expect(summarizeEvent(event('agent:run:error', SAMPLES['agent:run:error']))?.tone).toBe('error');
     expect(summarizeEvent(event('approval:required', SAMPLES['approval:required']))?.tone).toBe('warning');
     expect(summarizeEvent(event('agent:run:complete', SAMPLES['agent:run:complete']))?.tone).toBe('success');
+  });
+
+  it('says a WhatsApp channel that was logged out needs pairing, as a warning', () => {
+    const loggedOut = summarizeEvent(
+      event('channel:status', {
+        channelId: 'ch2',
+        channelType: 'whatsapp',
+        state: 'logged_out',
+        error: 'WhatsApp logged this device out',
+        qr: null,
+      }),
+    );
+    expect(loggedOut).toEqual({ text: 'WhatsApp channel was logged out (pair it again)', tone: 'warning' });
   });
 
   it('still gives an entry for a payload that does not match its type', () => {

@@ -36,11 +36,14 @@ export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const BOT_TOKEN = /^\d{1,20}:[\w-]{20,200}$/;
 const HTTP_URL = /^https?:\/\/[^\s/]+/i;
 const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
+/** WhatsApp: phone numbers in international format, `+` optional, no spaces inside a number. */
+const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
 
 /**
- * Create or edit a channel: Telegram or email (WhatsApp is listed as coming). Only the chosen type's
- * fields are shown and checked. Secrets (bot token, mail password) are write-only: when editing, an
- * empty field keeps the stored one. Closes with the saved channel.
+ * Create or edit a channel: Telegram, email, or WhatsApp (no settings: the channel shows a QR code to
+ * scan once saved). Only the chosen type's fields are shown and checked. Secrets (bot token, mail
+ * password) are write-only: when editing, an empty field keeps the stored one. Closes with the saved
+ * channel.
  */
 @Component({
   selector: 'lg-channel-dialog',
@@ -75,7 +78,7 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
           <mat-select formControlName="type" data-testid="channel-type">
             <mat-option value="telegram">Telegram</mat-option>
             <mat-option value="email">Email (IMAP + SMTP)</mat-option>
-            <mat-option value="whatsapp" disabled>WhatsApp (coming later)</mat-option>
+            <mat-option value="whatsapp">WhatsApp</mat-option>
           </mat-select>
         </mat-form-field>
         <mat-form-field>
@@ -125,6 +128,28 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
             }
           </mat-form-field>
         }
+        @if (type() === 'whatsapp') {
+          <p class="note" data-testid="channel-whatsapp-note">
+            No settings needed: once saved, the channel shows a QR code on the channels page. Scan it with WhatsApp on
+            the phone the agent should use (Settings → Linked devices → Link a device).
+          </p>
+          <mat-form-field>
+            <mat-label>Allowed phone numbers</mat-label>
+            <input
+              matInput
+              formControlName="phoneSenders"
+              data-testid="channel-allowed-senders"
+              placeholder="+491701234567, +447700900123"
+            />
+            <mat-hint
+              >International format, comma-separated. Empty: anyone who writes to the number can talk to the
+              agent.</mat-hint
+            >
+            @if (form.controls.phoneSenders.hasError('pattern')) {
+              <mat-error>Phone numbers like +491701234567, separated by commas</mat-error>
+            }
+          </mat-form-field>
+        }
         <!-- Email: its own fields component (email-channel-fields.ts). -->
         @if (type() === 'email') {
           <lg-email-channel-fields [form]="form.controls.email" [editing]="!!channel" />
@@ -162,6 +187,11 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
       display: block;
       margin-bottom: 12px;
     }
+    .note {
+      margin: 0 0 8px;
+      font: var(--mat-sys-body-medium);
+      color: var(--mat-sys-on-surface-variant);
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -187,6 +217,10 @@ export class ChannelDialog {
     ],
     apiRoot: [this.storedApiRoot === TELEGRAM_API_ROOT ? '' : this.storedApiRoot, Validators.pattern(HTTP_URL)],
     allowedSenders: [this.channel?.allowedSenders.join(', ') ?? '', Validators.pattern(SENDERS)],
+    phoneSenders: [
+      this.channel?.allowedSenders.map((n) => `+${n}`).join(', ') ?? '',
+      Validators.pattern(PHONE_SENDERS),
+    ],
     groupId: [this.channel?.groupId ?? ''],
     enabled: [this.channel?.enabled ?? true],
     email: emailChannelForm(inject(NonNullableFormBuilder), this.channel),
@@ -210,6 +244,8 @@ export class ChannelDialog {
     }
     if (type === 'email') this.form.controls.email.enable();
     else this.form.controls.email.disable();
+    if (type === 'whatsapp') this.form.controls.phoneSenders.enable();
+    else this.form.controls.phoneSenders.disable();
   }
 
   protected async save(): Promise<void> {
@@ -220,7 +256,9 @@ export class ChannelDialog {
     const { config, allowedSenders } =
       value.type === 'email'
         ? emailChannelSettings(value.email)
-        : { config: telegramConfig, allowedSenders: telegramSenders };
+        : value.type === 'whatsapp'
+          ? { config: {}, allowedSenders: value.phoneSenders.split(/[,\s]+/).filter(Boolean) }
+          : { config: telegramConfig, allowedSenders: telegramSenders };
     const saved = await this.submission.submit(
       this.form,
       () =>

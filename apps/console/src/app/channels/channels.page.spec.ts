@@ -22,6 +22,7 @@ function channel(overrides: Partial<ChannelResponseDto> = {}): ChannelResponseDt
     state: 'connecting',
     error: null,
     account: null,
+    qr: null,
     createdAt: '2026-01-01T10:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
     ...overrides,
@@ -116,7 +117,7 @@ describe('ChannelsPage', () => {
     ws.receive({
       type: 'event',
       event: 'channel:status',
-      payload: { channelId: ID, channelType: 'telegram', state: 'connected', error: null },
+      payload: { channelId: ID, channelType: 'telegram', state: 'connected', error: null, qr: null },
       timestamp: '2026-01-01T10:00:01.000Z',
     });
     await until(() => expect(text(card('Support bot'), 'channel-state')).toBe('Connected'));
@@ -336,5 +337,130 @@ describe('ChannelsPage', () => {
     click(card('Team bot'), 'channel-delete');
     click(document, 'confirm');
     await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(1));
+  });
+
+  describe('WhatsApp', () => {
+    const PHONE = 'd1d1d1d1-1111-4222-8333-444455556666';
+    const whatsapp = (overrides: Partial<ChannelResponseDto> = {}) =>
+      channel({ id: PHONE, type: 'whatsapp', name: 'Phone', config: {}, allowedSenders: [], ...overrides });
+    const status = (
+      payload: Partial<{ state: ChannelResponseDto['state']; error: string | null; qr: string | null }>,
+    ) =>
+      ws.receive({
+        type: 'event',
+        event: 'channel:status',
+        payload: {
+          channelId: PHONE,
+          channelType: 'whatsapp',
+          state: 'waiting_for_qr',
+          error: null,
+          qr: null,
+          ...payload,
+        },
+        timestamp: '2026-01-01T10:00:02.000Z',
+      });
+    /** The SVG the page draws, decoded from its data URL. */
+    const svgOf = (img: HTMLImageElement | null) =>
+      img ? decodeURIComponent(img.getAttribute('src')!.replace(/^data:image\/svg\+xml;charset=utf-8,/, '')) : null;
+
+    it('shows the pairing QR code live while waiting for a scan, redrawn for each new code', async () => {
+      channels = [channels[0]!, whatsapp({ state: 'waiting_for_qr', qr: '2@first-code' })];
+      const { card, text, until } = await render();
+      const image = () => card('Phone').querySelector<HTMLImageElement>('[data-testid=channel-qr-image]');
+      await until(() => expect(image()?.dataset['qr']).toBe('2@first-code'));
+      expect(text(card('Phone'), 'channel-state')).toBe('Waiting for QR scan');
+      const first = svgOf(image());
+      expect(first).toMatch(/^<svg [^>]*viewBox="0 0 (\d+) \1"/); // a square QR code, drawn as SVG
+      expect(first).toContain('<path');
+      expect(card('Phone').textContent).toContain('Linked devices');
+      expect(card('Support bot').querySelector('[data-testid=channel-qr]')).toBeNull();
+
+      status({ qr: '2@second-code' });
+      await until(() => expect(image()?.dataset['qr']).toBe('2@second-code'));
+      expect(svgOf(image())).not.toBe(first);
+
+      status({ state: 'connected', qr: null });
+      await until(() => expect(text(card('Phone'), 'channel-state')).toBe('Connected'));
+      expect(card('Phone').querySelector('[data-testid=channel-qr]')).toBeNull();
+    });
+
+    it('shows a logged-out channel clearly, and Pair again brings a new QR code', async () => {
+      channels = [whatsapp({ state: 'logged_out', error: 'WhatsApp logged this device out (unlinked on the phone)' })];
+      gateway.http.on(`POST /api/channels/${PHONE}/pair`, () => ({
+        status: 200,
+        body: whatsapp({ state: 'connecting', error: null }),
+      }));
+      TestBed.inject(GatewaySocket).connect('token-1');
+      ws = FakeWebSocket.latest();
+      ws.open();
+      ws.receive({ type: 'ready', userId: 'u1' });
+      const fixture = TestBed.createComponent(ChannelsPage);
+      const root = fixture.nativeElement as HTMLElement;
+      const until = (check: () => void) =>
+        vi.waitFor(() => {
+          TestBed.tick();
+          check();
+        });
+      await until(() => expect(root.querySelector('[data-testid=channel-logged-out]')).not.toBeNull());
+      const card = root.querySelector<HTMLElement>('[data-channel="Phone"]')!;
+      expect(card.querySelector('[data-testid=channel-state]')?.textContent?.trim()).toBe('Logged out');
+      expect(card.querySelector('[data-testid=channel-logged-out]')?.textContent).toContain('unlinked on the phone');
+
+      card.querySelector<HTMLElement>('[data-testid=channel-pair]')!.click();
+      await until(() =>
+        expect(card.querySelector('[data-testid=channel-state]')?.textContent?.trim()).toBe('Connecting'),
+      );
+      expect(gateway.http.last(`POST /api/channels/${PHONE}/pair`)).toBeDefined();
+      expect(card.querySelector('[data-testid=channel-logged-out]')).toBeNull();
+      status({ qr: '2@fresh-code' });
+      await until(() =>
+        expect(card.querySelector<HTMLElement>('[data-testid=channel-qr-image]')?.dataset['qr']).toBe('2@fresh-code'),
+      );
+    });
+
+    it('creates a WhatsApp channel with no settings and phone numbers as the whitelist', async () => {
+      gateway.http.on('POST /api/channels', () => {
+        channels = [...channels, whatsapp({ allowedSenders: ['4917012345678'] })];
+        return { status: 201, body: channels.at(-1) };
+      });
+      const { root, click, until } = await render();
+      click(root, 'channel-new');
+      const dialog = document.querySelector<HTMLElement>('lg-channel-dialog')!;
+      dialog.querySelector<HTMLElement>('[data-testid=channel-type] .mat-mdc-select-trigger')!.click();
+      TestBed.tick();
+      const options = [...document.querySelectorAll<HTMLElement>('mat-option')];
+      expect(options.map((o) => [o.textContent?.trim(), o.getAttribute('aria-disabled')])).toEqual([
+        ['Telegram', 'false'],
+        ['Email (coming later)', 'true'],
+        ['WhatsApp', 'false'],
+      ]);
+      options[2]!.click();
+      TestBed.tick();
+      expect(
+        dialog.querySelector('[data-testid=channel-bot-token]')!.closest<HTMLElement>('mat-form-field')!.hidden,
+      ).toBe(true);
+      expect(dialog.querySelector('[data-testid=channel-whatsapp-note]')?.textContent).toContain('QR code');
+      const fill = (testId: string, value: string) => {
+        const input = dialog.querySelector<HTMLInputElement>(`[data-testid=${testId}]`)!;
+        input.value = value;
+        input.dispatchEvent(new Event('input'));
+      };
+      fill('channel-name', 'Phone');
+      fill('channel-allowed-senders', '123456789, alice');
+      click(dialog, 'channel-save');
+      await until(() => expect(dialog.textContent).toContain('Phone numbers like +491701234567'));
+      expect(gateway.http.last('POST /api/channels')).toBeUndefined();
+
+      fill('channel-allowed-senders', '+4917012345678');
+      click(dialog, 'channel-save');
+      await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(3));
+      expect(gateway.http.last('POST /api/channels')?.body).toEqual({
+        type: 'whatsapp',
+        name: 'Phone',
+        config: {},
+        allowedSenders: ['+4917012345678'],
+        enabled: true,
+      });
+    });
   });
 });

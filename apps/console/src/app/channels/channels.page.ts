@@ -19,12 +19,14 @@ import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
 import { PageHeader } from '../core/ui/page-header';
 import { ChannelDialog, type ChannelDialogData } from './channel-dialog';
+import { ChannelQr } from './channel-qr';
 import { ChannelsStore } from './channels.store';
 
 const STATE_LABELS: Record<ChannelResponseDto['state'], string> = {
   connecting: 'Connecting',
   connected: 'Connected',
   waiting_for_qr: 'Waiting for QR scan',
+  logged_out: 'Logged out',
   stopped: 'Stopped',
   error: 'Error',
 };
@@ -45,6 +47,7 @@ const STATUS_LABELS: Record<string, string> = {
   selector: 'lg-channels-page',
   imports: [
     Alert,
+    ChannelQr,
     DatePipe,
     MatButton,
     MatCard,
@@ -116,6 +119,13 @@ export class ChannelsPage {
       },
       width: '440px',
     });
+  }
+
+  /** WhatsApp: a new session and QR code, after a logout or to link another phone. */
+  protected async pairAgain(channel: ChannelResponseDto): Promise<void> {
+    this.actionError.set(null);
+    const problem = await this.store.pair(channel);
+    if (problem) this.actionError.set(problem);
   }
 
   protected toggleMessages(channel: ChannelResponseDto): void {

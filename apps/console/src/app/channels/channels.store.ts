@@ -7,6 +7,7 @@ import {
   listAgentGroups,
   listChannelMessages,
   listChannels,
+  pairChannel,
   updateChannel,
 } from '@loop-gateway/api-client';
 import type { GatewayEvent } from '@loop-gateway/contracts';
@@ -63,10 +64,12 @@ export class ChannelsStore {
 
   receive(event: GatewayEvent): void {
     if (event.event === 'channel:status') {
-      const { channelId, state, error } = (event as GatewayEvent<'channel:status'>).payload;
-      this.list.update((all) => all.map((c) => (c.id === channelId ? { ...c, state, error } : c)));
-      // A channel the list does not know yet (created elsewhere): fetch the list again.
-      if (!this.list().some((c) => c.id === channelId)) void this.load();
+      const { channelId, state, error, qr } = (event as GatewayEvent<'channel:status'>).payload;
+      const known = this.list().find((c) => c.id === channelId);
+      this.list.update((all) => all.map((c) => (c.id === channelId ? { ...c, state, error, qr: qr ?? null } : c)));
+      // A channel the list does not know yet (created elsewhere), or one that just connected an
+      // account the list cannot name yet: fetch the list again.
+      if (!known || (state === 'connected' && !known.account)) void this.load();
     } else if (event.event === 'message:incoming' || event.event === 'message:reply') {
       const { channelId } = (event as GatewayEvent<'message:incoming'>).payload;
       if (this.messagesByChannel().has(channelId)) void this.loadMessages(channelId);
@@ -86,6 +89,14 @@ export class ChannelsStore {
   async setEnabled(channel: ChannelResponseDto, enabled: boolean): Promise<string | null> {
     const { data, error } = await updateChannel({ client: this.api, path: { id: channel.id }, body: { enabled } });
     if (!data) return apiErrorMessage(error, 'The channel could not be changed.');
+    this.saved(data);
+    return null;
+  }
+
+  /** Forgets a WhatsApp channel's session and restarts it, so it shows a new QR code to scan. */
+  async pair(channel: ChannelResponseDto): Promise<string | null> {
+    const { data, error } = await pairChannel({ client: this.api, path: { id: channel.id } });
+    if (!data) return apiErrorMessage(error, 'The channel could not be paired again.');
     this.saved(data);
     return null;
   }

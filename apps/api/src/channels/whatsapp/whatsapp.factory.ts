@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { ChannelAdapterFactory } from '../adapters/channel-adapter.js';
+import { normalizeSender, senderProblem } from './whatsapp-messages.js';
+import { WhatsAppAdapter, type WhatsAppAdapterOptions } from './whatsapp.adapter.js';
+
+/** A WhatsApp channel has no settings: the account is linked by scanning its QR code. */
+export type WhatsAppConfig = Record<string, never>;
+
+@Injectable()
+export class WhatsAppAdapterFactory implements ChannelAdapterFactory<WhatsAppConfig> {
+  readonly type = 'whatsapp' as const;
+  readonly pairing = 'qr' as const;
+  /** Tests pass a socket they drive (WhatsApp's servers are out of reach) and a shorter watchdog. */
+  options: WhatsAppAdapterOptions = {};
+
+  validateConfig(raw: Record<string, unknown>): { config: WhatsAppConfig } | { error: string } {
+    const unknown = Object.keys(raw);
+    if (unknown.length > 0) {
+      return {
+        error: `config.${unknown.join(', config.')} ${unknown.length === 1 ? 'is not a WhatsApp setting' : 'are not WhatsApp settings'} (WhatsApp channels take none: config is {} and the account is linked by QR code)`,
+      };
+    }
+    return { config: {} };
+  }
+
+  validateSender(sender: string): string | null {
+    return senderProblem(sender);
+  }
+
+  normalizeSender(sender: string): string {
+    return normalizeSender(sender);
+  }
+
+  describeConfig(): Record<string, unknown> {
+    return {};
+  }
+
+  create(_config: WhatsAppConfig, channel: { id: string; name: string }): WhatsAppAdapter {
+    return new WhatsAppAdapter(channel, this.options);
+  }
+}
