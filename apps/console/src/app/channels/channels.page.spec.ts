@@ -245,7 +245,7 @@ describe('ChannelsPage', () => {
       expect(options.map((o) => [o.textContent?.trim(), o.getAttribute('aria-disabled')])).toEqual([
         ['Telegram', 'false'],
         ['Email (IMAP + SMTP)', 'false'],
-        ['WhatsApp (coming later)', 'true'],
+        ['WhatsApp', 'false'],
       ]);
       options[1]!.click();
       TestBed.tick();
@@ -431,14 +431,12 @@ describe('ChannelsPage', () => {
       const options = [...document.querySelectorAll<HTMLElement>('mat-option')];
       expect(options.map((o) => [o.textContent?.trim(), o.getAttribute('aria-disabled')])).toEqual([
         ['Telegram', 'false'],
-        ['Email (coming later)', 'true'],
+        ['Email (IMAP + SMTP)', 'false'],
         ['WhatsApp', 'false'],
       ]);
       options[2]!.click();
       TestBed.tick();
-      expect(
-        dialog.querySelector('[data-testid=channel-bot-token]')!.closest<HTMLElement>('mat-form-field')!.hidden,
-      ).toBe(true);
+      expect(dialog.querySelector('[data-testid=channel-bot-token]')).toBeNull();
       expect(dialog.querySelector('[data-testid=channel-whatsapp-note]')?.textContent).toContain('QR code');
       const fill = (testId: string, value: string) => {
         const input = dialog.querySelector<HTMLInputElement>(`[data-testid=${testId}]`)!;
