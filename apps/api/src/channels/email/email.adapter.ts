@@ -11,6 +11,7 @@ import {
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
 import { sleep } from '../../common/sleep.js';
+import { type LimitRule, SendLimiter } from '../send-limiter.js';
 import { type EmailConfig, isEmailAddress } from './email-config.js';
 import { headerMap, whyNotAnswer } from './email-loops.js';
 import { messageForAgent, stripQuotedReply } from './email-text.js';
@@ -39,6 +40,14 @@ export const CURSOR_KEY = 'imap.cursor';
 /** Only this much of a mail is fetched: enough for any text, not for a 30 MB attachment. */
 const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 const CONNECT_TIMEOUT_MS = 30_000;
+/**
+ * Sending pace: mail providers throttle or block accounts that send in bursts (Gmail, Microsoft 365
+ * and most hosts allow about 30 mails a minute over SMTP), and one address should not get a flood.
+ */
+const SEND_RULES = (recipient: string): LimitRule[] => [
+  { key: 'mailbox', limit: 30, windowMs: 60_000 },
+  { key: `to:${recipient}`, limit: 10, windowMs: 60_000 },
+];
 
 /** The last mail handled, valid only for the mailbox generation (UIDVALIDITY) it was taken in. */
 interface Cursor {
@@ -67,6 +76,7 @@ interface ImapFailure {
 export class EmailAdapter implements ChannelAdapter {
   private readonly logger: Logger;
   private readonly transport: Transporter;
+  private readonly limiter = new SendLimiter();
   private readonly useIdle: boolean;
   private readonly pollIntervalMs: number;
   private readonly idleRenewMs: number;
@@ -154,23 +164,26 @@ export class EmailAdapter implements ChannelAdapter {
       throw new Error(`${target.chatId} is not an email address to write to (a whole domain cannot receive mail)`);
     }
     const reply = parseReplyContext(target.replyContext);
-    try {
-      await this.transport.sendMail({
-        from: { name: this.channel.name, address: this.config.fromAddress },
-        to: target.chatId,
-        subject: reply ? reply.subject : announcementSubject(text, this.channel.name),
-        text,
-        ...(reply?.inReplyTo ? { inReplyTo: reply.inReplyTo } : {}),
-        ...(reply && reply.references.length > 0 ? { references: reply.references } : {}),
-        headers: {
-          // RFC 3834: a robot's mail, so vacation responders and other agents do not answer it.
-          'Auto-Submitted': reply ? 'auto-replied' : 'auto-generated',
-          'X-Auto-Response-Suppress': 'All',
-        },
-      });
-    } catch (error) {
-      throw new Error(`The SMTP server did not take the mail: ${describe(error)}`, { cause: error });
-    }
+    const mail = {
+      from: { name: this.channel.name, address: this.config.fromAddress },
+      to: target.chatId,
+      subject: reply ? reply.subject : announcementSubject(text, this.channel.name),
+      text,
+      ...(reply?.inReplyTo ? { inReplyTo: reply.inReplyTo } : {}),
+      ...(reply && reply.references.length > 0 ? { references: reply.references } : {}),
+      headers: {
+        // RFC 3834: a robot's mail, so vacation responders and other agents do not answer it.
+        'Auto-Submitted': reply ? 'auto-replied' : 'auto-generated',
+        'X-Auto-Response-Suppress': 'All',
+      },
+    };
+    await this.limiter.schedule(SEND_RULES(target.chatId.toLowerCase()), async () => {
+      try {
+        await this.transport.sendMail(mail);
+      } catch (error) {
+        throw new Error(`The SMTP server did not take the mail: ${describe(error)}`, { cause: error });
+      }
+    });
   }
 
   /** Mail has no typing indicator. */
