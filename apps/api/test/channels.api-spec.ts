@@ -99,7 +99,9 @@ describe('channels API', () => {
     await api().post('/api/channels/not-a-uuid/pair', {}).expect(400);
     const bot = (await api().post('/api/channels', telegram()).expect(201)).body.id as string;
     const notQr = await api().post(`/api/channels/${bot}/pair`, {}).expect(409);
-    expect(notQr.body.message).toMatch(/is a telegram channel: only WhatsApp channels are paired by QR code/);
+    expect(notQr.body.message).toMatch(
+      /is not a WhatsApp channel \(it is telegram\): only WhatsApp channels are paired by QR code/,
+    );
     const phone = (await api().post('/api/channels', whatsapp()).expect(201)).body.id as string;
     const disabled = await api().post(`/api/channels/${phone}/pair`, {}).expect(409);
     expect(disabled.body.message).toMatch(/is disabled: enable it to pair it/);

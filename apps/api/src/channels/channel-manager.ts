@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChannelState } from '@loop-gateway/contracts';
 import { EventBus } from '../events/event-bus.js';
 import { SecretBox } from '../crypto/secret-box.js';
@@ -41,6 +42,8 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
   private readonly running = new Map<string, Running>();
   private readonly statuses = new Map<string, LiveStatus>();
   private stopped = false;
+  /** Runs work in the context the manager was made in (at boot, outside any HTTP request). */
+  private readonly outsideRequests = AsyncLocalStorage.snapshot();
 
   constructor(
     private readonly repository: ChannelsRepository,
@@ -149,7 +152,8 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
     }
     const controller = new AbortController();
     const running: Running = { channel, adapter, controller, loop: Promise.resolve() };
-    running.loop = this.keepRunning(running);
+    // An adapter outlives the request that started it: its logs must not carry that request's id.
+    running.loop = this.outsideRequests(() => this.keepRunning(running));
     this.running.set(channel.id, running);
   }
 

@@ -119,7 +119,7 @@ export class ChannelsService implements OnModuleInit {
     const factory = this.factories.all().find((f) => f.type === channel.type);
     if (factory?.pairing !== 'qr') {
       throw new ConflictException(
-        `Channel "${channel.name}" is a ${channel.type} channel: only WhatsApp channels are paired by QR code`,
+        `Channel "${channel.name}" is not a WhatsApp channel (it is ${channel.type}): only WhatsApp channels are paired by QR code`,
       );
     }
     if (!channel.enabled) throw new ConflictException(`Channel "${channel.name}" is disabled: enable it to pair it`);
