@@ -79,7 +79,7 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
     <ng-container [formGroup]="form()">
       <fieldset>
         <legend>Incoming mail (IMAP)</legend>
-        <mat-form-field class="host">
+        <mat-form-field class="host" subscriptSizing="dynamic">
           <mat-label>IMAP server</mat-label>
           <input matInput formControlName="imapHost" data-testid="email-imap-host" placeholder="imap.example.com" />
           @if (form().controls.imapHost.invalid) {
@@ -97,7 +97,7 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
       </fieldset>
       <fieldset>
         <legend>Outgoing mail (SMTP)</legend>
-        <mat-form-field class="host">
+        <mat-form-field class="host" subscriptSizing="dynamic">
           <mat-label>SMTP server</mat-label>
           <input matInput formControlName="smtpHost" data-testid="email-smtp-host" placeholder="smtp.example.com" />
           @if (form().controls.smtpHost.invalid) {
@@ -165,10 +165,11 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
       flex-direction: column;
       gap: 8px;
     }
+    /* Top-aligned: a host error may wrap to two lines without moving the port and TLS switch. */
     fieldset {
       display: flex;
       flex-wrap: wrap;
-      align-items: center;
+      align-items: flex-start;
       gap: 0 12px;
       border: none;
       margin: 0;
@@ -183,6 +184,9 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
     }
     .port {
       flex: 0 0 96px;
+    }
+    fieldset mat-slide-toggle {
+      margin-top: 12px;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
