@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { jsonBodyParser } from './common/json-body.js';
 import type { AppConfig } from './config/app-config.js';
 import { GatewayWsAdapter } from './events/gateway-ws-adapter.js';
 
@@ -17,6 +18,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(jsonBodyParser());
   app.setGlobalPrefix(API_PREFIX, { exclude: [WEBHOOK_ROUTES] });
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
