@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { jsonBodyParser } from './common/json-body.js';
+import { RequestValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { GatewayWsAdapter } from './events/gateway-ws-adapter.js';
 
@@ -20,9 +21,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.disable('x-powered-by');
   app.use(jsonBodyParser());
   app.setGlobalPrefix(API_PREFIX, { exclude: [WEBHOOK_ROUTES] });
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useWebSocketAdapter(new GatewayWsAdapter(app, config.allowedOrigins));
   app.enableShutdownHooks();

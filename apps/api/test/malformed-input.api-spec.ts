@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { JSON_BODY_LIMIT_BYTES, JSON_BODY_MAX_DEPTH } from '../src/common/json-body.js';
+import { JSON_BODY_LIMIT_BYTES, JSON_BODY_MAX_DEPTH, JSON_BODY_MAX_VALUES } from '../src/common/json-body.js';
 import { setupAdmin, startTestApp, type TestApp } from './test-app.js';
 
 /** `{"a":{"a":…}}` nested `depth` levels deep. */
@@ -34,6 +34,18 @@ describe('malformed request bodies', () => {
     const atLimit = await sendRaw('post', '/api/agent-groups', `{"name":"x","channelStyles":${nested(31)}}`);
     expect(atLimit.status).toBe(400);
     expect(atLimit.body.message).toContain('channelStyles.property a should not exist');
+  });
+
+  it('answers a body with too many values, or one that is not an object, with a 400 before validation', async () => {
+    const wide = JSON.stringify({ message: 'hi', extra: Array.from({ length: JSON_BODY_MAX_VALUES }, () => ({})) });
+    const res = await sendRaw('post', '/api/runs', wide);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(
+      `The JSON body has more than ${JSON_BODY_MAX_VALUES} values (object members and array elements)`,
+    );
+    const array = await sendRaw('post', '/api/runs', JSON.stringify([{ message: 'hi' }]));
+    expect(array.status).toBe(400);
+    expect(array.body.message).toBe('The request body must be a JSON object');
   });
 
   it('answers a body over the size limit with 413', async () => {

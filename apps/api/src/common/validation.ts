@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { type ArgumentMetadata, applyDecorators, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { PartialType } from '@nestjs/swagger';
 import { Type as TransformTo } from 'class-transformer';
 // The only place IsOptional, ValidateNested and PartialType are used (eslint forbids them elsewhere):
@@ -12,6 +12,24 @@ import {
   ValidateNested,
   type ValidationArguments,
 } from 'class-validator';
+
+/**
+ * The global pipe (whitelist, forbidNonWhitelisted, transform). Every request body is a DTO, so a body
+ * that is not a JSON object is one 400 up front, rather than an array turned into one DTO per element.
+ */
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const wholeBody = metadata.type === 'body' && !metadata.data;
+    if (wholeBody && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new BadRequestException('The request body must be a JSON object');
+    }
+    return super.transform(value, metadata);
+  }
+}
 
 /** May be left out; null is a 400 naming the field (only absence means "not given"). */
 export function Optional(): PropertyDecorator {
