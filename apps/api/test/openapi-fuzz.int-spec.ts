@@ -47,7 +47,7 @@ const spec = JSON.parse(
 ) as OpenApi;
 
 /** Requests per operation at most, so one operation with a large body cannot eat the time box. */
-const MAX_REQUESTS_PER_OPERATION = 400;
+const MAX_REQUESTS_PER_OPERATION = 500;
 const SEED = 0x5eed_2026;
 
 /** mulberry32: a small seeded generator, so every run sends the same requests. */
