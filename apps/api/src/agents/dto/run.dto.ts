@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import type { RunStatus } from '../entities/run.entity.js';
 import type { ToolCallStatus } from '../entities/tool-call.entity.js';
+import { Optional } from '../../common/validation.js';
 
 const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'awaiting_approval', 'completed', 'failed', 'refused'];
 
@@ -14,12 +15,12 @@ export class RunCreateDto {
   message!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Agent group to use (default: the default group)' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   groupId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Continue this conversation (default: a new one)' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   conversationId?: string;
 }
@@ -103,7 +104,7 @@ export class RunDetailResponseDto extends RunResponseDto {
 
 export class RunListQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ enum: RUN_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(RUN_STATUSES)
   status?: RunStatus;
 }

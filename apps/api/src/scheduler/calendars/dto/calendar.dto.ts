@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsISO8601, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { CalendarSyncStatus } from '../entities/calendar.entity.js';
+import { Optional } from '../../../common/validation.js';
 
 export const DEFAULT_POLL_MINUTES = 15;
 
@@ -27,7 +28,7 @@ export class CalendarCreateDto {
     maximum: 1440,
     description: 'Minutes between syncs',
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(1440)
@@ -37,7 +38,7 @@ export class CalendarCreateDto {
     example: 'Europe/Berlin',
     description: 'IANA time zone events are shown in (and floating times read in); default TIMEZONE',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   timezone?: string;
@@ -77,7 +78,7 @@ export class CalendarEventDto {
 
 export class CalendarEventsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Events ending after this (default: now)' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true })
   from?: string;
 
@@ -85,12 +86,12 @@ export class CalendarEventsQueryDto {
     format: 'date-time',
     description: 'Events starting before this (default: 60 days after from)',
   })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true })
   to?: string;
 
   @ApiPropertyOptional({ default: 200, minimum: 1, maximum: 1000 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
