@@ -15,6 +15,8 @@ export const API_PREFIX = 'api';
 /** Everything main.ts, the tests and the OpenAPI script share about how the app is set up. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): OpenAPIObject {
   app.useLogger(app.get(Logger));
+  // false, a hop count or proxy addresses: req.ip is then the address the last trusted proxy saw,
+  // never the left-most X-Forwarded-For entry (which the client writes).
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, { exclude: [WEBHOOK_ROUTES] });

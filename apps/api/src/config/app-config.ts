@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from './config.schema.js';
+import { parseConfig, type TrustProxy } from './config.schema.js';
 
 /** The validated configuration, injected wherever settings are needed. */
 export class AppConfig {
@@ -27,7 +27,7 @@ export class AppConfig {
   readonly rateLimitPerMinute!: number;
   readonly loginMaxFailures!: number;
   readonly allowedOrigins!: string[];
-  readonly trustProxy!: boolean;
+  readonly trustProxy!: TrustProxy;
   readonly toolAllowedHosts!: string[];
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;

@@ -85,6 +85,38 @@ const hosts: Parser<string[]> = (raw) =>
         : fail(`must be a comma-separated list of host names or IP addresses (bad entry "${host}")`);
     });
 
+/** Which proxies in front of the gateway are trusted to name the client in X-Forwarded-For. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `false` (default), a hop count, or proxy addresses/CIDRs. `true` means one hop (a single proxy in
+ * front), never Express's "trust everything", which would take the client-written left-most entry.
+ */
+const trustProxy: Parser<TrustProxy> = (raw) => {
+  const value = raw.toLowerCase();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return 1;
+  if (/^\d+$/.test(value)) return integer(0, 10)(value) || false;
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      if (PROXY_PRESETS.includes(entry)) return entry;
+      const [address = '', prefix, ...rest] = entry.split('/');
+      const family = isIP(address);
+      const maxPrefix = family === 6 ? 128 : 32;
+      const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+      return family && prefixOk && rest.length === 0
+        ? entry
+        : fail(
+            `must be false, true (one hop), a number of proxy hops (0–10) or a comma-separated list of proxy IP addresses or CIDRs (bad entry "${entry}")`,
+          );
+    });
+};
+
 const timezone: Parser<string> = (raw) => {
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
@@ -199,8 +231,9 @@ export const CONFIG_SCHEMA = {
   },
   TRUST_PROXY: {
     default: 'false',
-    description: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for rate limits).',
-    parse: boolean,
+    description:
+      'Reverse proxies whose X-Forwarded-For names the client: false, a hop count (true = 1), or proxy IPs/CIDRs (comma-separated).',
+    parse: trustProxy,
   },
   TOOL_ALLOWED_HOSTS: {
     default: '',
