@@ -151,6 +151,25 @@ describe('auth API: sessions over time and restarts', () => {
     }
   });
 
+  it('keeps a session in use alive past the idle limit at SESSION_IDLE_MINUTES=1, and ends it when idle', async () => {
+    const clock = new ManualClock();
+    const gw = await startTestApp({ SESSION_IDLE_MINUTES: '1' }, { clock });
+    try {
+      const token = await setupAdmin(gw.url);
+      const auth = () => request(gw.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+      for (let seconds = 0; seconds < 300; seconds += 30) {
+        clock.advance(30_000);
+        await auth().expect(200); // used every 30 s: alive for 5 minutes, not just the first one
+      }
+      clock.advance(59_000);
+      await auth().expect(200);
+      clock.advance(62_000);
+      await auth().expect(401);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('keeps the admin and live sessions across a restart (data in DATA_DIR)', async () => {
     const first = await startTestApp();
     const token = await setupAdmin(first.url);
