@@ -244,7 +244,7 @@ export type CalendarCreateDto = {
      */
     timezone?: string;
     /**
-     * An iCalendar feed (http or https); private addresses are allowed
+     * An iCalendar feed (http or https); private addresses are allowed. A password in it (user:password@) is stored sealed, apart from the URL, and sent as Basic auth
      */
     url: string;
 };
@@ -255,6 +255,10 @@ export type CalendarDto = {
      * Event instances stored by the last successful sync
      */
     eventCount: number;
+    /**
+     * Whether the feed URL had a password, stored sealed
+     */
+    hasPassword: boolean;
     id: string;
     lastSyncAt: string | null;
     lastSyncError: string | null;
@@ -267,7 +271,7 @@ export type CalendarDto = {
     pollMinutes: number;
     timezone: string;
     /**
-     * The feed URL, a password in it shown as ***
+     * The feed URL without its password (never shown)
      */
     url: string;
 };
