@@ -28,6 +28,7 @@ export class AppConfig {
   readonly loginMaxFailures!: number;
   readonly allowedOrigins!: string[];
   readonly trustProxy!: TrustProxy;
+  readonly publicApiDocs!: boolean;
   readonly toolAllowedHosts!: string[];
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;
@@ -75,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
     allowedOrigins: parsed.ALLOWED_ORIGINS,
     trustProxy: parsed.TRUST_PROXY,
+    publicApiDocs: parsed.PUBLIC_API_DOCS,
     toolAllowedHosts: parsed.TOOL_ALLOWED_HOSTS,
     scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
     browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,

@@ -235,6 +235,11 @@ export const CONFIG_SCHEMA = {
       'Reverse proxies whose X-Forwarded-For names the client: false, a hop count (true = 1), or proxy IPs/CIDRs (comma-separated).',
     parse: trustProxy,
   },
+  PUBLIC_API_DOCS: {
+    default: 'false',
+    description: 'true serves /api/docs and /api/openapi.json to anyone; otherwise only to signed-in operators.',
+    parse: boolean,
+  },
   TOOL_ALLOWED_HOSTS: {
     default: '',
     description:
