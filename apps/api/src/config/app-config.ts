@@ -22,6 +22,7 @@ export class AppConfig {
   readonly runMaxIterations!: number;
   readonly logLevel!: string;
   readonly secretKey!: Buffer;
+  readonly setupToken!: string | null;
   readonly sessionIdleMs!: number;
   readonly sessionMaxAgeMs!: number;
   readonly rateLimitPerMinute!: number;
@@ -70,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runMaxIterations: parsed.RUN_MAX_ITERATIONS,
     logLevel: parsed.LOG_LEVEL,
     secretKey: parsed.SECRET_KEY ?? readOrCreateSecretKey(dataDir),
+    setupToken: parsed.SETUP_TOKEN || null,
     sessionIdleMs: parsed.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxAgeMs: parsed.SESSION_MAX_HOURS * 3_600_000,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,

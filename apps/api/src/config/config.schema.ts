@@ -204,6 +204,12 @@ export const CONFIG_SCHEMA = {
     description: 'Key for encrypting secrets at rest (64 hex chars); generated into DATA_DIR/secret.key when empty.',
     parse: secretKey,
   },
+  SETUP_TOKEN: {
+    default: '',
+    description:
+      'Set-up code for creating the first admin; when empty and HOST is beyond loopback, a one-time code is printed in the log at start.',
+    parse: (raw) => (raw === '' || raw.length >= 12 ? raw : fail('must be at least 12 characters long')),
+  },
   SESSION_IDLE_MINUTES: {
     default: '720',
     description: 'A console session ends after this many minutes without use.',
@@ -311,7 +317,7 @@ export function parseConfig(env: Record<string, string | undefined>): Parsed {
       parsed[name] = variable.parse(raw);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      const shown = name === 'SECRET_KEY' || name.endsWith('_KEY') ? '(value hidden)' : `(got "${raw}")`;
+      const shown = name.endsWith('_KEY') || name.endsWith('_TOKEN') ? '(value hidden)' : `(got "${raw}")`;
       throw new Error(`Invalid configuration: ${name} ${error.message} ${shown}`, { cause: error });
     }
   }
