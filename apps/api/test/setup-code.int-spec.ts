@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { type GatewayProcess, startGatewayProcess } from '@loop-gateway/testing';
 import { SQLITE_FILE_NAME } from '../src/database/data-source-options.js';
 import { waitUntil } from './wait.js';
@@ -37,13 +37,19 @@ describe('first set-up of a gateway listening beyond loopback (npm start)', () =
         .expect(403);
 
       // Stored as a hash only: the code is nowhere in the database file.
-      const db = new Database(join(gateway.dataDir, SQLITE_FILE_NAME), { readonly: true });
+      const db = new DataSource({
+        type: 'better-sqlite3',
+        database: join(gateway.dataDir, SQLITE_FILE_NAME),
+        readonly: true,
+      });
+      await db.initialize();
       try {
-        const settings = db.prepare('SELECT key, value FROM settings').all();
-        expect(JSON.stringify(settings)).not.toContain(code);
-        expect(JSON.stringify(settings)).not.toContain(code.replaceAll('-', ''));
+        const settings = JSON.stringify(await db.query('SELECT key, value FROM settings'));
+        expect(settings).toContain('setup.code');
+        expect(settings).not.toContain(code);
+        expect(settings).not.toContain(code.replaceAll('-', ''));
       } finally {
-        db.close();
+        await db.destroy();
       }
 
       // As typed by a person: case and separators do not matter.
