@@ -163,7 +163,7 @@ describe('the gateway on PostgreSQL (DATABASE_URL)', () => {
 
       const second = await startTestApp(env);
       try {
-        await request(second.url).get('/api/auth/status').expect(200, { needsSetup: false });
+        await request(second.url).get('/api/auth/status').expect(200, { needsSetup: false, setupCodeRequired: false });
         await request(second.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
         const login = await request(second.url).post('/api/auth/login').send(ADMIN).expect(200);
         await request(second.url)

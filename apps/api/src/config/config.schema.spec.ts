@@ -81,6 +81,9 @@ describe('configuration schema', () => {
     expect(() => parseConfig({ SECRET_KEY: 'my-secret-value' })).toThrow(
       'Invalid configuration: SECRET_KEY must be 32 bytes, as 64 hex characters or base64 (value hidden)',
     );
+    expect(() => parseConfig({ SETUP_TOKEN: 'short-one' })).toThrow(
+      'Invalid configuration: SETUP_TOKEN must be at least 12 characters long (value hidden)',
+    );
   });
 
   it('is documented variable by variable, with defaults, in .env.example', () => {
