@@ -3,6 +3,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type GatewayProcess, startGatewayProcess } from '@loop-gateway/testing';
 import { SQLITE_FILE_NAME } from '../src/database/data-source-options.js';
+import { createTestDatabase } from './postgres.js';
+import { startTestApp } from './test-app.js';
 import { waitUntil } from './wait.js';
 
 const ADMIN = { username: 'admin', password: 'correct horse battery' };
@@ -107,6 +109,37 @@ describe('first set-up of a gateway listening beyond loopback (npm start)', () =
       await request(gateway.url).post('/api/auth/setup').send(ADMIN).expect(201);
     } finally {
       await gateway.stop();
+    }
+  });
+
+  it('keeps the code in PostgreSQL, replaced at each start, so every instance checks the same one', async () => {
+    const database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url, HOST: '0.0.0.0' };
+    const codeHash = async (gw: Awaited<ReturnType<typeof startTestApp>>) =>
+      (
+        (await gw.app.get(DataSource).query(`SELECT value FROM settings WHERE key = 'setup.code'`)) as {
+          value: string;
+        }[]
+      )[0]?.value;
+    try {
+      const first = await startTestApp(env);
+      const firstHash = await codeHash(first);
+      await first.close();
+      const second = await startTestApp(env);
+      try {
+        const secondHash = await codeHash(second);
+        expect(firstHash).toMatch(/^[0-9a-f]{64}$/);
+        expect(secondHash).toMatch(/^[0-9a-f]{64}$/);
+        expect(secondHash).not.toBe(firstHash);
+        await request(second.url)
+          .post('/api/auth/setup')
+          .send({ ...ADMIN, setupCode: 'AAAA-BBBB-CCCC' })
+          .expect(403);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await database.drop();
     }
   });
 });
