@@ -219,6 +219,10 @@ export type AuthStatusResponseDto = {
      * true until the first admin has been created with POST /api/auth/setup
      */
     needsSetup: boolean;
+    /**
+     * true while set-up needs setupCode: the gateway listens beyond loopback or SETUP_TOKEN is set. The code is printed in the gateway's log at start, or is the SETUP_TOKEN
+     */
+    setupCodeRequired: boolean;
 };
 
 export type BudgetUseDto = {
@@ -244,7 +248,7 @@ export type CalendarCreateDto = {
      */
     timezone?: string;
     /**
-     * An iCalendar feed (http or https); private addresses are allowed
+     * An iCalendar feed (http or https); private addresses are allowed. A password in it (user:password@) is stored sealed, apart from the URL, and sent as Basic auth
      */
     url: string;
 };
@@ -255,6 +259,10 @@ export type CalendarDto = {
      * Event instances stored by the last successful sync
      */
     eventCount: number;
+    /**
+     * Whether the feed URL had a password, stored sealed
+     */
+    hasPassword: boolean;
     id: string;
     lastSyncAt: string | null;
     lastSyncError: string | null;
@@ -267,7 +275,7 @@ export type CalendarDto = {
     pollMinutes: number;
     timezone: string;
     /**
-     * The feed URL, a password in it shown as ***
+     * The feed URL without its password (never shown)
      */
     url: string;
 };
@@ -792,6 +800,10 @@ export type SchedulerStatsDto = {
 
 export type SetupDto = {
     password: string;
+    /**
+     * Needed while GET /api/auth/status says setupCodeRequired: printed in the gateway's log at start, or the SETUP_TOKEN you set
+     */
+    setupCode?: string;
     /**
      * 3–64 letters, digits, dots, dashes or underscores
      */
@@ -1730,9 +1742,21 @@ export type SetupData = {
 export type SetupErrors = {
     400: ErrorResponseDto;
     /**
+     * The set-up code is needed but missing
+     */
+    401: ErrorResponseDto;
+    /**
+     * The set-up code is wrong
+     */
+    403: ErrorResponseDto;
+    /**
      * Set-up was already done
      */
     409: ErrorResponseDto;
+    /**
+     * Too many wrong set-up codes from this address
+     */
+    429: ErrorResponseDto;
 };
 
 export type SetupError = SetupErrors[keyof SetupErrors];

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from './config.schema.js';
+import { parseConfig, type TrustProxy } from './config.schema.js';
 
 /** The validated configuration, injected wherever settings are needed. */
 export class AppConfig {
@@ -22,12 +22,14 @@ export class AppConfig {
   readonly runMaxIterations!: number;
   readonly logLevel!: string;
   readonly secretKey!: Buffer;
+  readonly setupToken!: string | null;
   readonly sessionIdleMs!: number;
   readonly sessionMaxAgeMs!: number;
   readonly rateLimitPerMinute!: number;
   readonly loginMaxFailures!: number;
   readonly allowedOrigins!: string[];
-  readonly trustProxy!: boolean;
+  readonly trustProxy!: TrustProxy;
+  readonly publicApiDocs!: boolean;
   readonly toolAllowedHosts!: string[];
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;
@@ -69,12 +71,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runMaxIterations: parsed.RUN_MAX_ITERATIONS,
     logLevel: parsed.LOG_LEVEL,
     secretKey: parsed.SECRET_KEY ?? readOrCreateSecretKey(dataDir),
+    setupToken: parsed.SETUP_TOKEN || null,
     sessionIdleMs: parsed.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxAgeMs: parsed.SESSION_MAX_HOURS * 3_600_000,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
     allowedOrigins: parsed.ALLOWED_ORIGINS,
     trustProxy: parsed.TRUST_PROXY,
+    publicApiDocs: parsed.PUBLIC_API_DOCS,
     toolAllowedHosts: parsed.TOOL_ALLOWED_HOSTS,
     scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
     browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,

@@ -33,7 +33,7 @@ describe('configuration schema', () => {
     expect(config.PORT).toBe(8080);
     expect(config.SECRET_KEY).toEqual(Buffer.alloc(32, 0xab));
     expect(config.ALLOWED_ORIGINS).toEqual(['https://a.example.com', 'http://localhost:4200']);
-    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.TRUST_PROXY).toBe(1); // true is one hop, never "trust every X-Forwarded-For entry"
     expect(config.TOOL_ALLOWED_HOSTS).toEqual(['intranet.example', '::1', '10.0.0.5']);
   });
 
@@ -43,7 +43,16 @@ describe('configuration schema', () => {
     [{ DATA_DIR: ' ' }, 'DATA_DIR must not be empty'],
     [{ ANTHROPIC_BASE_URL: 'not a url' }, 'ANTHROPIC_BASE_URL must be a URL'],
     [{ ANTHROPIC_BASE_URL: 'ftp://x' }, 'ANTHROPIC_BASE_URL must be a http: or https: URL'],
-    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be false, true (one hop), a number of proxy hops (0–10)'],
+    [{ TRUST_PROXY: '11' }, 'TRUST_PROXY must be an integer between 0 and 10'],
+    [
+      { TRUST_PROXY: '10.0.0.0/33' },
+      'TRUST_PROXY must be false, true (one hop), a number of proxy hops (0–10) or a comma-separated list of proxy IP addresses or CIDRs (bad entry "10.0.0.0/33")',
+    ],
+    [
+      { TRUST_PROXY: '10.0.0.1, proxy.example' },
+      'TRUST_PROXY must be false, true (one hop), a number of proxy hops (0–10) or a comma-separated list of proxy IP addresses or CIDRs (bad entry "proxy.example")',
+    ],
     [{ ALLOWED_ORIGINS: 'nope' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins (bad entry "nope")'],
     [{ SESSION_IDLE_MINUTES: '-5' }, 'SESSION_IDLE_MINUTES must be an integer'],
     [{ TIMEZONE: 'Mars/Olympus' }, 'TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin'],
@@ -57,9 +66,23 @@ describe('configuration schema', () => {
     expect(() => parseConfig(env)).toThrow(`Invalid configuration: ${message}`);
   });
 
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['true', 1],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    ['loopback, 10.0.0.0/8,fd00::/8', ['loopback', '10.0.0.0/8', 'fd00::/8']],
+  ])('reads TRUST_PROXY=%s as %j', (raw, expected) => {
+    expect(parseConfig({ TRUST_PROXY: raw }).TRUST_PROXY).toEqual(expected);
+  });
+
   it('never echoes a bad secret in the error', () => {
     expect(() => parseConfig({ SECRET_KEY: 'my-secret-value' })).toThrow(
       'Invalid configuration: SECRET_KEY must be 32 bytes, as 64 hex characters or base64 (value hidden)',
+    );
+    expect(() => parseConfig({ SETUP_TOKEN: 'short-one' })).toThrow(
+      'Invalid configuration: SETUP_TOKEN must be at least 12 characters long (value hidden)',
     );
   });
 

@@ -167,6 +167,7 @@ export function calendar(overrides: Partial<CalendarDto> = {}): CalendarDto {
     id: 'a1a1a1a1-5555-4666-8777-888899990000',
     name: 'Team',
     url: 'https://cloud.example.com/team.ics',
+    hasPassword: false,
     pollMinutes: 15,
     timezone: 'Europe/Berlin',
     lastSyncAt: '2026-03-20T08:00:00.000Z',

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -26,4 +26,15 @@ export class SetupDto {
   @MinLength(10, { message: 'password must be at least 10 characters long' })
   @MaxLength(256)
   password!: string;
+
+  @ApiPropertyOptional({
+    example: 'K7QM-3XWP-HT9D',
+    description:
+      "Needed while GET /api/auth/status says setupCodeRequired: printed in the gateway's log at start, or the SETUP_TOKEN you set",
+    maxLength: 256,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  setupCode?: string;
 }

@@ -15,7 +15,8 @@ export class CalendarCreateDto {
 
   @ApiProperty({
     example: 'https://cloud.example.com/remote.php/dav/public-calendars/AbCdEf?export',
-    description: 'An iCalendar feed (http or https); private addresses are allowed',
+    description:
+      'An iCalendar feed (http or https); private addresses are allowed. A password in it (user:password@) is stored sealed, apart from the URL, and sent as Basic auth',
     maxLength: 2000,
   })
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
@@ -47,7 +48,8 @@ export class CalendarCreateDto {
 export class CalendarDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ description: 'The feed URL, a password in it shown as ***' }) url!: string;
+  @ApiProperty({ description: 'The feed URL without its password (never shown)' }) url!: string;
+  @ApiProperty({ description: 'Whether the feed URL had a password, stored sealed' }) hasPassword!: boolean;
   @ApiProperty() pollMinutes!: number;
   @ApiProperty({ example: 'Europe/Berlin' }) timezone!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastSyncAt!: string | null;
