@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Optional } from '../../common/validation.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -33,7 +34,7 @@ export class SetupDto {
       "Needed while GET /api/auth/status says setupCodeRequired: printed in the gateway's log at start, or the SETUP_TOKEN you set",
     maxLength: 256,
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   setupCode?: string;
