@@ -118,7 +118,7 @@ describe('human approval of risky tool calls', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
-    const { gw, auth, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1' });
+    const { gw, auth, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1:*' });
     try {
       claude.script({ toolUse: { name: 'http_request', input: { method: 'GET', url } } }, { text: 'Read it.' });
       expect((await waitForRun((await submit({ message: 'Read the hook' })).runId)).reply).toBe('Read it.');

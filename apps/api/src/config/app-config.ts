@@ -29,6 +29,8 @@ export class AppConfig {
   readonly allowedOrigins!: string[];
   readonly trustProxy!: boolean;
   readonly toolAllowedHosts!: string[];
+  readonly toolTrustedDestinations!: string[];
+  readonly exfiltrationGuard!: 'taint' | 'strict' | 'off';
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;
   readonly chromiumPath!: string;
@@ -76,6 +78,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: parsed.ALLOWED_ORIGINS,
     trustProxy: parsed.TRUST_PROXY,
     toolAllowedHosts: parsed.TOOL_ALLOWED_HOSTS,
+    toolTrustedDestinations: parsed.TOOL_TRUSTED_DESTINATIONS,
+    exfiltrationGuard: parsed.EXFILTRATION_GUARD,
     scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
     browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,
     chromiumPath: parsed.CHROMIUM_PATH,

@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type AddressGuard, AddressRefusedError } from '../net/address-guard.js';
+import { portOf } from '../net/host-list.js';
 import type { Tool, ToolContext, ToolResult } from '../tool.js';
 import { inputObject, invalidInput, stringField, ToolInputError } from '../tool-input.js';
 
@@ -157,7 +158,7 @@ function send(
     const req = request(url, {
       method,
       headers: { 'user-agent': 'LoopGateway/1 (http_request tool)', ...headers },
-      lookup: guard.lookup,
+      lookup: guard.lookupFor(portOf(url)),
       agent: false, // no pooled sockets shared between calls
       signal,
     });

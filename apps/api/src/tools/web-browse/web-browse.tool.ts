@@ -1,6 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { type AddressGuard, AddressRefusedError } from '../net/address-guard.js';
 import { REFUSED_HEADER } from '../net/guarded-proxy.js';
+import { portOf } from '../net/host-list.js';
 import type { Tool, ToolContext, ToolResult } from '../tool.js';
 import { inputObject, invalidInput, stringField, ToolInputError } from '../tool-input.js';
 import type { ScreenshotStore } from './screenshot-store.js';
@@ -60,7 +61,7 @@ export class WebBrowseTool implements Tool {
     try {
       // A clear answer for the page itself; the proxy holds everything else the page loads to the same rule.
       const checked = this.guard.checkUrl(url);
-      await this.guard.resolve(checked.hostname);
+      await this.guard.resolve(checked.hostname, portOf(checked));
       return await this.browser.withPage(context.signal, (page) => this.read(page, checked.href, screenshot));
     } catch (error) {
       if (context.signal.aborted) throw error; // the executor reports the timeout
