@@ -3,7 +3,14 @@ import { type AddressGuard, AddressRefusedError } from '../net/address-guard.js'
 import { REFUSED_HEADER } from '../net/guarded-proxy.js';
 import { portOf } from '../net/host-list.js';
 import type { Tool, ToolContext, ToolResult } from '../tool.js';
-import { inputObject, invalidInput, stringField, ToolInputError } from '../tool-input.js';
+import {
+  inputObject,
+  invalidInput,
+  redirectNotFollowed,
+  stringField,
+  ToolInputError,
+  urlDestination,
+} from '../tool-input.js';
 import type { ScreenshotStore } from './screenshot-store.js';
 import type { SharedBrowser } from './shared-browser.js';
 
@@ -44,6 +51,10 @@ export class WebBrowseTool implements Tool {
       'can be reached (private, loopback and link-local ones are refused unless the operator allowed the host).';
   }
 
+  destinations(input: unknown): URL[] {
+    return urlDestination(input);
+  }
+
   async execute(input: unknown, context: ToolContext): Promise<ToolResult> {
     let url: string;
     let screenshot: boolean;
@@ -62,7 +73,19 @@ export class WebBrowseTool implements Tool {
       // A clear answer for the page itself; the proxy holds everything else the page loads to the same rule.
       const checked = this.guard.checkUrl(url);
       await this.guard.resolve(checked.hostname, portOf(checked));
-      return await this.browser.withPage(context.signal, (page) => this.read(page, checked.href, screenshot));
+      return await this.browser.withPage(context.signal, async (page) => {
+        const blocked = context.mayFollow ? await keepNavigationAt(page, checked, context.mayFollow) : () => null;
+        try {
+          return await this.read(page, checked.href, screenshot);
+        } catch (error) {
+          const target = blocked();
+          if (!target) throw error;
+          return {
+            content: `${redirectNotFollowed(target)}\nThe page ${checked.href} redirected to ${target.href}.`,
+            untrusted: true,
+          };
+        }
+      });
     } catch (error) {
       if (context.signal.aborted) throw error; // the executor reports the timeout
       if (error instanceof AddressRefusedError) return { content: error.message, isError: true };
@@ -94,6 +117,30 @@ export class WebBrowseTool implements Tool {
     );
     return { content: lines.join('\n'), untrusted: true };
   }
+}
+
+/**
+ * Stops the page's main frame from navigating (a redirect, a script) to another origin than `start`
+ * unless `mayFollow` lets it. Returns what was stopped, if anything.
+ */
+async function keepNavigationAt(page: Page, start: URL, mayFollow: (url: URL) => boolean): Promise<() => URL | null> {
+  let stopped: URL | null = null;
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    const target = URL.canParse(request.url()) ? new URL(request.url()) : null;
+    const leaves =
+      request.isNavigationRequest() &&
+      request.frame() === page.mainFrame() &&
+      (!target || (target.origin !== start.origin && !mayFollow(target)));
+    if (leaves) {
+      stopped ??= target;
+      void request.abort('blockedbyclient').catch(() => undefined);
+    } else {
+      void request.continue().catch(() => undefined);
+    }
+  });
+  return () => stopped;
 }
 
 function describeError(error: unknown, pageTimeoutMs: number): string {
