@@ -35,11 +35,8 @@ export class ApprovalGate implements ToolCallGate, OnModuleInit {
   }
 
   /** An approved call goes nowhere the approver did not see (but trusted destinations). */
-  async redirectRule(
-    call: ToolCallRequest,
-    _tool: Tool,
-    context: ToolContext,
-  ): Promise<((url: URL) => boolean) | null> {
+  async redirectRule(call: ToolCallRequest, tool: Tool, context: ToolContext): Promise<((url: URL) => boolean) | null> {
+    if (!tool.destinations) return null; // the call sends no request of its own
     const approved = (await this.approvals.findForToolCall(call.id)) !== null;
     return this.exfiltration.redirectRule(context, approved);
   }

@@ -48,7 +48,8 @@ export class WebBrowseTool implements Tool {
     this.description =
       'Open a web page in a headless browser (JavaScript runs) and read its title and visible text. ' +
       `The page must load within ${Math.round(pageTimeoutMs / 1000)} seconds. Only public internet addresses ` +
-      'can be reached (private, loopback and link-local ones are refused unless the operator allowed the host).';
+      'can be reached (private, loopback and link-local ones are refused unless the operator allowed the host). ' +
+      'The page is not followed to another host when the call needed approval or the run has read untrusted content.';
   }
 
   destinations(input: unknown): URL[] {
