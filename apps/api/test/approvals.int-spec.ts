@@ -68,7 +68,12 @@ describe('human approval of risky tool calls', () => {
         }),
       ]);
       expect(required).toMatchObject({
-        payload: { approvalId: pending[0].id, runId: held.runId, toolName: 'run_script' },
+        payload: {
+          approvalId: pending[0].id,
+          runId: held.runId,
+          toolName: 'run_script',
+          reason: 'run_script acts on the world (every call)',
+        },
       });
       const detail = (await request(gw.url).get(`/api/approvals/${pending[0].id}`).set(auth).expect(200)).body;
       expect(detail.conversation.map((line: { role: string }) => line.role)).toEqual(['user', 'assistant']);

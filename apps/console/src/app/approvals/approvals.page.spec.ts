@@ -198,6 +198,7 @@ describe('ApprovalsPage', () => {
         runId: held.runId,
         toolName: 'run_script',
         input: held.input,
+        reason: held.reason,
         expiresAt: held.expiresAt,
       },
       timestamp: new Date().toISOString(),
