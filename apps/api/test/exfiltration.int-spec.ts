@@ -45,6 +45,9 @@ function defaultAnswer(req: IncomingMessage, res: ServerResponse): void {
   res.end(`<!doctype html><title>Listener</title><p>got ${req.method} ${req.url}</p>`);
 }
 
+/** The paths a listener was asked for, leaving out the favicon Chromium may fetch by itself. */
+const paths = (listener: Listener) => listener.requests.map((r) => r.path).filter((path) => path !== '/favicon.ico');
+
 type Gateway = Awaited<ReturnType<typeof startGateway>>;
 interface ApprovalBody {
   id: string;
@@ -222,12 +225,14 @@ describe('exfiltration gating and untrusted content, through real runs', () => {
       claude.script(
         get(`${attacker.url}/clean`), // a clean run reads anywhere; what it reads makes it untrusted
         get(`${trusted.url}/?q=global`),
+        { toolUse: { name: 'web_browse', input: { url: `${trusted.url}/page` } } },
         { text: 'Sent.' },
       );
-      const first = await gateway.waitForRun((await gateway.submit({ message: 'Go' })).runId);
+      const first = await gateway.waitForRun((await gateway.submit({ message: 'Go' })).runId, 60_000);
       expect(first.status).toBe('completed');
-      expect(first.toolCalls.map((call) => call.isError)).toEqual([false, false]);
-      expect(trusted.requests.map((r) => r.path)).toEqual(['/?q=global']);
+      expect(first.toolCalls.map((call) => call.isError)).toEqual([false, false, false]);
+      expect(first.toolCalls[2]!.output).toContain('got GET /page');
+      expect(paths(trusted)).toEqual(['/?q=global', '/page']);
       expect(attacker.requests.map((r) => r.path)).toEqual(['/clean']);
 
       const group = (
@@ -246,7 +251,7 @@ describe('exfiltration gating and untrusted content, through real runs', () => {
     } finally {
       await gateway.gw.close();
     }
-  });
+  }, 90_000);
 
   it('an approval rule that lets http_request calls run does not lift the hold after untrusted input', async () => {
     const gateway = await startGateway(claude, env());
@@ -335,7 +340,7 @@ describe('exfiltration gating and untrusted content, through real runs', () => {
       expect(run.toolCalls[1]!.output).toContain(`The redirect to ${attacker.url} was not followed`);
       expect(run.toolCalls[2]!.output).toContain(`The redirect to ${attacker.url} was not followed`);
       expect(run.toolCalls[2]!.output).toContain(`redirected to ${attacker.url}/collect/page?q=the-secret`);
-      expect(redirector.requests.map((r) => r.path)).toEqual(['/post', '/get?q=the-secret', '/page?q=the-secret']);
+      expect(paths(redirector)).toEqual(['/post', '/get?q=the-secret', '/page?q=the-secret']);
       expect(attacker.requests).toEqual([]);
     } finally {
       await gateway.gw.close();
