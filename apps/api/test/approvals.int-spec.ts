@@ -194,7 +194,12 @@ describe('human approval of risky tool calls', () => {
     try {
       const rules = (await request(gw.url).get('/api/approval-rules').set(auth).expect(200)).body;
       expect(rules.rules).toEqual([]);
-      expect(rules.defaults).toMatchObject({ timeoutSeconds: 900, timeoutAction: 'reject' });
+      expect(rules.defaults).toMatchObject({
+        timeoutSeconds: 900,
+        timeoutAction: 'reject',
+        exfiltrationGuard: 'taint',
+        trustedDestinations: [],
+      });
       expect(rules.defaults.tools).toEqual(
         expect.arrayContaining([
           { toolName: 'run_script', riskLevel: 'high', requireApproval: true, when: 'every call' },

@@ -104,9 +104,17 @@ export type ApprovalDecisionDto = {
 };
 
 export type ApprovalDefaultsDto = {
+    /**
+     * EXFILTRATION_GUARD: when requests to hosts that are not trusted destinations are held, whatever the rules say
+     */
+    exfiltrationGuard: 'taint' | 'strict' | 'off';
     timeoutAction: 'reject' | 'approve';
     timeoutSeconds: number;
     tools: Array<ToolApprovalDefaultDto>;
+    /**
+     * TOOL_TRUSTED_DESTINATIONS (groups add their own)
+     */
+    trustedDestinations: Array<string>;
 };
 
 export type ApprovalDetailDto = {

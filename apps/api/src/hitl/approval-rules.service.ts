@@ -41,6 +41,8 @@ export class ApprovalRulesService {
       defaults: {
         timeoutSeconds: this.config.approvalTimeoutMs / 1000,
         timeoutAction: this.config.approvalTimeoutAction,
+        exfiltrationGuard: this.config.exfiltrationGuard,
+        trustedDestinations: this.config.toolTrustedDestinations,
         tools: this.registry.list().map(({ tool }) => ({
           toolName: tool.name,
           riskLevel: tool.riskLevel,
