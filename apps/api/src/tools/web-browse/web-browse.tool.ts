@@ -77,7 +77,9 @@ export class WebBrowseTool implements Tool {
       return await this.browser.withPage(context.signal, async (page) => {
         const blocked = context.mayFollow ? await keepNavigationAt(page, checked, context.mayFollow) : () => null;
         try {
-          return await this.read(page, checked.href, screenshot);
+          const result = await this.read(page, checked.href, screenshot);
+          const left = blocked(); // a script on the page tried to navigate away after it loaded
+          return left ? { ...result, content: `${redirectNotFollowed(left)}\n${result.content}` } : result;
         } catch (error) {
           const target = blocked();
           if (!target) throw error;
