@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { LocalClaude } from '@loop-gateway/testing';
+import { RunsService } from '../src/agents/runs.service.js';
 import { CalendarPoller } from '../src/scheduler/calendars/calendar-poller.js';
 import { CalendarsRepository } from '../src/scheduler/calendars/calendars.repository.js';
 import { JobClock } from '../src/scheduler/job-clock.js';
@@ -140,6 +141,7 @@ interface EventBody {
 }
 
 interface JobRunBody {
+  runId: string | null;
   cause: string;
   status: string;
   scheduledFor: string | null;
@@ -404,8 +406,12 @@ describe('scheduler calendars', () => {
       expect(saved.action.calendarContext).toEqual({ calendarId: calendar.id, days: 1 });
       claude.script({ text: 'Dentist at 10:30, then lunch.' });
       await request(gw.gw.url).post(`/api/scheduler/jobs/${id}/run`).set(gw.auth).expect(202);
-      await waitForFirings<JobRunBody>(gw, id, 1);
+      const [firing] = await waitForFirings<JobRunBody>(gw, id, 1);
       expect(claude.requests).toHaveLength(1);
+      // Calendar text is outside content: the exfiltration guard treats the conversation as untrusted.
+      const runs = gw.gw.app.get(RunsService);
+      const run = await runs.find(firing!.runId!);
+      expect(await runs.untrustedSource(run!.conversationId)).toBe('calendar event text');
       const prompt = promptOf(claude, 0);
       expect(prompt).toContain(
         'Today\'s events in the calendar "Team" (Friday, 20 March 2026, times in Europe/Berlin):\n<untrusted_data>',

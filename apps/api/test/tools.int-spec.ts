@@ -143,7 +143,7 @@ describe('http_request', () => {
   afterAll(() => site.close());
 
   const defaultGuard = () => executorFor(new HttpRequestTool(new AddressGuard([])));
-  const allowing127 = () => executorFor(new HttpRequestTool(new AddressGuard(['127.0.0.1'])));
+  const allowing127 = () => executorFor(new HttpRequestTool(new AddressGuard(['127.0.0.1:*'])));
 
   it('refuses loopback, link-local and names that resolve to loopback by default', async () => {
     const call = defaultGuard();
@@ -369,7 +369,7 @@ describe('web_browse with Chromium', () => {
   beforeAll(async () => {
     site = await new TestSite().start();
     dataDir = mkdtempSync(join(tmpdir(), 'lg-browse-'));
-    const guard = new AddressGuard(['127.0.0.1']);
+    const guard = new AddressGuard(['127.0.0.1:*']);
     browser = new SharedBrowser(chromium, new GuardedProxy(guard));
     screenshots = new ScreenshotStore(join(dataDir, 'screenshots'));
     call = executorFor(new WebBrowseTool(guard, browser, screenshots, 15_000));
@@ -468,7 +468,7 @@ describe('runs that call the built-in tools, as the model sees them', () => {
     ).filter((block) => block.type === 'tool_result');
 
   it('fetches from an allow-listed local server and hands the body back marked as untrusted data', async () => {
-    const { gw, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1' });
+    const { gw, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1:*' });
     try {
       claude.script(
         { toolUse: { name: 'http_request', input: { method: 'GET', url: `${site.ipUrl}/hello` } } },
@@ -513,7 +513,7 @@ describe('runs that call the built-in tools, as the model sees them', () => {
   });
 
   it('reads a local page through real Chromium', async () => {
-    const { gw, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1' });
+    const { gw, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1:*' });
     try {
       claude.script(
         { toolUse: { name: 'web_browse', input: { url: `${site.ipUrl}/page` } } },

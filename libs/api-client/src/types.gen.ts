@@ -28,6 +28,10 @@ export type AgentGroupCreateDto = {
      * Replaces the default system prompt (prompts/system-prompt.md)
      */
     systemPrompt?: string | null;
+    /**
+     * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
+     */
+    trustedDestinations?: Array<string>;
 };
 
 export type AgentGroupResponseDto = {
@@ -55,6 +59,10 @@ export type AgentGroupResponseDto = {
      * null: the default system prompt
      */
     systemPrompt: string | null;
+    /**
+     * Trusted destinations of this group (besides TOOL_TRUSTED_DESTINATIONS)
+     */
+    trustedDestinations: Array<string>;
     updatedAt: string;
 };
 
@@ -82,6 +90,10 @@ export type AgentGroupUpdateDto = {
      * Replaces the default system prompt (prompts/system-prompt.md)
      */
     systemPrompt?: string | null;
+    /**
+     * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
+     */
+    trustedDestinations?: Array<string>;
 };
 
 export type ApprovalDecisionDto = {
@@ -92,9 +104,17 @@ export type ApprovalDecisionDto = {
 };
 
 export type ApprovalDefaultsDto = {
+    /**
+     * EXFILTRATION_GUARD: when requests to hosts that are not trusted destinations are held, whatever the rules say
+     */
+    exfiltrationGuard: 'taint' | 'strict' | 'off';
     timeoutAction: 'reject' | 'approve';
     timeoutSeconds: number;
     tools: Array<ToolApprovalDefaultDto>;
+    /**
+     * TOOL_TRUSTED_DESTINATIONS (groups add their own)
+     */
+    trustedDestinations: Array<string>;
 };
 
 export type ApprovalDetailDto = {
@@ -1224,6 +1244,10 @@ export type AgentGroupCreateDtoWritable = {
      * Replaces the default system prompt (prompts/system-prompt.md)
      */
     systemPrompt?: string | null;
+    /**
+     * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
+     */
+    trustedDestinations?: Array<string>;
 };
 
 export type AgentGroupUpdateDtoWritable = {
@@ -1254,6 +1278,10 @@ export type AgentGroupUpdateDtoWritable = {
      * Replaces the default system prompt (prompts/system-prompt.md)
      */
     systemPrompt?: string | null;
+    /**
+     * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
+     */
+    trustedDestinations?: Array<string>;
 };
 
 export type ListAgentGroupsData = {

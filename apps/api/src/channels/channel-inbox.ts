@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isFinished, RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
+import { escapeMarkers } from '../common/untrusted.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ChannelAdapter, InboundMessage, ReplyTarget } from './adapters/channel-adapter.js';
 import { ChannelsRepository } from './channels.repository.js';
@@ -104,7 +105,8 @@ export class ChannelInbox {
       if (!runId) {
         const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
         const run = await this.runs.submit({
-          message: message.text,
+          // The person's words go to the model as written, except for markers that imitate the gateway's.
+          message: escapeMarkers(message.text),
           origin: { kind: 'channel', channelType: channel.type, channelId: channel.id, ref: message.externalId },
           ...(conversationId ? { conversationId } : {}),
         });

@@ -31,6 +31,8 @@ export class AppConfig {
   readonly trustProxy!: TrustProxy;
   readonly publicApiDocs!: boolean;
   readonly toolAllowedHosts!: string[];
+  readonly toolTrustedDestinations!: string[];
+  readonly exfiltrationGuard!: 'taint' | 'strict' | 'off';
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;
   readonly chromiumPath!: string;
@@ -80,6 +82,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parsed.TRUST_PROXY,
     publicApiDocs: parsed.PUBLIC_API_DOCS,
     toolAllowedHosts: parsed.TOOL_ALLOWED_HOSTS,
+    toolTrustedDestinations: parsed.TOOL_TRUSTED_DESTINATIONS,
+    exfiltrationGuard: parsed.EXFILTRATION_GUARD,
     scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
     browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,
     chromiumPath: parsed.CHROMIUM_PATH,

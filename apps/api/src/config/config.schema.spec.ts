@@ -17,6 +17,8 @@ describe('configuration schema', () => {
       TIMEZONE: 'UTC',
       DEFAULT_MODEL: 'claude-sonnet-4-6',
       TOOL_ALLOWED_HOSTS: [],
+      TOOL_TRUSTED_DESTINATIONS: [],
+      EXFILTRATION_GUARD: 'taint',
       CHROMIUM_PATH: '/usr/bin/chromium',
     });
   });
@@ -28,13 +30,24 @@ describe('configuration schema', () => {
       SECRET_KEY: 'ab'.repeat(32),
       ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:4200/',
       TRUST_PROXY: 'true',
-      TOOL_ALLOWED_HOSTS: 'Intranet.Example, [::1],10.0.0.5',
+      TOOL_ALLOWED_HOSTS: 'Intranet.Example, [::1],10.0.0.5, 127.0.0.1:8080, [::1]:9000, *.Corp.Example:*',
+      TOOL_TRUSTED_DESTINATIONS: 'api.example.com:8443',
+      EXFILTRATION_GUARD: 'strict',
     });
     expect(config.PORT).toBe(8080);
     expect(config.SECRET_KEY).toEqual(Buffer.alloc(32, 0xab));
     expect(config.ALLOWED_ORIGINS).toEqual(['https://a.example.com', 'http://localhost:4200']);
     expect(config.TRUST_PROXY).toBe(1); // true is one hop, never "trust every X-Forwarded-For entry"
-    expect(config.TOOL_ALLOWED_HOSTS).toEqual(['intranet.example', '::1', '10.0.0.5']);
+    expect(config.TOOL_ALLOWED_HOSTS).toEqual([
+      'intranet.example',
+      '::1',
+      '10.0.0.5',
+      '127.0.0.1:8080',
+      '[::1]:9000',
+      '*.corp.example:*',
+    ]);
+    expect(config.TOOL_TRUSTED_DESTINATIONS).toEqual(['api.example.com:8443']);
+    expect(config.EXFILTRATION_GUARD).toBe('strict');
   });
 
   it.each([
@@ -59,8 +72,11 @@ describe('configuration schema', () => {
     [{ DEFAULT_MODEL: 'bad model!' }, 'DEFAULT_MODEL must be a model id'],
     [
       { TOOL_ALLOWED_HOSTS: 'ok.example, http://x.example' },
-      'TOOL_ALLOWED_HOSTS must be a comma-separated list of host names or IP addresses (bad entry "http://x.example")',
+      'TOOL_ALLOWED_HOSTS must be a comma-separated list of hosts, host:port or *.domain entries (bad entry "http://x.example")',
     ],
+    [{ TOOL_ALLOWED_HOSTS: 'ok.example:70000' }, 'TOOL_ALLOWED_HOSTS must be a comma-separated list'],
+    [{ TOOL_TRUSTED_DESTINATIONS: '*.10.0.0.1' }, 'TOOL_TRUSTED_DESTINATIONS must be a comma-separated list'],
+    [{ EXFILTRATION_GUARD: 'sometimes' }, 'EXFILTRATION_GUARD must be one of taint, strict, off'],
     [{ SCRIPT_TIMEOUT_SECONDS: '0' }, 'SCRIPT_TIMEOUT_SECONDS must be an integer between 1 and 3600'],
   ])('stops on %j with a message naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(`Invalid configuration: ${message}`);

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { formatHostEntry, parseHostEntry } from '../tools/net/host-list.js';
 
 /**
  * The one configuration schema, read once at boot from the environment (and `.env`).
@@ -70,19 +70,20 @@ const origins: Parser<string[]> = (raw) =>
       }
     });
 
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-
-/** Host names or IP addresses, lower-cased; `[::1]` and `::1` both mean the IPv6 loopback. */
+/**
+ * Host entries (`host`, `host:port`, `host:*`, `*.domain`, IPs, `[IPv6]:port`), lower-cased; `[::1]` and
+ * `::1` both mean the IPv6 loopback. A bare host stands for ports 80 and 443.
+ */
 const hosts: Parser<string[]> = (raw) =>
   raw
     .split(',')
-    .map((host) => host.trim().toLowerCase())
+    .map((entry) => entry.trim())
     .filter(Boolean)
-    .map((host) => {
-      const bare = host.replace(/^\[(.*)\]$/, '$1');
-      return isIP(bare) || HOST_NAME.test(bare)
-        ? bare
-        : fail(`must be a comma-separated list of host names or IP addresses (bad entry "${host}")`);
+    .map((entry) => {
+      const parsed = parseHostEntry(entry);
+      return parsed
+        ? formatHostEntry(parsed)
+        : fail(`must be a comma-separated list of hosts, host:port or *.domain entries (bad entry "${entry}")`);
     });
 
 /** Which proxies in front of the gateway are trusted to name the client in X-Forwarded-For. */
@@ -249,8 +250,20 @@ export const CONFIG_SCHEMA = {
   TOOL_ALLOWED_HOSTS: {
     default: '',
     description:
-      'Hosts the http_request and web_browse tools may reach even on private or loopback addresses (comma-separated).',
+      'Hosts the http_request and web_browse tools may reach even on private or loopback addresses (comma-separated; host, host:port, host:*, *.domain; a bare host means ports 80 and 443).',
     parse: hosts,
+  },
+  TOOL_TRUSTED_DESTINATIONS: {
+    default: '',
+    description:
+      'Hosts tools may send requests to without approval after a run has read untrusted content (same format as TOOL_ALLOWED_HOSTS; groups add their own).',
+    parse: hosts,
+  },
+  EXFILTRATION_GUARD: {
+    default: 'taint',
+    description:
+      'When requests to hosts that are not trusted destinations are held for approval: taint (after the run read untrusted content), strict (always) or off.',
+    parse: oneOf('taint', 'strict', 'off'),
   },
   SCRIPT_TIMEOUT_SECONDS: {
     default: '30',

@@ -83,6 +83,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnModuleDestroy
       runId: approval.runId,
       toolName: approval.toolName,
       input: approval.input,
+      reason: approval.reason,
       expiresAt: approval.expiresAt.toISOString(),
     });
     return approval;

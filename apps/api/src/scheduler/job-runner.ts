@@ -59,6 +59,8 @@ export class JobRunner {
         origin: { kind: 'scheduler', ref: job.id },
         groupId: job.groupId ?? undefined,
         maxIterations: job.action.maxIterations,
+        // Event text comes from an outside feed: the run's context holds untrusted content.
+        ...(event || job.action.calendarContext ? { untrusted: 'calendar event text' } : {}),
       });
       firing.runId = run.id;
       await this.repository.updateRun(firing.id, { runId: run.id });

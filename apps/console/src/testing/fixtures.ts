@@ -20,6 +20,7 @@ export function agentGroup(overrides: Partial<AgentGroupResponseDto> = {}): Agen
     model: 'claude-sonnet-4-6',
     hasApiKey: true,
     skills: ['web_browse', 'http_request'],
+    trustedDestinations: ['api.example.com'],
     budgetMaxTokensDay: 10_000,
     budgetMaxTokensMonth: null,
     channelStyles: { telegram: 'Short lines.' },

@@ -12,6 +12,7 @@ import { ChannelAdapterState1764700000000 } from './1764700000000-channel-adapte
 import { ChannelMessageReplyContext1764800000000 } from './1764800000000-channel-message-reply-context.js';
 import { sealCalendarPasswords } from './1764900000000-seal-calendar-passwords.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
+import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-guard.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -31,4 +32,5 @@ export const migrations = (secrets: SecretBox) => [
   ChannelAdapterState1764700000000,
   ChannelMessageReplyContext1764800000000,
   sealCalendarPasswords(secrets),
+  ExfiltrationGuard1764960000000,
 ];

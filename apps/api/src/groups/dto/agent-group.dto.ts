@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
 import { NestedObject, Optional, OptionalNullable, UpdateType } from '../../common/validation.js';
 
+import { IsHostEntries } from './host-entries.validator.js';
+
 const MODEL_ID = /^[\w.:-]{1,100}$/;
 
 /** Per-channel style blocks that replace the defaults in prompts/channel-styles.md. */
@@ -60,6 +62,18 @@ export class AgentGroupCreateDto {
   skills?: string[];
 
   @ApiPropertyOptional({
+    type: [String],
+    example: ['api.example.com', 'hooks.example.com:8443', '*.corp.example'],
+    description:
+      'Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsHostEntries()
+  trustedDestinations?: string[];
+
+  @ApiPropertyOptional({
     type: Number,
     description: 'Tokens (input + output) per day; null for no cap',
     nullable: true,
@@ -103,6 +117,11 @@ export class AgentGroupResponseDto {
   @ApiProperty({ description: 'Whether the group has its own API key (the key itself is never returned)' })
   hasApiKey!: boolean;
   @ApiProperty({ type: [String] }) skills!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Trusted destinations of this group (besides TOOL_TRUSTED_DESTINATIONS)',
+  })
+  trustedDestinations!: string[];
   @ApiProperty({ nullable: true, type: Number }) budgetMaxTokensDay!: number | null;
   @ApiProperty({ nullable: true, type: Number }) budgetMaxTokensMonth!: number | null;
   @ApiProperty({ type: ChannelStylesDto }) channelStyles!: ChannelStylesDto;

@@ -68,6 +68,14 @@ export class ToolApprovalDefaultDto {
 export class ApprovalDefaultsDto {
   @ApiProperty() timeoutSeconds!: number;
   @ApiProperty({ enum: TIMEOUT_ACTIONS }) timeoutAction!: TimeoutAction;
+  @ApiProperty({
+    enum: ['taint', 'strict', 'off'],
+    description:
+      'EXFILTRATION_GUARD: when requests to hosts that are not trusted destinations are held, whatever the rules say',
+  })
+  exfiltrationGuard!: 'taint' | 'strict' | 'off';
+  @ApiProperty({ type: [String], description: 'TOOL_TRUSTED_DESTINATIONS (groups add their own)' })
+  trustedDestinations!: string[];
   @ApiProperty({ type: [ToolApprovalDefaultDto] }) tools!: ToolApprovalDefaultDto[];
 }
 

@@ -54,7 +54,8 @@ const SUMMARIZERS: Summarizers = {
         `(${count(p.inputTokens)} tokens in, ${count(p.outputTokens)} out)`,
     ),
   'agent:run:error': (p) => error(`Run ${shortId(p.runId)} failed after ${duration(p.durationMs)}: ${clip(p.error)}`),
-  'approval:required': (p) => warning(`Tool "${p.toolName}" is waiting for approval (run ${shortId(p.runId)})`),
+  'approval:required': (p) =>
+    warning(`Tool "${p.toolName}" is waiting for approval (run ${shortId(p.runId)}): ${p.reason}`),
   'approval:resolved': (p) => {
     const by = p.decidedBy ? ` by ${p.decidedBy}` : '';
     if (p.status === 'approved') return success(`Tool call approved${by} (run ${shortId(p.runId)})`);
