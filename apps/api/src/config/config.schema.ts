@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { formatHostEntry, parseHostEntry } from '../tools/net/host-list.js';
 
 /**

@@ -67,7 +67,7 @@ export class AgentGroupCreateDto {
     description:
       'Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @IsHostEntries()
