@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { LocalClaude } from '@loop-gateway/testing';
+import { LocalClaude, systemText } from '@loop-gateway/testing';
 import { RunsService } from '../src/agents/runs.service.js';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
 import type { Tool } from '../src/tools/tool.js';
@@ -178,10 +178,10 @@ describe('the agent pipeline against a local Claude', () => {
       });
       const unknown = await runs.submit({ message: 'hi', origin: { kind: 'channel', channelType: 'fax' as 'email' } });
       for (const run of [telegram, email, unknown]) await waitForRun(run.id);
-      const systems = claude.requests.map((r) => r.body.system as string);
+      const systems = claude.requests.map((r) => systemText(r.body));
       expect(systems.find((s) => s.includes('channel="telegram"'))).toMatch(/short, casual/);
-      const mail = claude.requests.find((r) => (r.body.system as string).includes('channel="email"'))!;
-      expect(mail.body.system).toContain('Sign as the Mail Team.');
+      const mail = claude.requests.find((r) => systemText(r.body).includes('channel="email"'))!;
+      expect(systemText(mail.body)).toContain('Sign as the Mail Team.');
       expect(mail.body.model).toBe('claude-haiku-4-5');
       expect(mail.apiKey).toBe('group-own-key-1');
       expect(systems.filter((s) => !s.includes('<channel_context'))).toHaveLength(1); // the unknown channel

@@ -22,6 +22,8 @@ export function agentGroup(overrides: Partial<AgentGroupResponseDto> = {}): Agen
     skills: ['web_browse', 'http_request'],
     budgetMaxTokensDay: 10_000,
     budgetMaxTokensMonth: null,
+    contextWindowTokens: null,
+    effectiveContextWindowTokens: 200_000,
     channelStyles: { telegram: 'Short lines.' },
     isDefault: false,
     channelIds: [],

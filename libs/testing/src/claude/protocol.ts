@@ -367,11 +367,15 @@ function textOf(content: string | ContentBlockParam[] | undefined): string {
 
 const TOOL_COMMAND = /\/tool\s+([A-Za-z0-9_-]+)\s*(.*)$/ms;
 
+/** The system prompt as text, whether it was sent as a string or as text blocks. */
+export function systemText(body: Pick<MessagesRequestBody, 'system'>): string {
+  return typeof body.system === 'string' ? body.system : (body.system ?? []).map((block) => block.text).join('\n');
+}
+
 /** A request that asks for a summary: no tools, and a system prompt that speaks of summarizing. */
 function isSummaryRequest(body: MessagesRequestBody): boolean {
   if (body.tools?.length) return false;
-  const system = typeof body.system === 'string' ? body.system : (body.system ?? []).map((b) => b.text).join('\n');
-  return /\bsummar(y|ize|ise)/i.test(system);
+  return /\bsummar(y|ize|ise)/i.test(systemText(body));
 }
 
 const SUMMARY_LINE_CHARS = 80;

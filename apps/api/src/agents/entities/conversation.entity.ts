@@ -10,4 +10,6 @@ export class Conversation {
   @Column({ type: 'text', transformer: jsonColumn<RunOrigin>({ kind: 'api' }) }) origin!: RunOrigin;
   @Column({ name: 'created_at' }) createdAt!: Date;
   @Column({ name: 'updated_at' }) updatedAt!: Date;
+  /** Closed (`/new`, or from the console): the chat it belongs to starts a fresh conversation with its next message. */
+  @Column({ name: 'closed_at', type: Date, nullable: true }) closedAt?: Date | null;
 }

@@ -65,10 +65,13 @@ function running(): RunDetailResponseDto {
         error: null,
         inputTokens: 300,
         outputTokens: 40,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 0,
         durationMs: 1200,
         createdAt: at,
       },
     ],
+    compactions: [],
   };
 }
 
