@@ -116,7 +116,8 @@ export class ConversationCompactor {
   /**
    * The messages to send for `history`, compacting it first (in place: the summary replaces the
    * older turns) when the request would pass the threshold. `harder` is for a retry after the API
-   * said "prompt is too long": it compacts whatever the estimate says and keeps half as much.
+   * said "prompt is too long" (the window is smaller than the estimate thought): it compacts
+   * whatever the estimate says, aiming at half of the messages just sent.
    */
   async fit(
     run: Run,
@@ -128,24 +129,24 @@ export class ConversationCompactor {
   ): Promise<ChatMessage[]> {
     const window = this.groups.contextWindowFor(group, prompt.model);
     const threshold = Math.floor(window * this.config.contextCompactAt);
-    const factor = harder ? 0.5 : 1;
+    const fixed = fixedTokens(prompt.system, prompt.tools);
     // Room for messages under the threshold; never so little that a turn cannot be sent at all.
-    const room = Math.max(
-      threshold - fixedTokens(prompt.system, prompt.tools) - prompt.maxTokens,
-      Math.floor(window * 0.1),
-    );
-    const messageCap = Math.floor(room * 0.5 * factor);
-    const send = () => history.map((message) => cutMessage(message, messageCap));
-    let sent = send();
+    const room = Math.max(threshold - fixed - prompt.maxTokens, Math.floor(window * 0.1));
+    const send = (cap: number) => history.map((message) => cutMessage(message, Math.floor(cap / 2)));
+    let sent = send(room);
     const before = requestTokens(prompt.system, prompt.tools, history, sent);
     if (!harder && before + prompt.maxTokens <= threshold) return sent;
 
-    const summaryMaxTokens = Math.min(4096, Math.max(256, Math.floor(window / 16)));
-    const keepTokens = Math.floor(Math.max(0, room - summaryMaxTokens) * 0.5 * factor);
+    const target = harder ? Math.min(room, Math.floor(Math.max(0, before - fixed) / 2)) : room;
+    if (harder) sent = send(target);
+    const summaryMaxTokens = Math.min(4096, Math.max(128, Math.floor(target / 8)));
+    // The summary request must fit too: the transcript gets at most 60 % of the window (or the target).
+    const transcriptTokens = harder ? target : Math.floor((window - summaryMaxTokens) * 0.6);
+    const keepTokens = Math.floor(Math.max(0, target - summaryMaxTokens) / 2);
     const split = splitIndex(history, sent.map(messageTokens), keepTokens);
     if (split <= 0) return sent; // one turn and its tool rounds: only cutting helps
     const older = history.slice(0, split);
-    const { text, call } = await this.summarize(run, group, prompt, older, window, summaryMaxTokens, signal);
+    const { text, call } = await this.summarize(run, group, prompt, older, transcriptTokens, summaryMaxTokens, signal);
     const lastSeq = history.at(-1)!.seq;
     const summary: ConversationSummary = {
       id: randomUUID(),
@@ -160,7 +161,7 @@ export class ConversationCompactor {
     };
     history.splice(0, split, summaryTurn(summary));
     for (const message of history) message.contextTokens = null;
-    sent = send();
+    sent = send(target);
     summary.tokensAfter = requestTokens(prompt.system, prompt.tools, history, sent);
     await this.runs.recordSummary(call, summary, lastSeq, {
       inputTokens: run.inputTokens,
@@ -185,14 +186,14 @@ export class ConversationCompactor {
     group: AgentGroup,
     prompt: PromptParts,
     older: ConversationMessage[],
-    window: number,
+    transcriptTokens: number,
     maxTokens: number,
     signal: AbortSignal,
   ): Promise<{ text: string; call: ModelCall }> {
     const request: ModelRequest = {
       model: prompt.model,
       system: SUMMARY_PROMPT,
-      messages: [{ role: 'user', content: [{ type: 'text', text: transcript(older, window, maxTokens) }] }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: transcript(older, transcriptTokens) }] }],
       tools: [],
       maxTokens,
       apiKey: prompt.apiKey,
@@ -241,11 +242,11 @@ export class ConversationCompactor {
 }
 
 /**
- * The older turns as lines for the summary request, within about 60 % of the window: an earlier
- * summary first, then the newest messages that fit, with a note of how many older ones were left out.
+ * The older turns as lines for the summary request, within `tokens`: an earlier summary first, then
+ * the newest messages that fit, with a note of how many older ones were left out.
  */
-function transcript(older: ConversationMessage[], window: number, maxTokens: number): string {
-  let room = Math.floor((window - maxTokens - fixedTokens(SUMMARY_PROMPT, [])) * 0.6) * 4;
+function transcript(older: ConversationMessage[], tokens: number): string {
+  let room = Math.max(0, tokens - fixedTokens(SUMMARY_PROMPT, [])) * 4;
   const earlier = older[0] && isSummaryTurn(older[0]) ? older[0] : null;
   const messages = earlier ? older.slice(1) : older;
   const head = earlier ? [describeBlock(earlier.content[0]!, Math.floor(room / 2))] : [];
