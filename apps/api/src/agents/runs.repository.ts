@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThanOrEqual, MoreThan } from 'typeorm';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { Transactions } from '../database/transactions.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ModelCall } from '../usage/entities/model-call.entity.js';
@@ -77,13 +77,20 @@ export class RunsRepository {
    * it; the whole conversation when it was never compacted. The full history stays in the table.
    */
   async history(conversationId: string): Promise<ConversationMessage[]> {
+    const messages = await this.dataSource
+      .getRepository(ConversationMessage)
+      .createQueryBuilder('m')
+      .where('m.conversation_id = :conversationId', { conversationId })
+      .andWhere(
+        'm.seq > (SELECT COALESCE(MAX(s.covers_seq), 0) FROM conversation_summaries s WHERE s.conversation_id = :conversationId)',
+      )
+      .orderBy('m.seq', 'ASC')
+      .getMany();
+    // Without a compaction the messages start at seq 1 (one query); after one, the summary is read too.
+    if ((messages[0]?.seq ?? 1) <= 1) return messages;
     const summary = await this.dataSource
       .getRepository(ConversationSummary)
       .findOne({ where: { conversationId }, order: { coversSeq: 'DESC' } });
-    const messages = await this.dataSource.getRepository(ConversationMessage).find({
-      where: { conversationId, ...(summary ? { seq: MoreThan(summary.coversSeq) } : {}) },
-      order: { seq: 'ASC' },
-    });
     return summary ? [summaryTurn(summary), ...messages] : messages;
   }
 

@@ -69,6 +69,7 @@ describe('GroupFormDialog', () => {
       skills: [],
       budgetMaxTokensDay: 5000,
       budgetMaxTokensMonth: null,
+      contextWindowTokens: null,
       channelStyles: {},
     });
     await vi.waitFor(() => expect(closed()).toEqual(created));

@@ -16,6 +16,7 @@ describe('groupRequestBody', () => {
       skills: ['web_browse', 'http_request'],
       budgetMaxTokensDay: 10_000,
       budgetMaxTokensMonth: null,
+      contextWindowTokens: null,
       channelStyles: { telegram: 'Short lines.' },
     });
   });
@@ -46,6 +47,7 @@ describe('groupRequestBody', () => {
       systemPrompt: null,
       budgetMaxTokensDay: null,
       budgetMaxTokensMonth: null,
+      contextWindowTokens: null,
       channelStyles: {},
       skills: [],
     });
@@ -85,6 +87,7 @@ describe('groupRequestBody', () => {
       skills: [],
       budgetMaxTokensDay: null,
       budgetMaxTokensMonth: 1_000_000,
+      contextWindowTokens: null,
       channelStyles: {},
     });
     expect(groupRequestBody({ ...groupFormValue(), name: 'X', apiKeyAction: 'remove' })).not.toHaveProperty('apiKey');
@@ -100,5 +103,12 @@ describe('groupFormValue', () => {
       skills: 'web_browse, http_request',
       styles: { telegram: 'Short lines.', whatsapp: '', email: '', mattermost: '' },
     });
+  });
+
+  it('takes the group’s own context window, and sends an emptied one as null', () => {
+    const value = groupFormValue(group({ contextWindowTokens: 60_000 }));
+    expect(value.contextWindow).toBe(60_000);
+    expect(groupRequestBody(value, group()).contextWindowTokens).toBe(60_000);
+    expect(groupRequestBody({ ...value, contextWindow: null }, group()).contextWindowTokens).toBeNull();
   });
 });

@@ -20,6 +20,8 @@ export interface GroupFormValue {
   skills: string;
   budgetDay: number | null;
   budgetMonth: number | null;
+  /** The model's context window in tokens; empty: the built-in table or CONTEXT_WINDOW_TOKENS. */
+  contextWindow: number | null;
   styles: Record<ChannelStyleKey, string>;
   isDefault: boolean;
 }
@@ -38,6 +40,7 @@ export function groupFormValue(group?: AgentGroupResponseDto): GroupFormValue {
     skills: group?.skills.join(', ') ?? '',
     budgetDay: group?.budgetMaxTokensDay ?? null,
     budgetMonth: group?.budgetMaxTokensMonth ?? null,
+    contextWindow: group?.contextWindowTokens ?? null,
     styles: {
       telegram: group?.channelStyles.telegram ?? '',
       whatsapp: group?.channelStyles.whatsapp ?? '',
@@ -62,6 +65,7 @@ export function groupRequestBody(value: GroupFormValue, original?: AgentGroupRes
     skills: [...new Set(value.skills.split(/[\s,]+/).filter(Boolean))],
     budgetMaxTokensDay: value.budgetDay ?? null,
     budgetMaxTokensMonth: value.budgetMonth ?? null,
+    contextWindowTokens: value.contextWindow ?? null,
     channelStyles: channelStyles(value.styles),
   };
   if (original) {
