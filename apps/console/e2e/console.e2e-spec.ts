@@ -609,6 +609,59 @@ describe('console', () => {
   );
 
   it(
+    'the run page marks where a long conversation was compacted, and usage shows what caching saved',
+    async () => {
+      const headers = { Authorization: `Bearer ${await sessionToken()}`, 'Content-Type': 'application/json' };
+      const api = async (method: string, url: string, body?: object) => {
+        const response = await fetch(`${base()}${url}`, { method, headers, body: JSON.stringify(body) });
+        expect(response.status).toBeLessThan(300);
+        return (await response.json()) as Record<string, unknown>;
+      };
+      const groups = (await (await fetch(`${base()}/api/agent-groups`, { headers })).json()) as { id: string }[];
+      const window = 8000;
+      await api('PUT', `/api/agent-groups/${groups[0]!.id}`, { contextWindowTokens: window });
+      model().contextWindowTokens = window;
+      try {
+        let conversationId: string | undefined;
+        let runId = '';
+        for (let turn = 1; turn <= 6; turn++) {
+          const message = `Turn ${turn}: ${'a long message about the weekly report '.repeat(25)}`;
+          const accepted = await api('POST', '/api/runs', { message, ...(conversationId ? { conversationId } : {}) });
+          conversationId = accepted.conversationId as string;
+          runId = accepted.runId as string;
+          for (;;) {
+            const run = await api('GET', `/api/runs/${runId}`);
+            if (run.status === 'completed') break;
+            expect(['queued', 'running']).toContain(run.status);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        }
+        const runs = (await (await fetch(`${base()}/api/runs?limit=6`, { headers })).json()) as { id: string }[];
+        const details = await Promise.all(runs.map((run) => api('GET', `/api/runs/${run.id}`)));
+        const compacted = details.find((run) => (run.compactions as unknown[]).length > 0);
+        expect(compacted).toBeDefined();
+
+        await page.goto(`${base()}/runs/${compacted!.id as string}`);
+        const marker = page.getByTestId('timeline-compaction');
+        await marker.waitFor();
+        expect(await marker.textContent()).toMatch(/Conversation compacted: \d+ earlier messages/);
+        expect(await page.getByTestId('model-call').count()).toBe(2);
+
+        await page.getByTestId('side-nav').getByRole('link', { name: 'Usage' }).click();
+        const saved = page.locator(
+          '[data-testid="usage-total"][data-window="All time"] [data-testid="usage-cache-saved"]',
+        );
+        await saved.waitFor();
+        expect(await saved.textContent()).toMatch(/^\s*\$\d/);
+      } finally {
+        model().contextWindowTokens = undefined;
+        await api('PUT', `/api/agent-groups/${groups[0]!.id}`, { contextWindowTokens: null });
+      }
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     'a session revoked elsewhere sends the console back to the login page',
     async () => {
       const token = await page.evaluate(

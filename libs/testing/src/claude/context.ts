@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MessageParam, MessagesRequestBody } from './types.js';
+import type { MessagesRequestBody } from './types.js';
 
 // How the local Claude sizes a request the way the real API does: the context window it enforces and
 // the prompt cache it simulates. Tokens are estimated at about four characters each over the JSON of
@@ -35,35 +35,43 @@ function hasMarker(value: unknown): boolean {
 
 /**
  * The request's prefixes that end at a `cache_control` marker, in request order (tools, then system,
- * then messages), each with its characters and a key that identifies the prefix's content.
+ * then messages), each with a key that identifies the prefix's content and its characters as
+ * `requestChars` counts them (the JSON of the lists cut after that block). One pass: a running hash
+ * over the blocks, copied at each marker.
  */
 export function breakpoints(body: MessagesRequestBody, scope: string): Breakpoint[] {
   const found: Breakpoint[] = [];
-  const add = (prefix: unknown[], chars: number) =>
-    found.push({ key: createHash('sha256').update(scope).update(plain(prefix)).digest('hex'), chars });
+  const hash = createHash('sha256').update(scope).update('\n').update(body.model);
+  let chars = 0;
+  /** Adds a block of a JSON list (`index` within it); `closing`: what ends the list after it. */
+  const add = (block: unknown, index: number, closing: number, label: string) => {
+    const json = typeof block === 'string' ? block : plain(block);
+    hash.update(label).update(json);
+    chars += (index > 0 ? 1 : 0) + json.length;
+    if (hasMarker(block)) found.push({ key: hash.copy().digest('hex'), chars: chars + closing });
+  };
   const tools = body.tools ?? [];
-  tools.forEach((tool, i) => {
-    if (hasMarker(tool)) add([body.model, tools.slice(0, i + 1)], plain(tools.slice(0, i + 1)).length);
-  });
-  const toolChars = tools.length > 0 ? plain(tools).length : 0;
-  const system = Array.isArray(body.system) ? body.system : [];
-  system.forEach((block, i) => {
-    const prefix = system.slice(0, i + 1);
-    if (hasMarker(block)) add([body.model, tools, prefix], toolChars + plain(prefix).length);
-  });
-  const beforeMessages = toolChars + systemChars(body.system);
+  if (tools.length > 0) chars += 1;
+  tools.forEach((tool, i) => add(tool, i, 1, '\ntool:'));
+  if (tools.length > 0) chars += 1;
+  if (typeof body.system === 'string') add(body.system, 0, 0, '\nsystem:');
+  else if (body.system) {
+    chars += 1;
+    body.system.forEach((block, i) => add(block, i, 1, '\nsystem:'));
+    chars += 1;
+  }
+  chars += 1; // [ of the messages
   body.messages.forEach((message, i) => {
-    if (typeof message.content === 'string') return;
-    message.content.forEach((block, j) => {
-      if (!hasMarker(block)) return;
-      const prefix: MessageParam[] = [
-        ...body.messages.slice(0, i),
-        { role: message.role, content: message.content.slice(0, j + 1) },
-      ];
-      add([body.model, tools, body.system, prefix], beforeMessages + plain(prefix).length);
-    });
+    if (i > 0) chars += 1;
+    if (typeof message.content === 'string') {
+      add(plain(message), 0, 1, '\nmessage:');
+      return;
+    }
+    chars += JSON.stringify({ role: message.role, content: [] }).length - 2; // up to and with "content":[
+    message.content.forEach((block, j) => add(block, j, 3, j === 0 ? `\n${message.role}:` : '\n+'));
+    chars += 2; // ]}
   });
-  return found.sort((a, b) => a.chars - b.chars);
+  return found;
 }
 
 export interface CacheUsage {
