@@ -250,7 +250,7 @@ describe('console', () => {
   it(
     'a run the model fails shows as failed with the error, in the chat and in the list',
     async () => {
-      model().script({ error: { status: 400, message: 'prompt is too long for this e2e' } });
+      model().script({ error: { status: 400, message: 'messages: refused for this e2e' } });
       await page.getByTestId('back-to-runs').click();
       await page.getByTestId('test-chat').waitFor();
       await page.getByTestId('chat-new').click();
@@ -261,12 +261,12 @@ describe('console', () => {
       await page.getByTestId('chat-send').click();
       const turn = page.getByTestId('chat-turn').last();
       await turn.locator('[data-testid="run-status"][data-status="failed"]').waitFor();
-      expect(await turn.getByTestId('chat-error').textContent()).toContain('prompt is too long for this e2e');
+      expect(await turn.getByTestId('chat-error').textContent()).toContain('messages: refused for this e2e');
 
       const row = page.getByTestId('recent-runs').getByTestId('run-row').first();
       await row.locator('[data-status="failed"]').waitFor();
       await row.getByTestId('run-link').filter({ hasText: 'This one breaks' }).waitFor();
-      expect(await row.getByTestId('run-error').textContent()).toContain('prompt is too long for this e2e');
+      expect(await row.getByTestId('run-error').textContent()).toContain('messages: refused for this e2e');
     },
     STEP_TIMEOUT,
   );
@@ -345,7 +345,7 @@ describe('console', () => {
       expect(await page.getByTestId('usage-model').first().textContent()).toContain('claude-');
       const calls = page.getByTestId('usage-call');
       expect(await calls.count()).toBe(3);
-      expect(await calls.first().textContent()).toContain('prompt is too long for this e2e');
+      expect(await calls.first().textContent()).toContain('messages: refused for this e2e');
 
       // The gateway names the entry it refuses.
       const prices = page.getByTestId('price-table');
