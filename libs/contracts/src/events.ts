@@ -33,6 +33,13 @@ export interface EventPayloads {
     durationMs: number;
   };
   'agent:run:error': { runId: string; conversationId: string; error: string; durationMs: number };
+  'conversation:compacted': {
+    conversationId: string;
+    runId: string;
+    summarizedMessages: number;
+    tokensBefore: number;
+    tokensAfter: number;
+  };
   'approval:required': {
     approvalId: string;
     runId: string;
@@ -84,6 +91,8 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'agent:run:text': 'Text the model is streaming for a run, as it arrives.',
   'agent:run:complete': 'An agent run finished with a reply (tokens and duration included).',
   'agent:run:error': 'An agent run failed or was refused (for example over budget).',
+  'conversation:compacted':
+    'A conversation grew near the model’s context window: its older turns were replaced by a summary in what is sent (tokens are the request size before and after).',
   'approval:required': 'A tool call is waiting for a human decision.',
   'approval:resolved': 'A held tool call was approved, rejected or timed out.',
   'message:incoming': 'A message arrived on a channel.',

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.js';
 import { escapeMarkers } from '../common/untrusted.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ChannelAdapter, InboundMessage, ReplyTarget } from './adapters/channel-adapter.js';
+import { isStartOverCommand, START_OVER_REPLY } from './channel-commands.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
 import type { ChannelMessage } from './entities/channel-message.entity.js';
@@ -67,12 +68,13 @@ export class ChannelInbox {
       sender: message.sender,
       text: message.text,
     });
-    if (allowed) this.track(this.answer(channel, adapter, message));
+    if (allowed) this.resume(channel, adapter, message);
   }
 
   /** Picks up a message a restart interrupted: waits for its run (or starts one) and replies. */
   resume(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): void {
-    this.track(this.answer(channel, adapter, message));
+    const startOver = !message.runId && isStartOverCommand(message.text);
+    this.track(startOver ? this.startOver(channel, adapter, message) : this.answer(channel, adapter, message));
   }
 
   /** Stops waiting for runs (they resume with the next start) and lets replies under way finish. */
@@ -93,12 +95,7 @@ export class ChannelInbox {
   }
 
   private async answer(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
-    const target: ReplyTarget = {
-      chatId: message.chatId,
-      threadId: message.threadId,
-      inReplyTo: message.externalId,
-      replyContext: message.replyContext,
-    };
+    const target = replyTarget(message);
     const stopTyping = this.keepTyping(adapter, target);
     try {
       let runId = message.runId;
@@ -143,6 +140,27 @@ export class ChannelInbox {
     }
   }
 
+  /** `/new`: the chat's conversation is closed, so its next message starts a fresh one; no model call. */
+  private async startOver(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
+    try {
+      const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
+      if (conversationId) await this.runs.closeConversation(conversationId);
+      await adapter.send(replyTarget(message), START_OVER_REPLY);
+      await this.repository.updateMessage(message.id, {
+        status: 'answered',
+        conversationId,
+        reply: START_OVER_REPLY,
+        answeredAt: this.clock.now(),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Channel ${channel.id}: /new in message ${message.id} failed: ${reason}`);
+      await this.repository
+        .updateMessage(message.id, { status: 'failed', reason, answeredAt: this.clock.now() })
+        .catch(() => undefined);
+    }
+  }
+
   private keepTyping(adapter: ChannelAdapter, target: ReplyTarget): () => void {
     const started = Date.now();
     const tick = (): void => {
@@ -154,4 +172,13 @@ export class ChannelInbox {
     const stop = (): void => clearInterval(timer);
     return stop;
   }
+}
+
+function replyTarget(message: ChannelMessage): ReplyTarget {
+  return {
+    chatId: message.chatId,
+    threadId: message.threadId,
+    inReplyTo: message.externalId,
+    replyContext: message.replyContext,
+  };
 }

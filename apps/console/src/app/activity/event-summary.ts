@@ -54,6 +54,11 @@ const SUMMARIZERS: Summarizers = {
         `(${count(p.inputTokens)} tokens in, ${count(p.outputTokens)} out)`,
     ),
   'agent:run:error': (p) => error(`Run ${shortId(p.runId)} failed after ${duration(p.durationMs)}: ${clip(p.error)}`),
+  'conversation:compacted': (p) =>
+    info(
+      `Conversation of run ${shortId(p.runId)} compacted: ${p.summarizedMessages} messages summarized ` +
+        `(${count(p.tokensBefore)} → ${count(p.tokensAfter)} tokens)`,
+    ),
   'approval:required': (p) =>
     warning(`Tool "${p.toolName}" is waiting for approval (run ${shortId(p.runId)}): ${p.reason}`),
   'approval:resolved': (p) => {

@@ -143,6 +143,7 @@ describe('RecentRunsStore', () => {
         createdAt: at,
       }),
       messages: [],
+      compactions: [],
       toolCalls: [],
       modelCalls: [],
     };

@@ -45,6 +45,7 @@ function detail(overrides: Partial<RunDetailResponseDto>): RunDetailResponseDto 
     messages: [],
     toolCalls: [],
     modelCalls: [],
+    compactions: [],
     ...overrides,
   };
 }
