@@ -11,7 +11,9 @@ import { Run } from './entities/run.entity.js';
 import { ToolCallRecord } from './entities/tool-call.entity.js';
 import { AnthropicProvider } from './model/anthropic.provider.js';
 import { ModelProvider } from './model/model-provider.js';
+import { RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunQueue } from './run-queue.js';
+import { RunWaits } from './run-wait.js';
 import { RunsController } from './runs.controller.js';
 import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
@@ -29,9 +31,12 @@ import { RunsService } from './runs.service.js';
     GroupStatsService,
     RunsRepository,
     RunQueue,
+    RunLifecycle,
+    RunContinuations,
+    RunWaits,
     AgentRunner,
     { provide: ModelProvider, useClass: AnthropicProvider },
   ],
-  exports: [RunsService],
+  exports: [RunsService, RunContinuations, RunWaits],
 })
 export class AgentsModule {}

@@ -61,6 +61,10 @@ export class ChannelsRepository {
     }
   }
 
+  findMessage(id: string): Promise<ChannelMessage | null> {
+    return this.messages.findOneBy({ id });
+  }
+
   async updateMessage(id: string, patch: Partial<ChannelMessage>): Promise<void> {
     await this.messages.update({ id }, patch as QueryDeepPartialEntity<ChannelMessage>);
   }
@@ -78,11 +82,11 @@ export class ChannelsRepository {
     return latest?.conversationId ?? null;
   }
 
-  /** Messages stored but not answered yet (a restart interrupted them). */
-  unfinished(channelIds: string[]): Promise<ChannelMessage[]> {
+  /** Messages stored whose run was never submitted (a restart interrupted them). */
+  withoutRun(channelIds: string[]): Promise<ChannelMessage[]> {
     if (channelIds.length === 0) return Promise.resolve([]);
     return this.messages.find({
-      where: { channelId: In(channelIds), status: 'received' },
+      where: { channelId: In(channelIds), status: 'received', runId: IsNull() },
       order: { receivedAt: 'ASC' },
     });
   }

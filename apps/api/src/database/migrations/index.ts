@@ -10,6 +10,7 @@ import { Channels1764500000000 } from './1764500000000-channels.js';
 import { Calendars1764600000000 } from './1764600000000-calendars.js';
 import { ChannelAdapterState1764700000000 } from './1764700000000-channel-adapter-state.js';
 import { ChannelMessageReplyContext1764800000000 } from './1764800000000-channel-message-reply-context.js';
+import { RunControl1764950000000 } from './1764950000000-run-control.js';
 
 /** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Calendars1764600000000,
   ChannelAdapterState1764700000000,
   ChannelMessageReplyContext1764800000000,
+  RunControl1764950000000,
 ];

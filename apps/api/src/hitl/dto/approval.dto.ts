@@ -6,7 +6,7 @@ import type { RiskLevel } from '../../tools/tool.js';
 import type { ApprovalStatus, TimeoutAction } from '../entities/approval.entity.js';
 import { RISK_LEVELS, TIMEOUT_ACTIONS } from './approval-rule.dto.js';
 
-const APPROVAL_STATUSES: ApprovalStatus[] = ['pending', 'approved', 'rejected', 'timed_out'];
+const APPROVAL_STATUSES: ApprovalStatus[] = ['pending', 'approved', 'rejected', 'timed_out', 'withdrawn'];
 
 export class ApprovalListQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ enum: APPROVAL_STATUSES })

@@ -25,6 +25,7 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
     durationMs: 2300,
   },
   'agent:run:error': { runId: 'run-1234567890', conversationId: 'c1', error: 'Budget exceeded', durationMs: 12 },
+  'agent:run:cancelled': { runId: 'run-1234567890', conversationId: 'c1', cancelledBy: 'admin', durationMs: 800 },
   'approval:required': { approvalId: 'a1', runId: 'run-1', toolName: 'send_email', input: {}, expiresAt: at },
   'approval:resolved': { approvalId: 'a1', runId: 'run-1', status: 'approved', decidedBy: 'admin' },
   'message:incoming': {
@@ -66,6 +67,7 @@ describe('summarizeEvent', () => {
       'Run run-1234 started from Telegram',
       'Run run-1234 finished in 2.3 s (1,200 tokens in, 340 out)',
       'Run run-1234 failed after 12 ms: Budget exceeded',
+      'Run run-1234 was cancelled by admin after 800 ms',
       'Tool "send_email" is waiting for approval (run run-1)',
       'Tool call approved by admin (run run-1)',
       'Telegram message from alice: “Hello there”',
@@ -77,6 +79,13 @@ describe('summarizeEvent', () => {
       'Loop task task-1 stopped: Budget ran out',
       'Scheduled job job-1 ran in 1 min 5 s',
     ]);
+  });
+
+  it('says a held call was withdrawn because its run was cancelled', () => {
+    const withdrawn = summarizeEvent(
+      event('approval:resolved', { approvalId: 'a1', runId: 'run-1', status: 'withdrawn', decidedBy: null }),
+    );
+    expect(withdrawn).toEqual({ text: 'Tool call withdrawn: its run run-1 was cancelled', tone: 'info' });
   });
 
   it('colours failures as errors and waiting approvals as warnings', () => {
