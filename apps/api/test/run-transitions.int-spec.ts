@@ -177,8 +177,9 @@ describe.each(DATABASES)('run status changes on %s', (_name, open) => {
   it('stores what a waiting run waits for, and clears it when it resumes', async () => {
     const run = await stored('running');
     const approvalId = randomUUID();
-    expect(await runs.transition(run.id, ['running'], { status: 'waiting', waitingFor: { kind: 'approval', approvalId } }))
-      .toBe(true);
+    expect(
+      await runs.transition(run.id, ['running'], { status: 'waiting', waitingFor: { kind: 'approval', approvalId } }),
+    ).toBe(true);
     expect((await runs.findRun(run.id))!.waitingFor).toEqual({ kind: 'approval', approvalId });
     expect(await runs.transition(run.id, ['waiting'], { status: 'running', waitingFor: null })).toBe(true);
     expect((await runs.findRun(run.id))!.waitingFor).toBeNull();

@@ -116,7 +116,12 @@ export class AgentRunner {
     run.model = this.groups.modelFor(group);
     const refusal = await this.budget.refusal(group);
     // One transaction: a run stored as running always has its user message (a refused run gets none).
-    const input = this.message(run, history, 'user', [{ type: 'text', text: run.input }]);
+    // Tool calls an earlier run asked for and never answered (it was cancelled or stopped) are closed
+    // first: the model only accepts a history in which every tool_use has its tool_result.
+    const unanswered = unansweredToolUses(history).map((id) =>
+      toolResult(id, 'This tool call did not run: the run that asked for it ended first (cancelled or stopped).', true),
+    );
+    const input = this.message(run, history, 'user', [...unanswered, { type: 'text', text: run.input }]);
     const patch = { startedAt: now, model: run.model, groupId: group.id };
     if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
     this.bus.emit('agent:run:start', {
@@ -353,6 +358,13 @@ export class AgentRunner {
 
 function toolResult(toolUseId: string, content: string, isError: boolean): ToolResultBlock {
   return { type: 'tool_result', tool_use_id: toolUseId, content, is_error: isError };
+}
+
+/** The tool_use ids of the history's last message when it is an answer whose tool calls got no results. */
+function unansweredToolUses(history: ConversationMessage[]): string[] {
+  const last = history.at(-1);
+  if (last?.role !== 'assistant') return [];
+  return last.content.filter((block): block is ToolUseBlock => block.type === 'tool_use').map((block) => block.id);
 }
 
 /** The text of the run's last answer. */
