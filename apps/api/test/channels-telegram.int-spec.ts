@@ -31,6 +31,7 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
   });
   beforeEach(async () => {
     claude.reset();
+    claude.latencyMs = 0;
     telegram = new TelegramServer({ port: 0, host: '127.0.0.1', storeTimeout: 600 });
     await telegram.start();
     // The emulator learns its port only once listening.
@@ -345,7 +346,9 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
       claude.latencyMs = 0;
       const second = await startGatewayProcess({ dataDir, env });
       try {
-        auth = { Authorization: `Bearer ${(await request(second.url).post('/api/auth/login').send(ADMIN)).body.token}` };
+        auth = {
+          Authorization: `Bearer ${(await request(second.url).post('/api/auth/login').send(ADMIN)).body.token}`,
+        };
         await api(second.url).put(`/api/channels/${channelId}`, { enabled: true }).expect(200);
         await waitUntil('the reply', () => botMessages(1001).length === 1);
         // A later message's answer, to show that the first reply does not go out a second time meanwhile.

@@ -103,11 +103,6 @@ export class RunContinuations implements OnApplicationBootstrap, OnModuleDestroy
     else if (run.continuationState === 'pending') await this.run(run, false);
   }
 
-  /** Resolves when every continuation under way is done (tests). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
   private async run(run: Run, reclaim: boolean): Promise<void> {
     const continuation = run.continuation;
     if (!continuation || this.stopped) return;

@@ -63,7 +63,7 @@ export class TaskLoop implements OnModuleInit, OnApplicationBootstrap, OnModuleD
     await Promise.allSettled([...this.active.values()]);
   }
 
-  /** Works on the task until it rests (done, stopped, failed); no-op while it is already being worked on. */
+  /** Takes the task's next step; asked while a step is under way, it takes another one right after. */
   drive(taskId: string): void {
     if (this.shutdown.signal.aborted) return;
     if (this.active.has(taskId)) {
@@ -83,35 +83,32 @@ export class TaskLoop implements OnModuleInit, OnApplicationBootstrap, OnModuleD
     this.active.set(taskId, work);
   }
 
+  /** One step: settles a stop, or submits the next iteration's run (its end drives the task again). */
   private async work(taskId: string): Promise<void> {
-    for (;;) {
-      const task = await this.tasks.find(taskId);
-      if (!task) return; // deleted
-      if (task.status === 'stopping') {
-        // The iteration under way finishes first: its run's continuation drives the task again.
-        if ((await this.tasks.openIteration(task.id))?.runId) return;
-        await this.tasks.transition(task.id, ['stopping'], {
-          status: 'stopped',
-          finishedAt: this.now(),
-          updatedAt: this.now(),
-        });
-        return;
-      }
-      if (task.status !== 'running') return;
-      const iteration = (await this.tasks.openIteration(task.id)) ?? (await this.nextIteration(task));
-      if (!iteration) return; // the task used its iterations and is now complete
-      // An iteration with a run goes on when that run ends (its continuation drives the task again).
-      if (iteration.runId) return;
-      const message = iteration.phase === 'plan' ? planMessage(task) : buildMessage(task, iteration.number);
-      const run = await this.runs.submit({
-        message,
-        origin: { kind: 'task', ref: task.id },
-        groupId: task.groupId ?? undefined,
-        continuation: { kind: 'task-iteration', taskId: task.id, iterationId: iteration.id },
+    const task = await this.tasks.find(taskId);
+    if (!task) return; // deleted
+    if (task.status === 'stopping') {
+      // The iteration under way finishes first: its run's continuation drives the task again.
+      if ((await this.tasks.openIteration(task.id))?.runId) return;
+      await this.tasks.transition(task.id, ['stopping'], {
+        status: 'stopped',
+        finishedAt: this.now(),
+        updatedAt: this.now(),
       });
-      await this.tasks.updateIteration(iteration.id, { runId: run.id });
       return;
     }
+    if (task.status !== 'running') return;
+    const iteration = (await this.tasks.openIteration(task.id)) ?? (await this.nextIteration(task));
+    if (!iteration) return; // the task used its iterations and is now complete
+    if (iteration.runId) return; // under way: its run's continuation goes on from here
+    const message = iteration.phase === 'plan' ? planMessage(task) : buildMessage(task, iteration.number);
+    const run = await this.runs.submit({
+      message,
+      origin: { kind: 'task', ref: task.id },
+      groupId: task.groupId ?? undefined,
+      continuation: { kind: 'task-iteration', taskId: task.id, iterationId: iteration.id },
+    });
+    await this.tasks.updateIteration(iteration.id, { runId: run.id });
   }
 
   private async nextIteration(task: Task): Promise<TaskIteration | null> {
