@@ -24,6 +24,36 @@ export default tseslint.config(
     },
   },
   {
+    // Null must not slip past validation: optional fields, nested DTOs and update DTOs go through
+    // apps/api/src/common/validation.ts (Optional, OptionalNullable, NestedObject, UpdateType).
+    files: ['apps/api/src/**/*.ts'],
+    ignores: ['apps/api/src/common/validation.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional', 'ValidateNested'],
+              message: 'Use Optional/OptionalNullable/NestedObject from common/validation.ts.',
+            },
+            {
+              name: '@nestjs/swagger',
+              importNames: ['PartialType'],
+              message: 'Use UpdateType from common/validation.ts.',
+            },
+            {
+              name: '@nestjs/mapped-types',
+              importNames: ['PartialType'],
+              message: 'Use UpdateType from common/validation.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { ...globals.node } },
   },

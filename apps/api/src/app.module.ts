@@ -13,6 +13,7 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DocsModule } from './docs/docs.module.js';
 import { EventsGatewayModule, EventsModule } from './events/events.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -65,6 +66,7 @@ export class AppModule implements NestModule {
         AuthModule,
         EventsGatewayModule,
         HealthModule,
+        DocsModule,
         GroupsModule,
         ToolsModule,
         UsageModule,

@@ -1,12 +1,17 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { jsonBodyParser } from './common/json-body.js';
+import { RequestValidationPipe } from './common/validation.js';
+import { ApiDocument } from './docs/api-document.js';
+import { DOCS_ASSETS_PATH } from './docs/docs-page.js';
 import type { AppConfig } from './config/app-config.js';
 import { GatewayWsAdapter } from './events/gateway-ws-adapter.js';
 
@@ -15,18 +20,21 @@ export const API_PREFIX = 'api';
 /** Everything main.ts, the tests and the OpenAPI script share about how the app is set up. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): OpenAPIObject {
   app.useLogger(app.get(Logger));
+  // false, a hop count or proxy addresses: req.ip is then the address the last trusted proxy saw,
+  // never the left-most X-Forwarded-For entry (which the client writes).
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(jsonBodyParser());
   app.setGlobalPrefix(API_PREFIX, { exclude: [WEBHOOK_ROUTES] });
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useWebSocketAdapter(new GatewayWsAdapter(app, config.allowedOrigins));
   app.enableShutdownHooks();
   serveConsole(app, config.consoleDir);
   const document = buildOpenApiDocument(app, config.version);
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json` });
+  // Served by DocsController: to signed-in operators only, unless PUBLIC_API_DOCS=true.
+  app.get(ApiDocument).publish(document);
+  app.useStaticAssets(swaggerUiAssets(), { prefix: DOCS_ASSETS_PATH, index: false, maxAge: '1h' });
   return document;
 }
 
@@ -42,6 +50,12 @@ function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIOb
     // operationId = controller method name; method names are unique across controllers.
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+}
+
+/** Swagger UI's files, as shipped with @nestjs/swagger (which depends on swagger-ui-dist). */
+function swaggerUiAssets(): string {
+  const fromSwaggerModule = createRequire(createRequire(import.meta.url).resolve('@nestjs/swagger'));
+  return dirname(fromSwaggerModule.resolve('swagger-ui-dist/package.json'));
 }
 
 /**

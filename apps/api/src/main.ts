@@ -12,9 +12,21 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
   configureApp(app, config);
+  survivePromiseRejections(app.get(Logger));
   await app.listen(config.port, config.host);
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   app.get(Logger).log(`Loop Gateway ${config.version} listening on http://${shownHost}:${config.port}`, 'Bootstrap');
+}
+
+/**
+ * A promise rejected with nobody listening (a handler's bug, a peer's odd answer) is logged, and the
+ * gateway keeps serving every other run, channel and client. Errors during boot still end the process
+ * (bootstrap's catch below): a gateway that cannot start properly should not pretend to.
+ */
+function survivePromiseRejections(logger: Logger): void {
+  process.on('unhandledRejection', (reason: unknown) => {
+    logger.error({ err: reason }, 'Unhandled promise rejection (the gateway keeps running)', 'Process');
+  });
 }
 
 bootstrap().catch((error: unknown) => {

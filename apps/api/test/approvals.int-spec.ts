@@ -68,7 +68,12 @@ describe('human approval of risky tool calls', () => {
         }),
       ]);
       expect(required).toMatchObject({
-        payload: { approvalId: pending[0].id, runId: held.runId, toolName: 'run_script' },
+        payload: {
+          approvalId: pending[0].id,
+          runId: held.runId,
+          toolName: 'run_script',
+          reason: 'run_script acts on the world (every call)',
+        },
       });
       const detail = (await request(gw.url).get(`/api/approvals/${pending[0].id}`).set(auth).expect(200)).body;
       expect(detail.conversation.map((line: { role: string }) => line.role)).toEqual(['user', 'assistant']);
@@ -118,7 +123,7 @@ describe('human approval of risky tool calls', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
-    const { gw, auth, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1' });
+    const { gw, auth, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1:*' });
     try {
       claude.script({ toolUse: { name: 'http_request', input: { method: 'GET', url } } }, { text: 'Read it.' });
       expect((await waitForRun((await submit({ message: 'Read the hook' })).runId)).reply).toBe('Read it.');
@@ -189,7 +194,12 @@ describe('human approval of risky tool calls', () => {
     try {
       const rules = (await request(gw.url).get('/api/approval-rules').set(auth).expect(200)).body;
       expect(rules.rules).toEqual([]);
-      expect(rules.defaults).toMatchObject({ timeoutSeconds: 900, timeoutAction: 'reject' });
+      expect(rules.defaults).toMatchObject({
+        timeoutSeconds: 900,
+        timeoutAction: 'reject',
+        exfiltrationGuard: 'taint',
+        trustedDestinations: [],
+      });
       expect(rules.defaults.tools).toEqual(
         expect.arrayContaining([
           { toolName: 'run_script', riskLevel: 'high', requireApproval: true, when: 'every call' },

@@ -19,9 +19,9 @@ describe('auth API', () => {
   const db = () => gw.app.get(DataSource);
 
   it('reports that set-up is needed until the first admin exists', async () => {
-    await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: true });
+    await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: true, setupCodeRequired: false });
     await setupAdmin(gw.url);
-    await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: false });
+    await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: false, setupCodeRequired: false });
   });
 
   it('rejects bad set-up input with a message naming the field, and stores nothing', async () => {
@@ -39,7 +39,7 @@ describe('auth API', () => {
     const malformed = await request(gw.url).post('/api/auth/setup').set(json).send('{"username":').expect(400);
     expect(malformed.body.statusCode).toBe(400);
     expect(await db().query('SELECT COUNT(*) AS n FROM users')).toEqual([{ n: 0 }]);
-    await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: true });
+    await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: true, setupCodeRequired: false });
   });
 
   it('creates exactly one admin even when set-up is raced, and refuses set-up afterwards', async () => {
@@ -97,7 +97,12 @@ describe('auth API', () => {
   });
 
   it('answers 401 on every protected route without a token, with a bad token, or with another scheme', async () => {
-    const spec = (await request(gw.url).get('/api/openapi.json').expect(200)).body as {
+    const spec = (
+      await request(gw.url)
+        .get('/api/openapi.json')
+        .set('Authorization', `Bearer ${await setupAdmin(gw.url)}`)
+        .expect(200)
+    ).body as {
       paths: Record<string, Record<string, { security?: unknown[] }>>;
     };
     const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
@@ -151,17 +156,124 @@ describe('auth API: sessions over time and restarts', () => {
     }
   });
 
+  it('keeps a session in use alive past the idle limit at SESSION_IDLE_MINUTES=1, and ends it when idle', async () => {
+    const clock = new ManualClock();
+    const gw = await startTestApp({ SESSION_IDLE_MINUTES: '1' }, { clock });
+    try {
+      const token = await setupAdmin(gw.url);
+      const auth = () => request(gw.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+      for (let seconds = 0; seconds < 300; seconds += 30) {
+        clock.advance(30_000);
+        await auth().expect(200); // used every 30 s: alive for 5 minutes, not just the first one
+      }
+      clock.advance(59_000);
+      await auth().expect(200);
+      clock.advance(62_000);
+      await auth().expect(401);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('keeps the admin and live sessions across a restart (data in DATA_DIR)', async () => {
     const first = await startTestApp();
     const token = await setupAdmin(first.url);
     await first.close({ keepData: true });
     const second = await startTestApp({}, { dataDir: first.dataDir });
     try {
-      await request(second.url).get('/api/auth/status').expect(200, { needsSetup: false });
+      await request(second.url).get('/api/auth/status').expect(200, { needsSetup: false, setupCodeRequired: false });
       await request(second.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
       await request(second.url).post('/api/auth/login').send(ADMIN).expect(200);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('first set-up on a gateway that listens beyond loopback', () => {
+  const users = (gw: TestApp) => gw.app.get(DataSource).query('SELECT username FROM users');
+  const TOKEN = 'my own set-up token 42';
+
+  it('refuses set-up without the code (401) or with a wrong one (403), naming where to find it', async () => {
+    // It still listens on loopback; HOST is what decides whether a code is needed.
+    const gw = await startTestApp({ HOST: '0.0.0.0' });
+    try {
+      await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: true, setupCodeRequired: true });
+      const missing = await request(gw.url).post('/api/auth/setup').send(ADMIN).expect(401);
+      expect(missing.body.message).toBe(
+        "setupCode is required to set up this gateway: it is printed in the gateway's log at start, or is the SETUP_TOKEN you set",
+      );
+      const wrong = await request(gw.url)
+        .post('/api/auth/setup')
+        .send({ ...ADMIN, setupCode: 'AAAA-BBBB-CCCC' })
+        .expect(403);
+      expect(wrong.body.message).toBe(
+        "setupCode is wrong: it is printed in the gateway's log at start, or is the SETUP_TOKEN you set",
+      );
+      expect(await users(gw)).toEqual([]);
+      // Only the code's SHA-256 is stored, and no admin came of the attempts.
+      const [row] = await gw.app.get(DataSource).query(`SELECT value FROM settings WHERE key = 'setup.code'`);
+      expect(row.value).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('takes SETUP_TOKEN as the code, exactly, and only once', async () => {
+    const gw = await startTestApp({ HOST: '0.0.0.0', SETUP_TOKEN: TOKEN });
+    try {
+      await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: true, setupCodeRequired: true });
+      // No generated code when SETUP_TOKEN is set.
+      expect(await gw.app.get(DataSource).query(`SELECT key FROM settings WHERE key = 'setup.code'`)).toEqual([]);
+      await request(gw.url).post('/api/auth/setup').send(ADMIN).expect(401);
+      await request(gw.url)
+        .post('/api/auth/setup')
+        .send({ ...ADMIN, setupCode: TOKEN.toUpperCase() })
+        .expect(403);
+      const created = await request(gw.url)
+        .post('/api/auth/setup')
+        .send({ ...ADMIN, setupCode: TOKEN })
+        .expect(201);
+      await request(gw.url).get('/api/auth/me').set('Authorization', `Bearer ${created.body.token}`).expect(200);
+      await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: false, setupCodeRequired: false });
+      await request(gw.url)
+        .post('/api/auth/setup')
+        .send({ username: 'second', password: ADMIN.password, setupCode: TOKEN })
+        .expect(409);
+      expect(await users(gw)).toEqual([{ username: ADMIN.username }]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('asks for SETUP_TOKEN on a loopback gateway too, when it is set', async () => {
+    const gw = await startTestApp({ SETUP_TOKEN: TOKEN });
+    try {
+      await request(gw.url).get('/api/auth/status').expect(200, { needsSetup: true, setupCodeRequired: true });
+      await request(gw.url).post('/api/auth/setup').send(ADMIN).expect(401);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('limits wrong codes per address (429), even when the right one follows', async () => {
+    const gw = await startTestApp({ HOST: '0.0.0.0', SETUP_TOKEN: TOKEN });
+    try {
+      for (let i = 0; i < 10; i++) {
+        await request(gw.url)
+          .post('/api/auth/setup')
+          .send({ ...ADMIN, setupCode: `wrong guess ${i}` })
+          .expect(403);
+      }
+      const limited = await request(gw.url)
+        .post('/api/auth/setup')
+        .send({ ...ADMIN, setupCode: TOKEN })
+        .expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.body.message).toMatch(/Too many wrong set-up codes/);
+      expect(await users(gw)).toEqual([]);
+    } finally {
+      await gw.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGatewayExpectingExit, startGatewayProcess } from '@loop-gateway/testing';
+import { waitUntil } from './wait.js';
 
 describe('the built gateway process (npm start)', () => {
   it('refuses to boot on a bad setting, naming the variable', async () => {
@@ -28,7 +29,8 @@ describe('the built gateway process (npm start)', () => {
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
       const key = readFileSync(keyFile, 'utf8').trim();
       expect(key).toMatch(/^[0-9a-f]{64}$/);
-      expect(gw.output()).toContain('listening on');
+      // The start line is written after the port opens, so it may reach the pipe after /api/health answered.
+      await waitUntil('the start line in the log', () => gw.output().includes('listening on'));
       expect(gw.output()).not.toContain(key);
     } finally {
       await gw.stop();

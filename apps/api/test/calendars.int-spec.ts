@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { LocalClaude } from '@loop-gateway/testing';
+import { RunsService } from '../src/agents/runs.service.js';
 import { CalendarPoller } from '../src/scheduler/calendars/calendar-poller.js';
 import { CalendarsRepository } from '../src/scheduler/calendars/calendars.repository.js';
 import { JobClock } from '../src/scheduler/job-clock.js';
@@ -78,11 +79,28 @@ const LUNCH = [
   'END:VEVENT',
 ].join('\r\n');
 
-/** Serves the feed (changeable), a 500, an HTML page and a redirect loop; counts feed requests. */
+/** The user and password /private.ics wants as Basic auth. */
+const FEED_USER = 'ana';
+const FEED_PASSWORD = 's3crét pass';
+
+/**
+ * Serves the feed (changeable), the same behind Basic auth, a 500, an HTML page and a redirect loop;
+ * counts feed requests.
+ */
 async function startFeedServer() {
-  const state = { feed: FEED, feedRequests: 0 };
+  const state = { feed: FEED, feedRequests: 0, privateRequests: 0 };
   const server: Server = createServer((req, res) => {
     switch (req.url) {
+      case '/private.ics': {
+        const expected = `Basic ${Buffer.from(`${FEED_USER}:${FEED_PASSWORD}`).toString('base64')}`;
+        if (req.headers.authorization !== expected) {
+          res.writeHead(401, { 'www-authenticate': 'Basic realm="cal"' }).end();
+          return;
+        }
+        state.privateRequests++;
+        res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8' }).end(state.feed);
+        return;
+      }
       case '/team.ics':
         state.feedRequests++;
         res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8' }).end(state.feed);
@@ -123,6 +141,7 @@ interface EventBody {
 }
 
 interface JobRunBody {
+  runId: string | null;
   cause: string;
   status: string;
   scheduledFor: string | null;
@@ -150,6 +169,7 @@ describe('scheduler calendars', () => {
     claude.reset();
     feeds.state.feed = FEED;
     feeds.state.feedRequests = 0;
+    feeds.state.privateRequests = 0;
     // Friday 20 March 2026, 09:00 in Berlin (CET, UTC+1).
     clock = new ManualClock(new Date('2026-03-20T08:00:00Z'));
   });
@@ -210,6 +230,55 @@ describe('scheduler calendars', () => {
       ]);
       const [listed] = (await request(gw.gw.url).get('/api/scheduler/calendars').set(gw.auth).expect(200)).body;
       expect(listed).toMatchObject({ id: calendar.id, eventCount: 6, lastSyncStatus: 'ok' });
+    } finally {
+      await gw.gw.close();
+    }
+  });
+
+  it('keeps a feed password sealed: never in the stored row or a response, yet sent as Basic auth', async () => {
+    const gw = await startGateway(claude, {}, { clock });
+    try {
+      const host = new URL(feeds.base).host;
+      const withPassword = `http://${FEED_USER}:${encodeURIComponent(FEED_PASSWORD)}@${host}/private.ics`;
+      const calendar = await addCalendar(gw, { url: withPassword });
+      expect(calendar).toMatchObject({
+        url: `http://${FEED_USER}@${host}/private.ics`,
+        hasPassword: true,
+        lastSyncStatus: 'ok',
+        eventCount: 6,
+      });
+      expect(feeds.state.privateRequests).toBe(1);
+
+      const rows: Record<string, unknown>[] = await gw.gw.app
+        .get(DataSource)
+        .query('SELECT * FROM scheduler_calendars WHERE id = ?', [calendar.id]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ url: `http://${FEED_USER}@${host}/private.ics` });
+      expect(rows[0]!.password_sealed).toMatch(/^v1:/);
+      const secret = /s3cr|%C3%A9t|pass@/;
+      expect(JSON.stringify(rows)).not.toMatch(secret);
+
+      // Synced again from the stored row (the password unsealed), and no response shows it.
+      const synced = await request(gw.gw.url)
+        .post(`/api/scheduler/calendars/${calendar.id}/sync`)
+        .set(gw.auth)
+        .expect(200);
+      expect(synced.body).toMatchObject({ lastSyncStatus: 'ok', hasPassword: true });
+      expect(feeds.state.privateRequests).toBe(2);
+      const listed = await request(gw.gw.url).get('/api/scheduler/calendars').set(gw.auth).expect(200);
+      for (const body of [calendar, synced.body, listed.body]) expect(JSON.stringify(body)).not.toMatch(secret);
+
+      // A wrong password is refused by the feed; the error names the status, not the password.
+      const wrong = await addCalendar(gw, { name: 'Wrong', url: `http://${FEED_USER}:nope-nope@${host}/private.ics` });
+      expect(wrong).toMatchObject({
+        hasPassword: true,
+        lastSyncStatus: 'error',
+        lastSyncError: 'The feed answered 401 Unauthorized',
+      });
+      expect(JSON.stringify(wrong)).not.toContain('nope-nope');
+
+      const open = await addCalendar(gw, { name: 'Open' });
+      expect(open).toMatchObject({ hasPassword: false, url: `${feeds.base}/team.ics` });
     } finally {
       await gw.gw.close();
     }
@@ -337,8 +406,12 @@ describe('scheduler calendars', () => {
       expect(saved.action.calendarContext).toEqual({ calendarId: calendar.id, days: 1 });
       claude.script({ text: 'Dentist at 10:30, then lunch.' });
       await request(gw.gw.url).post(`/api/scheduler/jobs/${id}/run`).set(gw.auth).expect(202);
-      await waitForFirings<JobRunBody>(gw, id, 1);
+      const [firing] = await waitForFirings<JobRunBody>(gw, id, 1);
       expect(claude.requests).toHaveLength(1);
+      // Calendar text is outside content: the exfiltration guard treats the conversation as untrusted.
+      const runs = gw.gw.app.get(RunsService);
+      const run = await runs.find(firing!.runId!);
+      expect(await runs.untrustedSource(run!.conversationId)).toBe('calendar event text');
       const prompt = promptOf(claude, 0);
       expect(prompt).toContain(
         'Today\'s events in the calendar "Team" (Friday, 20 March 2026, times in Europe/Berlin):\n<untrusted_data>',

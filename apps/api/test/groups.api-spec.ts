@@ -107,6 +107,11 @@ describe('agent groups API', () => {
       [{ name: 'x', channelStyles: { fax: 'beep' } }, /property fax should not exist/],
       [{ name: 'x', apiKey: 'short' }, /apiKey must be longer than or equal to 8 characters/],
       [{ name: 'x', owner: 'me' }, /property owner should not exist/],
+      [
+        { name: 'x', trustedDestinations: ['api.example.com', 'https://evil.example/'] },
+        /trustedDestinations must be a list of hosts \(host, host:port, host:\* or \*\.domain\); \\"https:\/\/evil\.example\/\\" is not one/,
+      ],
+      [{ name: 'x', trustedDestinations: 'api.example.com' }, /trustedDestinations must be an array/],
     ];
     for (const [body, message] of cases) {
       const res = await api().post('/api/agent-groups', body).expect(400);
@@ -142,6 +147,14 @@ describe('agent groups API', () => {
     });
     const groups = (await api().get('/api/agent-groups').expect(200)).body as { name: string; isDefault: boolean }[];
     expect(groups.filter((g) => g.isDefault).map((g) => g.name)).toEqual(['Operations']);
+    const trusting = await api()
+      .put(`/api/agent-groups/${ops.id}`, { trustedDestinations: ['API.example.com', '[::1]:8080', 'api.example.com'] })
+      .expect(200);
+    expect(trusting.body.trustedDestinations).toEqual(['api.example.com', '[::1]:8080']);
+    expect((await api().get(`/api/agent-groups/${ops.id}`).expect(200)).body.trustedDestinations).toEqual([
+      'api.example.com',
+      '[::1]:8080',
+    ]);
     const refused = await api().put(`/api/agent-groups/${ops.id}`, { isDefault: false }).expect(409);
     expect(refused.body.message).toMatch(/another group is made the default/);
   });

@@ -1,12 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { SecretBox } from '../src/crypto/secret-box.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { MIGRATIONS } from '../src/database/migrations/index.js';
+import { migrations } from '../src/database/migrations/index.js';
 import { createTestDatabase } from './postgres.js';
 import { ADMIN, setupAdmin, startTestApp } from './test-app.js';
+
+const secretKey = randomBytes(32);
+const MIGRATIONS = migrations(new SecretBox({ secretKey }));
 
 const EXPECTED_TABLES = ['agent_group_channels', 'agent_groups', 'sessions', 'settings', 'users'];
 
@@ -22,7 +27,10 @@ async function tableNames(dataSource: DataSource): Promise<string[]> {
 }
 
 /** Up, down and up again: every migration applies cleanly and reverts cleanly. */
-async function exerciseMigrations(options: Parameters<typeof dataSourceOptions>[0]) {
+type DatabaseOptions = Omit<Parameters<typeof dataSourceOptions>[0], 'secretKey'>;
+
+async function exerciseMigrations(database: DatabaseOptions) {
+  const options = { ...database, secretKey };
   const dataSource = new DataSource({ ...dataSourceOptions(options), migrationsRun: false });
   await dataSource.initialize();
   try {
@@ -42,8 +50,8 @@ async function exerciseMigrations(options: Parameters<typeof dataSourceOptions>[
  * Runs stored as `awaiting_approval` before run control become `waiting`, with the pending approval
  * they wait for; other runs keep their status.
  */
-async function upgradeHeldRuns(options: Parameters<typeof dataSourceOptions>[0]) {
-  const dataSource = new DataSource({ ...dataSourceOptions(options), migrationsRun: false });
+async function upgradeHeldRuns(database: DatabaseOptions) {
+  const dataSource = new DataSource({ ...dataSourceOptions({ ...database, secretKey }), migrationsRun: false });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
@@ -74,7 +82,7 @@ async function upgradeHeldRuns(options: Parameters<typeof dataSourceOptions>[0])
         [id, `tu-${id}`, status, '2026-01-01 11:00:00.000', createdAt],
       );
     }
-    expect((await dataSource.runMigrations()).map((m) => m.name)).toEqual(['RunControl1764950000000']);
+    expect((await dataSource.runMigrations()).map((m) => m.name)).toEqual(['RunControl1764970000000']);
     const rows: { id: string; status: string; waiting_for: unknown }[] = await dataSource.query(
       'SELECT id, status, waiting_for FROM runs ORDER BY id',
     );
@@ -108,7 +116,10 @@ describe('migrations', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lg-migrate-'));
     try {
       await exerciseMigrations({ dataDir, databaseUrl: null });
-      const dataSource = new DataSource({ ...dataSourceOptions({ dataDir, databaseUrl: null }), migrationsRun: false });
+      const dataSource = new DataSource({
+        ...dataSourceOptions({ dataDir, databaseUrl: null, secretKey }),
+        migrationsRun: false,
+      });
       await dataSource.initialize();
       expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
       // The budget check's sum is answered from an index alone, not by reading every call's row.
@@ -133,6 +144,77 @@ describe('migrations', () => {
   });
 });
 
+/**
+ * A calendar stored before feed passwords were sealed: the migration moves the password out of the
+ * URL into password_sealed (read from the real database), and its revert puts it back.
+ */
+async function exerciseCalendarSealing(database: DatabaseOptions) {
+  const options = dataSourceOptions({ ...database, secretKey });
+  const sealIndex = MIGRATIONS.findIndex((M) => new M().name === 'SealCalendarPasswords1764900000000');
+  const before = new DataSource({ ...options, migrations: MIGRATIONS.slice(0, sealIndex), migrationsRun: false });
+  await before.initialize();
+  const postgres = options.type === 'postgres';
+  const params = (n: number) => Array.from({ length: n }, (_, i) => (postgres ? `$${i + 1}` : '?')).join(', ');
+  const plainUrl = 'https://ana:s3cr%C3%A9t%20pass@cloud.example.com/dav/team.ics?export';
+  const at = '2026-03-20 08:00:00.000';
+  try {
+    await before.runMigrations();
+    for (const [id, url] of [
+      ['c0000000-0000-4000-8000-000000000001', plainUrl],
+      ['c0000000-0000-4000-8000-000000000002', 'https://cloud.example.com/open.ics'],
+    ]) {
+      await before.query(
+        `INSERT INTO scheduler_calendars (id, name, url, poll_minutes, timezone, next_sync_at, event_count, created_at, updated_at) VALUES (${params(9)})`,
+        [id, 'Team', url, 15, 'UTC', at, 0, at, at],
+      );
+    }
+  } finally {
+    await before.destroy();
+  }
+
+  const after = new DataSource({ ...options, migrationsRun: false });
+  await after.initialize();
+  try {
+    await after.runMigrations();
+    const rows: { url: string; password_sealed: string | null }[] = await after.query(
+      'SELECT * FROM scheduler_calendars ORDER BY id',
+    );
+    expect(rows.map((row) => row.url)).toEqual([
+      'https://ana@cloud.example.com/dav/team.ics?export',
+      'https://cloud.example.com/open.ics',
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/s3cr|%C3%A9t|pass@/);
+    expect(new SecretBox({ secretKey }).decrypt(rows[0]!.password_sealed!)).toBe('s3crét pass');
+    expect(rows[1]!.password_sealed).toBeNull();
+
+    for (let i = sealIndex; i < MIGRATIONS.length; i++) await after.undoLastMigration();
+    const reverted: { url: string }[] = await after.query('SELECT url FROM scheduler_calendars ORDER BY id');
+    expect(reverted.map((row) => row.url)).toEqual([plainUrl, 'https://cloud.example.com/open.ics']);
+  } finally {
+    await after.destroy();
+  }
+}
+
+describe('calendar feed passwords stored before they were sealed', () => {
+  it('are sealed by a migration on SQLite', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-migrate-'));
+    try {
+      await exerciseCalendarSealing({ dataDir, databaseUrl: null });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('are sealed by a migration on PostgreSQL', async () => {
+    const database = await createTestDatabase();
+    try {
+      await exerciseCalendarSealing({ dataDir: tmpdir(), databaseUrl: database.url });
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
 describe('the gateway on PostgreSQL (DATABASE_URL)', () => {
   it('runs migrations at start and keeps the admin and sessions across a restart', async () => {
     const database = await createTestDatabase();
@@ -146,7 +228,7 @@ describe('the gateway on PostgreSQL (DATABASE_URL)', () => {
 
       const second = await startTestApp(env);
       try {
-        await request(second.url).get('/api/auth/status').expect(200, { needsSetup: false });
+        await request(second.url).get('/api/auth/status').expect(200, { needsSetup: false, setupCodeRequired: false });
         await request(second.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
         const login = await request(second.url).post('/api/auth/login').send(ADMIN).expect(200);
         await request(second.url)

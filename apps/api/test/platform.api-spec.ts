@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startTestApp, type TestApp } from './test-app.js';
+import { setupAdmin, startTestApp, type TestApp } from './test-app.js';
 
 describe('platform API', () => {
   let gw: TestApp;
@@ -48,7 +48,9 @@ describe('platform API', () => {
   });
 
   it('publishes the OpenAPI document with operationId = controller method name, and browsable docs', async () => {
-    const spec = (await request(gw.url).get('/api/openapi.json').expect(200)).body as {
+    const token = await setupAdmin(gw.url);
+    const spec = (await request(gw.url).get('/api/openapi.json').set('Authorization', `Bearer ${token}`).expect(200))
+      .body as {
       paths: Record<string, Record<string, { operationId: string }>>;
     };
     const ids = Object.values(spec.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
@@ -57,6 +59,58 @@ describe('platform API', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const docs = await request(gw.url).get('/api/docs').redirects(1).expect(200);
     expect(docs.text).toContain('swagger-ui');
+  });
+
+  it('serves the OpenAPI document to signed-in operators only', async () => {
+    const none = await request(gw.url).get('/api/openapi.json').expect(401);
+    expect(none.body.message).toMatch(/Missing bearer token/);
+    await request(gw.url).get('/api/openapi.json').set('Authorization', 'Bearer lgs_forged-token-value').expect(401);
+    const token = await setupAdmin(gw.url);
+    const spec = await request(gw.url).get('/api/openapi.json').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(spec.headers['content-type']).toMatch(/application\/json/);
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/agent-groups', '/api/auth/setup']));
+    // The docs route is not in the document it serves.
+    expect(Object.keys(spec.body.paths)).not.toContain('/api/openapi.json');
+  });
+
+  it('serves a docs page shell that holds nothing of the API, with Swagger UI and the loader script', async () => {
+    const page = await request(gw.url)
+      .get('/api/docs')
+      .expect(200)
+      .expect('content-type', /text\/html/);
+    const script = await request(gw.url)
+      .get('/api/docs/docs.js')
+      .expect(200)
+      .expect('content-type', /javascript/);
+    for (const text of [page.text, script.text]) {
+      expect(text).not.toMatch(/agent-groups|operationId|"paths"/);
+    }
+    expect(script.text).toContain("fetch('/api/openapi.json'");
+    expect(script.text).toContain('Sign in to the console');
+    await request(gw.url)
+      .get('/api/docs/assets/swagger-ui-bundle.js')
+      .expect(200)
+      .expect('content-type', /javascript/);
+    await request(gw.url).get('/api/docs/assets/swagger-ui.css').expect(200);
+    // Nothing else of Swagger UI's default set-up is left that would embed the document.
+    await request(gw.url).get('/api/docs/swagger-ui-init.js').expect(404);
+    await request(gw.url)
+      .get('/api/docs/assets/swagger-initializer.js')
+      .expect((res) => {
+        expect(res.text).not.toContain('agent-groups');
+      });
+  });
+});
+
+describe('API docs with PUBLIC_API_DOCS=true', () => {
+  it('serves the OpenAPI document without a session', async () => {
+    const gw = await startTestApp({ PUBLIC_API_DOCS: 'true' });
+    try {
+      const spec = await request(gw.url).get('/api/openapi.json').expect(200);
+      expect(Object.keys(spec.body.paths)).toContain('/api/agent-groups');
+    } finally {
+      await gw.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { createTestDatabase } from './postgres.js';
  * The run's status changes, compare-and-set in the runs repository, on a real database without HTTP:
  * cancel, start, resume, pause, finish and continuation claims racing each other must leave one winner.
  */
+const secretKey = randomBytes(32);
 const entities = [Run, Conversation, ConversationMessage, ToolCallRecord, ModelCall];
 
 const DATABASES: [string, () => Promise<{ dataSource: DataSource; close(): Promise<void> }>][] = [
@@ -26,7 +27,7 @@ const DATABASES: [string, () => Promise<{ dataSource: DataSource; close(): Promi
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'lg-cas-'));
       const dataSource = new DataSource({
-        ...dataSourceOptions({ dataDir: dir, databaseUrl: null }),
+        ...dataSourceOptions({ dataDir: dir, databaseUrl: null, secretKey }),
         entities,
         migrationsRun: true,
       });
@@ -45,7 +46,7 @@ const DATABASES: [string, () => Promise<{ dataSource: DataSource; close(): Promi
     async () => {
       const database = await createTestDatabase();
       const dataSource = new DataSource({
-        ...dataSourceOptions({ dataDir: '', databaseUrl: database.url }),
+        ...dataSourceOptions({ dataDir: '', databaseUrl: database.url, secretKey }),
         entities,
         migrationsRun: true,
       });
@@ -96,7 +97,14 @@ describe.each(DATABASES)('run status changes on %s', (_name, open) => {
       continuation,
       continuationState: continuation ? 'pending' : null,
     };
-    const conversation = { id: conversationId, groupId: null, origin: run.origin, createdAt: at, updatedAt: at };
+    const conversation = {
+      id: conversationId,
+      groupId: null,
+      origin: run.origin,
+      untrustedSource: null,
+      createdAt: at,
+      updatedAt: at,
+    };
     await runs.insertRun(run, conversation);
     return run;
   }

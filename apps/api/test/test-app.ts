@@ -48,6 +48,8 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lg-test-'));
   const config = loadConfig({
+    // What it listens on (below); a test may claim another HOST to see how the gateway behaves there.
+    HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
     CONSOLE_DIR: join(dataDir, 'no-console'),

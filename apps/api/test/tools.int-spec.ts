@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -87,6 +88,29 @@ class TestSite {
         <img src="${this.localhostUrl}/secret-image.png">
         <script>fetch('${this.localhostUrl}/secret-fetch').catch(() => {});</script>
       </body></html>`);
+    } else if (path.startsWith('/webrtc?port=')) {
+      // Every way a page could send UDP to the port in the query, each reporting what it managed.
+      const stun = `stun:127.0.0.1:${Number(path.slice('/webrtc?port='.length))}`;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><body><script>
+        const report = (what) => document.body.append(what + '. ');
+        function connect(win, where) {
+          try {
+            const pc = new win.RTCPeerConnection({ iceServers: [{ urls: '${stun}' }] });
+            pc.createDataChannel('probe');
+            pc.createOffer().then((offer) => pc.setLocalDescription(offer));
+            report('WebRTC ' + where + ' connected');
+          } catch { report('WebRTC ' + where + ' unavailable'); }
+        }
+        connect(window, 'in the page');
+        const frame = document.createElement('iframe');
+        document.body.append(frame);
+        connect(frame.contentWindow, 'in an iframe');
+        const popup = window.open('about:blank');
+        if (popup) connect(popup, 'in a popup'); else report('Popup refused');
+        try { new WebTransport('https://127.0.0.1:${Number(path.slice('/webrtc?port='.length))}/'); report('WebTransport opened'); }
+        catch { report('WebTransport unavailable'); }
+      </script></body></html>`);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
@@ -119,7 +143,7 @@ describe('http_request', () => {
   afterAll(() => site.close());
 
   const defaultGuard = () => executorFor(new HttpRequestTool(new AddressGuard([])));
-  const allowing127 = () => executorFor(new HttpRequestTool(new AddressGuard(['127.0.0.1'])));
+  const allowing127 = () => executorFor(new HttpRequestTool(new AddressGuard(['127.0.0.1:*'])));
 
   it('refuses loopback, link-local and names that resolve to loopback by default', async () => {
     const call = defaultGuard();
@@ -345,7 +369,7 @@ describe('web_browse with Chromium', () => {
   beforeAll(async () => {
     site = await new TestSite().start();
     dataDir = mkdtempSync(join(tmpdir(), 'lg-browse-'));
-    const guard = new AddressGuard(['127.0.0.1']);
+    const guard = new AddressGuard(['127.0.0.1:*']);
     browser = new SharedBrowser(chromium, new GuardedProxy(guard));
     screenshots = new ScreenshotStore(join(dataDir, 'screenshots'));
     call = executorFor(new WebBrowseTool(guard, browser, screenshots, 15_000));
@@ -394,6 +418,22 @@ describe('web_browse with Chromium', () => {
     expect(site.requests.filter((r) => r.host.startsWith('localhost'))).toEqual([]);
   }, 60_000);
 
+  it('gives pages no WebRTC, WebTransport or popups, so no UDP leaves the browser', async () => {
+    const udp = createSocket('udp4');
+    let packets = 0;
+    udp.on('message', () => (packets += 1));
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    try {
+      const result = await call('web_browse', { url: `${site.ipUrl}/webrtc?port=${udp.address().port}` });
+      expect(result.content).toContain(
+        'WebRTC in the page unavailable. WebRTC in an iframe unavailable. Popup refused. WebTransport unavailable.',
+      );
+      expect(packets).toBe(0);
+    } finally {
+      udp.close();
+    }
+  }, 60_000);
+
   it('starts the browser again after its process died', async () => {
     await call('web_browse', { url: `${site.ipUrl}/hello` });
     const first = browser.pid()!;
@@ -428,7 +468,7 @@ describe('runs that call the built-in tools, as the model sees them', () => {
     ).filter((block) => block.type === 'tool_result');
 
   it('fetches from an allow-listed local server and hands the body back marked as untrusted data', async () => {
-    const { gw, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1' });
+    const { gw, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1:*' });
     try {
       claude.script(
         { toolUse: { name: 'http_request', input: { method: 'GET', url: `${site.ipUrl}/hello` } } },
@@ -473,7 +513,7 @@ describe('runs that call the built-in tools, as the model sees them', () => {
   });
 
   it('reads a local page through real Chromium', async () => {
-    const { gw, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1' });
+    const { gw, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1:*' });
     try {
       claude.script(
         { toolUse: { name: 'web_browse', input: { url: `${site.ipUrl}/page` } } },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ describe('transactions', () => {
   it('keep apart on SQLite, where every query shares one connection', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-tx-'));
     const dataSource = new DataSource({
-      ...dataSourceOptions({ dataDir: dir, databaseUrl: null }),
+      ...dataSourceOptions({ dataDir: dir, databaseUrl: null, secretKey: randomBytes(32) }),
       migrationsRun: false,
     });
     await dataSource.initialize();
@@ -48,7 +49,7 @@ describe('transactions', () => {
   it('keep apart on PostgreSQL', async () => {
     const database = await createTestDatabase();
     const dataSource = new DataSource({
-      ...dataSourceOptions({ dataDir: '', databaseUrl: database.url }),
+      ...dataSourceOptions({ dataDir: '', databaseUrl: database.url, secretKey: randomBytes(32) }),
       migrationsRun: false,
     });
     await dataSource.initialize();

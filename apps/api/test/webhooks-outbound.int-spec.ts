@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { LocalClaude } from '@loop-gateway/testing';
 import { startGateway } from './pipeline-harness.js';
@@ -312,6 +313,46 @@ describe('outbound webhooks to a local receiver', () => {
       expect(delivered).toMatchObject({ id: pending!.id, attempts: 2 });
       expect(receiver.received).toHaveLength(2);
       expect(receiver.received[1]!.headers['webhook-id']).toBe(pending!.id);
+      await gateway.gw.close({ keepData: true });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a target URL with credentials, and never tries one stored before that check', async () => {
+    let gateway = await startGateway(claude);
+    const dataDir = gateway.gw.dataDir;
+    try {
+      const wh = await createWebhook(gateway, { events: ['agent:run:complete'], targetUrl: receiver.url('/basic') });
+      const withCredentials = receiver.url('/basic').replace('http://', 'http://user:s3cret-pw@');
+      for (const send of [
+        () => request(gateway.gw.url).post('/api/webhooks').send({ name: 'basic', targetUrl: withCredentials }),
+        () => request(gateway.gw.url).put(`/api/webhooks/${wh.id}`).send({ targetUrl: withCredentials }),
+      ]) {
+        const res = await send().set(gateway.auth).expect(400);
+        expect(res.body.message).toEqual([
+          expect.stringMatching(/^targetUrl must not contain a user name or password/),
+        ]);
+        expect(JSON.stringify(res.body)).not.toContain('s3cret-pw');
+      }
+      expect((await request(gateway.gw.url).get('/api/webhooks').set(gateway.auth)).body).toHaveLength(1);
+
+      // A target stored by an older version: failed at once, not retried, the password in no log.
+      await gateway.gw.app
+        .get(DataSource)
+        .query('UPDATE webhooks SET target_url = ? WHERE id = ?', [withCredentials, wh.id]);
+      await gateway.gw.close({ keepData: true });
+      gateway = await startGateway(claude, {}, { dataDir });
+      await runOnce(gateway, wh.token);
+      const [failed] = await waitForLogs(gateway, wh.id, (d) => d[0]?.status === 'failed');
+      expect(failed).toMatchObject({
+        attempts: 1,
+        nextAttemptAt: null,
+        lastError: expect.stringMatching(/^The target URL contains a user name or password/),
+        log: [{ attempt: 1, statusCode: null, error: expect.stringMatching(/^The target URL contains/) }],
+      });
+      expect(JSON.stringify(failed)).not.toContain('s3cret-pw');
+      expect(receiver.received).toEqual([]);
       await gateway.gw.close({ keepData: true });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -9,6 +9,8 @@ export class RecordingSocket {
 
   constructor(url: string, headers: Record<string, string> = {}) {
     this.socket = new WebSocket(url, { headers });
+    // A socket the gateway drops mid-send reports ECONNRESET/EPIPE; `closed` tells the test how it ended.
+    this.socket.on('error', () => undefined);
     this.socket.on('message', (data) => this.messages.push(JSON.parse(data.toString()) as WsServerMessage));
     this.closed = new Promise((resolve) =>
       this.socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),

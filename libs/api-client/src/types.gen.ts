@@ -28,6 +28,10 @@ export type AgentGroupCreateDto = {
      * Replaces the default system prompt (prompts/system-prompt.md)
      */
     systemPrompt?: string | null;
+    /**
+     * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
+     */
+    trustedDestinations?: Array<string>;
 };
 
 export type AgentGroupResponseDto = {
@@ -55,6 +59,10 @@ export type AgentGroupResponseDto = {
      * null: the default system prompt
      */
     systemPrompt: string | null;
+    /**
+     * Trusted destinations of this group (besides TOOL_TRUSTED_DESTINATIONS)
+     */
+    trustedDestinations: Array<string>;
     updatedAt: string;
 };
 
@@ -82,6 +90,10 @@ export type AgentGroupUpdateDto = {
      * Replaces the default system prompt (prompts/system-prompt.md)
      */
     systemPrompt?: string | null;
+    /**
+     * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
+     */
+    trustedDestinations?: Array<string>;
 };
 
 export type ApprovalDecisionDto = {
@@ -92,9 +104,17 @@ export type ApprovalDecisionDto = {
 };
 
 export type ApprovalDefaultsDto = {
+    /**
+     * EXFILTRATION_GUARD: when requests to hosts that are not trusted destinations are held, whatever the rules say
+     */
+    exfiltrationGuard: 'taint' | 'strict' | 'off';
     timeoutAction: 'reject' | 'approve';
     timeoutSeconds: number;
     tools: Array<ToolApprovalDefaultDto>;
+    /**
+     * TOOL_TRUSTED_DESTINATIONS (groups add their own)
+     */
+    trustedDestinations: Array<string>;
 };
 
 export type ApprovalDetailDto = {
@@ -219,6 +239,10 @@ export type AuthStatusResponseDto = {
      * true until the first admin has been created with POST /api/auth/setup
      */
     needsSetup: boolean;
+    /**
+     * true while set-up needs setupCode: the gateway listens beyond loopback or SETUP_TOKEN is set. The code is printed in the gateway's log at start, or is the SETUP_TOKEN
+     */
+    setupCodeRequired: boolean;
 };
 
 export type BudgetUseDto = {
@@ -244,7 +268,7 @@ export type CalendarCreateDto = {
      */
     timezone?: string;
     /**
-     * An iCalendar feed (http or https); private addresses are allowed
+     * An iCalendar feed (http or https); private addresses are allowed. A password in it (user:password@) is stored sealed, apart from the URL, and sent as Basic auth
      */
     url: string;
 };
@@ -255,6 +279,10 @@ export type CalendarDto = {
      * Event instances stored by the last successful sync
      */
     eventCount: number;
+    /**
+     * Whether the feed URL had a password, stored sealed
+     */
+    hasPassword: boolean;
     id: string;
     lastSyncAt: string | null;
     lastSyncError: string | null;
@@ -267,7 +295,7 @@ export type CalendarDto = {
     pollMinutes: number;
     timezone: string;
     /**
-     * The feed URL, a password in it shown as ***
+     * The feed URL without its password (never shown)
      */
     url: string;
 };
@@ -818,6 +846,10 @@ export type SchedulerStatsDto = {
 export type SetupDto = {
     password: string;
     /**
+     * Needed while GET /api/auth/status says setupCodeRequired: printed in the gateway's log at start, or the SETUP_TOKEN you set
+     */
+    setupCode?: string;
+    /**
      * 3–64 letters, digits, dots, dashes or underscores
      */
     username: string;
@@ -1237,6 +1269,10 @@ export type AgentGroupCreateDtoWritable = {
      * Replaces the default system prompt (prompts/system-prompt.md)
      */
     systemPrompt?: string | null;
+    /**
+     * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
+     */
+    trustedDestinations?: Array<string>;
 };
 
 export type AgentGroupUpdateDtoWritable = {
@@ -1267,6 +1303,10 @@ export type AgentGroupUpdateDtoWritable = {
      * Replaces the default system prompt (prompts/system-prompt.md)
      */
     systemPrompt?: string | null;
+    /**
+     * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
+     */
+    trustedDestinations?: Array<string>;
 };
 
 export type ListAgentGroupsData = {
@@ -1755,9 +1795,21 @@ export type SetupData = {
 export type SetupErrors = {
     400: ErrorResponseDto;
     /**
+     * The set-up code is needed but missing
+     */
+    401: ErrorResponseDto;
+    /**
+     * The set-up code is wrong
+     */
+    403: ErrorResponseDto;
+    /**
      * Set-up was already done
      */
     409: ErrorResponseDto;
+    /**
+     * Too many wrong set-up codes from this address
+     */
+    429: ErrorResponseDto;
 };
 
 export type SetupError = SetupErrors[keyof SetupErrors];

@@ -39,6 +39,8 @@ export interface EventPayloads {
     runId: string;
     toolName: string;
     input: unknown;
+    /** Why the call is held (the acting-call default, a rule, or the exfiltration guard). */
+    reason: string;
     expiresAt: string;
   };
   'approval:resolved': {

@@ -38,6 +38,17 @@ export class RunsRepository {
     });
   }
 
+  /** Sets what made the conversation untrusted, unless something already did (the first source stays). */
+  async markUntrusted(conversationId: string, source: string): Promise<void> {
+    await this.dataSource
+      .getRepository(Conversation)
+      .createQueryBuilder()
+      .update()
+      .set({ untrustedSource: source.slice(0, 200) })
+      .where('id = :conversationId AND untrusted_source IS NULL', { conversationId })
+      .execute();
+  }
+
   findRun(id: string): Promise<Run | null> {
     return this.dataSource.getRepository(Run).findOneBy({ id });
   }

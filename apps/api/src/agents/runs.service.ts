@@ -29,6 +29,11 @@ export interface RunRequest {
   maxIterations?: number;
   /** What must happen when the run ends (stored with it, carried out once, after a restart too). */
   continuation?: RunContinuation;
+  /**
+   * What makes the message itself untrusted content (calendar text); channel messages always are.
+   * It marks the conversation for the exfiltration guard.
+   */
+  untrusted?: string;
 }
 
 @Injectable()
@@ -64,13 +69,16 @@ export class RunsService implements OnApplicationBootstrap {
       throw new NotFoundException(`Conversation ${request.conversationId} not found`);
     }
     const isNew = !conversation;
+    const untrusted = request.untrusted ?? untrustedOrigin(request.origin);
     conversation ??= {
       id: randomUUID(),
       groupId: request.groupId ?? null,
       origin: request.origin,
+      untrustedSource: untrusted,
       createdAt: now,
       updatedAt: now,
     };
+    if (!isNew && untrusted) await this.runs.markUntrusted(conversation.id, untrusted);
     const run: Run = {
       id: randomUUID(),
       conversationId: conversation.id,
@@ -101,6 +109,16 @@ export class RunsService implements OnApplicationBootstrap {
       throw this.queueFull();
     }
     return run;
+  }
+
+  /** Records that a conversation's context now holds untrusted content (the first source is kept). */
+  markUntrusted(conversationId: string, source: string): Promise<void> {
+    return this.runs.markUntrusted(conversationId, source);
+  }
+
+  /** What made a conversation's context untrusted, or null while it holds no untrusted content. */
+  async untrustedSource(conversationId: string): Promise<string | null> {
+    return (await this.runs.findConversation(conversationId))?.untrustedSource ?? null;
   }
 
   /**
@@ -258,4 +276,9 @@ export function toRunResponse(run: Run): RunResponseDto {
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** A channel message comes from a person who is not an operator. */
+function untrustedOrigin(origin: RunOrigin): string | null {
+  return origin.kind === 'channel' ? `a message from a ${origin.channelType ?? 'channel'} user` : null;
 }

@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -28,16 +29,19 @@ export class AuthController {
   @Get('status')
   @ApiOkResponse({ type: AuthStatusResponseDto })
   async authStatus(): Promise<AuthStatusResponseDto> {
-    return { needsSetup: await this.auth.needsSetup() };
+    return this.auth.setupStatus();
   }
 
   @Public()
   @Post('setup')
   @ApiCreatedResponse({ type: LoginResponseDto, description: 'The first admin, logged in' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'The set-up code is needed but missing' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The set-up code is wrong' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Set-up was already done' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many wrong set-up codes from this address' })
   async setup(@Body() body: SetupDto, @ClientInfo() client: Client): Promise<LoginResponseDto> {
-    return toLoginResponse(await this.auth.setup(body.username, body.password, client));
+    return toLoginResponse(await this.auth.setup(body, client));
   }
 
   @Public()

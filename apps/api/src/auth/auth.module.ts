@@ -11,6 +11,7 @@ import { PasswordHasher } from './password-hasher.js';
 import { SessionAuthGuard } from './session-auth.guard.js';
 import { SessionService } from './session.service.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { SetupCode } from './setup-code.js';
 import { UsersRepository } from './users.repository.js';
 
 @Module({
@@ -23,6 +24,7 @@ import { UsersRepository } from './users.repository.js';
     SessionsRepository,
     PasswordHasher,
     LoginLimiter,
+    SetupCode,
     { provide: APP_GUARD, useClass: SessionAuthGuard },
   ],
   exports: [SessionService],

@@ -7,6 +7,7 @@ import type { User } from './entities/user.entity.js';
 import { LoginLimiter } from './login-limiter.js';
 import { PasswordHasher } from './password-hasher.js';
 import { type AuthContext, SessionService } from './session.service.js';
+import { SetupCode } from './setup-code.js';
 import { UsersRepository } from './users.repository.js';
 
 export interface ClientInfo {
@@ -29,15 +30,27 @@ export class AuthService {
     private readonly limiter: LoginLimiter,
     private readonly clock: Clock,
     private readonly bus: EventBus,
+    private readonly setupCode: SetupCode,
   ) {}
 
   async needsSetup(): Promise<boolean> {
     return !(await this.users.isSetupComplete());
   }
 
-  /** Creates the first admin and logs them in; refused once set-up has been done. */
-  async setup(username: string, password: string, client: ClientInfo): Promise<LoginResult> {
+  /** Whether set-up is pending, and whether it needs the set-up code. */
+  async setupStatus(): Promise<{ needsSetup: boolean; setupCodeRequired: boolean }> {
+    const needsSetup = await this.needsSetup();
+    return { needsSetup, setupCodeRequired: needsSetup && this.setupCode.required };
+  }
+
+  /** Creates the first admin and logs them in; refused once set-up has been done or without the right code. */
+  async setup(
+    credentials: { username: string; password: string; setupCode?: string },
+    client: ClientInfo,
+  ): Promise<LoginResult> {
+    const { username, password } = credentials;
     if (!(await this.needsSetup())) throw new ConflictException('Set-up is already complete; log in instead');
+    await this.setupCode.verify(credentials.setupCode, client.ip);
     const user: User = {
       id: randomUUID(),
       username,

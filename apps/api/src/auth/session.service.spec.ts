@@ -42,11 +42,11 @@ class FakeSessions {
 const user: User = { id: 'u1', username: 'admin', passwordHash: 'x', role: 'admin', createdAt: new Date() };
 const config = { sessionIdleMs: 30 * 60_000, sessionMaxAgeMs: 24 * 3_600_000 } as AppConfig;
 
-function setup() {
+function setup(options: Partial<AppConfig> = {}) {
   const clock = new FakeClock();
   const repo = new FakeSessions();
   const bus = new EventBus(clock);
-  const service = new SessionService(repo as unknown as SessionsRepository, config, clock, bus);
+  const service = new SessionService(repo as unknown as SessionsRepository, { ...config, ...options }, clock, bus);
   return { clock, repo, bus, service };
 }
 
@@ -61,7 +61,7 @@ describe('SessionService', () => {
   });
 
   it('refreshes last-seen at most once a minute, so reads do not become writes', async () => {
-    const { clock, repo, service } = setup();
+    const { clock, repo, service } = setup({ sessionIdleMs: 720 * 60_000 });
     const { token } = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
     for (let i = 0; i < 10; i++) {
       expect(await service.authenticate(token)).toMatchObject({ userId: 'u1', username: 'admin' });
@@ -73,10 +73,36 @@ describe('SessionService', () => {
     expect(repo.touches).toBe(1);
   });
 
+  it.each([1, 30, 720])(
+    'keeps a session used within %i idle minutes alive, and ends it once really idle',
+    async (idleMinutes) => {
+      const idleMs = idleMinutes * 60_000;
+      const { clock, repo, service } = setup({ sessionIdleMs: idleMs, sessionMaxAgeMs: 100 * idleMs });
+      const { token } = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
+      // Used again and again just inside the idle limit, for far longer than the limit itself.
+      const step = idleMs - 1_000;
+      for (let used = 0; used < 10; used++) {
+        clock.advance(step);
+        expect(await service.authenticate(token)).not.toBeNull();
+      }
+      // Used shortly after the last use (below the touch interval), then left alone for just under
+      // the limit: the use in between counts, whether or not it was written.
+      clock.advance(500);
+      expect(await service.authenticate(token)).not.toBeNull();
+      clock.advance(idleMs - 1);
+      expect(await service.authenticate(token)).not.toBeNull();
+      // A few writes, not one per request.
+      expect(repo.touches).toBeLessThanOrEqual(12);
+      // Really idle: ended, at most a sixtieth of the limit (a minute at most) after it.
+      clock.advance(idleMs + Math.min(60_000, idleMs / 60));
+      expect(await service.authenticate(token)).toBeNull();
+    },
+  );
+
   it('rejects idle, expired, revoked and malformed tokens', async () => {
     const { clock, service } = setup();
     const { token } = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
-    clock.advance(30 * 60_000);
+    clock.advance(30 * 60_000 + 30_000); // the idle limit and its touch interval (1/60 of it)
     expect(await service.authenticate(token)).toBeNull();
 
     const second = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });

@@ -15,8 +15,12 @@ export interface AuthContext {
   role: User['role'];
 }
 
-/** Writing last_seen_at on every request would cost a write per call; a minute's precision is enough. */
-const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * Writing last_seen_at on every request would cost a write per call, so it is written only once it
+ * is this old: 1/60 of the idle limit, at most a minute.
+ */
+const TOUCH_FRACTION = 60;
+const MAX_TOUCH_INTERVAL_MS = 60_000;
 /** Ended sessions are kept a day (for the record), then deleted by an hourly sweep. */
 const SWEEP_INTERVAL_MS = 3_600_000;
 const KEEP_ENDED_MS = 86_400_000;
@@ -25,13 +29,16 @@ const KEEP_ENDED_MS = 86_400_000;
 export class SessionService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SessionService.name);
   private sweepTimer?: NodeJS.Timeout;
+  private readonly touchIntervalMs: number;
 
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.touchIntervalMs = Math.min(MAX_TOUCH_INTERVAL_MS, Math.floor(config.sessionIdleMs / TOUCH_FRACTION));
+  }
 
   onApplicationBootstrap(): void {
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
@@ -69,15 +76,20 @@ export class SessionService implements OnApplicationBootstrap, OnModuleDestroy {
     return { token, expiresAt };
   }
 
-  /** The caller behind a token, or null when it is unknown, revoked, idle too long or past its expiry. */
+  /**
+   * The caller behind a token, or null when it is unknown, revoked, idle too long or past its expiry.
+   * The stored last use lags the real one by less than the touch interval, so the idle check allows
+   * that much on top: a session used within SESSION_IDLE_MINUTES never ends, and an unused one ends
+   * at most one touch interval after the limit.
+   */
   async authenticate(token: string): Promise<AuthContext | null> {
     if (!token.startsWith('lgs_') || token.length > 100) return null;
     const session = await this.sessions.findActiveByTokenHash(hashToken(token));
     if (!session?.user) return null;
     const now = this.clock.now().getTime();
     const idleFor = now - session.lastSeenAt.getTime();
-    if (session.expiresAt.getTime() <= now || idleFor >= this.config.sessionIdleMs) return null;
-    if (idleFor >= TOUCH_INTERVAL_MS) await this.sessions.touch(session.id, new Date(now));
+    if (session.expiresAt.getTime() <= now || idleFor >= this.config.sessionIdleMs + this.touchIntervalMs) return null;
+    if (idleFor >= this.touchIntervalMs) await this.sessions.touch(session.id, new Date(now));
     return { sessionId: session.id, userId: session.user.id, username: session.user.username, role: session.user.role };
   }
 

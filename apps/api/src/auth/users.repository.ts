@@ -6,6 +6,8 @@ import { Setting } from './entities/setting.entity.js';
 import { User } from './entities/user.entity.js';
 
 const SETUP_KEY = 'setup.completed';
+/** SHA-256 of the one-time set-up code printed at start; deleted when the first admin is created. */
+const SETUP_CODE_KEY = 'setup.code';
 
 /** All SQL for operators and the set-up marker. */
 @Injectable()
@@ -19,15 +21,25 @@ export class UsersRepository {
     return this.dataSource.getRepository(Setting).existsBy({ key: SETUP_KEY });
   }
 
+  async saveSetupCodeHash(hash: string, at: Date): Promise<void> {
+    await this.dataSource.getRepository(Setting).upsert({ key: SETUP_CODE_KEY, value: hash, updatedAt: at }, ['key']);
+  }
+
+  async setupCodeHash(): Promise<string | null> {
+    return (await this.dataSource.getRepository(Setting).findOneBy({ key: SETUP_CODE_KEY }))?.value ?? null;
+  }
+
   /**
-   * Creates the first admin together with the set-up marker in one transaction. The marker's primary
-   * key makes a second, concurrent set-up fail instead of creating a second admin.
+   * Creates the first admin together with the set-up marker in one transaction, and drops the
+   * set-up code. The marker's primary key makes a second, concurrent set-up fail instead of
+   * creating a second admin.
    */
   async createFirstAdmin(user: User): Promise<boolean> {
     try {
       await this.transactions.run(async (manager) => {
         await manager.insert(Setting, { key: SETUP_KEY, value: user.id, updatedAt: user.createdAt });
         await manager.insert(User, user);
+        await manager.delete(Setting, { key: SETUP_CODE_KEY });
       });
       return true;
     } catch (error) {

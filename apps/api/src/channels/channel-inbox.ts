@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Run } from '../agents/entities/run.entity.js';
 import { RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
+import { escapeMarkers } from '../common/untrusted.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ChannelAdapter, InboundMessage, ReplyTarget } from './adapters/channel-adapter.js';
 import { ChannelsRepository } from './channels.repository.js';
@@ -139,7 +140,8 @@ export class ChannelInbox {
     try {
       const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
       const run = await this.runs.submit({
-        message: message.text,
+        // The person's words go to the model as written, except for markers that imitate the gateway's.
+        message: escapeMarkers(message.text),
         origin: { kind: 'channel', channelType: channel.type, channelId: channel.id, ref: message.externalId },
         ...(conversationId ? { conversationId } : {}),
         continuation: { kind: 'channel-reply', channelId: channel.id, messageId: message.id },

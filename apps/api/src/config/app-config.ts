@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from './config.schema.js';
+import { parseConfig, type TrustProxy } from './config.schema.js';
 
 /** The validated configuration, injected wherever settings are needed. */
 export class AppConfig {
@@ -22,13 +22,17 @@ export class AppConfig {
   readonly runMaxIterations!: number;
   readonly logLevel!: string;
   readonly secretKey!: Buffer;
+  readonly setupToken!: string | null;
   readonly sessionIdleMs!: number;
   readonly sessionMaxAgeMs!: number;
   readonly rateLimitPerMinute!: number;
   readonly loginMaxFailures!: number;
   readonly allowedOrigins!: string[];
-  readonly trustProxy!: boolean;
+  readonly trustProxy!: TrustProxy;
+  readonly publicApiDocs!: boolean;
   readonly toolAllowedHosts!: string[];
+  readonly toolTrustedDestinations!: string[];
+  readonly exfiltrationGuard!: 'taint' | 'strict' | 'off';
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;
   readonly chromiumPath!: string;
@@ -69,13 +73,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runMaxIterations: parsed.RUN_MAX_ITERATIONS,
     logLevel: parsed.LOG_LEVEL,
     secretKey: parsed.SECRET_KEY ?? readOrCreateSecretKey(dataDir),
+    setupToken: parsed.SETUP_TOKEN || null,
     sessionIdleMs: parsed.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxAgeMs: parsed.SESSION_MAX_HOURS * 3_600_000,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     loginMaxFailures: parsed.LOGIN_MAX_FAILURES,
     allowedOrigins: parsed.ALLOWED_ORIGINS,
     trustProxy: parsed.TRUST_PROXY,
+    publicApiDocs: parsed.PUBLIC_API_DOCS,
     toolAllowedHosts: parsed.TOOL_ALLOWED_HOSTS,
+    toolTrustedDestinations: parsed.TOOL_TRUSTED_DESTINATIONS,
+    exfiltrationGuard: parsed.EXFILTRATION_GUARD,
     scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
     browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,
     chromiumPath: parsed.CHROMIUM_PATH,

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { formatHostEntry, parseHostEntry } from '../tools/net/host-list.js';
 
 /**
  * The one configuration schema, read once at boot from the environment (and `.env`).
@@ -70,20 +71,53 @@ const origins: Parser<string[]> = (raw) =>
       }
     });
 
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-
-/** Host names or IP addresses, lower-cased; `[::1]` and `::1` both mean the IPv6 loopback. */
+/**
+ * Host entries (`host`, `host:port`, `host:*`, `*.domain`, IPs, `[IPv6]:port`), lower-cased; `[::1]` and
+ * `::1` both mean the IPv6 loopback. A bare host stands for ports 80 and 443.
+ */
 const hosts: Parser<string[]> = (raw) =>
   raw
     .split(',')
-    .map((host) => host.trim().toLowerCase())
+    .map((entry) => entry.trim())
     .filter(Boolean)
-    .map((host) => {
-      const bare = host.replace(/^\[(.*)\]$/, '$1');
-      return isIP(bare) || HOST_NAME.test(bare)
-        ? bare
-        : fail(`must be a comma-separated list of host names or IP addresses (bad entry "${host}")`);
+    .map((entry) => {
+      const parsed = parseHostEntry(entry);
+      return parsed
+        ? formatHostEntry(parsed)
+        : fail(`must be a comma-separated list of hosts, host:port or *.domain entries (bad entry "${entry}")`);
     });
+
+/** Which proxies in front of the gateway are trusted to name the client in X-Forwarded-For. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `false` (default), a hop count, or proxy addresses/CIDRs. `true` means one hop (a single proxy in
+ * front), never Express's "trust everything", which would take the client-written left-most entry.
+ */
+const trustProxy: Parser<TrustProxy> = (raw) => {
+  const value = raw.toLowerCase();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return 1;
+  if (/^\d+$/.test(value)) return integer(0, 10)(value) || false;
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      if (PROXY_PRESETS.includes(entry)) return entry;
+      const [address = '', prefix, ...rest] = entry.split('/');
+      const family = isIP(address);
+      const maxPrefix = family === 6 ? 128 : 32;
+      const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+      return family && prefixOk && rest.length === 0
+        ? entry
+        : fail(
+            `must be false, true (one hop), a number of proxy hops (0–10) or a comma-separated list of proxy IP addresses or CIDRs (bad entry "${entry}")`,
+          );
+    });
+};
 
 const timezone: Parser<string> = (raw) => {
   try {
@@ -172,6 +206,12 @@ export const CONFIG_SCHEMA = {
     description: 'Key for encrypting secrets at rest (64 hex chars); generated into DATA_DIR/secret.key when empty.',
     parse: secretKey,
   },
+  SETUP_TOKEN: {
+    default: '',
+    description:
+      'Set-up code for creating the first admin; when empty and HOST is beyond loopback, a one-time code is printed in the log at start.',
+    parse: (raw) => (raw === '' || raw.length >= 12 ? raw : fail('must be at least 12 characters long')),
+  },
   SESSION_IDLE_MINUTES: {
     default: '720',
     description: 'A console session ends after this many minutes without use.',
@@ -199,14 +239,32 @@ export const CONFIG_SCHEMA = {
   },
   TRUST_PROXY: {
     default: 'false',
-    description: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for rate limits).',
+    description:
+      'Reverse proxies whose X-Forwarded-For names the client: false, a hop count (true = 1), or proxy IPs/CIDRs (comma-separated).',
+    parse: trustProxy,
+  },
+  PUBLIC_API_DOCS: {
+    default: 'false',
+    description: 'true serves /api/docs and /api/openapi.json to anyone; otherwise only to signed-in operators.',
     parse: boolean,
   },
   TOOL_ALLOWED_HOSTS: {
     default: '',
     description:
-      'Hosts the http_request and web_browse tools may reach even on private or loopback addresses (comma-separated).',
+      'Hosts the http_request and web_browse tools may reach even on private or loopback addresses (comma-separated; host, host:port, host:*, *.domain; a bare host means ports 80 and 443).',
     parse: hosts,
+  },
+  TOOL_TRUSTED_DESTINATIONS: {
+    default: '',
+    description:
+      'Hosts tools may send requests to without approval after a run has read untrusted content (same format as TOOL_ALLOWED_HOSTS; groups add their own).',
+    parse: hosts,
+  },
+  EXFILTRATION_GUARD: {
+    default: 'taint',
+    description:
+      'When requests to hosts that are not trusted destinations are held for approval: taint (after the run read untrusted content), strict (always) or off.',
+    parse: oneOf('taint', 'strict', 'off'),
   },
   SCRIPT_TIMEOUT_SECONDS: {
     default: '30',
@@ -273,7 +331,7 @@ export function parseConfig(env: Record<string, string | undefined>): Parsed {
       parsed[name] = variable.parse(raw);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      const shown = name === 'SECRET_KEY' || name.endsWith('_KEY') ? '(value hidden)' : `(got "${raw}")`;
+      const shown = name.endsWith('_KEY') || name.endsWith('_TOKEN') ? '(value hidden)' : `(got "${raw}")`;
       throw new Error(`Invalid configuration: ${name} ${error.message} ${shown}`, { cause: error });
     }
   }

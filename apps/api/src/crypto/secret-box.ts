@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
 
@@ -14,7 +14,7 @@ const IV_BYTES = 12;
 export class SecretBox {
   private readonly keys = new Map<number, Buffer>();
 
-  constructor(config: AppConfig) {
+  constructor(@Inject(AppConfig) config: Pick<AppConfig, 'secretKey'>) {
     this.keys.set(CURRENT_VERSION, deriveKey(config.secretKey, CURRENT_VERSION));
   }
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { MIGRATIONS } from './migrations/index.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { migrations } from './migrations/index.js';
 
 export const SQLITE_FILE_NAME = 'loop-gateway.sqlite';
 
@@ -9,8 +10,8 @@ export const SQLITE_FILE_NAME = 'loop-gateway.sqlite';
  * SQLite (WAL) in DATA_DIR by default; PostgreSQL when DATABASE_URL is set. Both run the same
  * migrations at start; the schema is never synchronized from the entities.
  */
-export function dataSourceOptions(config: Pick<AppConfig, 'dataDir' | 'databaseUrl'>): DataSourceOptions {
-  const common = { migrations: MIGRATIONS, migrationsRun: true, synchronize: false } as const;
+export function dataSourceOptions(config: Pick<AppConfig, 'dataDir' | 'databaseUrl' | 'secretKey'>): DataSourceOptions {
+  const common = { migrations: migrations(new SecretBox(config)), migrationsRun: true, synchronize: false } as const;
   if (config.databaseUrl) {
     return { type: 'postgres', url: config.databaseUrl, extra: { max: 10 }, ...common };
   }

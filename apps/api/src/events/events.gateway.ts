@@ -1,7 +1,7 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import type { Subscription } from 'rxjs';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import {
   WS_AUTH_DEADLINE_MS,
   WS_CLOSE_UNAUTHORIZED,
@@ -11,22 +11,39 @@ import {
 } from '@loop-gateway/contracts';
 import { SessionService } from '../auth/session.service.js';
 import { EventBus } from './event-bus.js';
+import {
+  isBadMessage,
+  parseWsClientMessage,
+  WS_MAX_FRAME_BYTES,
+  WS_MAX_UNAUTHENTICATED_MESSAGES,
+} from './ws-client-message.js';
 
 interface ClientState {
   sessionId: string | null;
   authTimer: NodeJS.Timeout;
+  /** Messages received so far; bounded before authentication. */
+  received: number;
+  /** Answered the last heartbeat ping (a half-open connection never does). */
+  alive: boolean;
 }
+
+const WS_CLOSE_POLICY = 1008;
+const WS_CLOSE_INTERNAL = 1011;
+/** How often live connections are pinged; one that has not answered the previous ping is dropped. */
+const HEARTBEAT_MS = 30_000;
 
 /**
  * Live events for the console at `/ws`. The browser's Origin is checked during the upgrade (see
  * GatewayWsAdapter); the client then has WS_AUTH_DEADLINE_MS to send `{type: "auth", token}`.
- * Unauthenticated sockets receive nothing.
+ * Unauthenticated sockets receive nothing. Every frame goes through `parseWsClientMessage`, and no
+ * message, however malformed, can throw out of `onMessage`.
  */
-@WebSocketGateway({ path: WS_PATH })
+@WebSocketGateway({ path: WS_PATH, maxPayload: WS_MAX_FRAME_BYTES })
 export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(EventsGateway.name);
   private readonly clients = new Map<WebSocket, ClientState>();
   private readonly subscriptions: Subscription[];
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly bus: EventBus,
@@ -36,6 +53,8 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       bus.events$.subscribe((event) => this.broadcast({ type: 'event', ...event })),
       bus.sessionRevoked$.subscribe((sessionId) => this.closeSession(sessionId)),
     ];
+    this.heartbeat = setInterval(() => this.checkAlive(), HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   handleConnection(client: WebSocket): void {
@@ -43,8 +62,17 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       () => client.close(WS_CLOSE_UNAUTHORIZED, 'Authentication required'),
       WS_AUTH_DEADLINE_MS,
     );
-    this.clients.set(client, { sessionId: null, authTimer });
-    client.on('message', (data) => void this.onMessage(client, data.toString()));
+    this.clients.set(client, { sessionId: null, authTimer, received: 0, alive: true });
+    client.on('pong', () => {
+      const state = this.clients.get(client);
+      if (state) state.alive = true;
+    });
+    client.on('message', (data: RawData, isBinary: boolean) => {
+      this.onMessage(client, data, isBinary).catch((error: unknown) => {
+        this.logger.error({ err: error }, 'WebSocket message handling failed');
+        client.close(WS_CLOSE_INTERNAL, 'Internal error');
+      });
+    });
   }
 
   handleDisconnect(client: WebSocket): void {
@@ -54,35 +82,38 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   }
 
   onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
     this.subscriptions.forEach((subscription) => subscription.unsubscribe());
   }
 
-  private async onMessage(client: WebSocket, raw: string): Promise<void> {
+  private async onMessage(client: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
     const state = this.clients.get(client);
     if (!state) return;
-    let message: WsClientMessage;
-    try {
-      message = JSON.parse(raw) as WsClientMessage;
-    } catch {
-      return this.send(client, { type: 'error', message: 'Messages must be JSON' });
+    state.received += 1;
+    const authenticated = state.sessionId !== null;
+    if (!authenticated && state.received > WS_MAX_UNAUTHENTICATED_MESSAGES) {
+      client.close(WS_CLOSE_POLICY, 'Too many messages before authentication');
+      return;
     }
+    const message = parseWsClientMessage(data, isBinary, authenticated);
+    if (isBadMessage(message)) {
+      if (message.close) client.close(message.close, message.error);
+      else this.send(client, { type: 'error', message: message.error });
+      return;
+    }
+    await this.handle(client, state, message);
+  }
+
+  private async handle(client: WebSocket, state: ClientState, message: WsClientMessage): Promise<void> {
     if (message.type === 'ping') return this.send(client, { type: 'pong' });
-    if (message.type !== 'auth' || typeof message.token !== 'string') {
-      return this.send(client, { type: 'error', message: 'Unknown message type' });
+    const auth = await this.sessions.authenticate(message.token);
+    if (!auth) {
+      client.close(WS_CLOSE_UNAUTHORIZED, 'Invalid or expired token');
+      return;
     }
-    try {
-      const auth = await this.sessions.authenticate(message.token);
-      if (!auth) {
-        client.close(WS_CLOSE_UNAUTHORIZED, 'Invalid or expired token');
-        return;
-      }
-      clearTimeout(state.authTimer);
-      state.sessionId = auth.sessionId;
-      this.send(client, { type: 'ready', userId: auth.userId });
-    } catch (error) {
-      this.logger.error({ err: error }, 'WebSocket authentication failed');
-      client.close(1011, 'Internal error');
-    }
+    clearTimeout(state.authTimer);
+    state.sessionId = auth.sessionId;
+    this.send(client, { type: 'ready', userId: auth.userId });
   }
 
   private broadcast(message: WsServerMessage): void {
@@ -94,6 +125,18 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
         continue;
       }
       if (state.sessionId && client.readyState === client.OPEN) client.send(data);
+    }
+  }
+
+  /** Drops connections whose peer is gone without a close (half-open), so they hold no memory. */
+  private checkAlive(): void {
+    for (const [client, state] of this.clients) {
+      if (!state.alive) {
+        client.terminate();
+        continue;
+      }
+      state.alive = false;
+      if (client.readyState === client.OPEN) client.ping();
     }
   }
 

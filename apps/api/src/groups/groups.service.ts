@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { SecretBox } from '../crypto/secret-box.js';
+import { formatHostEntry, parseHostEntry } from '../tools/net/host-list.js';
 import { ChannelDirectory } from './channel-directory.js';
 import type { AgentGroupCreateDto, AgentGroupResponseDto, AgentGroupUpdateDto } from './dto/agent-group.dto.js';
 import type { AgentGroup } from './entities/agent-group.entity.js';
@@ -48,6 +49,7 @@ export class GroupsService implements OnApplicationBootstrap {
       model: body.model ?? null,
       apiKeySealed: body.apiKey ? this.secrets.encrypt(body.apiKey) : null,
       skills: body.skills ?? [],
+      trustedDestinations: normalizedHosts(body.trustedDestinations ?? []),
       channelStyles: { ...body.channelStyles },
       budgetMaxTokensDay: body.budgetMaxTokensDay ?? null,
       budgetMaxTokensMonth: body.budgetMaxTokensMonth ?? null,
@@ -77,6 +79,9 @@ export class GroupsService implements OnApplicationBootstrap {
         'isDefault',
       ]),
       channelStyles: body.channelStyles ? { ...body.channelStyles } : group.channelStyles,
+      trustedDestinations: body.trustedDestinations
+        ? normalizedHosts(body.trustedDestinations)
+        : group.trustedDestinations,
       apiKeySealed:
         body.apiKey === undefined
           ? group.apiKeySealed
@@ -169,6 +174,7 @@ export class GroupsService implements OnApplicationBootstrap {
       model: this.modelFor(group),
       hasApiKey: group.apiKeySealed !== null,
       skills: group.skills,
+      trustedDestinations: group.trustedDestinations,
       budgetMaxTokensDay: group.budgetMaxTokensDay,
       budgetMaxTokensMonth: group.budgetMaxTokensMonth,
       channelStyles: group.channelStyles,
@@ -178,6 +184,11 @@ export class GroupsService implements OnApplicationBootstrap {
       updatedAt: group.updatedAt.toISOString(),
     };
   }
+}
+
+/** Host entries written the one way, duplicates dropped (the DTO has checked that each parses). */
+function normalizedHosts(entries: string[]): string[] {
+  return [...new Set(entries.map((entry) => formatHostEntry(parseHostEntry(entry)!)))];
 }
 
 function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {

@@ -3,11 +3,14 @@ import { type GateVerdict, type ToolCallGate, type ToolCallRequest, ToolExecutor
 import type { Tool, ToolContext } from '../tools/tool.js';
 import { ApprovalRulesService } from './approval-rules.service.js';
 import { ApprovalsService } from './approvals.service.js';
+import { ExfiltrationGuard } from './exfiltration-guard.js';
 import type { Approval } from './entities/approval.entity.js';
 
 /**
- * The approval gate in the one place tool calls happen. A call the rules hold is stored as pending
- * and its run pauses; when the run resumes, the same call (same id) gets the stored decision.
+ * The approval gate in the one place tool calls happen. A call the rules (or the exfiltration guard)
+ * hold is stored as pending and its run pauses; when the run resumes, the same call (same id) gets the
+ * stored decision. It also limits where an allowed call may be redirected, and marks a conversation
+ * that read untrusted content.
  */
 @Injectable()
 export class ApprovalGate implements ToolCallGate, OnModuleInit {
@@ -15,6 +18,7 @@ export class ApprovalGate implements ToolCallGate, OnModuleInit {
     private readonly executor: ToolExecutor,
     private readonly rules: ApprovalRulesService,
     private readonly approvals: ApprovalsService,
+    private readonly exfiltration: ExfiltrationGuard,
   ) {}
 
   onModuleInit(): void {
@@ -24,10 +28,21 @@ export class ApprovalGate implements ToolCallGate, OnModuleInit {
   async check(call: ToolCallRequest, tool: Tool, context: ToolContext): Promise<GateVerdict> {
     const existing = await this.approvals.findForToolCall(call.id);
     if (existing) return verdict(existing);
-    const policy = await this.rules.policy(tool, call.input);
+    const policy = await this.rules.policy(tool, call.input, context);
     if (!policy.required) return { kind: 'allow' };
     const approval = await this.approvals.hold(call, context, policy);
     return { kind: 'hold', wait: { kind: 'approval', approvalId: approval.id } };
+  }
+
+  /** An approved call goes nowhere the approver did not see (but trusted destinations). */
+  async redirectRule(call: ToolCallRequest, tool: Tool, context: ToolContext): Promise<((url: URL) => boolean) | null> {
+    if (!tool.destinations) return null; // the call sends no request of its own
+    const approved = (await this.approvals.findForToolCall(call.id)) !== null;
+    return this.exfiltration.redirectRule(context, approved);
+  }
+
+  untrustedResult(_call: ToolCallRequest, tool: Tool, context: ToolContext): Promise<void> {
+    return this.exfiltration.markUntrusted(context, tool);
   }
 }
 

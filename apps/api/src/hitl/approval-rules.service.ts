@@ -1,9 +1,10 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
-import type { RiskLevel, Tool } from '../tools/tool.js';
+import type { RiskLevel, Tool, ToolContext } from '../tools/tool.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { ApprovalRulesRepository } from './approval-rules.repository.js';
+import { ExfiltrationGuard } from './exfiltration-guard.js';
 import type { ApprovalRuleDto, ApprovalRulesResponseDto, ApprovalRuleUpsertDto } from './dto/approval-rule.dto.js';
 import type { ApprovalRule } from './entities/approval-rule.entity.js';
 import type { TimeoutAction } from './entities/approval.entity.js';
@@ -19,7 +20,10 @@ export interface ApprovalPolicy {
 
 /**
  * Approval rules and the policy they give each call. Without a rule, a call that acts on the world
- * (the tool's `acts`) needs approval and a reading call does not.
+ * (the tool's `acts`) needs approval and a reading call does not. On top of that, the exfiltration
+ * guard holds requests to hosts that are not trusted destinations once the run has read untrusted
+ * content: a rule (requireApproval false, autoApprove) does not lift that hold; trusted destinations
+ * or EXFILTRATION_GUARD=off do. Such a hold is rejected when nobody decides in time.
  */
 @Injectable()
 export class ApprovalRulesService {
@@ -28,6 +32,7 @@ export class ApprovalRulesService {
     private readonly registry: ToolRegistry,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly exfiltration: ExfiltrationGuard,
   ) {}
 
   async list(): Promise<ApprovalRulesResponseDto> {
@@ -36,6 +41,8 @@ export class ApprovalRulesService {
       defaults: {
         timeoutSeconds: this.config.approvalTimeoutMs / 1000,
         timeoutAction: this.config.approvalTimeoutAction,
+        exfiltrationGuard: this.config.exfiltrationGuard,
+        trustedDestinations: this.config.toolTrustedDestinations,
         tools: this.registry.list().map(({ tool }) => ({
           toolName: tool.name,
           riskLevel: tool.riskLevel,
@@ -67,7 +74,21 @@ export class ApprovalRulesService {
     if (!(await this.rules.remove(toolName))) throw new NotFoundException(`No approval rule for "${toolName}"`);
   }
 
-  async policy(tool: Tool, input: unknown): Promise<ApprovalPolicy> {
+  async policy(tool: Tool, input: unknown, context: ToolContext): Promise<ApprovalPolicy> {
+    const policy = await this.rulePolicy(tool, input);
+    const exfiltration = await this.exfiltration.holdReason(tool, input, context);
+    if (!exfiltration) return policy;
+    return {
+      required: true,
+      reason: policy.required ? `${exfiltration}; also ${policy.reason}` : exfiltration,
+      riskLevel: 'high',
+      timeoutMs: policy.timeoutMs,
+      // Silence never lets data leave: whatever the rule says, an unanswered hold is rejected.
+      timeoutAction: 'reject',
+    };
+  }
+
+  private async rulePolicy(tool: Tool, input: unknown): Promise<ApprovalPolicy> {
     const rule = await this.rules.find(tool.name);
     if (!rule) {
       const acts = tool.acts?.(input) ?? false;

@@ -91,6 +91,7 @@ export class ApprovalsService implements OnModuleInit, OnApplicationBootstrap, O
       runId: approval.runId,
       toolName: approval.toolName,
       input: approval.input,
+      reason: approval.reason,
       expiresAt: approval.expiresAt.toISOString(),
     });
     return approval;

@@ -68,6 +68,8 @@ export class JobRunner implements OnModuleInit {
         groupId: job.groupId ?? undefined,
         maxIterations: job.action.maxIterations,
         continuation: { kind: 'job-output', jobId: job.id, firingId: firing.id },
+        // Event text comes from an outside feed: the run's context holds untrusted content.
+        ...(event || job.action.calendarContext ? { untrusted: 'calendar event text' } : {}),
       });
       firing.runId = run.id;
       await this.repository.updateRun(firing.id, { runId: run.id });

@@ -31,3 +31,26 @@ export function stringField(
   }
   return value;
 }
+
+/**
+ * The http(s) URL in an input's `url` field, as the one destination of the call (`Tool.destinations`);
+ * none when there is no such URL (the tool refuses that input anyway).
+ */
+export function urlDestination(input: unknown): URL[] {
+  const raw = (input as { url?: unknown } | null)?.url;
+  if (typeof raw !== 'string') return [];
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? [url] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** What the model reads when a redirect to another origin was not followed. */
+export function redirectNotFollowed(to: URL): string {
+  return (
+    `[The redirect to ${to.origin} was not followed: it leads to another host than this call named, one the ` +
+    'call may not go on to without a new approval. To go there, make a new call with that URL; it may be held for approval.]'
+  );
+}

@@ -9,13 +9,23 @@ export interface ToolContext {
   groupId: string | null;
   origin: RunOrigin;
   signal: AbortSignal;
+  /**
+   * Whether the call may go on to another origin than the one it named (a redirect) without a new
+   * approval. The approval gate sets it: an approved call never follows a redirect to a host the
+   * approver did not see, and a run that read untrusted content only to trusted destinations.
+   * Omitted: wherever the address guard lets the call go.
+   */
+  mayFollow?: (url: URL) => boolean;
 }
 
 export interface ToolResult {
   /** What the model reads back. */
   content: string;
   isError?: boolean;
-  /** Content from outside (web pages, HTTP bodies, mails): wrapped as untrusted data for the model. */
+  /**
+   * Content from outside (web pages, HTTP bodies, mails, skill and MCP results): wrapped as untrusted
+   * data for the model, and the conversation is marked as holding untrusted content.
+   */
   untrusted?: boolean;
 }
 
@@ -35,5 +45,11 @@ export interface Tool {
   acts?(input: unknown): boolean;
   /** For operators, which calls act, in a few words ("every call", "methods other than GET and HEAD"). */
   actsWhen?: string;
+  /**
+   * The URLs this call sends a request to (http_request, web_browse), whatever its method: the
+   * exfiltration guard holds calls to hosts that are not trusted destinations. Omitted or empty: the
+   * call reaches no host the model names (an input that does not parse names none; the tool refuses it).
+   */
+  destinations?(input: unknown): URL[];
   execute(input: unknown, context: ToolContext): Promise<ToolResult>;
 }

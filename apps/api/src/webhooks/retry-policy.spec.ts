@@ -48,6 +48,13 @@ describe('outbound retry policy', () => {
     expect(judgeAttempt(result(400), 1, 5)).toEqual({ kind: 'failed', reason: 'The receiver answered 400' });
   });
 
+  it('does not retry a request that cannot be made', () => {
+    expect(judgeAttempt(result(null, { error: 'credentials in the URL', permanent: true }), 1, 5)).toEqual({
+      kind: 'failed',
+      reason: 'credentials in the URL',
+    });
+  });
+
   it('reads Retry-After as seconds or an HTTP date', () => {
     expect(parseRetryAfter('30', 0)).toBe(30);
     expect(parseRetryAfter('Thu, 01 Jan 1970 00:01:00 GMT', 0)).toBe(60);

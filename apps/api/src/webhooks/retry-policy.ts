@@ -14,12 +14,13 @@ export interface AttemptResult {
   error: string | null;
   retryAfterSeconds: number | null;
   location: string | null;
+  permanent?: boolean;
 }
 
 /**
  * What to do after attempt number `attempt` (1-based): 2xx is delivered; 410 means the receiver is
  * gone for good; a network error, a timeout, 408, 429 and 5xx are retried until `maxAttempts`;
- * redirects are not followed and other answers are not retried.
+ * redirects are not followed and other answers (and requests that cannot be made) are not retried.
  */
 export function judgeAttempt(
   result: AttemptResult,
@@ -30,6 +31,7 @@ export function judgeAttempt(
   const status = result.statusCode;
   if (status !== null && status >= 200 && status < 300) return { kind: 'delivered' };
   if (status === 410) return { kind: 'gone', reason: 'The receiver answered 410 Gone' };
+  if (result.permanent) return { kind: 'failed', reason: result.error ?? 'The request cannot be made' };
   if (status !== null && status >= 300 && status < 400) {
     return { kind: 'failed', reason: `Redirect (${status}) to ${result.location ?? 'nowhere'} not followed` };
   }

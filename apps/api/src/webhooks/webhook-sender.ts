@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { hasUrlCredentials } from '../common/validation.js';
 import { AppConfig } from '../config/app-config.js';
 
 const EXCERPT_BYTES = 1024;
@@ -11,7 +12,13 @@ export interface SendResult {
   error: string | null;
   retryAfterSeconds: number | null;
   location: string | null;
+  /** The request could not be made and never will be as it is: not worth a retry. */
+  permanent?: boolean;
 }
+
+/** Said instead of fetch's error, which would repeat the URL with its password into the delivery log. */
+export const CREDENTIALS_IN_URL_ERROR =
+  'The target URL contains a user name or password, which cannot be sent; remove them from targetUrl';
 
 /**
  * The HTTP side of outbound deliveries: one POST, redirects not followed, the whole exchange
@@ -36,6 +43,18 @@ export class WebhookSender {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     const elapsed = () => Math.round(performance.now() - started);
+    // Refused by the API since; a target stored before that is never tried.
+    if (hasUrlCredentials(url)) {
+      return {
+        statusCode: null,
+        durationMs: 0,
+        responseExcerpt: null,
+        error: CREDENTIALS_IN_URL_ERROR,
+        retryAfterSeconds: null,
+        location: null,
+        permanent: true,
+      };
+    }
     try {
       const response = await fetch(url, {
         method: 'POST',

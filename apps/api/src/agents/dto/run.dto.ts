@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import { RUN_STATUSES, type RunStatus } from '../entities/run.entity.js';
 import type { ToolCallStatus } from '../entities/tool-call.entity.js';
 import type { RunWait } from '../run-wait.js';
+import { Optional } from '../../common/validation.js';
 
 export class RunCreateDto {
   @ApiProperty({ example: 'What is on my calendar today?', maxLength: 100_000 })
@@ -13,12 +14,12 @@ export class RunCreateDto {
   message!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Agent group to use (default: the default group)' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   groupId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Continue this conversation (default: a new one)' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   conversationId?: string;
 }
@@ -114,7 +115,7 @@ export class RunDetailResponseDto extends RunResponseDto {
 
 export class RunListQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ enum: RUN_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(RUN_STATUSES)
   status?: RunStatus;
 }

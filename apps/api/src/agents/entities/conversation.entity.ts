@@ -8,6 +8,12 @@ export class Conversation {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ name: 'group_id', type: 'varchar', length: 36, nullable: true }) groupId!: string | null;
   @Column({ type: 'text', transformer: jsonColumn<RunOrigin>({ kind: 'api' }) }) origin!: RunOrigin;
+  /**
+   * What first put untrusted content into this conversation's context (a channel message, a tool's
+   * outside data, calendar text); null while there is none. Kept here, not read from the history, so
+   * it outlives compaction and later runs of the conversation (the exfiltration guard reads it).
+   */
+  @Column({ name: 'untrusted_source', type: 'varchar', length: 200, nullable: true }) untrustedSource!: string | null;
   @Column({ name: 'created_at' }) createdAt!: Date;
   @Column({ name: 'updated_at' }) updatedAt!: Date;
 }

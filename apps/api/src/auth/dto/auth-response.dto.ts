@@ -3,6 +3,12 @@ import { ApiProperty } from '@nestjs/swagger';
 export class AuthStatusResponseDto {
   @ApiProperty({ description: 'true until the first admin has been created with POST /api/auth/setup' })
   needsSetup!: boolean;
+
+  @ApiProperty({
+    description:
+      "true while set-up needs setupCode: the gateway listens beyond loopback or SETUP_TOKEN is set. The code is printed in the gateway's log at start, or is the SETUP_TOKEN",
+  })
+  setupCodeRequired!: boolean;
 }
 
 export class UserResponseDto {

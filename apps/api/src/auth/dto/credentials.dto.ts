@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Optional } from '../../common/validation.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -26,4 +27,15 @@ export class SetupDto {
   @MinLength(10, { message: 'password must be at least 10 characters long' })
   @MaxLength(256)
   password!: string;
+
+  @ApiPropertyOptional({
+    example: 'K7QM-3XWP-HT9D',
+    description:
+      "Needed while GET /api/auth/status says setupCodeRequired: printed in the gateway's log at start, or the SETUP_TOKEN you set",
+    maxLength: 256,
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(256)
+  setupCode?: string;
 }

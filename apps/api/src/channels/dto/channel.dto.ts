@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   MaxLength,
@@ -14,6 +13,7 @@ import {
 } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import type { ChannelMessageStatus } from '../entities/channel-message.entity.js';
+import { Optional, OptionalNullable } from '../../common/validation.js';
 
 export const CHANNEL_TYPES = ['telegram', 'email', 'whatsapp'] as const;
 export type CreatableChannelType = (typeof CHANNEL_TYPES)[number];
@@ -54,7 +54,7 @@ export class ChannelCreateDto {
       'whole domain; WhatsApp: phone numbers in international format, `+491701234567`, or JIDs, stored as the ' +
       'digits); empty = everyone',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })
@@ -67,31 +67,31 @@ export class ChannelCreateDto {
     nullable: true,
     description: 'Agent group; default group when absent',
   })
-  @IsOptional()
+  @OptionalNullable()
   @IsUUID()
   groupId?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 }
 
 export class ChannelUpdateDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: CONFIG_DESCRIPTION })
-  @IsOptional()
+  @Optional()
   @IsObject()
   config?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })
@@ -99,12 +99,12 @@ export class ChannelUpdateDto {
   allowedSenders?: string[];
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: back to the default group' })
-  @IsOptional()
+  @OptionalNullable()
   @IsUUID()
   groupId?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 }

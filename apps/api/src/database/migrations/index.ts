@@ -10,10 +10,16 @@ import { Channels1764500000000 } from './1764500000000-channels.js';
 import { Calendars1764600000000 } from './1764600000000-calendars.js';
 import { ChannelAdapterState1764700000000 } from './1764700000000-channel-adapter-state.js';
 import { ChannelMessageReplyContext1764800000000 } from './1764800000000-channel-message-reply-context.js';
-import { RunControl1764950000000 } from './1764950000000-run-control.js';
+import { sealCalendarPasswords } from './1764900000000-seal-calendar-passwords.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-guard.js';
+import { RunControl1764970000000 } from './1764970000000-run-control.js';
 
-/** Every migration, in order. A feature adds its own file here; never edit one that has shipped. */
-export const MIGRATIONS = [
+/**
+ * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
+ * Some seal stored secrets, so the list is built with the SecretBox.
+ */
+export const migrations = (secrets: SecretBox) => [
   Auth1763700000000,
   AgentGroups1763800000000,
   Runs1763900000000,
@@ -26,5 +32,7 @@ export const MIGRATIONS = [
   Calendars1764600000000,
   ChannelAdapterState1764700000000,
   ChannelMessageReplyContext1764800000000,
-  RunControl1764950000000,
+  sealCalendarPasswords(secrets),
+  ExfiltrationGuard1764960000000,
+  RunControl1764970000000,
 ];

@@ -1,27 +1,17 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { NestedObject, Optional, OptionalNullable, UpdateType } from '../../common/validation.js';
+
+import { IsHostEntries } from './host-entries.validator.js';
 
 const MODEL_ID = /^[\w.:-]{1,100}$/;
 
 /** Per-channel style blocks that replace the defaults in prompts/channel-styles.md. */
 export class ChannelStylesDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) telegram?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) whatsapp?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) mattermost?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4000) telegram?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4000) whatsapp?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4000) email?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4000) mattermost?: string;
 }
 
 export class AgentGroupCreateDto {
@@ -36,7 +26,7 @@ export class AgentGroupCreateDto {
     description: 'Replaces the default system prompt (prompts/system-prompt.md)',
     nullable: true,
   })
-  @IsOptional()
+  @OptionalNullable()
   @IsString()
   @MaxLength(50_000)
   systemPrompt?: string | null;
@@ -47,7 +37,7 @@ export class AgentGroupCreateDto {
     description: 'Defaults to DEFAULT_MODEL',
     nullable: true,
   })
-  @IsOptional()
+  @OptionalNullable()
   @Matches(MODEL_ID, { message: 'model must be a model id such as claude-sonnet-4-6' })
   model?: string | null;
 
@@ -57,14 +47,14 @@ export class AgentGroupCreateDto {
     nullable: true,
     writeOnly: true,
   })
-  @IsOptional()
+  @OptionalNullable()
   @IsString()
   @MinLength(8)
   @MaxLength(500)
   apiKey?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['web_browse', 'http_request'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -72,12 +62,24 @@ export class AgentGroupCreateDto {
   skills?: string[];
 
   @ApiPropertyOptional({
+    type: [String],
+    example: ['api.example.com', 'hooks.example.com:8443', '*.corp.example'],
+    description:
+      'Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)',
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsHostEntries()
+  trustedDestinations?: string[];
+
+  @ApiPropertyOptional({
     type: Number,
     description: 'Tokens (input + output) per day; null for no cap',
     nullable: true,
     minimum: 1,
   })
-  @IsOptional()
+  @OptionalNullable()
   @IsInt()
   @Min(1)
   budgetMaxTokensDay?: number | null;
@@ -88,24 +90,23 @@ export class AgentGroupCreateDto {
     nullable: true,
     minimum: 1,
   })
-  @IsOptional()
+  @OptionalNullable()
   @IsInt()
   @Min(1)
   budgetMaxTokensMonth?: number | null;
 
   @ApiPropertyOptional({ type: ChannelStylesDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelStylesDto)
+  @Optional()
+  @NestedObject(() => ChannelStylesDto)
   channelStyles?: ChannelStylesDto;
 
   @ApiPropertyOptional({ description: 'Make this the group for channels that have none' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   isDefault?: boolean;
 }
 
-export class AgentGroupUpdateDto extends PartialType(AgentGroupCreateDto) {}
+export class AgentGroupUpdateDto extends UpdateType(AgentGroupCreateDto) {}
 
 export class AgentGroupResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -116,6 +117,11 @@ export class AgentGroupResponseDto {
   @ApiProperty({ description: 'Whether the group has its own API key (the key itself is never returned)' })
   hasApiKey!: boolean;
   @ApiProperty({ type: [String] }) skills!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Trusted destinations of this group (besides TOOL_TRUSTED_DESTINATIONS)',
+  })
+  trustedDestinations!: string[];
   @ApiProperty({ nullable: true, type: Number }) budgetMaxTokensDay!: number | null;
   @ApiProperty({ nullable: true, type: Number }) budgetMaxTokensMonth!: number | null;
   @ApiProperty({ type: ChannelStylesDto }) channelStyles!: ChannelStylesDto;

@@ -30,6 +30,10 @@ export class AgentGroup {
   @Column({ name: 'channel_styles', type: 'text', transformer: jsonColumn<ChannelStyles>({}) })
   channelStyles!: ChannelStyles;
 
+  /** Hosts (host, host:port, *.domain) tools may send to without approval after untrusted input, besides TOOL_TRUSTED_DESTINATIONS. */
+  @Column({ name: 'trusted_destinations', type: 'text', transformer: jsonColumn<string[]>([]) })
+  trustedDestinations!: string[];
+
   @Column({ name: 'budget_max_tokens_day', type: 'integer', nullable: true })
   budgetMaxTokensDay!: number | null;
 

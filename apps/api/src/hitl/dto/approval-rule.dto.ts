@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, Matches, Max, Min } from 'class-validator';
 import type { RiskLevel } from '../../tools/tool.js';
 import type { TimeoutAction } from '../entities/approval.entity.js';
 import { IsGlobPatterns } from './glob-patterns.validator.js';
+import { Optional } from '../../common/validation.js';
 
 export const RISK_LEVELS: RiskLevel[] = ['low', 'medium', 'high'];
 export const TIMEOUT_ACTIONS: TimeoutAction[] = ['reject', 'approve'];
@@ -39,7 +40,7 @@ export class ApprovalRuleUpsertDto {
   timeoutAction!: TimeoutAction;
 
   @ApiPropertyOptional(AUTO_APPROVE_DOC)
-  @IsOptional()
+  @Optional()
   @IsObject()
   @IsGlobPatterns()
   autoApprove?: Record<string, string>;
@@ -67,6 +68,14 @@ export class ToolApprovalDefaultDto {
 export class ApprovalDefaultsDto {
   @ApiProperty() timeoutSeconds!: number;
   @ApiProperty({ enum: TIMEOUT_ACTIONS }) timeoutAction!: TimeoutAction;
+  @ApiProperty({
+    enum: ['taint', 'strict', 'off'],
+    description:
+      'EXFILTRATION_GUARD: when requests to hosts that are not trusted destinations are held, whatever the rules say',
+  })
+  exfiltrationGuard!: 'taint' | 'strict' | 'off';
+  @ApiProperty({ type: [String], description: 'TOOL_TRUSTED_DESTINATIONS (groups add their own)' })
+  trustedDestinations!: string[];
   @ApiProperty({ type: [ToolApprovalDefaultDto] }) tools!: ToolApprovalDefaultDto[];
 }
 

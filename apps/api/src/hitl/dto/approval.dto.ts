@@ -1,23 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import { RunOriginDto, TranscriptLineDto } from '../../agents/dto/run.dto.js';
 import type { RiskLevel } from '../../tools/tool.js';
 import type { ApprovalStatus, TimeoutAction } from '../entities/approval.entity.js';
 import { RISK_LEVELS, TIMEOUT_ACTIONS } from './approval-rule.dto.js';
+import { Optional } from '../../common/validation.js';
 
 const APPROVAL_STATUSES: ApprovalStatus[] = ['pending', 'approved', 'rejected', 'timed_out', 'withdrawn'];
 
 export class ApprovalListQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ enum: APPROVAL_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(APPROVAL_STATUSES)
   status?: ApprovalStatus;
 }
 
 export class ApprovalDecisionDto {
   @ApiPropertyOptional({ maxLength: 1000, description: 'Why; a rejection reason is shown to the agent' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1000)
   comment?: string;

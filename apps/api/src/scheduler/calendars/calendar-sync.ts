@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
+import { SecretBox } from '../../crypto/secret-box.js';
 import { CalendarTriggers } from './calendar-triggers.js';
 import { CalendarsRepository } from './calendars.repository.js';
 import type { CalendarEvent } from './entities/calendar-event.entity.js';
 import type { Calendar } from './entities/calendar.entity.js';
+import { unsealFeedUrl } from './feed-password.js';
 import { expandCalendar } from './ical-expand.js';
 import { IcalFetcher } from './ical-fetcher.js';
 
@@ -30,6 +32,7 @@ export class CalendarSync {
     private readonly fetcher: IcalFetcher,
     private readonly triggers: CalendarTriggers,
     private readonly clock: Clock,
+    private readonly secrets: SecretBox,
   ) {}
 
   stop(): void {
@@ -50,7 +53,7 @@ export class CalendarSync {
     const now = this.clock.now();
     let patch: Partial<Calendar>;
     try {
-      const text = await this.fetcher.fetch(calendar.url, this.shutdown.signal);
+      const text = await this.fetcher.fetch(unsealFeedUrl(calendar, this.secrets), this.shutdown.signal);
       if (!/^\s*BEGIN:VCALENDAR/i.test(text.replace(/^\uFEFF/, '').slice(0, 1000))) {
         throw new Error('The feed is not iCalendar data (it does not begin with BEGIN:VCALENDAR)');
       }

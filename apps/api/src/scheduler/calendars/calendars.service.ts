@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
+import { SecretBox } from '../../crypto/secret-box.js';
 import { CalendarSync } from './calendar-sync.js';
 import { CalendarTriggers } from './calendar-triggers.js';
 import { CalendarsRepository } from './calendars.repository.js';
@@ -14,7 +15,7 @@ import {
 } from './dto/calendar.dto.js';
 import type { CalendarEvent } from './entities/calendar-event.entity.js';
 import type { Calendar } from './entities/calendar.entity.js';
-import { redact } from './ical-fetcher.js';
+import { sealFeedPassword } from './feed-password.js';
 import { isTimeZone, localKey, wallAt } from '../../common/zoned-time.js';
 
 const DEFAULT_EVENTS_SPAN_MS = 60 * 86_400_000;
@@ -28,6 +29,7 @@ export class CalendarsService {
     private readonly triggers: CalendarTriggers,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly secrets: SecretBox,
   ) {}
 
   async list(): Promise<CalendarDto[]> {
@@ -42,7 +44,7 @@ export class CalendarsService {
     const calendar: Calendar = {
       id: randomUUID(),
       name: body.name,
-      url: body.url,
+      ...sealFeedPassword(body.url, this.secrets),
       pollMinutes: body.pollMinutes ?? DEFAULT_POLL_MINUTES,
       timezone,
       nextSyncAt: new Date(now.getTime() + (body.pollMinutes ?? DEFAULT_POLL_MINUTES) * 60_000),
@@ -98,7 +100,8 @@ function toCalendarDto(calendar: Calendar): CalendarDto {
   return {
     id: calendar.id,
     name: calendar.name,
-    url: redact(calendar.url),
+    url: calendar.url,
+    hasPassword: calendar.passwordSealed !== null,
     pollMinutes: calendar.pollMinutes,
     timezone: calendar.timezone,
     lastSyncAt: calendar.lastSyncAt?.toISOString() ?? null,

@@ -109,7 +109,7 @@ function basicAuth(url: URL): Record<string, string> {
 }
 
 /** The URL with its password (if any) hidden, as it is shown in the API and in errors. */
-export function redact(url: URL | string): string {
+function redact(url: URL | string): string {
   try {
     const copy = new URL(url);
     if (copy.password) copy.password = '***';

@@ -1,23 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import type { DeliveryStatus, JobRunCause, JobRunStatus } from '../entities/job-run.entity.js';
 import type { MissedPolicy } from '../entities/scheduled-job.entity.js';
+import { IsHttpUrl, NestedObject, Optional } from '../../common/validation.js';
 
 /**
  * One of: `{type: "cron", cron, timezone}`, `{type: "once", at}`, `{type: "interval", everySeconds}`,
@@ -29,31 +15,31 @@ export class JobTriggerDto {
   type!: 'cron' | 'once' | 'interval' | 'calendar';
 
   @ApiPropertyOptional({ example: '0 9 * * 1-5', description: 'cron: five or six fields (seconds first)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   cron?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'cron: IANA time zone (default TIMEZONE)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   timezone?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'once: when' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true })
   at?: string;
 
   @ApiPropertyOptional({ minimum: 10, description: 'interval: seconds between firings' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(10)
   @Max(31_536_000)
   everySeconds?: number;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'calendar: whose events fire the job' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   calendarId?: string;
 
@@ -63,7 +49,7 @@ export class JobTriggerDto {
     default: 0,
     description: 'calendar: fire this many minutes before each event instance starts',
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(10_080)
@@ -82,7 +68,7 @@ export class JobCalendarContextDto {
     maximum: 14,
     description: "Days of events from the start of today (in the calendar's time zone); 1 = today's",
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(14)
@@ -101,16 +87,15 @@ export class JobActionDto {
   prompt!: string;
 
   @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 100, description: 'Model calls the run may make' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(100)
   maxIterations?: number;
 
   @ApiPropertyOptional({ type: JobCalendarContextDto, description: "Put a calendar's events before the prompt" })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => JobCalendarContextDto)
+  @Optional()
+  @NestedObject(() => JobCalendarContextDto)
   calendarContext?: JobCalendarContextDto;
 }
 
@@ -121,14 +106,14 @@ export class JobOutputDto {
   type!: 'none' | 'channel' | 'webhook';
 
   @ApiPropertyOptional({ format: 'uuid', description: 'channel: where the result is sent' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   channelId?: string;
 
   @ApiPropertyOptional({ example: 'https://n8n.internal/webhook/report', description: 'webhook: POSTed to' })
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @Optional()
   @MaxLength(2000)
+  @IsHttpUrl()
   url?: string;
 }
 
@@ -140,28 +125,25 @@ export class JobCreateDto {
   name!: string;
 
   @ApiProperty({ type: JobTriggerDto })
-  @ValidateNested()
-  @Type(() => JobTriggerDto)
+  @NestedObject(() => JobTriggerDto)
   trigger!: JobTriggerDto;
 
   @ApiProperty({ type: JobActionDto })
-  @ValidateNested()
-  @Type(() => JobActionDto)
+  @NestedObject(() => JobActionDto)
   action!: JobActionDto;
 
   @ApiPropertyOptional({ type: JobOutputDto, description: 'Default: none (the result is only recorded)' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => JobOutputDto)
+  @Optional()
+  @NestedObject(() => JobOutputDto)
   output?: JobOutputDto;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   groupId?: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 
@@ -170,7 +152,7 @@ export class JobCreateDto {
     default: 'skip',
     description: 'Firings missed while the gateway was down: recorded as skipped, or run once',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['skip', 'run_once'])
   missedPolicy?: MissedPolicy;
 }

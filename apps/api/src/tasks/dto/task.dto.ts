@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { RunOriginDto } from '../../agents/dto/run.dto.js';
 import type { IterationPhase, IterationStatus } from '../entities/task-iteration.entity.js';
 import type { TaskCompletion, TaskStatus } from '../entities/task.entity.js';
+import { Optional } from '../../common/validation.js';
 
 const TASK_STATUSES: TaskStatus[] = ['running', 'stopping', 'stopped', 'completed', 'failed', 'budget_exhausted'];
 
@@ -26,7 +27,7 @@ export class TaskCreateDto {
   maxIterations!: number;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Agent group whose prompt, model, tools and budget apply' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   groupId?: string;
 
@@ -34,7 +35,7 @@ export class TaskCreateDto {
     maxLength: 100_000,
     description: 'When given, a plan iteration comes first; build iterations then work through the plan',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MinLength(1)
   @MaxLength(100_000)

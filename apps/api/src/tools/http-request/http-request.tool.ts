@@ -3,8 +3,16 @@ import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type AddressGuard, AddressRefusedError } from '../net/address-guard.js';
+import { portOf } from '../net/host-list.js';
 import type { Tool, ToolContext, ToolResult } from '../tool.js';
-import { inputObject, invalidInput, stringField, ToolInputError } from '../tool-input.js';
+import {
+  inputObject,
+  invalidInput,
+  redirectNotFollowed,
+  stringField,
+  ToolInputError,
+  urlDestination,
+} from '../tool-input.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 const READING_METHODS = new Set(['GET', 'HEAD']);
@@ -40,7 +48,8 @@ export class HttpRequestTool implements Tool {
   readonly description =
     'Make an HTTP or HTTPS request and read the response: status, main headers and up to 1 MB of body. ' +
     'Only public internet addresses can be reached (private, loopback and link-local ones are refused ' +
-    `unless the operator allowed the host). Redirects are followed (at most ${MAX_REDIRECTS}).`;
+    `unless the operator allowed the host). Redirects are followed (at most ${MAX_REDIRECTS}), except to another ` +
+    'host when the call needed approval or the run has read untrusted content: then the redirect is returned.';
   readonly riskLevel = 'medium' as const;
   readonly timeoutMs = 30_000;
   readonly actsWhen = 'methods other than GET and HEAD';
@@ -62,6 +71,10 @@ export class HttpRequestTool implements Tool {
 
   constructor(private readonly guard: AddressGuard) {}
 
+  destinations(input: unknown): URL[] {
+    return urlDestination(input);
+  }
+
   acts(input: unknown): boolean {
     const method = (input as { method?: unknown } | null)?.method;
     return !READING_METHODS.has(typeof method === 'string' ? method.toUpperCase() : 'GET');
@@ -76,14 +89,14 @@ export class HttpRequestTool implements Tool {
       throw error;
     }
     try {
-      return await this.fetch(call, context.signal);
+      return await this.fetch(call, context);
     } catch (error) {
       if (context.signal.aborted) throw error; // the executor reports the timeout
       return { content: `HTTP request failed: ${describeError(error)}`, isError: true };
     }
   }
 
-  private async fetch(call: HttpRequestInput, signal: AbortSignal): Promise<ToolResult> {
+  private async fetch(call: HttpRequestInput, { signal, mayFollow }: ToolContext): Promise<ToolResult> {
     let url = this.guard.checkUrl(call.url);
     let { method, body } = call;
     let headers = call.headers;
@@ -94,11 +107,17 @@ export class HttpRequestTool implements Tool {
       if (status < 300 || status >= 400 || status === 304 || !location) {
         return { content: await present(url, redirects, method, response), untrusted: true };
       }
-      response.resume();
       if (redirects === MAX_REDIRECTS) {
+        response.resume();
         return { content: `HTTP request failed: more than ${MAX_REDIRECTS} redirects`, isError: true };
       }
       const next = this.guard.checkUrl(new URL(location, url));
+      if (next.origin !== url.origin && mayFollow && !mayFollow(next)) {
+        // The redirect itself goes back to the model; the request (and its body) stays where it was sent.
+        const content = `${redirectNotFollowed(next)}\n${await present(url, redirects, method, response)}`;
+        return { content, untrusted: true };
+      }
+      response.resume();
       // As browsers do: 303 becomes GET, and so do 301/302 after a POST; 307/308 repeat the request.
       if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
         method = 'GET';
@@ -157,7 +176,7 @@ function send(
     const req = request(url, {
       method,
       headers: { 'user-agent': 'LoopGateway/1 (http_request tool)', ...headers },
-      lookup: guard.lookup,
+      lookup: guard.lookupFor(portOf(url)),
       agent: false, // no pooled sockets shared between calls
       signal,
     });

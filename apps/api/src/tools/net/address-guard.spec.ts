@@ -54,13 +54,15 @@ describe('AddressGuard', () => {
     ],
     'internal.example': [{ address: '192.168.0.20', family: 4 }],
     'v6.example': [{ address: '::1', family: 6 }],
+    'db.lan.example': [{ address: '10.1.0.7', family: 4 }],
+    'lan.example': [{ address: '10.1.0.1', family: 4 }],
   };
   const resolver = async (host: string) => {
     const found = records[host];
     if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
     return found;
   };
-  const guard = new AddressGuard(['Internal.Example', '[::1]'], resolver);
+  const guard = new AddressGuard(['Internal.Example', '[::1]:*', '10.0.0.9:8080', '*.lan.example'], resolver);
 
   it('refuses schemes other than http and https, and bad URLs', () => {
     expect(() => guard.checkUrl('file:///etc/passwd')).toThrow('Only http and https URLs are allowed (got file:)');
@@ -80,31 +82,44 @@ describe('AddressGuard', () => {
     ]) {
       expect(() => guard.checkUrl(url)).toThrow(/^Refused to connect to .*: it is a (loopback|link-local) address/);
     }
-    expect(() => guard.checkUrl('http://[::1]:3000/')).not.toThrow(); // allow-listed
+    expect(() => guard.checkUrl('http://[::1]:3000/')).not.toThrow(); // allow-listed on every port
+  });
+
+  it('opens an allow-listed host only on the ports its entry names (a bare host: 80 and 443)', async () => {
+    expect(() => guard.checkUrl('http://10.0.0.9:8080/')).not.toThrow();
+    expect(() => guard.checkUrl('http://10.0.0.9/')).toThrow(/10\.0\.0\.9: it is a private address.*port 80/);
+    expect(() => guard.checkUrl('http://10.0.0.9:8081/')).toThrow(/port 8081: host:8081/);
+    await expect(guard.resolve('internal.example', 80)).resolves.toHaveLength(1);
+    await expect(guard.resolve('internal.example', 443)).resolves.toHaveLength(1);
+    await expect(guard.resolve('internal.example', 8080)).rejects.toThrow('it is a private address');
+    await expect(guard.resolve('db.lan.example', 443)).resolves.toHaveLength(1);
+    await expect(guard.resolve('lan.example', 443)).rejects.toThrow('it is a private address');
   });
 
   it('checks every address a name resolves to', async () => {
-    await expect(guard.resolve('public.example')).resolves.toEqual(records['public.example']);
-    await expect(guard.resolve('mixed.example')).rejects.toThrow(
+    await expect(guard.resolve('public.example', 443)).resolves.toEqual(records['public.example']);
+    await expect(guard.resolve('mixed.example', 443)).rejects.toThrow(
       'Refused to connect to mixed.example (10.0.0.5): it is a private address.',
     );
-    await expect(guard.resolve('nowhere.example')).rejects.toThrow(
+    await expect(guard.resolve('nowhere.example', 443)).rejects.toThrow(
       'The host name nowhere.example could not be resolved (ENOTFOUND).',
     );
   });
 
   it('lets allow-listed hosts through, by name, case-insensitively and with a trailing dot', async () => {
-    await expect(guard.resolve('internal.example.')).resolves.toEqual(records['internal.example']);
-    await expect(guard.resolve('INTERNAL.example')).resolves.toHaveLength(1);
-    expect(guard.isAllowListed('::1')).toBe(true);
+    await expect(guard.resolve('internal.example.', 80)).resolves.toEqual(records['internal.example']);
+    await expect(guard.resolve('INTERNAL.example', 443)).resolves.toHaveLength(1);
+    expect(guard.isAllowListed('::1', 3000)).toBe(true);
     // The allow-list names hosts, not addresses behind other names.
-    await expect(guard.resolve('v6.example')).rejects.toThrow('it is a loopback address');
+    await expect(guard.resolve('v6.example', 443)).rejects.toThrow('it is a loopback address');
   });
 
   it('gives sockets only checked addresses through its lookup', async () => {
     const lookup = (host: string, all: boolean) =>
       new Promise<unknown>((resolve, reject) =>
-        guard.lookup(host, { all }, (error, address, family) => (error ? reject(error) : resolve({ address, family }))),
+        guard.lookupFor(443)(host, { all }, (error, address, family) =>
+          error ? reject(error) : resolve({ address, family }),
+        ),
       );
     await expect(lookup('public.example', false)).resolves.toEqual({ address: '93.184.215.14', family: 4 });
     await expect(lookup('public.example', true)).resolves.toEqual({ address: records['public.example'] });

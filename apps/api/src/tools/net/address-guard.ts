@@ -1,6 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { HostList, normalizeHost, portOf } from './host-list.js';
 
 /** Address ranges a tool must not reach, by what they are (IANA special-purpose registries). */
 const REFUSED_RANGES: [label: string, family: 'ipv4' | 'ipv6', cidrs: string[]][] = [
@@ -84,34 +85,27 @@ export type Resolver = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAd
 
 const systemResolver: Resolver = (hostname, family) => dnsLookup(hostname, { all: true, family });
 
-/** "[::1]" → "::1", "Example.COM." → "example.com". */
-function normalizeHost(host: string): string {
-  return host
-    .replace(/^\[(.*)\]$/, '$1')
-    .replace(/\.$/, '')
-    .toLowerCase();
-}
-
 /**
  * Keeps the network tools (http_request, web_browse) off loopback, private, link-local and other
- * non-public addresses, unless the operator allow-listed the host (TOOL_ALLOWED_HOSTS).
+ * non-public addresses, unless the operator allow-listed the host on that port (TOOL_ALLOWED_HOSTS:
+ * `host:port`, or a bare host for ports 80 and 443).
  *
- * The check is on the resolved address, and connections use the address that was checked: `lookup`
+ * The check is on the resolved address, and connections use the address that was checked: `lookupFor`
  * goes into the socket options, so a name that resolves to a public address when checked and to a
  * private one a moment later (DNS rebinding) cannot slip through.
  */
 export class AddressGuard {
-  private readonly allowed: ReadonlySet<string>;
+  private readonly allowed: HostList;
 
   constructor(
     allowedHosts: readonly string[],
     private readonly resolver: Resolver = systemResolver,
   ) {
-    this.allowed = new Set(allowedHosts.map(normalizeHost));
+    this.allowed = new HostList(allowedHosts);
   }
 
-  isAllowListed(host: string): boolean {
-    return this.allowed.has(normalizeHost(host));
+  isAllowListed(host: string, port: number): boolean {
+    return this.allowed.has(host, port);
   }
 
   /**
@@ -129,12 +123,15 @@ export class AddressGuard {
       throw new AddressRefusedError(`Only http and https URLs are allowed (got ${url.protocol}).`);
     }
     const host = normalizeHost(url.hostname);
-    if (isIP(host) && !this.isAllowListed(host)) this.refuse(host, host);
+    if (isIP(host) && !this.isAllowListed(host, portOf(url))) this.refuse(host, host, portOf(url));
     return url;
   }
 
-  /** The addresses a host resolves to, every one of them checked (all of them, or the call fails). */
-  async resolve(hostname: string, family: 0 | 4 | 6 = 0): Promise<LookupAddress[]> {
+  /**
+   * The addresses a host resolves to, every one of them checked (all of them, or the call fails) for a
+   * connection to `port`.
+   */
+  async resolve(hostname: string, port: number, family: 0 | 4 | 6 = 0): Promise<LookupAddress[]> {
     const host = normalizeHost(hostname);
     const ipFamily = isIP(host);
     let addresses: LookupAddress[];
@@ -153,34 +150,37 @@ export class AddressGuard {
       }
       if (addresses.length === 0) throw new AddressRefusedError(`The host name ${host} has no addresses.`);
     }
-    if (!this.isAllowListed(host)) for (const { address } of addresses) this.refuse(host, address);
+    if (!this.isAllowListed(host, port)) for (const { address } of addresses) this.refuse(host, address, port);
     return addresses;
   }
 
-  /** The checked address to connect to for a host. */
-  async addressFor(hostname: string): Promise<string> {
-    return (await this.resolve(hostname))[0]!.address;
+  /** The checked address to connect to for a host and port. */
+  async addressFor(hostname: string, port: number): Promise<string> {
+    return (await this.resolve(hostname, port))[0]!.address;
   }
 
-  /** A `lookup` for http.request / net.connect that resolves through the guard. */
-  readonly lookup: LookupFunction = (hostname, options, callback) => {
-    const family = options.family === 4 || options.family === 6 ? options.family : 0;
-    this.resolve(hostname, family).then(
-      (addresses) => {
-        if (options.all) callback(null, addresses);
-        else callback(null, addresses[0]!.address, addresses[0]!.family);
-      },
-      (error: NodeJS.ErrnoException) => callback(error, '', 0),
-    );
-  };
+  /** A `lookup` for http.request / net.connect to `port` that resolves through the guard. */
+  lookupFor(port: number): LookupFunction {
+    return (hostname, options, callback) => {
+      const family = options.family === 4 || options.family === 6 ? options.family : 0;
+      this.resolve(hostname, port, family).then(
+        (addresses) => {
+          if (options.all) callback(null, addresses);
+          else callback(null, addresses[0]!.address, addresses[0]!.family);
+        },
+        (error: NodeJS.ErrnoException) => callback(error, '', 0),
+      );
+    };
+  }
 
-  private refuse(host: string, address: string): void {
+  private refuse(host: string, address: string, port: number): void {
     const reason = refusalReason(address);
     if (!reason) return;
     const target = host === normalizeHost(address) ? address : `${host} (${address})`;
     throw new AddressRefusedError(
       `Refused to connect to ${target}: it is ${reason}. Tools may only reach public internet addresses ` +
-        'unless the operator allow-lists the host in TOOL_ALLOWED_HOSTS.',
+        `unless the operator allow-lists the host in TOOL_ALLOWED_HOSTS (port ${port}: host:${port}, or the bare ` +
+        'host for ports 80 and 443).',
     );
   }
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type AddressGuard, AddressRefusedError } from './address-guard.js';
+import { portOf } from './host-list.js';
 
 /** A response from the proxy (not from a site) carries this header, so the browser tool can tell. */
 export const REFUSED_HEADER = 'x-loop-gateway-refused';
@@ -50,7 +51,7 @@ export class GuardedProxy {
     let address: string;
     try {
       target = this.guard.checkUrl(req.url ?? '');
-      address = await this.guard.addressFor(target.hostname);
+      address = await this.guard.addressFor(target.hostname, portOf(target));
     } catch (error) {
       return refuse(res, error);
     }
@@ -86,7 +87,7 @@ export class GuardedProxy {
     try {
       const target = new URL(`http://${req.url ?? ''}`);
       port = Number(target.port || 443);
-      address = await this.guard.addressFor(target.hostname);
+      address = await this.guard.addressFor(target.hostname, port);
     } catch (error) {
       const reason = error instanceof AddressRefusedError ? error.message : 'Bad CONNECT target';
       client.end(`HTTP/1.1 403 Forbidden\r\n${REFUSED_HEADER}: 1\r\ncontent-type: text/plain\r\n\r\n${reason}`);

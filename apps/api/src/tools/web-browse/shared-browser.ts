@@ -5,6 +5,20 @@ import type { GuardedProxy } from '../net/guarded-proxy.js';
 const LAUNCH_TIMEOUT_MS = 20_000;
 
 /**
+ * Runs in every frame of a browsed page (cross-origin ones too) before the page's own scripts:
+ * removes the APIs that send UDP past the guarded proxy (WebRTC's STUN/TURN and data channels,
+ * WebTransport's QUIC), and window.open. Chromium's WebRTC IP-handling flag alone does not hold
+ * headless; popups are refused as well because a new window would not get this script in time.
+ */
+const REMOVE_UDP_APIS = `(() => {
+  for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel', 'RTCRtpSender',
+    'RTCRtpReceiver', 'RTCRtpTransceiver', 'RTCIceTransport', 'RTCDtlsTransport', 'RTCSctpTransport', 'WebTransport']) {
+    try { delete window[name]; } catch {}
+  }
+  try { window.open = () => null; } catch {}
+})();`;
+
+/**
  * One headless Chromium for every web_browse call, launched on first use and launched again when it
  * has died. Each call gets a fresh browser context (no cookies or storage shared between calls),
  * closed afterwards. All traffic goes through the guarded proxy.
@@ -27,7 +41,17 @@ export class SharedBrowser implements OnModuleDestroy {
     const close = () => void context.close().catch(() => undefined);
     signal.addEventListener('abort', close, { once: true });
     try {
-      return await use(await context.newPage());
+      const page = await context.newPage();
+      // Any other window the page manages to open is closed at once (the popup blocker refuses most).
+      context.on('targetcreated', (target) => {
+        if (target.type() === 'page' && target !== page.target())
+          void target
+            .page()
+            .then((popup) => popup?.close())
+            .catch(() => undefined);
+      });
+      await page.evaluateOnNewDocument(REMOVE_UDP_APIS);
+      return await use(page);
     } finally {
       signal.removeEventListener('abort', close);
       await context.close().catch(() => undefined);
@@ -62,6 +86,8 @@ export class SharedBrowser implements OnModuleDestroy {
         executablePath: this.executablePath,
         headless: true,
         timeout: LAUNCH_TIMEOUT_MS,
+        // Puppeteer turns Chromium's popup blocker off by default; pages must not open windows.
+        ignoreDefaultArgs: ['--disable-popup-blocking'],
         // The gateway handles its own signals and closes the browser on shutdown.
         handleSIGINT: false,
         handleSIGTERM: false,
@@ -71,7 +97,7 @@ export class SharedBrowser implements OnModuleDestroy {
         args: [
           `--proxy-server=${proxyUrl}`,
           '--proxy-bypass-list=<-loopback>', // Chromium skips the proxy for loopback unless told not to
-          '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+          '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', // not enough headless: see REMOVE_UDP_APIS
           '--disable-dev-shm-usage',
           ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), // Chromium refuses to sandbox as root
         ],

@@ -1,8 +1,16 @@
 import type { Page } from 'puppeteer-core';
 import { type AddressGuard, AddressRefusedError } from '../net/address-guard.js';
 import { REFUSED_HEADER } from '../net/guarded-proxy.js';
+import { portOf } from '../net/host-list.js';
 import type { Tool, ToolContext, ToolResult } from '../tool.js';
-import { inputObject, invalidInput, stringField, ToolInputError } from '../tool-input.js';
+import {
+  inputObject,
+  invalidInput,
+  redirectNotFollowed,
+  stringField,
+  ToolInputError,
+  urlDestination,
+} from '../tool-input.js';
 import type { ScreenshotStore } from './screenshot-store.js';
 import type { SharedBrowser } from './shared-browser.js';
 
@@ -40,7 +48,12 @@ export class WebBrowseTool implements Tool {
     this.description =
       'Open a web page in a headless browser (JavaScript runs) and read its title and visible text. ' +
       `The page must load within ${Math.round(pageTimeoutMs / 1000)} seconds. Only public internet addresses ` +
-      'can be reached (private, loopback and link-local ones are refused unless the operator allowed the host).';
+      'can be reached (private, loopback and link-local ones are refused unless the operator allowed the host). ' +
+      'The page is not followed to another host when the call needed approval or the run has read untrusted content.';
+  }
+
+  destinations(input: unknown): URL[] {
+    return urlDestination(input);
   }
 
   async execute(input: unknown, context: ToolContext): Promise<ToolResult> {
@@ -60,8 +73,22 @@ export class WebBrowseTool implements Tool {
     try {
       // A clear answer for the page itself; the proxy holds everything else the page loads to the same rule.
       const checked = this.guard.checkUrl(url);
-      await this.guard.resolve(checked.hostname);
-      return await this.browser.withPage(context.signal, (page) => this.read(page, checked.href, screenshot));
+      await this.guard.resolve(checked.hostname, portOf(checked));
+      return await this.browser.withPage(context.signal, async (page) => {
+        const blocked = context.mayFollow ? await keepNavigationAt(page, checked, context.mayFollow) : () => null;
+        try {
+          const result = await this.read(page, checked.href, screenshot);
+          const left = blocked(); // a script on the page tried to navigate away after it loaded
+          return left ? { ...result, content: `${redirectNotFollowed(left)}\n${result.content}` } : result;
+        } catch (error) {
+          const target = blocked();
+          if (!target) throw error;
+          return {
+            content: `${redirectNotFollowed(target)}\nThe page ${checked.href} redirected to ${target.href}.`,
+            untrusted: true,
+          };
+        }
+      });
     } catch (error) {
       if (context.signal.aborted) throw error; // the executor reports the timeout
       if (error instanceof AddressRefusedError) return { content: error.message, isError: true };
@@ -93,6 +120,30 @@ export class WebBrowseTool implements Tool {
     );
     return { content: lines.join('\n'), untrusted: true };
   }
+}
+
+/**
+ * Stops the page's main frame from navigating (a redirect, a script) to another origin than `start`
+ * unless `mayFollow` lets it. Returns what was stopped, if anything.
+ */
+async function keepNavigationAt(page: Page, start: URL, mayFollow: (url: URL) => boolean): Promise<() => URL | null> {
+  let stopped: URL | null = null;
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    const target = URL.canParse(request.url()) ? new URL(request.url()) : null;
+    const leaves =
+      request.isNavigationRequest() &&
+      request.frame() === page.mainFrame() &&
+      (!target || (target.origin !== start.origin && !mayFollow(target)));
+    if (leaves) {
+      stopped ??= target;
+      void request.abort('blockedbyclient').catch(() => undefined);
+    } else {
+      void request.continue().catch(() => undefined);
+    }
+  });
+  return () => stopped;
 }
 
 function describeError(error: unknown, pageTimeoutMs: number): string {

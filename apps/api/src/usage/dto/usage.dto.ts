@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsObject, Max, Min } from 'class-validator';
+import { Optional } from '../../common/validation.js';
 
 export class UsageTotalsDto {
   @ApiProperty() calls!: number;
@@ -49,7 +50,7 @@ export class ModelCallResponseDto {
 
 export class DaysQueryDto {
   @ApiPropertyOptional({ default: 30, minimum: 1, maximum: 366 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { Optional } from '../../common/validation.js';
 
 export class WebhookInvokeDto {
   @ApiProperty({ example: 'Summarise the new support tickets', maxLength: 100_000 })
@@ -12,17 +13,17 @@ export class WebhookInvokeDto {
     default: false,
     description: 'Wait for the run and answer with its reply (200); otherwise answer 202 with the run id at once',
   })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   sync?: boolean;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Agent group to use (default: the default group)' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   groupId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Continue this conversation (default: a new one)' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   conversationId?: string;
 }

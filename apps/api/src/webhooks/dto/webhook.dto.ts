@@ -1,11 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Max,
   MaxLength,
@@ -18,6 +17,7 @@ import { isEventName } from '@loop-gateway/contracts';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import { WEBHOOK_PLATFORMS, type WebhookPlatform } from '../entities/webhook.entity.js';
 import type { DeliveryStatus } from '../entities/webhook-delivery.entity.js';
+import { IsHttpUrl, Optional, OptionalNullable, UpdateType } from '../../common/validation.js';
 
 export const WILDCARD = '*';
 export const DEFAULT_WEBHOOK_RATE_LIMIT = 60;
@@ -43,28 +43,6 @@ function unknownEvents(values: unknown[]): unknown[] {
   return values.filter((v) => typeof v !== 'string' || (v !== WILDCARD && !isEventName(v)));
 }
 
-/** An absolute http: or https: URL (private addresses allowed: the operator sets it). */
-function IsHttpUrl() {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isHttpUrl',
-      target: object.constructor,
-      propertyName,
-      validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string') return false;
-          try {
-            const url = new URL(value);
-            return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-          } catch {
-            return false;
-          }
-        },
-        defaultMessage: () => `${propertyName} must be an http:// or https:// URL`,
-      },
-    });
-}
-
 export class WebhookCreateDto {
   @ApiProperty({ example: 'n8n production', maxLength: 100 })
   @IsString()
@@ -73,7 +51,7 @@ export class WebhookCreateDto {
   name!: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_PLATFORMS, default: 'generic' })
-  @IsOptional()
+  @Optional()
   @IsIn(WEBHOOK_PLATFORMS, { message: `platform must be one of ${WEBHOOK_PLATFORMS.join(', ')}` })
   platform?: WebhookPlatform;
 
@@ -84,7 +62,7 @@ export class WebhookCreateDto {
       'Events POSTed to targetUrl: names from GET /api/webhooks/events, or "*" for all of them except the ' +
       'high-volume agent:run:text stream (subscribe to it by name). Empty: inbound only.',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @IsEventSubscription()
@@ -96,25 +74,25 @@ export class WebhookCreateDto {
     example: 'http://n8n:5678/webhook/loop-gateway',
     description: 'Where subscribed events are POSTed (http or https); null for an inbound-only webhook',
   })
-  @IsOptional()
+  @OptionalNullable()
   @MaxLength(2000)
   @IsHttpUrl()
   targetUrl?: string | null;
 
   @ApiPropertyOptional({ default: true, description: 'false revokes the token and stops deliveries' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ default: DEFAULT_WEBHOOK_RATE_LIMIT, minimum: 1, maximum: 100_000 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(100_000)
   rateLimitPerMinute?: number;
 }
 
-export class WebhookUpdateDto extends PartialType(WebhookCreateDto) {}
+export class WebhookUpdateDto extends UpdateType(WebhookCreateDto) {}
 
 export class WebhookResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;

@@ -26,7 +26,15 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   },
   'agent:run:error': { runId: 'run-1234567890', conversationId: 'c1', error: 'Budget exceeded', durationMs: 12 },
   'agent:run:cancelled': { runId: 'run-1234567890', conversationId: 'c1', cancelledBy: 'admin', durationMs: 800 },
-  'approval:required': { approvalId: 'a1', runId: 'run-1', toolName: 'send_email', input: {}, expiresAt: at },
+  'approval:required': {
+    approvalId: 'a1',
+    runId: 'run-1',
+    toolName: 'send_email',
+    input: {},
+    reason:
+      'the run has read untrusted content (outside data from web_browse) and attacker.example is not a trusted destination',
+    expiresAt: at,
+  },
   'approval:resolved': { approvalId: 'a1', runId: 'run-1', status: 'approved', decidedBy: 'admin' },
   'message:incoming': {
     messageId: 'm1',
@@ -68,7 +76,7 @@ describe('summarizeEvent', () => {
       'Run run-1234 finished in 2.3 s (1,200 tokens in, 340 out)',
       'Run run-1234 failed after 12 ms: Budget exceeded',
       'Run run-1234 was cancelled by admin after 800 ms',
-      'Tool "send_email" is waiting for approval (run run-1)',
+      'Tool "send_email" is waiting for approval (run run-1): the run has read untrusted content (outside data from web_browse) and attacker.example is not a trusted destination',
       'Tool call approved by admin (run run-1)',
       'Telegram message from alice: “Hello there”',
       'Replied on WhatsApp: “Hi Alice”',

@@ -56,7 +56,8 @@ const SUMMARIZERS: Summarizers = {
   'agent:run:error': (p) => error(`Run ${shortId(p.runId)} failed after ${duration(p.durationMs)}: ${clip(p.error)}`),
   'agent:run:cancelled': (p) =>
     warning(`Run ${shortId(p.runId)} was cancelled by ${p.cancelledBy} after ${duration(p.durationMs)}`),
-  'approval:required': (p) => warning(`Tool "${p.toolName}" is waiting for approval (run ${shortId(p.runId)})`),
+  'approval:required': (p) =>
+    warning(`Tool "${p.toolName}" is waiting for approval (run ${shortId(p.runId)}): ${p.reason}`),
   'approval:resolved': (p) => {
     const by = p.decidedBy ? ` by ${p.decidedBy}` : '';
     if (p.status === 'approved') return success(`Tool call approved${by} (run ${shortId(p.runId)})`);

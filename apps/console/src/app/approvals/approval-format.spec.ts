@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionLabel, spellSeconds, timeLeft } from './approval-format';
+import { decisionLabel, exfiltrationNote, spellSeconds, timeLeft } from './approval-format';
 
 describe('approval formatting', () => {
   it('spells spans of time to the precision a person needs', () => {
@@ -34,5 +34,12 @@ describe('approval formatting', () => {
       'Timed out: approved automatically',
     );
     expect(decisionLabel({ status: 'pending', decidedBy: null, timeoutAction: 'reject' })).toBe('Waiting for approval');
+  });
+
+  it('says what the exfiltration guard holds in each mode', () => {
+    expect(exfiltrationNote('strict', [])).toBe(
+      'Always, http_request and web_browse calls to hosts that are not trusted destinations are held, whatever the rules below say (trusted destinations: none besides the groups’ own).',
+    );
+    expect(exfiltrationNote('off', ['a.example'])).toMatch(/^The exfiltration guard is off/);
   });
 });

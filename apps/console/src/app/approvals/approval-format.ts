@@ -13,6 +13,17 @@ export function spellSeconds(total: number): string {
   return two(Math.floor(seconds / 86_400), 'd', Math.floor((seconds % 86_400) / 3600), 'h');
 }
 
+/** What the exfiltration guard holds, in a sentence, for the rules page (EXFILTRATION_GUARD). */
+export function exfiltrationNote(mode: 'taint' | 'strict' | 'off', trusted: string[]): string {
+  if (mode === 'off') return 'The exfiltration guard is off: reading calls are never held for where they go.';
+  const when = mode === 'strict' ? 'Always' : 'Once a run has read untrusted content';
+  const list = trusted.length > 0 ? trusted.join(', ') : 'none besides the groups’ own';
+  return (
+    `${when}, http_request and web_browse calls to hosts that are not trusted destinations are held, ` +
+    `whatever the rules below say (trusted destinations: ${list}).`
+  );
+}
+
 /** What the gateway does with a held call nobody decided on in time. */
 export function timeoutOutcome(action: TimeoutAction): string {
   return action === 'approve' ? 'approved automatically' : 'rejected automatically';

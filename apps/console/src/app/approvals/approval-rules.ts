@@ -8,7 +8,7 @@ import type { ApprovalRuleDto } from '@loop-gateway/api-client';
 import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
 import { RiskChip } from '../tools/risk-chip';
-import { spellSeconds, timeoutOutcome } from './approval-format';
+import { exfiltrationNote, spellSeconds, timeoutOutcome } from './approval-format';
 import { ApprovalRuleDialog, type ApprovalRuleDialogData } from './approval-rule-dialog';
 import { ApprovalRulesStore, type RuleRow } from './approval-rules.store';
 
@@ -30,6 +30,7 @@ export class ApprovalRules {
   protected readonly loading = this.store.loading;
   protected readonly spellSeconds = spellSeconds;
   protected readonly timeoutOutcome = timeoutOutcome;
+  protected readonly exfiltrationNote = exfiltrationNote;
   /** Why the last change failed. */
   protected readonly actionError = signal<string | null>(null);
 

@@ -25,6 +25,8 @@ const RULES: ApprovalRulesResponseDto = {
   defaults: {
     timeoutSeconds: 900,
     timeoutAction: 'reject',
+    exfiltrationGuard: 'taint',
+    trustedDestinations: ['api.example.com'],
     tools: [
       { toolName: 'web_browse', riskLevel: 'low', requireApproval: false, when: null },
       { toolName: 'run_script', riskLevel: 'high', requireApproval: true, when: 'every call' },
@@ -198,6 +200,7 @@ describe('ApprovalsPage', () => {
         runId: held.runId,
         toolName: 'run_script',
         input: held.input,
+        reason: held.reason,
         expiresAt: held.expiresAt,
       },
       timestamp: new Date().toISOString(),
@@ -269,6 +272,9 @@ describe('ApprovalsPage', () => {
     expect(text(row('http_request'), 'rule-summary')).toBe('Calls wait up to 5 min, then are approved automatically');
     expect(text(row('http_request'), 'rule-auto-approve')).toBe('url = https://hooks.example.com/*');
     expect(text(root, 'rules-defaults')).toContain('waits 15 min and is then rejected automatically');
+    expect(text(root, 'rules-exfiltration')).toContain(
+      'Once a run has read untrusted content, http_request and web_browse calls to hosts that are not trusted destinations are held, whatever the rules below say (trusted destinations: api.example.com).',
+    );
 
     row('http_request')!.querySelector<HTMLButtonElement>('[data-testid=rule-delete]')!.click();
     TestBed.tick();

@@ -63,10 +63,12 @@ describe('GroupFormDialog', () => {
 
     fill('group-name', 'Sales');
     fill('group-budget-day', '5000');
+    fill('group-trusted-destinations', 'crm.example.com, hooks.example.com:8443');
     await save();
     expect(gateway.http.last('POST /api/agent-groups')?.body).toEqual({
       name: 'Sales',
       skills: [],
+      trustedDestinations: ['crm.example.com', 'hooks.example.com:8443'],
       budgetMaxTokensDay: 5000,
       budgetMaxTokensMonth: null,
       channelStyles: {},
@@ -78,9 +80,11 @@ describe('GroupFormDialog', () => {
     const { root, fill, saveInvalid } = await open({});
     fill('group-name', '');
     fill('group-budget-day', '2.5');
+    fill('group-trusted-destinations', 'https://crm.example.com/');
     saveInvalid();
     expect(gateway.http.requests).toEqual([]);
     expect(root.textContent).toContain('Give the group a name');
+    expect(root.textContent).toContain('Hosts such as api.example.com or hooks.example.com:8443');
     expect(root.textContent).toContain('A whole number of at least 1');
   });
 

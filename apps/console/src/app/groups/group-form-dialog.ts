@@ -32,6 +32,7 @@ import {
   CHANNEL_STYLE_KEYS,
   MODEL_ID_PATTERN,
   groupFormValue,
+  hostList,
   groupRequestBody,
 } from './group-form';
 import { DialogSubmission } from '../core/ui/dialog-submission';
@@ -98,6 +99,7 @@ export class GroupFormDialog {
       },
     ],
     skills: [this.initial.skills],
+    trustedDestinations: [this.initial.trustedDestinations, hostList],
     budgetDay: this.fb.control<number | null>(this.initial.budgetDay, [Validators.min(1), integer]),
     budgetMonth: this.fb.control<number | null>(this.initial.budgetMonth, [Validators.min(1), integer]),
     styles: this.fb.group({

@@ -1,7 +1,8 @@
 import type { AgentGroupResponseDto } from '@loop-gateway/api-client';
 import { describe, expect, it } from 'vitest';
 import { agentGroup as group } from '../../testing/fixtures';
-import { type GroupFormValue, groupFormValue, groupRequestBody } from './group-form';
+import type { AbstractControl } from '@angular/forms';
+import { type GroupFormValue, groupFormValue, groupRequestBody, hostList } from './group-form';
 
 const edit = (original: AgentGroupResponseDto, changes: Partial<GroupFormValue>) =>
   groupRequestBody({ ...groupFormValue(original), ...changes }, original);
@@ -14,6 +15,7 @@ describe('groupRequestBody', () => {
       name: 'Support',
       systemPrompt: 'You help customers.',
       skills: ['web_browse', 'http_request'],
+      trustedDestinations: ['api.example.com'],
       budgetMaxTokensDay: 10_000,
       budgetMaxTokensMonth: null,
       channelStyles: { telegram: 'Short lines.' },
@@ -65,6 +67,17 @@ describe('groupRequestBody', () => {
     ]);
   });
 
+  it('sends trusted destinations as a list, and checks each entry', () => {
+    expect(
+      edit(group(), { trustedDestinations: 'api.example.com, hooks.example.com:8443\n*.corp.example' }),
+    ).toHaveProperty('trustedDestinations', ['api.example.com', 'hooks.example.com:8443', '*.corp.example']);
+    expect(edit(group(), { trustedDestinations: '' })).toHaveProperty('trustedDestinations', []);
+    const check = (value: string) => hostList({ value } as AbstractControl<string>);
+    expect(check('api.example.com, 127.0.0.1:8080 [::1]:9000 host:*')).toBeNull();
+    expect(check('')).toBeNull();
+    expect(check('https://api.example.com')).toEqual({ hosts: true });
+  });
+
   it('sends isDefault only to make a group the default (never false)', () => {
     expect(edit(group(), { isDefault: true })).toHaveProperty('isDefault', true);
     expect(edit(group({ isDefault: true }), { isDefault: true })).not.toHaveProperty('isDefault');
@@ -83,6 +96,7 @@ describe('groupRequestBody', () => {
       name: 'Sales',
       apiKey: 'sk-ant-sales',
       skills: [],
+      trustedDestinations: [],
       budgetMaxTokensDay: null,
       budgetMaxTokensMonth: 1_000_000,
       channelStyles: {},

@@ -1,3 +1,4 @@
+import type { AbstractControl, ValidationErrors } from '@angular/forms';
 import type { AgentGroupCreateDtoWritable, AgentGroupResponseDto, ChannelStylesDto } from '@loop-gateway/api-client';
 
 /** The create/update body the gateway accepts (`apiKey` is write-only: a new key, or null to remove it). */
@@ -18,10 +19,21 @@ export interface GroupFormValue {
   apiKey: string;
   /** Tool names, separated by commas, spaces or new lines; empty: every enabled tool. */
   skills: string;
+  /** Hosts (host, host:port, *.domain), separated by commas, spaces or new lines. */
+  trustedDestinations: string;
   budgetDay: number | null;
   budgetMonth: number | null;
   styles: Record<ChannelStyleKey, string>;
   isDefault: boolean;
+}
+
+/** Roughly the gateway's rule for a host entry: host, host:port, host:*, *.domain, [IPv6]:port. */
+const HOST_ENTRY =
+  /^(?:(?:\*\.)?[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::(?:\d{1,5}|\*))?$|^[0-9a-f:]+:[0-9a-f:]*$/i;
+
+/** Validates a list of host entries separated by commas, spaces or new lines (`hosts` error). */
+export function hostList(control: AbstractControl<string>): ValidationErrors | null {
+  return list(control.value).every((entry) => HOST_ENTRY.test(entry)) ? null : { hosts: true };
 }
 
 /** Same rule as the gateway: a model id such as claude-sonnet-4-6. */
@@ -36,6 +48,7 @@ export function groupFormValue(group?: AgentGroupResponseDto): GroupFormValue {
     apiKeyAction: 'keep',
     apiKey: '',
     skills: group?.skills.join(', ') ?? '',
+    trustedDestinations: group?.trustedDestinations.join(', ') ?? '',
     budgetDay: group?.budgetMaxTokensDay ?? null,
     budgetMonth: group?.budgetMaxTokensMonth ?? null,
     styles: {
@@ -59,7 +72,8 @@ export function groupRequestBody(value: GroupFormValue, original?: AgentGroupRes
   const model = value.model.trim();
   const body: GroupRequestBody = {
     name: value.name.trim(),
-    skills: [...new Set(value.skills.split(/[\s,]+/).filter(Boolean))],
+    skills: list(value.skills),
+    trustedDestinations: list(value.trustedDestinations),
     budgetMaxTokensDay: value.budgetDay ?? null,
     budgetMaxTokensMonth: value.budgetMonth ?? null,
     channelStyles: channelStyles(value.styles),
@@ -76,6 +90,11 @@ export function groupRequestBody(value: GroupFormValue, original?: AgentGroupRes
   if (value.apiKeyAction === 'replace') body.apiKey = value.apiKey.trim();
   else if (value.apiKeyAction === 'remove' && original?.hasApiKey) body.apiKey = null;
   return body;
+}
+
+/** Entries separated by commas, spaces or new lines, without duplicates. */
+function list(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
 }
 
 function channelStyles(styles: Record<ChannelStyleKey, string>): ChannelStylesDto {

@@ -188,7 +188,13 @@ describe('RecentRunsStore', () => {
     ws.receive({
       type: 'event',
       event: 'approval:required',
-      payload: { ...approval, toolName: 'run_script', input: {}, expiresAt: at },
+      payload: {
+        ...approval,
+        toolName: 'run_script',
+        input: {},
+        reason: 'run_script acts on the world (every call)',
+        expiresAt: at,
+      },
       timestamp: at,
     });
     expect(store.runs().map((r) => r.status)).toEqual(['waiting', 'completed']);

@@ -5,7 +5,14 @@ import { isFinished, statusAfterApproval } from './run-format';
 const at = '2026-01-01T12:00:00.000Z';
 const required: ApprovalEvent = {
   event: 'approval:required',
-  payload: { approvalId: 'ap1', runId: 'r1', toolName: 'run_script', input: {}, expiresAt: at },
+  payload: {
+    approvalId: 'ap1',
+    runId: 'r1',
+    toolName: 'run_script',
+    input: {},
+    reason: 'run_script acts on the world (every call)',
+    expiresAt: at,
+  },
   timestamp: at,
 };
 const resolved = (status: 'approved' | 'rejected' | 'timed_out' | 'withdrawn'): ApprovalEvent => ({

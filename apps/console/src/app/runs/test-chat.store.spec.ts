@@ -178,7 +178,14 @@ describe('TestChatStore', () => {
     send(text('r1', 'Let me clear it.'));
     const held = (runId: string): GatewayEvent => ({
       event: 'approval:required',
-      payload: { approvalId: `ap-${runId}`, runId, toolName: 'run_script', input: {}, expiresAt: at },
+      payload: {
+        approvalId: `ap-${runId}`,
+        runId,
+        toolName: 'run_script',
+        input: {},
+        reason: 'run_script acts on the world (every call)',
+        expiresAt: at,
+      },
       timestamp: at,
     });
     send(held('other-run'));
@@ -206,7 +213,14 @@ describe('TestChatStore', () => {
       send(start('r1'));
       send({
         event: 'approval:required',
-        payload: { approvalId: 'ap1', runId: 'r1', toolName: 'run_script', input: {}, expiresAt: at },
+        payload: {
+          approvalId: 'ap1',
+          runId: 'r1',
+          toolName: 'run_script',
+          input: {},
+          reason: 'run_script acts on the world (every call)',
+          expiresAt: at,
+        },
         timestamp: at,
       });
       return { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } };

@@ -26,7 +26,8 @@ describe('SchedulerPage calendars', () => {
       calendar({
         id: BROKEN,
         name: 'Holidays',
-        url: 'https://user:***@cal.example.com/holidays.ics',
+        url: 'https://user@cal.example.com/holidays.ics',
+        hasPassword: true,
         lastSyncStatus: 'error',
         lastSyncError: 'The feed answered 500 Internal Server Error',
         eventCount: 0,
@@ -104,7 +105,10 @@ describe('SchedulerPage calendars', () => {
     expect(text(row('Team'), 'calendar-count')).toBe('6');
     expect(text(row('Holidays'), 'calendar-sync')).toMatch(/^Failed/);
     expect(text(row('Holidays'), 'calendar-sync-error')).toBe('The feed answered 500 Internal Server Error');
-    expect(text(row('Holidays'), 'calendar-row-url')).toBe('https://user:***@cal.example.com/holidays.ics');
+    expect(text(row('Holidays'), 'calendar-row-url')).toBe(
+      'https://user@cal.example.com/holidays.ics (password stored sealed)',
+    );
+    expect(text(row('Team'), 'calendar-row-url')).toBe('https://cloud.example.com/team.ics');
     await until(() =>
       expect(text(root.querySelector('[data-testid=job]'), 'job-trigger')).toBe('15 min before each event in Team'),
     );

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsISO8601, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { CalendarSyncStatus } from '../entities/calendar.entity.js';
+import { Optional } from '../../../common/validation.js';
 
 export const DEFAULT_POLL_MINUTES = 15;
 
@@ -14,7 +15,8 @@ export class CalendarCreateDto {
 
   @ApiProperty({
     example: 'https://cloud.example.com/remote.php/dav/public-calendars/AbCdEf?export',
-    description: 'An iCalendar feed (http or https); private addresses are allowed',
+    description:
+      'An iCalendar feed (http or https); private addresses are allowed. A password in it (user:password@) is stored sealed, apart from the URL, and sent as Basic auth',
     maxLength: 2000,
   })
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
@@ -27,7 +29,7 @@ export class CalendarCreateDto {
     maximum: 1440,
     description: 'Minutes between syncs',
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(1440)
@@ -37,7 +39,7 @@ export class CalendarCreateDto {
     example: 'Europe/Berlin',
     description: 'IANA time zone events are shown in (and floating times read in); default TIMEZONE',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   timezone?: string;
@@ -46,7 +48,8 @@ export class CalendarCreateDto {
 export class CalendarDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ description: 'The feed URL, a password in it shown as ***' }) url!: string;
+  @ApiProperty({ description: 'The feed URL without its password (never shown)' }) url!: string;
+  @ApiProperty({ description: 'Whether the feed URL had a password, stored sealed' }) hasPassword!: boolean;
   @ApiProperty() pollMinutes!: number;
   @ApiProperty({ example: 'Europe/Berlin' }) timezone!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastSyncAt!: string | null;
@@ -77,7 +80,7 @@ export class CalendarEventDto {
 
 export class CalendarEventsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Events ending after this (default: now)' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true })
   from?: string;
 
@@ -85,12 +88,12 @@ export class CalendarEventsQueryDto {
     format: 'date-time',
     description: 'Events starting before this (default: 60 days after from)',
   })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true })
   to?: string;
 
   @ApiPropertyOptional({ default: 200, minimum: 1, maximum: 1000 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

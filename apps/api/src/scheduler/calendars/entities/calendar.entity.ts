@@ -7,7 +7,10 @@ export type CalendarSyncStatus = 'ok' | 'error';
 export class Calendar {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ type: 'varchar', length: 200 }) name!: string;
+  /** The feed URL without its password (a user name stays). */
   @Column({ type: 'varchar', length: 2000 }) url!: string;
+  /** The URL's password, sealed with the SecretBox; null when the feed has none. */
+  @Column({ name: 'password_sealed', type: 'text', nullable: true }) passwordSealed!: string | null;
   @Column({ name: 'poll_minutes', type: 'integer' }) pollMinutes!: number;
   /** The IANA zone events are shown in, and floating times and all-day dates are read in. */
   @Column({ type: 'varchar', length: 64 }) timezone!: string;

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import {
   type AbstractControl,
   NonNullableFormBuilder,
@@ -21,7 +21,11 @@ function sameAsPassword(control: AbstractControl<string>): ValidationErrors | nu
   return control.value && password !== undefined && control.value !== password ? { mismatch: true } : null;
 }
 
-/** First run: create the admin account. The gateway answers with a session, as a login does. */
+/**
+ * First run: create the admin account. The gateway answers with a session, as a login does. When
+ * the gateway asks for a set-up code (it listens beyond loopback, or SETUP_TOKEN is set) the form
+ * asks for it too.
+ */
 @Component({
   selector: 'lg-setup-page',
   imports: [
@@ -47,7 +51,10 @@ export class SetupPage {
     username: ['', Validators.required],
     password: ['', Validators.required],
     confirm: ['', [Validators.required, sameAsPassword]],
+    setupCode: [''],
   });
+  /** Whether the gateway wants the set-up code (GET /api/auth/status). */
+  protected readonly codeRequired = signal(false);
   private readonly submission = new AuthFormSubmission();
   protected readonly error = this.submission.error;
   protected readonly busy = this.submission.busy;
@@ -55,10 +62,17 @@ export class SetupPage {
   constructor() {
     // Re-check the confirmation when the password changes after it.
     this.form.controls.password.valueChanges.subscribe(() => this.form.controls.confirm.updateValueAndValidity());
+    void this.session.setupStatus().then((status) => {
+      if (!status?.setupCodeRequired) return;
+      this.form.controls.setupCode.setValidators(Validators.required);
+      this.form.controls.setupCode.updateValueAndValidity();
+      this.codeRequired.set(true);
+    });
   }
 
   protected submit(): Promise<void> {
-    const { username, password } = this.form.getRawValue();
-    return this.submission.submit(this.form, () => this.session.setup({ username, password }));
+    const { username, password, setupCode } = this.form.getRawValue();
+    const code = this.codeRequired() ? { setupCode: setupCode.trim() } : {};
+    return this.submission.submit(this.form, () => this.session.setup({ username, password, ...code }));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import {
+  type AuthStatusResponseDto,
   type LoginDto,
   type LoginResponseDto,
   type SetupDto,
@@ -72,8 +73,13 @@ export class SessionStore {
 
   /** true until the first admin exists (GET /api/auth/status). */
   async needsSetup(): Promise<boolean> {
+    return (await this.setupStatus())?.needsSetup ?? false;
+  }
+
+  /** Whether set-up is pending and needs the set-up code; null when the gateway cannot be reached. */
+  async setupStatus(): Promise<AuthStatusResponseDto | null> {
     const { data } = await authStatus({ client: this.api });
-    return data?.needsSetup ?? false;
+    return data ?? null;
   }
 
   async login(credentials: LoginDto): Promise<AuthResult> {

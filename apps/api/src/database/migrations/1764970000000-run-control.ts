@@ -8,8 +8,8 @@ import { columnTypes } from '../column-types.js';
  * pending approval; runs a channel message, job firing or task iteration still waited for get the
  * continuation that now answers it.
  */
-export class RunControl1764950000000 implements MigrationInterface {
-  name = 'RunControl1764950000000';
+export class RunControl1764970000000 implements MigrationInterface {
+  name = 'RunControl1764970000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = columnTypes(queryRunner);

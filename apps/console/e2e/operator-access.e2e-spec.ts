@@ -1,0 +1,113 @@
+/**
+ * Who may reach what, in Debian's Chromium against the built gateway + console listening on every
+ * interface (HOST=0.0.0.0): the first set-up asks for the one-time code the gateway printed in its
+ * log, and the API docs at /api/docs open for the signed-in operator (with "Try it out" carrying the
+ * console's session) but not for a browser without a session.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONSOLE_BUILD, type GatewayProcess, startGatewayProcess } from '@loop-gateway/testing';
+import { launchChromium } from './chromium.js';
+
+const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
+const STEP_TIMEOUT = 60_000;
+
+let gateway: GatewayProcess | undefined;
+let browser: Browser | undefined;
+let page: Page;
+
+const base = () => {
+  if (!gateway) throw new Error('The gateway did not start');
+  return gateway.url;
+};
+
+/** The set-up code from the gateway's log (printed at start, before it answers). */
+async function printedSetupCode(): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const code = /set-up code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(gateway!.output())?.[1];
+    if (code) return code;
+    if (Date.now() > deadline) throw new Error(`No set-up code in the gateway's log:\n${gateway!.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) throw new Error('The console is not built: run npm run build');
+  gateway = await startGatewayProcess({
+    env: { HOST: '0.0.0.0', CONSOLE_DIR: CONSOLE_BUILD, RATE_LIMIT_PER_MINUTE: '100000' },
+  });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(20_000);
+}, STEP_TIMEOUT);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+}, STEP_TIMEOUT);
+
+describe('operator access', () => {
+  it(
+    'first set-up asks for the code from the gateway’s log, refuses a wrong one, and takes the right one',
+    async () => {
+      const code = await printedSetupCode();
+
+      await page.goto(`${base()}/`);
+      const form = page.getByTestId('setup-form');
+      await form.waitFor();
+      const codeField = form.getByLabel('Set-up code');
+      await codeField.waitFor();
+      expect(await form.textContent()).toContain("Printed in the gateway's log at start, or the SETUP_TOKEN you set");
+
+      await form.getByLabel('Username').fill(ADMIN.username);
+      await form.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+      await form.getByLabel('Confirm password').fill(ADMIN.password);
+      await codeField.fill('AAAA-BBBB-CCCC');
+      await form.getByRole('button', { name: 'Create admin' }).click();
+      await page.getByTestId('form-error').filter({ hasText: 'setupCode is wrong' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/setup');
+
+      await codeField.fill(code);
+      await form.getByRole('button', { name: 'Create admin' }).click();
+      await page.getByTestId('current-user').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/overview');
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'opens the API docs for the signed-in operator, whose session "Try it out" uses',
+    async () => {
+      await page.goto(`${base()}/api/docs`);
+      const me = page.locator('#operations-auth-me');
+      await me.waitFor();
+      await me.locator('.opblock-summary').click();
+      await me.getByRole('button', { name: 'Try it out' }).click();
+      await me.getByRole('button', { name: 'Execute' }).click();
+      await me.locator('.live-responses-table .response-col_status').filter({ hasText: '200' }).waitFor();
+      expect(await me.locator('.live-responses-table').textContent()).toContain(`"username": "${ADMIN.username}"`);
+      // The token travelled in the Authorization header, never in the page's URL.
+      expect(page.url()).not.toContain('lgs_');
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'tells a browser without a session to sign in, and shows nothing of the API',
+    async () => {
+      const stranger = await browser!.newPage();
+      try {
+        await stranger.goto(`${base()}/api/docs`);
+        const message = stranger.getByTestId('docs-message');
+        await message.filter({ hasText: 'for signed-in operators' }).waitFor();
+        expect(await message.getByRole('link', { name: 'Sign in to the console' }).getAttribute('href')).toBe('/login');
+        expect(await stranger.locator('.opblock').count()).toBe(0);
+      } finally {
+        await stranger.close();
+      }
+    },
+    STEP_TIMEOUT,
+  );
+});
