@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
+import { agent, exchange } from './http.mjs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -18,22 +19,6 @@ const CANCELS = Number(process.env.BENCH_CANCELS ?? 30);
 const STREAM_MS = 2000;
 const MESSAGE = 'Say hello to the benchmark.';
 const ADMIN = { username: 'bench', password: 'bench-password-1234' };
-
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-/** One HTTP exchange over the shared keep-alive agent; resolves with status and body once it has all of it. */
-function exchange(url, { method = 'POST', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 /** The request the gateway's SDK sends for a one-message run (streaming, as the gateway calls it). */
 function messagesRequest() {

@@ -15,6 +15,10 @@ export type AgentGroupCreateDto = {
     budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
     /**
+     * The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS
+     */
+    contextWindowTokens?: number | null;
+    /**
      * Make this the group for channels that have none
      */
     isDefault?: boolean;
@@ -42,7 +46,15 @@ export type AgentGroupResponseDto = {
      */
     channelIds: Array<string>;
     channelStyles: ChannelStylesDto;
+    /**
+     * The group’s own context window; null: the model’s
+     */
+    contextWindowTokens: number | null;
     createdAt: string;
+    /**
+     * The context window runs of this group use, in tokens
+     */
+    effectiveContextWindowTokens: number;
     /**
      * Whether the group has its own API key (the key itself is never returned)
      */
@@ -76,6 +88,10 @@ export type AgentGroupUpdateDto = {
      */
     budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
+    /**
+     * The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS
+     */
+    contextWindowTokens?: number | null;
     /**
      * Make this the group for channels that have none
      */
@@ -432,9 +448,23 @@ export type ChannelUpdateDto = {
     name?: string;
 };
 
+export type ConversationResponseDto = {
+    /**
+     * When it was closed: the chat it belongs to starts a fresh conversation with its next message
+     */
+    closedAt: string | null;
+    createdAt: string;
+    groupId: string | null;
+    id: string;
+};
+
 export type DailyUsageDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
+    /**
+     * What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)
+     */
+    cacheSavedUsd: number;
     calls: number;
     /**
      * Estimated cost in US dollars (models without a price count as 0)
@@ -631,6 +661,10 @@ export type LoginResponseDto = {
 export type ModelCallResponseDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
+    /**
+     * What prompt caching saved on this call (US dollars)
+     */
+    cacheSavedUsd: number | null;
     channelType: string | null;
     costUsd: number | null;
     createdAt: string;
@@ -667,6 +701,10 @@ export type ModelPriceDto = {
 export type ModelUsageDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
+    /**
+     * What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)
+     */
+    cacheSavedUsd: number;
     calls: number;
     /**
      * Estimated cost in US dollars (models without a price count as 0)
@@ -696,6 +734,30 @@ export type RunAcceptedResponseDto = {
     status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
 };
 
+export type RunCompactionDto = {
+    /**
+     * The last message seq the summary covers
+     */
+    coversSeq: number;
+    createdAt: string;
+    /**
+     * Messages summarized by this compaction
+     */
+    summarizedMessages: number;
+    /**
+     * The summary the model wrote
+     */
+    summary: string;
+    /**
+     * Estimated request size after, in tokens
+     */
+    tokensAfter: number;
+    /**
+     * Estimated request size before, in tokens
+     */
+    tokensBefore: number;
+};
+
 export type RunCreateDto = {
     /**
      * Continue this conversation (default: a new one)
@@ -709,6 +771,7 @@ export type RunCreateDto = {
 };
 
 export type RunDetailResponseDto = {
+    compactions: Array<RunCompactionDto>;
     conversationId: string;
     createdAt: string;
     durationMs: number | null;
@@ -756,10 +819,21 @@ export type RunMessageDto = {
 };
 
 export type RunModelCallDto = {
+    /**
+     * Input tokens written to the prompt cache
+     */
+    cacheCreationTokens: number;
+    /**
+     * Input tokens read from the prompt cache
+     */
+    cacheReadTokens: number;
     createdAt: string;
     durationMs: number;
     error: string | null;
     id: string;
+    /**
+     * Input tokens neither read from nor written to the prompt cache
+     */
     inputTokens: number;
     model: string;
     outputTokens: number;
@@ -1020,6 +1094,10 @@ export type UsageSummaryResponseDto = {
 export type UsageTotalsDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
+    /**
+     * What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)
+     */
+    cacheSavedUsd: number;
     calls: number;
     /**
      * Estimated cost in US dollars (models without a price count as 0)
@@ -1256,6 +1334,10 @@ export type AgentGroupCreateDtoWritable = {
     budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
     /**
+     * The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS
+     */
+    contextWindowTokens?: number | null;
+    /**
      * Make this the group for channels that have none
      */
     isDefault?: boolean;
@@ -1289,6 +1371,10 @@ export type AgentGroupUpdateDtoWritable = {
      */
     budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
+    /**
+     * The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS
+     */
+    contextWindowTokens?: number | null;
     /**
      * Make this the group for channels that have none
      */
@@ -2011,6 +2097,31 @@ export type PairChannelResponses = {
 };
 
 export type PairChannelResponse = PairChannelResponses[keyof PairChannelResponses];
+
+export type CloseConversationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/conversations/{id}/close';
+};
+
+export type CloseConversationErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type CloseConversationError = CloseConversationErrors[keyof CloseConversationErrors];
+
+export type CloseConversationResponses = {
+    /**
+     * Closed (again: unchanged). The chat it belongs to starts a fresh conversation with its next message, as /new does from the chat
+     */
+    200: ConversationResponseDto;
+};
+
+export type CloseConversationResponse = CloseConversationResponses[keyof CloseConversationResponses];
 
 export type GetHealthData = {
     body?: never;

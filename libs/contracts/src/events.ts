@@ -34,6 +34,13 @@ export interface EventPayloads {
   };
   'agent:run:error': { runId: string; conversationId: string; error: string; durationMs: number };
   'agent:run:cancelled': { runId: string; conversationId: string; cancelledBy: string; durationMs: number };
+  'conversation:compacted': {
+    conversationId: string;
+    runId: string;
+    summarizedMessages: number;
+    tokensBefore: number;
+    tokensAfter: number;
+  };
   'approval:required': {
     approvalId: string;
     runId: string;
@@ -88,6 +95,8 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'agent:run:complete': 'An agent run finished with a reply (tokens and duration included).',
   'agent:run:error': 'An agent run failed or was refused (for example over budget).',
   'agent:run:cancelled': 'An agent run was cancelled by an operator (POST /api/runs/:id/cancel).',
+  'conversation:compacted':
+    'A conversation grew near the model’s context window: its older turns were replaced by a summary in what is sent (tokens are the request size before and after).',
   'approval:required': 'A tool call is waiting for a human decision.',
   'approval:resolved': 'A held tool call was approved, rejected, timed out or withdrawn (its run was cancelled).',
   'message:incoming': 'A message arrived on a channel.',

@@ -18,6 +18,7 @@ import {
   type ToolResultBlock,
   type ToolUseBlock,
 } from './model/model-provider.js';
+import { ConversationCompactor, isPromptTooLong } from './conversation-compactor.js';
 import { readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
 import { RunLifecycle } from './run-continuation.js';
 import type { RunWait } from './run-wait.js';
@@ -72,6 +73,7 @@ export class AgentRunner {
     private readonly lifecycle: RunLifecycle,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly compactor: ConversationCompactor,
   ) {}
 
   async execute(runId: string, signal: AbortSignal): Promise<RunOutcome> {
@@ -165,12 +167,19 @@ export class AgentRunner {
     history: ConversationMessage[],
     signal: AbortSignal,
   ): Promise<void> {
-    const messages = history.map((message) => ({ role: message.role, content: message.content }));
+    const model = run.model ?? this.groups.modelFor(group);
+    const prompt = {
+      model,
+      system,
+      tools: this.tools.specs(tools),
+      maxTokens: this.config.modelMaxTokens,
+      apiKey: this.groups.apiKeyFor(group),
+    };
+    const messages = await this.compactor.fit(run, group, prompt, history, signal);
     const worstCase = estimateTokens(system, messages) + this.config.modelMaxTokens;
     const reservation = await this.budget.reserve(group, worstCase);
     if ('refused' in reservation) throw new RunStop(reservation.refused, 'failed');
     const startedAt = Date.now();
-    const model = run.model ?? this.groups.modelFor(group);
     const call = {
       id: randomUUID(),
       runId: run.id,
@@ -180,21 +189,19 @@ export class AgentRunner {
       createdAt: this.clock.now(),
     };
     try {
-      const response = await this.model.call(
-        {
-          model,
-          system,
-          messages,
-          tools: this.tools.specs(tools),
-          maxTokens: this.config.modelMaxTokens,
-          apiKey: this.groups.apiKeyFor(group),
-        },
-        { signal, onText: (delta) => this.bus.emit('agent:run:text', { runId: run.id, delta }) },
-      );
+      const options = { signal, onText: (delta: string) => this.bus.emit('agent:run:text', { runId: run.id, delta }) };
+      const response = await this.model.call({ ...prompt, messages }, options).catch(async (error: unknown) => {
+        // The estimate fell short of the API's count: compact harder and try once more.
+        if (!isPromptTooLong(error)) throw error;
+        const fitted = await this.compactor.fit(run, group, prompt, history, signal, true);
+        return this.model.call({ ...prompt, messages: fitted }, options);
+      });
       run.iterations += 1;
       run.inputTokens += response.usage.inputTokens;
       run.outputTokens += response.usage.outputTokens;
       const answer = this.message(run, history, 'assistant', response.content);
+      const { inputTokens, cacheReadTokens, cacheCreationTokens } = response.usage;
+      answer.contextTokens = inputTokens + cacheReadTokens + cacheCreationTokens;
       await this.runs.recordModelCall(
         { ...call, status: 'ok', error: null, ...response.usage, durationMs: Date.now() - startedAt },
         answer,

@@ -3,9 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '../groups/groups.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { AgentRunner } from './agent-runner.js';
+import { ConversationCompactor } from './conversation-compactor.js';
+import { ConversationsController } from './conversations.controller.js';
 import { GroupStatsController } from './group-stats.controller.js';
 import { GroupStatsService } from './group-stats.service.js';
 import { ConversationMessage } from './entities/conversation-message.entity.js';
+import { ConversationSummary } from './entities/conversation-summary.entity.js';
 import { Conversation } from './entities/conversation.entity.js';
 import { Run } from './entities/run.entity.js';
 import { ToolCallRecord } from './entities/tool-call.entity.js';
@@ -21,11 +24,11 @@ import { RunsService } from './runs.service.js';
 /** The pipeline: run requests in, the agent loop, replies and events out. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Conversation, Run, ConversationMessage, ToolCallRecord]),
+    TypeOrmModule.forFeature([Conversation, Run, ConversationMessage, ConversationSummary, ToolCallRecord]),
     GroupsModule,
     UsageModule,
   ],
-  controllers: [RunsController, GroupStatsController],
+  controllers: [RunsController, ConversationsController, GroupStatsController],
   providers: [
     RunsService,
     GroupStatsService,
@@ -35,6 +38,7 @@ import { RunsService } from './runs.service.js';
     RunContinuations,
     RunWaits,
     AgentRunner,
+    ConversationCompactor,
     { provide: ModelProvider, useClass: AnthropicProvider },
   ],
   exports: [RunsService, RunContinuations, RunWaits],

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { Transactions } from '../database/transactions.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ModelCall } from '../usage/entities/model-call.entity.js';
 import { Conversation } from './entities/conversation.entity.js';
 import { ConversationMessage } from './entities/conversation-message.entity.js';
+import { ConversationSummary } from './entities/conversation-summary.entity.js';
 import {
   type ContinuationState,
   FINISHED_STATUSES,
@@ -14,6 +15,7 @@ import {
   UNFINISHED_STATUSES,
 } from './entities/run.entity.js';
 import { ToolCallRecord } from './entities/tool-call.entity.js';
+import { summaryTurn } from './summary-turn.js';
 
 /** All SQL for runs, conversations, their history and tool calls. */
 @Injectable()
@@ -121,10 +123,69 @@ export class RunsRepository {
       .update({ id, continuationState: 'dispatching' }, { continuationState: state });
   }
 
-  history(conversationId: string): Promise<ConversationMessage[]> {
-    return this.dataSource
+  /**
+   * The history the model works from: the latest summary (as its first turn) and the messages after
+   * it; the whole conversation when it was never compacted. The full history stays in the table.
+   */
+  async history(conversationId: string): Promise<ConversationMessage[]> {
+    const messages = await this.dataSource
       .getRepository(ConversationMessage)
-      .find({ where: { conversationId }, order: { seq: 'ASC' } });
+      .createQueryBuilder('m')
+      .where('m.conversation_id = :conversationId', { conversationId })
+      .andWhere(
+        'm.seq > (SELECT COALESCE(MAX(s.covers_seq), 0) FROM conversation_summaries s WHERE s.conversation_id = :conversationId)',
+      )
+      .orderBy('m.seq', 'ASC')
+      .getMany();
+    // Without a compaction the messages start at seq 1 (one query); after one, the summary is read too.
+    if ((messages[0]?.seq ?? 1) <= 1) return messages;
+    const summary = await this.dataSource
+      .getRepository(ConversationSummary)
+      .findOne({ where: { conversationId }, order: { coversSeq: 'DESC' } });
+    return summary ? [summaryTurn(summary), ...messages] : messages;
+  }
+
+  /**
+   * A compaction: the summary call's usage, the summary and the run's totals, together. Request sizes
+   * reported before it no longer describe what is sent, so they are cleared up to `lastSeq`.
+   */
+  async recordSummary(
+    call: ModelCall,
+    summary: ConversationSummary | null,
+    lastSeq: number,
+    runPatch: Partial<Run>,
+  ): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      await manager.insert(ModelCall, call);
+      if (summary) {
+        await manager.insert(ConversationSummary, summary);
+        await manager.update(
+          ConversationMessage,
+          { conversationId: summary.conversationId, seq: LessThanOrEqual(lastSeq) },
+          { contextTokens: null },
+        );
+      }
+      await manager.update(Run, { id: call.runId }, runPatch);
+    });
+  }
+
+  /** Compactions that happened during a run, in order. */
+  runSummaries(runId: string): Promise<ConversationSummary[]> {
+    return this.dataSource
+      .getRepository(ConversationSummary)
+      .find({ where: { runId }, order: { createdAt: 'ASC', coversSeq: 'ASC' } });
+  }
+
+  /** Marks a conversation closed (once); returns it, or null when unknown. */
+  async closeConversation(id: string, at: Date): Promise<Conversation | null> {
+    const repository = this.dataSource.getRepository(Conversation);
+    await repository
+      .createQueryBuilder()
+      .update()
+      .set({ closedAt: at })
+      .where('id = :id AND closed_at IS NULL', { id })
+      .execute();
+    return repository.findOneBy({ id });
   }
 
   /**

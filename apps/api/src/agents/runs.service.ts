@@ -11,13 +11,19 @@ import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
 import { EventBus } from '../events/event-bus.js';
 import { GroupsService } from '../groups/groups.service.js';
-import type { RunDetailResponseDto, RunResponseDto, TranscriptLineDto } from './dto/run.dto.js';
+import type {
+  ConversationResponseDto,
+  RunDetailResponseDto,
+  RunResponseDto,
+  TranscriptLineDto,
+} from './dto/run.dto.js';
 import type { ContentBlock } from './model/model-provider.js';
 import { FINISHED_STATUSES, type Run, type RunStatus, UNFINISHED_STATUSES } from './entities/run.entity.js';
 import { type RunContinuation, RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunQueue } from './run-queue.js';
 import { RunWaits } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
+import { describeBlock } from './transcript.js';
 
 /** What every entry point (API, channels, webhooks, scheduler, tasks) hands the pipeline. */
 export interface RunRequest {
@@ -169,7 +175,7 @@ export class RunsService implements OnApplicationBootstrap {
     const history = await this.runs.history(conversationId);
     return history.slice(-limit).map((message) => ({
       role: message.role,
-      text: message.content.map(describeBlock).join('\n'),
+      text: message.content.map((block) => describeBlock(block)).join('\n'),
       createdAt: message.createdAt.toISOString(),
     }));
   }
@@ -185,10 +191,11 @@ export class RunsService implements OnApplicationBootstrap {
   async detail(id: string): Promise<RunDetailResponseDto> {
     const run = await this.runs.findRun(id);
     if (!run) throw new NotFoundException(`Run ${id} not found`);
-    const [messages, toolCalls, modelCalls] = await Promise.all([
+    const [messages, toolCalls, modelCalls, summaries] = await Promise.all([
       this.runs.runMessages(id),
       this.runs.toolCalls(id),
       this.runs.modelCalls(id),
+      this.runs.runSummaries(id),
     ]);
     return {
       ...toRunResponse(run),
@@ -215,9 +222,34 @@ export class RunsService implements OnApplicationBootstrap {
         error: c.error,
         inputTokens: c.inputTokens,
         outputTokens: c.outputTokens,
+        cacheCreationTokens: c.cacheCreationTokens,
+        cacheReadTokens: c.cacheReadTokens,
         durationMs: c.durationMs,
         createdAt: c.createdAt.toISOString(),
       })),
+      compactions: summaries.map((s) => ({
+        coversSeq: s.coversSeq,
+        summarizedMessages: s.summarizedMessages,
+        tokensBefore: s.tokensBefore,
+        tokensAfter: s.tokensAfter,
+        summary: s.text,
+        createdAt: s.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  /**
+   * Closes a conversation: the chat it belongs to (a channel chat) starts a fresh one with its next
+   * message. Closing a closed conversation changes nothing.
+   */
+  async closeConversation(id: string): Promise<ConversationResponseDto> {
+    const conversation = await this.runs.closeConversation(id, this.clock.now());
+    if (!conversation) throw new NotFoundException(`Conversation ${id} not found`);
+    return {
+      id: conversation.id,
+      groupId: conversation.groupId,
+      createdAt: conversation.createdAt.toISOString(),
+      closedAt: conversation.closedAt?.toISOString() ?? null,
     };
   }
 
@@ -242,18 +274,6 @@ function howItEnded(run: Run): string {
     default:
       return `Run ${run.id} already ended as ${run.status}${when}${run.error ? `: ${run.error}` : ''}`;
   }
-}
-
-const TRANSCRIPT_TEXT_LIMIT = 2000;
-
-function describeBlock(block: ContentBlock): string {
-  const text =
-    block.type === 'text'
-      ? block.text
-      : block.type === 'tool_use'
-        ? `[calls ${block.name} with ${JSON.stringify(block.input)}]`
-        : `[tool result${block.is_error ? ', error' : ''}: ${block.content}]`;
-  return text.length > TRANSCRIPT_TEXT_LIMIT ? `${text.slice(0, TRANSCRIPT_TEXT_LIMIT)}…` : text;
 }
 
 export function toRunResponse(run: Run): RunResponseDto {

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { escapeMarkers } from '../common/untrusted.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ChannelAdapter, InboundMessage, ReplyTarget } from './adapters/channel-adapter.js';
+import { isStartOverCommand, START_OVER_REPLY } from './channel-commands.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
 import type { ChannelMessage } from './entities/channel-message.entity.js';
@@ -70,12 +71,16 @@ export class ChannelInbox {
       sender: message.sender,
       text: message.text,
     });
-    if (allowed) this.track(this.answer(channel, adapter, message));
+    if (allowed) this.resume(channel, adapter, message);
   }
 
-  /** Starts the run of a message a restart interrupted before its run was submitted. */
+  /**
+   * Answers a stored message: `/new` starts over, anything else becomes a run whose continuation
+   * replies (also for a message a restart interrupted before its run was submitted).
+   */
   resume(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): void {
-    this.track(this.answer(channel, adapter, message));
+    const startOver = !message.runId && isStartOverCommand(message.text);
+    this.track(startOver ? this.startOver(channel, adapter, message) : this.answer(channel, adapter, message));
   }
 
   /** Stops typing indicators and lets submissions under way finish (their replies come from the run's continuation). */
@@ -101,7 +106,7 @@ export class ChannelInbox {
     }
     const reply = run.status === 'failed' || !run.reply?.trim() ? FAILED_REPLY : run.reply;
     try {
-      await adapter.send(targetOf(message), reply);
+      await adapter.send(replyTarget(message), reply);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Channel ${channel.id}: message ${message.id} was not answered: ${reason}`);
@@ -136,7 +141,7 @@ export class ChannelInbox {
 
   /** Submits the message's run; the reply goes out from the run's continuation when it ends. */
   private async answer(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
-    this.typing.set(message.id, this.keepTyping(adapter, targetOf(message)));
+    this.typing.set(message.id, this.keepTyping(adapter, replyTarget(message)));
     try {
       const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
       const run = await this.runs.submit({
@@ -162,6 +167,27 @@ export class ChannelInbox {
     this.typing.delete(messageId);
   }
 
+  /** `/new`: the chat's conversation is closed, so its next message starts a fresh one; no model call. */
+  private async startOver(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
+    try {
+      const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
+      if (conversationId) await this.runs.closeConversation(conversationId);
+      await adapter.send(replyTarget(message), START_OVER_REPLY);
+      await this.repository.updateMessage(message.id, {
+        status: 'answered',
+        conversationId,
+        reply: START_OVER_REPLY,
+        answeredAt: this.clock.now(),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Channel ${channel.id}: /new in message ${message.id} failed: ${reason}`);
+      await this.repository
+        .updateMessage(message.id, { status: 'failed', reason, answeredAt: this.clock.now() })
+        .catch(() => undefined);
+    }
+  }
+
   private keepTyping(adapter: ChannelAdapter, target: ReplyTarget): () => void {
     const started = Date.now();
     const tick = (): void => {
@@ -175,7 +201,7 @@ export class ChannelInbox {
   }
 }
 
-function targetOf(message: ChannelMessage): ReplyTarget {
+function replyTarget(message: ChannelMessage): ReplyTarget {
   return {
     chatId: message.chatId,
     threadId: message.threadId,

@@ -101,9 +101,22 @@ export class RunModelCallDto {
   @ApiProperty() model!: string;
   @ApiProperty({ enum: ['ok', 'error'] }) status!: 'ok' | 'error';
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
-  @ApiProperty() inputTokens!: number;
+  @ApiProperty({ description: 'Input tokens neither read from nor written to the prompt cache' })
+  inputTokens!: number;
   @ApiProperty() outputTokens!: number;
+  @ApiProperty({ description: 'Input tokens written to the prompt cache' }) cacheCreationTokens!: number;
+  @ApiProperty({ description: 'Input tokens read from the prompt cache' }) cacheReadTokens!: number;
   @ApiProperty() durationMs!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** A compaction during the run: older turns replaced by a summary in what is sent to the model. */
+export class RunCompactionDto {
+  @ApiProperty({ description: 'The last message seq the summary covers' }) coversSeq!: number;
+  @ApiProperty({ description: 'Messages summarized by this compaction' }) summarizedMessages!: number;
+  @ApiProperty({ description: 'Estimated request size before, in tokens' }) tokensBefore!: number;
+  @ApiProperty({ description: 'Estimated request size after, in tokens' }) tokensAfter!: number;
+  @ApiProperty({ description: 'The summary the model wrote' }) summary!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -111,6 +124,20 @@ export class RunDetailResponseDto extends RunResponseDto {
   @ApiProperty({ type: [RunMessageDto] }) messages!: RunMessageDto[];
   @ApiProperty({ type: [RunToolCallDto] }) toolCalls!: RunToolCallDto[];
   @ApiProperty({ type: [RunModelCallDto] }) modelCalls!: RunModelCallDto[];
+  @ApiProperty({ type: [RunCompactionDto] }) compactions!: RunCompactionDto[];
+}
+
+export class ConversationResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) groupId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When it was closed: the chat it belongs to starts a fresh conversation with its next message',
+  })
+  closedAt!: string | null;
 }
 
 export class RunListQueryDto extends LimitQueryDto {

@@ -26,6 +26,13 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   },
   'agent:run:error': { runId: 'run-1234567890', conversationId: 'c1', error: 'Budget exceeded', durationMs: 12 },
   'agent:run:cancelled': { runId: 'run-1234567890', conversationId: 'c1', cancelledBy: 'admin', durationMs: 800 },
+  'conversation:compacted': {
+    conversationId: 'c1',
+    runId: 'run-1234567890',
+    summarizedMessages: 40,
+    tokensBefore: 46_000,
+    tokensAfter: 12_000,
+  },
   'approval:required': {
     approvalId: 'a1',
     runId: 'run-1',
@@ -76,6 +83,7 @@ describe('summarizeEvent', () => {
       'Run run-1234 finished in 2.3 s (1,200 tokens in, 340 out)',
       'Run run-1234 failed after 12 ms: Budget exceeded',
       'Run run-1234 was cancelled by admin after 800 ms',
+      'Conversation of run run-1234 compacted: 40 messages summarized (46,000 → 12,000 tokens)',
       'Tool "send_email" is waiting for approval (run run-1): the run has read untrusted content (outside data from web_browse) and attacker.example is not a trusted destination',
       'Tool call approved by admin (run run-1)',
       'Telegram message from alice: “Hello there”',

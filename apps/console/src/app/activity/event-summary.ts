@@ -56,6 +56,11 @@ const SUMMARIZERS: Summarizers = {
   'agent:run:error': (p) => error(`Run ${shortId(p.runId)} failed after ${duration(p.durationMs)}: ${clip(p.error)}`),
   'agent:run:cancelled': (p) =>
     warning(`Run ${shortId(p.runId)} was cancelled by ${p.cancelledBy} after ${duration(p.durationMs)}`),
+  'conversation:compacted': (p) =>
+    info(
+      `Conversation of run ${shortId(p.runId)} compacted: ${p.summarizedMessages} messages summarized ` +
+        `(${count(p.tokensBefore)} → ${count(p.tokensAfter)} tokens)`,
+    ),
   'approval:required': (p) =>
     warning(`Tool "${p.toolName}" is waiting for approval (run ${shortId(p.runId)}): ${p.reason}`),
   'approval:resolved': (p) => {

@@ -144,6 +144,7 @@ describe('RecentRunsStore', () => {
         createdAt: at,
       }),
       messages: [],
+      compactions: [],
       toolCalls: [],
       modelCalls: [],
     };

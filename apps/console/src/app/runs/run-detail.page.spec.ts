@@ -66,10 +66,13 @@ function running(): RunDetailResponseDto {
         error: null,
         inputTokens: 300,
         outputTokens: 40,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 0,
         durationMs: 1200,
         createdAt: at,
       },
     ],
+    compactions: [],
   };
 }
 
@@ -269,5 +272,53 @@ describe('RunDetailPage', () => {
       await fixture.whenStable();
       expect(root.querySelector('[data-testid=run-detail-error]')?.textContent?.trim()).toBe('Run r1 not found');
     });
+  });
+
+  it('marks where the conversation was compacted, with the summary, and shows cache use per call', async () => {
+    const later = '2026-01-01T12:00:05.000Z';
+    const detail = running();
+    detail.messages = [
+      { seq: 41, role: 'user', content: [{ type: 'text', text: 'And now?' }], createdAt: at },
+      { seq: 42, role: 'assistant', content: [{ type: 'text', text: 'Now this.' }], createdAt: later },
+    ];
+    detail.toolCalls = [];
+    detail.modelCalls = [{ ...detail.modelCalls[0]!, cacheCreationTokens: 1200, cacheReadTokens: 9800 }];
+    detail.compactions = [
+      {
+        coversSeq: 30,
+        summarizedMessages: 29,
+        tokensBefore: 46_000,
+        tokensAfter: 12_500,
+        summary: 'The user plans a trip to Lisbon.',
+        createdAt: '2026-01-01T12:00:01.000Z',
+      },
+    ];
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: detail });
+    const { root, text } = await render();
+
+    const order = Array.from(
+      root.querySelectorAll('[data-testid=timeline-message], [data-testid=timeline-compaction]'),
+    ).map((element) => element.getAttribute('data-testid'));
+    expect(order).toEqual(['timeline-message', 'timeline-compaction', 'timeline-message']);
+    expect(text('timeline-compaction')).toContain('29 earlier messages (up to #30)');
+    expect(text('timeline-compaction')).toContain('46,000 → 12,500 tokens');
+    expect(text('timeline-compaction')).toContain('The user plans a trip to Lisbon.');
+    expect(text('model-call')).toContain('1,200 / 9,800');
+  });
+
+  it('starts a new conversation for the chat, as /new does', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: running() });
+    gateway.http.on('POST /api/conversations/c1/close', {
+      status: 200,
+      body: { id: 'c1', groupId: null, createdAt: at, closedAt: at },
+    });
+    const { fixture, root, text } = await render();
+    root.querySelector<HTMLButtonElement>('[data-testid=run-new-conversation]')!.click();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-conversation-closed')).toContain('next message starts a new conversation');
+    });
+    expect(gateway.http.last('POST /api/conversations/c1/close')).toBeDefined();
+    expect(root.querySelector('[data-testid=run-new-conversation]')).toBeNull();
   });
 });

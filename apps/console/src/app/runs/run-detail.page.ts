@@ -23,6 +23,7 @@ import {
   type RunMessageDto,
   type RunToolCallDto,
   cancelRun,
+  closeConversation,
   getAgentGroup,
   getRun,
   listRunApprovals,
@@ -38,7 +39,7 @@ import { type ApprovalDecision, decideApproval } from '../approvals/decide-appro
 import { isApprovalEvent, isFinished, isRunEvent, originLabel, prettyJson } from './run-format';
 import { RunStatusChip } from './run-status';
 import { ToolScreenshot } from '../tools/tool-screenshot';
-import { pendingStream, timelineBlocks } from './run-timeline';
+import { pendingStream, timelineEntries } from './run-timeline';
 
 /**
  * How often an unfinished run is fetched again. Text streams in over the live connection, but tool
@@ -103,9 +104,14 @@ export class RunDetailPage {
     const run = this.run();
     return run !== null && !isFinished(run.status);
   });
-  protected readonly timeline = computed(() =>
-    (this.run()?.messages ?? []).map((message) => ({ message, blocks: timelineBlocks(message) })),
-  );
+  /** The run's messages, with its compactions where they happened (before the answer they made room for). */
+  protected readonly timeline = computed(() => {
+    const run = this.run();
+    return run ? timelineEntries(run.messages, run.compactions) : [];
+  });
+  protected readonly closingConversation = signal(false);
+  /** The conversation was closed here: the chat's next message starts a new one. */
+  protected readonly conversationClosed = signal(false);
 
   constructor() {
     effect(() => {
@@ -117,6 +123,7 @@ export class RunDetailPage {
         this.approvals.set([]);
         this.approvalError.set(null);
         this.cancelError.set(null);
+        this.conversationClosed.set(false);
         void this.load(id);
       });
     });
@@ -191,6 +198,15 @@ export class RunDetailPage {
     this.cancelling.set(false);
     if (error) this.cancelError.set(apiErrorMessage(error, 'The run could not be cancelled.'));
     await this.load(id);
+  }
+
+  /** Like /new from the chat: its next message starts a fresh conversation. */
+  protected async startNewConversation(conversationId: string): Promise<void> {
+    this.closingConversation.set(true);
+    const { data, error } = await closeConversation({ client: this.api, path: { id: conversationId } });
+    this.closingConversation.set(false);
+    if (data) this.conversationClosed.set(true);
+    else this.error.set(apiErrorMessage(error, 'The conversation could not be closed.'));
   }
 
   /** The approval of a held (or once held) tool call. */

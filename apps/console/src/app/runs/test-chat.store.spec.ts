@@ -46,6 +46,7 @@ function detail(overrides: Partial<RunDetailResponseDto>): RunDetailResponseDto 
     messages: [],
     toolCalls: [],
     modelCalls: [],
+    compactions: [],
     ...overrides,
   };
 }
