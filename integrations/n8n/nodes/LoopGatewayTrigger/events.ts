@@ -28,6 +28,11 @@ export const GATEWAY_EVENTS: INodePropertyOptions[] = [
   { name: 'Auth Login', value: 'auth:login', description: 'An operator logged in' },
   { name: 'Auth Logout', value: 'auth:logout', description: 'An operator logged out' },
   { name: 'Channel Status', value: 'channel:status', description: 'A channel changed state' },
+  {
+    name: 'Conversation Compacted',
+    value: 'conversation:compacted',
+    description: 'A conversation near the model’s window had its older turns summarized',
+  },
   { name: 'Message Incoming', value: 'message:incoming', description: 'A message arrived on a channel' },
   { name: 'Message Reply', value: 'message:reply', description: 'The agent replied on a channel' },
   { name: 'Scheduler Job Complete', value: 'scheduler:job:complete', description: 'A scheduled job ran' },
