@@ -17,7 +17,6 @@ import type {
   RunResponseDto,
   TranscriptLineDto,
 } from './dto/run.dto.js';
-import type { ContentBlock } from './model/model-provider.js';
 import { FINISHED_STATUSES, type Run, type RunStatus, UNFINISHED_STATUSES } from './entities/run.entity.js';
 import { type RunContinuation, RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunQueue } from './run-queue.js';
