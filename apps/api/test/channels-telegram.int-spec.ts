@@ -2,9 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { type StoredBotUpdate, TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
-import { estimateInputTokens, LocalClaude } from '@loop-gateway/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { estimateInputTokens, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
 import { TelegramAdapterFactory } from '../src/channels/telegram/telegram.factory.js';
 import { startGateway } from './pipeline-harness.js';
+import { ADMIN, setupAdmin } from './test-app.js';
 import { waitUntil } from './wait.js';
 import { RecordingSocket } from './ws-client.js';
 
@@ -27,6 +31,7 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
   });
   beforeEach(async () => {
     claude.reset();
+    claude.latencyMs = 0;
     telegram = new TelegramServer({ port: 0, host: '127.0.0.1', storeTimeout: 600 });
     await telegram.start();
     // The emulator learns its port only once listening.
@@ -302,6 +307,79 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
       ]);
     } finally {
       await second.gw.close();
+    }
+  });
+
+  it('delivers a reply exactly once when the gateway is killed between the run’s end and the reply', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-tg-kill-'));
+    const env = { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0' };
+    const first = await startGatewayProcess({ dataDir, env });
+    let auth = { Authorization: `Bearer ${await setupAdmin(first.url)}` };
+    const api = (url: string) => ({
+      get: (path: string) => request(url).get(path).set(auth),
+      put: (path: string, body: object) => request(url).put(path).set(auth).send(body),
+    });
+    try {
+      const created = await request(first.url)
+        .post('/api/channels')
+        .set(auth)
+        .send({
+          type: 'telegram',
+          name: 'Test bot',
+          config: { botToken: BOT_TOKEN, apiRoot: telegram.config.apiURL },
+          allowedSenders: ['1001'],
+        })
+        .expect(201);
+      const channelId = created.body.id as string;
+      const messages = async (url: string) =>
+        (await api(url).get(`/api/channels/${channelId}/messages`).expect(200)).body as Record<string, unknown>[];
+      await waitUntil('the channel to connect', async () => {
+        return (await api(first.url).get(`/api/channels/${channelId}`).expect(200)).body.state === 'connected';
+      });
+      // The reply cannot go out while the run works: its channel is switched off meanwhile.
+      claude.latencyMs = 3000;
+      claude.script({ text: 'Here is your answer.' });
+      const alice = telegram.getClient(BOT_TOKEN, { userId: 1001, chatId: 1001 });
+      await alice.sendMessage(alice.makeMessage('Question before the crash'));
+      await waitUntil('the model call', () => claude.requests.length === 1);
+      await api(first.url).put(`/api/channels/${channelId}`, { enabled: false }).expect(200);
+      const runId = await waitUntil('the message’s run', async () => (await messages(first.url))[0]?.runId as string);
+      await waitUntil('the run to end', async () => {
+        return (await api(first.url).get(`/api/runs/${runId}`).expect(200)).body.status === 'completed';
+      });
+      expect((await messages(first.url))[0]).toMatchObject({ status: 'received', reply: null });
+      expect(botMessages(1001)).toEqual([]);
+      const exited = new Promise((resolve) => first.child.once('exit', resolve));
+      first.child.kill('SIGKILL');
+      await exited;
+
+      claude.latencyMs = 0;
+      const second = await startGatewayProcess({ dataDir, env });
+      try {
+        auth = {
+          Authorization: `Bearer ${(await request(second.url).post('/api/auth/login').send(ADMIN)).body.token}`,
+        };
+        await api(second.url).put(`/api/channels/${channelId}`, { enabled: true }).expect(200);
+        await waitUntil('the reply', () => botMessages(1001).length === 1);
+        // A later message's answer, to show that the first reply does not go out a second time meanwhile.
+        claude.script({ text: 'And the next one.' });
+        await alice.sendMessage(alice.makeMessage('Next question'));
+        await waitUntil('the next reply', () => botMessages(1001).length >= 2);
+        expect(botMessages(1001).map((m) => unescape(m.message.text))).toEqual([
+          'Here is your answer.',
+          'And the next one.',
+        ]);
+        const stored = await messages(second.url);
+        expect(stored.map((m) => [m.text, m.status, m.reply])).toEqual([
+          ['Next question', 'answered', 'And the next one.'],
+          ['Question before the crash', 'answered', 'Here is your answer.'],
+        ]);
+      } finally {
+        await second.stop({ keepData: true });
+      }
+    } finally {
+      await first.stop({ keepData: true });
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

@@ -460,8 +460,8 @@ describe('console', () => {
       await page.getByTestId('chat-input').fill('Clean up the temp folder');
       await page.getByTestId('chat-input').press('Enter');
       const turn = page.getByTestId('chat-turn').last();
-      await turn.locator('[data-testid="run-status"][data-status="awaiting_approval"]').waitFor();
-      expect((await turn.getByTestId('run-status').textContent())?.trim()).toBe('Awaiting approval');
+      await turn.locator('[data-testid="run-status"][data-status="waiting"]').waitFor();
+      expect((await turn.getByTestId('run-status').textContent())?.trim()).toBe('Waiting');
       expect(await turn.getByTestId('chat-held').textContent()).toContain('run_script');
 
       await turn.getByTestId('chat-approvals-link').click();

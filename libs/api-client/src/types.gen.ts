@@ -162,7 +162,7 @@ export type ApprovalDetailDto = {
     reason: string;
     riskLevel: 'low' | 'medium' | 'high';
     runId: string;
-    status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+    status: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
     timeoutAction: 'reject' | 'approve';
     toolCallId: string;
     toolName: string;
@@ -193,7 +193,7 @@ export type ApprovalDto = {
     reason: string;
     riskLevel: 'low' | 'medium' | 'high';
     runId: string;
-    status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+    status: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
     timeoutAction: 'reject' | 'approve';
     toolCallId: string;
     toolName: string;
@@ -731,7 +731,7 @@ export type PriceTableDto = {
 export type RunAcceptedResponseDto = {
     conversationId: string;
     runId: string;
-    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+    status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
 };
 
 export type RunCompactionDto = {
@@ -795,8 +795,15 @@ export type RunDetailResponseDto = {
      */
     reply: string | null;
     startedAt: string | null;
-    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+    /**
+     * waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel
+     */
+    status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
     toolCalls: Array<RunToolCallDto>;
+    /**
+     * While waiting: what the run waits for
+     */
+    waitingFor: RunWaitDto | null;
 };
 
 export type RunMessageDto = {
@@ -862,7 +869,14 @@ export type RunResponseDto = {
      */
     reply: string | null;
     startedAt: string | null;
-    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+    /**
+     * waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel
+     */
+    status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
+    /**
+     * While waiting: what the run waits for
+     */
+    waitingFor: RunWaitDto | null;
 };
 
 export type RunToolCallDto = {
@@ -876,6 +890,17 @@ export type RunToolCallDto = {
     output: string | null;
     startedAt: string | null;
     status: 'awaiting_approval' | 'running' | 'done';
+};
+
+export type RunWaitDto = {
+    /**
+     * The approval it waits for (kind approval)
+     */
+    approvalId: string;
+    /**
+     * What the run waits for
+     */
+    kind: 'approval';
 };
 
 export type SchedulerStatsDto = {
@@ -1634,7 +1659,7 @@ export type ListApprovalsData = {
     path?: never;
     query?: {
         limit?: number;
-        status?: 'pending' | 'approved' | 'rejected' | 'timed_out';
+        status?: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
     };
     url: '/api/approvals';
 };
@@ -2116,7 +2141,7 @@ export type ListRunsData = {
     path?: never;
     query?: {
         limit?: number;
-        status?: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+        status?: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
     };
     url: '/api/runs';
 };
@@ -2189,6 +2214,35 @@ export type GetRunResponses = {
 };
 
 export type GetRunResponse = GetRunResponses[keyof GetRunResponses];
+
+export type CancelRunData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/runs/{id}/cancel';
+};
+
+export type CancelRunErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * The run has already ended (the message says how)
+     */
+    409: ErrorResponseDto;
+};
+
+export type CancelRunError = CancelRunErrors[keyof CancelRunErrors];
+
+export type CancelRunResponses = {
+    /**
+     * The run, now cancelled
+     */
+    200: RunResponseDto;
+};
+
+export type CancelRunResponse = CancelRunResponses[keyof CancelRunResponses];
 
 export type ListCalendarsData = {
     body?: never;

@@ -9,7 +9,7 @@ import { ToolExecutor } from '../tools/tool-executor.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { BudgetService } from '../usage/budget.service.js';
 import type { ConversationMessage } from './entities/conversation-message.entity.js';
-import type { Run } from './entities/run.entity.js';
+import { type Run, UNFINISHED_STATUSES } from './entities/run.entity.js';
 import type { ToolCallRecord } from './entities/tool-call.entity.js';
 import {
   type ContentBlock,
@@ -20,14 +20,23 @@ import {
 } from './model/model-provider.js';
 import { ConversationCompactor, isPromptTooLong } from './conversation-compactor.js';
 import { readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
+import { RunLifecycle } from './run-continuation.js';
+import type { RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
 
-/** How `execute` left a run: finished (one way or another), or paused until a held tool call is decided. */
+/** How `execute` left a run: finished (one way or another, or ended by someone else), or waiting. */
 export type RunOutcome = 'finished' | 'paused';
 
-/** A tool call is held for a human's decision: the run pauses and frees its place in the queue. */
-class RunPaused extends Error {}
+/** The run waits for something (a human's decision on a held tool call) and frees its place in the queue. */
+class RunPaused extends Error {
+  constructor(readonly wait: RunWait) {
+    super('waiting');
+  }
+}
+
+/** Someone else changed the run's status first (it was cancelled): this execution stops, quietly. */
+class RunTaken extends Error {}
 
 /** A run ends early with this message as its error. */
 class RunStop extends Error {
@@ -61,6 +70,7 @@ export class AgentRunner {
     private readonly executor: ToolExecutor,
     private readonly budget: BudgetService,
     private readonly bus: EventBus,
+    private readonly lifecycle: RunLifecycle,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly compactor: ConversationCompactor,
@@ -68,23 +78,28 @@ export class AgentRunner {
 
   async execute(runId: string, signal: AbortSignal): Promise<RunOutcome> {
     const run = await this.runs.findRun(runId);
-    if (!run || run.status === 'completed' || run.status === 'failed' || run.status === 'refused') return 'finished';
+    if (!run || !UNFINISHED_STATUSES.includes(run.status)) return 'finished';
     const group = await this.groupFor(run);
     const history = await this.runs.history(run.conversationId);
     try {
       if (run.status === 'queued') await this.start(run, group, history);
-      if (run.status === 'awaiting_approval') {
+      if (run.status === 'waiting') {
+        if (!(await this.runs.transition(run.id, ['waiting'], { status: 'running', waitingFor: null }))) {
+          return 'finished';
+        }
         run.status = 'running';
-        await this.runs.updateRun(run.id, { status: 'running' });
       }
       await this.loop(run, group, history, signal);
       return 'finished';
     } catch (error) {
       if (error instanceof RunPaused) {
-        await this.runs.updateRun(run.id, { status: 'awaiting_approval' });
-        return 'paused';
+        const paused = await this.runs.transition(run.id, ['running'], { status: 'waiting', waitingFor: error.wait });
+        return paused ? 'paused' : 'finished';
       }
-      if (signal.aborted) return 'finished'; // shutting down: the run stays "running" and resumes at the next start
+      if (error instanceof RunTaken) return 'finished';
+      // Cancelled (its status is already `cancelled`), or shutting down: the run stays "running" and
+      // resumes at the next start.
+      if (signal.aborted) return 'finished';
       const stop = error instanceof RunStop ? error : null;
       if (!stop) this.logger.error({ err: error, runId }, 'Run failed');
       await this.finish(run, {
@@ -103,9 +118,14 @@ export class AgentRunner {
     run.model = this.groups.modelFor(group);
     const refusal = await this.budget.refusal(group);
     // One transaction: a run stored as running always has its user message (a refused run gets none).
-    const input = this.message(run, history, 'user', [{ type: 'text', text: run.input }]);
-    const patch = { status: 'running' as const, startedAt: now, model: run.model, groupId: group.id };
-    await this.runs.startRun(run.id, patch, refusal ? null : input);
+    // Tool calls an earlier run asked for and never answered (it was cancelled or stopped) are closed
+    // first: the model only accepts a history in which every tool_use has its tool_result.
+    const unanswered = unansweredToolUses(history).map((id) =>
+      toolResult(id, 'This tool call did not run: the run that asked for it ended first (cancelled or stopped).', true),
+    );
+    const input = this.message(run, history, 'user', [...unanswered, { type: 'text', text: run.input }]);
+    const patch = { startedAt: now, model: run.model, groupId: group.id };
+    if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
     this.bus.emit('agent:run:start', {
       runId: run.id,
       conversationId: run.conversationId,
@@ -242,7 +262,7 @@ export class AgentRunner {
       const verdict = await this.executor.check(call, context);
       if (verdict.kind === 'hold') {
         if (!record) await this.saveToolCall(run, use, 'awaiting_approval', null);
-        throw new RunPaused();
+        throw new RunPaused(verdict.wait);
       }
       // Marked running before it runs: after a crash this call is reported, not run a second time.
       await this.saveToolCall(run, use, 'running', record ?? null);
@@ -284,7 +304,10 @@ export class AgentRunner {
   private async finish(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): Promise<void> {
     const finishedAt = this.clock.now();
     const durationMs = finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime();
-    await this.runs.updateRun(run.id, { ...outcome, finishedAt, durationMs });
+    // From queued too: a run can fail before it has started (its group could not be read).
+    const ended = { ...outcome, finishedAt, durationMs };
+    if (!(await this.runs.transition(run.id, ['queued', 'running'], ended))) return;
+    Object.assign(run, ended);
     if (outcome.status === 'completed') {
       this.bus.emit('agent:run:complete', {
         runId: run.id,
@@ -301,6 +324,7 @@ export class AgentRunner {
         durationMs,
       });
     }
+    this.lifecycle.ended(run);
   }
 
   private async groupFor(run: Run): Promise<AgentGroup> {
@@ -341,6 +365,13 @@ export class AgentRunner {
 
 function toolResult(toolUseId: string, content: string, isError: boolean): ToolResultBlock {
   return { type: 'tool_result', tool_use_id: toolUseId, content, is_error: isError };
+}
+
+/** The tool_use ids of the history's last message when it is an answer whose tool calls got no results. */
+function unansweredToolUses(history: ConversationMessage[]): string[] {
+  const last = history.at(-1);
+  if (last?.role !== 'assistant') return [];
+  return last.content.filter((block): block is ToolUseBlock => block.type === 'tool_use').map((block) => block.id);
 }
 
 /** The text of the run's last answer. */

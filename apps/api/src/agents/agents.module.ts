@@ -14,7 +14,9 @@ import { Run } from './entities/run.entity.js';
 import { ToolCallRecord } from './entities/tool-call.entity.js';
 import { AnthropicProvider } from './model/anthropic.provider.js';
 import { ModelProvider } from './model/model-provider.js';
+import { RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunQueue } from './run-queue.js';
+import { RunWaits } from './run-wait.js';
 import { RunsController } from './runs.controller.js';
 import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
@@ -32,10 +34,13 @@ import { RunsService } from './runs.service.js';
     GroupStatsService,
     RunsRepository,
     RunQueue,
+    RunLifecycle,
+    RunContinuations,
+    RunWaits,
     AgentRunner,
     ConversationCompactor,
     { provide: ModelProvider, useClass: AnthropicProvider },
   ],
-  exports: [RunsService],
+  exports: [RunsService, RunContinuations, RunWaits],
 })
 export class AgentsModule {}

@@ -1,4 +1,5 @@
 import {
+  ConflictException,
   Injectable,
   Logger,
   NotFoundException,
@@ -6,7 +7,6 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { merge, type Subscription } from 'rxjs';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
 import { EventBus } from '../events/event-bus.js';
@@ -17,8 +17,10 @@ import type {
   RunResponseDto,
   TranscriptLineDto,
 } from './dto/run.dto.js';
-import type { Run, RunStatus } from './entities/run.entity.js';
+import { FINISHED_STATUSES, type Run, type RunStatus, UNFINISHED_STATUSES } from './entities/run.entity.js';
+import { type RunContinuation, RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunQueue } from './run-queue.js';
+import { RunWaits } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { describeBlock } from './transcript.js';
 
@@ -30,6 +32,8 @@ export interface RunRequest {
   conversationId?: string;
   /** Model calls this run may make, within RUN_MAX_ITERATIONS (scheduled jobs set it). */
   maxIterations?: number;
+  /** What must happen when the run ends (stored with it, carried out once, after a restart too). */
+  continuation?: RunContinuation;
   /**
    * What makes the message itself untrusted content (calendar text); channel messages always are.
    * It marks the conversation for the exfiltration guard.
@@ -47,6 +51,9 @@ export class RunsService implements OnApplicationBootstrap {
     private readonly groups: GroupsService,
     private readonly clock: Clock,
     private readonly bus: EventBus,
+    private readonly lifecycle: RunLifecycle,
+    private readonly continuations: RunContinuations,
+    private readonly waits: RunWaits,
   ) {}
 
   /** Runs a crash or restart interrupted continue from their last stored step. */
@@ -95,15 +102,15 @@ export class RunsService implements OnApplicationBootstrap {
       startedAt: null,
       finishedAt: null,
       durationMs: null,
+      waitingFor: null,
+      continuation: request.continuation ?? null,
+      continuationState: this.continuations.initialState(request.continuation),
     };
     await this.runs.insertRun(run, isNew ? conversation : null);
     if (!this.queue.enqueue(run.id, run.conversationId)) {
-      await this.runs.updateRun(run.id, {
-        status: 'failed',
-        error: 'The run queue was full',
-        finishedAt: now,
-        durationMs: 0,
-      });
+      // The caller hears of it from the 503 and acts on it: no continuation to carry out.
+      const failed = { error: 'The run queue was full', finishedAt: now, durationMs: 0, continuationState: null };
+      await this.runs.transition(run.id, ['queued'], { status: 'failed', ...failed });
       throw this.queueFull();
     }
     return run;
@@ -120,39 +127,46 @@ export class RunsService implements OnApplicationBootstrap {
   }
 
   /**
-   * Puts a run paused for an approval back to work once its held call is decided. A run that has
-   * finished meanwhile is left alone; one still on its way to pausing resumes right after.
+   * Puts a waiting run back to work once what it waits for is done (its held call is decided). A run
+   * that has ended meanwhile is left alone; one still on its way to waiting resumes right after.
    */
   async resume(runId: string): Promise<void> {
     const run = await this.runs.findRun(runId);
-    if (!run || !['queued', 'running', 'awaiting_approval'].includes(run.status)) return;
+    if (!run || !UNFINISHED_STATUSES.includes(run.status)) return;
     this.queue.resume(run.id, run.conversationId);
   }
 
   /**
-   * The run once it has ended (completed, failed or refused), or as it is when `signal` aborts first
-   * (a time limit, a shutdown); null for an unknown run. Check `isFinished(run.status)`.
+   * Ends a queued, running or waiting run as `cancelled` at once: the status is stored first
+   * (compare-and-set, so a run that ends meanwhile is not cancelled after the fact), then its model
+   * stream and tool call are aborted, what it waits for is withdrawn, and its continuation (reply,
+   * job output, task iteration) records the cancellation. A run that has ended is a 409 saying how.
    */
-  async waitForEnd(runId: string, signal?: AbortSignal): Promise<Run | null> {
-    let subscription: Subscription | undefined;
-    let stopWaiting = () => {};
-    const ended = new Promise<void>((resolve) => {
-      stopWaiting = resolve;
-      subscription = merge(this.bus.on('agent:run:complete'), this.bus.on('agent:run:error')).subscribe((event) => {
-        if (event.payload.runId === runId) resolve();
-      });
-    });
-    signal?.addEventListener('abort', stopWaiting, { once: true });
-    try {
-      // Subscribed before looking, so an end between the look and the wait is not missed.
-      const run = await this.runs.findRun(runId);
-      if (!run || isFinished(run.status) || signal?.aborted) return run;
-      await ended;
-      return this.runs.findRun(runId);
-    } finally {
-      subscription?.unsubscribe();
-      signal?.removeEventListener('abort', stopWaiting);
+  async cancel(runId: string, cancelledBy: string): Promise<Run> {
+    const run = await this.runs.findRun(runId);
+    if (!run) throw new NotFoundException(`Run ${runId} not found`);
+    const finishedAt = this.clock.now();
+    const patch = {
+      status: 'cancelled' as const,
+      error: `Cancelled by ${cancelledBy}`,
+      waitingFor: null,
+      finishedAt,
+      durationMs: finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime(),
+    };
+    if (isFinished(run.status) || !(await this.runs.transition(run.id, UNFINISHED_STATUSES, patch))) {
+      throw new ConflictException(howItEnded((await this.runs.findRun(runId)) ?? run));
     }
+    this.queue.cancel(run.id, run.conversationId);
+    await this.waits.withdraw(run.id);
+    this.bus.emit('agent:run:cancelled', {
+      runId: run.id,
+      conversationId: run.conversationId,
+      cancelledBy,
+      durationMs: patch.durationMs,
+    });
+    const cancelled = { ...run, ...patch };
+    this.lifecycle.ended(cancelled);
+    return cancelled;
   }
 
   /** The latest turns of a conversation as short readable lines (what led to a held tool call). */
@@ -245,7 +259,20 @@ export class RunsService implements OnApplicationBootstrap {
 
 /** Whether a run with this status has ended for good. */
 export function isFinished(status: RunStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'refused';
+  return FINISHED_STATUSES.includes(status);
+}
+
+/** Why a finished run cannot be cancelled: how and when it ended. */
+function howItEnded(run: Run): string {
+  const when = run.finishedAt ? ` at ${run.finishedAt.toISOString()}` : '';
+  switch (run.status) {
+    case 'completed':
+      return `Run ${run.id} already completed${when}`;
+    case 'cancelled':
+      return `Run ${run.id} was already cancelled${when}${run.error ? ` (${run.error})` : ''}`;
+    default:
+      return `Run ${run.id} already ended as ${run.status}${when}${run.error ? `: ${run.error}` : ''}`;
+  }
 }
 
 export function toRunResponse(run: Run): RunResponseDto {
@@ -254,6 +281,7 @@ export function toRunResponse(run: Run): RunResponseDto {
     conversationId: run.conversationId,
     groupId: run.groupId,
     status: run.status,
+    waitingFor: run.waitingFor,
     origin: run.origin,
     input: run.input,
     reply: run.reply,

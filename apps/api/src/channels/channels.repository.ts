@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Conversation } from '../agents/entities/conversation.entity.js';
 import { Channel } from './entities/channel.entity.js';
@@ -62,6 +62,10 @@ export class ChannelsRepository {
     }
   }
 
+  findMessage(id: string): Promise<ChannelMessage | null> {
+    return this.messages.findOneBy({ id });
+  }
+
   async updateMessage(id: string, patch: Partial<ChannelMessage>): Promise<void> {
     await this.messages.update({ id }, patch as QueryDeepPartialEntity<ChannelMessage>);
   }
@@ -86,11 +90,11 @@ export class ChannelsRepository {
     return latest && !latest.closedAt ? latest.conversationId : null;
   }
 
-  /** Messages stored but not answered yet (a restart interrupted them). */
-  unfinished(channelIds: string[]): Promise<ChannelMessage[]> {
+  /** Messages stored whose run was never submitted (a restart interrupted them). */
+  withoutRun(channelIds: string[]): Promise<ChannelMessage[]> {
     if (channelIds.length === 0) return Promise.resolve([]);
     return this.messages.find({
-      where: { channelId: In(channelIds), status: 'received' },
+      where: { channelId: In(channelIds), status: 'received', runId: IsNull() },
       order: { receivedAt: 'ASC' },
     });
   }

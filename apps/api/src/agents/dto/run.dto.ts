@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
-import type { RunStatus } from '../entities/run.entity.js';
+import { RUN_STATUSES, type RunStatus } from '../entities/run.entity.js';
 import type { ToolCallStatus } from '../entities/tool-call.entity.js';
+import type { RunWait } from '../run-wait.js';
 import { Optional } from '../../common/validation.js';
-
-const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'awaiting_approval', 'completed', 'failed', 'refused'];
 
 export class RunCreateDto {
   @ApiProperty({ example: 'What is on my calendar today?', maxLength: 100_000 })
@@ -38,11 +37,23 @@ export class RunOriginDto {
   @ApiPropertyOptional() ref?: string;
 }
 
+export class RunWaitDto {
+  @ApiProperty({ enum: ['approval'], description: 'What the run waits for' }) kind!: 'approval';
+  @ApiProperty({ format: 'uuid', description: 'The approval it waits for (kind approval)' }) approvalId!: string;
+}
+
 export class RunResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) conversationId!: string;
   @ApiProperty({ nullable: true, type: String }) groupId!: string | null;
-  @ApiProperty({ enum: RUN_STATUSES }) status!: RunStatus;
+  @ApiProperty({
+    enum: RUN_STATUSES,
+    description:
+      'waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel',
+  })
+  status!: RunStatus;
+  @ApiProperty({ type: RunWaitDto, nullable: true, description: 'While waiting: what the run waits for' })
+  waitingFor!: RunWait | null;
   @ApiProperty({ type: RunOriginDto }) origin!: RunOriginDto;
   @ApiProperty() input!: string;
   @ApiProperty({

@@ -14,6 +14,7 @@ import { sealCalendarPasswords } from './1764900000000-seal-calendar-passwords.j
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { ConversationContext1764950000000 } from './1764950000000-conversation-context.js';
 import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-guard.js';
+import { RunControl1764970000000 } from './1764970000000-run-control.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -35,4 +36,5 @@ export const migrations = (secrets: SecretBox) => [
   sealCalendarPasswords(secrets),
   ConversationContext1764950000000,
   ExfiltrationGuard1764960000000,
+  RunControl1764970000000,
 ];

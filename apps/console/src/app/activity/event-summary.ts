@@ -54,6 +54,8 @@ const SUMMARIZERS: Summarizers = {
         `(${count(p.inputTokens)} tokens in, ${count(p.outputTokens)} out)`,
     ),
   'agent:run:error': (p) => error(`Run ${shortId(p.runId)} failed after ${duration(p.durationMs)}: ${clip(p.error)}`),
+  'agent:run:cancelled': (p) =>
+    warning(`Run ${shortId(p.runId)} was cancelled by ${p.cancelledBy} after ${duration(p.durationMs)}`),
   'conversation:compacted': (p) =>
     info(
       `Conversation of run ${shortId(p.runId)} compacted: ${p.summarizedMessages} messages summarized ` +
@@ -65,6 +67,7 @@ const SUMMARIZERS: Summarizers = {
     const by = p.decidedBy ? ` by ${p.decidedBy}` : '';
     if (p.status === 'approved') return success(`Tool call approved${by} (run ${shortId(p.runId)})`);
     if (p.status === 'rejected') return warning(`Tool call rejected${by} (run ${shortId(p.runId)})`);
+    if (p.status === 'withdrawn') return info(`Tool call withdrawn: its run ${shortId(p.runId)} was cancelled`);
     return warning(`Tool call approval timed out (run ${shortId(p.runId)})`);
   },
   'message:incoming': (p) => info(`${CHANNEL_NAMES[p.channelType]} message from ${p.sender}: “${clip(p.text)}”`),

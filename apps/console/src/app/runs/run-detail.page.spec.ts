@@ -15,6 +15,7 @@ function running(): RunDetailResponseDto {
     conversationId: 'c1',
     groupId: null,
     status: 'running',
+    waitingFor: null,
     origin: { kind: 'channel', channelType: 'telegram' },
     input: 'Look this up',
     reply: null,
@@ -168,9 +169,10 @@ describe('RunDetailPage', () => {
     ).toContain('The search failed, sorry.');
   });
 
-  it('shows a run awaiting approval with the held call, approves it inline and records who decided', async () => {
+  it('shows a waiting run with the held call, approves it inline and records who decided', async () => {
     const held = running();
-    held.status = 'awaiting_approval';
+    held.status = 'waiting';
+    held.waitingFor = { kind: 'approval', approvalId: 'ap1' };
     held.toolCalls.push({
       id: 'tu2',
       name: 'run_script',
@@ -194,7 +196,7 @@ describe('RunDetailPage', () => {
     expect(text('run-approval')).toContain('"script": "echo hi"');
     expect(text('run-approval')).toContain('the call is rejected automatically');
     expect(root.querySelector('[data-testid=run-approvals-link]')?.getAttribute('href')).toBe('/approvals');
-    expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Awaiting approval');
+    expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Waiting');
     expect(all('tool-call')[1]?.querySelector('[data-testid=run-status]')?.getAttribute('data-status')).toBe(
       'awaiting_approval',
     );
@@ -218,6 +220,46 @@ describe('RunDetailPage', () => {
     expect(gateway.http.last(`POST /api/approvals/${pending.id}/approve`)?.body).toEqual({ comment: 'ok' });
     expect(text('tool-call-approval')).toMatch(/^Approved by admin at \d\d:\d\d:\d\d — “ok”$/);
     expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Running');
+  });
+
+  it('cancels a live run from its page, and says how a run that ended meanwhile ended', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: running() });
+    const { fixture, root, text } = await render();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-cancel')).toBe('Cancel run');
+    });
+
+    const cancelled = { ...running(), status: 'cancelled' as const, error: 'Cancelled by admin', finishedAt: at };
+    gateway.http
+      .on('POST /api/runs/r1/cancel', { status: 200, body: cancelled })
+      .on('GET /api/runs/r1', { status: 200, body: cancelled });
+    root.querySelector<HTMLButtonElement>('[data-testid=run-cancel]')!.click();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Cancelled');
+    });
+    expect(gateway.http.last('POST /api/runs/r1/cancel')).toBeDefined();
+    expect(root.querySelector('[data-testid=run-cancel]')).toBeNull(); // a finished run has nothing to cancel
+    expect(text('run-detail-run-error')).toBe('Cancelled by admin');
+  });
+
+  it('shows the 409 of a run that completed before the cancel arrived', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: running() });
+    const { fixture, root, text } = await render();
+    const message = 'Run r1 already completed at 2026-01-01T12:00:01.000Z';
+    gateway.http
+      .on('POST /api/runs/r1/cancel', { status: 409, body: { statusCode: 409, message } })
+      .on('GET /api/runs/r1', { status: 200, body: { ...running(), status: 'completed' } });
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(root.querySelector('[data-testid=run-cancel]')).not.toBeNull();
+    });
+    root.querySelector<HTMLButtonElement>('[data-testid=run-cancel]')!.click();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-cancel-error')).toBe(message);
+    });
   });
 
   it('says when the run does not exist', async () => {

@@ -22,6 +22,7 @@ import {
   type RunDetailResponseDto,
   type RunMessageDto,
   type RunToolCallDto,
+  cancelRun,
   closeConversation,
   getAgentGroup,
   getRun,
@@ -90,6 +91,8 @@ export class RunDetailPage {
   /** The held call whose decision is on its way. */
   protected readonly deciding = signal<string | null>(null);
   protected readonly approvalError = signal<string | null>(null);
+  protected readonly cancelling = signal(false);
+  protected readonly cancelError = signal<string | null>(null);
 
   protected readonly shortId = shortId;
   protected readonly duration = duration;
@@ -119,6 +122,7 @@ export class RunDetailPage {
         this.streamed.set('');
         this.approvals.set([]);
         this.approvalError.set(null);
+        this.cancelError.set(null);
         this.conversationClosed.set(false);
         void this.load(id);
       });
@@ -180,6 +184,20 @@ export class RunDetailPage {
     this.deciding.set(null);
     this.approvalError.set(error);
     await this.load(this.id());
+  }
+
+  /**
+   * POST /api/runs/:id/cancel: the run ends as cancelled at once (its model call and tool call are
+   * stopped, a held call withdrawn). A run that ended meanwhile answers 409 with how it ended.
+   */
+  protected async cancel(): Promise<void> {
+    const id = this.id();
+    this.cancelling.set(true);
+    this.cancelError.set(null);
+    const { error } = await cancelRun({ client: this.api, path: { id } });
+    this.cancelling.set(false);
+    if (error) this.cancelError.set(apiErrorMessage(error, 'The run could not be cancelled.'));
+    await this.load(id);
   }
 
   /** Like /new from the chat: its next message starts a fresh conversation. */
