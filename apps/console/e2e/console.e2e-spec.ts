@@ -5,7 +5,7 @@
  * agent groups, usage and prices, a tool call held for approval and approved in the console, tools, a loop
  * task, a scheduled job run now, and a session revoked elsewhere.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +36,20 @@ const text = async (testId: string) => ((await page.getByTestId(testId).first().
 /** Waits until the toolbar says the live connection is up. */
 const liveConnection = () =>
   page.getByTestId('toolbar').locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+
+/**
+ * Fills a field of a dialog that has just opened, and checks the value stays: on a busy machine the
+ * form can bind after the first fill and write its initial value over it.
+ */
+async function fillKept(field: Locator, value: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    await field.fill(value);
+    // Two animation frames: by then the dialog's first render has happened, if it was still to come.
+    await field.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    if ((await field.inputValue()) === value) return;
+  }
+  throw new Error(`the field kept losing the value "${value}"`);
+}
 
 async function apiLogin(password: string): Promise<Response> {
   return fetch(`${base()}/api/auth/login`, {
@@ -527,13 +541,8 @@ describe('console', () => {
 
       await page.getByTestId('task-new').click();
       const form = page.getByTestId('task-form');
-      // The limit first, and checked: once, on a busy machine, the opening dialog kept its default.
       const limit = form.getByTestId('task-max-iterations');
-      await limit.fill('5');
-      await page.waitForFunction(
-        (input) => (input as HTMLInputElement | null)?.value === '5',
-        await limit.elementHandle(),
-      );
+      await fillKept(limit, '5');
       await form.getByTestId('task-name').fill('Two parts');
       await form.getByTestId('task-prompt').fill('Write the report in two parts.');
       expect(await limit.inputValue()).toBe('5');
@@ -577,8 +586,8 @@ describe('console', () => {
       // The gateway names the field it refuses.
       await page.getByTestId('job-new').click();
       const form = page.getByTestId('job-form');
-      await form.getByTestId('job-name').fill('Build check');
-      await form.getByTestId('job-timezone').fill('Mars/Olympus');
+      await fillKept(form.getByTestId('job-name'), 'Build check');
+      await fillKept(form.getByTestId('job-timezone'), 'Mars/Olympus');
       await form.getByTestId('job-prompt').fill('Is the nightly build green?');
       await form.getByTestId('job-save').click();
       await page
