@@ -96,6 +96,68 @@ export type AgentGroupUpdateDto = {
     trustedDestinations?: Array<string>;
 };
 
+export type ApiKeyCreateDto = {
+    /**
+     * When the key stops working; leave out for never
+     */
+    expiresAt?: string;
+    name: string;
+    /**
+     * Requests per minute; default RATE_LIMIT_PER_MINUTE
+     */
+    rateLimitPerMinute?: number;
+    /**
+     * full: everything but managing keys; runs: invoke agents and read runs; read: read only
+     */
+    scope?: 'full' | 'runs' | 'read';
+};
+
+export type ApiKeyCreatedResponseDto = {
+    createdAt: string;
+    expiresAt: string | null;
+    id: string;
+    /**
+     * The key. Shown only now: it is stored hashed.
+     */
+    key: string;
+    lastUsedAt: string | null;
+    /**
+     * The address the key was last used from
+     */
+    lastUsedIp: string | null;
+    name: string;
+    /**
+     * Requests per minute; null: RATE_LIMIT_PER_MINUTE
+     */
+    rateLimitPerMinute: number | null;
+    scope: 'full' | 'runs' | 'read';
+    /**
+     * The first characters of the key (the key is shown once)
+     */
+    tokenHint: string;
+};
+
+export type ApiKeyResponseDto = {
+    createdAt: string;
+    expiresAt: string | null;
+    id: string;
+    lastUsedAt: string | null;
+    /**
+     * The address the key was last used from
+     */
+    lastUsedIp: string | null;
+    name: string;
+    /**
+     * Requests per minute; null: RATE_LIMIT_PER_MINUTE
+     */
+    rateLimitPerMinute: number | null;
+    scope: 'full' | 'runs' | 'read';
+    /**
+     * The first characters of the key (the key is shown once)
+     */
+    tokenHint: string;
+};
+
 export type ApprovalDecisionDto = {
     /**
      * Why; a rejection reason is shown to the agent
@@ -1473,6 +1535,88 @@ export type UnassignChannelResponses = {
 
 export type UnassignChannelResponse = UnassignChannelResponses[keyof UnassignChannelResponses];
 
+export type ListApiKeysData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/api-keys';
+};
+
+export type ListApiKeysErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key
+     */
+    403: ErrorResponseDto;
+};
+
+export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
+
+export type ListApiKeysResponses = {
+    /**
+     * Every key, newest first (never the key itself)
+     */
+    200: Array<ApiKeyResponseDto>;
+};
+
+export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponses];
+
+export type CreateApiKeyData = {
+    body: ApiKeyCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/api-keys';
+};
+
+export type CreateApiKeyErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key
+     */
+    403: ErrorResponseDto;
+};
+
+export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
+
+export type CreateApiKeyResponses = {
+    /**
+     * The key, shown only in this response
+     */
+    201: ApiKeyCreatedResponseDto;
+};
+
+export type CreateApiKeyResponse = CreateApiKeyResponses[keyof CreateApiKeyResponses];
+
+export type DeleteApiKeyData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/api-keys/{id}';
+};
+
+export type DeleteApiKeyErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key
+     */
+    403: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteApiKeyError = DeleteApiKeyErrors[keyof DeleteApiKeyErrors];
+
+export type DeleteApiKeyResponses = {
+    /**
+     * Revoked: the next request with the key gets 401
+     */
+    204: void;
+};
+
+export type DeleteApiKeyResponse = DeleteApiKeyResponses[keyof DeleteApiKeyResponses];
+
 export type ListApprovalRulesData = {
     body?: never;
     path?: never;
@@ -2028,6 +2172,12 @@ export type ListRunsResponse = ListRunsResponses[keyof ListRunsResponses];
 
 export type CreateRunData = {
     body: RunCreateDto;
+    headers?: {
+        /**
+         * A retry with the same key (within 24 h) gets the run the key started instead of a new one
+         */
+        'Idempotency-Key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/api/runs';
@@ -2040,6 +2190,10 @@ export type CreateRunErrors = {
      * Unknown group or conversation
      */
     404: ErrorResponseDto;
+    /**
+     * Idempotency-Key reused for another request
+     */
+    422: ErrorResponseDto;
     /**
      * The run queue is full
      */

@@ -8,9 +8,11 @@ import { GroupStatsService } from './group-stats.service.js';
 import { ConversationMessage } from './entities/conversation-message.entity.js';
 import { Conversation } from './entities/conversation.entity.js';
 import { Run } from './entities/run.entity.js';
+import { RunIdempotencyKey } from './entities/run-idempotency-key.entity.js';
 import { ToolCallRecord } from './entities/tool-call.entity.js';
 import { AnthropicProvider } from './model/anthropic.provider.js';
 import { ModelProvider } from './model/model-provider.js';
+import { RunIdempotency } from './run-idempotency.js';
 import { RunQueue } from './run-queue.js';
 import { RunsController } from './runs.controller.js';
 import { RunsRepository } from './runs.repository.js';
@@ -19,7 +21,7 @@ import { RunsService } from './runs.service.js';
 /** The pipeline: run requests in, the agent loop, replies and events out. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Conversation, Run, ConversationMessage, ToolCallRecord]),
+    TypeOrmModule.forFeature([Conversation, Run, ConversationMessage, ToolCallRecord, RunIdempotencyKey]),
     GroupsModule,
     UsageModule,
   ],
@@ -29,6 +31,7 @@ import { RunsService } from './runs.service.js';
     GroupStatsService,
     RunsRepository,
     RunQueue,
+    RunIdempotency,
     AgentRunner,
     { provide: ModelProvider, useClass: AnthropicProvider },
   ],

@@ -18,6 +18,7 @@ import { CurrentAuth } from './current-auth.decorator.js';
 import { LoginDto, SetupDto } from './dto/credentials.dto.js';
 import { AuthStatusResponseDto, LoginResponseDto, UserResponseDto } from './dto/auth-response.dto.js';
 import { Public } from './public.decorator.js';
+import { RequiresScope } from './scope.decorator.js';
 import type { AuthContext } from './session.service.js';
 
 @ApiTags('auth')
@@ -56,6 +57,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @RequiresScope('session')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'The session is revoked' })
@@ -65,6 +67,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @RequiresScope('session')
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserResponseDto, description: 'The operator behind the session token' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
