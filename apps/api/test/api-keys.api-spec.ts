@@ -97,7 +97,7 @@ describe('API keys', () => {
   });
 
   it('refuses bad input with a 400 naming the field, and callers without a session', async () => {
-    const bad = async (body: unknown, field: string) => {
+    const bad = async (body: object, field: string) => {
       const res = await request(gw.url).post('/api/api-keys').set(asSession()).send(body).expect(400);
       expect(JSON.stringify(res.body.message)).toContain(field);
     };
