@@ -106,6 +106,7 @@ describe('console', () => {
         'Tools',
         'Approvals',
         'Webhooks',
+        'API keys',
         'Usage',
       ]);
 
