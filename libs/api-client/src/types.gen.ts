@@ -324,6 +324,12 @@ export type CalendarCreateDto = {
     /**
      * Minutes between syncs
      */
+    pollIntervalMinutes?: number;
+    /**
+     * Older name of pollIntervalMinutes, still accepted (give one of the two)
+     *
+     * @deprecated
+     */
     pollMinutes?: number;
     /**
      * IANA time zone events are shown in (and floating times read in); default TIMEZONE
@@ -354,6 +360,15 @@ export type CalendarDto = {
     lastSyncStatus: 'never' | 'ok' | 'error';
     name: string;
     nextSyncAt: string;
+    /**
+     * Minutes between syncs
+     */
+    pollIntervalMinutes: number;
+    /**
+     * Same as pollIntervalMinutes (its older name)
+     *
+     * @deprecated
+     */
     pollMinutes: number;
     timezone: string;
     /**
@@ -1100,7 +1115,7 @@ export type WebhookCreateDto = {
     platform?: 'n8n' | 'make' | 'generic';
     rateLimitPerMinute?: number;
     /**
-     * Where subscribed events are POSTed (http or https); null for an inbound-only webhook
+     * Where subscribed events are POSTed (http or https). Without one the token works inbound at once and events are held back (not queued) until a target is set, by PUT or by the n8n trigger
      */
     targetUrl?: string | null;
 };
@@ -1273,7 +1288,7 @@ export type WebhookUpdateDto = {
     platform?: 'n8n' | 'make' | 'generic';
     rateLimitPerMinute?: number;
     /**
-     * Where subscribed events are POSTed (http or https); null for an inbound-only webhook
+     * Where subscribed events are POSTed (http or https). Without one the token works inbound at once and events are held back (not queued) until a target is set, by PUT or by the n8n trigger
      */
     targetUrl?: string | null;
 };
