@@ -74,8 +74,17 @@ describe('API keys', () => {
     // runs: invoke agents and read runs, nothing else.
     const run = await request(gw.url).post('/api/runs').set(bearer(runs)).send({ message: 'hi' }).expect(202);
     await request(gw.url).get(`/api/runs/${run.body.runId}`).set(bearer(runs)).expect(200);
+    const tooLong = await request(gw.url).get(`/api/runs/${run.body.runId}?waitSeconds=61`).set(bearer(runs));
+    expect({ status: tooLong.status, message: tooLong.body.message }).toEqual({
+      status: 400,
+      message: ['waitSeconds must not be greater than 60'],
+    });
     await request(gw.url).get('/api/runs').set(bearer(runs)).expect(200);
     await request(gw.url).get('/api/agent-groups').set(bearer(runs)).expect(403);
+    const credential = await request(gw.url).get('/api/auth/credential').set(bearer(runs)).expect(200);
+    expect(credential.body).toEqual({ kind: 'apiKey', username: 'admin', scope: 'runs' });
+    const console = await request(gw.url).get('/api/auth/credential').set(asSession()).expect(200);
+    expect(console.body).toEqual({ kind: 'session', username: 'admin', scope: 'session' });
     const refused = await request(gw.url).post('/api/agent-groups').set(bearer(runs)).send(group).expect(403);
     expect(refused.body.message).toContain('scope "runs"');
 

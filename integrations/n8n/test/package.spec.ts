@@ -46,7 +46,7 @@ describe('the n8n-nodes-loop-gateway package', () => {
     expect(existsSync(new URL(String(credentials.icon).replace(/^file:/, ''), new URL('credentials/', root)))).toBe(
       true,
     );
-    expect(credentials.test.request.url).toBe('/api/auth/me');
+    expect(credentials.test.request.url).toBe('/api/auth/credential');
   });
 
   it('offers every event of the gateway’s catalog, and "*"', () => {

@@ -509,6 +509,18 @@ export type ChannelUpdateDto = {
     name?: string;
 };
 
+export type CredentialResponseDto = {
+    /**
+     * A console session (it expires) or an API key
+     */
+    kind: 'session' | 'apiKey';
+    /**
+     * What the credential may do
+     */
+    scope: 'session' | 'full' | 'runs' | 'read';
+    username: string;
+};
+
 export type DailyUsageDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
@@ -1851,6 +1863,28 @@ export type RejectApprovalResponses = {
 
 export type RejectApprovalResponse = RejectApprovalResponses[keyof RejectApprovalResponses];
 
+export type CredentialData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/credential';
+};
+
+export type CredentialErrors = {
+    401: ErrorResponseDto;
+};
+
+export type CredentialError = CredentialErrors[keyof CredentialErrors];
+
+export type CredentialResponses = {
+    /**
+     * Whether the bearer is a session or an API key
+     */
+    200: CredentialResponseDto;
+};
+
+export type CredentialResponse = CredentialResponses[keyof CredentialResponses];
+
 export type LoginData = {
     body: LoginDto;
     path?: never;
@@ -2231,11 +2265,17 @@ export type GetRunData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * Wait up to this many seconds for the run to end or stop for an approval before answering (one request instead of polling)
+         */
+        waitSeconds?: number;
+    };
     url: '/api/runs/{id}';
 };
 
 export type GetRunErrors = {
+    400: ErrorResponseDto;
     401: ErrorResponseDto;
     404: ErrorResponseDto;
 };

@@ -14,6 +14,7 @@ import { AnthropicProvider } from './model/anthropic.provider.js';
 import { ModelProvider } from './model/model-provider.js';
 import { RunIdempotency } from './run-idempotency.js';
 import { RunQueue } from './run-queue.js';
+import { RunWaiter } from './run-waiter.js';
 import { RunsController } from './runs.controller.js';
 import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
@@ -32,6 +33,7 @@ import { RunsService } from './runs.service.js';
     RunsRepository,
     RunQueue,
     RunIdempotency,
+    RunWaiter,
     AgentRunner,
     { provide: ModelProvider, useClass: AnthropicProvider },
   ],

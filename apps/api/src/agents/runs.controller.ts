@@ -32,10 +32,12 @@ import {
   RunAcceptedResponseDto,
   RunCreateDto,
   RunDetailResponseDto,
+  RunGetQueryDto,
   RunListQueryDto,
   RunResponseDto,
 } from './dto/run.dto.js';
 import { RunIdempotency } from './run-idempotency.js';
+import { RunWaiter } from './run-waiter.js';
 import { RunsService } from './runs.service.js';
 
 @ApiTags('runs')
@@ -47,6 +49,7 @@ export class RunsController {
   constructor(
     private readonly runs: RunsService,
     private readonly idempotency: RunIdempotency,
+    private readonly waiter: RunWaiter,
   ) {}
 
   @Post()
@@ -90,7 +93,12 @@ export class RunsController {
   @Get(':id')
   @ApiOkResponse({ type: RunDetailResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  getRun(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunDetailResponseDto> {
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  async getRun(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: RunGetQueryDto,
+  ): Promise<RunDetailResponseDto> {
+    if (query.waitSeconds) await this.waiter.settle(id, query.waitSeconds * 1000);
     return this.runs.detail(id);
   }
 }

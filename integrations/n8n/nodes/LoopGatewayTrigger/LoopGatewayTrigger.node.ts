@@ -98,17 +98,17 @@ export class LoopGatewayTrigger implements INodeType {
         return true;
       },
 
-      /** Removes the webhook at the gateway (already gone counts as removed). */
+      /**
+       * Removes the webhook at the gateway (already gone counts as removed). A failure is thrown with
+       * the gateway's reason, so n8n reports it instead of leaving an orphaned webhook unnoticed.
+       */
       async delete(this: IHookFunctions): Promise<boolean> {
         const data = this.getWorkflowStaticData('node') as TriggerStaticData;
         if (data.webhookId) {
-          try {
-            await gatewayRequest.call(this, 'DELETE', `/api/webhooks/${encodeURIComponent(data.webhookId)}`, {
-              allowStatuses: [404],
-            });
-          } catch {
-            return false;
-          }
+          await gatewayRequest.call(this, 'DELETE', `/api/webhooks/${encodeURIComponent(data.webhookId)}`, {
+            allowStatuses: [404],
+            context: `removing webhook ${data.webhookId}`,
+          });
         }
         delete data.webhookId;
         delete data.webhookSecret;
