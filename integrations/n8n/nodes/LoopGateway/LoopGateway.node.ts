@@ -4,6 +4,7 @@ import {
   type INodeExecutionData,
   type INodeType,
   type INodeTypeDescription,
+  NodeConnectionTypes,
   NodeOperationError,
   sleep,
 } from 'n8n-workflow';
@@ -47,8 +48,8 @@ export class LoopGateway implements INodeType {
     description: 'Run Claude agents, loop tasks and approvals through a self-hosted Loop Gateway',
     defaults: { name: 'Loop Gateway' },
     usableAsTool: true,
-    inputs: ['main'],
-    outputs: ['main'],
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
     credentials: [{ name: 'loopGatewayApi', required: true }],
     properties: [
       {

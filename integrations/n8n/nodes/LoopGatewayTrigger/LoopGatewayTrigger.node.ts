@@ -1,10 +1,11 @@
-import type {
-  IDataObject,
-  IHookFunctions,
-  INodeType,
-  INodeTypeDescription,
-  IWebhookFunctions,
-  IWebhookResponseData,
+import {
+  type IDataObject,
+  type IHookFunctions,
+  type INodeType,
+  type INodeTypeDescription,
+  type IWebhookFunctions,
+  type IWebhookResponseData,
+  NodeConnectionTypes,
 } from 'n8n-workflow';
 import { gatewayRequest } from '../LoopGateway/GenericFunctions';
 import { GATEWAY_EVENTS } from './events';
@@ -38,7 +39,7 @@ export class LoopGatewayTrigger implements INodeType {
     description: 'Starts the workflow when Loop Gateway emits an event (runs, approvals, tasks, …)',
     defaults: { name: 'Loop Gateway Trigger' },
     inputs: [],
-    outputs: ['main'],
+    outputs: [NodeConnectionTypes.Main],
     credentials: [{ name: 'loopGatewayApi', required: true }],
     webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
     properties: [
