@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { WS_CLOSE_UNAUTHORIZED } from '@loop-gateway/contracts';
+import { createTestDatabase } from './postgres.js';
 import { ManualClock, setupAdmin, startTestApp, type TestApp } from './test-app.js';
 import { RecordingSocket } from './ws-client.js';
 
@@ -198,6 +199,38 @@ describe('API key rate limits', () => {
       await request(gw.url).get('/api/auth/status').expect(429);
     } finally {
       await gw.close();
+    }
+  });
+});
+
+describe('API keys on PostgreSQL', () => {
+  it('are stored hashed, authenticate, record their use and are revoked at once', async () => {
+    const database = await createTestDatabase();
+    const gw = await startTestApp({ DATABASE_URL: database.url });
+    try {
+      const session = await setupAdmin(gw.url);
+      const created = await request(gw.url)
+        .post('/api/api-keys')
+        .set('Authorization', `Bearer ${session}`)
+        .send({ name: 'pg', scope: 'read', expiresAt: new Date(Date.now() + 86_400_000).toISOString() })
+        .expect(201);
+      const key = created.body.key as string;
+      await request(gw.url).get('/api/agent-groups').set('Authorization', `Bearer ${key}`).expect(200);
+      const [row] = await gw.app
+        .get(DataSource)
+        .query('SELECT token_hash, last_used_ip FROM api_keys WHERE id = $1', [created.body.id]);
+      expect(row).toEqual({
+        token_hash: createHash('sha256').update(key).digest('hex'),
+        last_used_ip: '127.0.0.1',
+      });
+      await request(gw.url)
+        .delete(`/api/api-keys/${created.body.id}`)
+        .set('Authorization', `Bearer ${session}`)
+        .expect(204);
+      await request(gw.url).get('/api/agent-groups').set('Authorization', `Bearer ${key}`).expect(401);
+    } finally {
+      await gw.close();
+      await database.drop();
     }
   });
 });
