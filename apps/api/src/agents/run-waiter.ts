@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { merge } from 'rxjs';
 import { EventBus } from '../events/event-bus.js';
 import { isFinished, RunsService } from './runs.service.js';
 
 /**
- * GET /api/runs/:id?waitSeconds=N: one request that answers when the run has ended or stopped for an
- * approval (or N seconds passed), so automation clients wait without polling into their rate limit.
+ * GET /api/runs/:id?waitSeconds=N: one request that answers when the run has ended or waits for
+ * something (an approval), or N seconds passed, so automation clients wait without polling into
+ * their rate limit.
  */
 @Injectable()
 export class RunWaiter {
@@ -14,19 +16,25 @@ export class RunWaiter {
   ) {}
 
   async settle(runId: string, waitMs: number): Promise<void> {
-    const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(), waitMs);
-    const held = this.bus.on('approval:required').subscribe((event) => {
-      if (event.payload.runId === runId) stop.abort();
+    let wake = () => {};
+    const settled = new Promise<void>((resolve) => (wake = resolve));
+    const timer = setTimeout(() => wake(), waitMs);
+    const subscription = merge(
+      this.bus.on('agent:run:complete'),
+      this.bus.on('agent:run:error'),
+      this.bus.on('agent:run:cancelled'),
+      this.bus.on('approval:required'),
+    ).subscribe((event) => {
+      if (event.payload.runId === runId) wake();
     });
     try {
-      // Subscribed first, so a hold between this look and the wait is not missed.
+      // Subscribed first, so a change between this look and the wait is not missed.
       const run = await this.runs.find(runId);
-      if (!run || isFinished(run.status) || run.status === 'awaiting_approval') return;
-      await this.runs.waitForEnd(runId, stop.signal);
+      if (!run || isFinished(run.status) || run.status === 'waiting') return;
+      await settled;
     } finally {
       clearTimeout(timer);
-      held.unsubscribe();
+      subscription.unsubscribe();
     }
   }
 }

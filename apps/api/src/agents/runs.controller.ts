@@ -15,6 +15,7 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -38,7 +39,7 @@ import {
 } from './dto/run.dto.js';
 import { RunIdempotency } from './run-idempotency.js';
 import { RunWaiter } from './run-waiter.js';
-import { RunsService } from './runs.service.js';
+import { RunsService, toRunResponse } from './runs.service.js';
 
 @ApiTags('runs')
 @ApiBearerAuth()
@@ -100,5 +101,17 @@ export class RunsController {
   ): Promise<RunDetailResponseDto> {
     if (query.waitSeconds) await this.waiter.settle(id, query.waitSeconds * 1000);
     return this.runs.detail(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: RunResponseDto, description: 'The run, now cancelled' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The run has already ended (the message says how)' })
+  async cancelRun(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentAuth() auth: AuthContext,
+  ): Promise<RunResponseDto> {
+    return toRunResponse(await this.runs.cancel(id, auth.username));
   }
 }

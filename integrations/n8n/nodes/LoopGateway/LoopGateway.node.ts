@@ -16,7 +16,7 @@ import { taskFields, taskOperations } from './descriptions/TaskDescription';
 import { usageOperations } from './descriptions/UsageDescription';
 
 /** Run statuses after which nothing changes any more. */
-const FINISHED = new Set(['completed', 'failed', 'refused']);
+const FINISHED = new Set(['completed', 'failed', 'refused', 'cancelled']);
 /** Each GET /api/runs/:id waits this long in the gateway for the run to end (one request, no polling). */
 const WAIT_STEP_S = 30;
 
@@ -30,6 +30,7 @@ interface Run extends IDataObject {
   id: string;
   conversationId: string;
   status: string;
+  waitingFor?: { kind: string } | null;
 }
 
 interface Approval extends IDataObject {
@@ -182,7 +183,7 @@ async function runAgent(this: IExecuteFunctions, itemIndex: number): Promise<IDa
       await gatewayRequest.call(this, 'GET', `/api/runs/${accepted.runId}`, { qs: { waitSeconds }, itemIndex, context })
     ).body as Run;
     if (FINISHED.has(run.status)) return summarise(run);
-    if (run.status === 'awaiting_approval' && returnOnApproval) {
+    if (run.status === 'waiting' && run.waitingFor?.kind === 'approval' && returnOnApproval) {
       const approvals = (await gatewayRequest.call(this, 'GET', `/api/approvals/run/${run.id}`, { itemIndex, context }))
         .body as unknown as Approval[];
       return {
@@ -194,8 +195,7 @@ async function runAgent(this: IExecuteFunctions, itemIndex: number): Promise<IDa
     }
     if (waitSeconds === 0 || Date.now() >= deadline) return { ...summarise(run), timedOut: true };
     // Held for an approval and told to wait through it: the gateway answers at once, so pause between asks.
-    if (run.status === 'awaiting_approval')
-      await sleep(Math.min(WAIT_STEP_S * 1000, Math.max(0, deadline - Date.now())));
+    if (run.status === 'waiting') await sleep(Math.min(WAIT_STEP_S * 1000, Math.max(0, deadline - Date.now())));
   }
 }
 
@@ -205,6 +205,7 @@ function summarise(run: Run): IDataObject {
     runId: run.id,
     conversationId: run.conversationId,
     status: run.status,
+    waitingFor: run.waitingFor ?? null,
     reply: run.reply ?? null,
     error: run.error ?? null,
     model: run.model ?? null,
