@@ -189,6 +189,7 @@ describe('scheduler calendars', () => {
       const calendar = await addCalendar(gw, { url: `${feeds.base}/moved.ics` }); // one redirect is followed
       expect(calendar).toMatchObject({
         name: 'Team',
+        pollIntervalMinutes: 15,
         pollMinutes: 15,
         timezone: 'Europe/Berlin',
         lastSyncStatus: 'ok',
@@ -524,6 +525,14 @@ describe('scheduler calendars', () => {
         [{ name: 'x', url: 'ftp://example.com/cal.ics' }, /url must be a URL address/],
         [{ name: 'x', url: 'not a url' }, /url must be a URL address/],
         [{ name: 'x', url: `${feeds.base}/team.ics`, pollMinutes: 0 }, /pollMinutes must not be less than 1/],
+        [
+          { name: 'x', url: `${feeds.base}/team.ics`, pollIntervalMinutes: 0 },
+          /pollIntervalMinutes must not be less than 1/,
+        ],
+        [
+          { name: 'x', url: `${feeds.base}/team.ics`, pollIntervalMinutes: 15, pollMinutes: 30 },
+          /pollIntervalMinutes and pollMinutes \(its older name\) differ/,
+        ],
         [
           { name: 'x', url: `${feeds.base}/team.ics`, timezone: 'Mars/Base' },
           /timezone: .*Mars\/Base.* is not an IANA time zone/,

@@ -84,6 +84,35 @@ describe('outbound webhooks to a local receiver', () => {
     ).body as { runId: string; conversationId: string };
   };
 
+  it('accepts events without a target: the token works at once, events flow once a target is set by PUT', async () => {
+    const gateway = await startGateway(claude);
+    try {
+      // The seeds' n8n quick start: events and no targetUrl.
+      const created = await request(gateway.gw.url)
+        .post('/api/webhooks')
+        .set(gateway.auth)
+        .send({ name: 'n8n-workflow', platform: 'n8n', events: ['agent:run:complete'] })
+        .expect(201);
+      expect(created.body).toMatchObject({ events: ['agent:run:complete'], targetUrl: null });
+      const before = await runOnce(gateway, created.body.token as string);
+
+      await request(gateway.gw.url)
+        .put(`/api/webhooks/${created.body.id}`)
+        .set(gateway.auth)
+        .send({ targetUrl: receiver.url() })
+        .expect(200);
+      const after = await runOnce(gateway, created.body.token as string);
+      const [delivered] = await receiver.waitFor(1, 10_000, '/hook');
+      expect(JSON.parse(delivered!.body).payload.runId).toBe(after.runId);
+      // The run before the target was set queued nothing: the one delivery logged is the later run's.
+      const deliveries = await waitForLogs(gateway, created.body.id as string, (d) => d[0]?.status === 'delivered');
+      expect(deliveries).toHaveLength(1);
+      expect(before.runId).not.toBe(after.runId);
+    } finally {
+      await gateway.gw.close();
+    }
+  });
+
   it('POSTs subscribed events signed per Standard Webhooks, checked independently and with the reference library', async () => {
     const gateway = await startGateway(claude);
     try {

@@ -120,6 +120,7 @@ describe('console', () => {
         'Tools',
         'Approvals',
         'Webhooks',
+        'API keys',
         'Usage',
       ]);
 

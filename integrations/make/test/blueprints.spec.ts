@@ -189,4 +189,12 @@ describe('the Make blueprints together', () => {
     const filter = read('webhook-trigger.json').flow[1]!.filter!;
     for (const condition of filter.conditions.flat()) expect(EVENT_NAMES).toContain(condition.b);
   });
+
+  it('authenticate /api calls with an API key placeholder, never a session token', () => {
+    for (const file of BLUEPRINTS) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      expect(text).not.toMatch(/SESSION|lgs_/i);
+      if (text.includes('/api/')) expect(text).toContain('"Bearer lgk_REPLACE_WITH_AN_API_KEY"');
+    }
+  });
 });

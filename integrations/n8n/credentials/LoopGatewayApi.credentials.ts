@@ -7,10 +7,10 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * Where the gateway is and the token n8n sends as `Authorization: Bearer …`.
- *
- * Today the token is a console session token (`POST /api/auth/login`); it ends after the gateway's
- * SESSION_MAX_HOURS (or SESSION_IDLE_MINUTES unused). Long-lived API tokens are a planned follow-up.
+ * Where the gateway is and the API key n8n sends as `Authorization: Bearer …`. Create the key in the
+ * console under API keys (scope "Runs only" is enough for Run Agent; Task, Approval and the trigger
+ * need "Full"). A console session token still works, but it ends after SESSION_MAX_HOURS, so the
+ * credential test fails with a warning for one.
  */
 export class LoopGatewayApi implements ICredentialType {
   name = 'loopGatewayApi';
@@ -32,14 +32,15 @@ export class LoopGatewayApi implements ICredentialType {
       required: true,
     },
     {
-      displayName: 'API Token',
+      displayName: 'API Key',
       name: 'apiToken',
       type: 'string',
       typeOptions: { password: true },
       default: '',
+      placeholder: 'lgk_…',
       description:
-        'Sent as "Authorization: Bearer <token>". Today this is a session token from POST /api/auth/login, ' +
-        'which ends after the gateway’s SESSION_MAX_HOURS; long-lived API tokens are planned.',
+        'An API key from the console (API keys page), starting with lgk_. It is sent as a bearer token. ' +
+        'A console session token (lgs_) also works until it expires.',
       required: true,
     },
   ];
@@ -51,12 +52,23 @@ export class LoopGatewayApi implements ICredentialType {
     },
   };
 
-  /** "Test" in n8n's credential dialog: the operator behind the token. */
+  /** "Test" in n8n's credential dialog: what kind of credential it is; a session token gets a warning. */
   test: ICredentialTestRequest = {
     request: {
       baseURL: '={{$credentials.baseUrl}}',
-      url: '/api/auth/me',
+      url: '/api/auth/credential',
       method: 'GET',
     },
+    rules: [
+      {
+        type: 'responseSuccessBody',
+        properties: {
+          key: 'kind',
+          value: 'session',
+          message:
+            'This is a console session token: it works now but expires (SESSION_MAX_HOURS). Create an API key in the console (API keys) and use it here.',
+        },
+      },
+    ],
   };
 }

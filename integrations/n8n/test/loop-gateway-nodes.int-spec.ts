@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { IDataObject } from 'n8n-workflow';
 import { LocalClaude } from '@loop-gateway/testing';
 import { startGateway } from '../../../apps/api/test/pipeline-harness.js';
+import { ManualClock } from '../../../apps/api/test/test-app.js';
 import { LoopGateway } from '../nodes/LoopGateway/LoopGateway.node.js';
 import { LoopGatewayTrigger } from '../nodes/LoopGatewayTrigger/LoopGatewayTrigger.node.js';
 import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
@@ -11,6 +12,16 @@ import { execute, hook, testCredentials, WebhookHost } from './n8n-fakes.js';
 const DONE = '<promise>COMPLETE</promise>';
 
 type Gateway = Awaited<ReturnType<typeof startGateway>>;
+
+/** An API key for the n8n credential, as an operator creates it in the console. */
+async function createApiKey(gateway: Gateway, scope: string, extra: object = {}): Promise<string> {
+  const res = await request(gateway.gw.url)
+    .post('/api/api-keys')
+    .set(gateway.auth)
+    .send({ name: `n8n ${scope}`, scope, ...extra })
+    .expect(201);
+  return res.body.key as string;
+}
 
 describe('the n8n nodes against a live gateway', () => {
   let claude: LocalClaude;
@@ -22,7 +33,7 @@ describe('the n8n nodes against a live gateway', () => {
     claude = await LocalClaude.start();
     gateway = await startGateway(claude);
     // A trailing slash, as people paste it: the nodes normalise it.
-    credentials = { baseUrl: `${gateway.gw.url}/`, apiToken: gateway.token };
+    credentials = { baseUrl: `${gateway.gw.url}/`, apiToken: await createApiKey(gateway, 'full') };
   });
   afterAll(async () => {
     await gateway.gw.close();
@@ -33,11 +44,13 @@ describe('the n8n nodes against a live gateway', () => {
   const run = async (parameters: Record<string, unknown>, continueOnFail = false) =>
     (await execute(node, { credentials, parameters, continueOnFail }))[0]!.map((item) => item.json);
 
-  it('tests the credentials with GET /api/auth/me and the bearer token', async () => {
-    const ok = await testCredentials({ baseUrl: gateway.gw.url, apiToken: gateway.token });
-    expect(ok).toMatchObject({ statusCode: 200, body: { username: 'admin' } });
-    const refused = await testCredentials({ baseUrl: gateway.gw.url, apiToken: 'not-a-session' });
-    expect(refused.statusCode).toBe(401);
+  it('tests the credentials: an API key passes, a session token works but gets a warning', async () => {
+    const ok = await testCredentials({ baseUrl: gateway.gw.url, apiToken: credentials.apiToken });
+    expect(ok).toMatchObject({ status: 'OK', body: { kind: 'apiKey', username: 'admin', scope: 'full' } });
+    const session = await testCredentials({ baseUrl: gateway.gw.url, apiToken: gateway.token });
+    expect(session).toMatchObject({ status: 'Error', message: expect.stringContaining('Create an API key') });
+    const refused = await testCredentials({ baseUrl: gateway.gw.url, apiToken: 'lgk_not-a-key' });
+    expect(refused).toMatchObject({ status: 'Error', statusCode: 401 });
   });
 
   it('runs the agent and returns the local Claude’s reply, then continues the conversation', async () => {
@@ -183,6 +196,27 @@ describe('the n8n nodes against a live gateway', () => {
         parameters: { resource: 'usage', operation: 'get' },
       }),
     ).rejects.toThrow(/Loop Gateway answered 401/);
+    // Once the run is started, every error names it: a runs-only key may not read the run's approvals.
+    const runsOnly = await createApiKey(gateway, 'runs');
+    claude.script(
+      { toolUse: { name: 'run_script', input: { language: 'bash', script: 'echo held' } } },
+      { text: 'Rejected.' },
+    );
+    const failed = execute(node, {
+      credentials: { ...credentials, apiToken: runsOnly },
+      parameters: { resource: 'agent', operation: 'run', message: 'Held for approval', options: {} },
+    });
+    const error = (await failed.catch((e: unknown) => e)) as Error;
+    const runId = /\(run ([0-9a-f-]{36})\)/.exec(error.message)?.[1];
+    expect(error.message).toMatch(/^Loop Gateway answered 403/);
+    expect(runId).toBeDefined();
+    const approvals = (await request(gateway.gw.url).get(`/api/approvals/run/${runId}`).set(gateway.auth)).body;
+    await request(gateway.gw.url)
+      .post(`/api/approvals/${approvals[0].id}/reject`)
+      .set(gateway.auth)
+      .send({})
+      .expect(200);
+    expect((await gateway.waitForRun(runId!)).reply).toBe('Rejected.');
   });
 
   describe('Loop Gateway Trigger', () => {
@@ -278,5 +312,89 @@ describe('the n8n nodes against a live gateway', () => {
       // Without a registered webhook, deliveries are refused.
       expect((await post(signed, delivery!.body)).status).toBe(401);
     });
+  });
+});
+
+describe('the n8n nodes in real use', () => {
+  const node = new LoopGateway();
+  const trigger = new LoopGatewayTrigger();
+
+  it('finishes four concurrent Run Agent executions within a small rate limit, one run each, and a retry starts none', async () => {
+    // Every model answer takes 1.5 s: polling would spend the key's 12 requests a minute many times over.
+    const slow = await LocalClaude.start({ latencyMs: 1500 });
+    const gateway = await startGateway(slow, { RATE_LIMIT_PER_MINUTE: '1000' });
+    try {
+      const credentials = {
+        baseUrl: gateway.gw.url,
+        apiToken: await createApiKey(gateway, 'runs', { rateLimitPerMinute: 12 }),
+      };
+      slow.script({ text: 'One.' }, { text: 'Two.' }, { text: 'Three.' }, { text: 'Four.' });
+      const runOnce = (executionId: string) =>
+        execute(node, {
+          credentials,
+          executionId,
+          parameters: { resource: 'agent', operation: 'run', message: 'Work', options: {} },
+        }).then((out) => out[0]![0]!.json);
+      const results = await Promise.all(['e1', 'e2', 'e3', 'e4'].map(runOnce));
+      expect(results.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+      expect(new Set(results.map((r) => r.runId)).size).toBe(4);
+      expect(slow.requests).toHaveLength(4);
+
+      // n8n's Retry On Fail runs the same execution's item again: the same run comes back, no new one.
+      const retried = await runOnce('e2');
+      expect(retried).toMatchObject({ runId: results[1]!.runId, status: 'completed' });
+      expect(slow.requests).toHaveLength(4);
+      const runs = (await request(gateway.gw.url).get('/api/runs').set(gateway.auth)).body as unknown[];
+      expect(runs).toHaveLength(4);
+    } finally {
+      await gateway.gw.close();
+      await slow.stop();
+    }
+  });
+
+  it('keeps a workflow (trigger and Run Agent) working after a gateway restart and a week later', async () => {
+    const claude = await LocalClaude.start();
+    const clock = new ManualClock(new Date());
+    const first = await startGateway(claude, {}, { clock });
+    let current = first;
+    const staticData: IDataObject = {};
+    const host = await WebhookHost.start(trigger, staticData);
+    try {
+      const credentials = { baseUrl: first.gw.url, apiToken: await createApiKey(first, 'full') };
+      const hookOptions = () => ({
+        credentials: { ...credentials, baseUrl: current.gw.url },
+        parameters: { events: ['agent:run:complete'] },
+        staticData,
+        webhookUrl: host.url(),
+      });
+      expect(await hook(trigger, 'create', hookOptions())).toBe(true);
+      const webhookId = staticData.webhookId;
+
+      await first.gw.close({ keepData: true });
+      clock.advance(8 * 86_400_000);
+      current = await startGateway(claude, {}, { clock, dataDir: first.gw.dataDir });
+
+      // n8n re-activates the workflow: the same webhook is found, nothing is orphaned or replaced.
+      expect(await hook(trigger, 'checkExists', hookOptions())).toBe(true);
+      expect(staticData.webhookId).toBe(webhookId);
+      claude.script({ text: 'Still here.' });
+      const [[item]] = await execute(node, {
+        credentials: { ...credentials, baseUrl: current.gw.url },
+        parameters: { resource: 'agent', operation: 'run', message: 'A week later', options: {} },
+      });
+      expect(item!.json).toMatchObject({ status: 'completed', reply: 'Still here.' });
+      // The gateway delivers the event to the trigger's URL. (It signs with its clock, a week ahead of
+      // this machine's here, so the trigger's freshness check refuses it: only the arrival is checked.)
+      const deadline = Date.now() + 10_000;
+      while (host.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(JSON.parse(host.requests[0]!.body)).toMatchObject({
+        event: 'agent:run:complete',
+        payload: { runId: item!.json.runId },
+      });
+    } finally {
+      await host.stop();
+      await current.gw.close();
+      await claude.stop();
+    }
   });
 });

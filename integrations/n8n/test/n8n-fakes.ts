@@ -87,11 +87,14 @@ function authenticate(credentials: ICredentialDataDecryptedObject, options: IHtt
   return { ...options, headers };
 }
 
-/** n8n's "Test" button for the credential: the type's `test.request`, authenticated. */
+/**
+ * n8n's "Test" button for the credential: the type's `test.request`, authenticated, then its
+ * `responseSuccessBody` rules (a 2xx whose body has `key` equal to `value` fails with `message`).
+ */
 export async function testCredentials(
   credentials: LoopGatewayCredentials,
-): Promise<{ statusCode: number; body: IDataObject }> {
-  const { request } = credentialType.test;
+): Promise<{ statusCode: number; body: IDataObject; status: 'OK' | 'Error'; message?: string }> {
+  const { request, rules = [] } = credentialType.test;
   const options: IHttpRequestOptions = {
     url: request.url ?? '',
     baseURL: resolveExpression(request.baseURL, { ...credentials }),
@@ -100,7 +103,17 @@ export async function testCredentials(
     returnFullResponse: true,
     ignoreHttpStatusErrors: true,
   };
-  return (await httpRequest(authenticate({ ...credentials }, options))) as { statusCode: number; body: IDataObject };
+  const response = (await httpRequest(authenticate({ ...credentials }, options))) as {
+    statusCode: number;
+    body: IDataObject;
+  };
+  if (response.statusCode >= 400) return { ...response, status: 'Error', message: 'Authorization failed' };
+  for (const rule of rules) {
+    if (rule.type !== 'responseSuccessBody') continue;
+    const { key, value, message } = rule.properties;
+    if (response.body?.[key] === value) return { ...response, status: 'Error', message };
+  }
+  return { ...response, status: 'OK' };
 }
 
 function fakeNode(name: string, type: string): INode {
@@ -148,7 +161,11 @@ export interface ExecuteOptions {
   parameters: Record<string, unknown> | Record<string, unknown>[];
   items?: INodeExecutionData[];
   continueOnFail?: boolean;
+  /** n8n's execution id; a retry of the same execution keeps it. */
+  executionId?: string;
 }
+
+let executions = 0;
 
 /** Runs the node's execute() as n8n would for one execution. */
 export async function execute(node: INodeType, options: ExecuteOptions): Promise<INodeExecutionData[][]> {
@@ -158,6 +175,7 @@ export async function execute(node: INodeType, options: ExecuteOptions): Promise
   const context = {
     ...credentialsAndHelpers(options.credentials),
     getInputData: () => items,
+    getExecutionId: () => options.executionId ?? `execution-${++executions}`,
     getNode: () => fakeNode('Loop Gateway', 'loopGateway'),
     continueOnFail: () => options.continueOnFail ?? false,
     getNodeParameter(name: string, itemIndex: number, ...fallback: unknown[]) {

@@ -13,7 +13,22 @@ const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
   keywords: string[];
   files: string[];
   n8n: { n8nNodesApiVersion: number; credentials: string[]; nodes: string[] };
+  author?: { name?: string };
+  homepage?: string;
 };
+
+/** Every description/hint/placeholder string in a node or credential description, however deep. */
+function texts(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => texts(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'string' && ['description', 'hint', 'placeholder', 'displayName', 'name'].includes(key))
+        out.push(v);
+      else texts(v, out);
+    }
+  }
+  return out;
+}
 
 describe('the n8n-nodes-loop-gateway package', () => {
   it('declares itself as n8n prescribes: keyword, n8n section pointing at the built files', () => {
@@ -36,6 +51,28 @@ describe('the n8n-nodes-loop-gateway package', () => {
     ]);
   });
 
+  it('meets what the n8n community node checks ask: author, homepage, main connections, codex files, plain-text descriptions', () => {
+    expect(pkg.author?.name).toEqual(expect.any(String));
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    const nodes = [new LoopGateway().description, new LoopGatewayTrigger().description];
+    expect(nodes.map((d) => d.outputs)).toEqual([['main'], ['main']]);
+    for (const [file, type] of [
+      ['nodes/LoopGateway/LoopGateway.node.json', 'n8n-nodes-loop-gateway.loopGateway'],
+      ['nodes/LoopGatewayTrigger/LoopGatewayTrigger.node.json', 'n8n-nodes-loop-gateway.loopGatewayTrigger'],
+    ] as const) {
+      const codex = JSON.parse(readFileSync(new URL(file, root), 'utf8')) as Record<string, unknown>;
+      expect(codex).toMatchObject({ node: type, categories: expect.arrayContaining(['AI']) });
+      expect(codex.resources).toMatchObject({ primaryDocumentation: [{ url: expect.stringMatching(/^https:/) }] });
+    }
+    // n8n's editor renders descriptions as HTML: an angle-bracketed word would vanish.
+    const strings = texts([...nodes, new LoopGatewayApi().properties, new LoopGatewayApi().test]);
+    expect(strings.filter((text) => /<[A-Za-z/]/.test(text))).toEqual([]);
+    // No raw timers in the nodes (n8n Cloud refuses them).
+    for (const file of ['nodes/LoopGateway/LoopGateway.node.ts', 'nodes/LoopGateway/GenericFunctions.ts']) {
+      expect(readFileSync(new URL(file, root), 'utf8')).not.toMatch(/setTimeout|setInterval/);
+    }
+  });
+
   it('names the credentials the nodes ask for, and icons that exist', () => {
     const credentials = new LoopGatewayApi();
     for (const node of [new LoopGateway(), new LoopGatewayTrigger()]) {
@@ -46,7 +83,7 @@ describe('the n8n-nodes-loop-gateway package', () => {
     expect(existsSync(new URL(String(credentials.icon).replace(/^file:/, ''), new URL('credentials/', root)))).toBe(
       true,
     );
-    expect(credentials.test.request.url).toBe('/api/auth/me');
+    expect(credentials.test.request.url).toBe('/api/auth/credential');
   });
 
   it('offers every event of the gateway’s catalog, and "*"', () => {

@@ -112,6 +112,68 @@ export type AgentGroupUpdateDto = {
     trustedDestinations?: Array<string>;
 };
 
+export type ApiKeyCreateDto = {
+    /**
+     * When the key stops working; leave out for never
+     */
+    expiresAt?: string;
+    name: string;
+    /**
+     * Requests per minute; default RATE_LIMIT_PER_MINUTE
+     */
+    rateLimitPerMinute?: number;
+    /**
+     * full: everything but managing keys; runs: invoke agents and read runs; read: read only
+     */
+    scope?: 'full' | 'runs' | 'read';
+};
+
+export type ApiKeyCreatedResponseDto = {
+    createdAt: string;
+    expiresAt: string | null;
+    id: string;
+    /**
+     * The key. Shown only now: it is stored hashed.
+     */
+    key: string;
+    lastUsedAt: string | null;
+    /**
+     * The address the key was last used from
+     */
+    lastUsedIp: string | null;
+    name: string;
+    /**
+     * Requests per minute; null: RATE_LIMIT_PER_MINUTE
+     */
+    rateLimitPerMinute: number | null;
+    scope: 'full' | 'runs' | 'read';
+    /**
+     * The first characters of the key (the key is shown once)
+     */
+    tokenHint: string;
+};
+
+export type ApiKeyResponseDto = {
+    createdAt: string;
+    expiresAt: string | null;
+    id: string;
+    lastUsedAt: string | null;
+    /**
+     * The address the key was last used from
+     */
+    lastUsedIp: string | null;
+    name: string;
+    /**
+     * Requests per minute; null: RATE_LIMIT_PER_MINUTE
+     */
+    rateLimitPerMinute: number | null;
+    scope: 'full' | 'runs' | 'read';
+    /**
+     * The first characters of the key (the key is shown once)
+     */
+    tokenHint: string;
+};
+
 export type ApprovalDecisionDto = {
     /**
      * Why; a rejection reason is shown to the agent
@@ -278,6 +340,12 @@ export type CalendarCreateDto = {
     /**
      * Minutes between syncs
      */
+    pollIntervalMinutes?: number;
+    /**
+     * Older name of pollIntervalMinutes, still accepted (give one of the two)
+     *
+     * @deprecated
+     */
     pollMinutes?: number;
     /**
      * IANA time zone events are shown in (and floating times read in); default TIMEZONE
@@ -308,6 +376,15 @@ export type CalendarDto = {
     lastSyncStatus: 'never' | 'ok' | 'error';
     name: string;
     nextSyncAt: string;
+    /**
+     * Minutes between syncs
+     */
+    pollIntervalMinutes: number;
+    /**
+     * Same as pollIntervalMinutes (its older name)
+     *
+     * @deprecated
+     */
     pollMinutes: number;
     timezone: string;
     /**
@@ -456,6 +533,18 @@ export type ConversationResponseDto = {
     createdAt: string;
     groupId: string | null;
     id: string;
+};
+
+export type CredentialResponseDto = {
+    /**
+     * A console session (it expires) or an API key
+     */
+    kind: 'session' | 'apiKey';
+    /**
+     * What the credential may do
+     */
+    scope: 'session' | 'full' | 'runs' | 'read';
+    username: string;
 };
 
 export type DailyUsageDto = {
@@ -1141,7 +1230,7 @@ export type WebhookCreateDto = {
     platform?: 'n8n' | 'make' | 'generic';
     rateLimitPerMinute?: number;
     /**
-     * Where subscribed events are POSTed (http or https); null for an inbound-only webhook
+     * Where subscribed events are POSTed (http or https). Without one the token works inbound at once and events are held back (not queued) until a target is set, by PUT or by the n8n trigger
      */
     targetUrl?: string | null;
 };
@@ -1314,7 +1403,7 @@ export type WebhookUpdateDto = {
     platform?: 'n8n' | 'make' | 'generic';
     rateLimitPerMinute?: number;
     /**
-     * Where subscribed events are POSTed (http or https); null for an inbound-only webhook
+     * Where subscribed events are POSTed (http or https). Without one the token works inbound at once and events are held back (not queued) until a target is set, by PUT or by the n8n trigger
      */
     targetUrl?: string | null;
 };
@@ -1584,6 +1673,88 @@ export type UnassignChannelResponses = {
 
 export type UnassignChannelResponse = UnassignChannelResponses[keyof UnassignChannelResponses];
 
+export type ListApiKeysData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/api-keys';
+};
+
+export type ListApiKeysErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key
+     */
+    403: ErrorResponseDto;
+};
+
+export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
+
+export type ListApiKeysResponses = {
+    /**
+     * Every key, newest first (never the key itself)
+     */
+    200: Array<ApiKeyResponseDto>;
+};
+
+export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponses];
+
+export type CreateApiKeyData = {
+    body: ApiKeyCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/api-keys';
+};
+
+export type CreateApiKeyErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key
+     */
+    403: ErrorResponseDto;
+};
+
+export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
+
+export type CreateApiKeyResponses = {
+    /**
+     * The key, shown only in this response
+     */
+    201: ApiKeyCreatedResponseDto;
+};
+
+export type CreateApiKeyResponse = CreateApiKeyResponses[keyof CreateApiKeyResponses];
+
+export type DeleteApiKeyData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/api-keys/{id}';
+};
+
+export type DeleteApiKeyErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key
+     */
+    403: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteApiKeyError = DeleteApiKeyErrors[keyof DeleteApiKeyErrors];
+
+export type DeleteApiKeyResponses = {
+    /**
+     * Revoked: the next request with the key gets 401
+     */
+    204: void;
+};
+
+export type DeleteApiKeyResponse = DeleteApiKeyResponses[keyof DeleteApiKeyResponses];
+
 export type ListApprovalRulesData = {
     body?: never;
     path?: never;
@@ -1802,6 +1973,28 @@ export type RejectApprovalResponses = {
 };
 
 export type RejectApprovalResponse = RejectApprovalResponses[keyof RejectApprovalResponses];
+
+export type CredentialData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/credential';
+};
+
+export type CredentialErrors = {
+    401: ErrorResponseDto;
+};
+
+export type CredentialError = CredentialErrors[keyof CredentialErrors];
+
+export type CredentialResponses = {
+    /**
+     * Whether the bearer is a session or an API key
+     */
+    200: CredentialResponseDto;
+};
+
+export type CredentialResponse = CredentialResponses[keyof CredentialResponses];
 
 export type LoginData = {
     body: LoginDto;
@@ -2164,6 +2357,12 @@ export type ListRunsResponse = ListRunsResponses[keyof ListRunsResponses];
 
 export type CreateRunData = {
     body: RunCreateDto;
+    headers?: {
+        /**
+         * A retry with the same key (within 24 h) gets the run the key started instead of a new one
+         */
+        'Idempotency-Key'?: string;
+    };
     path?: never;
     query?: never;
     url: '/api/runs';
@@ -2176,6 +2375,10 @@ export type CreateRunErrors = {
      * Unknown group or conversation
      */
     404: ErrorResponseDto;
+    /**
+     * Idempotency-Key reused for another request
+     */
+    422: ErrorResponseDto;
     /**
      * The run queue is full
      */
@@ -2198,11 +2401,17 @@ export type GetRunData = {
     path: {
         id: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * Wait up to this many seconds for the run to end or stop for an approval before answering (one request instead of polling)
+         */
+        waitSeconds?: number;
+    };
     url: '/api/runs/{id}';
 };
 
 export type GetRunErrors = {
+    400: ErrorResponseDto;
     401: ErrorResponseDto;
     404: ErrorResponseDto;
 };

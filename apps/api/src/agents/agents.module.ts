@@ -11,12 +11,15 @@ import { ConversationMessage } from './entities/conversation-message.entity.js';
 import { ConversationSummary } from './entities/conversation-summary.entity.js';
 import { Conversation } from './entities/conversation.entity.js';
 import { Run } from './entities/run.entity.js';
+import { RunIdempotencyKey } from './entities/run-idempotency-key.entity.js';
 import { ToolCallRecord } from './entities/tool-call.entity.js';
 import { AnthropicProvider } from './model/anthropic.provider.js';
 import { ModelProvider } from './model/model-provider.js';
 import { RunContinuations, RunLifecycle } from './run-continuation.js';
+import { RunIdempotency } from './run-idempotency.js';
 import { RunQueue } from './run-queue.js';
 import { RunWaits } from './run-wait.js';
+import { RunWaiter } from './run-waiter.js';
 import { RunsController } from './runs.controller.js';
 import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
@@ -24,7 +27,14 @@ import { RunsService } from './runs.service.js';
 /** The pipeline: run requests in, the agent loop, replies and events out. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Conversation, Run, ConversationMessage, ConversationSummary, ToolCallRecord]),
+    TypeOrmModule.forFeature([
+      Conversation,
+      Run,
+      ConversationMessage,
+      ConversationSummary,
+      ToolCallRecord,
+      RunIdempotencyKey,
+    ]),
     GroupsModule,
     UsageModule,
   ],
@@ -37,6 +47,8 @@ import { RunsService } from './runs.service.js';
     RunLifecycle,
     RunContinuations,
     RunWaits,
+    RunIdempotency,
+    RunWaiter,
     AgentRunner,
     ConversationCompactor,
     { provide: ModelProvider, useClass: AnthropicProvider },

@@ -1,33 +1,57 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentAuth } from '../auth/current-auth.decorator.js';
+import { RequiresScope } from '../auth/scope.decorator.js';
 import type { AuthContext } from '../auth/session.service.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import {
   RunAcceptedResponseDto,
   RunCreateDto,
   RunDetailResponseDto,
+  RunGetQueryDto,
   RunListQueryDto,
   RunResponseDto,
 } from './dto/run.dto.js';
+import { RunIdempotency } from './run-idempotency.js';
+import { RunWaiter } from './run-waiter.js';
 import { RunsService, toRunResponse } from './runs.service.js';
 
 @ApiTags('runs')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+@RequiresScope('runs')
 @Controller('runs')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly idempotency: RunIdempotency,
+    private readonly waiter: RunWaiter,
+  ) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
@@ -38,9 +62,26 @@ export class RunsController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown group or conversation' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The run queue is full' })
-  async createRun(@Body() body: RunCreateDto): Promise<RunAcceptedResponseDto> {
-    const run = await this.runs.submit({ ...body, origin: { kind: 'api' } });
-    return { runId: run.id, conversationId: run.conversationId, status: run.status };
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key (within 24 h) gets the run the key started instead of a new one',
+  })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused for another request' })
+  async createRun(
+    @Body() body: RunCreateDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @CurrentAuth() auth: AuthContext,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RunAcceptedResponseDto> {
+    if (key === undefined) {
+      const run = await this.runs.submit({ ...body, origin: { kind: 'api' } });
+      return { runId: run.id, conversationId: run.conversationId, status: run.status };
+    }
+    const started = await this.idempotency.submit(body, key, auth);
+    if (started.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    const status = (await this.runs.find(started.runId))?.status ?? 'queued';
+    return { runId: started.runId, conversationId: started.conversationId, status };
   }
 
   @Get()
@@ -53,7 +94,12 @@ export class RunsController {
   @Get(':id')
   @ApiOkResponse({ type: RunDetailResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  getRun(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunDetailResponseDto> {
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  async getRun(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: RunGetQueryDto,
+  ): Promise<RunDetailResponseDto> {
+    if (query.waitSeconds) await this.waiter.settle(id, query.waitSeconds * 1000);
     return this.runs.detail(id);
   }
 

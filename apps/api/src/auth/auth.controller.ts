@@ -16,8 +16,14 @@ import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { AuthService, type ClientInfo as Client, type LoginResult } from './auth.service.js';
 import { CurrentAuth } from './current-auth.decorator.js';
 import { LoginDto, SetupDto } from './dto/credentials.dto.js';
-import { AuthStatusResponseDto, LoginResponseDto, UserResponseDto } from './dto/auth-response.dto.js';
+import {
+  AuthStatusResponseDto,
+  CredentialResponseDto,
+  LoginResponseDto,
+  UserResponseDto,
+} from './dto/auth-response.dto.js';
 import { Public } from './public.decorator.js';
+import { RequiresScope } from './scope.decorator.js';
 import type { AuthContext } from './session.service.js';
 
 @ApiTags('auth')
@@ -56,6 +62,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @RequiresScope('session')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'The session is revoked' })
@@ -65,11 +72,24 @@ export class AuthController {
   }
 
   @Get('me')
+  @RequiresScope('session')
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserResponseDto, description: 'The operator behind the session token' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
   me(@CurrentAuth() auth: AuthContext): UserResponseDto {
     return { id: auth.userId, username: auth.username, role: auth.role };
+  }
+
+  /** What an automation client's credential test asks: works with any session or API key. */
+  @Get('credential')
+  @RequiresScope('runs')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: CredentialResponseDto, description: 'Whether the bearer is a session or an API key' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  credential(@CurrentAuth() auth: AuthContext): CredentialResponseDto {
+    return auth.apiKey
+      ? { kind: 'apiKey', username: auth.username, scope: auth.apiKey.scope }
+      : { kind: 'session', username: auth.username, scope: 'session' };
   }
 }
 

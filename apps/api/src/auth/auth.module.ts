@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysController } from './api-keys.controller.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
+import { ApiKeysService } from './api-keys.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { ApiKey } from './entities/api-key.entity.js';
 import { Session } from './entities/session.entity.js';
 import { Setting } from './entities/setting.entity.js';
 import { User } from './entities/user.entity.js';
@@ -15,13 +19,15 @@ import { SetupCode } from './setup-code.js';
 import { UsersRepository } from './users.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Session, Setting])],
-  controllers: [AuthController],
+  imports: [TypeOrmModule.forFeature([User, Session, Setting, ApiKey])],
+  controllers: [AuthController, ApiKeysController],
   providers: [
     AuthService,
     SessionService,
     UsersRepository,
     SessionsRepository,
+    ApiKeysService,
+    ApiKeysRepository,
     PasswordHasher,
     LoginLimiter,
     SetupCode,

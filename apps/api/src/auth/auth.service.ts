@@ -78,7 +78,7 @@ export class AuthService {
   }
 
   async logout(auth: AuthContext): Promise<void> {
-    await this.sessions.revoke(auth.sessionId);
+    if (auth.sessionId) await this.sessions.revoke(auth.sessionId);
     this.bus.emit('auth:logout', { userId: auth.userId, username: auth.username });
   }
 

@@ -1,13 +1,30 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-const PREFIX = 'lgs_';
+export const SESSION_TOKEN_PREFIX = 'lgs_';
+export const API_KEY_PREFIX = 'lgk_';
 
 /** 256 random bits, prefixed so secret scanners can recognise a leaked token. */
 export function newSessionToken(): string {
-  return PREFIX + randomBytes(32).toString('base64url');
+  return newToken(SESSION_TOKEN_PREFIX);
+}
+
+/** An API key: 256 random bits behind its own prefix, so a key is never mistaken for a session. */
+export function newApiKeyToken(): string {
+  return newToken(API_KEY_PREFIX);
+}
+
+function newToken(prefix: string): string {
+  return prefix + randomBytes(32).toString('base64url');
 }
 
 /** Tokens are stored and looked up by their SHA-256 only. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** Constant-time comparison of two hex SHA-256 digests. */
+export function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }

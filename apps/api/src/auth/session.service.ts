@@ -3,13 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { EventBus } from '../events/event-bus.js';
+import type { ApiKeyScope } from './entities/api-key.entity.js';
 import type { User } from './entities/user.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
-import { hashToken, newSessionToken } from './session-token.js';
+import { hashToken, newSessionToken, SESSION_TOKEN_PREFIX } from './session-token.js';
 
 /** Who is calling: attached to every authenticated request and WebSocket. */
 export interface AuthContext {
-  sessionId: string;
+  /** The console/API session, or null for an API key. */
+  sessionId: string | null;
+  /** The API key, or null for a session. */
+  apiKey: { id: string; scope: ApiKeyScope; rateLimitPerMinute: number | null } | null;
   userId: string;
   username: string;
   role: User['role'];
@@ -82,15 +86,21 @@ export class SessionService implements OnApplicationBootstrap, OnModuleDestroy {
    * that much on top: a session used within SESSION_IDLE_MINUTES never ends, and an unused one ends
    * at most one touch interval after the limit.
    */
-  async authenticate(token: string): Promise<AuthContext | null> {
-    if (!token.startsWith('lgs_') || token.length > 100) return null;
+  async authenticate(token: string): Promise<(AuthContext & { sessionId: string }) | null> {
+    if (!token.startsWith(SESSION_TOKEN_PREFIX) || token.length > 100) return null;
     const session = await this.sessions.findActiveByTokenHash(hashToken(token));
     if (!session?.user) return null;
     const now = this.clock.now().getTime();
     const idleFor = now - session.lastSeenAt.getTime();
     if (session.expiresAt.getTime() <= now || idleFor >= this.config.sessionIdleMs + this.touchIntervalMs) return null;
     if (idleFor >= this.touchIntervalMs) await this.sessions.touch(session.id, new Date(now));
-    return { sessionId: session.id, userId: session.user.id, username: session.user.username, role: session.user.role };
+    return {
+      sessionId: session.id,
+      apiKey: null,
+      userId: session.user.id,
+      username: session.user.username,
+      role: session.user.role,
+    };
   }
 
   async revoke(sessionId: string): Promise<void> {

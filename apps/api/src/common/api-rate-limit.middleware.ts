@@ -1,27 +1,30 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { AppConfig } from '../config/app-config.js';
-import { RateLimiter } from './rate-limiter.js';
-import { TooManyRequestsException } from './too-many-requests.exception.js';
+import { ApiRateLimits } from './api-rate-limits.js';
 
-/** RATE_LIMIT_PER_MINUTE requests per client IP on /api; over it, 429 with Retry-After. */
+/**
+ * Anonymous /api requests count against the client IP here. A request with a bearer token is counted
+ * by SessionAuthGuard once it knows the caller (its session or API key, or the IP for a bad token).
+ */
 @Injectable()
 export class ApiRateLimitMiddleware implements NestMiddleware {
-  private readonly limiter: RateLimiter;
-
-  constructor(config: AppConfig) {
-    this.limiter = new RateLimiter(config.rateLimitPerMinute, 60_000);
-  }
+  constructor(private readonly limits: ApiRateLimits) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const verdict = this.limiter.hit(req.ip ?? 'unknown');
-    res.setHeader('RateLimit-Remaining', String(verdict.remaining));
-    if (verdict.allowed) return next();
-    next(
-      new TooManyRequestsException(
-        `Rate limit of requests per minute exceeded; retry after ${verdict.retryAfterSeconds} s`,
-        verdict.retryAfterSeconds,
-      ),
-    );
+    if (hasBearer(req)) return next();
+    try {
+      res.setHeader('RateLimit-Remaining', String(this.limits.hit(ipCaller(req))));
+      next();
+    } catch (error) {
+      next(error);
+    }
   }
+}
+
+export function hasBearer(req: Request): boolean {
+  return /^bearer\s+\S/i.test(req.headers.authorization ?? '');
+}
+
+export function ipCaller(req: Request): string {
+  return `ip:${req.ip ?? 'unknown'}`;
 }

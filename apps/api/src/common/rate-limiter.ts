@@ -11,11 +11,18 @@ export class RateLimiter {
     private readonly maxKeys = 100_000,
   ) {}
 
-  /** Counts one hit for `key`; returns the seconds to wait when the key is over its limit. */
-  hit(key: string, now = Date.now()): { allowed: boolean; retryAfterSeconds: number; remaining: number } {
+  /**
+   * Counts one hit for `key`; returns the seconds to wait when the key is over its limit (`limit`, for
+   * keys with a limit of their own, else the limiter's).
+   */
+  hit(
+    key: string,
+    now = Date.now(),
+    limit = this.limit,
+  ): { allowed: boolean; retryAfterSeconds: number; remaining: number } {
     const window = this.current(key, now) ?? this.open(key, now);
     window.count++;
-    return this.verdict(window, now);
+    return this.verdict(window, now, limit);
   }
 
   /** Seconds until `key` may be counted again without exceeding its limit; 0 when it may now. */
@@ -28,12 +35,12 @@ export class RateLimiter {
     this.windows.delete(key);
   }
 
-  private verdict(window: { count: number; resetAt: number }, now: number) {
-    const allowed = window.count <= this.limit;
+  private verdict(window: { count: number; resetAt: number }, now: number, limit: number) {
+    const allowed = window.count <= limit;
     return {
       allowed,
       retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((window.resetAt - now) / 1000)),
-      remaining: Math.max(0, this.limit - window.count),
+      remaining: Math.max(0, limit - window.count),
     };
   }
 

@@ -234,7 +234,8 @@ export const CONFIG_SCHEMA = {
   },
   RATE_LIMIT_PER_MINUTE: {
     default: '120',
-    description: 'Requests per minute per client IP on /api.',
+    description:
+      'Requests per minute on /api per session, per API key (unless the key has its own limit) and per client IP for anonymous calls.',
     parse: integer(1, 1000000),
   },
   LOGIN_MAX_FAILURES: {

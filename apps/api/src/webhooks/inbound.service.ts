@@ -1,33 +1,17 @@
-import {
-  BadRequestException,
-  Injectable,
-  Logger,
-  type OnModuleInit,
-  UnprocessableEntityException,
-} from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Run } from '../agents/entities/run.entity.js';
 import { RunContinuations } from '../agents/run-continuation.js';
 import { isFinished, RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
+import { IDEMPOTENCY_TTL_MS, type IdempotencyStore, IdempotentStarts, type StartedRun } from '../common/idempotency.js';
 import { AppConfig } from '../config/app-config.js';
 import type { WebhookInvokeDto, WebhookRunAcceptedDto, WebhookRunResultDto } from './dto/webhook-invoke.dto.js';
 import type { Webhook } from './entities/webhook.entity.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
-/** How long an Idempotency-Key is remembered. */
-export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
 export type InvokeOutcome =
   | { finished: true; body: WebhookRunResultDto; replayed: boolean }
   | { finished: false; body: WebhookRunAcceptedDto; replayed: boolean };
-
-interface StartedRun {
-  runId: string;
-  conversationId: string;
-  replayed: boolean;
-}
 
 /**
  * Inbound invocations: a message becomes a run with origin `webhook`. An Idempotency-Key maps to the
@@ -37,8 +21,7 @@ interface StartedRun {
 @Injectable()
 export class InboundService implements OnModuleInit {
   private readonly logger = new Logger(InboundService.name);
-  /** Invocations with a key whose run is being started, so concurrent retries share it. */
-  private readonly starting = new Map<string, Promise<StartedRun>>();
+  private readonly idempotent = new IdempotentStarts();
   /** Synchronous callers waiting for a run's end, by run id (served by the run's continuation). */
   private readonly callers = new Map<string, Set<(run: Run) => void>>();
 
@@ -136,35 +119,19 @@ export class InboundService implements OnModuleInit {
     return { runId: run.id, conversationId: run.conversationId };
   }
 
-  private async startOnce(webhook: Webhook, body: WebhookInvokeDto, key: string): Promise<StartedRun> {
-    if (!IDEMPOTENCY_KEY.test(key)) {
-      throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters');
-    }
-    const slot = `${webhook.id}\n${key}`;
-    const inFlight = this.starting.get(slot);
-    if (inFlight) return { ...(await inFlight), replayed: true };
-    const requestHash = hashRequest(body);
-    const promise = (async (): Promise<StartedRun> => {
-      const now = this.clock.now();
-      const existing = await this.keys.find(webhook.id, key);
-      if (existing && now.getTime() - existing.createdAt.getTime() < IDEMPOTENCY_TTL_MS) {
-        if (existing.requestHash !== requestHash) {
-          throw new UnprocessableEntityException(
-            'Idempotency-Key was already used with a different request; use a new key for a new request',
-          );
-        }
-        return { runId: existing.runId, conversationId: existing.conversationId, replayed: true };
-      }
-      const started = await this.start(webhook, body);
-      await this.keys.save({ webhookId: webhook.id, key, requestHash, ...started, createdAt: now });
-      return { ...started, replayed: false };
-    })();
-    this.starting.set(slot, promise);
-    try {
-      return await promise;
-    } finally {
-      this.starting.delete(slot);
-    }
+  private startOnce(webhook: Webhook, body: WebhookInvokeDto, key: string): Promise<StartedRun> {
+    // What makes two invocations the same request (sync only changes how long the caller waits).
+    const request = {
+      message: body.message,
+      groupId: body.groupId ?? null,
+      conversationId: body.conversationId ?? null,
+    };
+    const store = {
+      find: (k: string) => this.keys.find(webhook.id, k),
+      save: (k: string, start: Parameters<IdempotencyStore['save']>[1]) =>
+        this.keys.save({ webhookId: webhook.id, key: k, ...start }),
+    };
+    return this.idempotent.once(webhook.id, key, request, this.clock.now(), store, () => this.start(webhook, body));
   }
 
   /** Forgets idempotency keys older than their time to live. */
@@ -172,10 +139,4 @@ export class InboundService implements OnModuleInit {
     const removed = await this.keys.pruneOlderThan(new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS));
     if (removed > 0) this.logger.debug(`Forgot ${removed} expired idempotency key(s)`);
   }
-}
-
-/** What makes two invocations the same request (sync only changes how long the caller waits). */
-function hashRequest(body: WebhookInvokeDto): string {
-  const same = { message: body.message, groupId: body.groupId ?? null, conversationId: body.conversationId ?? null };
-  return createHash('sha256').update(JSON.stringify(same)).digest('hex');
 }

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 const TOKEN_PREFIX = 'lgw_';
 const SECRET_PREFIX = 'whsec_';
@@ -19,12 +19,7 @@ export function tokenHint(token: string): string {
   return token.slice(0, TOKEN_HINT_LENGTH);
 }
 
-/** Constant-time comparison of two hex SHA-256 digests. */
-export function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
-}
+export { sameHash } from '../auth/session-token.js';
 
 /** A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
 export function newSigningSecret(): string {

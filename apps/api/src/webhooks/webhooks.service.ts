@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EVENT_CATALOG, EVENT_NAMES } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
@@ -66,7 +66,6 @@ export class WebhooksService {
       updatedAt: now,
       lastUsedAt: null,
     };
-    checkTarget(webhook);
     await this.webhooks.insert(webhook);
     this.registry.set(webhook);
     return { ...toWebhookResponse(webhook), token, secret };
@@ -85,7 +84,6 @@ export class WebhooksService {
       changes.disabledReason = null;
     }
     const updated: Webhook = { ...current, ...changes };
-    checkTarget(updated);
     await this.webhooks.update(id, changes);
     this.registry.set(updated);
     if (current.enabled && !updated.enabled) {
@@ -141,12 +139,6 @@ export class WebhooksService {
     const webhook = await this.webhooks.findById(id);
     if (!webhook) throw notFound(id);
     return webhook;
-  }
-}
-
-function checkTarget(webhook: Webhook): void {
-  if (webhook.events.length > 0 && !webhook.targetUrl) {
-    throw new BadRequestException('targetUrl is required to receive events (or subscribe to no events)');
   }
 }
 

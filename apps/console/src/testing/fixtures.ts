@@ -171,6 +171,7 @@ export function calendar(overrides: Partial<CalendarDto> = {}): CalendarDto {
     name: 'Team',
     url: 'https://cloud.example.com/team.ics',
     hasPassword: false,
+    pollIntervalMinutes: 15,
     pollMinutes: 15,
     timezone: 'Europe/Berlin',
     lastSyncAt: '2026-03-20T08:00:00.000Z',

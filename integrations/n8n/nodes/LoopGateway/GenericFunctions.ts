@@ -7,12 +7,16 @@ import {
   type ILoadOptionsFunctions,
   type JsonObject,
   NodeApiError,
+  sleep,
 } from 'n8n-workflow';
 
 export const CREDENTIALS_TYPE = 'loopGatewayApi';
 
-/** Every request to the gateway gives up after this long (the run agent operation polls instead). */
-const REQUEST_TIMEOUT_MS = 30_000;
+/** Every request to the gateway gives up after this long (the run agent operation waits in steps). */
+const REQUEST_TIMEOUT_MS = 90_000;
+/** A 429 is retried after its Retry-After this many times before it becomes an error. */
+const MAX_RATE_LIMIT_RETRIES = 5;
+const MAX_RETRY_AFTER_S = 60;
 
 export interface LoopGatewayCredentials {
   baseUrl: string;
@@ -33,6 +37,9 @@ export interface GatewayRequestOptions {
   /** Statuses (>= 400) handed back to the caller instead of thrown, e.g. 404 when checking existence. */
   allowStatuses?: number[];
   itemIndex?: number;
+  headers?: IDataObject;
+  /** Named in every error (e.g. the run this request follows), so a failure can be traced. */
+  context?: string;
 }
 
 /** The gateway URL from the credentials, without trailing slashes. */
@@ -50,7 +57,7 @@ export async function gatewayRequest(
   this: GatewayContext,
   method: IHttpRequestMethods,
   path: string,
-  { body, qs, allowStatuses = [], itemIndex }: GatewayRequestOptions = {},
+  { body, qs, allowStatuses = [], itemIndex, headers, context }: GatewayRequestOptions = {},
 ): Promise<GatewayResponse> {
   const credentials = await this.getCredentials<LoopGatewayCredentials>(CREDENTIALS_TYPE);
   const options: IHttpRequestOptions = {
@@ -58,39 +65,50 @@ export async function gatewayRequest(
     url: `${gatewayBaseUrl(credentials)}${path}`,
     qs,
     body,
+    headers,
     json: true,
     returnFullResponse: true,
     ignoreHttpStatusErrors: true,
     timeout: REQUEST_TIMEOUT_MS,
   };
-  let response: { statusCode: number; body: unknown };
-  try {
-    response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, options)) as {
-      statusCode: number;
-      body: unknown;
-    };
-  } catch (error) {
-    throw new NodeApiError(this.getNode(), toJsonObject(error), {
-      message: `Loop Gateway could not be reached at ${gatewayBaseUrl(credentials)}`,
-      itemIndex,
-    });
-  }
-  const { statusCode } = response;
-  const responseBody = parseBody(response.body);
-  if (statusCode >= 400 && !allowStatuses.includes(statusCode)) {
-    const gatewayMessage = messageOf(responseBody);
-    throw new NodeApiError(
-      this.getNode(),
-      (isObject(responseBody) ? responseBody : { body: responseBody }) as JsonObject,
-      {
-        httpCode: String(statusCode),
-        message: `Loop Gateway answered ${statusCode}${gatewayMessage ? `: ${gatewayMessage}` : ''}`,
-        description: hintFor(statusCode),
+  const about = context ? ` (${context})` : '';
+  for (let attempt = 0; ; attempt++) {
+    let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+    try {
+      response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, options)) as {
+        statusCode: number;
+        body: unknown;
+        headers?: Record<string, unknown>;
+      };
+    } catch (error) {
+      throw new NodeApiError(this.getNode(), toJsonObject(error), {
+        message: `Loop Gateway could not be reached at ${gatewayBaseUrl(credentials)}${about}`,
         itemIndex,
-      },
-    );
+      });
+    }
+    const { statusCode } = response;
+    const responseBody = parseBody(response.body);
+    // Over the rate limit: wait as long as the gateway says, then ask again (never a new run: see Idempotency-Key).
+    if (statusCode === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
+      const retryAfter = Number(response.headers?.['retry-after'] ?? 1);
+      await sleep(Math.min(MAX_RETRY_AFTER_S, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 1) * 1000);
+      continue;
+    }
+    if (statusCode >= 400 && !allowStatuses.includes(statusCode)) {
+      const gatewayMessage = messageOf(responseBody);
+      throw new NodeApiError(
+        this.getNode(),
+        (isObject(responseBody) ? responseBody : { body: responseBody }) as JsonObject,
+        {
+          httpCode: String(statusCode),
+          message: `Loop Gateway answered ${statusCode}${gatewayMessage ? `: ${gatewayMessage}` : ''}${about}`,
+          description: hintFor(statusCode),
+          itemIndex,
+        },
+      );
+    }
+    return { statusCode, body: responseBody as IDataObject };
   }
-  return { statusCode, body: responseBody as IDataObject };
 }
 
 /** The gateway's error bodies carry `message` as a string or, for validation errors, a list. */
@@ -103,9 +121,13 @@ function messageOf(body: unknown): string | undefined {
 
 function hintFor(statusCode: number): string | undefined {
   if (statusCode === 401) {
-    return 'The API token was refused. A session token from POST /api/auth/login ends after SESSION_MAX_HOURS: log in again and update the credential.';
+    return 'The API key was refused: it was revoked or has expired. Create a new one in the console under API keys (a console session token ends after SESSION_MAX_HOURS).';
   }
-  if (statusCode === 429) return 'The gateway’s /api rate limit (RATE_LIMIT_PER_MINUTE) was reached; retry later.';
+  if (statusCode === 403)
+    return 'The API key’s scope does not allow this operation; use a key with the scope it needs.';
+  if (statusCode === 429) {
+    return 'The rate limit of this API key (or RATE_LIMIT_PER_MINUTE) was still reached after waiting as told; give the key a higher limit.';
+  }
   return undefined;
 }
 

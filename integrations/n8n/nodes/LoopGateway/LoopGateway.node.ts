@@ -4,7 +4,9 @@ import {
   type INodeExecutionData,
   type INodeType,
   type INodeTypeDescription,
+  NodeConnectionTypes,
   NodeOperationError,
+  sleep,
 } from 'n8n-workflow';
 import { gatewayRequest } from './GenericFunctions';
 import { approvalFields, approvalOperations } from './descriptions/ApprovalDescription';
@@ -15,8 +17,8 @@ import { usageOperations } from './descriptions/UsageDescription';
 
 /** Run statuses after which nothing changes any more. */
 const FINISHED = new Set(['completed', 'failed', 'refused', 'cancelled']);
-const FIRST_POLL_MS = 250;
-const MAX_POLL_MS = 2_000;
+/** Each GET /api/runs/:id waits this long in the gateway for the run to end (one request, no polling). */
+const WAIT_STEP_S = 30;
 
 interface RunAccepted {
   runId: string;
@@ -47,8 +49,8 @@ export class LoopGateway implements INodeType {
     description: 'Run Claude agents, loop tasks and approvals through a self-hosted Loop Gateway',
     defaults: { name: 'Loop Gateway' },
     usableAsTool: true,
-    inputs: ['main'],
-    outputs: ['main'],
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
     credentials: [{ name: 'loopGatewayApi', required: true }],
     properties: [
       {
@@ -145,9 +147,12 @@ async function runOperation(
 }
 
 /**
- * Starts a run (POST /api/runs, 202) and, unless told not to wait, polls GET /api/runs/:id until it
- * has finished, it waits for an approval (with the pending approvals listed), or the timeout passes
- * (then the run's current state is returned; it goes on in the gateway).
+ * Starts a run (POST /api/runs, 202) with an Idempotency-Key made of the execution, the node and the
+ * item, so n8n's "Retry On Fail" (or a re-run of the same execution) gets the same run instead of
+ * starting a second, paid one. Unless told not to wait, it then asks GET /api/runs/:id?waitSeconds,
+ * which answers when the run has finished or waits for an approval (with the pending approvals
+ * listed): a request per 30 s at most, never polling into the rate limit. Past the timeout the
+ * run's current state is returned; it goes on in the gateway. Every error names the run.
  */
 async function runAgent(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const message = this.getNodeParameter('message', itemIndex) as string;
@@ -157,19 +162,29 @@ async function runAgent(this: IExecuteFunctions, itemIndex: number): Promise<IDa
     message,
     ...nonEmpty({ groupId: options.groupId, conversationId: options.conversationId }),
   };
-  const accepted = (await gatewayRequest.call(this, 'POST', '/api/runs', { body, itemIndex }))
-    .body as unknown as RunAccepted;
+  const idempotencyKey = `n8n:${this.getExecutionId()}:${this.getNode().id}:${itemIndex}`;
+  const accepted = (
+    await gatewayRequest.call(this, 'POST', '/api/runs', {
+      body,
+      itemIndex,
+      headers: { 'Idempotency-Key': idempotencyKey },
+      context: `Idempotency-Key ${idempotencyKey}`,
+    })
+  ).body as unknown as RunAccepted;
   if (options.waitForCompletion === false) return { ...accepted };
 
+  const context = `run ${accepted.runId}`;
   const timeoutMs = Number(options.timeoutSeconds ?? 120) * 1000;
   const returnOnApproval = options.returnOnApproval !== false;
   const deadline = Date.now() + timeoutMs;
-  let delay = FIRST_POLL_MS;
   for (;;) {
-    const run = (await gatewayRequest.call(this, 'GET', `/api/runs/${accepted.runId}`, { itemIndex })).body as Run;
+    const waitSeconds = Math.max(0, Math.min(WAIT_STEP_S, Math.floor((deadline - Date.now()) / 1000)));
+    const run = (
+      await gatewayRequest.call(this, 'GET', `/api/runs/${accepted.runId}`, { qs: { waitSeconds }, itemIndex, context })
+    ).body as Run;
     if (FINISHED.has(run.status)) return summarise(run);
     if (run.status === 'waiting' && run.waitingFor?.kind === 'approval' && returnOnApproval) {
-      const approvals = (await gatewayRequest.call(this, 'GET', `/api/approvals/run/${run.id}`, { itemIndex }))
+      const approvals = (await gatewayRequest.call(this, 'GET', `/api/approvals/run/${run.id}`, { itemIndex, context }))
         .body as unknown as Approval[];
       return {
         ...summarise(run),
@@ -178,9 +193,9 @@ async function runAgent(this: IExecuteFunctions, itemIndex: number): Promise<IDa
           .map((a) => ({ id: a.id, toolName: a.toolName, input: a.input, reason: a.reason, expiresAt: a.expiresAt })),
       };
     }
-    if (Date.now() + delay > deadline) return { ...summarise(run), timedOut: true };
-    await sleep(delay);
-    delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.5));
+    if (waitSeconds === 0 || Date.now() >= deadline) return { ...summarise(run), timedOut: true };
+    // Held for an approval and told to wait through it: the gateway answers at once, so pause between asks.
+    if (run.status === 'waiting') await sleep(Math.min(WAIT_STEP_S * 1000, Math.max(0, deadline - Date.now())));
   }
 }
 
@@ -219,8 +234,4 @@ function nonEmpty(fields: Record<string, unknown>): IDataObject {
     if (typeof value === 'string' && value.trim() !== '') out[key] = value.trim();
   }
   return out;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

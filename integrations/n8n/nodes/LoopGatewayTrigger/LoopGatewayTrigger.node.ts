@@ -1,10 +1,11 @@
-import type {
-  IDataObject,
-  IHookFunctions,
-  INodeType,
-  INodeTypeDescription,
-  IWebhookFunctions,
-  IWebhookResponseData,
+import {
+  type IDataObject,
+  type IHookFunctions,
+  type INodeType,
+  type INodeTypeDescription,
+  type IWebhookFunctions,
+  type IWebhookResponseData,
+  NodeConnectionTypes,
 } from 'n8n-workflow';
 import { gatewayRequest } from '../LoopGateway/GenericFunctions';
 import { GATEWAY_EVENTS } from './events';
@@ -38,7 +39,7 @@ export class LoopGatewayTrigger implements INodeType {
     description: 'Starts the workflow when Loop Gateway emits an event (runs, approvals, tasks, …)',
     defaults: { name: 'Loop Gateway Trigger' },
     inputs: [],
-    outputs: ['main'],
+    outputs: [NodeConnectionTypes.Main],
     credentials: [{ name: 'loopGatewayApi', required: true }],
     webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
     properties: [
@@ -98,17 +99,17 @@ export class LoopGatewayTrigger implements INodeType {
         return true;
       },
 
-      /** Removes the webhook at the gateway (already gone counts as removed). */
+      /**
+       * Removes the webhook at the gateway (already gone counts as removed). A failure is thrown with
+       * the gateway's reason, so n8n reports it instead of leaving an orphaned webhook unnoticed.
+       */
       async delete(this: IHookFunctions): Promise<boolean> {
         const data = this.getWorkflowStaticData('node') as TriggerStaticData;
         if (data.webhookId) {
-          try {
-            await gatewayRequest.call(this, 'DELETE', `/api/webhooks/${encodeURIComponent(data.webhookId)}`, {
-              allowStatuses: [404],
-            });
-          } catch {
-            return false;
-          }
+          await gatewayRequest.call(this, 'DELETE', `/api/webhooks/${encodeURIComponent(data.webhookId)}`, {
+            allowStatuses: [404],
+            context: `removing webhook ${data.webhookId}`,
+          });
         }
         delete data.webhookId;
         delete data.webhookSecret;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import { RUN_STATUSES, type RunStatus } from '../entities/run.entity.js';
 import type { ToolCallStatus } from '../entities/tool-call.entity.js';
@@ -138,6 +139,21 @@ export class ConversationResponseDto {
     description: 'When it was closed: the chat it belongs to starts a fresh conversation with its next message',
   })
   closedAt!: string | null;
+}
+
+export class RunGetQueryDto {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 60,
+    description:
+      'Wait up to this many seconds for the run to end or stop for an approval before answering (one request instead of polling)',
+  })
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  waitSeconds?: number;
 }
 
 export class RunListQueryDto extends LimitQueryDto {

@@ -32,3 +32,11 @@ export class LoginResponseDto {
   @ApiProperty({ type: UserResponseDto })
   user!: UserResponseDto;
 }
+
+export class CredentialResponseDto {
+  @ApiProperty({ enum: ['session', 'apiKey'], description: 'A console session (it expires) or an API key' })
+  kind!: 'session' | 'apiKey';
+  @ApiProperty() username!: string;
+  @ApiProperty({ enum: ['session', 'full', 'runs', 'read'], description: 'What the credential may do' })
+  scope!: 'session' | 'full' | 'runs' | 'read';
+}

@@ -15,6 +15,7 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import { ConversationContext1764950000000 } from './1764950000000-conversation-context.js';
 import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-guard.js';
 import { RunControl1764970000000 } from './1764970000000-run-control.js';
+import { ApiKeys1765000000000 } from './1765000000000-api-keys.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -37,4 +38,5 @@ export const migrations = (secrets: SecretBox) => [
   ConversationContext1764950000000,
   ExfiltrationGuard1764960000000,
   RunControl1764970000000,
+  ApiKeys1765000000000,
 ];

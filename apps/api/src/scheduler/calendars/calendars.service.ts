@@ -39,15 +39,16 @@ export class CalendarsService {
   /** Stores the calendar and syncs it before answering; a failed first sync is recorded, not a 4xx. */
   async create(body: CalendarCreateDto): Promise<CalendarDto> {
     const timezone = body.timezone ?? this.config.timezone;
+    const pollMinutes = pollInterval(body);
     if (!isTimeZone(timezone)) throw new BadRequestException(`timezone: "${timezone}" is not an IANA time zone`);
     const now = this.clock.now();
     const calendar: Calendar = {
       id: randomUUID(),
       name: body.name,
       ...sealFeedPassword(body.url, this.secrets),
-      pollMinutes: body.pollMinutes ?? DEFAULT_POLL_MINUTES,
+      pollMinutes,
       timezone,
-      nextSyncAt: new Date(now.getTime() + (body.pollMinutes ?? DEFAULT_POLL_MINUTES) * 60_000),
+      nextSyncAt: new Date(now.getTime() + pollMinutes * 60_000),
       lastSyncAt: null,
       lastSyncStatus: null,
       lastSyncError: null,
@@ -102,6 +103,7 @@ function toCalendarDto(calendar: Calendar): CalendarDto {
     name: calendar.name,
     url: calendar.url,
     hasPassword: calendar.passwordSealed !== null,
+    pollIntervalMinutes: calendar.pollMinutes,
     pollMinutes: calendar.pollMinutes,
     timezone: calendar.timezone,
     lastSyncAt: calendar.lastSyncAt?.toISOString() ?? null,
@@ -128,4 +130,13 @@ function toEventDto(event: CalendarEvent, zone: string): CalendarEventDto {
     allDay: event.allDay,
     recurring: event.recurring,
   };
+}
+
+/** pollIntervalMinutes (the documented name) or its older alias pollMinutes; both only when equal. */
+function pollInterval(body: CalendarCreateDto): number {
+  const { pollIntervalMinutes, pollMinutes } = body;
+  if (pollIntervalMinutes !== undefined && pollMinutes !== undefined && pollIntervalMinutes !== pollMinutes) {
+    throw new BadRequestException('pollIntervalMinutes and pollMinutes (its older name) differ; give one of them');
+  }
+  return pollIntervalMinutes ?? pollMinutes ?? DEFAULT_POLL_MINUTES;
 }

@@ -72,7 +72,8 @@ export class WebhookCreateDto {
     type: String,
     nullable: true,
     example: 'http://n8n:5678/webhook/loop-gateway',
-    description: 'Where subscribed events are POSTed (http or https); null for an inbound-only webhook',
+    description:
+      'Where subscribed events are POSTed (http or https). Without one the token works inbound at once and events are held back (not queued) until a target is set, by PUT or by the n8n trigger',
   })
   @OptionalNullable()
   @MaxLength(2000)

@@ -178,7 +178,7 @@ describe('SchedulerPage calendars', () => {
     expect(gateway.http.last('POST /api/scheduler/calendars')?.body).toEqual({
       name: 'Family',
       url: 'http://nextcloud.local/remote.php/dav/public-calendars/x?export',
-      pollMinutes: 30,
+      pollIntervalMinutes: 30,
       timezone: 'Europe/Berlin',
     });
     expect(root.querySelector('[data-testid=calendar-form]')).toBeNull();

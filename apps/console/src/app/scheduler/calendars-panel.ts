@@ -64,7 +64,7 @@ export class CalendarsPanel {
   protected readonly form = this.fb.group({
     name: ['', [Validators.required, Validators.maxLength(200)]],
     url: ['', [Validators.required, Validators.pattern(/^https?:\/\/\S+$/), Validators.maxLength(2000)]],
-    pollMinutes: this.fb.control<number | null>(15, [
+    pollIntervalMinutes: this.fb.control<number | null>(15, [
       Validators.required,
       Validators.min(POLL_MIN_MINUTES),
       Validators.max(POLL_MAX_MINUTES),
@@ -91,7 +91,7 @@ export class CalendarsPanel {
     const { error } = await this.store.add({
       name: value.name.trim(),
       url: value.url.trim(),
-      pollMinutes: value.pollMinutes ?? 15,
+      pollIntervalMinutes: value.pollIntervalMinutes ?? 15,
       timezone: value.timezone.trim(),
     });
     this.busy.set(false);

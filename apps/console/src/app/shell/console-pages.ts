@@ -33,5 +33,6 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     loadChildren: () => import('../approvals/approvals.routes'),
   },
   { path: 'webhooks', label: 'Webhooks', icon: 'webhook', loadChildren: () => import('../webhooks/webhooks.routes') },
+  { path: 'api-keys', label: 'API keys', icon: 'key', loadChildren: () => import('../api-keys/api-keys.routes') },
   { path: 'usage', label: 'Usage', icon: 'usage', loadChildren: () => import('../usage/usage.routes') },
 ];

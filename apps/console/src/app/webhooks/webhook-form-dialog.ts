@@ -95,7 +95,10 @@ const HTTP_URL = /^https?:\/\/[^\s/]+/i;
             data-testid="webhook-target"
             placeholder="http://n8n:5678/webhook/loop-gateway"
           />
-          <mat-hint>Where subscribed events are POSTed, signed. Leave empty for an inbound-only webhook.</mat-hint>
+          <mat-hint
+            >Where subscribed events are POSTed, signed. May stay empty: the token works at once, and events are sent
+            once a target is set here or by the n8n trigger.</mat-hint
+          >
           @if (form.controls.targetUrl.hasError('pattern')) {
             <mat-error>An http:// or https:// URL</mat-error>
           }

@@ -51,6 +51,7 @@ describe('WebhooksPage', () => {
             enabled: false,
             disabledReason: 'The receiver answered 410 Gone at 2026-01-02T00:00:00.000Z',
           }),
+          webhook({ id: 'w4', name: 'n8n quick start', events: ['*'], targetUrl: null }),
         ],
       })
       .on('GET /api/webhooks/events', { status: 200, body: EVENTS });
@@ -64,7 +65,7 @@ describe('WebhooksPage', () => {
         TestBed.tick();
         check();
       });
-    await settle(() => expect(root.querySelectorAll('[data-testid=webhook]').length).toBe(2));
+    await settle(() => expect(root.querySelectorAll('[data-testid=webhook]').length).toBe(3));
     const card = (name: string) => root.querySelector<HTMLElement>(`[data-testid=webhook][data-webhook="${name}"]`)!;
     const text = (name: string, testId: string) =>
       card(name).querySelector(`[data-testid=${testId}]`)?.textContent?.replace(/\s+/g, ' ').trim();
@@ -81,6 +82,9 @@ describe('WebhooksPage', () => {
     expect(text('n8n prod', 'webhook-token-hint')).toBe('lgw_AbCd…');
     expect(text('n8n prod', 'webhook-target')).toBe('http://n8n:5678/webhook/lg');
     expect(text('Make inbound', 'webhook-target')).toBe('Inbound only (no target URL)');
+    expect(text('n8n quick start', 'webhook-target')).toBe(
+      'No target URL yet: events are sent once one is set (here or by the n8n trigger)',
+    );
     expect(text('n8n prod', 'webhook-events')).toBe('agent:run:complete');
     expect(text('Make inbound', 'webhook-disabled-reason')).toContain('410 Gone');
     const toggle = card('Make inbound').querySelector('[data-testid=webhook-enabled-toggle] button')!;
@@ -132,7 +136,7 @@ describe('WebhooksPage', () => {
     expect(curl).toContain('/webhook/invoke');
     expect(curl).toContain(`X-Webhook-Token: ${TOKEN}`);
     expect(secrets.querySelector('[data-testid=webhook-n8n]')?.textContent).toContain('Idempotency-Key');
-    await settle(() => expect(root.querySelectorAll('[data-testid=webhook]').length).toBe(3));
+    await settle(() => expect(root.querySelectorAll('[data-testid=webhook]').length).toBe(4));
     // The listed webhook keeps no secret.
     expect(root.textContent).not.toContain(TOKEN);
   });
@@ -161,7 +165,7 @@ describe('WebhooksPage', () => {
     await settle(() => expect(gateway.http.last('PUT /api/webhooks/w1')?.body).toEqual({ enabled: false }));
     click(card('Make inbound'), 'webhook-delete');
     click(document, 'confirm');
-    await settle(() => expect(root.querySelectorAll('[data-testid=webhook]').length).toBe(1));
+    await settle(() => expect(root.querySelectorAll('[data-testid=webhook]').length).toBe(2));
     expect(gateway.http.last('DELETE /api/webhooks/w2')).toBeDefined();
   });
 

@@ -55,14 +55,6 @@ export const agentFields: INodeProperties[] = [
         description: 'Continue this conversation (e.g. the conversationId of an earlier run); empty starts a new one',
       },
       {
-        displayName: 'Wait for Completion',
-        name: 'waitForCompletion',
-        type: 'boolean',
-        default: true,
-        description:
-          'Whether to wait for the reply. Off: return the run ID at once (follow it with the trigger’s agent:run:complete event).',
-      },
-      {
         displayName: 'Return When Awaiting Approval',
         name: 'returnOnApproval',
         type: 'boolean',
@@ -78,6 +70,14 @@ export const agentFields: INodeProperties[] = [
         default: 120,
         description:
           'How long to wait for the run; after that the run’s current state is returned with timedOut: true (the run goes on)',
+      },
+      {
+        displayName: 'Wait for Completion',
+        name: 'waitForCompletion',
+        type: 'boolean',
+        default: true,
+        description:
+          'Whether to wait for the reply. Off: return the run ID at once (follow it with the trigger’s agent:run:complete event).',
       },
     ],
   },

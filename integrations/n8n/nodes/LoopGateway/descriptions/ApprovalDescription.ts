@@ -35,7 +35,7 @@ export const approvalFields: INodeProperties[] = [
     default: '',
     required: true,
     displayOptions: { show },
-    description: 'E.g. the approvalId of an approval:required event, or one of a run’s pending approvals',
+    description: 'E.g. the approvalId of an approval:required event, or one of a run’s pending approvals.',
   },
   {
     displayName: 'Comment',

@@ -46,7 +46,7 @@ export const taskFields: INodeProperties[] = [
     required: true,
     displayOptions: { show: create },
     description:
-      'What every iteration works on. The task completes when the agent ends a reply with <promise>COMPLETE</promise>, or after Max Iterations.',
+      'What every iteration works on. The task completes when the agent ends a reply with the completion marker (promise tag with COMPLETE inside, see the README), or after Max Iterations.',
   },
   {
     displayName: 'Max Iterations',

@@ -33,6 +33,18 @@ export class CalendarCreateDto {
   @IsInt()
   @Min(1)
   @Max(1440)
+  pollIntervalMinutes?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1440,
+    deprecated: true,
+    description: 'Older name of pollIntervalMinutes, still accepted (give one of the two)',
+  })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
   pollMinutes?: number;
 
   @ApiPropertyOptional({
@@ -50,7 +62,8 @@ export class CalendarDto {
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'The feed URL without its password (never shown)' }) url!: string;
   @ApiProperty({ description: 'Whether the feed URL had a password, stored sealed' }) hasPassword!: boolean;
-  @ApiProperty() pollMinutes!: number;
+  @ApiProperty({ description: 'Minutes between syncs' }) pollIntervalMinutes!: number;
+  @ApiProperty({ deprecated: true, description: 'Same as pollIntervalMinutes (its older name)' }) pollMinutes!: number;
   @ApiProperty({ example: 'Europe/Berlin' }) timezone!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastSyncAt!: string | null;
   @ApiProperty({ enum: ['never', 'ok', 'error'], description: 'never: not synced yet' })

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { merge } from 'rxjs';
+import { EventBus } from '../events/event-bus.js';
+import { isFinished, RunsService } from './runs.service.js';
+
+/**
+ * GET /api/runs/:id?waitSeconds=N: one request that answers when the run has ended or waits for
+ * something (an approval), or N seconds passed, so automation clients wait without polling into
+ * their rate limit.
+ */
+@Injectable()
+export class RunWaiter {
+  constructor(
+    private readonly runs: RunsService,
+    private readonly bus: EventBus,
+  ) {}
+
+  async settle(runId: string, waitMs: number): Promise<void> {
+    let wake = () => {};
+    const settled = new Promise<void>((resolve) => (wake = resolve));
+    const timer = setTimeout(() => wake(), waitMs);
+    const subscription = merge(
+      this.bus.on('agent:run:complete'),
+      this.bus.on('agent:run:error'),
+      this.bus.on('agent:run:cancelled'),
+      this.bus.on('approval:required'),
+    ).subscribe((event) => {
+      if (event.payload.runId === runId) wake();
+    });
+    try {
+      // Subscribed first, so a change between this look and the wait is not missed.
+      const run = await this.runs.find(runId);
+      if (!run || isFinished(run.status) || run.status === 'waiting') return;
+      await settled;
+    } finally {
+      clearTimeout(timer);
+      subscription.unsubscribe();
+    }
+  }
+}
