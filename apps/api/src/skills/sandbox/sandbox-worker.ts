@@ -38,9 +38,8 @@ if (__brokerFetch) {
 `;
 
 function wrap(code: string): string {
-  return `const module = { exports: {} };
-(function (module, exports) {
-${code}
+  // The handler starts on line 1, so line numbers in errors are the handler's own.
+  return `const module = { exports: {} }; (function (module, exports) { ${code}
 })(module, module.exports);
 globalThis.__handler = module.exports;`;
 }
@@ -142,7 +141,17 @@ async function check(message: Extract<ToWorker, { type: 'check' }>): Promise<voi
   try {
     const context = await isolate.createContext();
     await context.global.set('globalThis', context.global.derefInto());
-    await context.eval(wrap(message.code), { timeout: 1000, filename: 'handler.js' });
+    let script: ivm.Script;
+    try {
+      script = await isolate.compileScript(wrap(message.code), { filename: 'handler.js' });
+    } catch (error) {
+      throw new Error(`does not compile: ${describe(error)}`, { cause: error });
+    }
+    try {
+      await script.run(context, { timeout: 1000 });
+    } catch (error) {
+      throw new Error(`failed when loaded: ${describe(error)}`, { cause: error });
+    }
     const kind = (await context.eval('typeof globalThis.__handler', { timeout: 100 })) as string;
     if (kind !== 'function')
       throw new Error(`it must export a function (module.exports = async (input) => ...), not ${kind}`);
