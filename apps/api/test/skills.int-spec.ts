@@ -35,7 +35,9 @@ describe('skills in runs, through the local Claude', () => {
       await request(gw.url).post('/api/skills').set(auth).send(README_SKILL).expect(201);
       const run = await waitForRun((await submit({ message: '/tool my-tool {"query":"hello skills"}' })).runId);
       expect(run.status).toBe('completed');
-      expect(run.toolCalls).toEqual([expect.objectContaining({ name: 'my-tool', isError: false })]);
+      expect(run.toolCalls).toEqual([
+        expect.objectContaining({ name: 'my-tool', isError: false, toolVersion: '1.0.0' }),
+      ]);
       expect(run.toolCalls[0]!.output).toContain('<untrusted_data>');
       expect(run.toolCalls[0]!.output).toContain('{"result":"HELLO SKILLS"}');
       expect(run.reply).toContain('Tool my-tool returned:');
@@ -105,6 +107,36 @@ describe('skills in runs, through the local Claude', () => {
       await request(gw.url).post(`/api/approvals/${approval.id}/approve`).set(auth).send({}).expect(200);
       const run = await waitForRun(runId);
       expect(run.reply).toContain('{"result":"HELD"}');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('an approval is for the version the approver saw: a skill changed since is not run', async () => {
+    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    try {
+      await request(gw.url)
+        .post('/api/skills')
+        .set(auth)
+        .send({ ...README_SKILL, manifest: { ...README_SKILL.manifest, riskLevel: 'high' } })
+        .expect(201);
+      const { runId } = await submit({ message: '/tool my-tool {"query":"held"}' });
+      await waitForRun(runId, 15_000, ['awaiting_approval']);
+      await request(gw.url)
+        .put('/api/skills/my-tool')
+        .set(auth)
+        .send({ handler: 'module.exports = async () => ({ result: "changed code" });' })
+        .expect(200);
+      const [approval] = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
+        id: string;
+      }[];
+      await request(gw.url).post(`/api/approvals/${approval!.id}/approve`).set(auth).send({}).expect(200);
+      const run = await waitForRun(runId);
+      expect(run.toolCalls[0]).toMatchObject({ isError: true, toolVersion: null });
+      expect(run.toolCalls[0]!.output).toMatch(
+        /my-tool changed after this call was approved \(it is now version 1\.0\.1\)/,
+      );
+      expect(run.reply).not.toContain('changed code');
     } finally {
       await gw.close();
     }

@@ -802,6 +802,10 @@ export type RunToolCallDto = {
     output: string | null;
     startedAt: string | null;
     status: 'awaiting_approval' | 'running' | 'done';
+    /**
+     * The version of the skill that ran (custom skills)
+     */
+    toolVersion: string | null;
 };
 
 export type SchedulerStatsDto = {

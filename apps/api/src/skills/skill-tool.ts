@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AddressGuard } from '../tools/net/address-guard.js';
 import { parseHostEntry } from '../tools/net/host-list.js';
 import type { RiskLevel, Tool, ToolContext, ToolResult } from '../tools/tool.js';
@@ -29,6 +30,7 @@ export class SkillTool implements Tool {
   readonly riskLevel: RiskLevel;
   readonly timeoutMs: number;
   readonly version: string;
+  readonly revision: string;
   readonly acts?: (input: unknown) => boolean;
   readonly actsWhen?: string;
   readonly destinations?: (input: unknown) => URL[];
@@ -47,6 +49,12 @@ export class SkillTool implements Tool {
     this.inputSchema = manifest.inputSchema;
     this.riskLevel = manifest.riskLevel ?? 'medium';
     this.version = manifest.version;
+    this.revision = createHash('sha256')
+      .update(JSON.stringify(manifest))
+      .update('\0')
+      .update(skill.handler)
+      .digest('hex')
+      .slice(0, 16);
     this.callTimeoutMs = manifest.timeoutMs ?? DEFAULT_SKILL_TIMEOUT_MS;
     this.timeoutMs = this.callTimeoutMs + EXECUTOR_GRACE_MS;
     if (this.riskLevel === 'high') {

@@ -13,6 +13,7 @@ import { ChannelMessageReplyContext1764800000000 } from './1764800000000-channel
 import { sealCalendarPasswords } from './1764900000000-seal-calendar-passwords.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-guard.js';
+import { SkillVersions1765000000000 } from './1765000000000-skill-versions.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -33,4 +34,5 @@ export const migrations = (secrets: SecretBox) => [
   ChannelMessageReplyContext1764800000000,
   sealCalendarPasswords(secrets),
   ExfiltrationGuard1764960000000,
+  SkillVersions1765000000000,
 ];
