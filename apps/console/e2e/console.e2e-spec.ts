@@ -104,6 +104,7 @@ describe('console', () => {
         'Channels',
         'Agent groups',
         'Tools',
+        'Skills',
         'Approvals',
         'Webhooks',
         'Usage',
