@@ -78,15 +78,52 @@ function describe(error: unknown): string {
   }
 }
 
+interface Fresh {
+  memoryMb: number;
+  isolate: ivm.Isolate;
+  context: ivm.Context;
+}
+
+/** An unused isolate made ahead of the next call, so a call does not wait for one to be created. */
+let spare: Promise<Fresh> | null = null;
+
+async function fresh(memoryMb: number): Promise<Fresh> {
+  const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
+  const context = await isolate.createContext();
+  await context.global.set('globalThis', context.global.derefInto());
+  return { memoryMb, isolate, context };
+}
+
+/** A never-used isolate for this call (the spare when it fits), and a new spare made for the next. */
+async function take(memoryMb: number): Promise<Fresh> {
+  const ready = spare ? await spare.catch(() => null) : null;
+  spare = null;
+  let taken: Fresh;
+  if (ready && ready.memoryMb === memoryMb && !ready.isolate.isDisposed) {
+    taken = ready;
+  } else {
+    if (ready && !ready.isolate.isDisposed) ready.isolate.dispose();
+    taken = await fresh(memoryMb);
+  }
+  return taken;
+}
+
+/** Makes the next call's isolate once this call has answered (creating one blocks this thread for ms). */
+function prepareSpare(memoryMb: number): void {
+  setImmediate(() => {
+    if (spare) return;
+    spare = fresh(memoryMb);
+    spare.catch(() => undefined);
+  });
+}
+
 async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
-  const isolate = new ivm.Isolate({ memoryLimit: message.memoryMb });
+  const { isolate, context } = await take(message.memoryMb);
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   let fetches = 0;
   try {
-    const context = await isolate.createContext();
     const jail = context.global;
-    await jail.set('globalThis', jail.derefInto());
     if (message.fetch) {
       await jail.set(
         '__brokerFetch',
@@ -132,6 +169,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   } finally {
     clearTimeout(timer);
     if (!isolate.isDisposed) isolate.dispose();
+    prepareSpare(message.memoryMb);
   }
 }
 
