@@ -112,6 +112,42 @@ describe('skills in runs, through the local Claude', () => {
     }
   });
 
+  it('a skill with fetch permission is held by the exfiltration guard once the run read untrusted content', async () => {
+    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    try {
+      await request(gw.url).post('/api/skills').set(auth).send(README_SKILL).expect(201);
+      await request(gw.url)
+        .post('/api/skills')
+        .set(auth)
+        .send({
+          manifest: { ...README_SKILL.manifest, name: 'poster', permissions: { fetch: ['api.example.com'] } },
+          handler: "module.exports = async () => (await fetch('https://api.example.com/')).status;",
+        })
+        .expect(201);
+      claude.script(
+        { toolUse: { name: 'my-tool', input: { query: 'outside data' } } },
+        { toolUse: { name: 'poster', input: {} } },
+        { text: 'done' },
+      );
+      const { runId } = await submit({ message: 'Read, then post' });
+      await waitForRun(runId, 15_000, ['awaiting_approval']);
+      const approvals = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
+        toolName: string;
+        reason: string;
+      }[];
+      expect(approvals).toEqual([
+        expect.objectContaining({
+          toolName: 'poster',
+          reason: expect.stringMatching(
+            /the run has read untrusted content \(outside data from my-tool\) and api\.example\.com is not a trusted destination/,
+          ),
+        }),
+      ]);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('an approval is for the version the approver saw: a skill changed since is not run', async () => {
     const { gw, auth, waitForRun, submit } = await startGateway(claude);
     try {
