@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
+import { agent, exchange } from './http.mjs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -13,24 +14,11 @@ const RESULTS_DIR = join(import.meta.dirname, 'results');
 const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 2000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_RUNS = 300;
+const CANCELS = Number(process.env.BENCH_CANCELS ?? 30);
+/** The local Claude's latency while cancels are measured: an answer streams for about this long. */
+const STREAM_MS = 2000;
 const MESSAGE = 'Say hello to the benchmark.';
 const ADMIN = { username: 'bench', password: 'bench-password-1234' };
-
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-/** One HTTP exchange over the shared keep-alive agent; resolves with status and body once it has all of it. */
-function exchange(url, { method = 'POST', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 /** The request the gateway's SDK sends for a one-message run (streaming, as the gateway calls it). */
 function messagesRequest() {
@@ -80,6 +68,7 @@ async function gatewayClient(gatewayUrl) {
   const { token } = JSON.parse(setup.body);
   const waiting = new Map();
   const ended = new Map(); // end events that came before their run's 202 was read
+  const listeners = new Set(); // other events, for the cancel measurement
   const socket = new WebSocket(`${gatewayUrl.replace('http', 'ws')}/ws`);
   await new Promise((resolve, reject) => {
     socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token }));
@@ -88,6 +77,7 @@ async function gatewayClient(gatewayUrl) {
       const message = JSON.parse(data);
       if (message.type === 'ready') return resolve();
       if (message.type !== 'event') return;
+      for (const listener of listeners) listener(message);
       if (message.event === 'agent:run:complete' || message.event === 'agent:run:error') {
         const done = waiting.get(message.payload.runId);
         if (!done) return ended.set(message.payload.runId, message.event);
@@ -109,8 +99,59 @@ async function gatewayClient(gatewayUrl) {
       ended.delete(id);
       if (outcome !== 'agent:run:complete') throw new Error(`run ${id} ended with ${outcome}`);
     },
+    /** Resolves with the first event `match` accepts. */
+    next(match) {
+      return new Promise((resolve) => {
+        const listener = (message) => {
+          if (!match(message)) return;
+          listeners.delete(listener);
+          resolve(message);
+        };
+        listeners.add(listener);
+      });
+    },
     close: () => socket.close(),
   };
+}
+
+/**
+ * Cancel while the model streams: a run is started, and once its first text has arrived over the
+ * WebSocket, POST /api/runs/:id/cancel. Measures until the cancel's answer (the run is stored as
+ * cancelled when it answers) and until the `agent:run:cancelled` event.
+ */
+async function cancelTimes(gatewayUrl, client, claude) {
+  const auth = { authorization: `Bearer ${client.token}` };
+  claude.latencyMs = STREAM_MS;
+  claude.respondWith(() => ({ text: 'A long answer that streams for a while. '.repeat(40) }));
+  const answered = [];
+  const announced = [];
+  try {
+    for (let i = 0; i < CANCELS; i++) {
+      const accepted = await exchange(`${gatewayUrl}/api/runs`, {
+        headers: auth,
+        body: { message: 'Stream a long answer.' },
+      });
+      const { runId } = JSON.parse(accepted.body);
+      await client.next((m) => m.event === 'agent:run:text' && m.payload.runId === runId);
+      const cancelled = client.next((m) => m.event === 'agent:run:cancelled' && m.payload.runId === runId);
+      const t0 = process.hrtime.bigint();
+      const answer = await exchange(`${gatewayUrl}/api/runs/${runId}/cancel`, { headers: auth });
+      const t1 = process.hrtime.bigint();
+      await cancelled;
+      const t2 = process.hrtime.bigint();
+      if (answer.status !== 200 || JSON.parse(answer.body).status !== 'cancelled') {
+        throw new Error(`cancel answered ${answer.status}: ${answer.body}`);
+      }
+      const stored = await exchange(`${gatewayUrl}/api/runs/${runId}`, { method: 'GET', headers: auth });
+      if (JSON.parse(stored.body).status !== 'cancelled') throw new Error(`run ${runId} is ${stored.body}`);
+      answered.push(Number(t1 - t0) / 1e6);
+      announced.push(Number(t2 - t0) / 1e6);
+    }
+  } finally {
+    claude.latencyMs = 0;
+    claude.reset();
+  }
+  return { answered: answered.sort((a, b) => a - b), announced: announced.sort((a, b) => a - b) };
 }
 
 /** Synchronous `/webhook/invoke` calls, the way n8n and Make use the gateway. */
@@ -255,6 +296,17 @@ async function main() {
       databaseWrittenDuringFlood: writes,
     };
     console.log('webhooks', report.webhooks);
+
+    const cancels = await cancelTimes(gateway.url, client, claude);
+    report.cancel = {
+      samples: CANCELS,
+      streamMs: STREAM_MS,
+      toCancelledP50: round(percentile(cancels.answered, 50), 3),
+      toCancelledP99: round(percentile(cancels.answered, 99), 3),
+      toEventP50: round(percentile(cancels.announced, 50), 3),
+      toEventP99: round(percentile(cancels.announced, 99), 3),
+    };
+    console.log('cancel', report.cancel);
     report.goals = {
       addedP50AtC1: { goalMs: 1.5, measuredMs: report.latency.c1.gatewayAdded.p50 },
       addedP99AtC1: { goalMs: 5, measuredMs: report.latency.c1.gatewayAdded.p99 },
@@ -262,6 +314,7 @@ async function main() {
       webhookInvokeVsProxy: { goal: 0.8, measured: report.webhooks.syncInvokeToProxy },
       webhookInvokeP99: { goalMs: 50, measuredMs: report.webhooks.syncInvokeP99 },
       badTokenRatio: { goal: 10, measured: report.webhooks.badToValidRatio },
+      cancelP99: { goalMs: 100, measuredMs: report.cancel.toCancelledP99 },
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, 'gateway-overhead.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -305,7 +358,12 @@ function markdown(report) {
     `| bad-token flood | ${report.webhooks.badTokensPerSecond} rejections/s (${report.webhooks.badToValidRatio}× the valid rate; answers ${JSON.stringify(report.webhooks.badTokenAnswers)}) |`,
     `| database written during the flood | ${report.webhooks.databaseWrittenDuringFlood ? 'yes' : 'no'} |`,
     '',
-    `Goals: added p50 <= 1.5 ms (measured ${report.goals.addedP50AtC1.measuredMs}), added p99 <= 5 ms (measured ${report.goals.addedP99AtC1.measuredMs}), throughput >= 0.8 of the bare proxy (measured ${report.goals.throughputVsProxy.measured}); sync webhook invocations >= 0.8 of the bare proxy (measured ${report.goals.webhookInvokeVsProxy.measured}) with p99 <= 50 ms (measured ${report.goals.webhookInvokeP99.measuredMs}); bad tokens rejected >= 10× the valid rate (measured ${report.goals.badTokenRatio.measured}) with no database write (${report.webhooks.databaseWrittenDuringFlood ? 'written' : 'none'}).`,
+    `| cancel while the model streams (${report.cancel.samples} runs) | p50 / p99 ms |`,
+    '| --- | --- |',
+    `| request → run stored and answered as cancelled | ${report.cancel.toCancelledP50} / ${report.cancel.toCancelledP99} |`,
+    `| request → \`agent:run:cancelled\` on the WebSocket | ${report.cancel.toEventP50} / ${report.cancel.toEventP99} |`,
+    '',
+    `Goals: added p50 <= 1.5 ms (measured ${report.goals.addedP50AtC1.measuredMs}), added p99 <= 5 ms (measured ${report.goals.addedP99AtC1.measuredMs}), throughput >= 0.8 of the bare proxy (measured ${report.goals.throughputVsProxy.measured}); sync webhook invocations >= 0.8 of the bare proxy (measured ${report.goals.webhookInvokeVsProxy.measured}) with p99 <= 50 ms (measured ${report.goals.webhookInvokeP99.measuredMs}); bad tokens rejected >= 10× the valid rate (measured ${report.goals.badTokenRatio.measured}) with no database write (${report.webhooks.databaseWrittenDuringFlood ? 'written' : 'none'}); a cancel while the model streams in under 100 ms (p99 measured ${report.goals.cancelP99.measuredMs}).`,
     '',
   );
   return lines.join('\n');

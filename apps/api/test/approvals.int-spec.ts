@@ -9,7 +9,7 @@ import { startGateway } from './pipeline-harness.js';
 import { ManualClock } from './test-app.js';
 import { RecordingSocket } from './ws-client.js';
 
-const WAITING = ['awaiting_approval'];
+const WAITING = ['waiting'];
 
 /** A run_script call that leaves a file behind, so a test can tell whether it really ran. */
 function touchScript(marker: string) {
@@ -336,7 +336,7 @@ describe('human approval of risky tool calls', () => {
       const pending = (await request(second.gw.url).get('/api/approvals?status=pending').set(second.auth).expect(200))
         .body;
       expect(pending).toEqual([expect.objectContaining({ runId: held.runId, toolName: 'run_script' })]);
-      expect((await second.waitForRun(held.runId, 15_000, WAITING)).status).toBe('awaiting_approval');
+      expect((await second.waitForRun(held.runId, 15_000, WAITING)).status).toBe('waiting');
       await request(second.gw.url).post(`/api/approvals/${pending[0].id}/approve`).set(second.auth).expect(200);
       expect((await second.waitForRun(held.runId)).reply).toBe('Made after the restart.');
       expect(existsSync(marker)).toBe(true);

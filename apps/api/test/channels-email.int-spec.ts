@@ -425,4 +425,46 @@ describe('Email channel against Dovecot (IMAP) and an SMTP server', () => {
   function startGatewayWithLog(logStream: DestinationStream) {
     return startGateway(claude, { LOG_LEVEL: 'debug' }, { logStream });
   }
+
+  it('starts a thread over on /new in the body, with a confirmation and without a model call', async () => {
+    const { gw, settled } = await startWithChannel();
+    try {
+      const first = id('q');
+      claude.script({ text: 'Your order number is noted.' });
+      await deliver({ from: 'alice@example.org', subject: 'Order', messageId: first, text: 'My order is 4711.' });
+      const [reply] = await smtp.waitForMails(1);
+
+      const command = id('new');
+      await deliver({
+        from: 'alice@example.org',
+        subject: `Re: ${reply!.subject}`,
+        messageId: command,
+        inReplyTo: reply!.messageId,
+        references: `${first} ${reply!.messageId}`,
+        text: '/new\n\n-- \nAlice',
+      });
+      const [, confirmation] = await smtp.waitForMails(2);
+      expect(confirmation!.text?.trim()).toMatch(/^Started a new conversation/);
+      expect(confirmation!.inReplyTo).toBe(command);
+      expect(await settled(command)).toMatchObject({ status: 'answered' });
+      expect(claude.requests).toHaveLength(1);
+
+      // The same thread goes on, but as a fresh conversation: the model sees only the new mail.
+      claude.script({ text: 'Which order do you mean?' });
+      await deliver({
+        from: 'alice@example.org',
+        subject: `Re: ${reply!.subject}`,
+        messageId: id('q'),
+        inReplyTo: confirmation!.messageId,
+        references: `${first} ${reply!.messageId} ${command} ${confirmation!.messageId}`,
+        text: 'Where is my order?',
+      });
+      await smtp.waitForMails(3);
+      expect(claude.requests).toHaveLength(2);
+      expect(claude.requests[1]!.body.messages).toHaveLength(1);
+      expect(JSON.stringify(claude.requests[1]!.body.messages)).not.toContain('4711');
+    } finally {
+      await gw.close();
+    }
+  });
 });

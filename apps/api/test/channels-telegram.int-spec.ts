@@ -2,9 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { type StoredBotUpdate, TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
-import { LocalClaude } from '@loop-gateway/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { estimateInputTokens, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
 import { TelegramAdapterFactory } from '../src/channels/telegram/telegram.factory.js';
 import { startGateway } from './pipeline-harness.js';
+import { ADMIN, setupAdmin } from './test-app.js';
 import { waitUntil } from './wait.js';
 import { RecordingSocket } from './ws-client.js';
 
@@ -27,6 +31,7 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
   });
   beforeEach(async () => {
     claude.reset();
+    claude.latencyMs = 0;
     telegram = new TelegramServer({ port: 0, host: '127.0.0.1', storeTimeout: 600 });
     await telegram.start();
     // The emulator learns its port only once listening.
@@ -42,9 +47,14 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
   const botMessages = (chatId: number): StoredBotUpdate[] =>
     telegram.storage.botMessages.filter((m) => String(m.message.chat_id) === String(chatId));
 
-  async function startWithChannel(extra: object = {}, dataDir?: string) {
-    const harness = await startGateway(claude, {}, { dataDir });
-    harness.gw.app.get(TelegramAdapterFactory).options = { minPollIntervalMs: 50 };
+  async function startWithChannel(
+    extra: object = {},
+    dataDir?: string,
+    env: Record<string, string> = {},
+    adapterOptions: TelegramAdapterFactory['options'] = {},
+  ) {
+    const harness = await startGateway(claude, env, { dataDir });
+    harness.gw.app.get(TelegramAdapterFactory).options = { minPollIntervalMs: 50, ...adapterOptions };
     const api = {
       get: (path: string) => request(harness.gw.url).get(path).set(harness.auth),
       post: (path: string, body: object) => request(harness.gw.url).post(path).set(harness.auth).send(body),
@@ -68,9 +78,14 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
       const body = (await api.get(`/api/channels/${channelId}`).expect(200)).body;
       return body.state === 'connected' ? body : null;
     });
-    const messages = async () =>
-      (await api.get(`/api/channels/${channelId}/messages`).expect(200)).body as Record<string, unknown>[];
-    return { ...harness, api, channel, channelId, messages };
+    const messages = async (limit = 50) =>
+      (await api.get(`/api/channels/${channelId}/messages?limit=${limit}`).expect(200)).body as Record<
+        string,
+        unknown
+      >[];
+    const conversationOf = async (message: Record<string, unknown>) =>
+      (await api.get(`/api/runs/${message.runId as string}`).expect(200)).body.conversationId as string;
+    return { ...harness, api, channel, channelId, messages, conversationOf };
   }
 
   it('sends a scheduled job’s result to the channel’s allowed senders', async () => {
@@ -295,6 +310,79 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
     }
   });
 
+  it('delivers a reply exactly once when the gateway is killed between the run’s end and the reply', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-tg-kill-'));
+    const env = { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0' };
+    const first = await startGatewayProcess({ dataDir, env });
+    let auth = { Authorization: `Bearer ${await setupAdmin(first.url)}` };
+    const api = (url: string) => ({
+      get: (path: string) => request(url).get(path).set(auth),
+      put: (path: string, body: object) => request(url).put(path).set(auth).send(body),
+    });
+    try {
+      const created = await request(first.url)
+        .post('/api/channels')
+        .set(auth)
+        .send({
+          type: 'telegram',
+          name: 'Test bot',
+          config: { botToken: BOT_TOKEN, apiRoot: telegram.config.apiURL },
+          allowedSenders: ['1001'],
+        })
+        .expect(201);
+      const channelId = created.body.id as string;
+      const messages = async (url: string) =>
+        (await api(url).get(`/api/channels/${channelId}/messages`).expect(200)).body as Record<string, unknown>[];
+      await waitUntil('the channel to connect', async () => {
+        return (await api(first.url).get(`/api/channels/${channelId}`).expect(200)).body.state === 'connected';
+      });
+      // The reply cannot go out while the run works: its channel is switched off meanwhile.
+      claude.latencyMs = 3000;
+      claude.script({ text: 'Here is your answer.' });
+      const alice = telegram.getClient(BOT_TOKEN, { userId: 1001, chatId: 1001 });
+      await alice.sendMessage(alice.makeMessage('Question before the crash'));
+      await waitUntil('the model call', () => claude.requests.length === 1);
+      await api(first.url).put(`/api/channels/${channelId}`, { enabled: false }).expect(200);
+      const runId = await waitUntil('the message’s run', async () => (await messages(first.url))[0]?.runId as string);
+      await waitUntil('the run to end', async () => {
+        return (await api(first.url).get(`/api/runs/${runId}`).expect(200)).body.status === 'completed';
+      });
+      expect((await messages(first.url))[0]).toMatchObject({ status: 'received', reply: null });
+      expect(botMessages(1001)).toEqual([]);
+      const exited = new Promise((resolve) => first.child.once('exit', resolve));
+      first.child.kill('SIGKILL');
+      await exited;
+
+      claude.latencyMs = 0;
+      const second = await startGatewayProcess({ dataDir, env });
+      try {
+        auth = {
+          Authorization: `Bearer ${(await request(second.url).post('/api/auth/login').send(ADMIN)).body.token}`,
+        };
+        await api(second.url).put(`/api/channels/${channelId}`, { enabled: true }).expect(200);
+        await waitUntil('the reply', () => botMessages(1001).length === 1);
+        // A later message's answer, to show that the first reply does not go out a second time meanwhile.
+        claude.script({ text: 'And the next one.' });
+        await alice.sendMessage(alice.makeMessage('Next question'));
+        await waitUntil('the next reply', () => botMessages(1001).length >= 2);
+        expect(botMessages(1001).map((m) => unescape(m.message.text))).toEqual([
+          'Here is your answer.',
+          'And the next one.',
+        ]);
+        const stored = await messages(second.url);
+        expect(stored.map((m) => [m.text, m.status, m.reply])).toEqual([
+          ['Next question', 'answered', 'And the next one.'],
+          ['Question before the crash', 'answered', 'Here is your answer.'],
+        ]);
+      } finally {
+        await second.stop({ keepData: true });
+      }
+    } finally {
+      await first.stop({ keepData: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('shows a token the Bot API rejects as the channel’s error state, with the reason', async () => {
     // A Bot API server that answers as Telegram does for a revoked token.
     const calls: string[] = [];
@@ -338,6 +426,131 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
     } finally {
       await gw.close();
       await new Promise((resolve) => rejecting.close(resolve));
+    }
+  });
+
+  it('keeps a 200-turn chat answering inside a small context window, compacting and caching as it goes', async () => {
+    const WINDOW = 8000;
+    claude.contextWindowTokens = WINDOW;
+    // Telegram allows one message a second per chat; this chat goes faster, so the limiter's clock never waits.
+    const { gw, api, token, messages, conversationOf } = await startWithChannel(
+      { allowedSenders: ['1001'] },
+      undefined,
+      { MODEL_MAX_TOKENS: '300' },
+      {
+        minPollIntervalMs: 5,
+        limiterTimer: { now: () => Date.now(), sleep: async () => undefined },
+      },
+    );
+    try {
+      const group = (await api.get('/api/agent-groups').expect(200)).body[0];
+      await api.put(`/api/agent-groups/${group.id as string}`, { contextWindowTokens: WINDOW }).expect(200);
+      const socket = new RecordingSocket(gw.url.replace('http', 'ws') + '/ws');
+      await socket.opened();
+      socket.send({ type: 'auth', token });
+      await socket.waitFor((m) => m.type === 'ready');
+      const alice = telegram.getClient(BOT_TOKEN, { userId: 1001, chatId: 1001, firstName: 'Alice' });
+      for (let turn = 1; turn <= 200; turn++) {
+        const text = `Turn ${turn}: ${'the quick brown fox jumps over the lazy dog '.repeat(6).trim()}`;
+        await alice.sendMessage(alice.makeMessage(text));
+        const [reply] = await waitUntil(
+          `the reply to turn ${turn}`,
+          () => botMessages(1001).length === turn && botMessages(1001).slice(-1),
+          15_000,
+          2,
+        );
+        expect(unescape(reply!.message.text)).toBe(`Echo: ${text}`);
+      }
+
+      // Every turn was answered within the window: the local Claude would have answered 400 past it.
+      const sizes = claude.requests.map((r) => estimateInputTokens(r.body));
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(WINDOW);
+      const stored = await messages(200);
+      expect(stored).toHaveLength(200);
+      expect(stored.every((m) => m.status === 'answered')).toBe(true);
+      expect(await conversationOf(stored[0]!)).toBe(await conversationOf(stored.at(-1)!));
+
+      const compacted = socket.messages.flatMap((m) =>
+        m.type === 'event' && m.event === 'conversation:compacted'
+          ? [m.payload as { runId: string; tokensBefore: number; tokensAfter: number }]
+          : [],
+      );
+      expect(compacted.length).toBeGreaterThan(10);
+      const event = compacted.at(-1)!;
+      expect(event.tokensAfter).toBeLessThan(event.tokensBefore);
+      const run = (await api.get(`/api/runs/${event.runId}`).expect(200)).body;
+      expect(run.compactions).toEqual([expect.objectContaining({ summary: expect.stringMatching(/^Summary: /) })]);
+      // The summary call is recorded like every call (the run's own answer is the other one).
+      expect(run.modelCalls).toHaveLength(2);
+      // A later turn sends the summary and recent turns, not 200 turns of history.
+      const last = claude.requests.at(-1)!.body.messages;
+      expect(JSON.stringify(last[0])).toContain('[Summary of the earlier conversation');
+      expect(last.length).toBeLessThan(40);
+
+      // Each turn read the conversation so far from the prompt cache; usage shows it and what it saved.
+      const usage = (await api.get('/api/usage').expect(200)).body.total;
+      expect(usage.cacheReadTokens).toBeGreaterThan(usage.inputTokens);
+      expect(usage.cacheSavedUsd).toBeGreaterThan(0);
+      expect(usage.calls).toBe(200 + compacted.length);
+      socket.close();
+    } finally {
+      claude.contextWindowTokens = undefined;
+      await gw.close();
+    }
+  });
+
+  it('starts the chat over on /new, without a model call', async () => {
+    const { gw, api, messages, conversationOf } = await startWithChannel({ allowedSenders: ['1001'] });
+    try {
+      const alice = telegram.getClient(BOT_TOKEN, { userId: 1001, chatId: 1001 });
+      claude.script({ text: 'Noted: your name is Alice.' });
+      await alice.sendMessage(alice.makeMessage('My name is Alice.'));
+      await waitUntil('the first reply', () => botMessages(1001).length === 1);
+
+      await alice.sendMessage(alice.makeMessage('/new'));
+      const [confirmation] = await waitUntil(
+        'the confirmation',
+        () => botMessages(1001).length === 2 && botMessages(1001).slice(-1),
+      );
+      expect(unescape(confirmation!.message.text)).toMatch(/^Started a new conversation/);
+      expect(claude.requests).toHaveLength(1);
+
+      claude.script({ text: 'I do not know your name yet.' });
+      await alice.sendMessage(alice.makeMessage('What is my name?'));
+      await waitUntil('the third reply', () => botMessages(1001).length === 3);
+      // The model saw only the new message: the earlier conversation is not continued.
+      expect(claude.requests).toHaveLength(2);
+      expect(claude.requests[1]!.body.messages).toHaveLength(1);
+      const stored = await waitUntil('all answered', async () => {
+        const all = await messages();
+        return all.length === 3 && all.every((m) => m.status === 'answered') && all;
+      });
+      const byText = new Map(stored.map((m) => [m.text, m]));
+      expect(byText.get('/new')).toMatchObject({
+        runId: null,
+        reply: expect.stringMatching(/^Started a new conversation/),
+      });
+      expect(await conversationOf(byText.get('What is my name?')!)).not.toBe(
+        await conversationOf(byText.get('My name is Alice.')!),
+      );
+      // The earlier conversation is closed, and stays stored.
+      const first = (await api.get(`/api/runs/${byText.get('My name is Alice.')!.runId as string}`).expect(200)).body;
+      expect(first.messages).toHaveLength(2);
+
+      // The console's action does the same for the chat's current conversation.
+      const current = await conversationOf(byText.get('What is my name?')!);
+      const closed = (await api.post(`/api/conversations/${current}/close`, {}).expect(200)).body;
+      expect(closed).toMatchObject({ id: current, closedAt: expect.any(String) });
+      claude.script({ text: 'Hello again.' });
+      await alice.sendMessage(alice.makeMessage('Hello?'));
+      await waitUntil('the fourth reply', () => botMessages(1001).length === 4);
+      expect(claude.requests[2]!.body.messages).toHaveLength(1);
+      const hello = await waitUntil('the fourth message answered', async () =>
+        (await messages()).find((m) => m.text === 'Hello?' && m.status === 'answered'),
+      );
+      expect(await conversationOf(hello)).not.toBe(current);
+    } finally {
+      await gw.close();
     }
   });
 });

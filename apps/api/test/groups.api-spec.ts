@@ -47,6 +47,24 @@ describe('agent groups API', () => {
     ]);
   });
 
+  it('takes the model’s context window from the table, the group or CONTEXT_WINDOW_TOKENS', async () => {
+    const list = async () => (await api().get('/api/agent-groups').expect(200)).body as Record<string, unknown>[];
+    // claude-test-default is not in the table: CONTEXT_WINDOW_TOKENS (200000 by default).
+    expect((await list())[0]).toMatchObject({ contextWindowTokens: null, effectiveContextWindowTokens: 200_000 });
+    const haiku = await api()
+      .post('/api/agent-groups', { name: 'Small', model: 'claude-haiku-4-5', contextWindowTokens: 30_000 })
+      .expect(201);
+    expect(haiku.body).toMatchObject({ contextWindowTokens: 30_000, effectiveContextWindowTokens: 30_000 });
+    const reset = await api().put(`/api/agent-groups/${haiku.body.id}`, { contextWindowTokens: null }).expect(200);
+    expect(reset.body).toMatchObject({ contextWindowTokens: null, effectiveContextWindowTokens: 200_000 });
+  });
+
+  it('closes a conversation (the console’s “start a new conversation”), checking auth and the id', async () => {
+    await request(gw.url).post(`/api/conversations/${randomUUID()}/close`).expect(401);
+    expect((await api().post('/api/conversations/nope/close').expect(400)).body.message).toMatch(/uuid/);
+    await api().post(`/api/conversations/${randomUUID()}/close`).expect(404);
+  });
+
   it('creates a group and keeps its API key encrypted, never returning it', async () => {
     const created = await api()
       .post('/api/agent-groups', {
@@ -112,6 +130,7 @@ describe('agent groups API', () => {
         /trustedDestinations must be a list of hosts \(host, host:port, host:\* or \*\.domain\); \\"https:\/\/evil\.example\/\\" is not one/,
       ],
       [{ name: 'x', trustedDestinations: 'api.example.com' }, /trustedDestinations must be an array/],
+      [{ name: 'x', contextWindowTokens: 500 }, /contextWindowTokens must not be less than 1000/],
     ];
     for (const [body, message] of cases) {
       const res = await api().post('/api/agent-groups', body).expect(400);

@@ -46,7 +46,77 @@ async function exerciseMigrations(database: DatabaseOptions) {
   }
 }
 
+/**
+ * Runs stored as `awaiting_approval` before run control become `waiting`, with the pending approval
+ * they wait for; other runs keep their status.
+ */
+async function upgradeHeldRuns(database: DatabaseOptions) {
+  const dataSource = new DataSource({ ...dataSourceOptions({ ...database, secretKey }), migrationsRun: false });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations();
+    // Back to before run control: the migrations after it first.
+    await dataSource.undoLastMigration(); // SkillVersions
+    await dataSource.undoLastMigration();
+    const p = (i: number) => (dataSource.options.type === 'postgres' ? `$${i}` : '?');
+    const at = '2026-01-01 10:00:00.000';
+    await dataSource.query(
+      `INSERT INTO conversations (id, group_id, origin, created_at, updated_at) VALUES (${p(1)}, NULL, ${p(2)}, ${p(3)}, ${p(4)})`,
+      ['c1', '{"kind":"api"}', at, at],
+    );
+    for (const [id, status] of [
+      ['r-held', 'awaiting_approval'],
+      ['r-done', 'completed'],
+    ]) {
+      await dataSource.query(
+        `INSERT INTO runs (id, conversation_id, status, origin, input, created_at) VALUES (${p(1)}, 'c1', ${p(2)}, ${p(3)}, 'hi', ${p(4)})`,
+        [id, status, '{"kind":"api"}', at],
+      );
+    }
+    for (const [id, status, createdAt] of [
+      ['a-earlier', 'approved', '2026-01-01 10:00:01.000'],
+      ['a-pending', 'pending', '2026-01-01 10:00:02.000'],
+    ]) {
+      await dataSource.query(
+        `INSERT INTO approvals (id, run_id, conversation_id, tool_call_id, tool_name, input, origin, risk_level, reason,
+           status, timeout_action, expires_at, created_at)
+         VALUES (${p(1)}, 'r-held', 'c1', ${p(2)}, 'run_script', '{}', '{"kind":"api"}', 'high', 'acts', ${p(3)}, 'reject', ${p(4)}, ${p(5)})`,
+        [id, `tu-${id}`, status, '2026-01-01 11:00:00.000', createdAt],
+      );
+    }
+    expect((await dataSource.runMigrations()).map((m) => m.name)).toEqual([
+      'RunControl1764970000000',
+      'SkillVersions1765000000000',
+    ]);
+    const rows: { id: string; status: string; waiting_for: unknown }[] = await dataSource.query(
+      'SELECT id, status, waiting_for FROM runs ORDER BY id',
+    );
+    const parsed = rows.map((row) => ({
+      ...row,
+      waiting_for: typeof row.waiting_for === 'string' ? JSON.parse(row.waiting_for) : row.waiting_for,
+    }));
+    expect(parsed).toEqual([
+      { id: 'r-done', status: 'completed', waiting_for: null },
+      { id: 'r-held', status: 'waiting', waiting_for: { kind: 'approval', approvalId: 'a-pending' } },
+    ]);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 describe('migrations', () => {
+  it('turn runs awaiting an approval into runs waiting for it, on SQLite and PostgreSQL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-migrate-held-'));
+    const database = await createTestDatabase();
+    try {
+      await upgradeHeldRuns({ dataDir, databaseUrl: null });
+      await upgradeHeldRuns({ dataDir: tmpdir(), databaseUrl: database.url });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await database.drop();
+    }
+  });
+
   it('apply, revert and re-apply on a SQLite file in WAL mode', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lg-migrate-'));
     try {

@@ -5,7 +5,7 @@ import type { Clock } from '../src/common/clock.js';
 import { ADMIN, type ProviderOverride, setupAdmin, startTestApp } from './test-app.js';
 import { waitUntil } from './wait.js';
 
-export const FINAL_STATUSES = ['completed', 'failed', 'refused'];
+export const FINAL_STATUSES = ['completed', 'failed', 'refused', 'cancelled'];
 
 export interface RunBody {
   id: string;

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { LocalClaude } from '@loop-gateway/testing';
+import { estimateInputTokens, LocalClaude, systemText } from '@loop-gateway/testing';
 import { RunsService } from '../src/agents/runs.service.js';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
 import type { Tool } from '../src/tools/tool.js';
@@ -178,10 +178,10 @@ describe('the agent pipeline against a local Claude', () => {
       });
       const unknown = await runs.submit({ message: 'hi', origin: { kind: 'channel', channelType: 'fax' as 'email' } });
       for (const run of [telegram, email, unknown]) await waitForRun(run.id);
-      const systems = claude.requests.map((r) => r.body.system as string);
+      const systems = claude.requests.map((r) => systemText(r.body));
       expect(systems.find((s) => s.includes('channel="telegram"'))).toMatch(/short, casual/);
-      const mail = claude.requests.find((r) => (r.body.system as string).includes('channel="email"'))!;
-      expect(mail.body.system).toContain('Sign as the Mail Team.');
+      const mail = claude.requests.find((r) => systemText(r.body).includes('channel="email"'))!;
+      expect(systemText(mail.body)).toContain('Sign as the Mail Team.');
       expect(mail.body.model).toBe('claude-haiku-4-5');
       expect(mail.apiKey).toBe('group-own-key-1');
       expect(systems.filter((s) => !s.includes('<channel_context'))).toHaveLength(1); // the unknown channel
@@ -248,6 +248,46 @@ describe('the agent pipeline against a local Claude', () => {
       expect(Number(row.t)).toBe(spent);
     } finally {
       claude.latencyMs = 0;
+      await gw.close();
+    }
+  });
+
+  it('compacts harder and retries once when the model says the prompt is too long, and cuts a huge message', async () => {
+    // The group believes the model has 200,000 tokens; the local Claude has far fewer.
+    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    try {
+      const first = await waitForRun((await submit({ message: 'hi' })).runId);
+      const base = estimateInputTokens(claude.requests[0]!.body);
+      claude.contextWindowTokens = base + 2500;
+      const conversationId = first.conversationId;
+      for (let turn = 1; turn <= 4; turn++) {
+        const run = await waitForRun((await submit({ message: `${turn} ${'x'.repeat(2000)}`, conversationId })).runId);
+        expect(run).toMatchObject({
+          status: 'completed',
+          reply: expect.stringMatching(new RegExp(`^Echo: ${turn} x`)),
+        });
+      }
+      const tooLong = claude.requests.filter((r) => estimateInputTokens(r.body) > claude.contextWindowTokens!);
+      expect(tooLong.length).toBeGreaterThan(0); // the API did answer 400, and the runs still completed
+      const detail = (await request(gw.url).get(`/api/runs/${first.id}`).set(auth)).body;
+      expect(detail.status).toBe('completed');
+
+      // A single message far beyond the window is cut with a note, not a failed run.
+      const WINDOW = 20_000;
+      claude.contextWindowTokens = WINDOW;
+      const group = (await request(gw.url).get('/api/agent-groups').set(auth)).body[0];
+      await request(gw.url)
+        .put(`/api/agent-groups/${group.id as string}`)
+        .set(auth)
+        .send({ contextWindowTokens: WINDOW })
+        .expect(200);
+      const huge = await waitForRun((await submit({ message: 'y'.repeat(100_000) })).runId);
+      expect(huge.status).toBe('completed');
+      const sent = JSON.stringify(claude.requests.at(-1)!.body.messages);
+      expect(sent).toMatch(/Cut by the gateway: this message was 100000 characters/);
+      expect(estimateInputTokens(claude.requests.at(-1)!.body)).toBeLessThanOrEqual(WINDOW);
+    } finally {
+      claude.contextWindowTokens = undefined;
       await gw.close();
     }
   });

@@ -42,7 +42,7 @@ describe('skills in runs, through the local Claude', () => {
       expect(run.toolCalls[0]!.output).toContain('{"result":"HELLO SKILLS"}');
       expect(run.reply).toContain('Tool my-tool returned:');
       expect(run.reply).toContain('{"result":"HELLO SKILLS"}');
-      expect(claude.requests[0]!.body.tools!.find((tool) => tool.name === 'my-tool')).toEqual({
+      expect(claude.requests[0]!.body.tools!.find((tool) => tool.name === 'my-tool')).toMatchObject({
         name: 'my-tool',
         description: 'Does something useful',
         input_schema: README_SKILL.manifest.inputSchema,
@@ -97,7 +97,7 @@ describe('skills in runs, through the local Claude', () => {
         .send({ ...README_SKILL, manifest: { ...README_SKILL.manifest, riskLevel: 'high' } })
         .expect(201);
       const { runId } = await submit({ message: '/tool my-tool {"query":"held"}' });
-      await waitForRun(runId, 15_000, ['awaiting_approval']);
+      await waitForRun(runId, 15_000, ['waiting']);
       const approvals = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
         id: string;
         toolName: string;
@@ -130,7 +130,7 @@ describe('skills in runs, through the local Claude', () => {
         { text: 'done' },
       );
       const { runId } = await submit({ message: 'Read, then post' });
-      await waitForRun(runId, 15_000, ['awaiting_approval']);
+      await waitForRun(runId, 15_000, ['waiting']);
       const approvals = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
         toolName: string;
         reason: string;
@@ -157,7 +157,7 @@ describe('skills in runs, through the local Claude', () => {
         .send({ ...README_SKILL, manifest: { ...README_SKILL.manifest, riskLevel: 'high' } })
         .expect(201);
       const { runId } = await submit({ message: '/tool my-tool {"query":"held"}' });
-      await waitForRun(runId, 15_000, ['awaiting_approval']);
+      await waitForRun(runId, 15_000, ['waiting']);
       await request(gw.url)
         .put('/api/skills/my-tool')
         .set(auth)

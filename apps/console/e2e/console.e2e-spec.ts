@@ -251,7 +251,7 @@ describe('console', () => {
   it(
     'a run the model fails shows as failed with the error, in the chat and in the list',
     async () => {
-      model().script({ error: { status: 400, message: 'prompt is too long for this e2e' } });
+      model().script({ error: { status: 400, message: 'messages: refused for this e2e' } });
       await page.getByTestId('back-to-runs').click();
       await page.getByTestId('test-chat').waitFor();
       await page.getByTestId('chat-new').click();
@@ -262,12 +262,12 @@ describe('console', () => {
       await page.getByTestId('chat-send').click();
       const turn = page.getByTestId('chat-turn').last();
       await turn.locator('[data-testid="run-status"][data-status="failed"]').waitFor();
-      expect(await turn.getByTestId('chat-error').textContent()).toContain('prompt is too long for this e2e');
+      expect(await turn.getByTestId('chat-error').textContent()).toContain('messages: refused for this e2e');
 
       const row = page.getByTestId('recent-runs').getByTestId('run-row').first();
       await row.locator('[data-status="failed"]').waitFor();
       await row.getByTestId('run-link').filter({ hasText: 'This one breaks' }).waitFor();
-      expect(await row.getByTestId('run-error').textContent()).toContain('prompt is too long for this e2e');
+      expect(await row.getByTestId('run-error').textContent()).toContain('messages: refused for this e2e');
     },
     STEP_TIMEOUT,
   );
@@ -346,7 +346,7 @@ describe('console', () => {
       expect(await page.getByTestId('usage-model').first().textContent()).toContain('claude-');
       const calls = page.getByTestId('usage-call');
       expect(await calls.count()).toBe(3);
-      expect(await calls.first().textContent()).toContain('prompt is too long for this e2e');
+      expect(await calls.first().textContent()).toContain('messages: refused for this e2e');
 
       // The gateway names the entry it refuses.
       const prices = page.getByTestId('price-table');
@@ -461,8 +461,8 @@ describe('console', () => {
       await page.getByTestId('chat-input').fill('Clean up the temp folder');
       await page.getByTestId('chat-input').press('Enter');
       const turn = page.getByTestId('chat-turn').last();
-      await turn.locator('[data-testid="run-status"][data-status="awaiting_approval"]').waitFor();
-      expect((await turn.getByTestId('run-status').textContent())?.trim()).toBe('Awaiting approval');
+      await turn.locator('[data-testid="run-status"][data-status="waiting"]').waitFor();
+      expect((await turn.getByTestId('run-status').textContent())?.trim()).toBe('Waiting');
       expect(await turn.getByTestId('chat-held').textContent()).toContain('run_script');
 
       await turn.getByTestId('chat-approvals-link').click();
@@ -605,6 +605,59 @@ describe('console', () => {
       expect((await firing.getByTestId('job-run-output').textContent())?.trim()).toBe('The nightly build is green.');
       expect(await firing.getByTestId('job-run-link').getAttribute('href')).toMatch(/^\/runs\/[0-9a-f-]{36}$/);
       await page.getByTestId('stats-runs').filter({ hasText: '1' }).waitFor();
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'the run page marks where a long conversation was compacted, and usage shows what caching saved',
+    async () => {
+      const headers = { Authorization: `Bearer ${await sessionToken()}`, 'Content-Type': 'application/json' };
+      const api = async (method: string, url: string, body?: object) => {
+        const response = await fetch(`${base()}${url}`, { method, headers, body: JSON.stringify(body) });
+        expect(response.status).toBeLessThan(300);
+        return (await response.json()) as Record<string, unknown>;
+      };
+      const groups = (await (await fetch(`${base()}/api/agent-groups`, { headers })).json()) as { id: string }[];
+      const window = 8000;
+      await api('PUT', `/api/agent-groups/${groups[0]!.id}`, { contextWindowTokens: window });
+      model().contextWindowTokens = window;
+      try {
+        let conversationId: string | undefined;
+        let runId = '';
+        for (let turn = 1; turn <= 6; turn++) {
+          const message = `Turn ${turn}: ${'a long message about the weekly report '.repeat(25)}`;
+          const accepted = await api('POST', '/api/runs', { message, ...(conversationId ? { conversationId } : {}) });
+          conversationId = accepted.conversationId as string;
+          runId = accepted.runId as string;
+          for (;;) {
+            const run = await api('GET', `/api/runs/${runId}`);
+            if (run.status === 'completed') break;
+            expect(['queued', 'running']).toContain(run.status);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        }
+        const runs = (await (await fetch(`${base()}/api/runs?limit=6`, { headers })).json()) as { id: string }[];
+        const details = await Promise.all(runs.map((run) => api('GET', `/api/runs/${run.id}`)));
+        const compacted = details.find((run) => (run.compactions as unknown[]).length > 0);
+        expect(compacted).toBeDefined();
+
+        await page.goto(`${base()}/runs/${compacted!.id as string}`);
+        const marker = page.getByTestId('timeline-compaction');
+        await marker.waitFor();
+        expect(await marker.textContent()).toMatch(/Conversation compacted: \d+ earlier messages/);
+        expect(await page.getByTestId('model-call').count()).toBe(2);
+
+        await page.getByTestId('side-nav').getByRole('link', { name: 'Usage' }).click();
+        const saved = page.locator(
+          '[data-testid="usage-total"][data-window="All time"] [data-testid="usage-cache-saved"]',
+        );
+        await saved.waitFor();
+        expect(await saved.textContent()).toMatch(/^\s*\$\d/);
+      } finally {
+        model().contextWindowTokens = undefined;
+        await api('PUT', `/api/agent-groups/${groups[0]!.id}`, { contextWindowTokens: null });
+      }
     },
     STEP_TIMEOUT,
   );

@@ -87,7 +87,7 @@ describe('the n8n nodes against a live gateway', () => {
       { text: 'The script ran.' },
     );
     const [held] = await run({ resource: 'agent', operation: 'run', message: 'Run the script', options: {} });
-    expect(held).toMatchObject({ status: 'awaiting_approval', reply: null });
+    expect(held).toMatchObject({ status: 'waiting', waitingFor: { kind: 'approval' }, reply: null });
     const approvals = held!.approvals as IDataObject[];
     expect(approvals).toEqual([
       expect.objectContaining({

@@ -15,6 +15,10 @@ export type AgentGroupCreateDto = {
     budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
     /**
+     * The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS
+     */
+    contextWindowTokens?: number | null;
+    /**
      * Make this the group for channels that have none
      */
     isDefault?: boolean;
@@ -42,7 +46,15 @@ export type AgentGroupResponseDto = {
      */
     channelIds: Array<string>;
     channelStyles: ChannelStylesDto;
+    /**
+     * The group’s own context window; null: the model’s
+     */
+    contextWindowTokens: number | null;
     createdAt: string;
+    /**
+     * The context window runs of this group use, in tokens
+     */
+    effectiveContextWindowTokens: number;
     /**
      * Whether the group has its own API key (the key itself is never returned)
      */
@@ -76,6 +88,10 @@ export type AgentGroupUpdateDto = {
      */
     budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
+    /**
+     * The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS
+     */
+    contextWindowTokens?: number | null;
     /**
      * Make this the group for channels that have none
      */
@@ -146,7 +162,7 @@ export type ApprovalDetailDto = {
     reason: string;
     riskLevel: 'low' | 'medium' | 'high';
     runId: string;
-    status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+    status: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
     timeoutAction: 'reject' | 'approve';
     toolCallId: string;
     toolName: string;
@@ -177,7 +193,7 @@ export type ApprovalDto = {
     reason: string;
     riskLevel: 'low' | 'medium' | 'high';
     runId: string;
-    status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+    status: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
     timeoutAction: 'reject' | 'approve';
     toolCallId: string;
     toolName: string;
@@ -432,9 +448,23 @@ export type ChannelUpdateDto = {
     name?: string;
 };
 
+export type ConversationResponseDto = {
+    /**
+     * When it was closed: the chat it belongs to starts a fresh conversation with its next message
+     */
+    closedAt: string | null;
+    createdAt: string;
+    groupId: string | null;
+    id: string;
+};
+
 export type DailyUsageDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
+    /**
+     * What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)
+     */
+    cacheSavedUsd: number;
     calls: number;
     /**
      * Estimated cost in US dollars (models without a price count as 0)
@@ -631,6 +661,10 @@ export type LoginResponseDto = {
 export type ModelCallResponseDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
+    /**
+     * What prompt caching saved on this call (US dollars)
+     */
+    cacheSavedUsd: number | null;
     channelType: string | null;
     costUsd: number | null;
     createdAt: string;
@@ -667,6 +701,10 @@ export type ModelPriceDto = {
 export type ModelUsageDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
+    /**
+     * What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)
+     */
+    cacheSavedUsd: number;
     calls: number;
     /**
      * Estimated cost in US dollars (models without a price count as 0)
@@ -693,7 +731,31 @@ export type PriceTableDto = {
 export type RunAcceptedResponseDto = {
     conversationId: string;
     runId: string;
-    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+    status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
+};
+
+export type RunCompactionDto = {
+    /**
+     * The last message seq the summary covers
+     */
+    coversSeq: number;
+    createdAt: string;
+    /**
+     * Messages summarized by this compaction
+     */
+    summarizedMessages: number;
+    /**
+     * The summary the model wrote
+     */
+    summary: string;
+    /**
+     * Estimated request size after, in tokens
+     */
+    tokensAfter: number;
+    /**
+     * Estimated request size before, in tokens
+     */
+    tokensBefore: number;
 };
 
 export type RunCreateDto = {
@@ -709,6 +771,7 @@ export type RunCreateDto = {
 };
 
 export type RunDetailResponseDto = {
+    compactions: Array<RunCompactionDto>;
     conversationId: string;
     createdAt: string;
     durationMs: number | null;
@@ -732,8 +795,15 @@ export type RunDetailResponseDto = {
      */
     reply: string | null;
     startedAt: string | null;
-    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+    /**
+     * waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel
+     */
+    status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
     toolCalls: Array<RunToolCallDto>;
+    /**
+     * While waiting: what the run waits for
+     */
+    waitingFor: RunWaitDto | null;
 };
 
 export type RunMessageDto = {
@@ -749,10 +819,21 @@ export type RunMessageDto = {
 };
 
 export type RunModelCallDto = {
+    /**
+     * Input tokens written to the prompt cache
+     */
+    cacheCreationTokens: number;
+    /**
+     * Input tokens read from the prompt cache
+     */
+    cacheReadTokens: number;
     createdAt: string;
     durationMs: number;
     error: string | null;
     id: string;
+    /**
+     * Input tokens neither read from nor written to the prompt cache
+     */
     inputTokens: number;
     model: string;
     outputTokens: number;
@@ -788,7 +869,14 @@ export type RunResponseDto = {
      */
     reply: string | null;
     startedAt: string | null;
-    status: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+    /**
+     * waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel
+     */
+    status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
+    /**
+     * While waiting: what the run waits for
+     */
+    waitingFor: RunWaitDto | null;
 };
 
 export type RunToolCallDto = {
@@ -806,6 +894,17 @@ export type RunToolCallDto = {
      * The version of the skill that ran (custom skills)
      */
     toolVersion: string | null;
+};
+
+export type RunWaitDto = {
+    /**
+     * The approval it waits for (kind approval)
+     */
+    approvalId: string;
+    /**
+     * What the run waits for
+     */
+    kind: 'approval';
 };
 
 export type SchedulerStatsDto = {
@@ -1128,6 +1227,10 @@ export type UsageSummaryResponseDto = {
 export type UsageTotalsDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
+    /**
+     * What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)
+     */
+    cacheSavedUsd: number;
     calls: number;
     /**
      * Estimated cost in US dollars (models without a price count as 0)
@@ -1364,6 +1467,10 @@ export type AgentGroupCreateDtoWritable = {
     budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
     /**
+     * The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS
+     */
+    contextWindowTokens?: number | null;
+    /**
      * Make this the group for channels that have none
      */
     isDefault?: boolean;
@@ -1397,6 +1504,10 @@ export type AgentGroupUpdateDtoWritable = {
      */
     budgetMaxTokensMonth?: number | null;
     channelStyles?: ChannelStylesDto;
+    /**
+     * The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS
+     */
+    contextWindowTokens?: number | null;
     /**
      * Make this the group for channels that have none
      */
@@ -1681,7 +1792,7 @@ export type ListApprovalsData = {
     path?: never;
     query?: {
         limit?: number;
-        status?: 'pending' | 'approved' | 'rejected' | 'timed_out';
+        status?: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
     };
     url: '/api/approvals';
 };
@@ -2120,6 +2231,31 @@ export type PairChannelResponses = {
 
 export type PairChannelResponse = PairChannelResponses[keyof PairChannelResponses];
 
+export type CloseConversationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/conversations/{id}/close';
+};
+
+export type CloseConversationErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type CloseConversationError = CloseConversationErrors[keyof CloseConversationErrors];
+
+export type CloseConversationResponses = {
+    /**
+     * Closed (again: unchanged). The chat it belongs to starts a fresh conversation with its next message, as /new does from the chat
+     */
+    200: ConversationResponseDto;
+};
+
+export type CloseConversationResponse = CloseConversationResponses[keyof CloseConversationResponses];
+
 export type GetHealthData = {
     body?: never;
     path?: never;
@@ -2138,7 +2274,7 @@ export type ListRunsData = {
     path?: never;
     query?: {
         limit?: number;
-        status?: 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+        status?: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
     };
     url: '/api/runs';
 };
@@ -2211,6 +2347,35 @@ export type GetRunResponses = {
 };
 
 export type GetRunResponse = GetRunResponses[keyof GetRunResponses];
+
+export type CancelRunData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/runs/{id}/cancel';
+};
+
+export type CancelRunErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * The run has already ended (the message says how)
+     */
+    409: ErrorResponseDto;
+};
+
+export type CancelRunError = CancelRunErrors[keyof CancelRunErrors];
+
+export type CancelRunResponses = {
+    /**
+     * The run, now cancelled
+     */
+    200: RunResponseDto;
+};
+
+export type CancelRunResponse = CancelRunResponses[keyof CancelRunResponses];
 
 export type ListCalendarsData = {
     body?: never;

@@ -33,6 +33,14 @@ export interface EventPayloads {
     durationMs: number;
   };
   'agent:run:error': { runId: string; conversationId: string; error: string; durationMs: number };
+  'agent:run:cancelled': { runId: string; conversationId: string; cancelledBy: string; durationMs: number };
+  'conversation:compacted': {
+    conversationId: string;
+    runId: string;
+    summarizedMessages: number;
+    tokensBefore: number;
+    tokensAfter: number;
+  };
   'approval:required': {
     approvalId: string;
     runId: string;
@@ -45,7 +53,8 @@ export interface EventPayloads {
   'approval:resolved': {
     approvalId: string;
     runId: string;
-    status: 'approved' | 'rejected' | 'timed_out';
+    /** `withdrawn`: its run was cancelled while the call waited. */
+    status: 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
     decidedBy: string | null;
   };
   'message:incoming': { messageId: string; channelId: string; channelType: ChannelType; sender: string; text: string };
@@ -75,12 +84,13 @@ export interface EventPayloads {
 
 export type EventName = keyof EventPayloads;
 
-/** An event as it travels: on the bus, over the WebSocket and in outbound webhook bodies. */
-export interface GatewayEvent<E extends EventName = EventName> {
-  event: E;
-  payload: EventPayloads[E];
-  timestamp: string;
-}
+/**
+ * An event as it travels: on the bus, over the WebSocket and in outbound webhook bodies. A union with
+ * one member per name, so checking `event.event` narrows `event.payload` without a cast.
+ */
+export type GatewayEvent<E extends EventName = EventName> = {
+  [N in E]: { event: N; payload: EventPayloads[N]; timestamp: string };
+}[E];
 
 export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'auth:login': 'An operator logged in to the console or API.',
@@ -89,8 +99,11 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'agent:run:text': 'Text the model is streaming for a run, as it arrives.',
   'agent:run:complete': 'An agent run finished with a reply (tokens and duration included).',
   'agent:run:error': 'An agent run failed or was refused (for example over budget).',
+  'agent:run:cancelled': 'An agent run was cancelled by an operator (POST /api/runs/:id/cancel).',
+  'conversation:compacted':
+    'A conversation grew near the model’s context window: its older turns were replaced by a summary in what is sent (tokens are the request size before and after).',
   'approval:required': 'A tool call is waiting for a human decision.',
-  'approval:resolved': 'A held tool call was approved, rejected or timed out.',
+  'approval:resolved': 'A held tool call was approved, rejected, timed out or withdrawn (its run was cancelled).',
   'message:incoming': 'A message arrived on a channel.',
   'message:reply': 'The agent replied on a channel.',
   'channel:status':

@@ -9,7 +9,7 @@ import { ToolExecutor } from '../tools/tool-executor.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { BudgetService } from '../usage/budget.service.js';
 import type { ConversationMessage } from './entities/conversation-message.entity.js';
-import type { Run } from './entities/run.entity.js';
+import { type Run, UNFINISHED_STATUSES } from './entities/run.entity.js';
 import type { ToolCallRecord } from './entities/tool-call.entity.js';
 import {
   type ContentBlock,
@@ -18,15 +18,25 @@ import {
   type ToolResultBlock,
   type ToolUseBlock,
 } from './model/model-provider.js';
+import { ConversationCompactor, isPromptTooLong } from './conversation-compactor.js';
 import { readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
+import { RunLifecycle } from './run-continuation.js';
+import type { RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
 
-/** How `execute` left a run: finished (one way or another), or paused until a held tool call is decided. */
+/** How `execute` left a run: finished (one way or another, or ended by someone else), or waiting. */
 export type RunOutcome = 'finished' | 'paused';
 
-/** A tool call is held for a human's decision: the run pauses and frees its place in the queue. */
-class RunPaused extends Error {}
+/** The run waits for something (a human's decision on a held tool call) and frees its place in the queue. */
+class RunPaused extends Error {
+  constructor(readonly wait: RunWait) {
+    super('waiting');
+  }
+}
+
+/** Someone else changed the run's status first (it was cancelled): this execution stops, quietly. */
+class RunTaken extends Error {}
 
 /** A run ends early with this message as its error. */
 class RunStop extends Error {
@@ -60,29 +70,36 @@ export class AgentRunner {
     private readonly executor: ToolExecutor,
     private readonly budget: BudgetService,
     private readonly bus: EventBus,
+    private readonly lifecycle: RunLifecycle,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly compactor: ConversationCompactor,
   ) {}
 
   async execute(runId: string, signal: AbortSignal): Promise<RunOutcome> {
     const run = await this.runs.findRun(runId);
-    if (!run || run.status === 'completed' || run.status === 'failed' || run.status === 'refused') return 'finished';
+    if (!run || !UNFINISHED_STATUSES.includes(run.status)) return 'finished';
     const group = await this.groupFor(run);
     const history = await this.runs.history(run.conversationId);
     try {
       if (run.status === 'queued') await this.start(run, group, history);
-      if (run.status === 'awaiting_approval') {
+      if (run.status === 'waiting') {
+        if (!(await this.runs.transition(run.id, ['waiting'], { status: 'running', waitingFor: null }))) {
+          return 'finished';
+        }
         run.status = 'running';
-        await this.runs.updateRun(run.id, { status: 'running' });
       }
       await this.loop(run, group, history, signal);
       return 'finished';
     } catch (error) {
       if (error instanceof RunPaused) {
-        await this.runs.updateRun(run.id, { status: 'awaiting_approval' });
-        return 'paused';
+        const paused = await this.runs.transition(run.id, ['running'], { status: 'waiting', waitingFor: error.wait });
+        return paused ? 'paused' : 'finished';
       }
-      if (signal.aborted) return 'finished'; // shutting down: the run stays "running" and resumes at the next start
+      if (error instanceof RunTaken) return 'finished';
+      // Cancelled (its status is already `cancelled`), or shutting down: the run stays "running" and
+      // resumes at the next start.
+      if (signal.aborted) return 'finished';
       const stop = error instanceof RunStop ? error : null;
       if (!stop) this.logger.error({ err: error, runId }, 'Run failed');
       await this.finish(run, {
@@ -101,9 +118,14 @@ export class AgentRunner {
     run.model = this.groups.modelFor(group);
     const refusal = await this.budget.refusal(group);
     // One transaction: a run stored as running always has its user message (a refused run gets none).
-    const input = this.message(run, history, 'user', [{ type: 'text', text: run.input }]);
-    const patch = { status: 'running' as const, startedAt: now, model: run.model, groupId: group.id };
-    await this.runs.startRun(run.id, patch, refusal ? null : input);
+    // Tool calls an earlier run asked for and never answered (it was cancelled or stopped) are closed
+    // first: the model only accepts a history in which every tool_use has its tool_result.
+    const unanswered = unansweredToolUses(history).map((id) =>
+      toolResult(id, 'This tool call did not run: the run that asked for it ended first (cancelled or stopped).', true),
+    );
+    const input = this.message(run, history, 'user', [...unanswered, { type: 'text', text: run.input }]);
+    const patch = { startedAt: now, model: run.model, groupId: group.id };
+    if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
     this.bus.emit('agent:run:start', {
       runId: run.id,
       conversationId: run.conversationId,
@@ -145,12 +167,19 @@ export class AgentRunner {
     history: ConversationMessage[],
     signal: AbortSignal,
   ): Promise<void> {
-    const messages = history.map((message) => ({ role: message.role, content: message.content }));
+    const model = run.model ?? this.groups.modelFor(group);
+    const prompt = {
+      model,
+      system,
+      tools: this.tools.specs(tools),
+      maxTokens: this.config.modelMaxTokens,
+      apiKey: this.groups.apiKeyFor(group),
+    };
+    const messages = await this.compactor.fit(run, group, prompt, history, signal);
     const worstCase = estimateTokens(system, messages) + this.config.modelMaxTokens;
     const reservation = await this.budget.reserve(group, worstCase);
     if ('refused' in reservation) throw new RunStop(reservation.refused, 'failed');
     const startedAt = Date.now();
-    const model = run.model ?? this.groups.modelFor(group);
     const call = {
       id: randomUUID(),
       runId: run.id,
@@ -160,21 +189,19 @@ export class AgentRunner {
       createdAt: this.clock.now(),
     };
     try {
-      const response = await this.model.call(
-        {
-          model,
-          system,
-          messages,
-          tools: this.tools.specs(tools),
-          maxTokens: this.config.modelMaxTokens,
-          apiKey: this.groups.apiKeyFor(group),
-        },
-        { signal, onText: (delta) => this.bus.emit('agent:run:text', { runId: run.id, delta }) },
-      );
+      const options = { signal, onText: (delta: string) => this.bus.emit('agent:run:text', { runId: run.id, delta }) };
+      const response = await this.model.call({ ...prompt, messages }, options).catch(async (error: unknown) => {
+        // The estimate fell short of the API's count: compact harder and try once more.
+        if (!isPromptTooLong(error)) throw error;
+        const fitted = await this.compactor.fit(run, group, prompt, history, signal, true);
+        return this.model.call({ ...prompt, messages: fitted }, options);
+      });
       run.iterations += 1;
       run.inputTokens += response.usage.inputTokens;
       run.outputTokens += response.usage.outputTokens;
       const answer = this.message(run, history, 'assistant', response.content);
+      const { inputTokens, cacheReadTokens, cacheCreationTokens } = response.usage;
+      answer.contextTokens = inputTokens + cacheReadTokens + cacheCreationTokens;
       await this.runs.recordModelCall(
         { ...call, status: 'ok', error: null, ...response.usage, durationMs: Date.now() - startedAt },
         answer,
@@ -235,7 +262,7 @@ export class AgentRunner {
       const verdict = await this.executor.check(call, context);
       if (verdict.kind === 'hold') {
         if (!record) await this.saveToolCall(run, use, 'awaiting_approval', null);
-        throw new RunPaused();
+        throw new RunPaused(verdict.wait);
       }
       // Marked running before it runs: after a crash this call is reported, not run a second time.
       await this.saveToolCall(run, use, 'running', record ?? null);
@@ -279,7 +306,10 @@ export class AgentRunner {
   private async finish(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): Promise<void> {
     const finishedAt = this.clock.now();
     const durationMs = finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime();
-    await this.runs.updateRun(run.id, { ...outcome, finishedAt, durationMs });
+    // From queued too: a run can fail before it has started (its group could not be read).
+    const ended = { ...outcome, finishedAt, durationMs };
+    if (!(await this.runs.transition(run.id, ['queued', 'running'], ended))) return;
+    Object.assign(run, ended);
     if (outcome.status === 'completed') {
       this.bus.emit('agent:run:complete', {
         runId: run.id,
@@ -296,6 +326,7 @@ export class AgentRunner {
         durationMs,
       });
     }
+    this.lifecycle.ended(run);
   }
 
   private async groupFor(run: Run): Promise<AgentGroup> {
@@ -336,6 +367,13 @@ export class AgentRunner {
 
 function toolResult(toolUseId: string, content: string, isError: boolean): ToolResultBlock {
   return { type: 'tool_result', tool_use_id: toolUseId, content, is_error: isError };
+}
+
+/** The tool_use ids of the history's last message when it is an answer whose tool calls got no results. */
+function unansweredToolUses(history: ConversationMessage[]): string[] {
+  const last = history.at(-1);
+  if (last?.role !== 'assistant') return [];
+  return last.content.filter((block): block is ToolUseBlock => block.type === 'tool_use').map((block) => block.id);
 }
 
 /** The text of the run's last answer. */

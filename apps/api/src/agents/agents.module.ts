@@ -3,15 +3,20 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '../groups/groups.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { AgentRunner } from './agent-runner.js';
+import { ConversationCompactor } from './conversation-compactor.js';
+import { ConversationsController } from './conversations.controller.js';
 import { GroupStatsController } from './group-stats.controller.js';
 import { GroupStatsService } from './group-stats.service.js';
 import { ConversationMessage } from './entities/conversation-message.entity.js';
+import { ConversationSummary } from './entities/conversation-summary.entity.js';
 import { Conversation } from './entities/conversation.entity.js';
 import { Run } from './entities/run.entity.js';
 import { ToolCallRecord } from './entities/tool-call.entity.js';
 import { AnthropicProvider } from './model/anthropic.provider.js';
 import { ModelProvider } from './model/model-provider.js';
+import { RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunQueue } from './run-queue.js';
+import { RunWaits } from './run-wait.js';
 import { RunsController } from './runs.controller.js';
 import { RunsRepository } from './runs.repository.js';
 import { RunsService } from './runs.service.js';
@@ -19,19 +24,23 @@ import { RunsService } from './runs.service.js';
 /** The pipeline: run requests in, the agent loop, replies and events out. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Conversation, Run, ConversationMessage, ToolCallRecord]),
+    TypeOrmModule.forFeature([Conversation, Run, ConversationMessage, ConversationSummary, ToolCallRecord]),
     GroupsModule,
     UsageModule,
   ],
-  controllers: [RunsController, GroupStatsController],
+  controllers: [RunsController, ConversationsController, GroupStatsController],
   providers: [
     RunsService,
     GroupStatsService,
     RunsRepository,
     RunQueue,
+    RunLifecycle,
+    RunContinuations,
+    RunWaits,
     AgentRunner,
+    ConversationCompactor,
     { provide: ModelProvider, useClass: AnthropicProvider },
   ],
-  exports: [RunsService],
+  exports: [RunsService, RunContinuations, RunWaits],
 })
 export class AgentsModule {}

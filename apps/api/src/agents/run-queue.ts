@@ -9,7 +9,7 @@ interface QueuedRun {
 
 /**
  * Bounded run queue: RUN_CONCURRENCY runs at a time, RUN_QUEUE_LIMIT waiting, and one run at a time
- * per conversation (its history is a sequence). A run paused for an approval frees its slot but keeps
+ * per conversation (its history is a sequence). A waiting run (for an approval) frees its slot but keeps
  * its conversation held, so later runs of that conversation wait until it has resumed and finished.
  * The queue lives in memory; the runs themselves are stored first, so on restart unfinished ones are
  * queued again.
@@ -20,9 +20,11 @@ export class RunQueue implements OnModuleDestroy {
   private readonly waiting: QueuedRun[] = [];
   private readonly waitingIds = new Set<string>();
   private readonly active = new Map<string, Promise<void>>();
+  /** Each active run's own abort, for a cancel. */
+  private readonly controllers = new Map<string, AbortController>();
   private readonly busyConversations = new Set<string>();
-  /** Conversations whose run is paused for an approval. */
-  private readonly heldConversations = new Set<string>();
+  /** Conversations whose run is waiting (for an approval), with that run's id. */
+  private readonly heldConversations = new Map<string, string>();
   /** Runs told to resume while they were still on their way to pausing. */
   private readonly resumeRequested = new Set<string>();
   private readonly shutdown = new AbortController();
@@ -48,11 +50,25 @@ export class RunQueue implements OnModuleDestroy {
       this.resumeRequested.add(runId);
       return;
     }
-    this.heldConversations.delete(conversationId);
+    if (this.heldConversations.get(conversationId) === runId) this.heldConversations.delete(conversationId);
     if (!this.has(runId)) {
       this.waiting.unshift({ runId, conversationId });
       this.waitingIds.add(runId);
     }
+    this.pump();
+  }
+
+  /**
+   * Takes a cancelled run out: off the waiting line, its conversation no longer held, and, if it is
+   * running, its model stream and tool call aborted. Its status is already stored as cancelled.
+   */
+  cancel(runId: string, conversationId: string): void {
+    const index = this.waiting.findIndex((run) => run.runId === runId);
+    if (index !== -1) this.waiting.splice(index, 1);
+    this.waitingIds.delete(runId);
+    this.resumeRequested.delete(runId);
+    if (this.heldConversations.get(conversationId) === runId) this.heldConversations.delete(conversationId);
+    this.controllers.get(runId)?.abort();
     this.pump();
   }
 
@@ -90,17 +106,24 @@ export class RunQueue implements OnModuleDestroy {
 
   private start(run: QueuedRun): void {
     this.busyConversations.add(run.conversationId);
+    // Aborted by a cancel of this run, or by the shutdown (then the run resumes at the next start).
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    this.shutdown.signal.addEventListener('abort', abort, { once: true });
+    this.controllers.set(run.runId, controller);
     const work = this.runner
-      .execute(run.runId, this.shutdown.signal)
+      .execute(run.runId, controller.signal)
       .then((outcome) => {
-        if (outcome !== 'paused') return;
+        if (outcome !== 'paused' || controller.signal.aborted) return; // aborted: cancelled as it paused
         if (this.resumeRequested.delete(run.runId)) {
           this.waiting.unshift(run);
           this.waitingIds.add(run.runId);
-        } else this.heldConversations.add(run.conversationId);
+        } else this.heldConversations.set(run.conversationId, run.runId);
       })
       .catch((error: unknown) => this.logger.error({ err: error, runId: run.runId }, 'Run could not be recorded'))
       .finally(() => {
+        this.shutdown.signal.removeEventListener('abort', abort);
+        this.controllers.delete(run.runId);
         this.active.delete(run.runId);
         this.busyConversations.delete(run.conversationId);
         if (!this.shutdown.signal.aborted) this.pump();

@@ -3,12 +3,15 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { CurrentAuth } from '../auth/current-auth.decorator.js';
+import type { AuthContext } from '../auth/session.service.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import {
   RunAcceptedResponseDto,
@@ -17,7 +20,7 @@ import {
   RunListQueryDto,
   RunResponseDto,
 } from './dto/run.dto.js';
-import { RunsService } from './runs.service.js';
+import { RunsService, toRunResponse } from './runs.service.js';
 
 @ApiTags('runs')
 @ApiBearerAuth()
@@ -52,5 +55,17 @@ export class RunsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   getRun(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunDetailResponseDto> {
     return this.runs.detail(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: RunResponseDto, description: 'The run, now cancelled' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The run has already ended (the message says how)' })
+  async cancelRun(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentAuth() auth: AuthContext,
+  ): Promise<RunResponseDto> {
+    return toRunResponse(await this.runs.cancel(id, auth.username));
   }
 }

@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { Transactions } from '../database/transactions.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ModelCall } from '../usage/entities/model-call.entity.js';
 import { Conversation } from './entities/conversation.entity.js';
 import { ConversationMessage } from './entities/conversation-message.entity.js';
-import { Run, type RunStatus } from './entities/run.entity.js';
+import { ConversationSummary } from './entities/conversation-summary.entity.js';
+import {
+  type ContinuationState,
+  FINISHED_STATUSES,
+  Run,
+  type RunStatus,
+  UNFINISHED_STATUSES,
+} from './entities/run.entity.js';
 import { ToolCallRecord } from './entities/tool-call.entity.js';
+import { summaryTurn } from './summary-turn.js';
 
 /** All SQL for runs, conversations, their history and tool calls. */
 @Injectable()
@@ -68,30 +76,128 @@ export class RunsRepository {
   }
 
   /**
-   * Runs a crash or restart interrupted, oldest first. Paused runs are among them: each asks its gate
-   * again, so one whose call was decided while the gateway was down goes on, and the others pause again.
+   * Runs a crash or restart interrupted, oldest first. Waiting runs are among them: each asks what it
+   * waits for again, so one whose approval was decided while the gateway was down goes on, and the
+   * others wait again.
    */
   findUnfinished(): Promise<Run[]> {
     return this.dataSource
       .getRepository(Run)
-      .find({ where: { status: In(['queued', 'running', 'awaiting_approval']) }, order: { createdAt: 'ASC' } });
+      .find({ where: { status: In(UNFINISHED_STATUSES) }, order: { createdAt: 'ASC' } });
   }
 
-  async updateRun(id: string, patch: Partial<Run>): Promise<void> {
-    await this.dataSource.getRepository(Run).update({ id }, patch);
+  /** Changes fields other than the status (the run's totals); status changes go through `transition`. */
+  async updateRun(id: string, patch: Omit<Partial<Run>, 'status'>): Promise<void> {
+    await this.dataSource.getRepository(Run).update({ id }, asRow(patch));
   }
 
-  history(conversationId: string): Promise<ConversationMessage[]> {
-    return this.dataSource
+  /**
+   * Changes a run's status only if it is still one of `from` (compare-and-set), so cancel, resume,
+   * approval and a restart can race without a run ending twice or coming back to life. False when
+   * the run was no longer in one of `from`.
+   */
+  async transition(id: string, from: RunStatus[], patch: Partial<Run> & { status: RunStatus }): Promise<boolean> {
+    const result = await this.dataSource.getRepository(Run).update({ id, status: In(from) }, asRow(patch));
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Ended runs whose continuation is in one of `states`, oldest first. */
+  endedWithContinuation(states: ContinuationState[]): Promise<Run[]> {
+    return this.dataSource.getRepository(Run).find({
+      where: { status: In(FINISHED_STATUSES), continuationState: In(states) },
+      order: { finishedAt: 'ASC' },
+    });
+  }
+
+  /** Claims an ended run's continuation if it is still in one of `from`; false when someone else has it. */
+  async claimContinuation(id: string, from: ContinuationState[]): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(Run)
+      .update({ id, status: In(FINISHED_STATUSES), continuationState: In(from) }, { continuationState: 'dispatching' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async settleContinuation(id: string, state: 'dispatched' | 'pending'): Promise<void> {
+    await this.dataSource
+      .getRepository(Run)
+      .update({ id, continuationState: 'dispatching' }, { continuationState: state });
+  }
+
+  /**
+   * The history the model works from: the latest summary (as its first turn) and the messages after
+   * it; the whole conversation when it was never compacted. The full history stays in the table.
+   */
+  async history(conversationId: string): Promise<ConversationMessage[]> {
+    const messages = await this.dataSource
       .getRepository(ConversationMessage)
-      .find({ where: { conversationId }, order: { seq: 'ASC' } });
+      .createQueryBuilder('m')
+      .where('m.conversation_id = :conversationId', { conversationId })
+      .andWhere(
+        'm.seq > (SELECT COALESCE(MAX(s.covers_seq), 0) FROM conversation_summaries s WHERE s.conversation_id = :conversationId)',
+      )
+      .orderBy('m.seq', 'ASC')
+      .getMany();
+    // Without a compaction the messages start at seq 1 (one query); after one, the summary is read too.
+    if ((messages[0]?.seq ?? 1) <= 1) return messages;
+    const summary = await this.dataSource
+      .getRepository(ConversationSummary)
+      .findOne({ where: { conversationId }, order: { coversSeq: 'DESC' } });
+    return summary ? [summaryTurn(summary), ...messages] : messages;
   }
 
-  /** A run's start and (unless it is refused) its user message, written together. */
-  async startRun(id: string, patch: Partial<Run>, input: ConversationMessage | null): Promise<void> {
+  /**
+   * A compaction: the summary call's usage, the summary and the run's totals, together. Request sizes
+   * reported before it no longer describe what is sent, so they are cleared up to `lastSeq`.
+   */
+  async recordSummary(
+    call: ModelCall,
+    summary: ConversationSummary | null,
+    lastSeq: number,
+    runPatch: Partial<Run>,
+  ): Promise<void> {
     await this.transactions.run(async (manager) => {
-      await manager.update(Run, { id }, patch);
+      await manager.insert(ModelCall, call);
+      if (summary) {
+        await manager.insert(ConversationSummary, summary);
+        await manager.update(
+          ConversationMessage,
+          { conversationId: summary.conversationId, seq: LessThanOrEqual(lastSeq) },
+          { contextTokens: null },
+        );
+      }
+      await manager.update(Run, { id: call.runId }, runPatch);
+    });
+  }
+
+  /** Compactions that happened during a run, in order. */
+  runSummaries(runId: string): Promise<ConversationSummary[]> {
+    return this.dataSource
+      .getRepository(ConversationSummary)
+      .find({ where: { runId }, order: { createdAt: 'ASC', coversSeq: 'ASC' } });
+  }
+
+  /** Marks a conversation closed (once); returns it, or null when unknown. */
+  async closeConversation(id: string, at: Date): Promise<Conversation | null> {
+    const repository = this.dataSource.getRepository(Conversation);
+    await repository
+      .createQueryBuilder()
+      .update()
+      .set({ closedAt: at })
+      .where('id = :id AND closed_at IS NULL', { id })
+      .execute();
+    return repository.findOneBy({ id });
+  }
+
+  /**
+   * A queued run's start and (unless it is refused) its user message, written together; false (and
+   * nothing written) when the run is no longer queued (cancelled meanwhile).
+   */
+  async startRun(id: string, patch: Partial<Run>, input: ConversationMessage | null): Promise<boolean> {
+    return this.transactions.run(async (manager) => {
+      const result = await manager.update(Run, { id, status: 'queued' }, asRow({ ...patch, status: 'running' }));
+      if ((result.affected ?? 0) === 0) return false;
       if (input) await manager.insert(ConversationMessage, asRow(input));
+      return true;
     });
   }
 
@@ -104,7 +210,7 @@ export class RunsRepository {
     await this.transactions.run(async (manager) => {
       await manager.insert(ModelCall, call);
       if (answer) await manager.insert(ConversationMessage, asRow(answer));
-      if (Object.keys(runPatch).length > 0) await manager.update(Run, { id: call.runId }, runPatch);
+      if (Object.keys(runPatch).length > 0) await manager.update(Run, { id: call.runId }, asRow(runPatch));
     });
   }
 

@@ -1,4 +1,5 @@
 import {
+  ConflictException,
   Injectable,
   Logger,
   NotFoundException,
@@ -6,16 +7,22 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { merge, type Subscription } from 'rxjs';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
 import { EventBus } from '../events/event-bus.js';
 import { GroupsService } from '../groups/groups.service.js';
-import type { RunDetailResponseDto, RunResponseDto, TranscriptLineDto } from './dto/run.dto.js';
-import type { ContentBlock } from './model/model-provider.js';
-import type { Run, RunStatus } from './entities/run.entity.js';
+import type {
+  ConversationResponseDto,
+  RunDetailResponseDto,
+  RunResponseDto,
+  TranscriptLineDto,
+} from './dto/run.dto.js';
+import { FINISHED_STATUSES, type Run, type RunStatus, UNFINISHED_STATUSES } from './entities/run.entity.js';
+import { type RunContinuation, RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunQueue } from './run-queue.js';
+import { RunWaits } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
+import { describeBlock } from './transcript.js';
 
 /** What every entry point (API, channels, webhooks, scheduler, tasks) hands the pipeline. */
 export interface RunRequest {
@@ -25,6 +32,8 @@ export interface RunRequest {
   conversationId?: string;
   /** Model calls this run may make, within RUN_MAX_ITERATIONS (scheduled jobs set it). */
   maxIterations?: number;
+  /** What must happen when the run ends (stored with it, carried out once, after a restart too). */
+  continuation?: RunContinuation;
   /**
    * What makes the message itself untrusted content (calendar text); channel messages always are.
    * It marks the conversation for the exfiltration guard.
@@ -42,6 +51,9 @@ export class RunsService implements OnApplicationBootstrap {
     private readonly groups: GroupsService,
     private readonly clock: Clock,
     private readonly bus: EventBus,
+    private readonly lifecycle: RunLifecycle,
+    private readonly continuations: RunContinuations,
+    private readonly waits: RunWaits,
   ) {}
 
   /** Runs a crash or restart interrupted continue from their last stored step. */
@@ -90,15 +102,15 @@ export class RunsService implements OnApplicationBootstrap {
       startedAt: null,
       finishedAt: null,
       durationMs: null,
+      waitingFor: null,
+      continuation: request.continuation ?? null,
+      continuationState: this.continuations.initialState(request.continuation),
     };
     await this.runs.insertRun(run, isNew ? conversation : null);
     if (!this.queue.enqueue(run.id, run.conversationId)) {
-      await this.runs.updateRun(run.id, {
-        status: 'failed',
-        error: 'The run queue was full',
-        finishedAt: now,
-        durationMs: 0,
-      });
+      // The caller hears of it from the 503 and acts on it: no continuation to carry out.
+      const failed = { error: 'The run queue was full', finishedAt: now, durationMs: 0, continuationState: null };
+      await this.runs.transition(run.id, ['queued'], { status: 'failed', ...failed });
       throw this.queueFull();
     }
     return run;
@@ -115,39 +127,46 @@ export class RunsService implements OnApplicationBootstrap {
   }
 
   /**
-   * Puts a run paused for an approval back to work once its held call is decided. A run that has
-   * finished meanwhile is left alone; one still on its way to pausing resumes right after.
+   * Puts a waiting run back to work once what it waits for is done (its held call is decided). A run
+   * that has ended meanwhile is left alone; one still on its way to waiting resumes right after.
    */
   async resume(runId: string): Promise<void> {
     const run = await this.runs.findRun(runId);
-    if (!run || !['queued', 'running', 'awaiting_approval'].includes(run.status)) return;
+    if (!run || !UNFINISHED_STATUSES.includes(run.status)) return;
     this.queue.resume(run.id, run.conversationId);
   }
 
   /**
-   * The run once it has ended (completed, failed or refused), or as it is when `signal` aborts first
-   * (a time limit, a shutdown); null for an unknown run. Check `isFinished(run.status)`.
+   * Ends a queued, running or waiting run as `cancelled` at once: the status is stored first
+   * (compare-and-set, so a run that ends meanwhile is not cancelled after the fact), then its model
+   * stream and tool call are aborted, what it waits for is withdrawn, and its continuation (reply,
+   * job output, task iteration) records the cancellation. A run that has ended is a 409 saying how.
    */
-  async waitForEnd(runId: string, signal?: AbortSignal): Promise<Run | null> {
-    let subscription: Subscription | undefined;
-    let stopWaiting = () => {};
-    const ended = new Promise<void>((resolve) => {
-      stopWaiting = resolve;
-      subscription = merge(this.bus.on('agent:run:complete'), this.bus.on('agent:run:error')).subscribe((event) => {
-        if (event.payload.runId === runId) resolve();
-      });
-    });
-    signal?.addEventListener('abort', stopWaiting, { once: true });
-    try {
-      // Subscribed before looking, so an end between the look and the wait is not missed.
-      const run = await this.runs.findRun(runId);
-      if (!run || isFinished(run.status) || signal?.aborted) return run;
-      await ended;
-      return this.runs.findRun(runId);
-    } finally {
-      subscription?.unsubscribe();
-      signal?.removeEventListener('abort', stopWaiting);
+  async cancel(runId: string, cancelledBy: string): Promise<Run> {
+    const run = await this.runs.findRun(runId);
+    if (!run) throw new NotFoundException(`Run ${runId} not found`);
+    const finishedAt = this.clock.now();
+    const patch = {
+      status: 'cancelled' as const,
+      error: `Cancelled by ${cancelledBy}`,
+      waitingFor: null,
+      finishedAt,
+      durationMs: finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime(),
+    };
+    if (isFinished(run.status) || !(await this.runs.transition(run.id, UNFINISHED_STATUSES, patch))) {
+      throw new ConflictException(howItEnded((await this.runs.findRun(runId)) ?? run));
     }
+    this.queue.cancel(run.id, run.conversationId);
+    await this.waits.withdraw(run.id);
+    this.bus.emit('agent:run:cancelled', {
+      runId: run.id,
+      conversationId: run.conversationId,
+      cancelledBy,
+      durationMs: patch.durationMs,
+    });
+    const cancelled = { ...run, ...patch };
+    this.lifecycle.ended(cancelled);
+    return cancelled;
   }
 
   /** The latest turns of a conversation as short readable lines (what led to a held tool call). */
@@ -155,7 +174,7 @@ export class RunsService implements OnApplicationBootstrap {
     const history = await this.runs.history(conversationId);
     return history.slice(-limit).map((message) => ({
       role: message.role,
-      text: message.content.map(describeBlock).join('\n'),
+      text: message.content.map((block) => describeBlock(block)).join('\n'),
       createdAt: message.createdAt.toISOString(),
     }));
   }
@@ -171,10 +190,11 @@ export class RunsService implements OnApplicationBootstrap {
   async detail(id: string): Promise<RunDetailResponseDto> {
     const run = await this.runs.findRun(id);
     if (!run) throw new NotFoundException(`Run ${id} not found`);
-    const [messages, toolCalls, modelCalls] = await Promise.all([
+    const [messages, toolCalls, modelCalls, summaries] = await Promise.all([
       this.runs.runMessages(id),
       this.runs.toolCalls(id),
       this.runs.modelCalls(id),
+      this.runs.runSummaries(id),
     ]);
     return {
       ...toRunResponse(run),
@@ -202,9 +222,34 @@ export class RunsService implements OnApplicationBootstrap {
         error: c.error,
         inputTokens: c.inputTokens,
         outputTokens: c.outputTokens,
+        cacheCreationTokens: c.cacheCreationTokens,
+        cacheReadTokens: c.cacheReadTokens,
         durationMs: c.durationMs,
         createdAt: c.createdAt.toISOString(),
       })),
+      compactions: summaries.map((s) => ({
+        coversSeq: s.coversSeq,
+        summarizedMessages: s.summarizedMessages,
+        tokensBefore: s.tokensBefore,
+        tokensAfter: s.tokensAfter,
+        summary: s.text,
+        createdAt: s.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  /**
+   * Closes a conversation: the chat it belongs to (a channel chat) starts a fresh one with its next
+   * message. Closing a closed conversation changes nothing.
+   */
+  async closeConversation(id: string): Promise<ConversationResponseDto> {
+    const conversation = await this.runs.closeConversation(id, this.clock.now());
+    if (!conversation) throw new NotFoundException(`Conversation ${id} not found`);
+    return {
+      id: conversation.id,
+      groupId: conversation.groupId,
+      createdAt: conversation.createdAt.toISOString(),
+      closedAt: conversation.closedAt?.toISOString() ?? null,
     };
   }
 
@@ -215,19 +260,20 @@ export class RunsService implements OnApplicationBootstrap {
 
 /** Whether a run with this status has ended for good. */
 export function isFinished(status: RunStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'refused';
+  return FINISHED_STATUSES.includes(status);
 }
 
-const TRANSCRIPT_TEXT_LIMIT = 2000;
-
-function describeBlock(block: ContentBlock): string {
-  const text =
-    block.type === 'text'
-      ? block.text
-      : block.type === 'tool_use'
-        ? `[calls ${block.name} with ${JSON.stringify(block.input)}]`
-        : `[tool result${block.is_error ? ', error' : ''}: ${block.content}]`;
-  return text.length > TRANSCRIPT_TEXT_LIMIT ? `${text.slice(0, TRANSCRIPT_TEXT_LIMIT)}…` : text;
+/** Why a finished run cannot be cancelled: how and when it ended. */
+function howItEnded(run: Run): string {
+  const when = run.finishedAt ? ` at ${run.finishedAt.toISOString()}` : '';
+  switch (run.status) {
+    case 'completed':
+      return `Run ${run.id} already completed${when}`;
+    case 'cancelled':
+      return `Run ${run.id} was already cancelled${when}${run.error ? ` (${run.error})` : ''}`;
+    default:
+      return `Run ${run.id} already ended as ${run.status}${when}${run.error ? `: ${run.error}` : ''}`;
+  }
 }
 
 export function toRunResponse(run: Run): RunResponseDto {
@@ -236,6 +282,7 @@ export function toRunResponse(run: Run): RunResponseDto {
     conversationId: run.conversationId,
     groupId: run.groupId,
     status: run.status,
+    waitingFor: run.waitingFor,
     origin: run.origin,
     input: run.input,
     reply: run.reply,

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { isFinished, RunsService } from '../agents/runs.service.js';
+import type { Run } from '../agents/entities/run.entity.js';
+import { RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
 import { escapeMarkers } from '../common/untrusted.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ChannelAdapter, InboundMessage, ReplyTarget } from './adapters/channel-adapter.js';
+import { isStartOverCommand, START_OVER_REPLY } from './channel-commands.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
 import type { ChannelMessage } from './entities/channel-message.entity.js';
@@ -18,14 +20,16 @@ export const FAILED_REPLY = 'Sorry, I could not answer that just now. Please try
 
 /**
  * Inbound messages: stored first (deduplicated per channel), whitelist applied, one run per message
- * for the channel's group, the reply sent back on the same chat and thread. A chat keeps one
- * conversation, so the agent remembers what was said before.
+ * for the channel's group, the reply sent back on the same chat and thread (by the run's stored
+ * continuation, so a restart between the run's end and the reply still sends it once). A chat keeps
+ * one conversation, so the agent remembers what was said before.
  */
 @Injectable()
 export class ChannelInbox {
   private readonly logger = new Logger(ChannelInbox.name);
-  private readonly shutdown = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Typing indicators of messages whose run is under way, by message id. */
+  private readonly typing = new Map<string, () => void>();
 
   constructor(
     private readonly repository: ChannelsRepository,
@@ -67,18 +71,61 @@ export class ChannelInbox {
       sender: message.sender,
       text: message.text,
     });
-    if (allowed) this.track(this.answer(channel, adapter, message));
+    if (allowed) this.resume(channel, adapter, message);
   }
 
-  /** Picks up a message a restart interrupted: waits for its run (or starts one) and replies. */
+  /**
+   * Answers a stored message: `/new` starts over, anything else becomes a run whose continuation
+   * replies (also for a message a restart interrupted before its run was submitted).
+   */
   resume(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): void {
-    this.track(this.answer(channel, adapter, message));
+    const startOver = !message.runId && isStartOverCommand(message.text);
+    this.track(startOver ? this.startOver(channel, adapter, message) : this.answer(channel, adapter, message));
   }
 
-  /** Stops waiting for runs (they resume with the next start) and lets replies under way finish. */
+  /** Stops typing indicators and lets submissions under way finish (their replies come from the run's continuation). */
   async close(): Promise<void> {
-    this.shutdown.abort();
+    for (const stop of this.typing.values()) stop();
+    this.typing.clear();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * The message's reply, once its run has ended (the run's `channel-reply` continuation, also after a
+   * restart). A message already answered is left alone; a cancelled run's message gets no reply and
+   * is recorded as failed with why.
+   */
+  async reply(channel: Channel, adapter: ChannelAdapter, messageId: string, run: Run): Promise<void> {
+    this.stopTyping(messageId);
+    const message = await this.repository.findMessage(messageId);
+    if (!message || message.status !== 'received') return;
+    const base = { runId: run.id, conversationId: run.conversationId, answeredAt: this.clock.now() };
+    if (run.status === 'cancelled') {
+      await this.repository.updateMessage(message.id, { ...base, status: 'failed', reason: run.error });
+      return;
+    }
+    const reply = run.status === 'failed' || !run.reply?.trim() ? FAILED_REPLY : run.reply;
+    try {
+      await adapter.send(replyTarget(message), reply);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Channel ${channel.id}: message ${message.id} was not answered: ${reason}`);
+      await this.repository.updateMessage(message.id, { ...base, status: 'failed', reason });
+      return;
+    }
+    await this.repository.updateMessage(message.id, {
+      ...base,
+      status: run.status === 'failed' ? 'failed' : 'answered',
+      reason: run.status === 'failed' ? (run.error ?? 'The run failed') : null,
+      reply,
+    });
+    this.bus.emit('message:reply', {
+      messageId: message.id,
+      channelId: channel.id,
+      channelType: channel.type,
+      runId: run.id,
+      text: reply,
+    });
   }
 
   /** An empty whitelist admits everyone; else the sender's id or one of its aliases must be on it. */
@@ -92,54 +139,52 @@ export class ChannelInbox {
     void work.finally(() => this.inFlight.delete(work));
   }
 
+  /** Submits the message's run; the reply goes out from the run's continuation when it ends. */
   private async answer(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
-    const target: ReplyTarget = {
-      chatId: message.chatId,
-      threadId: message.threadId,
-      inReplyTo: message.externalId,
-      replyContext: message.replyContext,
-    };
-    const stopTyping = this.keepTyping(adapter, target);
+    this.typing.set(message.id, this.keepTyping(adapter, replyTarget(message)));
     try {
-      let runId = message.runId;
-      if (!runId) {
-        const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
-        const run = await this.runs.submit({
-          // The person's words go to the model as written, except for markers that imitate the gateway's.
-          message: escapeMarkers(message.text),
-          origin: { kind: 'channel', channelType: channel.type, channelId: channel.id, ref: message.externalId },
-          ...(conversationId ? { conversationId } : {}),
-        });
-        runId = run.id;
-        await this.repository.updateMessage(message.id, { runId, conversationId: run.conversationId });
-      }
-      const run = await this.runs.waitForEnd(runId, this.shutdown.signal);
-      if (!run) throw new Error(`Run ${runId} is gone`);
-      if (!isFinished(run.status)) return; // shutting down: the run and this reply resume at the next start
-      stopTyping();
-      const reply = run.status === 'failed' || !run.reply?.trim() ? FAILED_REPLY : run.reply;
-      await adapter.send(target, reply);
-      await this.repository.updateMessage(message.id, {
-        status: run.status === 'failed' ? 'failed' : 'answered',
-        reason: run.status === 'failed' ? (run.error ?? 'The run failed') : null,
-        reply,
-        answeredAt: this.clock.now(),
+      const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
+      const run = await this.runs.submit({
+        // The person's words go to the model as written, except for markers that imitate the gateway's.
+        message: escapeMarkers(message.text),
+        origin: { kind: 'channel', channelType: channel.type, channelId: channel.id, ref: message.externalId },
+        ...(conversationId ? { conversationId } : {}),
+        continuation: { kind: 'channel-reply', channelId: channel.id, messageId: message.id },
       });
-      this.bus.emit('message:reply', {
-        messageId: message.id,
-        channelId: channel.id,
-        channelType: channel.type,
-        runId,
-        text: reply,
-      });
+      await this.repository.updateMessage(message.id, { runId: run.id, conversationId: run.conversationId });
     } catch (error) {
+      this.stopTyping(message.id);
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Channel ${channel.id}: message ${message.id} was not answered: ${reason}`);
       await this.repository
         .updateMessage(message.id, { status: 'failed', reason, answeredAt: this.clock.now() })
         .catch(() => undefined);
-    } finally {
-      stopTyping();
+    }
+  }
+
+  private stopTyping(messageId: string): void {
+    this.typing.get(messageId)?.();
+    this.typing.delete(messageId);
+  }
+
+  /** `/new`: the chat's conversation is closed, so its next message starts a fresh one; no model call. */
+  private async startOver(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
+    try {
+      const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
+      if (conversationId) await this.runs.closeConversation(conversationId);
+      await adapter.send(replyTarget(message), START_OVER_REPLY);
+      await this.repository.updateMessage(message.id, {
+        status: 'answered',
+        conversationId,
+        reply: START_OVER_REPLY,
+        answeredAt: this.clock.now(),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Channel ${channel.id}: /new in message ${message.id} failed: ${reason}`);
+      await this.repository
+        .updateMessage(message.id, { status: 'failed', reason, answeredAt: this.clock.now() })
+        .catch(() => undefined);
     }
   }
 
@@ -154,4 +199,13 @@ export class ChannelInbox {
     const stop = (): void => clearInterval(timer);
     return stop;
   }
+}
+
+function replyTarget(message: ChannelMessage): ReplyTarget {
+  return {
+    chatId: message.chatId,
+    threadId: message.threadId,
+    inReplyTo: message.externalId,
+    replyContext: message.replyContext,
+  };
 }

@@ -1,6 +1,13 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChannelState } from '@loop-gateway/contracts';
+import { RunContinuations } from '../agents/run-continuation.js';
 import { EventBus } from '../events/event-bus.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import {
@@ -37,7 +44,7 @@ interface Running {
  * go out as `channel:status`.
  */
 @Injectable()
-export class ChannelManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ChannelManager.name);
   private readonly running = new Map<string, Running>();
   private readonly statuses = new Map<string, LiveStatus>();
@@ -52,14 +59,34 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
     private readonly inbox: ChannelInbox,
     private readonly bus: EventBus,
     private readonly adapterState: AdapterStateStore,
+    private readonly continuations: RunContinuations,
   ) {}
+
+  /**
+   * A channel message's run has ended: its reply goes out through the channel's adapter. While the
+   * channel does not run (disabled, logged out, restarting), the reply waits and goes out when it starts.
+   */
+  onModuleInit(): void {
+    this.continuations.register({
+      kind: 'channel-reply',
+      durable: true,
+      handle: async (run, { channelId, messageId }) => {
+        if (!(await this.repository.exists(channelId))) return 'done';
+        const running = this.running.get(channelId);
+        if (!running) return 'later';
+        await this.inbox.reply(running.channel, running.adapter, messageId, run);
+        return 'done';
+      },
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const channels = (await this.repository.list()).filter((channel) => channel.enabled);
     // A logged-out channel stays so until someone pairs it again (or changes it).
     for (const channel of channels) if (channel.state !== 'logged_out') this.start(channel);
-    // Messages a restart interrupted: their runs resumed by themselves; their replies go out now.
-    for (const message of await this.repository.unfinished(channels.map((c) => c.id))) {
+    // Messages a restart interrupted before their run was submitted; the others' runs resumed by
+    // themselves, and their replies come from the runs' continuations.
+    for (const message of await this.repository.withoutRun(channels.map((c) => c.id))) {
       const running = this.running.get(message.channelId);
       if (running) this.inbox.resume(running.channel, running.adapter, message);
     }
@@ -155,6 +182,12 @@ export class ChannelManager implements OnApplicationBootstrap, BeforeApplication
     // An adapter outlives the request that started it: its logs must not carry that request's id.
     running.loop = this.outsideRequests(() => this.keepRunning(running));
     this.running.set(channel.id, running);
+    // Replies that waited for the channel to run go out now.
+    void this.outsideRequests(() =>
+      this.continuations.dispatchPending('channel-reply').catch((error: unknown) => {
+        this.logger.error({ err: error, channelId: channel.id }, 'Waiting channel replies could not be sent');
+      }),
+    );
   }
 
   private async keepRunning({ channel, adapter, controller }: Running): Promise<void> {

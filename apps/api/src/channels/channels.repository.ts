@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, Not } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { Conversation } from '../agents/entities/conversation.entity.js';
 import { Channel } from './entities/channel.entity.js';
 import { ChannelMessage } from './entities/channel-message.entity.js';
 
@@ -61,6 +62,10 @@ export class ChannelsRepository {
     }
   }
 
+  findMessage(id: string): Promise<ChannelMessage | null> {
+    return this.messages.findOneBy({ id });
+  }
+
   async updateMessage(id: string, patch: Partial<ChannelMessage>): Promise<void> {
     await this.messages.update({ id }, patch as QueryDeepPartialEntity<ChannelMessage>);
   }
@@ -71,18 +76,25 @@ export class ChannelsRepository {
 
   /** The conversation the chat's latest answered message belongs to, so a chat keeps its context. */
   async conversationOf(channelId: string, chatId: string, threadId: string | null): Promise<string | null> {
-    const latest = await this.messages.findOne({
-      where: { channelId, chatId, threadId: threadId ?? IsNull(), conversationId: Not(IsNull()) },
-      order: { receivedAt: 'DESC' },
-    });
-    return latest?.conversationId ?? null;
+    const latest = await this.messages
+      .createQueryBuilder('m')
+      .innerJoin(Conversation, 'c', 'c.id = m.conversation_id')
+      .select('m.conversation_id', 'conversationId')
+      .addSelect('c.closed_at', 'closedAt')
+      .where('m.channel_id = :channelId AND m.chat_id = :chatId', { channelId, chatId })
+      .andWhere(threadId === null ? 'm.thread_id IS NULL' : 'm.thread_id = :threadId', { threadId })
+      .orderBy('m.received_at', 'DESC')
+      .limit(1)
+      .getRawOne<{ conversationId: string; closedAt: unknown }>();
+    // A closed conversation (`/new`) is not continued: the next message starts a fresh one.
+    return latest && !latest.closedAt ? latest.conversationId : null;
   }
 
-  /** Messages stored but not answered yet (a restart interrupted them). */
-  unfinished(channelIds: string[]): Promise<ChannelMessage[]> {
+  /** Messages stored whose run was never submitted (a restart interrupted them). */
+  withoutRun(channelIds: string[]): Promise<ChannelMessage[]> {
     if (channelIds.length === 0) return Promise.resolve([]);
     return this.messages.find({
-      where: { channelId: In(channelIds), status: 'received' },
+      where: { channelId: In(channelIds), status: 'received', runId: IsNull() },
       order: { receivedAt: 'ASC' },
     });
   }

@@ -17,6 +17,9 @@ export class AppConfig {
   readonly modelTimeoutMs!: number;
   readonly modelMaxRetries!: number;
   readonly modelMaxTokens!: number;
+  readonly contextWindowTokens!: number;
+  /** Share of the window (0–1) past which a conversation is compacted. */
+  readonly contextCompactAt!: number;
   readonly runConcurrency!: number;
   readonly runQueueLimit!: number;
   readonly runMaxIterations!: number;
@@ -70,6 +73,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelTimeoutMs: parsed.MODEL_TIMEOUT_SECONDS * 1000,
     modelMaxRetries: parsed.MODEL_MAX_RETRIES,
     modelMaxTokens: parsed.MODEL_MAX_TOKENS,
+    contextWindowTokens: parsed.CONTEXT_WINDOW_TOKENS,
+    contextCompactAt: parsed.CONTEXT_COMPACT_PERCENT / 100,
     runConcurrency: parsed.RUN_CONCURRENCY,
     runQueueLimit: parsed.RUN_QUEUE_LIMIT,
     runMaxIterations: parsed.RUN_MAX_ITERATIONS,

@@ -181,6 +181,16 @@ export const CONFIG_SCHEMA = {
     description: 'max_tokens for each model call.',
     parse: integer(1, 200000),
   },
+  CONTEXT_WINDOW_TOKENS: {
+    default: '200000',
+    description: 'Context window (tokens) of models the built-in table does not know; a group can set its own.',
+    parse: integer(1000, 10_000_000),
+  },
+  CONTEXT_COMPACT_PERCENT: {
+    default: '75',
+    description: 'Compact a conversation (summarize older turns) when a request would pass this % of the window.',
+    parse: integer(20, 95),
+  },
   RUN_CONCURRENCY: {
     default: '4',
     description: 'Agent runs worked on at the same time; the rest wait in the run queue.',

@@ -13,3 +13,14 @@ export function jsonColumn<T>(fallback: T): ValueTransformer {
     },
   };
 }
+
+/** Like jsonColumn, for a nullable column: null stays SQL NULL (not the JSON text `null`). */
+export function nullableJsonColumn<T>(): ValueTransformer {
+  return {
+    to: (value: T | undefined | null) => (value === null || value === undefined ? null : JSON.stringify(value)),
+    from: (value: unknown): T | null => {
+      if (value === null || value === undefined) return null;
+      return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+    },
+  };
+}

@@ -23,7 +23,8 @@ export class EventBus {
   }
 
   on<E extends EventName>(event: E): Observable<GatewayEvent<E>> {
-    return this.events$.pipe(filter((e): e is GatewayEvent<E> => e.event === event));
+    // The catalog's union narrows by name; TypeScript cannot see that for a generic E.
+    return this.events$.pipe(filter((e) => e.event === event)) as Observable<GatewayEvent<E>>;
   }
 
   sessionRevoked(sessionId: string): void {

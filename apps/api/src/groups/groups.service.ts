@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { SecretBox } from '../crypto/secret-box.js';
+import { contextWindowFor } from '../agents/context-window.js';
 import { formatHostEntry, parseHostEntry } from '../tools/net/host-list.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { ChannelDirectory } from './channel-directory.js';
@@ -62,6 +63,7 @@ export class GroupsService implements OnApplicationBootstrap {
       channelStyles: { ...body.channelStyles },
       budgetMaxTokensDay: body.budgetMaxTokensDay ?? null,
       budgetMaxTokensMonth: body.budgetMaxTokensMonth ?? null,
+      contextWindowTokens: body.contextWindowTokens ?? null,
       isDefault: body.isDefault ?? false,
       createdAt: now,
       updatedAt: now,
@@ -86,6 +88,7 @@ export class GroupsService implements OnApplicationBootstrap {
         'skills',
         'budgetMaxTokensDay',
         'budgetMaxTokensMonth',
+        'contextWindowTokens',
         'isDefault',
       ]),
       channelStyles: body.channelStyles ? { ...body.channelStyles } : group.channelStyles,
@@ -175,6 +178,11 @@ export class GroupsService implements OnApplicationBootstrap {
     return group.model ?? this.config.defaultModel;
   }
 
+  /** The context window of the group's model, in tokens. */
+  contextWindowFor(group: AgentGroup, model = this.modelFor(group)): number {
+    return contextWindowFor(model, group.contextWindowTokens, this.config.contextWindowTokens);
+  }
+
   private async require(id: string): Promise<AgentGroupWithChannels> {
     const found = await this.groups.findWithChannels(id);
     if (!found) throw new NotFoundException(`Agent group ${id} not found`);
@@ -197,6 +205,8 @@ export class GroupsService implements OnApplicationBootstrap {
       trustedDestinations: group.trustedDestinations,
       budgetMaxTokensDay: group.budgetMaxTokensDay,
       budgetMaxTokensMonth: group.budgetMaxTokensMonth,
+      contextWindowTokens: group.contextWindowTokens,
+      effectiveContextWindowTokens: this.contextWindowFor(group),
       channelStyles: group.channelStyles,
       isDefault: group.isDefault,
       channelIds,

@@ -39,8 +39,8 @@ export class ApprovalGate implements ToolCallGate, OnModuleInit {
     }
     const policy = await this.rules.policy(tool, call.input, context);
     if (!policy.required) return { kind: 'allow' };
-    await this.approvals.hold(call, context, policy, tool.revision ?? null);
-    return { kind: 'hold' };
+    const approval = await this.approvals.hold(call, context, policy, tool.revision ?? null);
+    return { kind: 'hold', wait: { kind: 'approval', approvalId: approval.id } };
   }
 
   /** An approved call goes nowhere the approver did not see (but trusted destinations). */
@@ -58,7 +58,7 @@ export class ApprovalGate implements ToolCallGate, OnModuleInit {
 function verdict(approval: Approval): GateVerdict {
   switch (approval.status) {
     case 'pending':
-      return { kind: 'hold' };
+      return { kind: 'hold', wait: { kind: 'approval', approvalId: approval.id } };
     case 'approved':
       return { kind: 'allow' };
     case 'rejected': {
@@ -67,6 +67,8 @@ function verdict(approval: Approval): GateVerdict {
         `The operator (${approval.decidedBy ?? 'unknown'}) rejected this ${approval.toolName} call, so it was not run.${reason} Do not retry it; tell the user what you could not do.`,
       );
     }
+    case 'withdrawn':
+      return deny(`This ${approval.toolName} call was withdrawn because its run was cancelled, so it was not run.`);
     case 'timed_out':
       return approval.timeoutAction === 'approve'
         ? { kind: 'allow' }

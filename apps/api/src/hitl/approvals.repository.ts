@@ -58,6 +58,20 @@ export class ApprovalsRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Withdraws a run's pending approvals (its run was cancelled); returns those it withdrew. */
+  async withdrawForRun(runId: string, decidedAt: Date): Promise<Approval[]> {
+    const pending = await this.approvals.findBy({ runId, status: 'pending' });
+    const withdrawn: Approval[] = [];
+    for (const approval of pending) {
+      const result = await this.approvals.update(
+        { id: approval.id, status: 'pending' },
+        { status: 'withdrawn', decidedAt, decidedBy: null },
+      );
+      if ((result.affected ?? 0) > 0) withdrawn.push({ ...approval, status: 'withdrawn', decidedAt });
+    }
+    return withdrawn;
+  }
+
   async countsByStatus(): Promise<Record<ApprovalStatus, number>> {
     const rows = await this.approvals
       .createQueryBuilder('a')
@@ -65,7 +79,7 @@ export class ApprovalsRepository {
       .addSelect('COUNT(*)', 'count')
       .groupBy('a.status')
       .getRawMany<{ status: ApprovalStatus; count: string | number }>();
-    const counts: Record<ApprovalStatus, number> = { pending: 0, approved: 0, rejected: 0, timed_out: 0 };
+    const counts: Record<ApprovalStatus, number> = { pending: 0, approved: 0, rejected: 0, timed_out: 0, withdrawn: 0 };
     for (const row of rows) counts[row.status] = Number(row.count);
     return counts;
   }

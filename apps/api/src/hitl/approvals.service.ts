@@ -5,9 +5,11 @@ import {
   NotFoundException,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../auth/session.service.js';
+import { RunWaits } from '../agents/run-wait.js';
 import { RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
 import { Periodic } from '../common/periodic.js';
@@ -29,7 +31,7 @@ const STATS_SAMPLE = 500;
  * that passed while the gateway was down is applied as soon as it is up again.
  */
 @Injectable()
-export class ApprovalsService implements OnApplicationBootstrap, OnModuleDestroy {
+export class ApprovalsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ApprovalsService.name);
   private readonly sweeper = new Periodic(
     () => this.expireDue(),
@@ -41,7 +43,13 @@ export class ApprovalsService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly runs: RunsService,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly waits: RunWaits,
   ) {}
+
+  /** A run waiting for an approval that is cancelled withdraws it (`approval:resolved`, status withdrawn). */
+  onModuleInit(): void {
+    this.waits.register({ kind: 'approval', withdraw: (runId) => this.withdraw(runId) });
+  }
 
   onApplicationBootstrap(): void {
     this.sweeper.start(SWEEP_INTERVAL_MS);
@@ -161,14 +169,25 @@ export class ApprovalsService implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
+  private async withdraw(runId: string): Promise<void> {
+    for (const approval of await this.approvals.withdrawForRun(runId, this.clock.now())) {
+      this.logger.log(`Approval ${approval.id} (${approval.toolName}) withdrawn: its run was cancelled`);
+      this.announce(approval);
+    }
+  }
+
   private async resolved(approval: Approval): Promise<void> {
+    this.announce(approval);
+    await this.runs.resume(approval.runId);
+  }
+
+  private announce(approval: Approval): void {
     this.bus.emit('approval:resolved', {
       approvalId: approval.id,
       runId: approval.runId,
-      status: approval.status as 'approved' | 'rejected' | 'timed_out',
+      status: approval.status as 'approved' | 'rejected' | 'timed_out' | 'withdrawn',
       decidedBy: approval.decidedBy,
     });
-    await this.runs.resume(approval.runId);
   }
 }
 
@@ -178,6 +197,7 @@ function alreadyDecided(approval: Approval, now: Date): string {
   }
   const when = approval.decidedAt?.toISOString() ?? now.toISOString();
   if (approval.status === 'timed_out') return `Approval ${approval.id} already timed out at ${when}`;
+  if (approval.status === 'withdrawn') return `Approval ${approval.id} was withdrawn at ${when}: its run was cancelled`;
   return `Approval ${approval.id} was already ${approval.status} by ${approval.decidedBy ?? 'someone'} at ${when}`;
 }
 

@@ -38,7 +38,6 @@ export class JobClock implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.runner.stop();
     await this.periodic.stop();
   }
 

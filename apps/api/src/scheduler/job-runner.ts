@@ -1,5 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { Run } from '../agents/entities/run.entity.js';
+import { RunContinuations } from '../agents/run-continuation.js';
 import { RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
 import { EventBus } from '../events/event-bus.js';
@@ -11,14 +13,12 @@ import { OutputDelivery } from './output-delivery.js';
 import { SchedulerRepository } from './scheduler.repository.js';
 
 /**
- * Fires a job: records the firing, runs its prompt through the pipeline, records the outcome and
- * duration, routes the result, and announces `scheduler:job:complete`.
+ * Fires a job: records the firing, runs its prompt through the pipeline, and when the run ends (its
+ * `job-output` continuation, also after a restart) records the outcome and duration, routes the
+ * result, and announces `scheduler:job:complete`.
  */
 @Injectable()
-export class JobRunner {
-  private readonly logger = new Logger(JobRunner.name);
-  private readonly shutdown = new AbortController();
-
+export class JobRunner implements OnModuleInit {
   constructor(
     private readonly repository: SchedulerRepository,
     private readonly runs: RunsService,
@@ -26,10 +26,18 @@ export class JobRunner {
     private readonly bus: EventBus,
     private readonly calendarContext: CalendarContext,
     private readonly clock: Clock,
+    private readonly continuations: RunContinuations,
   ) {}
 
-  stop(): void {
-    this.shutdown.abort();
+  onModuleInit(): void {
+    this.continuations.register({
+      kind: 'job-output',
+      durable: true,
+      handle: async (run, { jobId, firingId }) => {
+        await this.ended(jobId, firingId, run);
+        return 'done';
+      },
+    });
   }
 
   /**
@@ -59,6 +67,7 @@ export class JobRunner {
         origin: { kind: 'scheduler', ref: job.id },
         groupId: job.groupId ?? undefined,
         maxIterations: job.action.maxIterations,
+        continuation: { kind: 'job-output', jobId: job.id, firingId: firing.id },
         // Event text comes from an outside feed: the run's context holds untrusted content.
         ...(event || job.action.calendarContext ? { untrusted: 'calendar event text' } : {}),
       });
@@ -68,7 +77,6 @@ export class JobRunner {
       await this.finish(job, firing, null, error instanceof Error ? error.message : String(error));
       return firing;
     }
-    void this.follow(job, firing);
     return firing;
   }
 
@@ -92,27 +100,26 @@ export class JobRunner {
     });
   }
 
-  /** Picks up firings whose run was under way at the last stop; their runs resume by themselves. */
+  /**
+   * Closes firings a stop interrupted before their run was submitted. Those with a run are finished
+   * by the run's continuation when it ends (it resumes by itself).
+   */
   async resumeUnfinished(jobs: Map<string, ScheduledJob>): Promise<void> {
     for (const firing of await this.repository.unfinishedRuns()) {
       const job = jobs.get(firing.jobId);
-      if (!job) continue;
-      if (firing.runId) void this.follow(job, firing);
-      else await this.finish(job, firing, null, 'The gateway stopped before the run was submitted');
+      if (job && !firing.runId)
+        await this.finish(job, firing, null, 'The gateway stopped before the run was submitted');
     }
   }
 
-  private async follow(job: ScheduledJob, firing: JobRun): Promise<void> {
-    try {
-      const run = await this.runs.waitForEnd(firing.runId!, this.shutdown.signal);
-      if (this.shutdown.signal.aborted) return; // followed again at the next start
-      if (!run) return await this.finish(job, firing, null, 'The run is gone');
-      const ok = run.status === 'completed';
-      await this.finish(job, firing, ok ? run.reply : null, ok ? null : (run.error ?? run.reply ?? run.status));
-    } catch (error) {
-      if (this.shutdown.signal.aborted) return; // followed again at the next start
-      this.logger.error({ err: error, jobId: job.id }, 'Scheduled job could not be recorded');
-    }
+  /** The firing's run has ended: records and routes its outcome, unless that is done already. */
+  private async ended(jobId: string, firingId: string, run: Run): Promise<void> {
+    const [job, firing] = await Promise.all([this.repository.find(jobId), this.repository.findRun(firingId)]);
+    if (!job || firing?.status !== 'running') return; // deleted, or recorded before a crash
+    firing.runId = run.id;
+    if (run.status === 'completed') return this.finish(job, firing, run.reply, null);
+    const error = run.status === 'cancelled' ? `The run was cancelled (${run.error})` : run.error;
+    await this.finish(job, firing, null, error ?? run.reply ?? run.status);
   }
 
   private async finish(job: ScheduledJob, firing: JobRun, output: string | null, error: string | null): Promise<void> {
@@ -136,6 +143,7 @@ export class JobRunner {
       finishedAt,
       durationMs,
       ...outcome,
+      runId: firing.runId,
     });
     if (firing.runId) {
       this.bus.emit('scheduler:job:complete', { jobId: job.id, runId: firing.runId, status, durationMs });

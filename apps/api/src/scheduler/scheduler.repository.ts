@@ -78,6 +78,10 @@ export class SchedulerRepository {
     await this.runs.insert(run);
   }
 
+  findRun(id: string): Promise<JobRun | null> {
+    return this.runs.findOneBy({ id });
+  }
+
   async updateRun(id: string, patch: Partial<JobRun>): Promise<void> {
     await this.runs.update({ id }, patch);
   }

@@ -57,6 +57,10 @@ export class TasksRepository {
     return this.iterations.find({ where: { taskId }, order: { number: 'ASC' } });
   }
 
+  findIteration(id: string): Promise<TaskIteration | null> {
+    return this.iterations.findOneBy({ id });
+  }
+
   /** The iteration under way (stored, its run not yet recorded as ended), if any. */
   openIteration(taskId: string): Promise<TaskIteration | null> {
     return this.iterations.findOne({ where: { taskId, status: 'running' }, order: { number: 'DESC' } });

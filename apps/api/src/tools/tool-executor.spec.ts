@@ -100,10 +100,11 @@ describe('ToolExecutor', () => {
     const ran: string[] = [];
     registry.register(tool('send', async () => (ran.push('send'), { content: 'sent' })));
     executor.addGate({ check: async () => (asked.push('first'), { kind: 'allow' }) });
-    executor.addGate({ check: async () => (asked.push('second'), { kind: 'hold' }) });
+    const hold = { kind: 'hold' as const, wait: { kind: 'approval' as const, approvalId: 'a1' } };
+    executor.addGate({ check: async () => (asked.push('second'), hold) });
     executor.addGate({ check: async () => (asked.push('third'), { kind: 'allow' }) });
     const call = { id: 't', name: 'send', input: {} };
-    expect(await executor.check(call, context())).toEqual({ kind: 'hold' });
+    expect(await executor.check(call, context())).toEqual(hold);
     expect(await executor.execute(call, context())).toEqual({
       content: 'Tool "send" is waiting for a human\'s approval.',
       isError: true,

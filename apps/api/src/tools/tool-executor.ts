@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { RunWait } from '../agents/run-wait.js';
 import { untrustedBlock } from '../common/untrusted.js';
 import type { Tool, ToolContext, ToolResult } from './tool.js';
 import { ToolRegistry } from './tool-registry.js';
@@ -9,8 +10,11 @@ export interface ToolCallRequest {
   input: unknown;
 }
 
-/** What a gate decides about a tool call: let it run, stop it with a result, or hold it for a human. */
-export type GateVerdict = { kind: 'allow' } | { kind: 'deny'; result: ToolResult } | { kind: 'hold' };
+/**
+ * What a gate decides about a tool call: let it run, stop it with a result, or hold it (the run waits
+ * for `wait`, e.g. a human's approval).
+ */
+export type GateVerdict = { kind: 'allow' } | { kind: 'deny'; result: ToolResult } | { kind: 'hold'; wait: RunWait };
 
 /**
  * A check every tool call passes before it runs (the approval gate hooks in here). It is asked again

@@ -44,3 +44,21 @@ export function costOf(
     1_000_000;
   return Math.round(dollars * 1_000_000) / 1_000_000;
 }
+
+/**
+ * What prompt caching saved, in US dollars: cached tokens priced as plain input minus what their
+ * cache reads and writes cost (negative while writes outweigh reads); null when the model has no price.
+ */
+export function cacheSavingsOf(
+  model: string,
+  totals: Pick<TokenTotals, 'cacheCreationTokens' | 'cacheReadTokens'>,
+  prices: Record<string, ModelPrice>,
+): number | null {
+  const price = priceFor(model, prices);
+  if (!price) return null;
+  const dollars =
+    (totals.cacheReadTokens * (price.input - price.cacheRead) +
+      totals.cacheCreationTokens * (price.input - price.cacheWrite)) /
+    1_000_000;
+  return Math.round(dollars * 1_000_000) / 1_000_000;
+}

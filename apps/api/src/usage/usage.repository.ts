@@ -27,11 +27,14 @@ export class UsageRepository {
     await this.calls.insert(call);
   }
 
-  /** Input + output tokens a group used since an instant (one indexed query). */
+  /** Input (cached or not) + output tokens a group used since an instant (one indexed query). */
   async groupTokensSince(groupId: string, since: Date): Promise<number> {
     const row = await this.calls
       .createQueryBuilder('c')
-      .select('COALESCE(SUM(c.input_tokens + c.output_tokens), 0)', 'tokens')
+      .select(
+        'COALESCE(SUM(c.input_tokens + c.cache_creation_tokens + c.cache_read_tokens + c.output_tokens), 0)',
+        'tokens',
+      )
       .where('c.group_id = :groupId AND c.created_at >= :since', { groupId, since })
       .getRawOne<{ tokens: string | number }>();
     return Number(row?.tokens ?? 0);

@@ -9,7 +9,7 @@ import type {
   UsageTotalsDto,
 } from './dto/usage.dto.js';
 import type { ModelCall } from './entities/model-call.entity.js';
-import { DEFAULT_PRICES, type ModelPrice, costOf, priceFor } from './prices.js';
+import { DEFAULT_PRICES, type ModelPrice, cacheSavingsOf, costOf, priceFor } from './prices.js';
 import { localDate, startOfLocalDay, windowStarts, zonedParts } from './time-windows.js';
 import { type TokenTotals, UsageRepository } from './usage.repository.js';
 
@@ -61,7 +61,7 @@ export class UsageService {
     }
     for (const call of await this.usage.callsSince(since)) {
       const day = byDay.get(localDate(call.createdAt, this.config.timezone));
-      if (day) add(day, call, costOf(call.model, call, prices) ?? 0);
+      if (day) add(day, call, prices);
     }
     return [...byDay.values()];
   }
@@ -72,6 +72,7 @@ export class UsageService {
     return (await this.usage.totalsByModel(since)).map((row) => ({
       ...row,
       costUsd: costOf(row.model, row, prices) ?? 0,
+      cacheSavedUsd: cacheSavingsOf(row.model, row, prices) ?? 0,
       priced: priceFor(row.model, prices) !== null,
     }));
   }
@@ -81,6 +82,7 @@ export class UsageService {
     return (await this.usage.recentCalls(limit)).map((call) => ({
       ...call,
       costUsd: costOf(call.model, call, prices),
+      cacheSavedUsd: cacheSavingsOf(call.model, call, prices),
       createdAt: call.createdAt.toISOString(),
     }));
   }
@@ -149,6 +151,7 @@ function sum(rows: (TokenTotals & { model: string })[], prices: Record<string, M
     cacheCreationTokens: 0,
     cacheReadTokens: 0,
     costUsd: 0,
+    cacheSavedUsd: 0,
   };
   for (const row of rows) {
     totals.calls += row.calls;
@@ -157,16 +160,24 @@ function sum(rows: (TokenTotals & { model: string })[], prices: Record<string, M
     totals.cacheCreationTokens += row.cacheCreationTokens;
     totals.cacheReadTokens += row.cacheReadTokens;
     totals.costUsd += costOf(row.model, row, prices) ?? 0;
+    totals.cacheSavedUsd += cacheSavingsOf(row.model, row, prices) ?? 0;
   }
-  totals.costUsd = Math.round(totals.costUsd * 1_000_000) / 1_000_000;
+  totals.costUsd = dollars(totals.costUsd);
+  totals.cacheSavedUsd = dollars(totals.cacheSavedUsd);
   return totals;
 }
 
-function add(totals: UsageTotalsDto, call: ModelCall, cost: number): void {
+function add(totals: UsageTotalsDto, call: ModelCall, prices: Record<string, ModelPrice>): void {
   totals.calls += 1;
   totals.inputTokens += call.inputTokens;
   totals.outputTokens += call.outputTokens;
   totals.cacheCreationTokens += call.cacheCreationTokens;
   totals.cacheReadTokens += call.cacheReadTokens;
-  totals.costUsd = Math.round((totals.costUsd + cost) * 1_000_000) / 1_000_000;
+  totals.costUsd = dollars(totals.costUsd + (costOf(call.model, call, prices) ?? 0));
+  totals.cacheSavedUsd = dollars(totals.cacheSavedUsd + (cacheSavingsOf(call.model, call, prices) ?? 0));
+}
+
+/** Rounded to a millionth of a dollar. */
+function dollars(value: number): number {
+  return Math.round(value * 1_000_000) / 1_000_000;
 }

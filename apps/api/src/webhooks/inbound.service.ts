@@ -1,5 +1,13 @@
-import { BadRequestException, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import type { Run } from '../agents/entities/run.entity.js';
+import { RunContinuations } from '../agents/run-continuation.js';
 import { isFinished, RunsService } from '../agents/runs.service.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
@@ -27,17 +35,36 @@ interface StartedRun {
  * reads that run instead of starting another.
  */
 @Injectable()
-export class InboundService {
+export class InboundService implements OnModuleInit {
   private readonly logger = new Logger(InboundService.name);
   /** Invocations with a key whose run is being started, so concurrent retries share it. */
   private readonly starting = new Map<string, Promise<StartedRun>>();
+  /** Synchronous callers waiting for a run's end, by run id (served by the run's continuation). */
+  private readonly callers = new Map<string, Set<(run: Run) => void>>();
 
   constructor(
     private readonly runs: RunsService,
     private readonly keys: IdempotencyRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly continuations: RunContinuations,
   ) {}
+
+  /**
+   * A webhook run's `sync-webhook` continuation answers the callers still waiting for it. Not durable:
+   * after a restart the callers are gone (they read the run with GET /api/runs/:id or an idempotent retry).
+   */
+  onModuleInit(): void {
+    this.continuations.register({
+      kind: 'sync-webhook',
+      durable: false,
+      handle: async (run) => {
+        for (const answer of this.callers.get(run.id) ?? []) answer(run);
+        this.callers.delete(run.id);
+        return 'done';
+      },
+    });
+  }
 
   async invoke(webhook: Webhook, body: WebhookInvokeDto, idempotencyKey: string | undefined): Promise<InvokeOutcome> {
     const started = idempotencyKey
@@ -51,7 +78,7 @@ export class InboundService {
         body: { runId: started.runId, conversationId: started.conversationId, status },
       };
     }
-    const run = await this.runs.waitForEnd(started.runId, AbortSignal.timeout(this.config.webhookSyncTimeoutMs));
+    const run = await this.ended(started.runId);
     if (!run || !isFinished(run.status)) {
       return {
         finished: false,
@@ -75,12 +102,36 @@ export class InboundService {
     };
   }
 
+  /** The run once it has ended, or as it is when WEBHOOK_SYNC_TIMEOUT_MS passes first; null if unknown. */
+  private async ended(runId: string): Promise<Run | null> {
+    let answer = (_run: Run) => {};
+    const ended = new Promise<Run>((resolve) => (answer = resolve));
+    const callers = this.callers.get(runId) ?? new Set();
+    this.callers.set(runId, callers);
+    callers.add(answer);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // Listening before looking, so an end between the look and the wait is not missed.
+      const run = await this.runs.find(runId);
+      if (!run || isFinished(run.status)) return run;
+      const timedOut = new Promise<null>(
+        (resolve) => (timer = setTimeout(resolve, this.config.webhookSyncTimeoutMs, null)),
+      );
+      return (await Promise.race([ended, timedOut])) ?? (await this.runs.find(runId));
+    } finally {
+      clearTimeout(timer);
+      callers.delete(answer);
+      if (callers.size === 0 && this.callers.get(runId) === callers) this.callers.delete(runId);
+    }
+  }
+
   private async start(webhook: Webhook, body: WebhookInvokeDto): Promise<Omit<StartedRun, 'replayed'>> {
     const run = await this.runs.submit({
       message: body.message,
       origin: { kind: 'webhook', ref: webhook.id },
       groupId: body.groupId,
       conversationId: body.conversationId,
+      continuation: { kind: 'sync-webhook', webhookId: webhook.id },
     });
     return { runId: run.id, conversationId: run.conversationId };
   }

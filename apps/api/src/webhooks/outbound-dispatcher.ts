@@ -90,6 +90,6 @@ export class OutboundDispatcher implements OnModuleInit, OnModuleDestroy {
 /** The payload as webhooks get it: a channel's pairing QR code is for the console's admins only. */
 function forWebhooks(event: GatewayEvent): GatewayEvent['payload'] {
   if (event.event !== 'channel:status') return event.payload;
-  const { qr: _qr, ...rest } = event.payload as GatewayEvent<'channel:status'>['payload'];
+  const { qr: _qr, ...rest } = event.payload;
   return rest as GatewayEvent['payload'];
 }

@@ -23,6 +23,8 @@ export function agentGroup(overrides: Partial<AgentGroupResponseDto> = {}): Agen
     trustedDestinations: ['api.example.com'],
     budgetMaxTokensDay: 10_000,
     budgetMaxTokensMonth: null,
+    contextWindowTokens: null,
+    effectiveContextWindowTokens: 200_000,
     channelStyles: { telegram: 'Short lines.' },
     isDefault: false,
     channelIds: [],

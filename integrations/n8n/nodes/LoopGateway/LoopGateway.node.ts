@@ -14,7 +14,7 @@ import { taskFields, taskOperations } from './descriptions/TaskDescription';
 import { usageOperations } from './descriptions/UsageDescription';
 
 /** Run statuses after which nothing changes any more. */
-const FINISHED = new Set(['completed', 'failed', 'refused']);
+const FINISHED = new Set(['completed', 'failed', 'refused', 'cancelled']);
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2_000;
 
@@ -28,6 +28,7 @@ interface Run extends IDataObject {
   id: string;
   conversationId: string;
   status: string;
+  waitingFor?: { kind: string } | null;
 }
 
 interface Approval extends IDataObject {
@@ -167,7 +168,7 @@ async function runAgent(this: IExecuteFunctions, itemIndex: number): Promise<IDa
   for (;;) {
     const run = (await gatewayRequest.call(this, 'GET', `/api/runs/${accepted.runId}`, { itemIndex })).body as Run;
     if (FINISHED.has(run.status)) return summarise(run);
-    if (run.status === 'awaiting_approval' && returnOnApproval) {
+    if (run.status === 'waiting' && run.waitingFor?.kind === 'approval' && returnOnApproval) {
       const approvals = (await gatewayRequest.call(this, 'GET', `/api/approvals/run/${run.id}`, { itemIndex }))
         .body as unknown as Approval[];
       return {
@@ -189,6 +190,7 @@ function summarise(run: Run): IDataObject {
     runId: run.id,
     conversationId: run.conversationId,
     status: run.status,
+    waitingFor: run.waitingFor ?? null,
     reply: run.reply ?? null,
     error: run.error ?? null,
     model: run.model ?? null,

@@ -5,6 +5,11 @@ import type { INodePropertyOptions } from 'n8n-workflow';
  * this list equal to the catalog; the package does not depend on the gateway's code.
  */
 export const GATEWAY_EVENTS: INodePropertyOptions[] = [
+  {
+    name: 'Agent Run Cancelled',
+    value: 'agent:run:cancelled',
+    description: 'An agent run was cancelled by an operator',
+  },
   { name: 'Agent Run Complete', value: 'agent:run:complete', description: 'An agent run finished with a reply' },
   { name: 'Agent Run Error', value: 'agent:run:error', description: 'An agent run failed or was refused' },
   { name: 'Agent Run Start', value: 'agent:run:start', description: 'An agent run started' },
@@ -15,10 +20,19 @@ export const GATEWAY_EVENTS: INodePropertyOptions[] = [
   },
   { name: 'All (Except Agent Run Text)', value: '*', description: 'Every event but the text stream' },
   { name: 'Approval Required', value: 'approval:required', description: 'A tool call waits for a human decision' },
-  { name: 'Approval Resolved', value: 'approval:resolved', description: 'A held tool call was decided or timed out' },
+  {
+    name: 'Approval Resolved',
+    value: 'approval:resolved',
+    description: 'A held tool call was decided, timed out or withdrawn',
+  },
   { name: 'Auth Login', value: 'auth:login', description: 'An operator logged in' },
   { name: 'Auth Logout', value: 'auth:logout', description: 'An operator logged out' },
   { name: 'Channel Status', value: 'channel:status', description: 'A channel changed state' },
+  {
+    name: 'Conversation Compacted',
+    value: 'conversation:compacted',
+    description: 'A conversation near the model’s window had its older turns summarized',
+  },
   { name: 'Message Incoming', value: 'message:incoming', description: 'A message arrived on a channel' },
   { name: 'Message Reply', value: 'message:reply', description: 'The agent replied on a channel' },
   { name: 'Scheduler Job Complete', value: 'scheduler:job:complete', description: 'A scheduled job ran' },

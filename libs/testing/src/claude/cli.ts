@@ -1,6 +1,7 @@
 // `npm run mock:claude`: runs LocalClaude standalone so the gateway can be tried without Claude.
 //   MOCK_CLAUDE_PORT (default 4010), MOCK_CLAUDE_HOST (default 127.0.0.1), MOCK_CLAUDE_LATENCY_MS (default 0),
-//   MOCK_CLAUDE_API_KEYS (optional, comma-separated allow-list).
+//   MOCK_CLAUDE_API_KEYS (optional, comma-separated allow-list), MOCK_CLAUDE_CONTEXT_WINDOW (tokens; optional:
+//   longer prompts get 400 "prompt is too long").
 // It echoes the last user message; `/tool <name> <json>` in a user message answers with that tool call.
 import { LocalClaude } from './local-claude.js';
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     port: intFromEnv('MOCK_CLAUDE_PORT', 4010),
     host: process.env.MOCK_CLAUDE_HOST || '127.0.0.1',
     latencyMs: intFromEnv('MOCK_CLAUDE_LATENCY_MS', 0),
+    contextWindowTokens: intFromEnv('MOCK_CLAUDE_CONTEXT_WINDOW', 0) || undefined,
     apiKeys: apiKeys?.length ? apiKeys : undefined,
     toolCommands: true,
     log: (line) => console.log(line),

@@ -1,3 +1,3 @@
 export { LocalClaude } from './local-claude.js';
-export { estimateInputTokens, estimateOutputTokens } from './protocol.js';
+export { estimateInputTokens, estimateOutputTokens, systemText } from './protocol.js';
 export type * from './types.js';

@@ -7,6 +7,7 @@ import Anthropic, {
   RateLimitError,
 } from '@anthropic-ai/sdk';
 import { LocalClaude } from './local-claude.js';
+import { estimateInputTokens } from './protocol.js';
 
 const MODEL = 'claude-sonnet-4-6';
 const tokens = (chars: number) => Math.max(1, Math.ceil(chars / 4));
@@ -588,5 +589,119 @@ describe('LocalClaude respondWith', () => {
       .catch((e: unknown) => e)) as APIError;
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.message).toContain('responder bug');
+  });
+});
+
+describe('LocalClaude context window and prompt cache', () => {
+  let claude: LocalClaude;
+  beforeAll(async () => (claude = await LocalClaude.start()));
+  afterAll(() => claude.stop());
+  afterEach(() => {
+    claude.reset();
+    claude.contextWindowTokens = undefined;
+  });
+
+  it('answers 400 "prompt is too long" beyond its window, as the real API does', async () => {
+    const text = 'x'.repeat(400);
+    const messages: Anthropic.MessageParam[] = [{ role: 'user', content: text }];
+    const size = tokens(JSON.stringify(messages).length);
+    claude.contextWindowTokens = size;
+    const fits = await client(claude).messages.create({ model: MODEL, max_tokens: 10, messages });
+    expect(fits.usage.input_tokens).toBe(size);
+
+    claude.contextWindowTokens = size - 1;
+    claude.script({ text: 'not used' });
+    const error = (await client(claude)
+      .messages.create({ model: MODEL, max_tokens: 10, messages })
+      .catch((e: unknown) => e)) as APIError;
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.error).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: `prompt is too long: ${size} tokens > ${size - 1} maximum` },
+    });
+    expect(claude.pendingSteps).toBe(1);
+  });
+
+  it('writes a cache_control prefix once, then reads it; the rest is plain input', async () => {
+    const system = [{ type: 'text' as const, text: 'S'.repeat(4000), cache_control: { type: 'ephemeral' as const } }];
+    const tools: Anthropic.Tool[] = [{ name: 'lookup', input_schema: { type: 'object' } }];
+    const turn = (text: string, cached: boolean): Anthropic.MessageParam => ({
+      role: 'user',
+      content: [{ type: 'text', text, ...(cached ? { cache_control: { type: 'ephemeral' as const } } : {}) }],
+    });
+    const first: Anthropic.MessageParam[] = [turn('first question '.repeat(50), true)];
+    const sdk = client(claude);
+    const one = await sdk.messages.create({ model: MODEL, max_tokens: 10, system, tools, messages: first });
+    const total1 = estimateInputTokens({ system, tools, messages: first } as Parameters<typeof estimateInputTokens>[0]);
+    expect(one.usage.cache_read_input_tokens).toBe(0);
+    expect(one.usage.cache_creation_input_tokens).toBeGreaterThan(1000);
+    expect(one.usage.input_tokens + (one.usage.cache_creation_input_tokens ?? 0)).toBe(total1);
+
+    // The next turn sends the same prefix plus an answer and a new question, marking both ends.
+    const second: Anthropic.MessageParam[] = [
+      turn('first question '.repeat(50), true),
+      { role: 'assistant', content: 'An answer.' },
+      turn('second question', true),
+    ];
+    const two = await sdk.messages
+      .stream({ model: MODEL, max_tokens: 10, system, tools, messages: second })
+      .finalMessage();
+    expect(two.usage.cache_read_input_tokens).toBe(one.usage.cache_creation_input_tokens);
+    expect(two.usage.cache_creation_input_tokens).toBeGreaterThan(0);
+    expect(two.usage.input_tokens).toBeLessThan(5);
+
+    // Another model (or key) has its own cache; a request without markers uses none.
+    const other = await sdk.messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 10,
+      system,
+      tools,
+      messages: first,
+    });
+    expect(other.usage.cache_read_input_tokens).toBe(0);
+    const plain = await sdk.messages.create({ model: MODEL, max_tokens: 10, messages: [turn('hello', false)] });
+    expect(plain.usage).toMatchObject({ cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+  });
+
+  it('forgets a prefix that was not used within the cache lifetime', async () => {
+    const shortLived = await LocalClaude.start({ cacheTtlMs: 1 });
+    try {
+      const body = {
+        model: MODEL,
+        max_tokens: 10,
+        messages: [
+          {
+            role: 'user' as const,
+            content: [{ type: 'text' as const, text: 'q'.repeat(400), cache_control: { type: 'ephemeral' as const } }],
+          },
+        ],
+      };
+      const sdk = client(shortLived);
+      const first = await sdk.messages.create(body);
+      const started = Date.now();
+      while (Date.now() - started < 5) await new Promise((resolve) => setImmediate(resolve));
+      const again = await sdk.messages.create(body);
+      expect(again.usage.cache_read_input_tokens).toBe(0);
+      expect(again.usage.cache_creation_input_tokens).toBe(first.usage.cache_creation_input_tokens);
+    } finally {
+      await shortLived.stop();
+    }
+  });
+
+  it('answers a summary request with a short summary instead of an echo', async () => {
+    const transcript = Array.from({ length: 20 }, (_, i) => `user: message number ${i} ${'words '.repeat(30)}`).join(
+      '\n',
+    );
+    const answer = await client(claude).messages.create({
+      model: MODEL,
+      max_tokens: 200,
+      system: 'Summarize the conversation below for your own later use.',
+      messages: [{ role: 'user', content: transcript }],
+    });
+    const text = (answer.content[0] as Anthropic.TextBlock).text;
+    expect(text).toMatch(/^Summary: user: message number 0/);
+    expect(text).not.toContain('Echo');
+    expect(text.length).toBeLessThanOrEqual(Math.floor(transcript.length / 4));
+    expect(answer.usage.output_tokens).toBeLessThanOrEqual(200);
   });
 });

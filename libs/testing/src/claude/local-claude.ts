@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PromptCache } from './context.js';
 import {
   answerFor,
   echoStep,
@@ -41,6 +42,11 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 export class LocalClaude {
   /** Delay applied to every answer produced from a step (scripted, responder or echo); settable at any time. */
   latencyMs: number;
+  /**
+   * Requests whose input passes this many tokens get the real API's 400 "prompt is too long"
+   * (undefined: no limit); settable at any time.
+   */
+  contextWindowTokens: number | undefined;
   /** The requests received, oldest first (at most `maxRecordedRequests`, default 1000). */
   readonly requests: RecordedRequest[] = [];
 
@@ -48,6 +54,7 @@ export class LocalClaude {
   readonly #options: LocalClaudeOptions;
   readonly #queue: ScriptStep[] = [];
   #responder: Responder | undefined;
+  readonly #cache: PromptCache;
   readonly #timers = new Map<ReturnType<typeof setTimeout>, () => void>();
   #url = '';
   #stopped = false;
@@ -55,6 +62,8 @@ export class LocalClaude {
   private constructor(options: LocalClaudeOptions) {
     this.#options = options;
     this.latencyMs = options.latencyMs ?? 0;
+    this.contextWindowTokens = options.contextWindowTokens;
+    this.#cache = new PromptCache(options.cacheTtlMs ?? 5 * 60_000);
     this.#server = createServer((req, res) => this.#onRequest(req, res));
     // Answers are small and written at once; Nagle would only add delay to streamed events.
     this.#server.on('connection', (socket) => socket.setNoDelay(true));
@@ -103,11 +112,12 @@ export class LocalClaude {
     return this;
   }
 
-  /** Clears the script queue, the responder and the recorded requests. */
+  /** Clears the script queue, the responder, the recorded requests and the prompt cache. */
   reset(): void {
     this.#queue.length = 0;
     this.#responder = undefined;
     this.requests.length = 0;
+    this.#cache.clear();
   }
 
   /** Stops listening, drops open connections (including streams in progress) and pending delays. */
@@ -192,6 +202,14 @@ export class LocalClaude {
       return log(this.#send(res, 200, { input_tokens: estimateInputTokens(body) }));
     }
 
+    const inputTokens = estimateInputTokens(body);
+    if (this.contextWindowTokens !== undefined && inputTokens > this.contextWindowTokens) {
+      return log(
+        this.#sendError(res, 400, `prompt is too long: ${inputTokens} tokens > ${this.contextWindowTokens} maximum`),
+        ' prompt is too long',
+      );
+    }
+
     const step = await this.#nextStep(request);
     // A streamed answer spreads the latency over its events (see #stream); anything else waits first.
     const streamed = body.stream === true && (!('error' in step) || step.error.midStream === true);
@@ -203,7 +221,7 @@ export class LocalClaude {
       return log(this.#sendStepError(res, step));
     }
 
-    const answer = answerFor(step, body);
+    const answer = answerFor(step, body, this.#cache.use(body, `${apiKey}\n${body.model}`));
     const id = randomId('msg_01');
     if (!body.stream) return log(this.#send(res, 200, messageJson(id, body.model, answer)), ` ${answer.stopReason}`);
     const events = streamEvents(id, body.model, answer);
@@ -288,7 +306,8 @@ export class LocalClaude {
 
   async #streamError(res: ServerResponse, body: MessagesRequestBody, step: ErrorStep): Promise<string> {
     const { status, message } = step.error;
-    const start = messageStartEvent(randomId('msg_01'), body.model, estimateInputTokens(body));
+    const usage = { inputTokens: estimateInputTokens(body), cacheReadTokens: 0, cacheCreationTokens: 0 };
+    const start = messageStartEvent(randomId('msg_01'), body.model, usage);
     const events = [start, PING_EVENT, sse('error', errorBody(status, message))];
     await this.#stream(res, events);
     return ` stream error ${status}`;

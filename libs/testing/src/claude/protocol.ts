@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type CacheUsage, requestChars } from './context.js';
 import type {
   ContentBlock,
   ContentBlockParam,
@@ -54,13 +55,12 @@ function tokens(chars: number): number {
   return Math.max(1, Math.ceil(chars / 4));
 }
 
-/** ceil(chars / 4) over the system prompt, the messages JSON and the tools JSON; at least 1. */
+/**
+ * ceil(chars / 4) over the system prompt, the messages JSON and the tools JSON (without `cache_control`
+ * markers); at least 1.
+ */
 export function estimateInputTokens(body: Pick<MessagesRequestBody, 'system' | 'messages' | 'tools'>): number {
-  const system = body.system;
-  let chars = typeof system === 'string' ? system.length : system ? JSON.stringify(system).length : 0;
-  chars += JSON.stringify(body.messages).length;
-  if (body.tools) chars += JSON.stringify(body.tools).length;
-  return tokens(chars);
+  return tokens(requestChars(body));
 }
 
 /** ceil(chars / 4) over the text and the tool_use names and input JSON; at least 1. */
@@ -209,14 +209,21 @@ export function validateBody(body: unknown, requireMaxTokens = true): string | u
 
 // ---- Building answers. ----
 
-export interface Answer {
+export interface Answer extends CacheUsage {
   content: ContentBlock[];
   stopReason: StopReason;
+  /** Input tokens not read from or written to the cache. */
   inputTokens: number;
   outputTokens: number;
 }
 
-export function answerFor(step: Exclude<ScriptStep, { error: unknown }>, body: MessagesRequestBody): Answer {
+const NO_CACHE: CacheUsage = { cacheReadTokens: 0, cacheCreationTokens: 0 };
+
+export function answerFor(
+  step: Exclude<ScriptStep, { error: unknown }>,
+  body: MessagesRequestBody,
+  cache: CacheUsage = NO_CACHE,
+): Answer {
   const content: ContentBlock[] = [];
   let stopReason: StopReason;
   if ('toolUse' in step) {
@@ -229,11 +236,14 @@ export function answerFor(step: Exclude<ScriptStep, { error: unknown }>, body: M
     if (step.text !== '') content.push({ type: 'text', text: step.text });
     stopReason = step.stopReason ?? 'end_turn';
   }
+  const cached = step.usage ? NO_CACHE : cache;
   return {
     content,
     stopReason,
-    inputTokens: step.usage?.input_tokens ?? estimateInputTokens(body),
+    inputTokens:
+      step.usage?.input_tokens ?? estimateInputTokens(body) - cached.cacheReadTokens - cached.cacheCreationTokens,
     outputTokens: step.usage?.output_tokens ?? estimateOutputTokens(content),
+    ...cached,
   };
 }
 
@@ -246,12 +256,16 @@ export function messageJson(id: string, model: string, answer: Answer): MessageR
     content: answer.content,
     stop_reason: answer.stopReason,
     stop_sequence: null,
-    usage: {
-      input_tokens: answer.inputTokens,
-      output_tokens: answer.outputTokens,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
-    },
+    usage: usageJson(answer, answer.outputTokens),
+  };
+}
+
+function usageJson(usage: CacheUsage & { inputTokens: number }, outputTokens: number): MessageResponse['usage'] {
+  return {
+    input_tokens: usage.inputTokens,
+    output_tokens: outputTokens,
+    cache_creation_input_tokens: usage.cacheCreationTokens,
+    cache_read_input_tokens: usage.cacheReadTokens,
   };
 }
 
@@ -279,7 +293,7 @@ export function jsonChunks(json: string): string[] {
   return chunks;
 }
 
-export function messageStartEvent(id: string, model: string, inputTokens: number): string {
+export function messageStartEvent(id: string, model: string, usage: CacheUsage & { inputTokens: number }): string {
   return sse('message_start', {
     type: 'message_start',
     message: {
@@ -290,12 +304,7 @@ export function messageStartEvent(id: string, model: string, inputTokens: number
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: {
-        input_tokens: inputTokens,
-        output_tokens: 1,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
-      },
+      usage: usageJson(usage, 1),
     },
   });
 }
@@ -304,7 +313,7 @@ export const PING_EVENT = sse('ping', { type: 'ping' });
 
 /** The whole SSE event sequence of a streamed answer, one string per event. */
 export function streamEvents(id: string, model: string, answer: Answer): string[] {
-  const events = [messageStartEvent(id, model, answer.inputTokens), PING_EVENT];
+  const events = [messageStartEvent(id, model, answer), PING_EVENT];
   answer.content.forEach((block, index) => {
     if (block.type === 'text') {
       events.push(
@@ -358,7 +367,39 @@ function textOf(content: string | ContentBlockParam[] | undefined): string {
 
 const TOOL_COMMAND = /\/tool\s+([A-Za-z0-9_-]+)\s*(.*)$/ms;
 
+/** The system prompt as text, whether it was sent as a string or as text blocks. */
+export function systemText(body: Pick<MessagesRequestBody, 'system'>): string {
+  return typeof body.system === 'string' ? body.system : (body.system ?? []).map((block) => block.text).join('\n');
+}
+
+/** A request that asks for a summary: no tools, and a system prompt that speaks of summarizing. */
+function isSummaryRequest(body: MessagesRequestBody): boolean {
+  if (body.tools?.length) return false;
+  return /\bsummar(y|ize|ise)/i.test(systemText(body));
+}
+
+const SUMMARY_LINE_CHARS = 80;
+
+/**
+ * A short, deterministic summary of the last user turn: the start of each of its lines, at most a
+ * quarter of its length and within `max_tokens`.
+ */
+function summaryStep(body: MessagesRequestBody): ScriptStep {
+  let userIndex = body.messages.length - 1;
+  while (userIndex >= 0 && body.messages[userIndex].role !== 'user') userIndex--;
+  const text = textOf(body.messages[userIndex]?.content);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => (line.length > SUMMARY_LINE_CHARS ? `${line.slice(0, SUMMARY_LINE_CHARS)}…` : line));
+  const limit = Math.max(40, Math.min(body.max_tokens * 4, Math.floor(text.length / 4)));
+  const summary = `Summary: ${lines.join(' / ') || '(nothing to summarize)'}`;
+  return { text: summary.length > limit ? `${summary.slice(0, limit - 1)}…` : summary };
+}
+
 export function echoStep(body: MessagesRequestBody, toolCommands: boolean): ScriptStep {
+  if (isSummaryRequest(body)) return summaryStep(body);
   const messages = body.messages;
   let userIndex = messages.length - 1;
   while (userIndex >= 0 && messages[userIndex].role !== 'user') userIndex--;

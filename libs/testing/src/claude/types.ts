@@ -23,11 +23,13 @@ export interface ToolUseBlockParam {
   id: string;
   name: string;
   input: unknown;
+  cache_control?: unknown;
 }
 
 export interface ToolResultBlockParam {
   type: 'tool_result';
   tool_use_id: string;
+  cache_control?: unknown;
   content?: string | Array<TextBlockParam | ImageBlockParam | DocumentBlockParam>;
   is_error?: boolean;
 }
@@ -42,6 +44,7 @@ export interface MessageParam {
 
 export interface ToolDefinition {
   name: string;
+  cache_control?: unknown;
   description?: string;
   input_schema?: Record<string, unknown>;
   type?: string;
@@ -175,6 +178,16 @@ export interface LocalClaudeOptions {
   host?: string;
   /** Delay before each scripted/default answer (spread over the events when streaming). Default 0. */
   latencyMs?: number;
+  /**
+   * The context window: a request whose input (estimated at four characters a token) passes it gets
+   * the real API's 400 `prompt is too long`. Default: no limit.
+   */
+  contextWindowTokens?: number;
+  /**
+   * How long a `cache_control` prefix stays cached after it was last written or read (the real API's
+   * 5-minute cache by default). Cache reads and writes are reported in `usage` as the real API does.
+   */
+  cacheTtlMs?: number;
   /** When set, only these keys are accepted (others get 401). Otherwise any non-empty key is accepted. */
   apiKeys?: string[];
   /** How many requests `requests` keeps (the most recent ones). Default 1000. */

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
-import type { RunStatus } from '../entities/run.entity.js';
+import { RUN_STATUSES, type RunStatus } from '../entities/run.entity.js';
 import type { ToolCallStatus } from '../entities/tool-call.entity.js';
+import type { RunWait } from '../run-wait.js';
 import { Optional } from '../../common/validation.js';
-
-const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'awaiting_approval', 'completed', 'failed', 'refused'];
 
 export class RunCreateDto {
   @ApiProperty({ example: 'What is on my calendar today?', maxLength: 100_000 })
@@ -38,11 +37,23 @@ export class RunOriginDto {
   @ApiPropertyOptional() ref?: string;
 }
 
+export class RunWaitDto {
+  @ApiProperty({ enum: ['approval'], description: 'What the run waits for' }) kind!: 'approval';
+  @ApiProperty({ format: 'uuid', description: 'The approval it waits for (kind approval)' }) approvalId!: string;
+}
+
 export class RunResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) conversationId!: string;
   @ApiProperty({ nullable: true, type: String }) groupId!: string | null;
-  @ApiProperty({ enum: RUN_STATUSES }) status!: RunStatus;
+  @ApiProperty({
+    enum: RUN_STATUSES,
+    description:
+      'waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel',
+  })
+  status!: RunStatus;
+  @ApiProperty({ type: RunWaitDto, nullable: true, description: 'While waiting: what the run waits for' })
+  waitingFor!: RunWait | null;
   @ApiProperty({ type: RunOriginDto }) origin!: RunOriginDto;
   @ApiProperty() input!: string;
   @ApiProperty({
@@ -92,9 +103,22 @@ export class RunModelCallDto {
   @ApiProperty() model!: string;
   @ApiProperty({ enum: ['ok', 'error'] }) status!: 'ok' | 'error';
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
-  @ApiProperty() inputTokens!: number;
+  @ApiProperty({ description: 'Input tokens neither read from nor written to the prompt cache' })
+  inputTokens!: number;
   @ApiProperty() outputTokens!: number;
+  @ApiProperty({ description: 'Input tokens written to the prompt cache' }) cacheCreationTokens!: number;
+  @ApiProperty({ description: 'Input tokens read from the prompt cache' }) cacheReadTokens!: number;
   @ApiProperty() durationMs!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** A compaction during the run: older turns replaced by a summary in what is sent to the model. */
+export class RunCompactionDto {
+  @ApiProperty({ description: 'The last message seq the summary covers' }) coversSeq!: number;
+  @ApiProperty({ description: 'Messages summarized by this compaction' }) summarizedMessages!: number;
+  @ApiProperty({ description: 'Estimated request size before, in tokens' }) tokensBefore!: number;
+  @ApiProperty({ description: 'Estimated request size after, in tokens' }) tokensAfter!: number;
+  @ApiProperty({ description: 'The summary the model wrote' }) summary!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -102,6 +126,20 @@ export class RunDetailResponseDto extends RunResponseDto {
   @ApiProperty({ type: [RunMessageDto] }) messages!: RunMessageDto[];
   @ApiProperty({ type: [RunToolCallDto] }) toolCalls!: RunToolCallDto[];
   @ApiProperty({ type: [RunModelCallDto] }) modelCalls!: RunModelCallDto[];
+  @ApiProperty({ type: [RunCompactionDto] }) compactions!: RunCompactionDto[];
+}
+
+export class ConversationResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) groupId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When it was closed: the chat it belongs to starts a fresh conversation with its next message',
+  })
+  closedAt!: string | null;
 }
 
 export class RunListQueryDto extends LimitQueryDto {

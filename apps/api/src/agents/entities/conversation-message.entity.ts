@@ -12,4 +12,10 @@ export class ConversationMessage {
   @Column({ type: 'varchar', length: 20 }) role!: 'user' | 'assistant';
   @Column({ type: 'text', transformer: jsonColumn<ContentBlock[]>([]) }) content!: ContentBlock[];
   @Column({ name: 'created_at' }) createdAt!: Date;
+  /**
+   * For an answer: the input tokens (uncached, cache reads and writes) of the request that produced
+   * it, as the API reported them: what the next request's size is counted from. Cleared when the
+   * history before it is compacted.
+   */
+  @Column({ name: 'context_tokens', type: 'integer', nullable: true }) contextTokens?: number | null;
 }

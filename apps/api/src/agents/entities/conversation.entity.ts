@@ -16,4 +16,6 @@ export class Conversation {
   @Column({ name: 'untrusted_source', type: 'varchar', length: 200, nullable: true }) untrustedSource!: string | null;
   @Column({ name: 'created_at' }) createdAt!: Date;
   @Column({ name: 'updated_at' }) updatedAt!: Date;
+  /** Closed (`/new`, or from the console): the chat it belongs to starts a fresh conversation with its next message. */
+  @Column({ name: 'closed_at', type: Date, nullable: true }) closedAt?: Date | null;
 }

@@ -1,9 +1,29 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RunOrigin } from '@loop-gateway/contracts';
-import { jsonColumn } from '../../database/json-column.js';
+import { jsonColumn, nullableJsonColumn } from '../../database/json-column.js';
+import type { RunContinuation } from '../run-continuation.js';
+import type { RunWait } from '../run-wait.js';
 
-/** `awaiting_approval`: paused until a human decides on a held tool call; it holds no queue slot. */
-export type RunStatus = 'queued' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'refused';
+/**
+ * `waiting`: paused until what `waitingFor` names is done (a human's decision on a held tool call); it
+ * holds no queue slot. `cancelled`: an operator ended it (POST /api/runs/:id/cancel).
+ */
+export type RunStatus = 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
+export const RUN_STATUSES: RunStatus[] = [
+  'queued',
+  'running',
+  'waiting',
+  'completed',
+  'failed',
+  'refused',
+  'cancelled',
+];
+/** The statuses a run has not ended in: it can still change, and can be cancelled. */
+export const UNFINISHED_STATUSES: RunStatus[] = ['queued', 'running', 'waiting'];
+export const FINISHED_STATUSES: RunStatus[] = ['completed', 'failed', 'refused', 'cancelled'];
+
+/** pending: to be carried out once the run ends; dispatching: claimed; dispatched: done. */
+export type ContinuationState = 'pending' | 'dispatching' | 'dispatched';
 
 /** One agent run: stored as a request before any work starts, updated as it goes. */
 @Entity('runs')
@@ -26,4 +46,12 @@ export class Run {
   @Column({ name: 'started_at', type: Date, nullable: true }) startedAt!: Date | null;
   @Column({ name: 'finished_at', type: Date, nullable: true }) finishedAt!: Date | null;
   @Column({ name: 'duration_ms', type: 'integer', nullable: true }) durationMs!: number | null;
+  /** While `waiting`: what the run waits for. */
+  @Column({ name: 'waiting_for', type: 'text', nullable: true, transformer: nullableJsonColumn<RunWait>() })
+  waitingFor!: RunWait | null;
+  /** What must happen when the run ends (reply on its channel, route a job's output, …); null: nothing. */
+  @Column({ type: 'text', nullable: true, transformer: nullableJsonColumn<RunContinuation>() })
+  continuation!: RunContinuation | null;
+  @Column({ name: 'continuation_state', type: 'varchar', length: 20, nullable: true })
+  continuationState!: ContinuationState | null;
 }

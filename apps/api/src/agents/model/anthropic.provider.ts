@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { withCacheControl } from '../prompt-cache.js';
 import { ModelCallError, ModelProvider, type ModelRequest, type ModelResponse } from './model-provider.js';
 
 /**
@@ -22,13 +23,21 @@ export class AnthropicProvider extends ModelProvider {
     if (!request.apiKey) {
       throw new ModelCallError('No Anthropic API key: set ANTHROPIC_API_KEY or give the agent group its own key', null);
     }
+    const prompt =
+      request.promptCache === false
+        ? {
+            system: request.system ? [{ type: 'text' as const, text: request.system }] : [],
+            tools: request.tools,
+            messages: request.messages,
+          }
+        : withCacheControl(request.system, request.tools, request.messages);
     const stream = this.client(request.apiKey).messages.stream(
       {
         model: request.model,
-        system: request.system,
+        ...(prompt.system.length > 0 ? { system: prompt.system } : {}),
         max_tokens: request.maxTokens,
-        messages: request.messages as Anthropic.MessageParam[],
-        ...(request.tools.length > 0 ? { tools: request.tools as Anthropic.Tool[] } : {}),
+        messages: prompt.messages as Anthropic.MessageParam[],
+        ...(prompt.tools.length > 0 ? { tools: prompt.tools as Anthropic.Tool[] } : {}),
       },
       { signal: options.signal },
     );

@@ -43,6 +43,8 @@ export interface ModelRequest {
   maxTokens: number;
   /** The group's key or the global one. */
   apiKey: string | null;
+  /** false: no prompt-cache breakpoints (a one-off request whose prefix is never sent again). */
+  promptCache?: boolean;
 }
 
 export interface ModelUsage {

@@ -7,7 +7,7 @@ import {
   type ChannelAdapter,
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
-import { type LimitRule, SendLimiter } from '../send-limiter.js';
+import { type LimiterTimer, type LimitRule, SendLimiter } from '../send-limiter.js';
 import { splitMessage } from '../split-message.js';
 import { toTelegramMarkdown } from './telegram-markdown.js';
 import { sleep } from '../../common/sleep.js';
@@ -27,6 +27,8 @@ export interface TelegramAdapterOptions {
   pollTimeoutSeconds?: number;
   /** A poll that comes back empty sooner than this waits the rest, so a server that does not hold the poll is not hammered. */
   minPollIntervalMs?: number;
+  /** The send limiter's clock (tests that chat faster than Telegram's 1 message/s per chat replace it). */
+  limiterTimer?: LimiterTimer;
 }
 
 /** How far a request may take beyond its own long-poll time before it counts as hung. */
@@ -48,7 +50,7 @@ interface TelegramError {
 export class TelegramAdapter implements ChannelAdapter {
   private readonly logger: Logger;
   private readonly telegram: Telegram;
-  private readonly limiter = new SendLimiter();
+  private readonly limiter: SendLimiter;
   private readonly pollTimeoutSeconds: number;
   private readonly minPollIntervalMs: number;
   private bot: { id: number; username: string } | null = null;
@@ -59,6 +61,7 @@ export class TelegramAdapter implements ChannelAdapter {
     this.telegram = new Telegram(config.botToken, { apiRoot });
     this.pollTimeoutSeconds = options.pollTimeoutSeconds ?? 50;
     this.minPollIntervalMs = options.minPollIntervalMs ?? 500;
+    this.limiter = new SendLimiter(undefined, options.limiterTimer);
   }
 
   async run(context: AdapterContext, signal: AbortSignal): Promise<void> {

@@ -12,7 +12,9 @@ import { ChannelAdapterState1764700000000 } from './1764700000000-channel-adapte
 import { ChannelMessageReplyContext1764800000000 } from './1764800000000-channel-message-reply-context.js';
 import { sealCalendarPasswords } from './1764900000000-seal-calendar-passwords.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
+import { ConversationContext1764950000000 } from './1764950000000-conversation-context.js';
 import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-guard.js';
+import { RunControl1764970000000 } from './1764970000000-run-control.js';
 import { SkillVersions1765000000000 } from './1765000000000-skill-versions.js';
 
 /**
@@ -33,6 +35,8 @@ export const migrations = (secrets: SecretBox) => [
   ChannelAdapterState1764700000000,
   ChannelMessageReplyContext1764800000000,
   sealCalendarPasswords(secrets),
+  ConversationContext1764950000000,
   ExfiltrationGuard1764960000000,
+  RunControl1764970000000,
   SkillVersions1765000000000,
 ];

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { NestedObject, Optional, OptionalNullable, UpdateType } from '../../common/validation.js';
 
 import { IsHostEntries } from './host-entries.validator.js';
@@ -95,6 +106,20 @@ export class AgentGroupCreateDto {
   @Min(1)
   budgetMaxTokensMonth?: number | null;
 
+  @ApiPropertyOptional({
+    type: Number,
+    description:
+      'The model’s context window in tokens, when it differs from the built-in table (or the model is not in it); null: the table, else CONTEXT_WINDOW_TOKENS',
+    nullable: true,
+    minimum: 1000,
+    maximum: 10_000_000,
+  })
+  @OptionalNullable()
+  @IsInt()
+  @Min(1000)
+  @Max(10_000_000)
+  contextWindowTokens?: number | null;
+
   @ApiPropertyOptional({ type: ChannelStylesDto })
   @Optional()
   @NestedObject(() => ChannelStylesDto)
@@ -124,6 +149,10 @@ export class AgentGroupResponseDto {
   trustedDestinations!: string[];
   @ApiProperty({ nullable: true, type: Number }) budgetMaxTokensDay!: number | null;
   @ApiProperty({ nullable: true, type: Number }) budgetMaxTokensMonth!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The group’s own context window; null: the model’s' })
+  contextWindowTokens!: number | null;
+  @ApiProperty({ description: 'The context window runs of this group use, in tokens' })
+  effectiveContextWindowTokens!: number;
   @ApiProperty({ type: ChannelStylesDto }) channelStyles!: ChannelStylesDto;
   @ApiProperty() isDefault!: boolean;
   @ApiProperty({ type: [String], description: 'Channels this group answers' }) channelIds!: string[];

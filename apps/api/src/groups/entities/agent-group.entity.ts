@@ -20,6 +20,10 @@ export class AgentGroup {
   @Column({ type: 'varchar', length: 100, nullable: true })
   model!: string | null;
 
+  /** null: the model's known window, else CONTEXT_WINDOW_TOKENS. */
+  @Column({ name: 'context_window_tokens', type: 'integer', nullable: true })
+  contextWindowTokens!: number | null;
+
   /** The group's own Anthropic key, sealed with SecretBox; never leaves the service in the clear. */
   @Column({ name: 'api_key_sealed', type: 'text', nullable: true })
   apiKeySealed!: string | null;

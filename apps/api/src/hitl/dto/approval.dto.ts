@@ -7,7 +7,7 @@ import type { ApprovalStatus, TimeoutAction } from '../entities/approval.entity.
 import { RISK_LEVELS, TIMEOUT_ACTIONS } from './approval-rule.dto.js';
 import { Optional } from '../../common/validation.js';
 
-const APPROVAL_STATUSES: ApprovalStatus[] = ['pending', 'approved', 'rejected', 'timed_out'];
+const APPROVAL_STATUSES: ApprovalStatus[] = ['pending', 'approved', 'rejected', 'timed_out', 'withdrawn'];
 
 export class ApprovalListQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ enum: APPROVAL_STATUSES })

@@ -3,7 +3,8 @@ import type { RunOrigin } from '@loop-gateway/contracts';
 import { jsonColumn } from '../../database/json-column.js';
 import type { RiskLevel } from '../../tools/tool.js';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'timed_out';
+/** `withdrawn`: its run was cancelled while the call waited for a decision. */
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
 export type TimeoutAction = 'reject' | 'approve';
 
 /** A tool call held for a human's decision, with what led to it and who decided when. */

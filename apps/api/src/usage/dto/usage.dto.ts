@@ -11,6 +11,11 @@ export class UsageTotalsDto {
   @ApiProperty() cacheReadTokens!: number;
   @ApiProperty({ description: 'Estimated cost in US dollars (models without a price count as 0)' })
   costUsd!: number;
+  @ApiProperty({
+    description:
+      'What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)',
+  })
+  cacheSavedUsd!: number;
 }
 
 export class UsageSummaryResponseDto {
@@ -45,6 +50,8 @@ export class ModelCallResponseDto {
   @ApiProperty() cacheReadTokens!: number;
   @ApiProperty() durationMs!: number;
   @ApiProperty({ nullable: true, type: Number }) costUsd!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'What prompt caching saved on this call (US dollars)' })
+  cacheSavedUsd!: number | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 

@@ -25,6 +25,14 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
     durationMs: 2300,
   },
   'agent:run:error': { runId: 'run-1234567890', conversationId: 'c1', error: 'Budget exceeded', durationMs: 12 },
+  'agent:run:cancelled': { runId: 'run-1234567890', conversationId: 'c1', cancelledBy: 'admin', durationMs: 800 },
+  'conversation:compacted': {
+    conversationId: 'c1',
+    runId: 'run-1234567890',
+    summarizedMessages: 40,
+    tokensBefore: 46_000,
+    tokensAfter: 12_000,
+  },
   'approval:required': {
     approvalId: 'a1',
     runId: 'run-1',
@@ -78,6 +86,8 @@ describe('summarizeEvent', () => {
       'Run run-1234 started from Telegram',
       'Run run-1234 finished in 2.3 s (1,200 tokens in, 340 out)',
       'Run run-1234 failed after 12 ms: Budget exceeded',
+      'Run run-1234 was cancelled by admin after 800 ms',
+      'Conversation of run run-1234 compacted: 40 messages summarized (46,000 → 12,000 tokens)',
       'Tool "send_email" is waiting for approval (run run-1): the run has read untrusted content (outside data from web_browse) and attacker.example is not a trusted destination',
       'Tool call approved by admin (run run-1)',
       'Telegram message from alice: “Hello there”',
@@ -93,6 +103,13 @@ describe('summarizeEvent', () => {
       'Skill my-tool removed',
       'Skill my-tool does not load: handler.js does not compile: Unexpected end of input',
     ]);
+  });
+
+  it('says a held call was withdrawn because its run was cancelled', () => {
+    const withdrawn = summarizeEvent(
+      event('approval:resolved', { approvalId: 'a1', runId: 'run-1', status: 'withdrawn', decidedBy: null }),
+    );
+    expect(withdrawn).toEqual({ text: 'Tool call withdrawn: its run run-1 was cancelled', tone: 'info' });
   });
 
   it('colours failures as errors and waiting approvals as warnings', () => {

@@ -54,12 +54,20 @@ const SUMMARIZERS: Summarizers = {
         `(${count(p.inputTokens)} tokens in, ${count(p.outputTokens)} out)`,
     ),
   'agent:run:error': (p) => error(`Run ${shortId(p.runId)} failed after ${duration(p.durationMs)}: ${clip(p.error)}`),
+  'agent:run:cancelled': (p) =>
+    warning(`Run ${shortId(p.runId)} was cancelled by ${p.cancelledBy} after ${duration(p.durationMs)}`),
+  'conversation:compacted': (p) =>
+    info(
+      `Conversation of run ${shortId(p.runId)} compacted: ${p.summarizedMessages} messages summarized ` +
+        `(${count(p.tokensBefore)} → ${count(p.tokensAfter)} tokens)`,
+    ),
   'approval:required': (p) =>
     warning(`Tool "${p.toolName}" is waiting for approval (run ${shortId(p.runId)}): ${p.reason}`),
   'approval:resolved': (p) => {
     const by = p.decidedBy ? ` by ${p.decidedBy}` : '';
     if (p.status === 'approved') return success(`Tool call approved${by} (run ${shortId(p.runId)})`);
     if (p.status === 'rejected') return warning(`Tool call rejected${by} (run ${shortId(p.runId)})`);
+    if (p.status === 'withdrawn') return info(`Tool call withdrawn: its run ${shortId(p.runId)} was cancelled`);
     return warning(`Tool call approval timed out (run ${shortId(p.runId)})`);
   },
   'message:incoming': (p) => info(`${CHANNEL_NAMES[p.channelType]} message from ${p.sender}: “${clip(p.text)}”`),

@@ -48,5 +48,7 @@ export function decisionLabel(approval: Pick<ApprovalDto, 'status' | 'decidedBy'
       return `Rejected by ${approval.decidedBy ?? 'someone'}`;
     case 'timed_out':
       return `Timed out: ${timeoutOutcome(approval.timeoutAction)}`;
+    case 'withdrawn':
+      return 'Withdrawn: the run was cancelled';
   }
 }

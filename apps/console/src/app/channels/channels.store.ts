@@ -64,14 +64,14 @@ export class ChannelsStore {
 
   receive(event: GatewayEvent): void {
     if (event.event === 'channel:status') {
-      const { channelId, state, error, qr } = (event as GatewayEvent<'channel:status'>).payload;
+      const { channelId, state, error, qr } = event.payload;
       const known = this.list().find((c) => c.id === channelId);
       this.list.update((all) => all.map((c) => (c.id === channelId ? { ...c, state, error, qr: qr ?? null } : c)));
       // A channel the list does not know yet (created elsewhere), or one that just connected an
       // account the list cannot name yet: fetch the list again.
       if (!known || (state === 'connected' && !known.account)) void this.load();
     } else if (event.event === 'message:incoming' || event.event === 'message:reply') {
-      const { channelId } = (event as GatewayEvent<'message:incoming'>).payload;
+      const { channelId } = event.payload;
       if (this.messagesByChannel().has(channelId)) void this.loadMessages(channelId);
     }
   }

@@ -71,6 +71,7 @@ describe('GroupFormDialog', () => {
       trustedDestinations: ['crm.example.com', 'hooks.example.com:8443'],
       budgetMaxTokensDay: 5000,
       budgetMaxTokensMonth: null,
+      contextWindowTokens: null,
       channelStyles: {},
     });
     await vi.waitFor(() => expect(closed()).toEqual(created));

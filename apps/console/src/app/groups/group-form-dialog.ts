@@ -102,6 +102,11 @@ export class GroupFormDialog {
     trustedDestinations: [this.initial.trustedDestinations, hostList],
     budgetDay: this.fb.control<number | null>(this.initial.budgetDay, [Validators.min(1), integer]),
     budgetMonth: this.fb.control<number | null>(this.initial.budgetMonth, [Validators.min(1), integer]),
+    contextWindow: this.fb.control<number | null>(this.initial.contextWindow, [
+      Validators.min(1000),
+      Validators.max(10_000_000),
+      integer,
+    ]),
     styles: this.fb.group({
       telegram: [this.initial.styles.telegram, Validators.maxLength(4000)],
       whatsapp: [this.initial.styles.whatsapp, Validators.maxLength(4000)],

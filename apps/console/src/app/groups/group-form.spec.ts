@@ -18,6 +18,7 @@ describe('groupRequestBody', () => {
       trustedDestinations: ['api.example.com'],
       budgetMaxTokensDay: 10_000,
       budgetMaxTokensMonth: null,
+      contextWindowTokens: null,
       channelStyles: { telegram: 'Short lines.' },
     });
   });
@@ -48,6 +49,7 @@ describe('groupRequestBody', () => {
       systemPrompt: null,
       budgetMaxTokensDay: null,
       budgetMaxTokensMonth: null,
+      contextWindowTokens: null,
       channelStyles: {},
       skills: [],
     });
@@ -99,6 +101,7 @@ describe('groupRequestBody', () => {
       trustedDestinations: [],
       budgetMaxTokensDay: null,
       budgetMaxTokensMonth: 1_000_000,
+      contextWindowTokens: null,
       channelStyles: {},
     });
     expect(groupRequestBody({ ...groupFormValue(), name: 'X', apiKeyAction: 'remove' })).not.toHaveProperty('apiKey');
@@ -114,5 +117,12 @@ describe('groupFormValue', () => {
       skills: 'web_browse, http_request',
       styles: { telegram: 'Short lines.', whatsapp: '', email: '', mattermost: '' },
     });
+  });
+
+  it('takes the group’s own context window, and sends an emptied one as null', () => {
+    const value = groupFormValue(group({ contextWindowTokens: 60_000 }));
+    expect(value.contextWindow).toBe(60_000);
+    expect(groupRequestBody(value, group()).contextWindowTokens).toBe(60_000);
+    expect(groupRequestBody({ ...value, contextWindow: null }, group()).contextWindowTokens).toBeNull();
   });
 });

@@ -23,6 +23,8 @@ export interface GroupFormValue {
   trustedDestinations: string;
   budgetDay: number | null;
   budgetMonth: number | null;
+  /** The model's context window in tokens; empty: the built-in table or CONTEXT_WINDOW_TOKENS. */
+  contextWindow: number | null;
   styles: Record<ChannelStyleKey, string>;
   isDefault: boolean;
 }
@@ -51,6 +53,7 @@ export function groupFormValue(group?: AgentGroupResponseDto): GroupFormValue {
     trustedDestinations: group?.trustedDestinations.join(', ') ?? '',
     budgetDay: group?.budgetMaxTokensDay ?? null,
     budgetMonth: group?.budgetMaxTokensMonth ?? null,
+    contextWindow: group?.contextWindowTokens ?? null,
     styles: {
       telegram: group?.channelStyles.telegram ?? '',
       whatsapp: group?.channelStyles.whatsapp ?? '',
@@ -76,6 +79,7 @@ export function groupRequestBody(value: GroupFormValue, original?: AgentGroupRes
     trustedDestinations: list(value.trustedDestinations),
     budgetMaxTokensDay: value.budgetDay ?? null,
     budgetMaxTokensMonth: value.budgetMonth ?? null,
+    contextWindowTokens: value.contextWindow ?? null,
     channelStyles: channelStyles(value.styles),
   };
   if (original) {

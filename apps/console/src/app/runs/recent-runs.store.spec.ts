@@ -13,6 +13,7 @@ const run = (id: string, overrides: Partial<RunResponseDto> = {}): RunResponseDt
   conversationId: `c-${id}`,
   groupId: 'g1',
   status: 'completed',
+  waitingFor: null,
   origin: { kind: 'api' },
   input: `input ${id}`,
   reply: 'ok',
@@ -106,8 +107,8 @@ describe('mergeRun', () => {
 
   it('lets a stored run go from running to awaiting approval and back', () => {
     const list = [run('a', { status: 'running' })];
-    const held = mergeRun(list, run('a', { status: 'awaiting_approval' }), 10);
-    expect(held[0]?.status).toBe('awaiting_approval');
+    const held = mergeRun(list, run('a', { status: 'waiting' }), 10);
+    expect(held[0]?.status).toBe('waiting');
     expect(mergeRun(held, run('a', { status: 'running' }), 10)[0]?.status).toBe('running');
     expect(mergeRun(held, run('a', { status: 'queued' }), 10)).toBe(held);
   });
@@ -143,6 +144,7 @@ describe('RecentRunsStore', () => {
         createdAt: at,
       }),
       messages: [],
+      compactions: [],
       toolCalls: [],
       modelCalls: [],
     };
@@ -196,7 +198,7 @@ describe('RecentRunsStore', () => {
       },
       timestamp: at,
     });
-    expect(store.runs().map((r) => r.status)).toEqual(['awaiting_approval', 'completed']);
+    expect(store.runs().map((r) => r.status)).toEqual(['waiting', 'completed']);
 
     ws.receive({
       type: 'event',

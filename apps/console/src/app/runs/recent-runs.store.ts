@@ -42,6 +42,7 @@ export function applyRunEvent(
         conversationId: p.conversationId,
         groupId: p.groupId,
         status: 'running',
+        waitingFor: null,
         origin: p.origin,
         input: '',
         reply: null,
@@ -77,6 +78,20 @@ export function applyRunEvent(
       return runs.map((run) =>
         run.id === p.runId
           ? { ...run, status: 'failed', error: p.error, durationMs: p.durationMs, finishedAt: event.timestamp }
+          : run,
+      );
+    }
+    case 'agent:run:cancelled': {
+      const p = event.payload;
+      return runs.map((run) =>
+        run.id === p.runId
+          ? {
+              ...run,
+              status: 'cancelled',
+              error: `Cancelled by ${p.cancelledBy}`,
+              durationMs: p.durationMs,
+              finishedAt: event.timestamp,
+            }
           : run,
       );
     }

@@ -15,6 +15,7 @@ function running(): RunDetailResponseDto {
     conversationId: 'c1',
     groupId: null,
     status: 'running',
+    waitingFor: null,
     origin: { kind: 'channel', channelType: 'telegram' },
     input: 'Look this up',
     reply: null,
@@ -66,10 +67,13 @@ function running(): RunDetailResponseDto {
         error: null,
         inputTokens: 300,
         outputTokens: 40,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 0,
         durationMs: 1200,
         createdAt: at,
       },
     ],
+    compactions: [],
   };
 }
 
@@ -166,9 +170,10 @@ describe('RunDetailPage', () => {
     ).toContain('The search failed, sorry.');
   });
 
-  it('shows a run awaiting approval with the held call, approves it inline and records who decided', async () => {
+  it('shows a waiting run with the held call, approves it inline and records who decided', async () => {
     const held = running();
-    held.status = 'awaiting_approval';
+    held.status = 'waiting';
+    held.waitingFor = { kind: 'approval', approvalId: 'ap1' };
     held.toolCalls.push({
       id: 'tu2',
       name: 'run_script',
@@ -193,7 +198,7 @@ describe('RunDetailPage', () => {
     expect(text('run-approval')).toContain('"script": "echo hi"');
     expect(text('run-approval')).toContain('the call is rejected automatically');
     expect(root.querySelector('[data-testid=run-approvals-link]')?.getAttribute('href')).toBe('/approvals');
-    expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Awaiting approval');
+    expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Waiting');
     expect(all('tool-call')[1]?.querySelector('[data-testid=run-status]')?.getAttribute('data-status')).toBe(
       'awaiting_approval',
     );
@@ -219,6 +224,46 @@ describe('RunDetailPage', () => {
     expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Running');
   });
 
+  it('cancels a live run from its page, and says how a run that ended meanwhile ended', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: running() });
+    const { fixture, root, text } = await render();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-cancel')).toBe('Cancel run');
+    });
+
+    const cancelled = { ...running(), status: 'cancelled' as const, error: 'Cancelled by admin', finishedAt: at };
+    gateway.http
+      .on('POST /api/runs/r1/cancel', { status: 200, body: cancelled })
+      .on('GET /api/runs/r1', { status: 200, body: cancelled });
+    root.querySelector<HTMLButtonElement>('[data-testid=run-cancel]')!.click();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(root.querySelector('.page-header [data-testid=run-status]')?.textContent?.trim()).toBe('Cancelled');
+    });
+    expect(gateway.http.last('POST /api/runs/r1/cancel')).toBeDefined();
+    expect(root.querySelector('[data-testid=run-cancel]')).toBeNull(); // a finished run has nothing to cancel
+    expect(text('run-detail-run-error')).toBe('Cancelled by admin');
+  });
+
+  it('shows the 409 of a run that completed before the cancel arrived', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: running() });
+    const { fixture, root, text } = await render();
+    const message = 'Run r1 already completed at 2026-01-01T12:00:01.000Z';
+    gateway.http
+      .on('POST /api/runs/r1/cancel', { status: 409, body: { statusCode: 409, message } })
+      .on('GET /api/runs/r1', { status: 200, body: { ...running(), status: 'completed' } });
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(root.querySelector('[data-testid=run-cancel]')).not.toBeNull();
+    });
+    root.querySelector<HTMLButtonElement>('[data-testid=run-cancel]')!.click();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-cancel-error')).toBe(message);
+    });
+  });
+
   it('says when the run does not exist', async () => {
     gateway.http.on('GET /api/runs/r1', { status: 404, body: { statusCode: 404, message: 'Run r1 not found' } });
     TestBed.inject(GatewaySocket).connect('token-1');
@@ -229,5 +274,53 @@ describe('RunDetailPage', () => {
       await fixture.whenStable();
       expect(root.querySelector('[data-testid=run-detail-error]')?.textContent?.trim()).toBe('Run r1 not found');
     });
+  });
+
+  it('marks where the conversation was compacted, with the summary, and shows cache use per call', async () => {
+    const later = '2026-01-01T12:00:05.000Z';
+    const detail = running();
+    detail.messages = [
+      { seq: 41, role: 'user', content: [{ type: 'text', text: 'And now?' }], createdAt: at },
+      { seq: 42, role: 'assistant', content: [{ type: 'text', text: 'Now this.' }], createdAt: later },
+    ];
+    detail.toolCalls = [];
+    detail.modelCalls = [{ ...detail.modelCalls[0]!, cacheCreationTokens: 1200, cacheReadTokens: 9800 }];
+    detail.compactions = [
+      {
+        coversSeq: 30,
+        summarizedMessages: 29,
+        tokensBefore: 46_000,
+        tokensAfter: 12_500,
+        summary: 'The user plans a trip to Lisbon.',
+        createdAt: '2026-01-01T12:00:01.000Z',
+      },
+    ];
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: detail });
+    const { root, text } = await render();
+
+    const order = Array.from(
+      root.querySelectorAll('[data-testid=timeline-message], [data-testid=timeline-compaction]'),
+    ).map((element) => element.getAttribute('data-testid'));
+    expect(order).toEqual(['timeline-message', 'timeline-compaction', 'timeline-message']);
+    expect(text('timeline-compaction')).toContain('29 earlier messages (up to #30)');
+    expect(text('timeline-compaction')).toContain('46,000 → 12,500 tokens');
+    expect(text('timeline-compaction')).toContain('The user plans a trip to Lisbon.');
+    expect(text('model-call')).toContain('1,200 / 9,800');
+  });
+
+  it('starts a new conversation for the chat, as /new does', async () => {
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: running() });
+    gateway.http.on('POST /api/conversations/c1/close', {
+      status: 200,
+      body: { id: 'c1', groupId: null, createdAt: at, closedAt: at },
+    });
+    const { fixture, root, text } = await render();
+    root.querySelector<HTMLButtonElement>('[data-testid=run-new-conversation]')!.click();
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-conversation-closed')).toContain('next message starts a new conversation');
+    });
+    expect(gateway.http.last('POST /api/conversations/c1/close')).toBeDefined();
+    expect(root.querySelector('[data-testid=run-new-conversation]')).toBeNull();
   });
 });

@@ -22,6 +22,8 @@ import {
   type RunDetailResponseDto,
   type RunMessageDto,
   type RunToolCallDto,
+  cancelRun,
+  closeConversation,
   getAgentGroup,
   getRun,
   listRunApprovals,
@@ -37,7 +39,7 @@ import { type ApprovalDecision, decideApproval } from '../approvals/decide-appro
 import { isApprovalEvent, isFinished, isRunEvent, originLabel, prettyJson } from './run-format';
 import { RunStatusChip } from './run-status';
 import { ToolScreenshot } from '../tools/tool-screenshot';
-import { pendingStream, timelineBlocks } from './run-timeline';
+import { pendingStream, timelineEntries } from './run-timeline';
 
 /**
  * How often an unfinished run is fetched again. Text streams in over the live connection, but tool
@@ -89,6 +91,8 @@ export class RunDetailPage {
   /** The held call whose decision is on its way. */
   protected readonly deciding = signal<string | null>(null);
   protected readonly approvalError = signal<string | null>(null);
+  protected readonly cancelling = signal(false);
+  protected readonly cancelError = signal<string | null>(null);
 
   protected readonly shortId = shortId;
   protected readonly duration = duration;
@@ -100,9 +104,14 @@ export class RunDetailPage {
     const run = this.run();
     return run !== null && !isFinished(run.status);
   });
-  protected readonly timeline = computed(() =>
-    (this.run()?.messages ?? []).map((message) => ({ message, blocks: timelineBlocks(message) })),
-  );
+  /** The run's messages, with its compactions where they happened (before the answer they made room for). */
+  protected readonly timeline = computed(() => {
+    const run = this.run();
+    return run ? timelineEntries(run.messages, run.compactions) : [];
+  });
+  protected readonly closingConversation = signal(false);
+  /** The conversation was closed here: the chat's next message starts a new one. */
+  protected readonly conversationClosed = signal(false);
 
   constructor() {
     effect(() => {
@@ -113,6 +122,8 @@ export class RunDetailPage {
         this.streamed.set('');
         this.approvals.set([]);
         this.approvalError.set(null);
+        this.cancelError.set(null);
+        this.conversationClosed.set(false);
         void this.load(id);
       });
     });
@@ -173,6 +184,29 @@ export class RunDetailPage {
     this.deciding.set(null);
     this.approvalError.set(error);
     await this.load(this.id());
+  }
+
+  /**
+   * POST /api/runs/:id/cancel: the run ends as cancelled at once (its model call and tool call are
+   * stopped, a held call withdrawn). A run that ended meanwhile answers 409 with how it ended.
+   */
+  protected async cancel(): Promise<void> {
+    const id = this.id();
+    this.cancelling.set(true);
+    this.cancelError.set(null);
+    const { error } = await cancelRun({ client: this.api, path: { id } });
+    this.cancelling.set(false);
+    if (error) this.cancelError.set(apiErrorMessage(error, 'The run could not be cancelled.'));
+    await this.load(id);
+  }
+
+  /** Like /new from the chat: its next message starts a fresh conversation. */
+  protected async startNewConversation(conversationId: string): Promise<void> {
+    this.closingConversation.set(true);
+    const { data, error } = await closeConversation({ client: this.api, path: { id: conversationId } });
+    this.closingConversation.set(false);
+    if (data) this.conversationClosed.set(true);
+    else this.error.set(apiErrorMessage(error, 'The conversation could not be closed.'));
   }
 
   /** The approval of a held (or once held) tool call. */

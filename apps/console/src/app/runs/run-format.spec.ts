@@ -15,23 +15,29 @@ const required: ApprovalEvent = {
   },
   timestamp: at,
 };
-const resolved = (status: 'approved' | 'rejected' | 'timed_out'): ApprovalEvent => ({
+const resolved = (status: 'approved' | 'rejected' | 'timed_out' | 'withdrawn'): ApprovalEvent => ({
   event: 'approval:resolved',
-  payload: { approvalId: 'ap1', runId: 'r1', status, decidedBy: status === 'timed_out' ? null : 'admin' },
+  payload: {
+    approvalId: 'ap1',
+    runId: 'r1',
+    status,
+    decidedBy: status === 'approved' || status === 'rejected' ? 'admin' : null,
+  },
   timestamp: at,
 });
 
 describe('run statuses', () => {
-  it('does not count a run awaiting approval as finished', () => {
-    expect(isFinished('awaiting_approval')).toBe(false);
+  it('does not count a waiting run as finished, and counts a cancelled one', () => {
+    expect(isFinished('waiting')).toBe(false);
     expect(isFinished('running')).toBe(false);
-    expect(['completed', 'failed', 'refused'].every(isFinished)).toBe(true);
+    expect(['completed', 'failed', 'refused', 'cancelled'].every(isFinished)).toBe(true);
   });
 
   it('makes a run wait on a held call and go on after any decision, never touching a finished run', () => {
-    expect(statusAfterApproval('running', required)).toBe('awaiting_approval');
-    expect(statusAfterApproval('awaiting_approval', resolved('approved'))).toBe('running');
-    expect(statusAfterApproval('awaiting_approval', resolved('timed_out'))).toBe('running');
+    expect(statusAfterApproval('running', required)).toBe('waiting');
+    expect(statusAfterApproval('waiting', resolved('approved'))).toBe('running');
+    expect(statusAfterApproval('waiting', resolved('timed_out'))).toBe('running');
+    expect(statusAfterApproval('waiting', resolved('withdrawn'))).toBe('waiting'); // its run's cancel says the rest
     expect(statusAfterApproval('running', resolved('rejected'))).toBe('running');
     expect(statusAfterApproval('completed', required)).toBe('completed');
   });

@@ -4,7 +4,8 @@ import { CHANNEL_NAMES } from '../activity/event-summary';
 
 export type RunStatus = RunResponseDto['status'];
 
-type RunEventName = 'agent:run:start' | 'agent:run:text' | 'agent:run:complete' | 'agent:run:error';
+type RunEventName =
+  'agent:run:start' | 'agent:run:text' | 'agent:run:complete' | 'agent:run:error' | 'agent:run:cancelled';
 
 /** A live event about one run (a union the compiler can narrow by `event`). */
 export type RunEvent = { [E in RunEventName]: GatewayEvent<E> }[RunEventName];
@@ -23,24 +24,23 @@ export function isApprovalEvent(event: GatewayEvent): event is ApprovalEvent {
 }
 
 /**
- * A run in one of these states changes no more. A run awaiting approval is not finished: it goes on
- * once a person (or the timeout) decides.
+ * A run in one of these states changes no more. A waiting run (for an approval) is not finished: it
+ * goes on once a person (or the timeout) decides.
  */
 export function isFinished(status: string): boolean {
-  return status === 'completed' || status === 'failed' || status === 'refused';
+  return status === 'completed' || status === 'failed' || status === 'refused' || status === 'cancelled';
 }
 
 /**
  * A run's status after a live approval event about it: a held call makes it wait, a decision lets it
  * go on. The event comes before the gateway stores the run's new status, so lists apply it themselves.
  */
-export function statusAfterApproval<S extends string>(
-  status: S,
-  event: ApprovalEvent,
-): S | 'awaiting_approval' | 'running' {
+export function statusAfterApproval<S extends string>(status: S, event: ApprovalEvent): S | 'waiting' | 'running' {
   if (isFinished(status)) return status;
-  if (event.event === 'approval:required') return 'awaiting_approval';
-  return status === 'awaiting_approval' ? 'running' : status;
+  if (event.event === 'approval:required') return 'waiting';
+  // A withdrawn call's run was cancelled: its own event says so.
+  if (event.payload.status === 'withdrawn') return status;
+  return status === 'waiting' ? 'running' : status;
 }
 
 const ORIGIN_KINDS: Record<RunOriginDto['kind'], string> = {

@@ -4,7 +4,8 @@ const LABELS: Record<string, string> = {
   sending: 'Sending',
   queued: 'Queued',
   running: 'Running',
-  awaiting_approval: 'Awaiting approval',
+  waiting: 'Waiting',
+  cancelled: 'Cancelled',
   completed: 'Completed',
   failed: 'Failed',
   refused: 'Refused',
@@ -14,6 +15,7 @@ const LABELS: Record<string, string> = {
   approved: 'Approved',
   rejected: 'Rejected',
   timed_out: 'Timed out',
+  withdrawn: 'Withdrawn',
   // Loop tasks and their iterations
   stopping: 'Stopping',
   stopped: 'Stopped',
@@ -27,7 +29,7 @@ const LABELS: Record<string, string> = {
 
 /**
  * A run's (or a model call's, tool call's, approval's, loop task's or scheduler firing's) status as a
- * small coloured chip; "Running" pulses, and so does a run waiting for a person's approval.
+ * small coloured chip; "Running" pulses, and so does a waiting run (for a person's approval).
  */
 @Component({
   selector: 'lg-run-status',
@@ -61,7 +63,7 @@ const LABELS: Record<string, string> = {
         animation: pulse 0.9s ease-in-out infinite alternate;
       }
     }
-    .awaiting_approval,
+    .waiting,
     .pending {
       --tone: light-dark(#ed6c02, #ffb74d);
       .dot {
@@ -82,6 +84,8 @@ const LABELS: Record<string, string> = {
       --tone: var(--mat-sys-error);
     }
     .refused,
+    .cancelled,
+    .withdrawn,
     .timed_out,
     .budget_exhausted {
       --tone: light-dark(#ed6c02, #ffb74d);

@@ -1,6 +1,6 @@
 import type { RunMessageDto } from '@loop-gateway/api-client';
 import { describe, expect, it } from 'vitest';
-import { pendingStream, timelineBlocks } from './run-timeline';
+import { pendingStream, timelineBlocks, timelineEntries } from './run-timeline';
 
 const answer = (...content: RunMessageDto['content']): RunMessageDto => ({
   seq: 2,
@@ -45,5 +45,41 @@ describe('timelineBlocks', () => {
     const content = `<untrusted_data>\nTitle: Example\nURL: https://example.com/\nStatus: 200\nScreenshot: saved as ${id} (the operator can see it in the console)\n\nText`;
     const [block] = timelineBlocks(answer({ type: 'tool_result', tool_use_id: 'tu', content }));
     expect(block).toMatchObject({ kind: 'tool_result', screenshotId: id });
+  });
+});
+
+describe('timelineEntries', () => {
+  const message = (seq: number, role: 'user' | 'assistant', createdAt: string) => ({
+    seq,
+    role,
+    content: [{ type: 'text', text: `m${seq}` }],
+    createdAt,
+  });
+  const compaction = (createdAt: string) => ({
+    coversSeq: 10,
+    summarizedMessages: 9,
+    tokensBefore: 5000,
+    tokensAfter: 1000,
+    summary: 'Summary.',
+    createdAt,
+  });
+
+  it('puts a compaction before the answer written after it, and one without an answer yet last', () => {
+    const messages = [
+      message(11, 'user', '2026-01-01T10:00:00.000Z'),
+      message(12, 'assistant', '2026-01-01T10:00:02.000Z'),
+    ];
+    const keys = (c: string[]) => timelineEntries(messages, c.map(compaction)).map((e) => e.key);
+    expect(keys(['2026-01-01T10:00:01.000Z'])).toEqual([
+      'message-11',
+      'compaction-2026-01-01T10:00:01.000Z-10',
+      'message-12',
+    ]);
+    expect(keys(['2026-01-01T10:00:03.000Z'])).toEqual([
+      'message-11',
+      'message-12',
+      'compaction-2026-01-01T10:00:03.000Z-10',
+    ]);
+    expect(keys([])).toEqual(['message-11', 'message-12']);
   });
 });

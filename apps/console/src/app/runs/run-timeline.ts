@@ -1,4 +1,4 @@
-import type { RunMessageDto } from '@loop-gateway/api-client';
+import type { RunCompactionDto, RunMessageDto } from '@loop-gateway/api-client';
 import { prettyJson } from './run-format';
 
 /** A Messages API content block as the timeline shows it. */
@@ -49,6 +49,34 @@ export function timelineBlocks(message: RunMessageDto): TimelineBlock[] {
         return { kind: 'other', type: str(block['type']) || 'block', json: prettyJson(block) };
     }
   });
+}
+
+/** One line of the run's timeline: a message with its blocks, or a compaction. */
+export type TimelineEntry =
+  | { key: string; message: RunMessageDto; blocks: TimelineBlock[]; compaction?: undefined }
+  | { key: string; compaction: RunCompactionDto; message?: undefined };
+
+/**
+ * The messages in order, each compaction placed before the answer it made room for (the first answer
+ * written after it); one still without its answer comes last.
+ */
+export function timelineEntries(
+  messages: readonly RunMessageDto[],
+  compactions: readonly RunCompactionDto[],
+): TimelineEntry[] {
+  const pending = [...compactions];
+  const entries: TimelineEntry[] = [];
+  const compaction = (c: RunCompactionDto): TimelineEntry => ({
+    key: `compaction-${c.createdAt}-${c.coversSeq}`,
+    compaction: c,
+  });
+  for (const message of messages) {
+    while (message.role === 'assistant' && pending[0] && pending[0].createdAt <= message.createdAt) {
+      entries.push(compaction(pending.shift()!));
+    }
+    entries.push({ key: `message-${message.seq}`, message, blocks: timelineBlocks(message) });
+  }
+  return [...entries, ...pending.map(compaction)];
 }
 
 /** The text the model streamed for an answer: its text blocks, in order. */

@@ -30,6 +30,7 @@ function detail(overrides: Partial<RunDetailResponseDto>): RunDetailResponseDto 
     conversationId: 'c1',
     groupId: 'g1',
     status: 'completed',
+    waitingFor: null,
     origin: { kind: 'api' },
     input: 'Hi',
     reply: null,
@@ -45,6 +46,7 @@ function detail(overrides: Partial<RunDetailResponseDto>): RunDetailResponseDto 
     messages: [],
     toolCalls: [],
     modelCalls: [],
+    compactions: [],
     ...overrides,
   };
 }
@@ -192,7 +194,7 @@ describe('TestChatStore', () => {
 
     send(held('r1'));
     expect(chat.turns()[0]).toMatchObject({
-      status: 'awaiting_approval',
+      status: 'waiting',
       heldTool: 'run_script',
       reply: 'Let me clear it.',
     });
@@ -225,7 +227,7 @@ describe('TestChatStore', () => {
       return { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } };
     });
     await chat.send('Clean up');
-    expect(chat.turns()[0]).toMatchObject({ runId: 'r1', status: 'awaiting_approval', heldTool: 'run_script' });
+    expect(chat.turns()[0]).toMatchObject({ runId: 'r1', status: 'waiting', heldTool: 'run_script' });
   });
 
   it('shows why the gateway did not take the message', async () => {

@@ -70,6 +70,14 @@ export function applyChatEvent(turns: readonly ChatTurn[], event: RunEvent): rea
     case 'agent:run:error':
       next = { ...turn, status: 'failed', error: event.payload.error, durationMs: event.payload.durationMs };
       break;
+    case 'agent:run:cancelled':
+      next = {
+        ...turn,
+        status: 'cancelled',
+        error: `Cancelled by ${event.payload.cancelledBy}`,
+        durationMs: event.payload.durationMs,
+      };
+      break;
   }
   return turns.map((t, i) => (i === index ? next : t));
 }

@@ -16,7 +16,7 @@ export function isTaskEvent(event: GatewayEvent): event is TaskEvent {
 export function concernsTask(event: GatewayEvent, taskId: string): boolean {
   if (isTaskEvent(event)) return event.payload.taskId === taskId;
   if (event.event !== 'agent:run:start') return false;
-  const { origin } = (event as GatewayEvent<'agent:run:start'>).payload;
+  const { origin } = event.payload;
   return origin.kind === 'task' && origin.ref === taskId;
 }
 

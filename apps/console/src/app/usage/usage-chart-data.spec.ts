@@ -10,6 +10,7 @@ const day = (date: string, overrides: Partial<DailyUsageDto> = {}): DailyUsageDt
   cacheCreationTokens: 0,
   cacheReadTokens: 0,
   costUsd: 0,
+  cacheSavedUsd: 0,
   ...overrides,
 });
 

@@ -68,7 +68,7 @@ export const agentFields: INodeProperties[] = [
         type: 'boolean',
         default: true,
         description:
-          'Whether to return as soon as a tool call waits for a person (status awaiting_approval, with the pending approvals) instead of waiting for the decision',
+          'Whether to return as soon as a tool call waits for a person (status waiting, with the pending approvals) instead of waiting for the decision',
       },
       {
         displayName: 'Timeout (Seconds)',

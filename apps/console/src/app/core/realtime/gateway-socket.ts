@@ -149,11 +149,8 @@ export class GatewaySocket {
         break;
       case 'event':
         if (isEventName(message.event)) {
-          this.eventSubject.next({
-            event: message.event,
-            payload: message.payload,
-            timestamp: message.timestamp,
-          } as GatewayEvent);
+          const { type: _type, ...event } = message;
+          this.eventSubject.next(event);
         }
         break;
       case 'error':
