@@ -19,6 +19,7 @@ import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HitlModule } from './hitl/hitl.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
+import { SkillsModule } from './skills/skills.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { ToolsModule } from './tools/tools.module.js';
 import { UsageModule } from './usage/usage.module.js';
@@ -69,6 +70,7 @@ export class AppModule implements NestModule {
         DocsModule,
         GroupsModule,
         ToolsModule,
+        SkillsModule,
         UsageModule,
         AgentsModule,
         HitlModule,

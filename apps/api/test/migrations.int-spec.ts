@@ -243,14 +243,19 @@ describe('the gateway on PostgreSQL (DATABASE_URL)', () => {
         const created = await request(second.url)
           .post('/api/agent-groups')
           .set(auth)
-          .send({ name: 'PG', skills: ['a', 'b'], channelStyles: { email: 'Formal.' }, isDefault: true })
+          .send({
+            name: 'PG',
+            skills: ['http_request', 'web_browse'],
+            channelStyles: { email: 'Formal.' },
+            isDefault: true,
+          })
           .expect(201);
         const groups = (await request(second.url).get('/api/agent-groups').set(auth).expect(200)).body;
         expect(groups).toEqual([
           expect.objectContaining({ name: 'Default', isDefault: false, skills: [], channelStyles: {} }),
           expect.objectContaining({
             id: created.body.id,
-            skills: ['a', 'b'],
+            skills: ['http_request', 'web_browse'],
             channelStyles: { email: 'Formal.' },
             isDefault: true,
           }),

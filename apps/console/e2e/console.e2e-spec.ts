@@ -118,6 +118,7 @@ describe('console', () => {
         'Channels',
         'Agent groups',
         'Tools',
+        'Skills',
         'Approvals',
         'Webhooks',
         'API keys',

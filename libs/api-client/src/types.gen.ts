@@ -979,6 +979,10 @@ export type RunToolCallDto = {
     output: string | null;
     startedAt: string | null;
     status: 'awaiting_approval' | 'running' | 'done';
+    /**
+     * The version of the skill that ran (custom skills)
+     */
+    toolVersion: string | null;
 };
 
 export type RunWaitDto = {
@@ -1016,6 +1020,135 @@ export type SetupDto = {
      * 3–64 letters, digits, dots, dashes or underscores
      */
     username: string;
+};
+
+export type SkillCreateDto = {
+    /**
+     * CommonJS source exporting the handler: module.exports = async (input) => result (any JSON)
+     */
+    handler: string;
+    manifest: SkillManifestDto;
+};
+
+export type SkillManifestDto = {
+    description: string;
+    /**
+     * JSON Schema of the input the model sends ("type": "object")
+     */
+    inputSchema: {
+        [key: string]: unknown;
+    };
+    name: string;
+    /**
+     * Capabilities the skill gets; none by default
+     */
+    permissions?: SkillPermissionsDto;
+    /**
+     * high: every call needs a human’s approval by default
+     */
+    riskLevel?: 'low' | 'medium' | 'high';
+    timeoutMs?: number;
+    /**
+     * Semantic version (1.2.3)
+     */
+    version: string;
+};
+
+export type SkillManifestUpdateDto = {
+    description?: string;
+    inputSchema?: {
+        [key: string]: unknown;
+    };
+    permissions?: SkillPermissionsDto;
+    riskLevel?: 'low' | 'medium' | 'high';
+    timeoutMs?: number;
+    version?: string;
+};
+
+export type SkillPermissionsDto = {
+    /**
+     * Hosts the skill may fetch (host, host:port, host:* or *.domain), through the same address guard as http_request
+     */
+    fetch?: Array<string>;
+};
+
+export type SkillPermissionsResponseDto = {
+    fetch: Array<string>;
+};
+
+export type SkillResponseDto = {
+    /**
+     * Which calls need approval by default ("no call" if none)
+     */
+    approvalDefault: string;
+    description: string;
+    /**
+     * Disabled skills are not offered to the model
+     */
+    enabled: boolean;
+    /**
+     * The handler source (custom skills)
+     */
+    handler: string | null;
+    inputSchema: {
+        [key: string]: unknown;
+    };
+    installedAt: string | null;
+    /**
+     * Why the skill on disk does not load; the last good version (if any) stays in use
+     */
+    loadError: string | null;
+    name: string;
+    permissions: SkillPermissionsResponseDto;
+    /**
+     * Whether calls need a human’s approval by default (without an approval rule)
+     */
+    requiresApproval: boolean;
+    riskLevel: 'low' | 'medium' | 'high';
+    source: 'builtin' | 'custom';
+    /**
+     * Time limit of one call (custom skills)
+     */
+    timeoutMs: number | null;
+    updatedAt: string | null;
+    /**
+     * Built-in tools carry the gateway’s version
+     */
+    version: string;
+};
+
+export type SkillToggleDto = {
+    /**
+     * The state to set; left out: the opposite of the current one
+     */
+    enabled?: boolean;
+};
+
+export type SkillTryDto = {
+    input: {
+        [key: string]: unknown;
+    };
+};
+
+export type SkillTryResponseDto = {
+    /**
+     * The result as JSON, or the error (the model gets it marked as untrusted data)
+     */
+    content: string;
+    durationMs: number;
+    /**
+     * Whether the call failed
+     */
+    isError: boolean;
+    /**
+     * The skill version that ran
+     */
+    version: string;
+};
+
+export type SkillUpdateDto = {
+    handler?: string;
+    manifest?: SkillManifestUpdateDto;
 };
 
 export type TaskCreateDto = {
@@ -2764,6 +2897,165 @@ export type GetSchedulerStatsResponses = {
 };
 
 export type GetSchedulerStatsResponse = GetSchedulerStatsResponses[keyof GetSchedulerStatsResponses];
+
+export type ListSkillsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/skills';
+};
+
+export type ListSkillsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListSkillsError = ListSkillsErrors[keyof ListSkillsErrors];
+
+export type ListSkillsResponses = {
+    /**
+     * Every skill: the built-in tools and custom skills
+     */
+    200: Array<SkillResponseDto>;
+};
+
+export type ListSkillsResponse = ListSkillsResponses[keyof ListSkillsResponses];
+
+export type InstallSkillData = {
+    body: SkillCreateDto;
+    path?: never;
+    query?: never;
+    url: '/api/skills';
+};
+
+export type InstallSkillErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * The name is in use
+     */
+    409: ErrorResponseDto;
+};
+
+export type InstallSkillError = InstallSkillErrors[keyof InstallSkillErrors];
+
+export type InstallSkillResponses = {
+    201: SkillResponseDto;
+};
+
+export type InstallSkillResponse = InstallSkillResponses[keyof InstallSkillResponses];
+
+export type DeleteSkillData = {
+    body?: never;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/skills/{name}';
+};
+
+export type DeleteSkillErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * A built-in tool (only toggled)
+     */
+    409: ErrorResponseDto;
+};
+
+export type DeleteSkillError = DeleteSkillErrors[keyof DeleteSkillErrors];
+
+export type DeleteSkillResponses = {
+    204: void;
+};
+
+export type DeleteSkillResponse = DeleteSkillResponses[keyof DeleteSkillResponses];
+
+export type UpdateSkillData = {
+    body: SkillUpdateDto;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/skills/{name}';
+};
+
+export type UpdateSkillErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * A built-in tool (only toggled)
+     */
+    409: ErrorResponseDto;
+};
+
+export type UpdateSkillError = UpdateSkillErrors[keyof UpdateSkillErrors];
+
+export type UpdateSkillResponses = {
+    /**
+     * The new version
+     */
+    200: SkillResponseDto;
+};
+
+export type UpdateSkillResponse = UpdateSkillResponses[keyof UpdateSkillResponses];
+
+export type ToggleSkillData = {
+    body: SkillToggleDto;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/skills/{name}/toggle';
+};
+
+export type ToggleSkillErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * The skill never loaded
+     */
+    409: ErrorResponseDto;
+};
+
+export type ToggleSkillError = ToggleSkillErrors[keyof ToggleSkillErrors];
+
+export type ToggleSkillResponses = {
+    200: SkillResponseDto;
+};
+
+export type ToggleSkillResponse = ToggleSkillResponses[keyof ToggleSkillResponses];
+
+export type TrySkillData = {
+    body: SkillTryDto;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/skills/{name}/try';
+};
+
+export type TrySkillErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * A built-in tool, or a skill without a working version
+     */
+    409: ErrorResponseDto;
+};
+
+export type TrySkillError = TrySkillErrors[keyof TrySkillErrors];
+
+export type TrySkillResponses = {
+    /**
+     * The result, as the model would read it
+     */
+    200: SkillTryResponseDto;
+};
+
+export type TrySkillResponse = TrySkillResponses[keyof TrySkillResponses];
 
 export type ListTasksData = {
     body?: never;

@@ -75,6 +75,11 @@ export interface EventPayloads {
   'task:complete': { taskId: string; iterations: number };
   'task:error': { taskId: string; error: string };
   'scheduler:job:complete': { jobId: string; runId: string; status: 'success' | 'error'; durationMs: number };
+  'skill:installed': { name: string; version: string };
+  'skill:updated': { name: string; version: string; enabled: boolean };
+  'skill:removed': { name: string };
+  /** A custom skill on disk failed to load; the last good version (if any) stays in use. */
+  'skill:error': { name: string; error: string };
 }
 
 export type EventName = keyof EventPayloads;
@@ -108,6 +113,10 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'task:complete': 'A loop task signalled completion or reached its iteration limit.',
   'task:error': 'A loop task stopped with an error (or its budget ran out).',
   'scheduler:job:complete': 'A scheduled job ran; its output was routed.',
+  'skill:installed': 'A custom skill was installed (through the API or a new folder on disk).',
+  'skill:updated': 'A skill got a new version, or was enabled or disabled.',
+  'skill:removed': 'A custom skill was deleted (through the API or its folder removed from disk).',
+  'skill:error': 'A custom skill failed to load from disk; its last good version stays in use.',
 };
 
 export const EVENT_NAMES = Object.keys(EVENT_CATALOG) as EventName[];

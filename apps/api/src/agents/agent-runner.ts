@@ -272,6 +272,7 @@ export class AgentRunner {
         output: result.content,
         isError: result.isError ?? false,
         finishedAt: this.clock.now(),
+        toolVersion: result.toolVersion ?? null,
       });
       results.push(toolResult(use.id, result.content, result.isError ?? false));
     }
@@ -295,6 +296,7 @@ export class AgentRunner {
       status,
       output: null,
       isError: false,
+      toolVersion: null,
       createdAt: now,
       startedAt,
       finishedAt: null,

@@ -226,7 +226,10 @@ export class RunsRepository {
     await this.dataSource.getRepository(ToolCallRecord).update({ id }, patch);
   }
 
-  async finishToolCall(id: string, patch: Pick<ToolCallRecord, 'output' | 'isError' | 'finishedAt'>): Promise<void> {
+  async finishToolCall(
+    id: string,
+    patch: Pick<ToolCallRecord, 'output' | 'isError' | 'finishedAt'> & { toolVersion?: string | null },
+  ): Promise<void> {
     await this.dataSource.getRepository(ToolCallRecord).update({ id }, { ...patch, status: 'done' });
   }
 

@@ -211,6 +211,7 @@ export class RunsService implements OnApplicationBootstrap {
         status: t.status,
         output: t.output,
         isError: t.isError,
+        toolVersion: t.toolVersion,
         startedAt: t.startedAt?.toISOString() ?? null,
         finishedAt: t.finishedAt?.toISOString() ?? null,
       })),

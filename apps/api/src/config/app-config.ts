@@ -39,6 +39,8 @@ export class AppConfig {
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;
   readonly chromiumPath!: string;
+  readonly skillWorkers!: number;
+  readonly skillMemoryMb!: number;
   readonly approvalTimeoutMs!: number;
   readonly approvalTimeoutAction!: 'reject' | 'approve';
   readonly webhookSyncTimeoutMs!: number;
@@ -92,6 +94,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
     browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,
     chromiumPath: parsed.CHROMIUM_PATH,
+    skillWorkers: parsed.SKILL_WORKERS,
+    skillMemoryMb: parsed.SKILL_MEMORY_MB,
     approvalTimeoutMs: parsed.APPROVAL_TIMEOUT_SECONDS * 1000,
     approvalTimeoutAction: parsed.APPROVAL_TIMEOUT_ACTION,
     webhookSyncTimeoutMs: parsed.WEBHOOK_SYNC_TIMEOUT_SECONDS * 1000,

@@ -287,6 +287,16 @@ export const CONFIG_SCHEMA = {
     description: 'Time limit for loading one page in the web_browse tool.',
     parse: integer(1, 600),
   },
+  SKILL_WORKERS: {
+    default: '2',
+    description: 'Sandbox worker processes that run custom skills (each runs one call at a time; more calls wait).',
+    parse: integer(1, 32),
+  },
+  SKILL_MEMORY_MB: {
+    default: '64',
+    description: 'Heap limit of one custom skill call, in MB; a call over it is stopped.',
+    parse: integer(8, 1024),
+  },
   CHROMIUM_PATH: {
     default: '/usr/bin/chromium',
     description: 'Chromium (or Chrome) executable the web_browse tool drives.',

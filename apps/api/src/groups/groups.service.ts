@@ -1,10 +1,17 @@
-import { ConflictException, Injectable, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { contextWindowFor } from '../agents/context-window.js';
 import { formatHostEntry, parseHostEntry } from '../tools/net/host-list.js';
+import { ToolRegistry } from '../tools/tool-registry.js';
 import { ChannelDirectory } from './channel-directory.js';
 import type { AgentGroupCreateDto, AgentGroupResponseDto, AgentGroupUpdateDto } from './dto/agent-group.dto.js';
 import type { AgentGroup } from './entities/agent-group.entity.js';
@@ -20,6 +27,7 @@ export class GroupsService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly channels: ChannelDirectory,
+    private readonly tools: ToolRegistry,
   ) {}
 
   /** There is always a default group, so a channel without one still gets answered. */
@@ -41,6 +49,7 @@ export class GroupsService implements OnApplicationBootstrap {
   }
 
   async create(body: AgentGroupCreateDto): Promise<AgentGroupResponseDto> {
+    this.requireKnownSkills(body.skills);
     await this.requireFreeName(body.name);
     const now = this.clock.now();
     const group: AgentGroup = {
@@ -64,6 +73,7 @@ export class GroupsService implements OnApplicationBootstrap {
   }
 
   async update(id: string, body: AgentGroupUpdateDto): Promise<AgentGroupResponseDto> {
+    this.requireKnownSkills(body.skills);
     const { group, channelIds } = await this.require(id);
     if (body.name !== undefined && body.name !== group.name) await this.requireFreeName(body.name);
     if (body.isDefault === false && group.isDefault) {
@@ -95,6 +105,16 @@ export class GroupsService implements OnApplicationBootstrap {
     };
     await this.groups.save(updated);
     return this.toResponse({ group: updated, channelIds });
+  }
+
+  /** A group's skills are names of skills the gateway has (built-in tools and loaded custom skills). */
+  private requireKnownSkills(skills: string[] | undefined): void {
+    const unknown = (skills ?? []).filter((name) => !this.tools.get(name));
+    if (unknown.length > 0) {
+      throw new BadRequestException(
+        `skills: ${unknown.map((name) => `"${name}"`).join(', ')} ${unknown.length > 1 ? 'are not skills' : 'is not a skill'} (GET /api/skills lists them)`,
+      );
+    }
   }
 
   async remove(id: string): Promise<void> {

@@ -27,10 +27,19 @@ export class ApprovalGate implements ToolCallGate, OnModuleInit {
 
   async check(call: ToolCallRequest, tool: Tool, context: ToolContext): Promise<GateVerdict> {
     const existing = await this.approvals.findForToolCall(call.id);
-    if (existing) return verdict(existing);
+    if (existing) {
+      const decided = verdict(existing);
+      // An approval is for the code the approver saw: a skill changed since is not run.
+      if (decided.kind === 'allow' && (existing.toolRevision ?? null) !== (tool.revision ?? null)) {
+        return deny(
+          `${existing.toolName} changed after this call was approved (it is now version ${tool.version ?? 'unknown'}), so it was not run. Ask again if it is still needed.`,
+        );
+      }
+      return decided;
+    }
     const policy = await this.rules.policy(tool, call.input, context);
     if (!policy.required) return { kind: 'allow' };
-    const approval = await this.approvals.hold(call, context, policy);
+    const approval = await this.approvals.hold(call, context, policy, tool.revision ?? null);
     return { kind: 'hold', wait: { kind: 'approval', approvalId: approval.id } };
   }
 

@@ -64,7 +64,12 @@ export class ApprovalsService implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   /** Stores a held call and tells the console (and webhook subscribers) that it waits for someone. */
-  async hold(call: ToolCallRequest, context: ToolContext, policy: ApprovalPolicy): Promise<Approval> {
+  async hold(
+    call: ToolCallRequest,
+    context: ToolContext,
+    policy: ApprovalPolicy,
+    toolRevision: string | null = null,
+  ): Promise<Approval> {
     const now = this.clock.now();
     const approval: Approval = {
       id: randomUUID(),
@@ -76,6 +81,7 @@ export class ApprovalsService implements OnModuleInit, OnApplicationBootstrap, O
       input: call.input,
       origin: context.origin,
       riskLevel: policy.riskLevel,
+      toolRevision,
       reason: policy.reason.slice(0, 200),
       status: 'pending',
       timeoutAction: policy.timeoutAction,

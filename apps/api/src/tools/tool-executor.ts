@@ -108,7 +108,7 @@ export class ToolExecutor {
         timeout,
       ]);
       if (result.untrusted) for (const gate of this.gates) await gate.untrustedResult?.(call, tool, context);
-      return present(result);
+      return present(tool.version ? { ...result, toolVersion: tool.version } : result);
     } catch (error) {
       this.logger.warn({ err: error, tool: call.name, runId: context.runId }, 'Tool call failed');
       return {

@@ -14,6 +14,12 @@ export class ToolRegistry {
     this.tools.set(tool.name, tool);
   }
 
+  /** A new version of a registered tool (a skill's): same name, the operator's enabled choice kept. */
+  replace(tool: Tool): void {
+    if (!this.tools.has(tool.name)) throw new Error(`No tool named "${tool.name}" is registered`);
+    this.tools.set(tool.name, tool);
+  }
+
   unregister(name: string): void {
     this.tools.delete(name);
     this.disabled.delete(name);

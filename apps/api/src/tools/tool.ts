@@ -27,6 +27,8 @@ export interface ToolResult {
    * data for the model, and the conversation is marked as holding untrusted content.
    */
   untrusted?: boolean;
+  /** The version of the tool that ran (set by the executor from `Tool.version`). */
+  toolVersion?: string;
 }
 
 /** A tool the agent can call. Built-in tools and skills implement this and register in the ToolRegistry. */
@@ -36,6 +38,13 @@ export interface Tool {
   /** JSON Schema of the input, as the model sees it. */
   inputSchema: Record<string, unknown>;
   riskLevel: RiskLevel;
+  /** The version of the tool's code (a skill's manifest version), recorded with each call; omitted: built in. */
+  version?: string;
+  /**
+   * Changes whenever the tool's code or manifest does, even without a new version (a skill edited on
+   * disk): an approval is for the revision the approver saw, and a call whose tool changed since is not run.
+   */
+  revision?: string;
   /** Milliseconds before the call is abandoned with an error result. */
   timeoutMs?: number;
   /**

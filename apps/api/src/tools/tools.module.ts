@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { BUILTIN_TOOL_PROVIDERS } from './builtin-tools.js';
+import { AddressGuard } from './net/address-guard.js';
 import { ToolExecutor } from './tool-executor.js';
 import { ToolRegistry } from './tool-registry.js';
 import { ToolsController } from './tools.controller.js';
@@ -14,6 +15,6 @@ import { ToolsService } from './tools.service.js';
 @Module({
   controllers: [ToolsController],
   providers: [ToolRegistry, ToolExecutor, ToolsService, ToolsRepository, ...BUILTIN_TOOL_PROVIDERS],
-  exports: [ToolRegistry, ToolExecutor],
+  exports: [ToolRegistry, ToolExecutor, ToolsService, AddressGuard],
 })
 export class ToolsModule {}

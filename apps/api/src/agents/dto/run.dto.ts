@@ -93,6 +93,8 @@ export class RunToolCallDto {
   @ApiProperty({ enum: ['awaiting_approval', 'running', 'done'] }) status!: ToolCallStatus;
   @ApiProperty({ nullable: true, type: String }) output!: string | null;
   @ApiProperty() isError!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'The version of the skill that ran (custom skills)' })
+  toolVersion!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
 }

@@ -17,6 +17,8 @@ export class ToolCallRecord {
   @Column({ type: 'varchar', length: 20 }) status!: ToolCallStatus;
   @Column({ type: 'text', nullable: true }) output!: string | null;
   @Column({ name: 'is_error', type: 'boolean', default: false }) isError!: boolean;
+  /** The version of the tool that ran (custom skills); null for built-in tools and calls not run. */
+  @Column({ name: 'tool_version', type: 'varchar', length: 100, nullable: true }) toolVersion!: string | null;
   @Column({ name: 'created_at' }) createdAt!: Date;
   @Column({ name: 'started_at', type: Date, nullable: true }) startedAt!: Date | null;
   @Column({ name: 'finished_at', type: Date, nullable: true }) finishedAt!: Date | null;

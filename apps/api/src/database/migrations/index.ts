@@ -16,6 +16,7 @@ import { ConversationContext1764950000000 } from './1764950000000-conversation-c
 import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-guard.js';
 import { RunControl1764970000000 } from './1764970000000-run-control.js';
 import { ApiKeys1765000000000 } from './1765000000000-api-keys.js';
+import { SkillVersions1765100000000 } from './1765100000000-skill-versions.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -39,4 +40,5 @@ export const migrations = (secrets: SecretBox) => [
   ExfiltrationGuard1764960000000,
   RunControl1764970000000,
   ApiKeys1765000000000,
+  SkillVersions1765100000000,
 ];

@@ -19,6 +19,8 @@ export class Approval {
   @Column({ type: 'text', transformer: jsonColumn<unknown>(null) }) input!: unknown;
   @Column({ type: 'text', transformer: jsonColumn<RunOrigin>({ kind: 'api' }) }) origin!: RunOrigin;
   @Column({ name: 'risk_level', type: 'varchar', length: 10 }) riskLevel!: RiskLevel;
+  /** The tool's revision when the call was held (custom skills): the approval is for that code only. */
+  @Column({ name: 'tool_revision', type: 'varchar', length: 100, nullable: true }) toolRevision!: string | null;
   /** Why the call was held (the default for acting calls, or the operator's rule). */
   @Column({ type: 'varchar', length: 200 }) reason!: string;
   @Column({ type: 'varchar', length: 20 }) status!: ApprovalStatus;

@@ -163,7 +163,7 @@ function parseInput(input: unknown): HttpRequestInput {
 }
 
 /** One request; the socket connects only to an address the guard checked (its `lookup`). */
-function send(
+export function send(
   url: URL,
   method: string,
   headers: Record<string, string>,
@@ -208,7 +208,7 @@ async function present(url: URL, redirects: number, method: string, response: In
   return lines.join('\n');
 }
 
-function decoded(response: IncomingMessage): Readable {
+export function decoded(response: IncomingMessage): Readable {
   const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
@@ -224,7 +224,7 @@ function decoded(response: IncomingMessage): Readable {
 }
 
 /** Reads at most `limit` bytes, then stops the download. */
-async function readCapped(stream: Readable, limit: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+export async function readCapped(stream: Readable, limit: number): Promise<{ bytes: Buffer; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -255,7 +255,7 @@ function decode(bytes: Buffer, contentType: string): string {
   }
 }
 
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
   if (error instanceof AddressRefusedError) return error.message;
   const code = (error as NodeJS.ErrnoException).code;
   const message = error instanceof Error ? error.message : String(error);

@@ -57,6 +57,10 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   'task:complete': { taskId: 'task-1', iterations: 1 },
   'task:error': { taskId: 'task-1', error: 'Budget ran out' },
   'scheduler:job:complete': { jobId: 'job-1', runId: 'run-1', status: 'success', durationMs: 65_000 },
+  'skill:installed': { name: 'my-tool', version: '1.0.0' },
+  'skill:updated': { name: 'my-tool', version: '1.0.1', enabled: false },
+  'skill:removed': { name: 'my-tool' },
+  'skill:error': { name: 'my-tool', error: 'handler.js does not compile: Unexpected end of input' },
 };
 
 describe('summarizeEvent', () => {
@@ -94,6 +98,10 @@ describe('summarizeEvent', () => {
       'Loop task task-1 completed after 1 iteration',
       'Loop task task-1 stopped: Budget ran out',
       'Scheduled job job-1 ran in 1 min 5 s',
+      'Skill my-tool 1.0.0 installed',
+      'Skill my-tool is at 1.0.1 (disabled)',
+      'Skill my-tool removed',
+      'Skill my-tool does not load: handler.js does not compile: Unexpected end of input',
     ]);
   });
 

@@ -87,6 +87,10 @@ const SUMMARIZERS: Summarizers = {
     p.status === 'success'
       ? success(`Scheduled job ${shortId(p.jobId)} ran in ${duration(p.durationMs)}`)
       : error(`Scheduled job ${shortId(p.jobId)} failed after ${duration(p.durationMs)}`),
+  'skill:installed': (p) => success(`Skill ${p.name} ${p.version} installed`),
+  'skill:updated': (p) => info(`Skill ${p.name} is at ${p.version}${p.enabled ? '' : ' (disabled)'}`),
+  'skill:removed': (p) => info(`Skill ${p.name} removed`),
+  'skill:error': (p) => error(`Skill ${p.name} does not load: ${clip(p.error)}`),
 };
 
 export function summarizeEvent(event: GatewayEvent): EventSummary | null {

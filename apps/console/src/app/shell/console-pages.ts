@@ -26,6 +26,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { path: 'channels', label: 'Channels', icon: 'chat', loadChildren: () => import('../channels/channels.routes') },
   { path: 'groups', label: 'Agent groups', icon: 'groups', loadChildren: () => import('../groups/groups.routes') },
   { path: 'tools', label: 'Tools', icon: 'tool', loadChildren: () => import('../tools/tools.routes') },
+  { path: 'skills', label: 'Skills', icon: 'tool', loadChildren: () => import('../skills/skills.routes') },
   {
     path: 'approvals',
     label: 'Approvals',

@@ -1,0 +1,79 @@
+import { Injectable, inject, signal } from '@angular/core';
+import {
+  type SkillCreateDto,
+  type SkillResponseDto,
+  type SkillTryResponseDto,
+  type SkillUpdateDto,
+  deleteSkill,
+  installSkill,
+  listSkills,
+  toggleSkill,
+  trySkill,
+  updateSkill,
+} from '@loop-gateway/api-client';
+import { API_CLIENT } from '../core/api/api-client';
+import { apiErrorMessage } from '../core/api/api-error';
+
+/** The skills page's state: built-in and custom skills, and the operator's changes. Provided by the page. */
+@Injectable()
+export class SkillsStore {
+  private readonly api = inject(API_CLIENT);
+
+  private readonly list = signal<readonly SkillResponseDto[]>([]);
+  private readonly problem = signal<string | null>(null);
+  private readonly busy = signal(false);
+
+  readonly skills = this.list.asReadonly();
+  readonly error = this.problem.asReadonly();
+  readonly loading = this.busy.asReadonly();
+
+  async load(): Promise<void> {
+    this.busy.set(true);
+    const { data, error } = await listSkills({ client: this.api });
+    this.busy.set(false);
+    if (!data) {
+      this.problem.set(apiErrorMessage(error, 'The skills could not be loaded.'));
+      return;
+    }
+    this.problem.set(null);
+    this.list.set(data);
+  }
+
+  /** null when installed, else the gateway's reason. */
+  async install(body: SkillCreateDto): Promise<string | null> {
+    const { data, error } = await installSkill({ client: this.api, body });
+    if (!data) return apiErrorMessage(error, 'The skill could not be installed.');
+    await this.load();
+    return null;
+  }
+
+  async update(name: string, body: SkillUpdateDto): Promise<string | null> {
+    const { data, error } = await updateSkill({ client: this.api, path: { name }, body });
+    if (!data) return apiErrorMessage(error, `${name} could not be updated.`);
+    this.replace(data);
+    return null;
+  }
+
+  async remove(name: string): Promise<string | null> {
+    const { error, response } = await deleteSkill({ client: this.api, path: { name } });
+    if (!response?.ok) return apiErrorMessage(error, `${name} could not be deleted.`);
+    this.list.update((skills) => skills.filter((skill) => skill.name !== name));
+    return null;
+  }
+
+  async setEnabled(name: string, enabled: boolean): Promise<string | null> {
+    const { data, error } = await toggleSkill({ client: this.api, path: { name }, body: { enabled } });
+    if (!data) return apiErrorMessage(error, `${name} could not be ${enabled ? 'enabled' : 'disabled'}.`);
+    this.replace(data);
+    return null;
+  }
+
+  async try(name: string, input: Record<string, unknown>): Promise<SkillTryResponseDto | string> {
+    const { data, error } = await trySkill({ client: this.api, path: { name }, body: { input } });
+    return data ?? apiErrorMessage(error, `${name} could not be run.`);
+  }
+
+  private replace(skill: SkillResponseDto): void {
+    this.list.update((skills) => skills.map((entry) => (entry.name === skill.name ? skill : entry)));
+  }
+}
