@@ -9,6 +9,7 @@ import {
 } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
+import { LocalEdits } from '../core/state/local-edits';
 
 /** The API keys page's state: the keys (never the keys themselves) and the operator's changes. */
 @Injectable()
@@ -18,6 +19,7 @@ export class ApiKeysStore {
   private readonly list = signal<readonly ApiKeyResponseDto[]>([]);
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
+  private readonly edits = new LocalEdits();
 
   readonly keys = this.list.asReadonly();
   readonly error = this.problem.asReadonly();
@@ -25,7 +27,7 @@ export class ApiKeysStore {
 
   async load(): Promise<void> {
     this.busy.set(true);
-    const { data, error } = await listApiKeys({ client: this.api });
+    const { data, error } = await this.edits.latest(() => listApiKeys({ client: this.api }));
     this.busy.set(false);
     if (!data) {
       this.problem.set(apiErrorMessage(error, 'The API keys could not be loaded.'));
@@ -40,6 +42,7 @@ export class ApiKeysStore {
     const { data, error } = await createApiKey({ client: this.api, body });
     if (!data) return apiErrorMessage(error, 'The API key could not be created.');
     const { key: _key, ...listed } = data;
+    this.edits.note();
     this.list.update((all) => [listed, ...all]);
     return data;
   }
@@ -47,6 +50,7 @@ export class ApiKeysStore {
   async revoke(key: ApiKeyResponseDto): Promise<string | null> {
     const { error, response } = await deleteApiKey({ client: this.api, path: { id: key.id } });
     if (!response?.ok) return apiErrorMessage(error, 'The API key could not be revoked.');
+    this.edits.note();
     this.list.update((all) => all.filter((k) => k.id !== key.id));
     return null;
   }

@@ -13,6 +13,7 @@ import {
 import type { GatewayEvent } from '@loop-gateway/contracts';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
+import { LocalEdits } from '../core/state/local-edits';
 import { followGateway } from '../core/realtime/follow-gateway';
 
 const byName = (a: ChannelResponseDto, b: ChannelResponseDto) => a.name.localeCompare(b.name);
@@ -31,6 +32,7 @@ export class ChannelsStore {
   private readonly messagesByChannel = signal<ReadonlyMap<string, readonly ChannelMessageResponseDto[]>>(new Map());
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
+  private readonly edits = new LocalEdits();
 
   readonly channels = this.list.asReadonly();
   readonly groups = this.groupList.asReadonly();
@@ -48,7 +50,7 @@ export class ChannelsStore {
   async load(): Promise<void> {
     this.busy.set(true);
     const [channels, groups] = await Promise.all([
-      listChannels({ client: this.api }),
+      this.edits.latest(() => listChannels({ client: this.api })),
       listAgentGroups({ client: this.api }),
     ]);
     this.busy.set(false);
@@ -78,6 +80,7 @@ export class ChannelsStore {
 
   /** A channel the dialog created or changed. */
   saved(channel: ChannelResponseDto): void {
+    this.edits.note();
     this.list.update((all) => [...all.filter((c) => c.id !== channel.id), channel].sort(byName));
   }
 
@@ -104,6 +107,7 @@ export class ChannelsStore {
   async remove(channel: ChannelResponseDto): Promise<string | null> {
     const { error, response } = await deleteChannel({ client: this.api, path: { id: channel.id } });
     if (!response?.ok) return apiErrorMessage(error, 'The channel could not be deleted.');
+    this.edits.note();
     this.list.update((all) => all.filter((c) => c.id !== channel.id));
     this.messagesByChannel.update((map) => {
       const next = new Map(map);

@@ -11,6 +11,7 @@ import {
 } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
+import { LocalEdits } from '../core/state/local-edits';
 
 /** How many upcoming events an open calendar shows. */
 const EVENTS_LIMIT = 50;
@@ -29,6 +30,7 @@ export class CalendarsStore {
   private readonly eventsById = signal<ReadonlyMap<string, readonly CalendarEventDto[]>>(new Map());
   private readonly problem = signal<string | null>(null);
   private readonly syncingIds = signal<ReadonlySet<string>>(new Set());
+  private readonly edits = new LocalEdits();
 
   /** By name. */
   readonly calendars = this.list.asReadonly();
@@ -39,7 +41,7 @@ export class CalendarsStore {
   readonly syncing = this.syncingIds.asReadonly();
 
   async load(): Promise<void> {
-    const { data, error } = await listCalendars({ client: this.api });
+    const { data, error } = await this.edits.latest(() => listCalendars({ client: this.api }));
     if (!data) {
       this.problem.set(apiErrorMessage(error, 'The calendars could not be loaded.'));
       return;
@@ -86,12 +88,14 @@ export class CalendarsStore {
   async remove(calendar: CalendarDto): Promise<string | null> {
     const { error, response } = await deleteCalendar({ client: this.api, path: { id: calendar.id } });
     if (!response?.ok) return apiErrorMessage(error, `${calendar.name} could not be deleted.`);
+    this.edits.note();
     this.list.update((all) => all.filter((c) => c.id !== calendar.id));
     this.setEvents(calendar.id, null);
     return null;
   }
 
   private put(calendar: CalendarDto): void {
+    this.edits.note();
     this.list.update((all) => [...all.filter((c) => c.id !== calendar.id), calendar].sort(byName));
   }
 

@@ -13,6 +13,7 @@ import {
 import type { GatewayEvent } from '@loop-gateway/contracts';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
+import { LocalEdits } from '../core/state/local-edits';
 import { followGateway } from '../core/realtime/follow-gateway';
 
 /** How many firings a job's history shows. */
@@ -35,6 +36,7 @@ export class SchedulerStore {
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
   private readonly savingIds = signal<ReadonlySet<string>>(new Set());
+  private readonly edits = new LocalEdits();
 
   /** By name. */
   readonly jobs = this.list.asReadonly();
@@ -55,7 +57,10 @@ export class SchedulerStore {
 
   async load(): Promise<void> {
     this.busy.set(true);
-    const [{ data, error }] = await Promise.all([listJobs({ client: this.api }), this.loadStats()]);
+    const [{ data, error }] = await Promise.all([
+      this.edits.latest(() => listJobs({ client: this.api })),
+      this.loadStats(),
+    ]);
     this.busy.set(false);
     if (!data) {
       this.problem.set(apiErrorMessage(error, 'The scheduled jobs could not be loaded.'));
@@ -106,6 +111,7 @@ export class SchedulerStore {
   async remove(job: JobDto): Promise<string | null> {
     const { error, response } = await deleteJob({ client: this.api, path: { id: job.id } });
     if (!response?.ok) return apiErrorMessage(error, `${job.name} could not be deleted.`);
+    this.edits.note();
     this.list.update((jobs) => jobs.filter((j) => j.id !== job.id));
     this.setRuns(job.id, null);
     void this.loadStats();
@@ -113,6 +119,7 @@ export class SchedulerStore {
   }
 
   private put(job: JobDto): void {
+    this.edits.note();
     this.list.update((jobs) => [...jobs.filter((j) => j.id !== job.id), job].sort(byName));
   }
 

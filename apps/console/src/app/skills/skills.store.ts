@@ -13,6 +13,7 @@ import {
 } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
+import { LocalEdits } from '../core/state/local-edits';
 
 /** The skills page's state: built-in and custom skills, and the operator's changes. Provided by the page. */
 @Injectable()
@@ -22,6 +23,7 @@ export class SkillsStore {
   private readonly list = signal<readonly SkillResponseDto[]>([]);
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
+  private readonly edits = new LocalEdits();
 
   readonly skills = this.list.asReadonly();
   readonly error = this.problem.asReadonly();
@@ -29,7 +31,7 @@ export class SkillsStore {
 
   async load(): Promise<void> {
     this.busy.set(true);
-    const { data, error } = await listSkills({ client: this.api });
+    const { data, error } = await this.edits.latest(() => listSkills({ client: this.api }));
     this.busy.set(false);
     if (!data) {
       this.problem.set(apiErrorMessage(error, 'The skills could not be loaded.'));
@@ -57,6 +59,7 @@ export class SkillsStore {
   async remove(name: string): Promise<string | null> {
     const { error, response } = await deleteSkill({ client: this.api, path: { name } });
     if (!response?.ok) return apiErrorMessage(error, `${name} could not be deleted.`);
+    this.edits.note();
     this.list.update((skills) => skills.filter((skill) => skill.name !== name));
     return null;
   }
@@ -74,6 +77,7 @@ export class SkillsStore {
   }
 
   private replace(skill: SkillResponseDto): void {
+    this.edits.note();
     this.list.update((skills) => skills.map((entry) => (entry.name === skill.name ? skill : entry)));
   }
 }

@@ -3,6 +3,7 @@ import { type TaskDto, getTask, listTasks } from '@loop-gateway/api-client';
 import type { GatewayEvent } from '@loop-gateway/contracts';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
+import { LocalEdits } from '../core/state/local-edits';
 import { followGateway } from '../core/realtime/follow-gateway';
 import { isTaskEvent } from './task-format';
 
@@ -22,6 +23,7 @@ export class TasksStore {
   private readonly list = signal<readonly TaskDto[]>([]);
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
+  private readonly edits = new LocalEdits();
 
   readonly tasks = this.list.asReadonly();
   readonly error = this.problem.asReadonly();
@@ -36,7 +38,9 @@ export class TasksStore {
 
   async load(): Promise<void> {
     this.busy.set(true);
-    const { data, error } = await listTasks({ client: this.api, query: { limit: LIST_LIMIT } });
+    const { data, error } = await this.edits.latest(() =>
+      listTasks({ client: this.api, query: { limit: LIST_LIMIT } }),
+    );
     this.busy.set(false);
     if (!data) {
       this.problem.set(apiErrorMessage(error, 'The tasks could not be loaded.'));
@@ -50,6 +54,7 @@ export class TasksStore {
   put(task: TaskDto): void {
     const shown = this.list().find((t) => t.id === task.id);
     if (shown && Date.parse(shown.updatedAt) > Date.parse(task.updatedAt)) return;
+    this.edits.note();
     this.list.update((tasks) =>
       [task, ...tasks.filter((t) => t.id !== task.id)].sort(newestFirst).slice(0, LIST_LIMIT),
     );
