@@ -80,7 +80,36 @@ export interface EventPayloads {
   'skill:removed': { name: string };
   /** A custom skill on disk failed to load; the last good version (if any) stays in use. */
   'skill:error': { name: string; error: string };
+  /** A message between agents, stored on the bus (`from`/`to` are agent ids; `summary` its first words). */
+  'a2a:message': {
+    messageId: string;
+    conversationId: string;
+    from: string;
+    to: string;
+    type: A2aMessageType;
+    summary: string;
+  };
+  'agent:spawned': {
+    agentId: string;
+    role: string;
+    parentId: string;
+    /** The run that spawned it, and the sub-agent's own first run. */
+    parentRunId: string;
+    runId: string;
+    depth: number;
+  };
+  /** A sub-agent's run for a delegation or query ended; its answer went back to the asking run. */
+  'agent:finished': {
+    agentId: string;
+    role: string | null;
+    runId: string;
+    parentRunId: string | null;
+    status: 'completed' | 'failed' | 'refused' | 'cancelled';
+  };
 }
+
+/** What an A2A message is: a task, its result, a broadcast, a follow-up question, its answer, or an error. */
+export type A2aMessageType = 'delegate' | 'result' | 'broadcast' | 'query' | 'answer' | 'error';
 
 export type EventName = keyof EventPayloads;
 
@@ -117,6 +146,10 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'skill:updated': 'A skill got a new version, or was enabled or disabled.',
   'skill:removed': 'A custom skill was deleted (through the API or its folder removed from disk).',
   'skill:error': 'A custom skill failed to load from disk; its last good version stays in use.',
+  'a2a:message':
+    'A message between agents was stored on the bus (delegate, result, broadcast, query, answer or error).',
+  'agent:spawned': 'An agent delegated a task to a new sub-agent with a role.',
+  'agent:finished': 'A sub-agent’s run for a delegation or query ended; its answer went back to the asking agent.',
 };
 
 export const EVENT_NAMES = Object.keys(EVENT_CATALOG) as EventName[];

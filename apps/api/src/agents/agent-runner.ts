@@ -7,6 +7,7 @@ import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
 import { GroupsService } from '../groups/groups.service.js';
 import { ToolExecutor } from '../tools/tool-executor.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
+import type { ToolResult } from '../tools/tool.js';
 import { BudgetService } from '../usage/budget.service.js';
 import type { ConversationMessage } from './entities/conversation-message.entity.js';
 import { type Run, UNFINISHED_STATUSES } from './entities/run.entity.js';
@@ -21,7 +22,8 @@ import {
 import { ConversationCompactor, isPromptTooLong } from './conversation-compactor.js';
 import { readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
 import { RunLifecycle } from './run-continuation.js';
-import type { RunWait } from './run-wait.js';
+import { type RunProfile, RunProfiles } from './run-profile.js';
+import { combineWaits, type RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
 
@@ -74,22 +76,24 @@ export class AgentRunner {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly compactor: ConversationCompactor,
+    private readonly profiles: RunProfiles,
   ) {}
 
   async execute(runId: string, signal: AbortSignal): Promise<RunOutcome> {
     const run = await this.runs.findRun(runId);
     if (!run || !UNFINISHED_STATUSES.includes(run.status)) return 'finished';
     const group = await this.groupFor(run);
+    const profile = await this.profiles.for(run);
     const history = await this.runs.history(run.conversationId);
     try {
-      if (run.status === 'queued') await this.start(run, group, history);
+      if (run.status === 'queued') await this.start(run, group, profile, history);
       if (run.status === 'waiting') {
         if (!(await this.runs.transition(run.id, ['waiting'], { status: 'running', waitingFor: null }))) {
           return 'finished';
         }
         run.status = 'running';
       }
-      await this.loop(run, group, history, signal);
+      await this.loop(run, group, profile, history, signal);
       return 'finished';
     } catch (error) {
       if (error instanceof RunPaused) {
@@ -111,11 +115,11 @@ export class AgentRunner {
     }
   }
 
-  private async start(run: Run, group: AgentGroup, history: ConversationMessage[]): Promise<void> {
+  private async start(run: Run, group: AgentGroup, profile: RunProfile, history: ConversationMessage[]): Promise<void> {
     const now = this.clock.now();
     run.status = 'running';
     run.startedAt = now;
-    run.model = this.groups.modelFor(group);
+    run.model = profile.model ?? this.groups.modelFor(group);
     const refusal = await this.budget.refusal(group);
     // One transaction: a run stored as running always has its user message (a refused run gets none).
     // Tool calls an earlier run asked for and never answered (it was cancelled or stopped) are closed
@@ -136,9 +140,17 @@ export class AgentRunner {
     history.push(input);
   }
 
-  private async loop(run: Run, group: AgentGroup, history: ConversationMessage[], signal: AbortSignal): Promise<void> {
-    const tools = this.tools.available(group.skills);
-    const system = buildSystemPrompt(this.prompts, group, run.origin.channelType ?? null);
+  private async loop(
+    run: Run,
+    group: AgentGroup,
+    profile: RunProfile,
+    history: ConversationMessage[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const tools = this.tools
+      .available(group.skills)
+      .filter((tool) => !profile.skills || profile.skills.includes(tool.name));
+    const system = profile.systemPrompt ?? buildSystemPrompt(this.prompts, group, run.origin.channelType ?? null);
     for (;;) {
       const last = history.at(-1);
       if (last?.runId === run.id && last.role === 'assistant') {
@@ -235,12 +247,32 @@ export class AgentRunner {
   /**
    * Runs each requested tool once: a call recorded as started but never finished is not run again.
    * A call a gate holds pauses the run; when the run resumes, the gate is asked again for that call.
+   * A call that waits for what it started (a delegation) does not stop the others of the turn, so
+   * several delegations run in parallel; the run then pauses until they are done, and each such call
+   * is asked again when it resumes.
    */
   private async runTools(run: Run, toolUses: ToolUseBlock[], signal: AbortSignal): Promise<ToolResultBlock[]> {
     const known = new Map((await this.runs.toolCalls(run.id)).map((record) => [record.id, record]));
     const results: ToolResultBlock[] = [];
+    const waits: RunWait[] = [];
     for (const use of toolUses) {
       const record = known.get(use.id);
+      const context = {
+        runId: run.id,
+        callId: use.id,
+        conversationId: run.conversationId,
+        groupId: run.groupId,
+        origin: run.origin,
+        signal,
+      };
+      if (record?.status === 'waiting') {
+        // It passed the gates when it first ran; it answers from what it stored.
+        const result = await this.executor.run({ id: use.id, name: use.name, input: use.input }, context);
+        if (signal.aborted) throw new Error('aborted');
+        if (result.wait) waits.push(result.wait);
+        else results.push(await this.finishToolCall(use, result));
+        continue;
+      }
       if (record?.status === 'done') {
         results.push(toolResult(use.id, record.output ?? '', record.isError));
         continue;
@@ -252,31 +284,32 @@ export class AgentRunner {
         continue;
       }
       const call = { id: use.id, name: use.name, input: use.input };
-      const context = {
-        runId: run.id,
-        conversationId: run.conversationId,
-        groupId: run.groupId,
-        origin: run.origin,
-        signal,
-      };
       const verdict = await this.executor.check(call, context);
       if (verdict.kind === 'hold') {
         if (!record) await this.saveToolCall(run, use, 'awaiting_approval', null);
-        throw new RunPaused(verdict.wait);
+        throw new RunPaused(combineWaits([...waits, verdict.wait]));
       }
       // Marked running before it runs: after a crash this call is reported, not run a second time.
       await this.saveToolCall(run, use, 'running', record ?? null);
       const result = verdict.kind === 'deny' ? verdict.result : await this.executor.run(call, context);
       if (signal.aborted) throw new Error('aborted');
-      await this.runs.finishToolCall(use.id, {
-        output: result.content,
-        isError: result.isError ?? false,
-        finishedAt: this.clock.now(),
-        toolVersion: result.toolVersion ?? null,
-      });
-      results.push(toolResult(use.id, result.content, result.isError ?? false));
+      if (result.wait) {
+        await this.runs.updateToolCall(use.id, { status: 'waiting', startedAt: this.clock.now() });
+        waits.push(result.wait);
+      } else results.push(await this.finishToolCall(use, result));
     }
+    if (waits.length > 0) throw new RunPaused(combineWaits(waits));
     return results;
+  }
+
+  private async finishToolCall(use: ToolUseBlock, result: ToolResult): Promise<ToolResultBlock> {
+    await this.runs.finishToolCall(use.id, {
+      output: result.content,
+      isError: result.isError ?? false,
+      finishedAt: this.clock.now(),
+      toolVersion: result.toolVersion ?? null,
+    });
+    return toolResult(use.id, result.content, result.isError ?? false);
   }
 
   private async saveToolCall(

@@ -17,6 +17,7 @@ import { AnthropicProvider } from './model/anthropic.provider.js';
 import { ModelProvider } from './model/model-provider.js';
 import { RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunIdempotency } from './run-idempotency.js';
+import { RunProfiles } from './run-profile.js';
 import { RunQueue } from './run-queue.js';
 import { RunWaits } from './run-wait.js';
 import { RunWaiter } from './run-waiter.js';
@@ -47,12 +48,13 @@ import { RunsService } from './runs.service.js';
     RunLifecycle,
     RunContinuations,
     RunWaits,
+    RunProfiles,
     RunIdempotency,
     RunWaiter,
     AgentRunner,
     ConversationCompactor,
     { provide: ModelProvider, useClass: AnthropicProvider },
   ],
-  exports: [RunsService, RunContinuations, RunWaits],
+  exports: [RunsService, RunContinuations, RunWaits, RunProfiles],
 })
 export class AgentsModule {}

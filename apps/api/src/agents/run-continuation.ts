@@ -11,7 +11,9 @@ export type RunContinuation =
   | { kind: 'channel-reply'; channelId: string; messageId: string }
   | { kind: 'job-output'; jobId: string; firingId: string }
   | { kind: 'task-iteration'; taskId: string; iterationId: string }
-  | { kind: 'sync-webhook'; webhookId: string };
+  | { kind: 'sync-webhook'; webhookId: string }
+  /** A sub-agent's run answers the delegation or query message that started it, and wakes the asker. */
+  | { kind: 'agent-answer'; messageId: string };
 
 /** `later`: cannot be done now (e.g. its channel is not running); kept pending for `dispatchPending`. */
 export type ContinuationResult = 'done' | 'later';

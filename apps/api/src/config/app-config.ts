@@ -41,6 +41,11 @@ export class AppConfig {
   readonly chromiumPath!: string;
   readonly skillWorkers!: number;
   readonly skillMemoryMb!: number;
+  readonly agentMaxDepth!: number;
+  readonly agentMaxPerRun!: number;
+  readonly agentMaxActive!: number;
+  /** Operators' own roles (added to the shipped apps/api/roles). */
+  readonly agentRolesDir!: string;
   readonly approvalTimeoutMs!: number;
   readonly approvalTimeoutAction!: 'reject' | 'approve';
   readonly webhookSyncTimeoutMs!: number;
@@ -96,6 +101,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chromiumPath: parsed.CHROMIUM_PATH,
     skillWorkers: parsed.SKILL_WORKERS,
     skillMemoryMb: parsed.SKILL_MEMORY_MB,
+    agentMaxDepth: parsed.AGENT_MAX_DEPTH,
+    agentMaxPerRun: parsed.AGENT_MAX_PER_RUN,
+    agentMaxActive: parsed.AGENT_MAX_ACTIVE,
+    agentRolesDir: parsed.AGENT_ROLES_DIR ? resolve(parsed.AGENT_ROLES_DIR) : join(dataDir, 'roles'),
     approvalTimeoutMs: parsed.APPROVAL_TIMEOUT_SECONDS * 1000,
     approvalTimeoutAction: parsed.APPROVAL_TIMEOUT_ACTION,
     webhookSyncTimeoutMs: parsed.WEBHOOK_SYNC_TIMEOUT_SECONDS * 1000,

@@ -297,6 +297,26 @@ export const CONFIG_SCHEMA = {
     description: 'Heap limit of one custom skill call, in MB; a call over it is stopped.',
     parse: integer(8, 1024),
   },
+  AGENT_MAX_DEPTH: {
+    default: '3',
+    description: 'How deep sub-agents may nest (a top-level run is depth 0); a deeper delegation is refused.',
+    parse: integer(1, 10),
+  },
+  AGENT_MAX_PER_RUN: {
+    default: '8',
+    description: 'Delegations and queries one run may make to other agents.',
+    parse: integer(1, 100),
+  },
+  AGENT_MAX_ACTIVE: {
+    default: '32',
+    description: 'Sub-agents working or waiting at the same time, gateway-wide; more delegations are refused.',
+    parse: integer(1, 1000),
+  },
+  AGENT_ROLES_DIR: {
+    default: '',
+    description: 'Folder of operator roles (<name>.md), added to the shipped ones (default: DATA_DIR/roles).',
+    parse: text,
+  },
   CHROMIUM_PATH: {
     default: '/usr/bin/chromium',
     description: 'Chromium (or Chrome) executable the web_browse tool drives.',

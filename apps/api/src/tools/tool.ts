@@ -1,10 +1,13 @@
 import type { RunOrigin } from '@loop-gateway/contracts';
+import type { RunWait } from '../agents/run-wait.js';
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 
 /** What a tool knows about the call it serves. */
 export interface ToolContext {
   runId: string;
+  /** The tool_use id of this call: a tool that waits (`ToolResult.wait`) finds what it stored by it. */
+  callId?: string;
   conversationId: string;
   groupId: string | null;
   origin: RunOrigin;
@@ -29,6 +32,12 @@ export interface ToolResult {
   untrusted?: boolean;
   /** The version of the tool that ran (set by the executor from `Tool.version`). */
   toolVersion?: string;
+  /**
+   * The call has started something it must wait for (a delegation to another agent): the run pauses
+   * without a result for this call and, when it resumes, calls the tool again with the same call id;
+   * the tool then answers from what it stored (its result, or the same wait). `content` is ignored.
+   */
+  wait?: RunWait;
 }
 
 /** A tool the agent can call. Built-in tools and skills implement this and register in the ToolRegistry. */

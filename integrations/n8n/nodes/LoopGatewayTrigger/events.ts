@@ -5,6 +5,8 @@ import type { INodePropertyOptions } from 'n8n-workflow';
  * this list equal to the catalog; the package does not depend on the gateway's code.
  */
 export const GATEWAY_EVENTS: INodePropertyOptions[] = [
+  { name: 'A2A Message', value: 'a2a:message', description: 'A message between agents was stored on the bus' },
+  { name: 'Agent Finished', value: 'agent:finished', description: 'A sub-agent answered a delegation or query' },
   {
     name: 'Agent Run Cancelled',
     value: 'agent:run:cancelled',
@@ -18,6 +20,7 @@ export const GATEWAY_EVENTS: INodePropertyOptions[] = [
     value: 'agent:run:text',
     description: 'Text streamed for a run, one event per chunk (high volume; not part of "All")',
   },
+  { name: 'Agent Spawned', value: 'agent:spawned', description: 'An agent delegated a task to a new sub-agent' },
   { name: 'All (Except Agent Run Text)', value: '*', description: 'Every event but the text stream' },
   { name: 'Approval Required', value: 'approval:required', description: 'A tool call waits for a human decision' },
   {

@@ -228,8 +228,9 @@ export function answerFor(
   let stopReason: StopReason;
   if ('toolUse' in step) {
     if (step.text) content.push({ type: 'text', text: step.text });
-    const { name, input, id } = step.toolUse;
-    content.push({ type: 'tool_use', id: id ?? randomId('toolu_01'), name, input });
+    for (const { name, input, id } of [step.toolUse].flat()) {
+      content.push({ type: 'tool_use', id: id ?? randomId('toolu_01'), name, input });
+    }
     stopReason = 'tool_use';
   } else {
     if (typeof step.text !== 'string') throw new Error('a script step needs `text`, `toolUse` or `error`');

@@ -143,9 +143,19 @@ export interface TextStep {
   stopReason?: 'end_turn' | 'max_tokens';
 }
 
-/** Answer with an optional text block followed by a tool_use block; stop_reason `tool_use`. */
+/** One tool_use block of a scripted answer. */
+export interface ScriptedToolUse {
+  name: string;
+  input: unknown;
+  id?: string;
+}
+
+/**
+ * Answer with an optional text block followed by a tool_use block (several with an array: parallel
+ * tool use, as the real API does); stop_reason `tool_use`.
+ */
 export interface ToolUseStep {
-  toolUse: { name: string; input: unknown; id?: string };
+  toolUse: ScriptedToolUse | ScriptedToolUse[];
   text?: string;
   usage?: StepUsage;
 }

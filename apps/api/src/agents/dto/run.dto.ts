@@ -39,8 +39,15 @@ export class RunOriginDto {
 }
 
 export class RunWaitDto {
-  @ApiProperty({ enum: ['approval'], description: 'What the run waits for' }) kind!: 'approval';
-  @ApiProperty({ format: 'uuid', description: 'The approval it waits for (kind approval)' }) approvalId!: string;
+  @ApiProperty({
+    enum: ['approval', 'agents'],
+    description: 'What the run waits for: a human decision, or the answers of agents it delegated to',
+  })
+  kind!: 'approval' | 'agents';
+  @ApiPropertyOptional({ format: 'uuid', description: 'The approval it waits for (kind approval)' })
+  approvalId?: string;
+  @ApiPropertyOptional({ type: [String], description: 'The sub-agents’ runs it waits for (kind agents)' })
+  runIds?: string[];
 }
 
 export class RunResponseDto {
@@ -50,7 +57,7 @@ export class RunResponseDto {
   @ApiProperty({
     enum: RUN_STATUSES,
     description:
-      'waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel',
+      'waiting: paused until what waitingFor names is done (an approval, sub-agents’ answers); cancelled: ended by POST /api/runs/:id/cancel',
   })
   status!: RunStatus;
   @ApiProperty({ type: RunWaitDto, nullable: true, description: 'While waiting: what the run waits for' })
@@ -90,7 +97,7 @@ export class RunToolCallDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) input!: object;
-  @ApiProperty({ enum: ['awaiting_approval', 'running', 'done'] }) status!: ToolCallStatus;
+  @ApiProperty({ enum: ['awaiting_approval', 'running', 'waiting', 'done'] }) status!: ToolCallStatus;
   @ApiProperty({ nullable: true, type: String }) output!: string | null;
   @ApiProperty() isError!: boolean;
   @ApiProperty({ nullable: true, type: String, description: 'The version of the skill that ran (custom skills)' })

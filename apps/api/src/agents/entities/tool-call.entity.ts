@@ -1,8 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { jsonColumn } from '../../database/json-column.js';
 
-/** `awaiting_approval`: held by the approval gate, not run yet. */
-export type ToolCallStatus = 'awaiting_approval' | 'running' | 'done';
+/**
+ * `awaiting_approval`: held by the approval gate, not run yet. `waiting`: it ran and waits for what it
+ * started (a delegation): asked again when its run resumes, it answers from what it stored.
+ */
+export type ToolCallStatus = 'awaiting_approval' | 'running' | 'waiting' | 'done';
 
 /**
  * A tool call, keyed by the model's tool_use id. Written as `running` before the tool runs, so after a

@@ -61,6 +61,23 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   'skill:updated': { name: 'my-tool', version: '1.0.1', enabled: false },
   'skill:removed': { name: 'my-tool' },
   'skill:error': { name: 'my-tool', error: 'handler.js does not compile: Unexpected end of input' },
+  'a2a:message': {
+    messageId: 'msg-1',
+    conversationId: 'agent-root',
+    from: 'agent-root',
+    to: 'agent-child',
+    type: 'delegate',
+    summary: 'Find the population of Oslo',
+  },
+  'agent:spawned': {
+    agentId: 'agent-child',
+    role: 'researcher',
+    parentId: 'agent-root',
+    parentRunId: 'run-1',
+    runId: 'run-2',
+    depth: 1,
+  },
+  'agent:finished': { agentId: 'agent-child', role: 'researcher', runId: 'run-2', parentRunId: 'run-1', status: 'completed' },
 };
 
 describe('summarizeEvent', () => {
