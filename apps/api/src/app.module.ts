@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
+import { A2aModule } from './a2a/a2a.module.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -74,6 +75,7 @@ export class AppModule implements NestModule {
         UsageModule,
         AgentsModule,
         HitlModule,
+        A2aModule,
         TasksModule,
         SchedulerModule,
         ChannelsModule,

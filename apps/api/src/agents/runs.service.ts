@@ -30,6 +30,11 @@ export interface RunRequest {
   origin: RunOrigin;
   groupId?: string;
   conversationId?: string;
+  /**
+   * Start the conversation `conversationId` names when it does not exist yet (instead of a 404): the
+   * a2a module names a sub-agent's conversation before its first run is stored.
+   */
+  createConversation?: boolean;
   /** Model calls this run may make, within RUN_MAX_ITERATIONS (scheduled jobs set it). */
   maxIterations?: number;
   /** What must happen when the run ends (stored with it, carried out once, after a restart too). */
@@ -70,13 +75,13 @@ export class RunsService implements OnApplicationBootstrap {
       throw new NotFoundException(`Agent group ${request.groupId} not found`);
     }
     let conversation = request.conversationId ? await this.runs.findConversation(request.conversationId) : null;
-    if (request.conversationId && !conversation) {
+    if (request.conversationId && !conversation && !request.createConversation) {
       throw new NotFoundException(`Conversation ${request.conversationId} not found`);
     }
     const isNew = !conversation;
     const untrusted = request.untrusted ?? untrustedOrigin(request.origin);
     conversation ??= {
-      id: randomUUID(),
+      id: request.conversationId ?? randomUUID(),
       groupId: request.groupId ?? null,
       origin: request.origin,
       untrustedSource: untrusted,
