@@ -4,6 +4,37 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type A2aMessageResponseDto = {
+    /**
+     * The A2A conversation (the id of its top-level agent)
+     */
+    conversationId: string;
+    createdAt: string;
+    /**
+     * Sending agent
+     */
+    from: string;
+    /**
+     * The run that sent it
+     */
+    fromRunId: string | null;
+    id: string;
+    /**
+     * The delegation or query it answers
+     */
+    replyTo: string | null;
+    /**
+     * The receiving agent’s run it started
+     */
+    runId: string | null;
+    text: string;
+    /**
+     * Receiving agent
+     */
+    to: string;
+    type: 'delegate' | 'result' | 'broadcast' | 'query' | 'answer' | 'error';
+};
+
 export type AgentGroupCreateDto = {
     /**
      * Tokens (input + output) per day; null for no cap
@@ -110,6 +141,97 @@ export type AgentGroupUpdateDto = {
      * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
      */
     trustedDestinations?: Array<string>;
+};
+
+export type AgentResponseDto = {
+    /**
+     * The A2A conversation of its tree (GET /api/a2a/conversations/:id)
+     */
+    a2aConversationId: string;
+    /**
+     * Its own conversation (its runs)
+     */
+    conversationId: string;
+    currentRunId: string | null;
+    /**
+     * 0 for a top-level agent
+     */
+    depth: number;
+    groupId: string | null;
+    id: string;
+    inputTokens: number;
+    outputTokens: number;
+    /**
+     * The agent that delegated to it
+     */
+    parentId: string | null;
+    /**
+     * The run that last handed it work
+     */
+    parentRunId: string | null;
+    /**
+     * null: a top-level agent (a run that delegated)
+     */
+    role: string | null;
+    startedAt: string;
+    /**
+     * Follows from its current run (idle: answered, asker still going)
+     */
+    status: 'working' | 'waiting' | 'idle' | 'done' | 'failed';
+    /**
+     * Tokens of all its runs (input + output)
+     */
+    tokensUsed: number;
+};
+
+export type AgentRoleDto = {
+    description: string;
+    /**
+     * null: its group’s model
+     */
+    model: string | null;
+    name: string;
+    /**
+     * The tools it may use within its group’s; null: all of the group’s
+     */
+    skills: Array<string> | null;
+    /**
+     * Shipped (apps/api/roles) or the operator’s (AGENT_ROLES_DIR)
+     */
+    source: 'builtin' | 'custom';
+    systemPrompt: string;
+};
+
+export type AgentStatsDto = {
+    /**
+     * Agents whose run is queued, running or waiting
+     */
+    active: number;
+    /**
+     * Mean time from a delegation to its answer, over the latest 100 (null: none yet)
+     */
+    averageDelegationMs: number | null;
+    /**
+     * A2A messages stored
+     */
+    messages: number;
+    /**
+     * Sub-agents spawned since local midnight (TIMEZONE)
+     */
+    spawnedToday: number;
+    /**
+     * Tokens used by sub-agents, by role
+     */
+    tokensByRole: Array<RoleUsageDto>;
+};
+
+export type AgentsOverviewResponseDto = {
+    /**
+     * Recent agents, newest first
+     */
+    agents: Array<AgentResponseDto>;
+    roles: Array<AgentRoleDto>;
+    stats: AgentStatsDto;
 };
 
 export type ApiKeyCreateDto = {
@@ -817,6 +939,12 @@ export type PriceTableDto = {
     };
 };
 
+export type RoleUsageDto = {
+    inputTokens: number;
+    outputTokens: number;
+    role: string;
+};
+
 export type RunAcceptedResponseDto = {
     conversationId: string;
     runId: string;
@@ -885,7 +1013,7 @@ export type RunDetailResponseDto = {
     reply: string | null;
     startedAt: string | null;
     /**
-     * waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel
+     * waiting: paused until what waitingFor names is done (an approval, sub-agents’ answers); cancelled: ended by POST /api/runs/:id/cancel
      */
     status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
     toolCalls: Array<RunToolCallDto>;
@@ -959,7 +1087,7 @@ export type RunResponseDto = {
     reply: string | null;
     startedAt: string | null;
     /**
-     * waiting: paused until what waitingFor names is done (an approval); cancelled: ended by POST /api/runs/:id/cancel
+     * waiting: paused until what waitingFor names is done (an approval, sub-agents’ answers); cancelled: ended by POST /api/runs/:id/cancel
      */
     status: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
     /**
@@ -978,7 +1106,7 @@ export type RunToolCallDto = {
     name: string;
     output: string | null;
     startedAt: string | null;
-    status: 'awaiting_approval' | 'running' | 'done';
+    status: 'awaiting_approval' | 'running' | 'waiting' | 'done';
     /**
      * The version of the skill that ran (custom skills)
      */
@@ -989,11 +1117,15 @@ export type RunWaitDto = {
     /**
      * The approval it waits for (kind approval)
      */
-    approvalId: string;
+    approvalId?: string;
     /**
-     * What the run waits for
+     * What the run waits for: a human decision, or the answers of agents it delegated to
      */
-    kind: 'approval';
+    kind: 'approval' | 'agents';
+    /**
+     * The sub-agents’ runs it waits for (kind agents)
+     */
+    runIds?: Array<string>;
 };
 
 export type SchedulerStatsDto = {
@@ -1617,6 +1749,62 @@ export type AgentGroupUpdateDtoWritable = {
     trustedDestinations?: Array<string>;
 };
 
+export type GetA2aConversationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/a2a/conversations/{id}';
+};
+
+export type GetA2aConversationErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetA2aConversationError = GetA2aConversationErrors[keyof GetA2aConversationErrors];
+
+export type GetA2aConversationResponses = {
+    /**
+     * Every message of one A2A conversation, in order
+     */
+    200: Array<A2aMessageResponseDto>;
+};
+
+export type GetA2aConversationResponse = GetA2aConversationResponses[keyof GetA2aConversationResponses];
+
+export type ListA2aMessagesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        /**
+         * Messages from or to this agent
+         */
+        agentId?: string;
+        type?: 'delegate' | 'result' | 'broadcast' | 'query' | 'answer' | 'error';
+    };
+    url: '/api/a2a/messages';
+};
+
+export type ListA2aMessagesErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ListA2aMessagesError = ListA2aMessagesErrors[keyof ListA2aMessagesErrors];
+
+export type ListA2aMessagesResponses = {
+    /**
+     * Recent messages between agents, newest first
+     */
+    200: Array<A2aMessageResponseDto>;
+};
+
+export type ListA2aMessagesResponse = ListA2aMessagesResponses[keyof ListA2aMessagesResponses];
+
 export type ListAgentGroupsData = {
     body?: never;
     path?: never;
@@ -1805,6 +1993,39 @@ export type UnassignChannelResponses = {
 };
 
 export type UnassignChannelResponse = UnassignChannelResponses[keyof UnassignChannelResponses];
+
+export type ListAgentsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        /**
+         * Only the agents this run handed work to
+         */
+        runId?: string;
+        /**
+         * Only the agents of this A2A conversation (one tree)
+         */
+        conversationId?: string;
+    };
+    url: '/api/agents';
+};
+
+export type ListAgentsErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ListAgentsError = ListAgentsErrors[keyof ListAgentsErrors];
+
+export type ListAgentsResponses = {
+    /**
+     * Recent agents with their status, stats and the roles
+     */
+    200: AgentsOverviewResponseDto;
+};
+
+export type ListAgentsResponse = ListAgentsResponses[keyof ListAgentsResponses];
 
 export type ListApiKeysData = {
     body?: never;

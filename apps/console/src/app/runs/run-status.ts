@@ -25,6 +25,9 @@ const LABELS: Record<string, string> = {
   success: 'Success',
   skipped: 'Skipped',
   delivered: 'Delivered',
+  // Agents (GET /api/agents)
+  working: 'Working',
+  idle: 'Idle',
 };
 
 /**
@@ -56,6 +59,7 @@ const LABELS: Record<string, string> = {
       background: var(--tone);
     }
     .running,
+    .working,
     .sending,
     .stopping {
       --tone: var(--mat-sys-primary);

@@ -16,6 +16,7 @@ export interface ConsolePage {
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { path: 'overview', label: 'Overview', icon: 'dashboard', loadChildren: () => import('../overview/overview.routes') },
   { path: 'runs', label: 'Runs', icon: 'runs', loadChildren: () => import('../runs/runs.routes') },
+  { path: 'agents', label: 'Agents', icon: 'groups', loadChildren: () => import('../agents/agents.routes') },
   { path: 'tasks', label: 'Tasks', icon: 'task', loadChildren: () => import('../tasks/tasks.routes') },
   {
     path: 'scheduler',
