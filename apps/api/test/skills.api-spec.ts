@@ -55,7 +55,14 @@ describe('skills API', () => {
   it('lists the built-in tools as skills, consistent with /api/tools', async () => {
     const list = await skills();
     const builtins = list.filter((entry) => entry.source === 'builtin');
-    expect(builtins.map((entry) => entry.name).sort()).toEqual(['http_request', 'run_script', 'web_browse']);
+    expect(builtins.map((entry) => entry.name).sort()).toEqual([
+      'broadcast',
+      'delegate',
+      'http_request',
+      'query',
+      'run_script',
+      'web_browse',
+    ]);
     const tools = (await api.get('/api/tools').expect(200)).body as Record<string, unknown>[];
     for (const tool of tools) {
       expect(builtins.find((entry) => entry.name === tool.name)).toMatchObject({

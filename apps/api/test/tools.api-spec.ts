@@ -85,7 +85,10 @@ describe('tools API', () => {
     token = login.body.token as string;
     const tools = (await api().get('/api/tools').expect(200)).body as { name: string; enabled: boolean }[];
     expect(Object.fromEntries(tools.map((tool) => [tool.name, tool.enabled]))).toEqual({
+      broadcast: true,
+      delegate: true,
       http_request: true,
+      query: true,
       run_script: false,
       web_browse: true,
     });
@@ -93,8 +96,9 @@ describe('tools API', () => {
       gw.app
         .get(ToolRegistry)
         .available([])
-        .map((tool) => tool.name),
-    ).toEqual(['http_request', 'web_browse']);
+        .map((tool) => tool.name)
+        .sort(),
+    ).toEqual(['broadcast', 'delegate', 'http_request', 'query', 'web_browse']);
   });
 
   it('answers 404 for an unknown tool and 400 for a bad body', async () => {

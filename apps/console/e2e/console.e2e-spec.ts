@@ -113,6 +113,7 @@ describe('console', () => {
       expect(nav.map((label) => label.trim())).toEqual([
         'Overview',
         'Runs',
+        'Agents',
         'Tasks',
         'Scheduler',
         'Channels',

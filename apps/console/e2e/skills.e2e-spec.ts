@@ -54,7 +54,10 @@ describe('skills page', () => {
       await row('run_script').waitFor();
       expect(new URL(page.url()).pathname).toBe('/skills');
       expect(await page.getByTestId('skill-row-name').allTextContents()).toEqual([
+        'broadcast',
+        'delegate',
         'http_request',
+        'query',
         'run_script',
         'web_browse',
       ]);

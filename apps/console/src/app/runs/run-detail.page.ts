@@ -18,6 +18,7 @@ import { MatProgressBar } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import {
   type AgentGroupResponseDto,
+  type AgentResponseDto,
   type ApprovalDto,
   type RunDetailResponseDto,
   type RunMessageDto,
@@ -26,6 +27,7 @@ import {
   closeConversation,
   getAgentGroup,
   getRun,
+  listAgents,
   listRunApprovals,
 } from '@loop-gateway/api-client';
 import { duration, shortId } from '../activity/event-summary';
@@ -87,6 +89,8 @@ export class RunDetailPage {
   protected readonly streamed = signal('');
   /** The run's held tool calls and the decisions on them, oldest first. */
   protected readonly approvals = signal<readonly ApprovalDto[]>([]);
+  /** The agents this run delegated to (or queried), with their status. */
+  protected readonly subAgents = signal<readonly AgentResponseDto[]>([]);
   protected readonly held = computed(() => this.approvals().filter((approval) => approval.status === 'pending'));
   /** The held call whose decision is on its way. */
   protected readonly deciding = signal<string | null>(null);
@@ -121,6 +125,7 @@ export class RunDetailPage {
         this.group.set(null);
         this.streamed.set('');
         this.approvals.set([]);
+        this.subAgents.set([]);
         this.approvalError.set(null);
         this.cancelError.set(null);
         this.conversationClosed.set(false);
@@ -153,13 +158,15 @@ export class RunDetailPage {
 
   protected async load(id: string): Promise<void> {
     this.loading.set(true);
-    const [{ data, error }, approvals] = await Promise.all([
+    const [{ data, error }, approvals, agents] = await Promise.all([
       getRun({ client: this.api, path: { id } }),
       listRunApprovals({ client: this.api, path: { runId: id } }),
+      listAgents({ client: this.api, query: { runId: id } }),
     ]);
     this.loading.set(false);
     if (id !== this.id()) return;
     if (approvals.data) this.approvals.set(approvals.data);
+    if (agents.data) this.subAgents.set(agents.data.agents);
     if (!data) {
       this.error.set(apiErrorMessage(error, 'The run could not be loaded.'));
       return;
