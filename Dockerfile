@@ -25,6 +25,7 @@ COPY --from=build /app/libs/contracts/dist libs/contracts/dist
 COPY --from=build /app/apps/api/package.json apps/api/
 COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/api/prompts apps/api/prompts
+COPY --from=build /app/apps/api/roles apps/api/roles
 COPY --from=build /app/apps/console/dist apps/console/dist
 RUN mkdir -p /data && chown node:node /data
 USER node

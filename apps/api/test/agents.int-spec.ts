@@ -35,7 +35,10 @@ function afterTools(req: RecordedRequest): boolean {
 }
 
 /** The local Claude answering as each role: `script[role]` is called with each request that role makes. */
-function byRole(claude: LocalClaude, script: Record<string, (req: RecordedRequest) => ScriptStep | Promise<ScriptStep>>) {
+function byRole(
+  claude: LocalClaude,
+  script: Record<string, (req: RecordedRequest) => ScriptStep | Promise<ScriptStep>>,
+) {
   claude.respondWith((req) => {
     const answer = script[roleOf(req)];
     if (!answer) return { text: `No script for ${roleOf(req)}` };
@@ -126,7 +129,12 @@ describe('agents delegating to agents', () => {
       expect(children.map((agent) => agent.role).sort()).toEqual(['researcher', 'writer']);
       for (const child of children) {
         // Under the parent's group (its budget), finished, with the tokens of its run.
-        expect(child).toMatchObject({ depth: 1, status: 'done', parentRunId: started.runId, a2aConversationId: root.id });
+        expect(child).toMatchObject({
+          depth: 1,
+          status: 'done',
+          parentRunId: started.runId,
+          a2aConversationId: root.id,
+        });
         expect(child.groupId).toBe(root.groupId);
         expect(child.tokensUsed).toBeGreaterThan(0);
         const childRun = await waitForRun(child.currentRunId!);
@@ -188,13 +196,16 @@ describe('agents delegating to agents', () => {
         top: (req) => {
           const turn = lastTurn(req);
           if (turn.startsWith('Research')) {
-            return { toolUse: { name: 'delegate', input: { role: 'researcher', task: 'Find the tallest building in Oslo.' } } };
+            return {
+              toolUse: { name: 'delegate', input: { role: 'researcher', task: 'Find the tallest building in Oslo.' } },
+            };
           }
           if (turn.includes('The tallest building is Oslo Plaza.')) {
             return { toolUse: { name: 'broadcast', input: { to: 'all', message: 'Plan changed: focus on Bergen.' } } };
           }
           if (turn.includes('Sent to')) return { text: 'Told them.' };
-          if (turn.startsWith('Follow up')) return { toolUse: { name: 'query', input: { agentId: researcherId, question: 'How tall is it?' } } };
+          if (turn.startsWith('Follow up'))
+            return { toolUse: { name: 'query', input: { agentId: researcherId, question: 'How tall is it?' } } };
           return { text: `Follow-up answer: ${turn}` };
         },
         researcher: (req) => {
@@ -243,7 +254,10 @@ describe('agents delegating to agents', () => {
   });
 
   it('refuses delegations past the depth and per-run limits with a clear error, storing nothing for them', async () => {
-    const { gw, auth, submit, waitForRun } = await startGateway(claude, { AGENT_MAX_DEPTH: '1', AGENT_MAX_PER_RUN: '1' });
+    const { gw, auth, submit, waitForRun } = await startGateway(claude, {
+      AGENT_MAX_DEPTH: '1',
+      AGENT_MAX_PER_RUN: '1',
+    });
     try {
       byRole(claude, {
         top: (req) =>
@@ -276,10 +290,14 @@ describe('agents delegating to agents', () => {
       // An unknown role is refused the same way, naming the roles there are.
       byRole(claude, {
         top: (req) =>
-          afterTools(req) ? { text: lastTurn(req) } : { toolUse: { name: 'delegate', input: { role: 'astronaut', task: 'Fly.' } } },
+          afterTools(req)
+            ? { text: lastTurn(req) }
+            : { toolUse: { name: 'delegate', input: { role: 'astronaut', task: 'Fly.' } } },
       });
       const unknown = await waitForRun((await submit({ message: 'Go to space' })).runId);
-      expect(unknown.reply).toMatch(/Unknown role "astronaut"\. The roles are: coder, planner, researcher, reviewer, writer\./);
+      expect(unknown.reply).toMatch(
+        /Unknown role "astronaut"\. The roles are: coder, planner, researcher, reviewer, writer\./,
+      );
     } finally {
       await gw.close();
     }
@@ -343,13 +361,17 @@ describe('agents delegating to agents', () => {
       });
       await request(gw.url).post(`/api/runs/${cancelled.runId}/cancel`).set(auth).expect(200);
       const child = await waitForRun(held.runId);
-      expect(child).toMatchObject({ status: 'cancelled', error: `Cancelled by the cancellation of run ${cancelled.runId}` });
+      expect(child).toMatchObject({
+        status: 'cancelled',
+        error: `Cancelled by the cancellation of run ${cancelled.runId}`,
+      });
       const withdrawn = (await request(gw.url).get(`/api/approvals/${held.id}`).set(auth).expect(200)).body;
       expect(withdrawn.status).toBe('withdrawn');
       const [second] = (await request(gw.url).get(`/api/agents?runId=${cancelled.runId}`).set(auth).expect(200)).body
         .agents as AgentBody[];
       expect(second).toMatchObject({ status: 'failed' });
-      const errors = (await request(gw.url).get(`/api/a2a/messages?type=error`).set(auth).expect(200)).body as MessageBody[];
+      const errors = (await request(gw.url).get(`/api/a2a/messages?type=error`).set(auth).expect(200))
+        .body as MessageBody[];
       expect(errors).toHaveLength(1);
       expect(errors[0]!.text).toContain('cancelled');
     } finally {
@@ -375,8 +397,9 @@ describe('agents delegating to agents', () => {
       for (const message of ['Oslo one', 'Oslo two']) {
         runIds.push((await request(first.url).post('/api/runs').set(auth).send({ message }).expect(202)).body.runId);
       }
-      await waitUntil('four sub-agents at work', () =>
-        claude.requests.filter((req) => roleOf(req) !== 'top').length >= 4,
+      await waitUntil(
+        'four sub-agents at work',
+        () => claude.requests.filter((req) => roleOf(req) !== 'top').length >= 4,
       );
       for (const runId of runIds) {
         await waitUntil('the parent to wait', async () => {

@@ -94,7 +94,9 @@ describe('agents page', () => {
       await page.getByTestId('side-nav').getByRole('link', { name: 'Agents' }).click();
       await page.getByTestId('agents-empty').waitFor();
       expect(new URL(page.url()).pathname).toBe('/agents');
-      const roles = await page.getByTestId('agent-role').evaluateAll((items) => items.map((i) => i.getAttribute('data-role')));
+      const roles = await page
+        .getByTestId('agent-role')
+        .evaluateAll((items) => items.map((i) => i.getAttribute('data-role')));
       expect(roles).toEqual(['coder', 'planner', 'researcher', 'reviewer', 'writer']);
       expect(await page.locator('[data-testid="agent-role"][data-role="researcher"]').textContent()).toContain(
         'web_browse, http_request',

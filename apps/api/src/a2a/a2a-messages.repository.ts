@@ -47,9 +47,7 @@ export class A2aMessagesRepository {
 
   /** Delegations and queries a run has sent. */
   askedBy(fromRunId: string): Promise<number> {
-    return this.dataSource
-      .getRepository(A2aMessage)
-      .count({ where: { fromRunId, type: In(['delegate', 'query']) } });
+    return this.dataSource.getRepository(A2aMessage).count({ where: { fromRunId, type: In(['delegate', 'query']) } });
   }
 
   /** The runs a run's messages started (delegations, queries, broadcasts). */

@@ -30,7 +30,11 @@ export class A2aModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const tool of [new DelegateTool(this.delegations), new BroadcastTool(this.delegations), new QueryTool(this.delegations)]) {
+    for (const tool of [
+      new DelegateTool(this.delegations),
+      new BroadcastTool(this.delegations),
+      new QueryTool(this.delegations),
+    ]) {
       this.registry.register(tool);
     }
   }

@@ -60,7 +60,9 @@ export class AgentRecordsRepository {
     ];
     const runs = new Map(
       (runIds.length > 0
-        ? await this.dataSource.getRepository(Run).find({ select: { id: true, status: true }, where: { id: In(runIds) } })
+        ? await this.dataSource
+            .getRepository(Run)
+            .find({ select: { id: true, status: true }, where: { id: In(runIds) } })
         : []
       ).map((run) => [run.id, run.status]),
     );

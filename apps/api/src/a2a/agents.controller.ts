@@ -12,7 +12,10 @@ export class AgentsController {
   constructor(private readonly overview: AgentsOverviewService) {}
 
   @Get()
-  @ApiOkResponse({ type: AgentsOverviewResponseDto, description: 'Recent agents with their status, stats and the roles' })
+  @ApiOkResponse({
+    type: AgentsOverviewResponseDto,
+    description: 'Recent agents with their status, stats and the roles',
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   listAgents(@Query() query: AgentListQueryDto): Promise<AgentsOverviewResponseDto> {
     return this.overview.overview(query);

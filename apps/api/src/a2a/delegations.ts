@@ -329,7 +329,8 @@ export class Delegations implements OnModuleInit, ContinuationHandler<'agent-ans
       try {
         await this.runs.cancel(childRunId, `the cancellation of run ${runId}`);
       } catch (error) {
-        if (!(error instanceof ConflictException)) this.logger.error({ err: error, runId: childRunId }, 'Cancel failed');
+        if (!(error instanceof ConflictException))
+          this.logger.error({ err: error, runId: childRunId }, 'Cancel failed');
       }
     }
   }

@@ -27,7 +27,10 @@ export class AgentResponseDto {
   @ApiProperty({ nullable: true, type: String, description: 'The agent that delegated to it' })
   parentId!: string | null;
   @ApiProperty({ nullable: true, type: String }) groupId!: string | null;
-  @ApiProperty({ enum: AGENT_STATUSES, description: 'Follows from its current run (idle: answered, asker still going)' })
+  @ApiProperty({
+    enum: AGENT_STATUSES,
+    description: 'Follows from its current run (idle: answered, asker still going)',
+  })
   status!: AgentStatus;
   @ApiProperty({ nullable: true, type: String }) currentRunId!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'The run that last handed it work' })
@@ -73,7 +76,10 @@ export class AgentRoleDto {
     description: 'The tools it may use within its group’s; null: all of the group’s',
   })
   skills!: string[] | null;
-  @ApiProperty({ enum: ['builtin', 'custom'], description: 'Shipped (apps/api/roles) or the operator’s (AGENT_ROLES_DIR)' })
+  @ApiProperty({
+    enum: ['builtin', 'custom'],
+    description: 'Shipped (apps/api/roles) or the operator’s (AGENT_ROLES_DIR)',
+  })
   source!: 'builtin' | 'custom';
 }
 

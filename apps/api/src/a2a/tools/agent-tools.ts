@@ -36,7 +36,8 @@ export class DelegateTool implements Tool {
     try {
       const fields = inputObject(input, ['role', 'agentId', 'task', 'context']);
       const task = stringField(fields, 'task', { maxLength: MAX_TASK_CHARS });
-      const extra = fields.context === undefined ? undefined : stringField(fields, 'context', { maxLength: MAX_TASK_CHARS });
+      const extra =
+        fields.context === undefined ? undefined : stringField(fields, 'context', { maxLength: MAX_TASK_CHARS });
       const target = roleOrAgent(fields);
       return this.delegations.ask({ type: 'delegate', ...target, text: task, context: extra }, context);
     } catch (error) {

@@ -77,7 +77,13 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
     runId: 'run-2',
     depth: 1,
   },
-  'agent:finished': { agentId: 'agent-child', role: 'researcher', runId: 'run-2', parentRunId: 'run-1', status: 'completed' },
+  'agent:finished': {
+    agentId: 'agent-child',
+    role: 'researcher',
+    runId: 'run-2',
+    parentRunId: 'run-1',
+    status: 'completed',
+  },
 };
 
 describe('summarizeEvent', () => {

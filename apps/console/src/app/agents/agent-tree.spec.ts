@@ -1,7 +1,12 @@
 import type { AgentResponseDto } from '@loop-gateway/api-client';
 import { agentLabel, agentTrees, flatten } from './agent-tree';
 
-function agent(id: string, parentId: string | null, startedAt: string, role: string | null = 'researcher'): AgentResponseDto {
+function agent(
+  id: string,
+  parentId: string | null,
+  startedAt: string,
+  role: string | null = 'researcher',
+): AgentResponseDto {
   return {
     id,
     role,
@@ -30,11 +35,18 @@ describe('agentTrees', () => {
       agent('a', null, '2026-01-01T09:00:00Z', null),
     ]);
     expect(trees.map((tree) => tree.agent.id)).toEqual(['b', 'a']);
-    expect(flatten(trees[0]!).map(({ agent: a, level }) => `${a.id}@${level}`)).toEqual(['b@0', 'b1@1', 'b1a@2', 'b2@1']);
+    expect(flatten(trees[0]!).map(({ agent: a, level }) => `${a.id}@${level}`)).toEqual([
+      'b@0',
+      'b1@1',
+      'b1a@2',
+      'b2@1',
+    ]);
   });
 
   it('shows an agent whose parent is not listed as a tree of its own', () => {
-    expect(agentTrees([agent('orphan', 'gone', '2026-01-01T10:00:00Z')]).map((tree) => tree.agent.id)).toEqual(['orphan']);
+    expect(agentTrees([agent('orphan', 'gone', '2026-01-01T10:00:00Z')]).map((tree) => tree.agent.id)).toEqual([
+      'orphan',
+    ]);
   });
 
   it('names agents by role', () => {
