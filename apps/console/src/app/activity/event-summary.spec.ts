@@ -63,22 +63,22 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   'skill:error': { name: 'my-tool', error: 'handler.js does not compile: Unexpected end of input' },
   'a2a:message': {
     messageId: 'msg-1',
-    conversationId: 'agent-root',
-    from: 'agent-root',
-    to: 'agent-child',
+    conversationId: '5f0c2a9e-0000-4000-8000-000000000001',
+    from: '5f0c2a9e-0000-4000-8000-000000000001',
+    to: '9b7d3e21-0000-4000-8000-000000000002',
     type: 'delegate',
     summary: 'Find the population of Oslo',
   },
   'agent:spawned': {
-    agentId: 'agent-child',
+    agentId: '9b7d3e21-0000-4000-8000-000000000002',
     role: 'researcher',
-    parentId: 'agent-root',
+    parentId: '5f0c2a9e-0000-4000-8000-000000000001',
     parentRunId: 'run-1',
     runId: 'run-2',
     depth: 1,
   },
   'agent:finished': {
-    agentId: 'agent-child',
+    agentId: '9b7d3e21-0000-4000-8000-000000000002',
     role: 'researcher',
     runId: 'run-2',
     parentRunId: 'run-1',
@@ -125,6 +125,9 @@ describe('summarizeEvent', () => {
       'Skill my-tool is at 1.0.1 (disabled)',
       'Skill my-tool removed',
       'Skill my-tool does not load: handler.js does not compile: Unexpected end of input',
+      'Agent 5f0c2a9e sent a delegate to agent 9b7d3e21: Find the population of Oslo',
+      'Agent 5f0c2a9e spawned a researcher 9b7d3e21 (depth 1)',
+      'Researcher 9b7d3e21 answered',
     ]);
   });
 

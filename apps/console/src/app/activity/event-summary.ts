@@ -91,12 +91,13 @@ const SUMMARIZERS: Summarizers = {
   'skill:updated': (p) => info(`Skill ${p.name} is at ${p.version}${p.enabled ? '' : ' (disabled)'}`),
   'skill:removed': (p) => info(`Skill ${p.name} removed`),
   'skill:error': (p) => error(`Skill ${p.name} does not load: ${clip(p.error)}`),
-  'a2a:message': (p) => info(`Agent ${shortId(p.from)} → ${shortId(p.to)} (${p.type}): ${clip(p.summary)}`),
-  'agent:spawned': (p) => info(`Agent ${shortId(p.parentId)} spawned a ${p.role} (depth ${p.depth})`),
-  'agent:finished': (p) =>
-    p.status === 'completed'
-      ? success(`${p.role ?? 'Agent'} ${shortId(p.agentId)} answered`)
-      : error(`${p.role ?? 'Agent'} ${shortId(p.agentId)} ended as ${p.status}`),
+  'a2a:message': (p) => info(`Agent ${shortId(p.from)} sent a ${p.type} to agent ${shortId(p.to)}: ${clip(p.summary)}`),
+  'agent:spawned': (p) =>
+    info(`Agent ${shortId(p.parentId)} spawned a ${p.role} ${shortId(p.agentId)} (depth ${p.depth})`),
+  'agent:finished': (p) => {
+    const who = `${p.role ? p.role.charAt(0).toUpperCase() + p.role.slice(1) : 'Agent'} ${shortId(p.agentId)}`;
+    return p.status === 'completed' ? success(`${who} answered`) : error(`${who} ended as ${p.status}`);
+  },
 };
 
 export function summarizeEvent(event: GatewayEvent): EventSummary | null {
