@@ -34,7 +34,14 @@ describe('tools API', () => {
   it('lists the built-in tools with their input schemas, risk levels and approval defaults', async () => {
     const res = await api().get('/api/tools').expect(200);
     const byName = Object.fromEntries((res.body as { name: string }[]).map((tool) => [tool.name, tool]));
-    expect(Object.keys(byName).sort()).toEqual(['http_request', 'run_script', 'web_browse']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'broadcast',
+      'delegate',
+      'http_request',
+      'query',
+      'run_script',
+      'web_browse',
+    ]);
     expect(byName.http_request).toEqual({
       name: 'http_request',
       description: expect.stringContaining('HTTP'),
@@ -64,6 +71,13 @@ describe('tools API', () => {
       acts: false,
       approvalDefault: 'no call',
       inputSchema: { required: ['url'], properties: { screenshot: { type: 'boolean' } } },
+    });
+    // Handing work to other agents acts on nothing itself: the sub-agents' own calls pass the gate.
+    expect(byName.delegate).toMatchObject({
+      riskLevel: 'low',
+      acts: false,
+      approvalDefault: 'no call',
+      inputSchema: { required: ['task'], properties: { role: { type: 'string' }, agentId: { type: 'string' } } },
     });
   });
 
