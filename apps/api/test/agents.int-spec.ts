@@ -344,7 +344,12 @@ describe('agents delegating to agents', () => {
       });
       const [coder] = (await request(gw.url).get(`/api/agents?runId=${approved.runId}`).set(auth).expect(200)).body
         .agents as AgentBody[];
-      expect(pending).toMatchObject({ runId: coder!.currentRunId, toolName: 'run_script' });
+      // The held call shows who spawned the agent that made it.
+      expect(pending).toMatchObject({
+        runId: coder!.currentRunId,
+        toolName: 'run_script',
+        origin: { kind: 'a2a', ref: coder!.id, role: 'coder', parentRunId: approved.runId },
+      });
       expect(coder).toMatchObject({ role: 'coder', status: 'waiting' });
       expect((await waitForRun(approved.runId, 5000, ['waiting'])).status).toBe('waiting');
       await request(gw.url).post(`/api/approvals/${pending.id}/approve`).set(auth).expect(200);

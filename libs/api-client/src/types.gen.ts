@@ -1061,7 +1061,15 @@ export type RunOriginDto = {
     channelId?: string;
     channelType?: string;
     kind: 'channel' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'api';
+    /**
+     * A sub-agent’s run (kind a2a): the run that handed it the work
+     */
+    parentRunId?: string;
     ref?: string;
+    /**
+     * A sub-agent’s run (kind a2a): its role
+     */
+    role?: string;
 };
 
 export type RunResponseDto = {

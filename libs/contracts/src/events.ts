@@ -18,6 +18,9 @@ export interface RunOrigin {
   channelType?: ChannelType;
   channelId?: string;
   ref?: string;
+  /** A sub-agent's run (kind `a2a`, `ref` its agent id): its role, and the run that handed it the work. */
+  role?: string;
+  parentRunId?: string;
 }
 
 export interface EventPayloads {

@@ -152,7 +152,12 @@ export class Delegations implements OnModuleInit, ContinuationHandler<'agent-ans
     try {
       run = await this.runs.submit({
         message: deliveredText(message),
-        origin: { kind: 'a2a', ref: agent.id },
+        origin: {
+          kind: 'a2a',
+          ref: agent.id,
+          ...(agent.role ? { role: agent.role } : {}),
+          parentRunId: context.runId,
+        },
         groupId: agent.groupId ?? undefined,
         conversationId: agent.conversationId,
         createConversation: true,

@@ -33,17 +33,13 @@ export class DelegateTool implements Tool {
   constructor(private readonly delegations: Delegations) {}
 
   execute(input: unknown, context: ToolContext): Promise<ToolResult> {
-    try {
-      const fields = inputObject(input, ['role', 'agentId', 'task', 'context']);
+    return withInput(input, ['role', 'agentId', 'task', 'context'], (fields) => {
       const task = stringField(fields, 'task', { maxLength: MAX_TASK_CHARS });
       const extra =
         fields.context === undefined ? undefined : stringField(fields, 'context', { maxLength: MAX_TASK_CHARS });
       const target = roleOrAgent(fields);
       return this.delegations.ask({ type: 'delegate', ...target, text: task, context: extra }, context);
-    } catch (error) {
-      if (error instanceof ToolInputError) return Promise.resolve(invalidInput(error));
-      throw error;
-    }
+    });
   }
 }
 
@@ -67,15 +63,11 @@ export class QueryTool implements Tool {
   constructor(private readonly delegations: Delegations) {}
 
   execute(input: unknown, context: ToolContext): Promise<ToolResult> {
-    try {
-      const fields = inputObject(input, ['agentId', 'question']);
+    return withInput(input, ['agentId', 'question'], (fields) => {
       const agentId = stringField(fields, 'agentId', { maxLength: ID_CHARS });
       const question = stringField(fields, 'question', { maxLength: MAX_TASK_CHARS });
       return this.delegations.ask({ type: 'query', agentId, text: question }, context);
-    } catch (error) {
-      if (error instanceof ToolInputError) return Promise.resolve(invalidInput(error));
-      throw error;
-    }
+    });
   }
 }
 
@@ -99,16 +91,28 @@ export class BroadcastTool implements Tool {
   constructor(private readonly delegations: Delegations) {}
 
   execute(input: unknown, context: ToolContext): Promise<ToolResult> {
-    try {
-      const fields = inputObject(input, ['message', 'to']);
+    return withInput(input, ['message', 'to'], (fields) => {
       const message = stringField(fields, 'message', { maxLength: MAX_TASK_CHARS });
       const to = stringField(fields, 'to', { maxLength: 64 });
       return this.delegations.broadcast(message, to, context);
-    } catch (error) {
-      if (error instanceof ToolInputError) return Promise.resolve(invalidInput(error));
-      throw error;
-    }
+    });
   }
+}
+
+/** Reads the input's fields and acts on them; input the schema does not allow is answered to the model. */
+async function withInput(
+  input: unknown,
+  allowed: readonly string[],
+  act: (fields: Record<string, unknown>) => Promise<ToolResult>,
+): Promise<ToolResult> {
+  let work: Promise<ToolResult>;
+  try {
+    work = act(inputObject(input, allowed));
+  } catch (error) {
+    if (error instanceof ToolInputError) return invalidInput(error);
+    throw error;
+  }
+  return work;
 }
 
 function roleOrAgent(fields: Record<string, unknown>): { role: string } | { agentId: string } {

@@ -36,6 +36,9 @@ export class RunOriginDto {
   @ApiPropertyOptional() channelType?: string;
   @ApiPropertyOptional() channelId?: string;
   @ApiPropertyOptional() ref?: string;
+  @ApiPropertyOptional({ description: 'A sub-agent’s run (kind a2a): its role' }) role?: string;
+  @ApiPropertyOptional({ description: 'A sub-agent’s run (kind a2a): the run that handed it the work' })
+  parentRunId?: string;
 }
 
 export class RunWaitDto {

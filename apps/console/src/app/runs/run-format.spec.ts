@@ -1,6 +1,6 @@
 import type { ApprovalEvent } from './run-format';
 import { describe, expect, it } from 'vitest';
-import { isFinished, statusAfterApproval } from './run-format';
+import { isFinished, originLabel, statusAfterApproval } from './run-format';
 
 const at = '2026-01-01T12:00:00.000Z';
 const required: ApprovalEvent = {
@@ -40,5 +40,15 @@ describe('run statuses', () => {
     expect(statusAfterApproval('waiting', resolved('withdrawn'))).toBe('waiting'); // its run's cancel says the rest
     expect(statusAfterApproval('running', resolved('rejected'))).toBe('running');
     expect(statusAfterApproval('completed', required)).toBe('completed');
+  });
+});
+
+describe('originLabel', () => {
+  it('names a sub-agent’s role and the run that spawned it', () => {
+    expect(originLabel({ kind: 'a2a', ref: 'agent-1', role: 'coder', parentRunId: '1a2b3c4d-5e6f' })).toBe(
+      'Coder sub-agent of run 1a2b3c4d',
+    );
+    expect(originLabel({ kind: 'a2a' })).toBe('Agent (A2A)');
+    expect(originLabel({ kind: 'channel', channelType: 'telegram' })).toBe('Telegram');
   });
 });

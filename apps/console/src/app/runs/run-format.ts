@@ -57,6 +57,10 @@ export function originLabel(origin: RunOriginDto): string {
   if (origin.kind === 'channel' && origin.channelType && origin.channelType in CHANNEL_NAMES) {
     return CHANNEL_NAMES[origin.channelType as ChannelType];
   }
+  if (origin.kind === 'a2a' && origin.parentRunId) {
+    // Who spawned it: shown with a sub-agent's runs and its held calls.
+    return `${origin.role ? `${origin.role.charAt(0).toUpperCase()}${origin.role.slice(1)} sub-agent` : 'Agent'} of run ${origin.parentRunId.slice(0, 8)}`;
+  }
   return ORIGIN_KINDS[origin.kind] ?? origin.kind;
 }
 
