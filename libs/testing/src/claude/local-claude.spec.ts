@@ -304,6 +304,26 @@ describe('LocalClaude tool use', () => {
     expect(claude.requests[1].body.tools).toEqual(tools);
   });
 
+  it('answers several tool_use blocks in one turn (parallel tool use), streamed too', async () => {
+    const both = {
+      toolUse: [
+        { name: 'get_weather', input: { city: 'Oslo' }, id: 'toolu_a' },
+        { name: 'get_weather', input: { city: 'Bergen' }, id: 'toolu_b' },
+      ],
+    };
+    claude.script(both, both);
+    const sdk = client(claude);
+    const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Weather in Oslo and Bergen?' }];
+    const expected = [
+      { type: 'tool_use', id: 'toolu_a', name: 'get_weather', input: { city: 'Oslo' } },
+      { type: 'tool_use', id: 'toolu_b', name: 'get_weather', input: { city: 'Bergen' } },
+    ];
+    const answer = await sdk.messages.create({ model: MODEL, max_tokens: 50, tools, messages });
+    expect(answer).toMatchObject({ stop_reason: 'tool_use', content: expected });
+    const streamed = await sdk.messages.stream({ model: MODEL, max_tokens: 50, tools, messages }).finalMessage();
+    expect(streamed).toMatchObject({ stop_reason: 'tool_use', content: expected });
+  });
+
   it('uses a scripted tool_use id and echoes tool results by default', async () => {
     claude.script({ toolUse: { name: 'get_weather', input: { city: 'Oslo' }, id: 'toolu_fixed' } });
     const sdk = client(claude);
