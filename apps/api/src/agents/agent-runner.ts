@@ -21,6 +21,7 @@ import {
 import { ConversationCompactor, isPromptTooLong } from './conversation-compactor.js';
 import { readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
 import { RunLifecycle } from './run-continuation.js';
+import type { RunSlot } from './run-queue.js';
 import type { RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
@@ -76,7 +77,8 @@ export class AgentRunner {
     private readonly compactor: ConversationCompactor,
   ) {}
 
-  async execute(runId: string, signal: AbortSignal): Promise<RunOutcome> {
+  /** `slot`: the run's work slot, let go while the model is answering (see RunQueue). */
+  async execute(runId: string, signal: AbortSignal, slot: RunSlot): Promise<RunOutcome> {
     const run = await this.runs.findRun(runId);
     if (!run || !UNFINISHED_STATUSES.includes(run.status)) return 'finished';
     const group = await this.groupFor(run);
@@ -89,7 +91,7 @@ export class AgentRunner {
         }
         run.status = 'running';
       }
-      await this.loop(run, group, history, signal);
+      await this.loop(run, group, history, signal, slot);
       return 'finished';
     } catch (error) {
       if (error instanceof RunPaused) {
@@ -136,7 +138,13 @@ export class AgentRunner {
     history.push(input);
   }
 
-  private async loop(run: Run, group: AgentGroup, history: ConversationMessage[], signal: AbortSignal): Promise<void> {
+  private async loop(
+    run: Run,
+    group: AgentGroup,
+    history: ConversationMessage[],
+    signal: AbortSignal,
+    slot: RunSlot,
+  ): Promise<void> {
     const tools = this.tools.available(group.skills);
     const system = buildSystemPrompt(this.prompts, group, run.origin.channelType ?? null);
     for (;;) {
@@ -155,7 +163,7 @@ export class AgentRunner {
         await this.append(run, history, 'user', results);
         continue;
       }
-      await this.callModel(run, group, system, tools, history, signal);
+      await this.callModel(run, group, system, tools, history, signal, slot);
     }
   }
 
@@ -166,6 +174,7 @@ export class AgentRunner {
     tools: ReturnType<ToolRegistry['available']>,
     history: ConversationMessage[],
     signal: AbortSignal,
+    slot: RunSlot,
   ): Promise<void> {
     const model = run.model ?? this.groups.modelFor(group);
     const prompt = {
@@ -190,12 +199,15 @@ export class AgentRunner {
     };
     try {
       const options = { signal, onText: (delta: string) => this.bus.emit('agent:run:text', { runId: run.id, delta }) };
-      const response = await this.model.call({ ...prompt, messages }, options).catch(async (error: unknown) => {
-        // The estimate fell short of the API's count: compact harder and try once more.
-        if (!isPromptTooLong(error)) throw error;
-        const fitted = await this.compactor.fit(run, group, prompt, history, signal, true);
-        return this.model.call({ ...prompt, messages: fitted }, options);
-      });
+      // Waiting on the model is I/O: the run holds no work slot meanwhile.
+      const response = await slot
+        .whileWaiting(() => this.model.call({ ...prompt, messages }, options))
+        .catch(async (error: unknown) => {
+          // The estimate fell short of the API's count: compact harder and try once more.
+          if (!isPromptTooLong(error)) throw error;
+          const fitted = await this.compactor.fit(run, group, prompt, history, signal, true);
+          return slot.whileWaiting(() => this.model.call({ ...prompt, messages: fitted }, options));
+        });
       run.iterations += 1;
       run.inputTokens += response.usage.inputTokens;
       run.outputTokens += response.usage.outputTokens;
