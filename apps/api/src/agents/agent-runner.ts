@@ -26,6 +26,8 @@ import type { RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
 
+type RunEnd = Pick<Run, 'status' | 'reply' | 'error' | 'finishedAt' | 'durationMs'> & { durationMs: number };
+
 /** How `execute` left a run: finished (one way or another, or ended by someone else), or waiting. */
 export type RunOutcome = 'finished' | 'paused';
 
@@ -163,7 +165,7 @@ export class AgentRunner {
         await this.append(run, history, 'user', results);
         continue;
       }
-      await this.callModel(run, group, system, tools, history, signal, slot);
+      if (await this.callModel(run, group, system, tools, history, signal, slot)) return;
     }
   }
 
@@ -175,7 +177,7 @@ export class AgentRunner {
     history: ConversationMessage[],
     signal: AbortSignal,
     slot: RunSlot,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const model = run.model ?? this.groups.modelFor(group);
     const prompt = {
       model,
@@ -214,12 +216,19 @@ export class AgentRunner {
       const answer = this.message(run, history, 'assistant', response.content);
       const { inputTokens, cacheReadTokens, cacheCreationTokens } = response.usage;
       answer.contextTokens = inputTokens + cacheReadTokens + cacheCreationTokens;
-      await this.runs.recordModelCall(
+      // An answer without tool calls ends the run: its end is stored in the same transaction.
+      const ends = !response.content.some((block) => block.type === 'tool_use');
+      const reply = ends ? lastText([...history, answer], run.id) : null;
+      const ended = ends ? this.ended(run, { status: 'completed', reply, error: null }) : null;
+      const finished = await this.runs.recordModelCall(
         { ...call, status: 'ok', error: null, ...response.usage, durationMs: Date.now() - startedAt },
         answer,
         { iterations: run.iterations, inputTokens: run.inputTokens, outputTokens: run.outputTokens },
+        ended ? { from: ['queued', 'running'], patch: ended } : undefined,
       );
       history.push(answer);
+      if (ended && finished) this.announceEnd(run, ended);
+      return ends;
     } catch (error) {
       if (!signal.aborted) {
         const message = error instanceof Error ? error.message : String(error);
@@ -316,13 +325,22 @@ export class AgentRunner {
   }
 
   private async finish(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): Promise<void> {
-    const finishedAt = this.clock.now();
-    const durationMs = finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime();
+    const ended = this.ended(run, outcome);
     // From queued too: a run can fail before it has started (its group could not be read).
-    const ended = { ...outcome, finishedAt, durationMs };
-    if (!(await this.runs.transition(run.id, ['queued', 'running'], ended))) return;
+    if (await this.runs.transition(run.id, ['queued', 'running'], ended)) this.announceEnd(run, ended);
+  }
+
+  /** How a run ends: the outcome, when, and how long it took. */
+  private ended(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): RunEnd {
+    const finishedAt = this.clock.now();
+    return { ...outcome, finishedAt, durationMs: finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime() };
+  }
+
+  /** Once the end is stored: the run's event, and its lifecycle signal (continuations). */
+  private announceEnd(run: Run, ended: RunEnd): void {
+    const { durationMs } = ended;
     Object.assign(run, ended);
-    if (outcome.status === 'completed') {
+    if (ended.status === 'completed') {
       this.bus.emit('agent:run:complete', {
         runId: run.id,
         conversationId: run.conversationId,
@@ -334,7 +352,7 @@ export class AgentRunner {
       this.bus.emit('agent:run:error', {
         runId: run.id,
         conversationId: run.conversationId,
-        error: outcome.error ?? '',
+        error: ended.error ?? '',
         durationMs,
       });
     }
