@@ -52,7 +52,11 @@ function gatewayEnv(claudeUrl, extra = {}) {
     LOG_LEVEL: 'warn',
     // The default unless told otherwise: what a user who changed nothing gets.
     ...(process.env.BENCH_RUN_CONCURRENCY ? { RUN_CONCURRENCY: process.env.BENCH_RUN_CONCURRENCY } : {}),
-    ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {}),
+    // BENCH_CPU_PROF=<dir>: a CPU profile of each gateway process (node --cpu-prof); BENCH_NODE_OPTIONS: more.
+    NODE_OPTIONS: [
+      process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` : '',
+      process.env.BENCH_NODE_OPTIONS ?? '',
+    ].join(' '),
     ...extra,
   };
 }
