@@ -2513,7 +2513,7 @@ export type CreateRunErrors = {
      */
     422: ErrorResponseDto;
     /**
-     * The run queue is full
+     * The run queue is full (the Retry-After header says when to try again)
      */
     503: ErrorResponseDto;
 };
@@ -3742,7 +3742,7 @@ export type InvokeWebhookWithHeaderErrors = {
      */
     429: ErrorResponseDto;
     /**
-     * The run queue is full
+     * The run queue is full (the Retry-After header says when to try again)
      */
     503: ErrorResponseDto;
 };
@@ -3795,7 +3795,7 @@ export type InvokeWebhookErrors = {
      */
     429: ErrorResponseDto;
     /**
-     * The run queue is full
+     * The run queue is full (the Retry-After header says when to try again)
      */
     503: ErrorResponseDto;
 };
