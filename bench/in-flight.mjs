@@ -129,9 +129,11 @@ async function runEnds(url, token) {
   };
 }
 
-/** Submits `count` runs, 64 requests at a time; returns the accepted ids, refusals and the last 202's time. */
-async function submitRuns(url, token, count) {
-  const ids = [];
+/**
+ * Submits `count` runs, 64 requests at a time; returns the accepted ids, refusals and the last 202's
+ * time. `ids` is filled as the 202s come, so runs in flight can be counted meanwhile.
+ */
+async function submitRuns(url, token, count, ids = []) {
   const refused = {};
   let next = 0;
   let lastAcceptedAt = 0;
@@ -174,13 +176,18 @@ async function inFlight(claude, count) {
     const ws = await runEnds(gateway.url, token);
     const probe = healthProbe(gateway.url);
     const t0 = performance.now();
-    const submitted = await submitRuns(gateway.url, token, count);
+    // Runs in flight: acknowledged and not yet ended, sampled every 50 ms.
+    const accepted = [];
+    let maxInFlight = 0;
+    const counter = setInterval(() => (maxInFlight = Math.max(maxInFlight, accepted.length - ws.ends.size)), 50);
+    const submitted = await submitRuns(gateway.url, token, count, accepted);
     const submitMs = performance.now() - t0;
     progress(`${submitted.ids.length} accepted in ${round(submitMs)} ms, refused ${JSON.stringify(submitted.refused)}`);
     let peakRssMb = rssMb(gateway.child.pid);
     const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(gateway.child.pid))), 100);
     await ws.ended(submitted.ids);
     clearInterval(sampler);
+    clearInterval(counter);
     const health = await probe.stop();
     const lastEnd = Math.max(...submitted.ids.map((id) => ws.ends.get(id).at));
     const failed = submitted.ids.filter((id) => ws.ends.get(id).event !== 'agent:run:complete').length;
@@ -191,6 +198,7 @@ async function inFlight(claude, count) {
       readyMs: round(readyMs),
       idleRssMb,
       submitMs: round(submitMs),
+      maxInFlight,
       completionAfterLastSubmitMs: round(lastEnd - submitted.lastAcceptedAt),
       errors: failed + refusals,
       refused: submitted.refused,
@@ -317,12 +325,12 @@ function markdown(report) {
   const lines = [
     `# Runs in flight (${report.date}, Node ${report.node}, model latency ${report.modelLatencyMs} ms, load average ${report.loadAverage.join(' ')})`,
     '',
-    '| runs | submitted in ms | last end after last 202 (ms) | errors | /api/health p50 / p99 / max ms | peak RSS MB | idle RSS MB | start to ready ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| runs | submitted in ms | most in flight at once | last end after last 202 (ms) | errors | /api/health p50 / p99 / max ms | peak RSS MB | idle RSS MB | start to ready ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of report.scales) {
     lines.push(
-      `| ${r.runs} | ${r.submitMs} | ${r.completionAfterLastSubmitMs} | ${r.errors}${r.errors ? ` ${JSON.stringify(r.refused)}` : ''} | ${r.healthP50Ms} / ${r.healthP99Ms} / ${r.healthMaxMs} | ${r.peakRssMb} | ${r.idleRssMb} | ${r.readyMs} |`,
+      `| ${r.runs} | ${r.submitMs} | ${r.maxInFlight} | ${r.completionAfterLastSubmitMs} | ${r.errors}${r.errors ? ` ${JSON.stringify(r.refused)}` : ''} | ${r.healthP50Ms} / ${r.healthP99Ms} / ${r.healthMaxMs} | ${r.peakRssMb} | ${r.idleRssMb} | ${r.readyMs} |`,
     );
   }
   const k = report.killDuringInFlight;
