@@ -51,6 +51,49 @@ describe('live events over the WebSocket', () => {
     expect(silent.messages).toEqual([]);
   });
 
+  it('sends a subscribed socket only the events and run text it asked for', async () => {
+    const ready = async (subscription?: object) => {
+      const socket = open();
+      await socket.opened();
+      socket.send({ type: 'auth', token });
+      await socket.waitFor((m) => m.type === 'ready');
+      if (subscription) socket.send({ type: 'subscribe', ...subscription });
+      // Messages are handled in order: the pong means the subscription is in place.
+      socket.send({ type: 'ping' });
+      await socket.waitFor((m) => m.type === 'pong');
+      return socket;
+    };
+    const watcher = await ready({ runs: ['run-1'] });
+    const tasks = await ready({ events: ['task:*'] });
+    const everything = await ready();
+
+    const bus = gw.app.get(EventBus);
+    bus.emit('agent:run:text', { runId: 'run-2', delta: 'not watched' });
+    bus.emit('agent:run:text', { runId: 'run-1', delta: 'watched' });
+    bus.emit('agent:run:complete', {
+      runId: 'run-2',
+      conversationId: 'c',
+      inputTokens: 1,
+      outputTokens: 1,
+      durationMs: 1,
+    });
+    bus.emit('task:start', { taskId: 't-2', name: 'last' });
+    const texts = async (socket: RecordingSocket) => {
+      await socket.waitFor((m) => m.type === 'event' && m.event === 'task:start' && m.payload.taskId === 't-2');
+      return socket.messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+    };
+    expect(await texts(watcher)).toEqual(['agent:run:text', 'agent:run:complete', 'task:start']);
+    expect(watcher.messages).toContainEqual(expect.objectContaining({ payload: { runId: 'run-1', delta: 'watched' } }));
+    expect(await texts(tasks)).toEqual(['task:start']);
+    expect(await texts(everything)).toEqual(['agent:run:text', 'agent:run:text', 'agent:run:complete', 'task:start']);
+
+    everything.send({ type: 'subscribe', events: ['agent:run:nope'] });
+    expect(await everything.waitFor((m) => m.type === 'error')).toEqual({
+      type: 'error',
+      message: '"events" has an unknown entry: "agent:run:nope"',
+    });
+  });
+
   it('closes the connection with 4401 on a bad token', async () => {
     const client = open();
     await client.opened();

@@ -94,10 +94,13 @@ describe('cancelling runs', () => {
 
   it('takes a queued run out of the queue before it calls the model', async () => {
     const { gw, auth, submit, waitForRun } = await startGateway(claude, { RUN_CONCURRENCY: '1' });
+    // A running tool holds the only work slot (a run waiting on the model would not).
+    const tool = waitingTool();
+    gw.app.get(ToolRegistry).register(tool);
     try {
-      claude.latencyMs = SLOW_MS;
+      claude.script({ toolUse: { name: 'long_export', input: {} } });
       const first = await submit({ message: 'Keep the only slot busy' });
-      await waitUntil('the first model call', () => claude.requests.length === 1);
+      await tool.started;
       const queued = await submit({ message: 'I wait in the queue' });
       expect((await request(gw.url).get(`/api/runs/${queued.runId}`).set(auth).expect(200)).body.status).toBe('queued');
 
@@ -107,7 +110,6 @@ describe('cancelling runs', () => {
         .expect(200)
         .expect((res) => expect(res.body.status).toBe('cancelled'));
       await request(gw.url).post(`/api/runs/${first.runId}/cancel`).set(auth).expect(200);
-      claude.latencyMs = 0;
       const after = await submit({ message: 'Now me' });
       expect((await waitForRun(after.runId)).status).toBe('completed');
       const sent = claude.requests.map((r) => JSON.stringify(r.body.messages));

@@ -5,6 +5,7 @@ import { RunsService } from '../src/agents/runs.service.js';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
 import type { Tool } from '../src/tools/tool.js';
 import { startGateway } from './pipeline-harness.js';
+import { waitUntil } from './wait.js';
 import { RecordingSocket } from './ws-client.js';
 
 function recordingTool(
@@ -311,7 +312,7 @@ describe('the agent pipeline against a local Claude', () => {
   });
 
   it('rejects bad run requests clearly and bounds the queue', async () => {
-    const { gw, auth, submit } = await startGateway(claude, { RUN_CONCURRENCY: '1', RUN_QUEUE_LIMIT: '1' });
+    const { gw, auth, submit } = await startGateway(claude, { RUN_CONCURRENCY: '1', RUN_QUEUE_LIMIT: '2' });
     try {
       const post = (body: object) => request(gw.url).post('/api/runs').set(auth).send(body);
       expect((await post({}).expect(400)).body.message).toEqual(
@@ -328,18 +329,57 @@ describe('the agent pipeline against a local Claude', () => {
       await request(gw.url).get(`/api/runs/${missingGroup}`).set(auth).expect(404);
       await request(gw.url).get('/api/runs?status=weird').set(auth).expect(400);
 
-      claude.latencyMs = 1000;
-      await submit({ message: 'running' });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await submit({ message: 'waiting' });
+      // The model holds its answers: both runs are accepted and in flight, a third is one too many.
+      const model = holdAnswers(claude);
+      await submit({ message: 'in flight' });
+      await submit({ message: 'also in flight' });
+      const before = (await request(gw.url).get('/api/runs').set(auth).expect(200)).body.length;
       const full = await post({ message: 'one too many' }).expect(503);
       expect(full.body.message).toBe('The run queue is full; try again shortly');
+      expect(full.headers['retry-after']).toBe('5');
+      // Refused before anything was stored.
+      expect((await request(gw.url).get('/api/runs').set(auth).expect(200)).body.length).toBe(before);
+      model.release();
     } finally {
-      claude.latencyMs = 0;
+      await gw.close();
+    }
+  });
+
+  it('lets runs wait on the model without a work slot: one slot, three conversations answered at once', async () => {
+    const { gw, waitForRun, submit } = await startGateway(claude, { RUN_CONCURRENCY: '1' });
+    try {
+      const model = holdAnswers(claude);
+      const accepted = await Promise.all(['a', 'b', 'c'].map((message) => submit({ message })));
+      // All three reached the model though only one run may work at a time.
+      await waitUntil('three model calls in flight', () => model.waiting() === 3);
+      model.release();
+      const runs = await Promise.all(accepted.map((a) => waitForRun(a.runId)));
+      expect(runs.map((run) => [run.status, run.reply])).toEqual([
+        ['completed', 'Echo: a'],
+        ['completed', 'Echo: b'],
+        ['completed', 'Echo: c'],
+      ]);
+    } finally {
       await gw.close();
     }
   });
 });
+
+/** Makes the local Claude hold every answer until `release()`; `waiting()` counts the held requests. */
+function holdAnswers(claude: LocalClaude) {
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let waiting = 0;
+  claude.respondWith(async (request) => {
+    waiting++;
+    await gate;
+    const last = request.body.messages.at(-1)!;
+    const text =
+      typeof last.content === 'string' ? last.content : last.content.map((b) => ('text' in b ? b.text : '')).join('');
+    return { text: `Echo: ${text}` };
+  });
+  return { waiting: () => waiting, release: () => open() };
+}
 
 describe('runs across a crash or restart', () => {
   let claude: LocalClaude;

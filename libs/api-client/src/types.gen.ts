@@ -2742,7 +2742,7 @@ export type CreateRunErrors = {
      */
     422: ErrorResponseDto;
     /**
-     * The run queue is full
+     * The run queue is full (the Retry-After header says when to try again)
      */
     503: ErrorResponseDto;
 };
@@ -3971,7 +3971,7 @@ export type InvokeWebhookWithHeaderErrors = {
      */
     429: ErrorResponseDto;
     /**
-     * The run queue is full
+     * The run queue is full (the Retry-After header says when to try again)
      */
     503: ErrorResponseDto;
 };
@@ -4024,7 +4024,7 @@ export type InvokeWebhookErrors = {
      */
     429: ErrorResponseDto;
     /**
-     * The run queue is full
+     * The run queue is full (the Retry-After header says when to try again)
      */
     503: ErrorResponseDto;
 };

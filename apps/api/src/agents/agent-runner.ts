@@ -23,9 +23,12 @@ import { ConversationCompactor, isPromptTooLong } from './conversation-compactor
 import { readChannelStyles, readDefaultSystemPrompt } from './prompt-files.js';
 import { RunLifecycle } from './run-continuation.js';
 import { type RunProfile, RunProfiles } from './run-profile.js';
+import type { RunSlot } from './run-queue.js';
 import { combineWaits, type RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
+
+type RunEnd = Pick<Run, 'status' | 'reply' | 'error' | 'finishedAt' | 'durationMs'> & { durationMs: number };
 
 /** How `execute` left a run: finished (one way or another, or ended by someone else), or waiting. */
 export type RunOutcome = 'finished' | 'paused';
@@ -79,7 +82,8 @@ export class AgentRunner {
     private readonly profiles: RunProfiles,
   ) {}
 
-  async execute(runId: string, signal: AbortSignal): Promise<RunOutcome> {
+  /** `slot`: the run's work slot, let go while the model is answering (see RunQueue). */
+  async execute(runId: string, signal: AbortSignal, slot: RunSlot): Promise<RunOutcome> {
     const run = await this.runs.findRun(runId);
     if (!run || !UNFINISHED_STATUSES.includes(run.status)) return 'finished';
     const group = await this.groupFor(run);
@@ -93,7 +97,7 @@ export class AgentRunner {
         }
         run.status = 'running';
       }
-      await this.loop(run, group, profile, history, signal);
+      await this.loop(run, group, profile, history, signal, slot);
       return 'finished';
     } catch (error) {
       if (error instanceof RunPaused) {
@@ -146,6 +150,7 @@ export class AgentRunner {
     profile: RunProfile,
     history: ConversationMessage[],
     signal: AbortSignal,
+    slot: RunSlot,
   ): Promise<void> {
     const tools = this.tools
       .available(group.skills)
@@ -167,7 +172,7 @@ export class AgentRunner {
         await this.append(run, history, 'user', results);
         continue;
       }
-      await this.callModel(run, group, system, tools, history, signal);
+      if (await this.callModel(run, group, system, tools, history, signal, slot)) return;
     }
   }
 
@@ -178,7 +183,8 @@ export class AgentRunner {
     tools: ReturnType<ToolRegistry['available']>,
     history: ConversationMessage[],
     signal: AbortSignal,
-  ): Promise<void> {
+    slot: RunSlot,
+  ): Promise<boolean> {
     const model = run.model ?? this.groups.modelFor(group);
     const prompt = {
       model,
@@ -202,24 +208,34 @@ export class AgentRunner {
     };
     try {
       const options = { signal, onText: (delta: string) => this.bus.emit('agent:run:text', { runId: run.id, delta }) };
-      const response = await this.model.call({ ...prompt, messages }, options).catch(async (error: unknown) => {
-        // The estimate fell short of the API's count: compact harder and try once more.
-        if (!isPromptTooLong(error)) throw error;
-        const fitted = await this.compactor.fit(run, group, prompt, history, signal, true);
-        return this.model.call({ ...prompt, messages: fitted }, options);
-      });
+      // Waiting on the model is I/O: the run holds no work slot meanwhile.
+      const response = await slot
+        .whileWaiting(() => this.model.call({ ...prompt, messages }, options))
+        .catch(async (error: unknown) => {
+          // The estimate fell short of the API's count: compact harder and try once more.
+          if (!isPromptTooLong(error)) throw error;
+          const fitted = await this.compactor.fit(run, group, prompt, history, signal, true);
+          return slot.whileWaiting(() => this.model.call({ ...prompt, messages: fitted }, options));
+        });
       run.iterations += 1;
       run.inputTokens += response.usage.inputTokens;
       run.outputTokens += response.usage.outputTokens;
       const answer = this.message(run, history, 'assistant', response.content);
       const { inputTokens, cacheReadTokens, cacheCreationTokens } = response.usage;
       answer.contextTokens = inputTokens + cacheReadTokens + cacheCreationTokens;
-      await this.runs.recordModelCall(
+      // An answer without tool calls ends the run: its end is stored in the same transaction.
+      const ends = !response.content.some((block) => block.type === 'tool_use');
+      const reply = ends ? lastText([...history, answer], run.id) : null;
+      const ended = ends ? this.ended(run, { status: 'completed', reply, error: null }) : null;
+      const finished = await this.runs.recordModelCall(
         { ...call, status: 'ok', error: null, ...response.usage, durationMs: Date.now() - startedAt },
         answer,
         { iterations: run.iterations, inputTokens: run.inputTokens, outputTokens: run.outputTokens },
+        ended ? { from: ['queued', 'running'], patch: ended } : undefined,
       );
       history.push(answer);
+      if (ended && finished) this.announceEnd(run, ended);
+      return ends;
     } catch (error) {
       if (!signal.aborted) {
         const message = error instanceof Error ? error.message : String(error);
@@ -337,13 +353,22 @@ export class AgentRunner {
   }
 
   private async finish(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): Promise<void> {
-    const finishedAt = this.clock.now();
-    const durationMs = finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime();
+    const ended = this.ended(run, outcome);
     // From queued too: a run can fail before it has started (its group could not be read).
-    const ended = { ...outcome, finishedAt, durationMs };
-    if (!(await this.runs.transition(run.id, ['queued', 'running'], ended))) return;
+    if (await this.runs.transition(run.id, ['queued', 'running'], ended)) this.announceEnd(run, ended);
+  }
+
+  /** How a run ends: the outcome, when, and how long it took. */
+  private ended(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): RunEnd {
+    const finishedAt = this.clock.now();
+    return { ...outcome, finishedAt, durationMs: finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime() };
+  }
+
+  /** Once the end is stored: the run's event, and its lifecycle signal (continuations). */
+  private announceEnd(run: Run, ended: RunEnd): void {
+    const { durationMs } = ended;
     Object.assign(run, ended);
-    if (outcome.status === 'completed') {
+    if (ended.status === 'completed') {
       this.bus.emit('agent:run:complete', {
         runId: run.id,
         conversationId: run.conversationId,
@@ -355,7 +380,7 @@ export class AgentRunner {
       this.bus.emit('agent:run:error', {
         runId: run.id,
         conversationId: run.conversationId,
-        error: outcome.error ?? '',
+        error: ended.error ?? '',
         durationMs,
       });
     }

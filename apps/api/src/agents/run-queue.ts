@@ -8,11 +8,25 @@ interface QueuedRun {
 }
 
 /**
- * Bounded run queue: RUN_CONCURRENCY runs at a time, RUN_QUEUE_LIMIT waiting, and one run at a time
- * per conversation (its history is a sequence). A waiting run (for an approval) frees its slot but keeps
- * its conversation held, so later runs of that conversation wait until it has resumed and finished.
- * The queue lives in memory; the runs themselves are stored first, so on restart unfinished ones are
- * queued again.
+ * A running run's hold on a work slot. While the run only waits on I/O (the model's answer) it lets
+ * the slot go, so another run can work meanwhile, and takes one back before it goes on.
+ */
+export interface RunSlot {
+  /** Runs `wait` without holding the slot; resolves once the slot is held again. */
+  whileWaiting<T>(wait: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Bounded run queue. Two bounds: RUN_CONCURRENCY runs *working* at a time (storing steps, preparing
+ * prompts, running tools: what costs the gateway CPU and memory), and RUN_QUEUE_LIMIT runs accepted
+ * and not yet ended (waiting for a slot, working, or waiting on the model). A run waiting on the
+ * model holds no slot, so thousands of conversations can wait on Claude at once while only a few
+ * runs compete for the event loop. A run whose answer has come takes a slot back before any new run
+ * starts, so runs in flight finish first.
+ * One run at a time per conversation (its history is a sequence). A waiting run (for an approval)
+ * frees its slot but keeps its conversation held, so later runs of that conversation wait until it
+ * has resumed and finished. The queue lives in memory; the runs themselves are stored first, so on
+ * restart unfinished ones are queued again.
  */
 @Injectable()
 export class RunQueue implements OnModuleDestroy {
@@ -28,16 +42,25 @@ export class RunQueue implements OnModuleDestroy {
   /** Runs told to resume while they were still on their way to pausing. */
   private readonly resumeRequested = new Set<string>();
   private readonly shutdown = new AbortController();
+  /** Runs holding a work slot. */
+  private working = 0;
+  /** Runs whose model answered, waiting to take a slot back (ahead of new runs). */
+  private readonly returning: (() => void)[] = [];
 
   constructor(
     private readonly runner: AgentRunner,
     private readonly config: AppConfig,
   ) {}
 
+  /** Whether a new run would be refused: RUN_QUEUE_LIMIT runs are accepted and not yet ended. */
+  get full(): boolean {
+    return this.waiting.length + this.active.size >= this.config.runQueueLimit;
+  }
+
   /** False when the queue is full. A run already waiting or running is not queued twice. */
   enqueue(runId: string, conversationId: string): boolean {
     if (this.has(runId)) return true;
-    if (this.waiting.length >= this.config.runQueueLimit) return false;
+    if (this.full) return false;
     this.waiting.push({ runId, conversationId });
     this.waitingIds.add(runId);
     this.pump();
@@ -76,6 +99,11 @@ export class RunQueue implements OnModuleDestroy {
     return this.waiting.length;
   }
 
+  /** Runs started and not yet ended (working or waiting on the model). */
+  get inFlight(): number {
+    return this.active.size;
+  }
+
   /** Resolves when nothing is running or waiting (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active.values()]);
@@ -93,7 +121,7 @@ export class RunQueue implements OnModuleDestroy {
   }
 
   private pump(): void {
-    while (this.active.size < this.config.runConcurrency) {
+    while (this.working < this.config.runConcurrency) {
       const index = this.waiting.findIndex(
         (run) => !this.busyConversations.has(run.conversationId) && !this.heldConversations.has(run.conversationId),
       );
@@ -111,8 +139,22 @@ export class RunQueue implements OnModuleDestroy {
     const abort = () => controller.abort();
     this.shutdown.signal.addEventListener('abort', abort, { once: true });
     this.controllers.set(run.runId, controller);
+    this.working++;
+    let holding = true;
+    const slot: RunSlot = {
+      whileWaiting: async (wait) => {
+        holding = false;
+        this.releaseSlot();
+        try {
+          return await wait();
+        } finally {
+          await this.takeSlotBack();
+          holding = true;
+        }
+      },
+    };
     const work = this.runner
-      .execute(run.runId, controller.signal)
+      .execute(run.runId, controller.signal, slot)
       .then((outcome) => {
         if (outcome !== 'paused' || controller.signal.aborted) return; // aborted: cancelled as it paused
         if (this.resumeRequested.delete(run.runId)) {
@@ -126,8 +168,26 @@ export class RunQueue implements OnModuleDestroy {
         this.controllers.delete(run.runId);
         this.active.delete(run.runId);
         this.busyConversations.delete(run.conversationId);
-        if (!this.shutdown.signal.aborted) this.pump();
+        if (holding) this.releaseSlot();
       });
     this.active.set(run.runId, work);
+  }
+
+  /** A slot is free: a run whose answer has come gets it first, else the next queued run starts. */
+  private releaseSlot(): void {
+    this.working--;
+    const next = this.returning.shift();
+    if (next) {
+      this.working++;
+      next();
+    } else if (!this.shutdown.signal.aborted) this.pump();
+  }
+
+  private takeSlotBack(): Promise<void> {
+    if (this.working < this.config.runConcurrency && this.returning.length === 0) {
+      this.working++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.returning.push(resolve));
   }
 }

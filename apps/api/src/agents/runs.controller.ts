@@ -61,7 +61,11 @@ export class RunsController {
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown group or conversation' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The run queue is full' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'The run queue is full (the Retry-After header says when to try again)',
+    headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
+  })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,

@@ -205,12 +205,24 @@ export class RunsRepository {
     await this.dataSource.getRepository(ConversationMessage).insert(asRow(message));
   }
 
-  /** A model call's usage, its answer and the run's running totals, written together. */
-  async recordModelCall(call: ModelCall, answer: ConversationMessage | null, runPatch: Partial<Run>): Promise<void> {
-    await this.transactions.run(async (manager) => {
+  /**
+   * A model call's usage, its answer and the run's running totals, written together; with `end`, the
+   * run's end too (compare-and-set, as `transition`), so a run's last step is one transaction. True
+   * when there was no `end` or it applied.
+   */
+  async recordModelCall(
+    call: ModelCall,
+    answer: ConversationMessage | null,
+    runPatch: Partial<Run>,
+    end?: { from: RunStatus[]; patch: Partial<Run> & { status: RunStatus } },
+  ): Promise<boolean> {
+    return this.transactions.run(async (manager) => {
       await manager.insert(ModelCall, call);
       if (answer) await manager.insert(ConversationMessage, asRow(answer));
       if (Object.keys(runPatch).length > 0) await manager.update(Run, { id: call.runId }, asRow(runPatch));
+      if (!end) return true;
+      const ended = await manager.update(Run, { id: call.runId, status: In(end.from) }, asRow(end.patch));
+      return (ended.affected ?? 0) > 0;
     });
   }
 

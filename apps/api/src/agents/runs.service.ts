@@ -1,14 +1,8 @@
-import {
-  ConflictException,
-  Injectable,
-  Logger,
-  NotFoundException,
-  type OnApplicationBootstrap,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
+import { ServiceBusyException } from '../common/service-busy.exception.js';
 import { EventBus } from '../events/event-bus.js';
 import { GroupsService } from '../groups/groups.service.js';
 import type {
@@ -46,6 +40,12 @@ export interface RunRequest {
   untrusted?: string;
 }
 
+/**
+ * Retry-After on a full queue: about one model call's time, after which runs in flight have ended
+ * and made room.
+ */
+const QUEUE_FULL_RETRY_AFTER_SECONDS = 5;
+
 @Injectable()
 export class RunsService implements OnApplicationBootstrap {
   private readonly logger = new Logger(RunsService.name);
@@ -68,8 +68,9 @@ export class RunsService implements OnApplicationBootstrap {
     if (unfinished.length > 0) this.logger.log(`Resuming ${unfinished.length} unfinished run(s)`);
   }
 
-  /** Stores the run request, then queues it. */
+  /** Stores the run request, then queues it. A full queue refuses it before anything is stored. */
   async submit(request: RunRequest): Promise<Run> {
+    if (this.queue.full) throw this.queueFull();
     const now = this.clock.now();
     if (request.groupId && !(await this.groups.findById(request.groupId))) {
       throw new NotFoundException(`Agent group ${request.groupId} not found`);
@@ -258,8 +259,8 @@ export class RunsService implements OnApplicationBootstrap {
     };
   }
 
-  private queueFull(): ServiceUnavailableException {
-    return new ServiceUnavailableException('The run queue is full; try again shortly');
+  private queueFull(): ServiceBusyException {
+    return new ServiceBusyException('The run queue is full; try again shortly', QUEUE_FULL_RETRY_AFTER_SECONDS);
   }
 }
 

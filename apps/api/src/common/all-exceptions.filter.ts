@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { redactWebhookUrl } from '../webhooks/redact-webhook-url.js';
+import { ServiceBusyException } from './service-busy.exception.js';
 import { TooManyRequestsException } from './too-many-requests.exception.js';
 
 /**
@@ -17,7 +18,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request & { id?: string }>();
     if (exception instanceof HttpException) {
-      if (exception instanceof TooManyRequestsException)
+      if (exception instanceof TooManyRequestsException || exception instanceof ServiceBusyException)
         res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       const body = exception.getResponse();
       res

@@ -192,13 +192,15 @@ export const CONFIG_SCHEMA = {
     parse: integer(20, 95),
   },
   RUN_CONCURRENCY: {
-    default: '4',
-    description: 'Agent runs worked on at the same time; the rest wait in the run queue.',
-    parse: integer(1, 256),
+    default: '16',
+    description:
+      'Agent runs doing gateway work (storing steps, preparing prompts, running tools) at the same time. A run waiting on the model holds no slot. About 8 per CPU core.',
+    parse: integer(1, 1024),
   },
   RUN_QUEUE_LIMIT: {
-    default: '1000',
-    description: 'Runs that may wait in the queue; beyond it new runs are refused with 503.',
+    default: '20000',
+    description:
+      'Runs accepted and not yet ended (queued, working or waiting on the model); beyond it new runs get 503 with Retry-After.',
     parse: integer(1, 1000000),
   },
   RUN_MAX_ITERATIONS: {

@@ -3,11 +3,13 @@ import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } 
 import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import {
+  type GatewayEvent,
   WS_AUTH_DEADLINE_MS,
   WS_CLOSE_UNAUTHORIZED,
   WS_PATH,
   type WsClientMessage,
   type WsServerMessage,
+  type WsSubscription,
 } from '@loop-gateway/contracts';
 import { SessionService } from '../auth/session.service.js';
 import { EventBus } from './event-bus.js';
@@ -25,6 +27,8 @@ interface ClientState {
   received: number;
   /** Answered the last heartbeat ping (a half-open connection never does). */
   alive: boolean;
+  /** What the client asked for; null: every event (it never sent `subscribe`). */
+  wants: ((event: GatewayEvent) => boolean) | null;
 }
 
 const WS_CLOSE_POLICY = 1008;
@@ -50,7 +54,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     private readonly sessions: SessionService,
   ) {
     this.subscriptions = [
-      bus.events$.subscribe((event) => this.broadcast({ type: 'event', ...event })),
+      bus.events$.subscribe((event) => this.broadcast(event)),
       bus.sessionRevoked$.subscribe((sessionId) => this.closeSession(sessionId)),
     ];
     this.heartbeat = setInterval(() => this.checkAlive(), HEARTBEAT_MS);
@@ -62,7 +66,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       () => client.close(WS_CLOSE_UNAUTHORIZED, 'Authentication required'),
       WS_AUTH_DEADLINE_MS,
     );
-    this.clients.set(client, { sessionId: null, authTimer, received: 0, alive: true });
+    this.clients.set(client, { sessionId: null, authTimer, received: 0, alive: true, wants: null });
     client.on('pong', () => {
       const state = this.clients.get(client);
       if (state) state.alive = true;
@@ -106,6 +110,10 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
 
   private async handle(client: WebSocket, state: ClientState, message: WsClientMessage): Promise<void> {
     if (message.type === 'ping') return this.send(client, { type: 'pong' });
+    if (message.type === 'subscribe') {
+      state.wants = subscriptionFilter(message);
+      return;
+    }
     const auth = await this.sessions.authenticate(message.token);
     if (!auth) {
       client.close(WS_CLOSE_UNAUTHORIZED, 'Invalid or expired token');
@@ -116,15 +124,18 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     this.send(client, { type: 'ready', userId: auth.userId });
   }
 
-  private broadcast(message: WsServerMessage): void {
-    const data = JSON.stringify(message);
+  /** Sends an event to each authenticated socket that wants it; serialized once, only if someone does. */
+  private broadcast(event: GatewayEvent): void {
+    let data: string | null = null;
     for (const [client, state] of this.clients) {
       // A slow client whose buffer keeps growing is dropped rather than held in memory without bound.
       if (client.bufferedAmount > 4 * 1024 * 1024) {
         client.terminate();
         continue;
       }
-      if (state.sessionId && client.readyState === client.OPEN) client.send(data);
+      if (!state.sessionId || client.readyState !== client.OPEN || (state.wants && !state.wants(event))) continue;
+      data ??= JSON.stringify({ type: 'event', ...event } satisfies WsServerMessage);
+      client.send(data);
     }
   }
 
@@ -149,4 +160,15 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   private send(client: WebSocket, message: WsServerMessage): void {
     if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
   }
+}
+
+/** A socket's subscription as a test on events: named events (or `family:*`), text deltas of listed runs. */
+function subscriptionFilter(subscription: WsSubscription): (event: GatewayEvent) => boolean {
+  const names = new Set(subscription.events?.filter((name) => !name.endsWith(':*')));
+  const families = subscription.events?.filter((name) => name.endsWith(':*')).map((name) => name.slice(0, -1)) ?? [];
+  const runs = new Set(subscription.runs);
+  const named = (event: string) =>
+    subscription.events === undefined || names.has(event) || families.some((family) => event.startsWith(family));
+  return (event) =>
+    event.event === 'agent:run:text' ? runs.has(event.payload.runId) && named(event.event) : named(event.event);
 }

@@ -24,7 +24,15 @@ describe('parseWsClientMessage', () => {
 
   it('names what is wrong with other frames', () => {
     expect(parseWsClientMessage(text('{'), false, false)).toEqual({ error: 'Messages must be JSON' });
-    expect(parseWsClientMessage(text('{"type":"subscribe"}'), false, false)).toEqual({ error: 'Unknown message type' });
+    expect(parseWsClientMessage(text('{"type":"unsubscribe"}'), false, false)).toEqual({
+      error: 'Unknown message type',
+    });
+    expect(parseWsClientMessage(text('{"type":"subscribe"}'), false, false)).toEqual({
+      error: 'Authenticate before subscribing',
+    });
+    expect(parseWsClientMessage(text('{"type":"subscribe","runs":[1]}'), false, true)).toEqual({
+      error: '"runs" has an unknown entry: 1',
+    });
     expect(parseWsClientMessage(text('{"type":"auth","token":""}'), false, false)).toEqual({
       error: 'An auth message needs a "token" string',
     });

@@ -1,9 +1,9 @@
-import type { WsClientMessage } from '@loop-gateway/contracts';
+import { isEventName, WS_MAX_SUBSCRIPTION_ITEMS, type WsClientMessage } from '@loop-gateway/contracts';
 
 /**
  * The largest frame the server accepts at all (`ws`'s maxPayload: a bigger frame closes the socket
  * with 1009 as soon as its header arrives, before its body is buffered). Clients only ever send
- * `auth` and `ping`, so this is generous.
+ * `auth`, `ping` and `subscribe`, so this is generous.
  */
 export const WS_MAX_FRAME_BYTES = 16 * 1024;
 /** The largest message a client may send before it has authenticated. */
@@ -43,14 +43,32 @@ export function parseWsClientMessage(
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { error: 'Messages must be JSON objects with a "type"' };
   }
-  const { type, token } = message as Record<string, unknown>;
+  const { type, token, events, runs } = message as Record<string, unknown>;
   if (type === 'ping') return { type: 'ping' };
+  if (type === 'subscribe') {
+    if (!authenticated) return { error: 'Authenticate before subscribing' };
+    const badEvents = badList(events, 'events', (name) => isEventName(name) || /^[a-z]+:\*$/.test(name));
+    if (badEvents) return { error: badEvents };
+    const badRuns = badList(runs, 'runs', (id) => id.length > 0 && id.length <= 64);
+    if (badRuns) return { error: badRuns };
+    return { type: 'subscribe', events: events as string[] | undefined, runs: runs as string[] | undefined };
+  }
   if (type === 'auth') {
     return typeof token === 'string' && token.length > 0
       ? { type: 'auth', token }
       : { error: 'An auth message needs a "token" string' };
   }
   return { error: 'Unknown message type' };
+}
+
+/** Why a subscription list is unusable, or null when it is absent or fine. */
+function badList(value: unknown, field: string, valid: (item: string) => boolean): string | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value) || value.length > WS_MAX_SUBSCRIPTION_ITEMS) {
+    return `"${field}" must be an array of at most ${WS_MAX_SUBSCRIPTION_ITEMS} strings`;
+  }
+  const bad = value.find((item) => typeof item !== 'string' || !valid(item));
+  return bad === undefined ? null : `"${field}" has an unknown entry: ${JSON.stringify(bad).slice(0, 80)}`;
 }
 
 export function isBadMessage(message: WsClientMessage | WsBadMessage): message is WsBadMessage {

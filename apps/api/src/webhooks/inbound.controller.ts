@@ -58,7 +58,11 @@ export class InboundController {
   @ApiAcceptedResponse({ type: WebhookRunAcceptedDto, description: 'Queued (or still running after the sync wait)' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused for another request' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The run queue is full' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'The run queue is full (the Retry-After header says when to try again)',
+    headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
+  })
   invokeWebhook(
     @Req() req: WebhookRequest,
     @Body() body: WebhookInvokeDto,
@@ -75,7 +79,11 @@ export class InboundController {
   @ApiAcceptedResponse({ type: WebhookRunAcceptedDto, description: 'Queued (or still running after the sync wait)' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused for another request' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The run queue is full' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'The run queue is full (the Retry-After header says when to try again)',
+    headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
+  })
   invokeWebhookWithHeader(
     @Req() req: WebhookRequest,
     @Body() body: WebhookInvokeDto,

@@ -1,16 +1,20 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { withCacheControl } from '../prompt-cache.js';
 import { ModelCallError, ModelProvider, type ModelRequest, type ModelResponse } from './model-provider.js';
 
+type AnthropicSdk = typeof import('@anthropic-ai/sdk');
+
 /**
  * Claude through the official SDK: streaming, one client per API key, the SDK's retries with
  * exponential backoff (honouring retry-after) on 429, 529 and connection errors, a timeout per call.
+ * The SDK loads with the first model call, not at start (start time, idle memory).
  */
 @Injectable()
 export class AnthropicProvider extends ModelProvider {
   private readonly clients = new Map<string, Anthropic>();
+  private sdk: Promise<AnthropicSdk> | null = null;
 
   constructor(private readonly config: AppConfig) {
     super();
@@ -31,7 +35,8 @@ export class AnthropicProvider extends ModelProvider {
             messages: request.messages,
           }
         : withCacheControl(request.system, request.tools, request.messages);
-    const stream = this.client(request.apiKey).messages.stream(
+    const { default: Sdk } = await (this.sdk ??= import('@anthropic-ai/sdk'));
+    const stream = this.client(Sdk, request.apiKey).messages.stream(
       {
         model: request.model,
         ...(prompt.system.length > 0 ? { system: prompt.system } : {}),
@@ -61,7 +66,7 @@ export class AnthropicProvider extends ModelProvider {
         },
       };
     } catch (error) {
-      if (error instanceof Anthropic.APIError) {
+      if (error instanceof Sdk.APIError) {
         throw new ModelCallError(
           `Model call failed (${error.status ?? 'no status'}): ${describe(error)}`,
           error.status ?? null,
@@ -71,10 +76,10 @@ export class AnthropicProvider extends ModelProvider {
     }
   }
 
-  private client(apiKey: string): Anthropic {
+  private client(Sdk: AnthropicSdk['default'], apiKey: string): Anthropic {
     let client = this.clients.get(apiKey);
     if (!client) {
-      client = new Anthropic({
+      client = new Sdk({
         apiKey,
         baseURL: this.config.anthropicBaseUrl,
         maxRetries: this.config.modelMaxRetries,

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelAdapterFactory } from '../adapters/channel-adapter.js';
 import { describeEmailConfig, type EmailConfig, isEmailAddress, validateEmailConfig } from './email-config.js';
-import { EmailAdapter, type EmailAdapterOptions } from './email.adapter.js';
+import type { ChannelAdapter } from '../adapters/channel-adapter.js';
+import { LazyAdapter } from '../adapters/lazy-adapter.js';
+import type { EmailAdapterOptions } from './email.adapter.js';
 
 /** A whole domain on the whitelist: `@example.com`. */
 const DOMAIN = /^@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
@@ -31,7 +33,10 @@ export class EmailAdapterFactory implements ChannelAdapterFactory<EmailConfig> {
     return describeEmailConfig(config);
   }
 
-  create(config: EmailConfig, channel: { id: string; name: string }): EmailAdapter {
-    return new EmailAdapter(config, channel, this.options);
+  /** IMAP, SMTP and mail parsing load with the first email channel that runs. */
+  create(config: EmailConfig, channel: { id: string; name: string }): ChannelAdapter {
+    return new LazyAdapter(
+      async () => new (await import('./email.adapter.js')).EmailAdapter(config, channel, this.options),
+    );
   }
 }

@@ -9,22 +9,7 @@ import {
   normalizeMessageContent,
 } from '@whiskeysockets/baileys';
 
-/** A phone number (optional `+`, 5 to 20 digits) or a JID whose user part is digits (`491701234567@s.whatsapp.net`, `…@lid`). */
-const SENDER = /^(\+?\d{5,20}|\d{5,20}(:\d{1,4})?@(s\.whatsapp\.net|c\.us|lid))$/;
-
-/** Why a whitelist entry is not a WhatsApp sender, or null when it is one. */
-export function senderProblem(sender: string): string | null {
-  return SENDER.test(sender.trim())
-    ? null
-    : 'must be a phone number in international format (+491701234567) or a WhatsApp JID';
-}
-
-/** A whitelist entry or a JID as the digits of its user part: `+49 170…` → `49170…`, `49170…:3@s.whatsapp.net` → `49170…`. */
-export function normalizeSender(sender: string): string {
-  const trimmed = sender.trim();
-  if (trimmed.includes('@')) return jidDecode(trimmed)?.user ?? trimmed;
-  return trimmed.replace(/^\+/, '');
-}
+export { normalizeSender, senderProblem } from './whatsapp-sender.js';
 
 /** The user part of a JID (`491701234567:12@s.whatsapp.net` → `491701234567`), or null. */
 export function jidUser(jid: string | null | undefined): string | null {

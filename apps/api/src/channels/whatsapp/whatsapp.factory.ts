@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { ChannelAdapterFactory } from '../adapters/channel-adapter.js';
-import { normalizeSender, senderProblem } from './whatsapp-messages.js';
-import { WhatsAppAdapter, type WhatsAppAdapterOptions } from './whatsapp.adapter.js';
+import type { ChannelAdapter, ChannelAdapterFactory } from '../adapters/channel-adapter.js';
+import { LazyAdapter } from '../adapters/lazy-adapter.js';
+import { normalizeSender, senderProblem } from './whatsapp-sender.js';
+import type { WhatsAppAdapterOptions } from './whatsapp.adapter.js';
 
 /** A WhatsApp channel has no settings: the account is linked by scanning its QR code. */
 export type WhatsAppConfig = Record<string, never>;
@@ -35,7 +36,10 @@ export class WhatsAppAdapterFactory implements ChannelAdapterFactory<WhatsAppCon
     return {};
   }
 
-  create(_config: WhatsAppConfig, channel: { id: string; name: string }): WhatsAppAdapter {
-    return new WhatsAppAdapter(channel, this.options);
+  /** Baileys loads with the first WhatsApp channel that runs. */
+  create(_config: WhatsAppConfig, channel: { id: string; name: string }): ChannelAdapter {
+    return new LazyAdapter(
+      async () => new (await import('./whatsapp.adapter.js')).WhatsAppAdapter(channel, this.options),
+    );
   }
 }

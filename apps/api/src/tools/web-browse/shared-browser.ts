@@ -1,5 +1,5 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type Browser, launch, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import type { GuardedProxy } from '../net/guarded-proxy.js';
 
 const LAUNCH_TIMEOUT_MS = 20_000;
@@ -82,6 +82,8 @@ export class SharedBrowser implements OnModuleDestroy {
     const proxyUrl = await this.proxy.start();
     let browser: Browser;
     try {
+      // The Chromium driver loads with the first web_browse call, not with every gateway.
+      const { launch } = await import('puppeteer-core');
       browser = await launch({
         executablePath: this.executablePath,
         headless: true,

@@ -1,0 +1,32 @@
+import type { AdapterContext, ChannelAdapter, ReplyTarget } from './channel-adapter.js';
+
+/**
+ * An adapter whose module (and the library behind it: Baileys, the mail stack) loads when its channel
+ * first runs or sends, so a gateway without such a channel never loads it (start time, idle memory).
+ */
+export class LazyAdapter implements ChannelAdapter {
+  private adapter: Promise<ChannelAdapter> | null = null;
+
+  constructor(private readonly load: () => Promise<ChannelAdapter>) {}
+
+  async run(context: AdapterContext, signal: AbortSignal): Promise<void> {
+    return (await this.loaded()).run(context, signal);
+  }
+
+  async send(target: ReplyTarget, text: string): Promise<void> {
+    return (await this.loaded()).send(target, text);
+  }
+
+  async typing(target: ReplyTarget): Promise<void> {
+    return (await this.loaded()).typing(target);
+  }
+
+  private loaded(): Promise<ChannelAdapter> {
+    // A failed import is tried again next time rather than remembered.
+    this.adapter ??= this.load().catch((error: unknown) => {
+      this.adapter = null;
+      throw error;
+    });
+    return this.adapter;
+  }
+}
