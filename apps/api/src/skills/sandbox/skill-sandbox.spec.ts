@@ -178,6 +178,30 @@ describe('SkillSandbox', () => {
     }
   });
 
+  it('kills a worker that goes silent (its own limit does not stop it): the call gets a clear error, the next one runs', async () => {
+    const single = new SkillSandbox(1);
+    try {
+      await expect(single.run({ code: README_EXAMPLE, input: { query: 'a' }, limits })).resolves.toEqual({
+        result: 'A',
+      });
+      const [pid] = single.pids;
+      // A stopped process answers nothing, not even at its own time limit: only the gateway's kill
+      // (limit + 1 s) can end the call.
+      process.kill(pid!, 'SIGSTOP');
+      const call = single.run({ code: README_EXAMPLE, input: { query: 'b' }, limits: { ...limits, timeoutMs: 200 } });
+      await expect(call).rejects.toThrow('the skill did not finish within its 200 ms limit and was stopped');
+      await expect(single.run({ code: README_EXAMPLE, input: { query: 'c' }, limits })).resolves.toEqual({
+        result: 'C',
+      });
+      expect(single.pids).toHaveLength(1);
+      expect(single.pids[0]).not.toBe(pid);
+      // The silent worker is gone, not left stopped beside its replacement.
+      expect(() => process.kill(pid!, 0)).toThrow(/ESRCH/);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('checks a handler at install: syntax errors and a missing function', async () => {
     await expect(sandbox.check('module.exports = async (', 32)).rejects.toThrow(/SyntaxError|Unexpected/);
     await expect(sandbox.check('module.exports = 42;', 32)).rejects.toThrow(/must export a function.*number/);
