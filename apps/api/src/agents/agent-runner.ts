@@ -7,6 +7,7 @@ import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
 import { GroupsService } from '../groups/groups.service.js';
 import { ToolExecutor } from '../tools/tool-executor.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
+import type { Tool } from '../tools/tool.js';
 import { BudgetService } from '../usage/budget.service.js';
 import type { ConversationMessage } from './entities/conversation-message.entity.js';
 import { type Run, UNFINISHED_STATUSES } from './entities/run.entity.js';
@@ -124,7 +125,9 @@ export class AgentRunner {
       toolResult(id, 'This tool call did not run: the run that asked for it ended first (cancelled or stopped).', true),
     );
     const input = this.message(run, history, 'user', [...unanswered, { type: 'text', text: run.input }]);
-    const patch = { startedAt: now, model: run.model, groupId: group.id };
+    // The run keeps the skill versions it started with, across hot reloads and restarts.
+    run.toolPins = this.tools.revisions();
+    const patch = { startedAt: now, model: run.model, groupId: group.id, toolPins: run.toolPins };
     if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
     this.bus.emit('agent:run:start', {
       runId: run.id,
@@ -137,7 +140,8 @@ export class AgentRunner {
   }
 
   private async loop(run: Run, group: AgentGroup, history: ConversationMessage[], signal: AbortSignal): Promise<void> {
-    const tools = this.tools.available(group.skills);
+    const pins = run.toolPins ?? {};
+    const tools = await this.pinnedTools(group, pins);
     const system = buildSystemPrompt(this.prompts, group, run.origin.channelType ?? null);
     for (;;) {
       const last = history.at(-1);
@@ -151,7 +155,7 @@ export class AgentRunner {
           const which = limit < this.config.runMaxIterations ? 'the run’s limit' : 'RUN_MAX_ITERATIONS';
           throw new RunStop(`Stopped after ${run.iterations} model calls (${which})`, 'failed');
         }
-        const results = await this.runTools(run, toolUses, signal);
+        const results = await this.runTools(run, toolUses, signal, pins);
         await this.append(run, history, 'user', results);
         continue;
       }
@@ -163,7 +167,7 @@ export class AgentRunner {
     run: Run,
     group: AgentGroup,
     system: string,
-    tools: ReturnType<ToolRegistry['available']>,
+    tools: Tool[],
     history: ConversationMessage[],
     signal: AbortSignal,
   ): Promise<void> {
@@ -236,7 +240,20 @@ export class AgentRunner {
    * Runs each requested tool once: a call recorded as started but never finished is not run again.
    * A call a gate holds pauses the run; when the run resumes, the gate is asked again for that call.
    */
-  private async runTools(run: Run, toolUses: ToolUseBlock[], signal: AbortSignal): Promise<ToolResultBlock[]> {
+  /** The tools the group's runs may use, each in the revision this run pinned (what the model is shown). */
+  private async pinnedTools(group: AgentGroup, pins: Record<string, string>): Promise<Tool[]> {
+    const tools = await Promise.all(
+      this.tools.available(group.skills).map((tool) => this.tools.pinned(tool.name, pins[tool.name])),
+    );
+    return tools.filter((tool): tool is Tool => tool !== undefined);
+  }
+
+  private async runTools(
+    run: Run,
+    toolUses: ToolUseBlock[],
+    signal: AbortSignal,
+    pins: Record<string, string>,
+  ): Promise<ToolResultBlock[]> {
     const known = new Map((await this.runs.toolCalls(run.id)).map((record) => [record.id, record]));
     const results: ToolResultBlock[] = [];
     for (const use of toolUses) {
@@ -258,6 +275,7 @@ export class AgentRunner {
         groupId: run.groupId,
         origin: run.origin,
         signal,
+        pins,
       };
       const verdict = await this.executor.check(call, context);
       if (verdict.kind === 'hold') {
