@@ -16,7 +16,14 @@ export interface RunBody {
   inputTokens: number;
   outputTokens: number;
   iterations: number;
-  toolCalls: { id: string; name: string; status: string; output: string; isError: boolean }[];
+  toolCalls: {
+    id: string;
+    name: string;
+    status: string;
+    output: string;
+    isError: boolean;
+    toolVersion: string | null;
+  }[];
   modelCalls: { status: string; inputTokens: number; outputTokens: number; error: string | null }[];
   messages: { role: string; content: { type: string }[] }[];
 }

@@ -21,6 +21,43 @@ interface Skill {
   loadError: string | null;
 }
 
+type Gateway = Awaited<ReturnType<typeof startGateway>>;
+
+/** The README example's manifest under another name, with another handler. */
+const skill = (name: string, handler: string, manifest: object = {}) => ({
+  manifest: { ...README_SKILL.manifest, name, ...manifest },
+  handler,
+});
+
+async function install(gw: Gateway['gw'], auth: Gateway['auth'], body: object): Promise<void> {
+  await request(gw.url).post('/api/skills').set(auth).send(body).expect(201);
+}
+
+async function update(gw: Gateway['gw'], auth: Gateway['auth'], name: string, body: object): Promise<void> {
+  await request(gw.url).put(`/api/skills/${name}`).set(auth).send(body).expect(200);
+}
+
+/** The one call a run holds for approval, once the run waits for it. */
+async function heldApproval(
+  gw: Gateway['gw'],
+  auth: Gateway['auth'],
+  waitForRun: Gateway['waitForRun'],
+  runId: string,
+): Promise<{ id: string; toolName: string; reason: string }> {
+  await waitForRun(runId, 15_000, ['waiting']);
+  const approvals = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
+    id: string;
+    toolName: string;
+    reason: string;
+  }[];
+  expect(approvals).toHaveLength(1);
+  return approvals[0]!;
+}
+
+async function approve(gw: Gateway['gw'], auth: Gateway['auth'], approvalId: string): Promise<void> {
+  await request(gw.url).post(`/api/approvals/${approvalId}/approve`).set(auth).send({}).expect(200);
+}
+
 describe('skills in runs, through the local Claude', () => {
   let claude: LocalClaude;
   beforeAll(async () => {
@@ -32,7 +69,7 @@ describe('skills in runs, through the local Claude', () => {
   it('runs the README example the agent calls, and the result comes back in the reply', async () => {
     const { gw, auth, waitForRun, submit } = await startGateway(claude);
     try {
-      await request(gw.url).post('/api/skills').set(auth).send(README_SKILL).expect(201);
+      await install(gw, auth, README_SKILL);
       const run = await waitForRun((await submit({ message: '/tool my-tool {"query":"hello skills"}' })).runId);
       expect(run.status).toBe('completed');
       expect(run.toolCalls).toEqual([
@@ -55,22 +92,16 @@ describe('skills in runs, through the local Claude', () => {
   it('an escaping skill fails with an error the model reads; the gateway answers and the next call works', async () => {
     const { gw, auth, waitForRun, submit } = await startGateway(claude);
     try {
-      await request(gw.url)
-        .post('/api/skills')
-        .set(auth)
-        .send({
-          manifest: { ...README_SKILL.manifest, name: 'escape', timeoutMs: 500 },
-          handler: "module.exports = async () => { for (;;) { this.constructor.constructor('return process')(); } };",
-        })
-        .expect(201);
-      await request(gw.url)
-        .post('/api/skills')
-        .set(auth)
-        .send({
-          manifest: { ...README_SKILL.manifest, name: 'spin', timeoutMs: 300 },
-          handler: 'module.exports = async () => { for (;;) {} };',
-        })
-        .expect(201);
+      await install(
+        gw,
+        auth,
+        skill(
+          'escape',
+          "module.exports = async () => { for (;;) { this.constructor.constructor('return process')(); } };",
+          { timeoutMs: 500 },
+        ),
+      );
+      await install(gw, auth, skill('spin', 'module.exports = async () => { for (;;) {} };', { timeoutMs: 300 }));
       const escape = await waitForRun((await submit({ message: '/tool escape {}' })).runId);
       expect(escape.toolCalls[0]).toMatchObject({ name: 'escape', isError: true });
       expect(escape.toolCalls[0]!.output).toMatch(/Skill "escape" 1\.0\.0 failed: process is not defined/);
@@ -80,7 +111,7 @@ describe('skills in runs, through the local Claude', () => {
       );
       expect(spin.reply).toContain('Tool spin failed');
       await request(gw.url).get('/api/health').expect(200);
-      await request(gw.url).post('/api/skills').set(auth).send(README_SKILL).expect(201);
+      await install(gw, auth, README_SKILL);
       const fine = await waitForRun((await submit({ message: '/tool my-tool {"query":"ok"}' })).runId);
       expect(fine.reply).toContain('{"result":"OK"}');
     } finally {
@@ -91,20 +122,11 @@ describe('skills in runs, through the local Claude', () => {
   it('a high-risk skill waits for approval like every acting tool', async () => {
     const { gw, auth, waitForRun, submit } = await startGateway(claude);
     try {
-      await request(gw.url)
-        .post('/api/skills')
-        .set(auth)
-        .send({ ...README_SKILL, manifest: { ...README_SKILL.manifest, riskLevel: 'high' } })
-        .expect(201);
+      await install(gw, auth, skill('my-tool', README_SKILL.handler, { riskLevel: 'high' }));
       const { runId } = await submit({ message: '/tool my-tool {"query":"held"}' });
-      await waitForRun(runId, 15_000, ['waiting']);
-      const approvals = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
-        id: string;
-        toolName: string;
-      }[];
-      expect(approvals).toEqual([expect.objectContaining({ toolName: 'my-tool' })]);
-      const approval = approvals[0]!;
-      await request(gw.url).post(`/api/approvals/${approval.id}/approve`).set(auth).send({}).expect(200);
+      const approval = await heldApproval(gw, auth, waitForRun, runId);
+      expect(approval.toolName).toBe('my-tool');
+      await approve(gw, auth, approval.id);
       const run = await waitForRun(runId);
       expect(run.reply).toContain('{"result":"HELD"}');
     } finally {
@@ -115,66 +137,106 @@ describe('skills in runs, through the local Claude', () => {
   it('a skill with fetch permission is held by the exfiltration guard once the run read untrusted content', async () => {
     const { gw, auth, waitForRun, submit } = await startGateway(claude);
     try {
-      await request(gw.url).post('/api/skills').set(auth).send(README_SKILL).expect(201);
-      await request(gw.url)
-        .post('/api/skills')
-        .set(auth)
-        .send({
-          manifest: { ...README_SKILL.manifest, name: 'poster', permissions: { fetch: ['api.example.com'] } },
-          handler: "module.exports = async () => (await fetch('https://api.example.com/')).status;",
-        })
-        .expect(201);
+      await install(gw, auth, README_SKILL);
+      await install(
+        gw,
+        auth,
+        skill('poster', "module.exports = async () => (await fetch('https://api.example.com/')).status;", {
+          permissions: { fetch: ['api.example.com'] },
+        }),
+      );
       claude.script(
         { toolUse: { name: 'my-tool', input: { query: 'outside data' } } },
         { toolUse: { name: 'poster', input: {} } },
         { text: 'done' },
       );
       const { runId } = await submit({ message: 'Read, then post' });
-      await waitForRun(runId, 15_000, ['waiting']);
-      const approvals = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
-        toolName: string;
-        reason: string;
-      }[];
-      expect(approvals).toEqual([
+      expect(await heldApproval(gw, auth, waitForRun, runId)).toEqual(
         expect.objectContaining({
           toolName: 'poster',
           reason: expect.stringMatching(
             /the run has read untrusted content \(outside data from my-tool\) and api\.example\.com is not a trusted destination/,
           ),
         }),
-      ]);
+      );
     } finally {
       await gw.close();
     }
   });
 
-  it('an approval is for the version the approver saw: a skill changed since is not run', async () => {
+  it('an approval is for the version the approver saw: the run runs that code, not the code changed since', async () => {
     const { gw, auth, waitForRun, submit } = await startGateway(claude);
     try {
-      await request(gw.url)
-        .post('/api/skills')
-        .set(auth)
-        .send({ ...README_SKILL, manifest: { ...README_SKILL.manifest, riskLevel: 'high' } })
-        .expect(201);
+      await install(gw, auth, skill('my-tool', README_SKILL.handler, { riskLevel: 'high' }));
       const { runId } = await submit({ message: '/tool my-tool {"query":"held"}' });
-      await waitForRun(runId, 15_000, ['waiting']);
-      await request(gw.url)
-        .put('/api/skills/my-tool')
-        .set(auth)
-        .send({ handler: 'module.exports = async () => ({ result: "changed code" });' })
-        .expect(200);
-      const [approval] = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
-        id: string;
-      }[];
-      await request(gw.url).post(`/api/approvals/${approval!.id}/approve`).set(auth).send({}).expect(200);
+      const approval = await heldApproval(gw, auth, waitForRun, runId);
+      await update(gw, auth, 'my-tool', { handler: 'module.exports = async () => ({ result: "changed code" });' });
+      await approve(gw, auth, approval.id);
       const run = await waitForRun(runId);
-      expect(run.toolCalls[0]).toMatchObject({ isError: true, toolVersion: null });
-      expect(run.toolCalls[0]!.output).toMatch(
-        /my-tool changed after this call was approved \(it is now version 1\.0\.1\)/,
-      );
+      expect(run.toolCalls[0]).toMatchObject({ isError: false, toolVersion: '1.0.0' });
+      expect(run.reply).toContain('{"result":"HELD"}');
       expect(run.reply).not.toContain('changed code');
     } finally {
       await gw.close();
+    }
+  });
+
+  it('a run keeps the skill versions it started with across a hot reload; the next run gets the new one', async () => {
+    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    try {
+      await install(gw, auth, skill('gate', 'module.exports = async () => "open";', { riskLevel: 'high' }));
+      await install(gw, auth, README_SKILL);
+      claude.script(
+        { toolUse: { name: 'gate', input: {} } },
+        { toolUse: { name: 'my-tool', input: { query: 'pinned' } } },
+        { text: 'done' },
+      );
+      const { runId } = await submit({ message: 'Open the gate, then use my-tool' });
+      const approval = await heldApproval(gw, auth, waitForRun, runId);
+      // Reloaded while the run waits: the run started with 1.0.0 and keeps it.
+      await update(gw, auth, 'my-tool', { handler: 'module.exports = async () => ({ result: "new code" });' });
+      await approve(gw, auth, approval.id);
+      const run = await waitForRun(runId);
+      expect(run.toolCalls.map(({ name, toolVersion }) => ({ name, toolVersion }))).toEqual([
+        { name: 'gate', toolVersion: '1.0.0' },
+        { name: 'my-tool', toolVersion: '1.0.0' },
+      ]);
+      expect(run.toolCalls[1]!.output).toContain('{"result":"PINNED"}');
+      const next = await waitForRun((await submit({ message: '/tool my-tool {"query":"next"}' })).runId);
+      expect(next.toolCalls[0]).toMatchObject({ name: 'my-tool', toolVersion: '1.0.1' });
+      expect(next.toolCalls[0]!.output).toContain('{"result":"new code"}');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('a run keeps its pinned skill version across a restart, with the files changed on disk meanwhile', async () => {
+    const first = await startGateway(claude);
+    const dataDir = first.gw.dataDir;
+    await install(first.gw, first.auth, skill('gate', 'module.exports = async () => "open";', { riskLevel: 'high' }));
+    await install(first.gw, first.auth, README_SKILL);
+    claude.script(
+      { toolUse: { name: 'gate', input: {} } },
+      { toolUse: { name: 'my-tool', input: { query: 'pinned' } } },
+      { text: 'done' },
+    );
+    const { runId } = await first.submit({ message: 'Open the gate, then use my-tool' });
+    const approval = await heldApproval(first.gw, first.auth, first.waitForRun, runId);
+    await first.gw.close({ keepData: true });
+    const folder = join(dataDir, 'skills', 'my-tool');
+    writeFileSync(join(folder, 'handler.js'), 'module.exports = async () => ({ result: "edited on disk" });');
+    writeFileSync(join(folder, 'skill.json'), JSON.stringify({ ...README_SKILL.manifest, version: '2.0.0' }));
+    const { gw, auth, waitForRun } = await startGateway(claude, {}, { dataDir });
+    try {
+      const listed = (await request(gw.url).get('/api/skills').set(auth).expect(200)).body as Skill[];
+      expect(listed.find((entry) => entry.name === 'my-tool')).toMatchObject({ version: '2.0.0' });
+      await approve(gw, auth, approval.id);
+      const run = await waitForRun(runId);
+      expect(run.toolCalls[1]).toMatchObject({ name: 'my-tool', toolVersion: '1.0.0' });
+      expect(run.toolCalls[1]!.output).toContain('{"result":"PINNED"}');
+    } finally {
+      await gw.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
@@ -259,7 +321,7 @@ describe('skills hot-reloaded from disk', () => {
   it('loads the skills on disk at start, and lists a broken one with its error', async () => {
     const first = await startGateway(claude);
     const dataDir = first.gw.dataDir;
-    await request(first.gw.url).post('/api/skills').set(first.auth).send(README_SKILL).expect(201);
+    await install(first.gw, first.auth, README_SKILL);
     await first.gw.close({ keepData: true });
     mkdirSync(join(dataDir, 'skills', 'broken'));
     writeFileSync(join(dataDir, 'skills', 'broken', 'skill.json'), JSON.stringify({ name: 'broken', version: 'x' }));
