@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import type { IDataObject } from 'n8n-workflow';
@@ -371,8 +372,13 @@ describe('the n8n nodes in real use', () => {
       const webhookId = staticData.webhookId;
 
       await first.gw.close({ keepData: true });
-      clock.advance(8 * 86_400_000);
+      const aWeek = 8 * 86_400_000;
+      clock.advance(aWeek);
       current = await startGateway(claude, {}, { clock, dataDir: first.gw.dataDir });
+      // n8n's machine is a week later too: its trigger checks a delivery's timestamp against its own
+      // clock (Date.now), which moves on with the gateway's.
+      const realNow = Date.now.bind(Date);
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + aWeek);
 
       // n8n re-activates the workflow: the same webhook is found, nothing is orphaned or replaced.
       expect(await hook(trigger, 'checkExists', hookOptions())).toBe(true);
@@ -383,15 +389,28 @@ describe('the n8n nodes in real use', () => {
         parameters: { resource: 'agent', operation: 'run', message: 'A week later', options: {} },
       });
       expect(item!.json).toMatchObject({ status: 'completed', reply: 'Still here.' });
-      // The gateway delivers the event to the trigger's URL. (It signs with its clock, a week ahead of
-      // this machine's here, so the trigger's freshness check refuses it: only the arrival is checked.)
-      const deadline = Date.now() + 10_000;
-      while (host.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(JSON.parse(host.requests[0]!.body)).toMatchObject({
-        event: 'agent:run:complete',
-        payload: { runId: item!.json.runId },
+      // The gateway delivers the event, signed with the secret stored at activation and its clock a week
+      // on; the trigger verifies the signature and the timestamp and starts the workflow.
+      const [emitted] = await host.waitForEmitted(1);
+      expect(emitted!.json).toMatchObject({ event: 'agent:run:complete', payload: { runId: item!.json.runId } });
+      expect(host.requests).toEqual([expect.objectContaining({ status: 200 })]);
+      const timestamp = Number(host.requests[0]!.headers['webhook-timestamp']);
+      expect(timestamp * 1000).toBeGreaterThan(clock.now().getTime() - 60_000);
+      // The same delivery signed with another secret is refused: the signature was checked, not skipped.
+      const forged = await fetch(host.url(), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': String(host.requests[0]!.headers['webhook-id']),
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': `v1,${createHmac('sha256', 'another secret').update(`x.${timestamp}.${host.requests[0]!.body}`).digest('base64')}`,
+        },
+        body: host.requests[0]!.body,
       });
+      expect(forged.status).toBe(401);
+      expect(host.emitted).toHaveLength(1);
     } finally {
+      jest.restoreAllMocks();
       await host.stop();
       await current.gw.close();
       await claude.stop();
