@@ -5,10 +5,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { LocalClaude } from '@loop-gateway/testing';
 import { startGateway } from '../../../apps/api/test/pipeline-harness.js';
 import { ManualClock } from '../../../apps/api/test/test-app.js';
-import { LoopGateway } from '../nodes/LoopGateway/LoopGateway.node.js';
 import { LoopGatewayTrigger } from '../nodes/LoopGatewayTrigger/LoopGatewayTrigger.node.js';
 import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
-import { execute, hook, testCredentials, WebhookHost } from './n8n-fakes.js';
+import { execute } from './n8n-engine.js';
+import { hook, testCredentials, WebhookHost } from './n8n-fakes.js';
 
 const DONE = '<promise>COMPLETE</promise>';
 
@@ -28,7 +28,6 @@ describe('the n8n nodes against a live gateway', () => {
   let claude: LocalClaude;
   let gateway: Gateway;
   let credentials: LoopGatewayCredentials;
-  const node = new LoopGateway();
 
   beforeAll(async () => {
     claude = await LocalClaude.start();
@@ -43,7 +42,7 @@ describe('the n8n nodes against a live gateway', () => {
   beforeEach(() => claude.reset());
 
   const run = async (parameters: Record<string, unknown>, continueOnFail = false) =>
-    (await execute(node, { credentials, parameters, continueOnFail }))[0]!.map((item) => item.json);
+    (await execute({ credentials, parameters, continueOnFail }))[0]!.map((item) => item.json);
 
   it('tests the credentials: an API key passes, a session token works but gets a warning', async () => {
     const ok = await testCredentials({ baseUrl: gateway.gw.url, apiToken: credentials.apiToken });
@@ -192,7 +191,7 @@ describe('the n8n nodes against a live gateway', () => {
       run({ resource: 'agent', operation: 'run', message: 'hi', options: { groupId: 'not-a-uuid' } }),
     ).rejects.toThrow(/Loop Gateway answered 400: groupId must be a UUID/);
     await expect(
-      execute(node, {
+      execute({
         credentials: { ...credentials, apiToken: 'expired' },
         parameters: { resource: 'usage', operation: 'get' },
       }),
@@ -203,7 +202,7 @@ describe('the n8n nodes against a live gateway', () => {
       { toolUse: { name: 'run_script', input: { language: 'bash', script: 'echo held' } } },
       { text: 'Rejected.' },
     );
-    const failed = execute(node, {
+    const failed = execute({
       credentials: { ...credentials, apiToken: runsOnly },
       parameters: { resource: 'agent', operation: 'run', message: 'Held for approval', options: {} },
     });
@@ -317,7 +316,6 @@ describe('the n8n nodes against a live gateway', () => {
 });
 
 describe('the n8n nodes in real use', () => {
-  const node = new LoopGateway();
   const trigger = new LoopGatewayTrigger();
 
   it('finishes four concurrent Run Agent executions within a small rate limit, one run each, and a retry starts none', async () => {
@@ -331,7 +329,7 @@ describe('the n8n nodes in real use', () => {
       };
       slow.script({ text: 'One.' }, { text: 'Two.' }, { text: 'Three.' }, { text: 'Four.' });
       const runOnce = (executionId: string) =>
-        execute(node, {
+        execute({
           credentials,
           executionId,
           parameters: { resource: 'agent', operation: 'run', message: 'Work', options: {} },
@@ -384,7 +382,7 @@ describe('the n8n nodes in real use', () => {
       expect(await hook(trigger, 'checkExists', hookOptions())).toBe(true);
       expect(staticData.webhookId).toBe(webhookId);
       claude.script({ text: 'Still here.' });
-      const [[item]] = await execute(node, {
+      const [[item]] = await execute({
         credentials: { ...credentials, baseUrl: current.gw.url },
         parameters: { resource: 'agent', operation: 'run', message: 'A week later', options: {} },
       });

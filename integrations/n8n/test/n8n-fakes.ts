@@ -1,8 +1,9 @@
 /**
- * Minimal stand-ins for the parts of n8n's runtime the Loop Gateway nodes use: the `this` of
- * execute(), of the trigger's webhookMethods and of webhook(), n8n's HTTP helpers (with fetch), its
- * generic credential authentication and its credential test. They stand in for n8n, never for the
- * gateway: every request goes to a live gateway.
+ * Stand-ins for the parts of n8n's runtime that n8n-core does not hold, for the trigger: the `this` of
+ * its webhookMethods (activation, which n8n's server drives) and of webhook() behind a small HTTP host
+ * (n8n's webhook server), n8n's HTTP helper (with fetch), its generic credential authentication and
+ * its credential test. Node executions run on n8n's real engine instead (n8n-engine.ts). They stand in
+ * for n8n, never for the gateway: every request goes to a live gateway.
  */
 import {
   createServer,
@@ -15,7 +16,6 @@ import type { AddressInfo } from 'node:net';
 import type {
   ICredentialDataDecryptedObject,
   IDataObject,
-  IExecuteFunctions,
   IHookFunctions,
   IHttpRequestOptions,
   INode,
@@ -153,37 +153,6 @@ function parameter(
   if (Object.hasOwn(parameters, name)) return parameters[name];
   if (hasFallback) return fallback;
   throw new Error(`Could not get parameter "${name}"`);
-}
-
-export interface ExecuteOptions {
-  credentials: LoopGatewayCredentials;
-  /** Parameters of the node, the same for every item or one set per item. */
-  parameters: Record<string, unknown> | Record<string, unknown>[];
-  items?: INodeExecutionData[];
-  continueOnFail?: boolean;
-  /** n8n's execution id; a retry of the same execution keeps it. */
-  executionId?: string;
-}
-
-let executions = 0;
-
-/** Runs the node's execute() as n8n would for one execution. */
-export async function execute(node: INodeType, options: ExecuteOptions): Promise<INodeExecutionData[][]> {
-  const items = options.items ?? [{ json: {} }];
-  const perItem = (index: number) =>
-    Array.isArray(options.parameters) ? options.parameters[index]! : options.parameters;
-  const context = {
-    ...credentialsAndHelpers(options.credentials),
-    getInputData: () => items,
-    getExecutionId: () => options.executionId ?? `execution-${++executions}`,
-    getNode: () => fakeNode('Loop Gateway', 'loopGateway'),
-    continueOnFail: () => options.continueOnFail ?? false,
-    getNodeParameter(name: string, itemIndex: number, ...fallback: unknown[]) {
-      return parameter(perItem(itemIndex), name, fallback[0], fallback.length > 0);
-    },
-  };
-  const result = await node.execute!.call(context as unknown as IExecuteFunctions);
-  return result as INodeExecutionData[][];
 }
 
 export interface HookOptions {
