@@ -7,8 +7,8 @@ import { startGateway } from '../../../apps/api/test/pipeline-harness.js';
 import { ManualClock } from '../../../apps/api/test/test-app.js';
 import { LoopGatewayTrigger } from '../nodes/LoopGatewayTrigger/LoopGatewayTrigger.node.js';
 import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
-import { execute } from './n8n-engine.js';
-import { hook, testCredentials, WebhookHost } from './n8n-fakes.js';
+import { execute, hook } from './n8n-engine.js';
+import { testCredentials, WebhookHost } from './n8n-fakes.js';
 
 const DONE = '<promise>COMPLETE</promise>';
 
@@ -249,8 +249,8 @@ describe('the n8n nodes against a live gateway', () => {
 
     it('registers a webhook on activation, verifies real signed deliveries and removes it on deactivation', async () => {
       const events = ['agent:run:complete'];
-      expect(await hook(trigger, 'checkExists', hookOptions(events))).toBe(false);
-      expect(await hook(trigger, 'create', hookOptions(events))).toBe(true);
+      expect(await hook('checkExists', hookOptions(events))).toBe(false);
+      expect(await hook('create', hookOptions(events))).toBe(true);
       expect(staticData).toEqual({ webhookId: expect.any(String), webhookSecret: expect.stringMatching(/^whsec_/) });
       const webhookId = staticData.webhookId as string;
 
@@ -258,7 +258,7 @@ describe('the n8n nodes against a live gateway', () => {
       expect(listed).toContainEqual(
         expect.objectContaining({ id: webhookId, platform: 'n8n', events, targetUrl: host.url(), enabled: true }),
       );
-      expect(await hook(trigger, 'checkExists', hookOptions(events))).toBe(true);
+      expect(await hook('checkExists', hookOptions(events))).toBe(true);
 
       // A run through the Loop Gateway node; the gateway delivers agent:run:complete to "n8n".
       claude.script({ text: 'Event time.' });
@@ -297,18 +297,18 @@ describe('the n8n nodes against a live gateway', () => {
       expect(host.emitted).toHaveLength(2);
 
       // Choosing other events replaces the webhook on the next activation.
-      expect(await hook(trigger, 'checkExists', hookOptions(['approval:required']))).toBe(false);
+      expect(await hook('checkExists', hookOptions(['approval:required']))).toBe(false);
       await request(gateway.gw.url).get(`/api/webhooks/${webhookId}`).set(gateway.auth).expect(404);
       expect(staticData).toEqual({});
-      expect(await hook(trigger, 'create', hookOptions(['approval:required']))).toBe(true);
+      expect(await hook('create', hookOptions(['approval:required']))).toBe(true);
       const replacement = staticData.webhookId as string;
       expect(replacement).not.toBe(webhookId);
 
       // Deactivation removes it; removing again is fine.
-      expect(await hook(trigger, 'delete', hookOptions(['approval:required']))).toBe(true);
+      expect(await hook('delete', hookOptions(['approval:required']))).toBe(true);
       await request(gateway.gw.url).get(`/api/webhooks/${replacement}`).set(gateway.auth).expect(404);
       expect(staticData).toEqual({});
-      expect(await hook(trigger, 'delete', hookOptions(['approval:required']))).toBe(true);
+      expect(await hook('delete', hookOptions(['approval:required']))).toBe(true);
       // Without a registered webhook, deliveries are refused.
       expect((await post(signed, delivery!.body)).status).toBe(401);
     });
@@ -366,7 +366,7 @@ describe('the n8n nodes in real use', () => {
         staticData,
         webhookUrl: host.url(),
       });
-      expect(await hook(trigger, 'create', hookOptions())).toBe(true);
+      expect(await hook('create', hookOptions())).toBe(true);
       const webhookId = staticData.webhookId;
 
       await first.gw.close({ keepData: true });
@@ -379,7 +379,7 @@ describe('the n8n nodes in real use', () => {
       jest.spyOn(Date, 'now').mockImplementation(() => realNow() + aWeek);
 
       // n8n re-activates the workflow: the same webhook is found, nothing is orphaned or replaced.
-      expect(await hook(trigger, 'checkExists', hookOptions())).toBe(true);
+      expect(await hook('checkExists', hookOptions())).toBe(true);
       expect(staticData.webhookId).toBe(webhookId);
       claude.script({ text: 'Still here.' });
       const [[item]] = await execute({

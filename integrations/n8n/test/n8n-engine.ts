@@ -50,14 +50,17 @@ function loadEngine(): Promise<{ core: N8nCore; loader: Loader }> {
   return engine;
 }
 
-/** The node types n8n knows from the loaded package (`n8n-nodes-loop-gateway.<name>`). */
+/** A node type of the loaded package by n8n's name for it (`n8n-nodes-loop-gateway.<name>`). */
+function nodeType(loader: Loader, type: string): INodeType {
+  const [pkg, name] = type.split('.');
+  const loaded = pkg === PACKAGE_NAME && name ? loader.nodeTypes[name] : undefined;
+  if (!loaded) throw new Error(`n8n does not know the node type ${type}`);
+  return loaded.type as INodeType;
+}
+
+/** The node types n8n knows from the loaded package. */
 function nodeTypes(loader: Loader): INodeTypes {
-  const byName = (type: string): INodeType => {
-    const [pkg, name] = type.split('.');
-    const loaded = pkg === PACKAGE_NAME && name ? loader.nodeTypes[name] : undefined;
-    if (!loaded) throw new Error(`n8n does not know the node type ${type}`);
-    return loaded.type as INodeType;
-  };
+  const byName = (type: string) => nodeType(loader, type);
   return {
     getByName: byName,
     getByNameAndVersion: (type) => byName(type),
@@ -202,4 +205,57 @@ export async function execute(options: ExecuteOptions): Promise<INodeExecutionDa
   }
   if (!task?.data) throw new Error(`the execution of ${node.name} produced no output`);
   return task.data['main'] as INodeExecutionData[][];
+}
+
+/** The trigger node's webhook id: n8n's webhook URL for it is `<webhook base URL>/<id>/webhook`. */
+export const TRIGGER_WEBHOOK_ID = 'loop-gateway-trigger-1';
+
+export interface HookOptions {
+  credentials: LoopGatewayCredentials;
+  parameters: Record<string, unknown>;
+  /** The node's static data, kept by n8n across activations (the same object for every call). */
+  staticData: IDataObject;
+  /** n8n's webhook URL for the trigger (WebhookHost.url()): `<base>/<TRIGGER_WEBHOOK_ID>/webhook`. */
+  webhookUrl: string;
+}
+
+/**
+ * Calls one of the trigger's webhookMethods (checkExists, create, delete) in n8n-core's HookContext,
+ * as n8n does when it activates or deactivates a workflow: the node's parameters, static data and
+ * webhook URL come from n8n's Workflow and NodeHelpers.
+ */
+export async function hook(method: 'checkExists' | 'create' | 'delete', options: HookOptions): Promise<boolean> {
+  const { core, loader } = await loadEngine();
+  const suffix = `/${TRIGGER_WEBHOOK_ID}/webhook`;
+  if (!options.webhookUrl.endsWith(suffix)) throw new Error(`a trigger webhook URL ends with ${suffix}`);
+  const node: INode = {
+    id: 'loop-gateway-trigger-1',
+    name: 'Loop Gateway Trigger',
+    type: `${PACKAGE_NAME}.loopGatewayTrigger`,
+    typeVersion: 1,
+    position: [0, 0],
+    webhookId: TRIGGER_WEBHOOK_ID,
+    parameters: options.parameters as INode['parameters'],
+    credentials: { [CREDENTIALS_TYPE]: { id: 'credential-1', name: 'Loop Gateway account' } },
+  };
+  const workflow = new Workflow({
+    id: 'workflow-1',
+    name: 'Gateway events',
+    active: true,
+    nodes: [node],
+    connections: {},
+    nodeTypes: nodeTypes(loader),
+    staticData: { [`node:${node.name}`]: options.staticData },
+  });
+  const additionalData = {
+    credentialsHelper: new CredentialStore(options.credentials, loader),
+    webhookBaseUrl: options.webhookUrl.slice(0, -suffix.length),
+    webhookTestBaseUrl: 'http://n8n.test/webhook-test',
+    restApiUrl: 'http://n8n.test/rest',
+    instanceBaseUrl: 'http://n8n.test/',
+    variables: {},
+    userId: 'user-1',
+  } as unknown as IWorkflowExecuteAdditionalData;
+  const context = new core.HookContext(workflow, node, additionalData, 'trigger', 'activate');
+  return nodeType(loader, node.type).webhookMethods!['default']![method].call(context);
 }

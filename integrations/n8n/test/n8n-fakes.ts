@@ -1,8 +1,8 @@
 /**
- * Stand-ins for the parts of n8n's runtime that n8n-core does not hold, for the trigger: the `this` of
- * its webhookMethods (activation, which n8n's server drives) and of webhook() behind a small HTTP host
- * (n8n's webhook server), n8n's HTTP helper (with fetch), its generic credential authentication and
- * its credential test. Node executions run on n8n's real engine instead (n8n-engine.ts). They stand in
+ * Stand-ins for the parts of n8n's runtime the tests do not take from n8n-core: the `this` of the
+ * trigger's webhook() behind a small HTTP host (n8n's webhook server), n8n's HTTP helper (with fetch),
+ * its generic credential authentication and its credential test. Node executions and the trigger's
+ * activation run on n8n's real engine instead (n8n-engine.ts). They stand in
  * for n8n, never for the gateway: every request goes to a live gateway.
  */
 import {
@@ -16,7 +16,6 @@ import type { AddressInfo } from 'node:net';
 import type {
   ICredentialDataDecryptedObject,
   IDataObject,
-  IHookFunctions,
   IHttpRequestOptions,
   INode,
   INodeExecutionData,
@@ -26,6 +25,7 @@ import type {
 } from 'n8n-workflow';
 import { LoopGatewayApi } from '../credentials/LoopGatewayApi.credentials.js';
 import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
+import { TRIGGER_WEBHOOK_ID } from './n8n-engine.js';
 
 const credentialType = new LoopGatewayApi();
 
@@ -127,67 +127,6 @@ function fakeNode(name: string, type: string): INode {
   };
 }
 
-function credentialsAndHelpers(credentials: LoopGatewayCredentials) {
-  return {
-    async getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string): Promise<T> {
-      if (type !== credentialType.name) throw new Error(`no credentials of type ${type}`);
-      return { ...credentials } as unknown as T;
-    },
-    helpers: {
-      httpRequest,
-      async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions): Promise<unknown> {
-        if (type !== credentialType.name) throw new Error(`no credentials of type ${type}`);
-        return httpRequest(authenticate({ ...credentials }, options));
-      },
-    },
-  };
-}
-
-/** A parameter the node asks for: n8n throws for an unknown one unless a fallback is given. */
-function parameter(
-  parameters: Record<string, unknown>,
-  name: string,
-  fallback: unknown,
-  hasFallback: boolean,
-): unknown {
-  if (Object.hasOwn(parameters, name)) return parameters[name];
-  if (hasFallback) return fallback;
-  throw new Error(`Could not get parameter "${name}"`);
-}
-
-export interface HookOptions {
-  credentials: LoopGatewayCredentials;
-  parameters: Record<string, unknown>;
-  /** The node's static data, kept by n8n across activations (the same object for every call). */
-  staticData: IDataObject;
-  webhookUrl: string;
-}
-
-/** Calls one of the trigger's webhookMethods.default (checkExists, create, delete) as n8n would. */
-export async function hook(
-  node: INodeType,
-  method: 'checkExists' | 'create' | 'delete',
-  options: HookOptions,
-): Promise<boolean> {
-  const context = {
-    ...credentialsAndHelpers(options.credentials),
-    getNode: () => fakeNode('Loop Gateway Trigger', 'loopGatewayTrigger'),
-    getWorkflow: () => ({ id: 'wf-1', name: 'Gateway events', active: true }),
-    getWorkflowStaticData: (type: string) => {
-      if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
-      return options.staticData;
-    },
-    getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
-    getWebhookName: () => 'default',
-    getMode: () => 'trigger',
-    getActivationMode: () => 'activate',
-    getNodeParameter(name: string, ...fallback: unknown[]) {
-      return parameter(options.parameters, name, fallback[0], fallback.length > 0);
-    },
-  };
-  return node.webhookMethods!.default![method].call(context as unknown as IHookFunctions);
-}
-
 export interface HostedRequest {
   headers: IncomingHttpHeaders;
   body: string;
@@ -244,7 +183,8 @@ export class WebhookHost {
     return host;
   }
 
-  url(path = '/webhook/wf-1/loop-gateway-trigger/webhook'): string {
+  /** n8n's production webhook URL for the trigger node (see TRIGGER_WEBHOOK_ID). */
+  url(path = `/webhook/${TRIGGER_WEBHOOK_ID}/webhook`): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
   }
 
