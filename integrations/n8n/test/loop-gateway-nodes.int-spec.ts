@@ -5,7 +5,6 @@ import type { IDataObject } from 'n8n-workflow';
 import { LocalClaude } from '@loop-gateway/testing';
 import { startGateway } from '../../../apps/api/test/pipeline-harness.js';
 import { ManualClock } from '../../../apps/api/test/test-app.js';
-import { LoopGatewayTrigger } from '../nodes/LoopGatewayTrigger/LoopGatewayTrigger.node.js';
 import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
 import { execute, hook } from './n8n-engine.js';
 import { testCredentials, WebhookHost } from './n8n-fakes.js';
@@ -220,11 +219,10 @@ describe('the n8n nodes against a live gateway', () => {
   });
 
   describe('Loop Gateway Trigger', () => {
-    const trigger = new LoopGatewayTrigger();
     let host: WebhookHost;
     const staticData: IDataObject = {};
     beforeAll(async () => {
-      host = await WebhookHost.start(trigger, staticData);
+      host = await WebhookHost.start(staticData);
     });
     afterAll(async () => {
       await host.stop();
@@ -316,8 +314,6 @@ describe('the n8n nodes against a live gateway', () => {
 });
 
 describe('the n8n nodes in real use', () => {
-  const trigger = new LoopGatewayTrigger();
-
   it('finishes four concurrent Run Agent executions within a small rate limit, one run each, and a retry starts none', async () => {
     // Every model answer takes 1.5 s: polling would spend the key's 12 requests a minute many times over.
     const slow = await LocalClaude.start({ latencyMs: 1500 });
@@ -357,7 +353,7 @@ describe('the n8n nodes in real use', () => {
     const first = await startGateway(claude, {}, { clock });
     let current = first;
     const staticData: IDataObject = {};
-    const host = await WebhookHost.start(trigger, staticData);
+    const host = await WebhookHost.start(staticData);
     try {
       const credentials = { baseUrl: first.gw.url, apiToken: await createApiKey(first, 'full') };
       const hookOptions = () => ({

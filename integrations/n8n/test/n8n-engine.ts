@@ -21,6 +21,8 @@ import {
   type INodeType,
   type INodeTypes,
   type IRequestOptionsSimplified,
+  type IWebhookData,
+  type IWebhookResponseData,
   type IWorkflowBase,
   type IWorkflowExecuteAdditionalData,
   type Workflow as WorkflowType,
@@ -225,6 +227,46 @@ export interface HookOptions {
  * webhook URL come from n8n's Workflow and NodeHelpers.
  */
 export async function hook(method: 'checkExists' | 'create' | 'delete', options: HookOptions): Promise<boolean> {
+  const { core, loader, workflow, node, additionalData } = await triggerWorkflow(options);
+  const context = new core.HookContext(workflow, node, additionalData, 'trigger', 'activate');
+  return nodeType(loader, node.type).webhookMethods!['default']![method].call(context);
+}
+
+/**
+ * Calls the trigger's webhook() in n8n-core's WebhookContext for one request that n8n's webhook server
+ * received (`request`: the parsed body and the raw bytes as express gives them; `response`: its
+ * express response), as n8n does for a production webhook.
+ */
+export async function webhook(
+  request: object,
+  response: object,
+  options: Pick<HookOptions, 'staticData' | 'webhookUrl'>,
+): Promise<IWebhookResponseData> {
+  const { core, loader, workflow, node, additionalData } = await triggerWorkflow({
+    ...options,
+    credentials: { baseUrl: 'http://gateway.invalid', apiToken: '' },
+    parameters: {},
+  });
+  const webhookData = {
+    httpMethod: 'POST',
+    node: node.name,
+    path: 'webhook',
+    webhookDescription: nodeType(loader, node.type).description.webhooks![0]!,
+    workflowId: workflow.id,
+    workflowExecuteAdditionalData: additionalData,
+    webhookId: TRIGGER_WEBHOOK_ID,
+  } as IWebhookData;
+  const withRequest = {
+    ...additionalData,
+    httpRequest: request,
+    httpResponse: response,
+  } as IWorkflowExecuteAdditionalData;
+  const context = new core.WebhookContext(workflow, node, withRequest, 'webhook', webhookData, [], null);
+  return nodeType(loader, node.type).webhook!.call(context);
+}
+
+/** A workflow with the trigger node, as n8n holds it while the workflow is active. */
+async function triggerWorkflow(options: HookOptions) {
   const { core, loader } = await loadEngine();
   const suffix = `/${TRIGGER_WEBHOOK_ID}/webhook`;
   if (!options.webhookUrl.endsWith(suffix)) throw new Error(`a trigger webhook URL ends with ${suffix}`);
@@ -256,6 +298,5 @@ export async function hook(method: 'checkExists' | 'create' | 'delete', options:
     variables: {},
     userId: 'user-1',
   } as unknown as IWorkflowExecuteAdditionalData;
-  const context = new core.HookContext(workflow, node, additionalData, 'trigger', 'activate');
-  return nodeType(loader, node.type).webhookMethods!['default']![method].call(context);
+  return { core, loader, workflow, node, additionalData };
 }

@@ -1,8 +1,9 @@
 /**
- * Stand-ins for the parts of n8n's runtime the tests do not take from n8n-core: the `this` of the
- * trigger's webhook() behind a small HTTP host (n8n's webhook server), n8n's HTTP helper (with fetch),
- * its generic credential authentication and its credential test. Node executions and the trigger's
- * activation run on n8n's real engine instead (n8n-engine.ts). They stand in
+ * Stand-ins for the parts of n8n that live in its server (the `n8n` package, which does not install
+ * from the registry this project uses), not in n8n-core: its webhook server (a small HTTP host with
+ * express-like request and response objects, handing each request to the trigger's webhook() in
+ * n8n-core's WebhookContext), and its credential test (the credential type's test request with
+ * fetch). Node executions and the trigger's activation and webhook() run on n8n-core (n8n-engine.ts). They stand in
  * for n8n, never for the gateway: every request goes to a live gateway.
  */
 import {
@@ -17,15 +18,12 @@ import type {
   ICredentialDataDecryptedObject,
   IDataObject,
   IHttpRequestOptions,
-  INode,
   INodeExecutionData,
-  INodeType,
-  IWebhookFunctions,
   IWebhookResponseData,
 } from 'n8n-workflow';
 import { LoopGatewayApi } from '../credentials/LoopGatewayApi.credentials.js';
 import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
-import { TRIGGER_WEBHOOK_ID } from './n8n-engine.js';
+import { TRIGGER_WEBHOOK_ID, webhook } from './n8n-engine.js';
 
 const credentialType = new LoopGatewayApi();
 
@@ -116,17 +114,6 @@ export async function testCredentials(
   return { ...response, status: 'OK' };
 }
 
-function fakeNode(name: string, type: string): INode {
-  return {
-    id: `${type}-1`,
-    name,
-    type: `n8n-nodes-loop-gateway.${type}`,
-    typeVersion: 1,
-    position: [0, 0],
-    parameters: {},
-  };
-}
-
 export interface HostedRequest {
   headers: IncomingHttpHeaders;
   body: string;
@@ -170,12 +157,12 @@ export class WebhookHost {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(node: INodeType, staticData: IDataObject): Promise<WebhookHost> {
+  static async start(staticData: IDataObject): Promise<WebhookHost> {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        void host.handle(node, staticData, req, res, Buffer.concat(chunks));
+        void host.handle(staticData, req, res, Buffer.concat(chunks));
       });
     });
     const host = new WebhookHost(server);
@@ -188,36 +175,22 @@ export class WebhookHost {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
   }
 
-  private async handle(
-    node: INodeType,
-    staticData: IDataObject,
-    req: IncomingMessage,
-    res: ServerResponse,
-    raw: Buffer,
-  ): Promise<void> {
+  private async handle(staticData: IDataObject, req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
     const record = (status: number, response: string) =>
       this.requests.push({ headers: req.headers, body: raw.toString('utf8'), status, response });
-    let body: IDataObject = {};
+    let body: IDataObject;
     try {
       body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as IDataObject) : {};
     } catch {
       body = {};
     }
     req.rawBody = raw;
-    const context = {
-      getNode: () => fakeNode('Loop Gateway Trigger', 'loopGatewayTrigger'),
-      getWorkflowStaticData: () => staticData,
-      getRequestObject: () => Object.assign(req, { body }),
-      getResponseObject: () => expressResponse(res, record),
-      getHeaderData: () => req.headers,
-      getBodyData: () => body,
-      getMode: () => 'webhook',
-      getWebhookName: () => 'default',
-      getNodeParameter: () => undefined,
-    };
     let result: IWebhookResponseData;
     try {
-      result = await node.webhook!.call(context as unknown as IWebhookFunctions);
+      result = await webhook(Object.assign(req, { body }), expressResponse(res, record), {
+        staticData,
+        webhookUrl: this.url(),
+      });
     } catch (error) {
       res.writeHead(500).end(String(error));
       record(500, String(error));
