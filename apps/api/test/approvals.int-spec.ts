@@ -1,15 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { LocalClaude } from '@loop-gateway/testing';
+import type { LocalClaude } from '@loop-gateway/testing';
 import { ApprovalsService } from '../src/hitl/approvals.service.js';
-import { startGateway } from './pipeline-harness.js';
+import { startGateway, useLocalClaude, useScratchDir, WAITING } from './pipeline-harness.js';
 import { ManualClock } from './test-app.js';
-import { RecordingSocket } from './ws-client.js';
-
-const WAITING = ['waiting'];
 
 /** A run_script call that leaves a file behind, so a test can tell whether it really ran. */
 function touchScript(marker: string) {
@@ -25,27 +21,19 @@ function lastToolResult(claude: LocalClaude): { content: string; is_error?: bool
 }
 
 describe('human approval of risky tool calls', () => {
+  const local = useLocalClaude();
+  const scratchDir = useScratchDir('lg-approvals-');
   let claude: LocalClaude;
   let scratch: string;
-  beforeAll(async () => {
-    claude = await LocalClaude.start();
-  });
-  afterAll(async () => {
-    await claude.stop();
-  });
   beforeEach(() => {
-    claude.reset();
-    scratch = mkdtempSync(join(tmpdir(), 'lg-approvals-'));
+    claude = local();
+    scratch = scratchDir();
   });
-  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('holds a script call until a person approves it, without holding up other runs', async () => {
-    const { gw, token, auth, waitForRun, submit } = await startGateway(claude);
-    const socket = new RecordingSocket(gw.url.replace('http', 'ws') + '/ws');
+    const { gw, auth, waitForRun, submit, signedInSocket } = await startGateway(claude);
+    const socket = await signedInSocket();
     try {
-      await socket.opened();
-      socket.send({ type: 'auth', token });
-      await socket.waitFor((m) => m.type === 'ready');
       const marker = join(scratch, 'approved');
       // The local Claude answers requests in order, whichever run sends them.
       claude.script(touchScript(marker));
@@ -123,15 +111,16 @@ describe('human approval of risky tool calls', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
-    const { gw, auth, waitForRun, submit } = await startGateway(claude, { TOOL_ALLOWED_HOSTS: '127.0.0.1:*' });
+    const { gw, auth, waitForRun, submit, heldApproval } = await startGateway(claude, {
+      TOOL_ALLOWED_HOSTS: '127.0.0.1:*',
+    });
     try {
       claude.script({ toolUse: { name: 'http_request', input: { method: 'GET', url } } }, { text: 'Read it.' });
       expect((await waitForRun((await submit({ message: 'Read the hook' })).runId)).reply).toBe('Read it.');
       claude.script({ toolUse: { name: 'http_request', input: { method: 'POST', url, body: 'secret' } } });
       const held = await submit({ message: 'Post to the hook' });
-      await waitForRun(held.runId, 15_000, WAITING);
+      const approval = await heldApproval(held.runId);
       expect(hits).toEqual(['GET']);
-      const [approval] = (await request(gw.url).get(`/api/approvals/run/${held.runId}`).set(auth).expect(200)).body;
       expect(approval).toMatchObject({ toolName: 'http_request', input: { method: 'POST', url, body: 'secret' } });
       claude.script({ text: 'Posted.' });
       await request(gw.url).post(`/api/approvals/${approval.id}/approve`).set(auth).expect(200);
@@ -144,13 +133,12 @@ describe('human approval of risky tool calls', () => {
   });
 
   it('tells the model about a rejection, with the reason, and never runs the call', async () => {
-    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    const { gw, auth, waitForRun, submit, heldApproval } = await startGateway(claude);
     try {
       const marker = join(scratch, 'rejected');
       claude.script(touchScript(marker), { text: 'I was not allowed to make the file.' });
       const held = await submit({ message: 'Make the file' });
-      await waitForRun(held.runId, 15_000, WAITING);
-      const [approval] = (await request(gw.url).get(`/api/approvals/run/${held.runId}`).set(auth).expect(200)).body;
+      const approval = await heldApproval(held.runId);
       await request(gw.url)
         .post(`/api/approvals/${approval.id}/reject`)
         .set(auth)
@@ -171,16 +159,15 @@ describe('human approval of risky tool calls', () => {
   });
 
   it('keeps a conversation in order: its next message waits while a call is held', async () => {
-    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    const { gw, auth, waitForRun, submit, heldApproval } = await startGateway(claude);
     try {
       claude.script(touchScript(join(scratch, 'ordered')), { text: 'Done with the file.' });
       const held = await submit({ message: 'Make the file' });
-      await waitForRun(held.runId, 15_000, WAITING);
+      const approval = await heldApproval(held.runId);
       claude.script({ text: 'And now the follow-up.' });
       const next = await submit({ message: 'Then this', conversationId: held.conversationId });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect((await request(gw.url).get(`/api/runs/${next.runId}`).set(auth).expect(200)).body.status).toBe('queued');
-      const [approval] = (await request(gw.url).get(`/api/approvals/run/${held.runId}`).set(auth).expect(200)).body;
       await request(gw.url).post(`/api/approvals/${approval.id}/approve`).set(auth).expect(200);
       expect((await waitForRun(held.runId)).reply).toBe('Done with the file.');
       expect((await waitForRun(next.runId)).reply).toBe('And now the follow-up.');
@@ -190,7 +177,7 @@ describe('human approval of risky tool calls', () => {
   });
 
   it('applies rules: no approval, auto-approval by matching arguments, and back to the default', async () => {
-    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    const { gw, auth, waitForRun, submit, heldApproval } = await startGateway(claude);
     try {
       const rules = (await request(gw.url).get('/api/approval-rules').set(auth).expect(200)).body;
       expect(rules.rules).toEqual([]);
@@ -226,8 +213,7 @@ describe('human approval of risky tool calls', () => {
 
       claude.script(touchScript(join(scratch, 'other')));
       const held = await submit({ message: 'Make another file' });
-      await waitForRun(held.runId, 15_000, WAITING);
-      const [approval] = (await request(gw.url).get(`/api/approvals/run/${held.runId}`).set(auth).expect(200)).body;
+      const approval = await heldApproval(held.runId);
       expect(approval).toMatchObject({ riskLevel: 'medium', reason: 'the approval rule for run_script' });
 
       await request(gw.url)
@@ -280,7 +266,7 @@ describe('human approval of risky tool calls', () => {
 
   it('applies the timeout action when nobody decides, and refuses a late decision', async () => {
     const clock = new ManualClock(new Date());
-    const { gw, auth, waitForRun, submit } = await startGateway(claude, {}, { clock });
+    const { gw, auth, waitForRun, submit, heldApproval, approvalsOf } = await startGateway(claude, {}, { clock });
     try {
       const rule = { toolName: 'run_script', riskLevel: 'high', requireApproval: true, timeoutSeconds: 30 };
       await request(gw.url)
@@ -290,15 +276,18 @@ describe('human approval of risky tool calls', () => {
         .expect(200);
       claude.script(touchScript(join(scratch, 'late')), { text: 'Nobody answered in time.' });
       const held = await submit({ message: 'Make the file' });
-      await waitForRun(held.runId, 15_000, WAITING);
+      const approval = await heldApproval(held.runId);
       clock.advance(31_000);
       await gw.app.get(ApprovalsService).sweep();
       const run = await waitForRun(held.runId);
       expect(run.reply).toBe('Nobody answered in time.');
       expect(existsSync(join(scratch, 'late'))).toBe(false);
       expect(lastToolResult(claude).content).toContain('Nobody approved this run_script call in time');
-      const [approval] = (await request(gw.url).get(`/api/approvals/run/${held.runId}`).set(auth).expect(200)).body;
-      expect(approval).toMatchObject({ status: 'timed_out', decidedBy: null, decidedAt: expect.any(String) });
+      expect((await approvalsOf(held.runId))[0]).toMatchObject({
+        status: 'timed_out',
+        decidedBy: null,
+        decidedAt: expect.any(String),
+      });
       const late = await request(gw.url).post(`/api/approvals/${approval.id}/approve`).set(auth).expect(409);
       expect(late.body.message).toMatch(/already timed out/);
 

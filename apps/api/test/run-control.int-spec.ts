@@ -1,15 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { type GatewayProcess, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
 import type { Tool } from '../src/tools/tool.js';
-import { startGateway } from './pipeline-harness.js';
-import { ADMIN, setupAdmin } from './test-app.js';
+import { startGateway, startGatewayProcessOn, useLocalClaude, useScratchDir } from './pipeline-harness.js';
 import { waitUntil } from './wait.js';
 import { WebhookReceiver } from './webhook-receiver.js';
-import { RecordingSocket } from './ws-client.js';
 
 /** Long enough that a streamed answer is still under way whenever a test looks (spread over its events). */
 const SLOW_MS = 60_000;
@@ -38,28 +34,17 @@ function waitingTool(): Tool & { started: Promise<void>; aborted: Promise<void> 
 }
 
 describe('cancelling runs', () => {
-  let claude: LocalClaude;
-  let scratch: string;
-  beforeAll(async () => {
-    claude = await LocalClaude.start();
-  });
-  afterAll(async () => {
-    await claude.stop();
-  });
+  const local = useLocalClaude();
+  const scratch = useScratchDir('lg-cancel-');
+  let claude: ReturnType<typeof local>;
   beforeEach(() => {
-    claude.reset();
-    claude.latencyMs = 0;
-    scratch = mkdtempSync(join(tmpdir(), 'lg-cancel-'));
+    claude = local();
   });
-  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('ends a run at once while the model streams, aborts the stream and frees its place', async () => {
-    const { gw, token, auth, submit, waitForRun } = await startGateway(claude, { RUN_CONCURRENCY: '1' });
-    const socket = new RecordingSocket(gw.url.replace('http', 'ws') + '/ws');
+    const { gw, auth, submit, waitForRun, signedInSocket } = await startGateway(claude, { RUN_CONCURRENCY: '1' });
+    const socket = await signedInSocket();
     try {
-      await socket.opened();
-      socket.send({ type: 'auth', token });
-      await socket.waitFor((m) => m.type === 'ready');
       claude.latencyMs = SLOW_MS;
       const slow = await submit({ message: 'Write a very long essay' });
       await waitUntil('the model call', () => claude.requests.length === 1);
@@ -142,18 +127,16 @@ describe('cancelling runs', () => {
   });
 
   it('withdraws a held approval, which can then not be approved', async () => {
-    const { gw, token, auth, submit, waitForRun } = await startGateway(claude);
-    const socket = new RecordingSocket(gw.url.replace('http', 'ws') + '/ws');
+    const { gw, auth, submit, waitForRun, heldApproval, signedInSocket } = await startGateway(claude);
+    const socket = await signedInSocket();
     try {
-      await socket.opened();
-      socket.send({ type: 'auth', token });
-      await socket.waitFor((m) => m.type === 'ready');
-      const marker = join(scratch, 'made');
+      const marker = join(scratch(), 'made');
       claude.script({ toolUse: { name: 'run_script', input: { language: 'bash', script: `touch ${marker}` } } });
       const held = await submit({ message: 'Make the file' });
-      const waiting = await waitForRun(held.runId, 15_000, ['waiting']);
-      const [approval] = (await request(gw.url).get(`/api/approvals/run/${held.runId}`).set(auth).expect(200)).body;
-      expect(waiting).toMatchObject({ waitingFor: { kind: 'approval', approvalId: approval.id } });
+      const approval = await heldApproval(held.runId);
+      expect(await waitForRun(held.runId, 15_000, ['waiting'])).toMatchObject({
+        waitingFor: { kind: 'approval', approvalId: approval.id },
+      });
 
       await request(gw.url).post(`/api/runs/${held.runId}/cancel`).set(auth).expect(200);
       const resolved = await socket.waitFor((m) => m.type === 'event' && m.event === 'approval:resolved');
@@ -264,57 +247,24 @@ describe('cancelling runs', () => {
   });
 });
 
-/** The built gateway as a child process on a data folder of the test's, so it can be killed and started again. */
-async function gatewayProcess(claude: LocalClaude, dataDir: string, first: boolean) {
-  const gw = await startGatewayProcess({
-    dataDir,
-    env: { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0' },
-  });
-  const token = first
-    ? await setupAdmin(gw.url)
-    : ((await request(gw.url).post('/api/auth/login').send(ADMIN).expect(200)).body.token as string);
-  return { gw, auth: { Authorization: `Bearer ${token}` } };
-}
-
-async function kill(gw: GatewayProcess): Promise<void> {
-  const exited = new Promise((resolve) => gw.child.once('exit', resolve));
-  gw.child.kill('SIGKILL');
-  await exited;
-}
-
-async function runOf(url: string, auth: Record<string, string>, runId: string, statuses: string[]) {
-  return waitUntil(`run ${runId} to be ${statuses.join(' or ')}`, async () => {
-    const run = (await request(url).get(`/api/runs/${runId}`).set(auth).expect(200)).body;
-    return statuses.includes(run.status) && run;
-  });
-}
-
 describe('cancelling runs across a crash (kill -9)', () => {
-  let claude: LocalClaude;
+  const local = useLocalClaude();
+  const data = useScratchDir('lg-cancel-crash-');
+  let claude: ReturnType<typeof local>;
   let dataDir: string;
-  beforeAll(async () => {
-    claude = await LocalClaude.start();
-  });
-  afterAll(async () => {
-    await claude.stop();
-  });
   beforeEach(() => {
-    claude.reset();
-    claude.latencyMs = 0;
-    dataDir = mkdtempSync(join(tmpdir(), 'lg-cancel-crash-'));
+    claude = local();
+    dataDir = data();
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('cancels a run that was streaming at the crash, racing its resume, and it stays cancelled', async () => {
-    const first = await gatewayProcess(claude, dataDir, true);
+    const first = await startGatewayProcessOn(claude, dataDir, true);
     claude.latencyMs = SLOW_MS;
-    const accepted = (
-      await request(first.gw.url).post('/api/runs').set(first.auth).send({ message: 'Long essay' }).expect(202)
-    ).body;
+    const accepted = await first.submit({ message: 'Long essay' });
     await waitUntil('the model call', () => claude.requests.length === 1);
-    await kill(first.gw);
+    await first.kill();
 
-    const second = await gatewayProcess(claude, dataDir, false);
+    const second = await startGatewayProcessOn(claude, dataDir, false);
     try {
       // At once after the start, while the run resumes (its model call is asked again, still slow).
       const cancelled = await request(second.gw.url)
@@ -324,17 +274,11 @@ describe('cancelling runs across a crash (kill -9)', () => {
       expect(cancelled.body.status).toBe('cancelled');
       claude.latencyMs = 0;
       claude.script({ text: 'Next answer.' });
-      const next = (
-        await request(second.gw.url)
-          .post('/api/runs')
-          .set(second.auth)
-          .send({ message: 'Next', conversationId: accepted.conversationId })
-          .expect(202)
-      ).body;
-      expect(await runOf(second.gw.url, second.auth, next.runId, ['completed'])).toMatchObject({
+      const next = await second.submit({ message: 'Next', conversationId: accepted.conversationId });
+      expect(await second.waitForRun(next.runId, 15_000, ['completed'])).toMatchObject({
         reply: 'Next answer.',
       });
-      const run = await runOf(second.gw.url, second.auth, accepted.runId, ['cancelled', 'completed', 'failed']);
+      const run = await second.waitForRun(accepted.runId, 15_000, ['cancelled', 'completed', 'failed']);
       expect(run).toMatchObject({ status: 'cancelled', reply: null });
     } finally {
       await second.gw.stop({ keepData: true });
@@ -342,24 +286,20 @@ describe('cancelling runs across a crash (kill -9)', () => {
   });
 
   it('cancels a run that waited for an approval at the crash, and withdraws the approval', async () => {
-    const first = await gatewayProcess(claude, dataDir, true);
+    const first = await startGatewayProcessOn(claude, dataDir, true);
     const marker = join(dataDir, 'made');
     claude.script({ toolUse: { name: 'run_script', input: { language: 'bash', script: `touch ${marker}` } } });
-    const held = (
-      await request(first.gw.url).post('/api/runs').set(first.auth).send({ message: 'Make it' }).expect(202)
-    ).body;
-    await runOf(first.gw.url, first.auth, held.runId, ['waiting']);
-    await kill(first.gw);
+    const held = await first.submit({ message: 'Make it' });
+    await first.waitForRun(held.runId, 15_000, ['waiting']);
+    await first.kill();
 
-    const second = await gatewayProcess(claude, dataDir, false);
+    const second = await startGatewayProcessOn(claude, dataDir, false);
     try {
       await request(second.gw.url).post(`/api/runs/${held.runId}/cancel`).set(second.auth).expect(200);
-      const [approval] = (
-        await request(second.gw.url).get(`/api/approvals/run/${held.runId}`).set(second.auth).expect(200)
-      ).body;
+      const [approval] = await second.approvalsOf(held.runId);
       expect(approval.status).toBe('withdrawn');
       await request(second.gw.url).post(`/api/approvals/${approval.id}/approve`).set(second.auth).send({}).expect(409);
-      expect(await runOf(second.gw.url, second.auth, held.runId, ['cancelled'])).toMatchObject({ waitingFor: null });
+      expect(await second.waitForRun(held.runId, 15_000, ['cancelled'])).toMatchObject({ waitingFor: null });
       expect(existsSync(marker)).toBe(false);
     } finally {
       await second.gw.stop({ keepData: true });
@@ -368,7 +308,7 @@ describe('cancelling runs across a crash (kill -9)', () => {
 
   it('routes a job’s output exactly once when its run ends after a crash', async () => {
     const receiver = await WebhookReceiver.start();
-    const first = await gatewayProcess(claude, dataDir, true);
+    const first = await startGatewayProcessOn(claude, dataDir, true);
     try {
       const job = (
         await request(first.gw.url)
@@ -385,11 +325,11 @@ describe('cancelling runs across a crash (kill -9)', () => {
       claude.latencyMs = SLOW_MS;
       await request(first.gw.url).post(`/api/scheduler/jobs/${job.id}/run`).set(first.auth).expect(202);
       await waitUntil('the model call', () => claude.requests.length === 1);
-      await kill(first.gw);
+      await first.kill();
 
       claude.latencyMs = 0;
       claude.script({ text: 'Digest after the crash.' }, { text: 'The second digest.' });
-      const second = await gatewayProcess(claude, dataDir, false);
+      const second = await startGatewayProcessOn(claude, dataDir, false);
       try {
         const firings = async () =>
           (await request(second.gw.url).get(`/api/scheduler/jobs/${job.id}/runs`).set(second.auth).expect(200))

@@ -96,6 +96,7 @@ describe.each(DATABASES)('run status changes on %s', (_name, open) => {
       waitingFor: null,
       continuation,
       continuationState: continuation ? 'pending' : null,
+      toolPins: null,
     };
     const conversation = {
       id: conversationId,

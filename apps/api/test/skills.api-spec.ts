@@ -50,6 +50,8 @@ describe('skills API', () => {
     await request(gw.url).put('/api/skills/x').send({}).expect(401);
     await request(gw.url).delete('/api/skills/x').expect(401);
     await request(gw.url).post('/api/skills/x/toggle').send({}).expect(401);
+    await request(gw.url).post('/api/skills/x/try').send({ input: {} }).expect(401);
+    await request(gw.url).get('/api/skills/x/tries').expect(401);
   });
 
   it('lists the built-in tools as skills, consistent with /api/tools', async () => {
@@ -227,6 +229,39 @@ describe('skills API', () => {
     expect(bad.body.message).toMatch(/skills: "ghost" is not a skill/);
     const group = await api.post('/api/agent-groups', { name: 'g1', skills: ['my-tool', 'http_request'] }).expect(201);
     await api.put(`/api/agent-groups/${group.body.id}`, { skills: ['nothing'] }).expect(400);
+  });
+
+  it('keeps each try as a record: input, result or error, version, who and when, newest first', async () => {
+    const failing = await api
+      .post('/api/skills', {
+        manifest: { ...README_MANIFEST, name: 'thrower' },
+        handler: 'module.exports = async ({ query }) => { throw new Error("no " + query); };',
+      })
+      .expect(201);
+    expect(failing.body.name).toBe('thrower');
+    const tried = await api.post('/api/skills/thrower/try', { input: { query: 'luck' } }).expect(200);
+    expect(tried.body).toMatchObject({ isError: true, skillName: 'thrower', triedBy: 'admin' });
+    const [record] = (await api.get('/api/skills/thrower/tries').expect(200)).body as Record<string, unknown>[];
+    expect(record).toEqual({
+      id: tried.body.id,
+      skillName: 'thrower',
+      version: '1.0.0',
+      input: { query: 'luck' },
+      isError: true,
+      content: expect.stringMatching(/failed: .*no luck/),
+      durationMs: expect.any(Number),
+      triedBy: 'admin',
+      createdAt: expect.any(String),
+    });
+    // The README example was tried twice above, as 1.0.0 and then 1.0.1.
+    const tries = (await api.get('/api/skills/my-tool/tries').expect(200)).body as Record<string, unknown>[];
+    expect(tries.map(({ version, input, isError }) => ({ version, input, isError }))).toEqual([
+      { version: '1.0.1', input: { query: 'x' }, isError: false },
+      { version: '1.0.0', input: { query: 'hello' }, isError: false },
+    ]);
+    expect((await api.get('/api/skills/http_request/tries').expect(409)).body.message).toMatch(/built-in/);
+    await api.get('/api/skills/nope/tries').expect(404);
+    await api.delete('/api/skills/thrower').expect(204);
   });
 
   it('deletes custom skills (folder and tool), not built-ins', async () => {

@@ -2,7 +2,7 @@
  * The console as an operator uses it, in Debian's Chromium against the built gateway + console, with
  * the local Anthropic-compatible server as the model: first-run set-up, logout, login (and a wrong
  * password), the live activity feed, reload, the test chat streaming a reply, runs and their detail,
- * agent groups, usage and prices, a tool call held for approval and approved in the console, tools, a loop
+ * agent groups, usage and prices, a tool call held for approval and approved in the console, tools (on the Skills page), a loop
  * task, a scheduled job run now, and a session revoked elsewhere.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -118,7 +118,6 @@ describe('console', () => {
         'Scheduler',
         'Channels',
         'Agent groups',
-        'Tools',
         'Skills',
         'Approvals',
         'Webhooks',
@@ -503,21 +502,23 @@ describe('console', () => {
   );
 
   it(
-    'tools: the built-in tools with risk and approval default; disabling one holds after a reload',
+    'tools are skills: the old Tools address opens the Skills page, built-ins with risk and approval default; disabling one holds after a reload',
     async () => {
-      await page.getByTestId('side-nav').getByRole('link', { name: 'Tools' }).click();
-      const row = (name: string) => page.locator(`[data-testid="tool"][data-tool="${name}"]`);
+      await page.goto(`${base()}/tools`);
+      const row = (name: string) => page.locator(`[data-testid="skill"][data-skill="${name}"]`);
       await row('run_script').waitFor();
-      expect(path()).toBe('/tools');
-      expect(await page.getByTestId('tool-name').allTextContents()).toEqual([
+      expect(path()).toBe('/skills');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Skills');
+      expect(await page.getByTestId('skill-row-name').allTextContents()).toEqual([
         'http_request',
         'run_script',
         'web_browse',
       ]);
+      expect((await row('run_script').getByTestId('skill-source').textContent())?.trim()).toBe('Built-in');
       expect((await row('run_script').getByTestId('tool-risk').textContent())?.trim()).toBe('High risk');
-      expect((await row('run_script').getByTestId('tool-approval').textContent())?.trim()).toBe('Every call');
+      expect((await row('run_script').getByTestId('skill-approval').textContent())?.trim()).toBe('Every call');
       await row('http_request').locator('summary').click();
-      expect(await row('http_request').getByTestId('tool-schema').textContent()).toContain('"url"');
+      expect(await row('http_request').getByTestId('skill-schema-view').textContent()).toContain('"url"');
 
       const toggle = row('run_script').getByRole('switch');
       expect(await toggle.getAttribute('aria-checked')).toBe('true');

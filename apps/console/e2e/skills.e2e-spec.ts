@@ -1,6 +1,7 @@
 /**
  * The Skills page as an operator uses it, in Debian's Chromium against the built gateway + console:
- * built-in and custom skills listed, the README example installed from the form and tried, a bad
+ * built-in and custom skills listed, the README example installed from the form and tried (the try
+ * stored and listed after a reload), a bad
  * handler refused with the gateway's message, a new version saved, a skill broken on disk showing its
  * load error, a skill disabled, and one deleted after confirmation.
  */
@@ -96,6 +97,19 @@ describe('skills page', () => {
         .getByTestId('skill-try-result')
         .filter({ hasText: '{"result":"FROM THE CONSOLE"}' })
         .waitFor();
+
+      // The try is stored: after a reload, opening "Try it" lists it with who ran it and the version.
+      await page.reload();
+      await row('my-tool').getByTestId('skill-try-open').click();
+      const record = row('my-tool').getByTestId('skill-try-record');
+      await record.first().waitFor();
+      expect(await record.count()).toBe(1);
+      expect(await record.getByTestId('skill-try-by').textContent()).toBe(ADMIN.username);
+      expect(await record.getByTestId('skill-try-version').textContent()).toBe('1.0.0');
+      expect(await record.getByTestId('skill-try-record-input').textContent()).toBe('{"query":"from the console"}');
+      expect(await record.getByTestId('skill-try-record-result').textContent()).toContain(
+        '{"result":"FROM THE CONSOLE"}',
+      );
     },
     STEP_TIMEOUT,
   );

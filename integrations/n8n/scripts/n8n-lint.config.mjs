@@ -1,6 +1,7 @@
 // n8n's community node linter (eslint-plugin-n8n-nodes-base) over this package, as n8n-nodes-starter
-// runs it: `community` for package.json, `credentials` and `nodes` for the sources. Run by
-// scripts/n8n-lint.sh, which installs the linter apart (see there why).
+// runs it: `community` for package.json, `credentials` and `nodes` for the sources. `npm run lint`
+// (and so `npm run validate`) runs it. The plugin is a plain devDependency: its `preinstall: npx only-allow
+// pnpm` is denied in the root package.json's `allowScripts` (npm 11 runs no dependency script it lists as false).
 import tseslint from 'typescript-eslint';
 import n8n from 'eslint-plugin-n8n-nodes-base';
 

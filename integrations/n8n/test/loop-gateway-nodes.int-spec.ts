@@ -1,13 +1,13 @@
+import { jest } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import type { IDataObject } from 'n8n-workflow';
 import { LocalClaude } from '@loop-gateway/testing';
 import { startGateway } from '../../../apps/api/test/pipeline-harness.js';
 import { ManualClock } from '../../../apps/api/test/test-app.js';
-import { LoopGateway } from '../nodes/LoopGateway/LoopGateway.node.js';
-import { LoopGatewayTrigger } from '../nodes/LoopGatewayTrigger/LoopGatewayTrigger.node.js';
 import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
-import { execute, hook, testCredentials, WebhookHost } from './n8n-fakes.js';
+import { execute, hook } from './n8n-engine.js';
+import { testCredentials, WebhookHost } from './n8n-fakes.js';
 
 const DONE = '<promise>COMPLETE</promise>';
 
@@ -27,7 +27,6 @@ describe('the n8n nodes against a live gateway', () => {
   let claude: LocalClaude;
   let gateway: Gateway;
   let credentials: LoopGatewayCredentials;
-  const node = new LoopGateway();
 
   beforeAll(async () => {
     claude = await LocalClaude.start();
@@ -42,7 +41,7 @@ describe('the n8n nodes against a live gateway', () => {
   beforeEach(() => claude.reset());
 
   const run = async (parameters: Record<string, unknown>, continueOnFail = false) =>
-    (await execute(node, { credentials, parameters, continueOnFail }))[0]!.map((item) => item.json);
+    (await execute({ credentials, parameters, continueOnFail }))[0]!.map((item) => item.json);
 
   it('tests the credentials: an API key passes, a session token works but gets a warning', async () => {
     const ok = await testCredentials({ baseUrl: gateway.gw.url, apiToken: credentials.apiToken });
@@ -191,7 +190,7 @@ describe('the n8n nodes against a live gateway', () => {
       run({ resource: 'agent', operation: 'run', message: 'hi', options: { groupId: 'not-a-uuid' } }),
     ).rejects.toThrow(/Loop Gateway answered 400: groupId must be a UUID/);
     await expect(
-      execute(node, {
+      execute({
         credentials: { ...credentials, apiToken: 'expired' },
         parameters: { resource: 'usage', operation: 'get' },
       }),
@@ -202,7 +201,7 @@ describe('the n8n nodes against a live gateway', () => {
       { toolUse: { name: 'run_script', input: { language: 'bash', script: 'echo held' } } },
       { text: 'Rejected.' },
     );
-    const failed = execute(node, {
+    const failed = execute({
       credentials: { ...credentials, apiToken: runsOnly },
       parameters: { resource: 'agent', operation: 'run', message: 'Held for approval', options: {} },
     });
@@ -220,11 +219,10 @@ describe('the n8n nodes against a live gateway', () => {
   });
 
   describe('Loop Gateway Trigger', () => {
-    const trigger = new LoopGatewayTrigger();
     let host: WebhookHost;
     const staticData: IDataObject = {};
     beforeAll(async () => {
-      host = await WebhookHost.start(trigger, staticData);
+      host = await WebhookHost.start(staticData);
     });
     afterAll(async () => {
       await host.stop();
@@ -249,8 +247,8 @@ describe('the n8n nodes against a live gateway', () => {
 
     it('registers a webhook on activation, verifies real signed deliveries and removes it on deactivation', async () => {
       const events = ['agent:run:complete'];
-      expect(await hook(trigger, 'checkExists', hookOptions(events))).toBe(false);
-      expect(await hook(trigger, 'create', hookOptions(events))).toBe(true);
+      expect(await hook('checkExists', hookOptions(events))).toBe(false);
+      expect(await hook('create', hookOptions(events))).toBe(true);
       expect(staticData).toEqual({ webhookId: expect.any(String), webhookSecret: expect.stringMatching(/^whsec_/) });
       const webhookId = staticData.webhookId as string;
 
@@ -258,7 +256,7 @@ describe('the n8n nodes against a live gateway', () => {
       expect(listed).toContainEqual(
         expect.objectContaining({ id: webhookId, platform: 'n8n', events, targetUrl: host.url(), enabled: true }),
       );
-      expect(await hook(trigger, 'checkExists', hookOptions(events))).toBe(true);
+      expect(await hook('checkExists', hookOptions(events))).toBe(true);
 
       // A run through the Loop Gateway node; the gateway delivers agent:run:complete to "n8n".
       claude.script({ text: 'Event time.' });
@@ -297,18 +295,18 @@ describe('the n8n nodes against a live gateway', () => {
       expect(host.emitted).toHaveLength(2);
 
       // Choosing other events replaces the webhook on the next activation.
-      expect(await hook(trigger, 'checkExists', hookOptions(['approval:required']))).toBe(false);
+      expect(await hook('checkExists', hookOptions(['approval:required']))).toBe(false);
       await request(gateway.gw.url).get(`/api/webhooks/${webhookId}`).set(gateway.auth).expect(404);
       expect(staticData).toEqual({});
-      expect(await hook(trigger, 'create', hookOptions(['approval:required']))).toBe(true);
+      expect(await hook('create', hookOptions(['approval:required']))).toBe(true);
       const replacement = staticData.webhookId as string;
       expect(replacement).not.toBe(webhookId);
 
       // Deactivation removes it; removing again is fine.
-      expect(await hook(trigger, 'delete', hookOptions(['approval:required']))).toBe(true);
+      expect(await hook('delete', hookOptions(['approval:required']))).toBe(true);
       await request(gateway.gw.url).get(`/api/webhooks/${replacement}`).set(gateway.auth).expect(404);
       expect(staticData).toEqual({});
-      expect(await hook(trigger, 'delete', hookOptions(['approval:required']))).toBe(true);
+      expect(await hook('delete', hookOptions(['approval:required']))).toBe(true);
       // Without a registered webhook, deliveries are refused.
       expect((await post(signed, delivery!.body)).status).toBe(401);
     });
@@ -316,9 +314,6 @@ describe('the n8n nodes against a live gateway', () => {
 });
 
 describe('the n8n nodes in real use', () => {
-  const node = new LoopGateway();
-  const trigger = new LoopGatewayTrigger();
-
   it('finishes four concurrent Run Agent executions within a small rate limit, one run each, and a retry starts none', async () => {
     // Every model answer takes 1.5 s: polling would spend the key's 12 requests a minute many times over.
     const slow = await LocalClaude.start({ latencyMs: 1500 });
@@ -330,7 +325,7 @@ describe('the n8n nodes in real use', () => {
       };
       slow.script({ text: 'One.' }, { text: 'Two.' }, { text: 'Three.' }, { text: 'Four.' });
       const runOnce = (executionId: string) =>
-        execute(node, {
+        execute({
           credentials,
           executionId,
           parameters: { resource: 'agent', operation: 'run', message: 'Work', options: {} },
@@ -358,7 +353,7 @@ describe('the n8n nodes in real use', () => {
     const first = await startGateway(claude, {}, { clock });
     let current = first;
     const staticData: IDataObject = {};
-    const host = await WebhookHost.start(trigger, staticData);
+    const host = await WebhookHost.start(staticData);
     try {
       const credentials = { baseUrl: first.gw.url, apiToken: await createApiKey(first, 'full') };
       const hookOptions = () => ({
@@ -367,31 +362,49 @@ describe('the n8n nodes in real use', () => {
         staticData,
         webhookUrl: host.url(),
       });
-      expect(await hook(trigger, 'create', hookOptions())).toBe(true);
+      expect(await hook('create', hookOptions())).toBe(true);
       const webhookId = staticData.webhookId;
 
       await first.gw.close({ keepData: true });
-      clock.advance(8 * 86_400_000);
+      const aWeek = 8 * 86_400_000;
+      clock.advance(aWeek);
       current = await startGateway(claude, {}, { clock, dataDir: first.gw.dataDir });
+      // n8n's machine is a week later too: its trigger checks a delivery's timestamp against its own
+      // clock (Date.now), which moves on with the gateway's.
+      const realNow = Date.now.bind(Date);
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + aWeek);
 
       // n8n re-activates the workflow: the same webhook is found, nothing is orphaned or replaced.
-      expect(await hook(trigger, 'checkExists', hookOptions())).toBe(true);
+      expect(await hook('checkExists', hookOptions())).toBe(true);
       expect(staticData.webhookId).toBe(webhookId);
       claude.script({ text: 'Still here.' });
-      const [[item]] = await execute(node, {
+      const [[item]] = await execute({
         credentials: { ...credentials, baseUrl: current.gw.url },
         parameters: { resource: 'agent', operation: 'run', message: 'A week later', options: {} },
       });
       expect(item!.json).toMatchObject({ status: 'completed', reply: 'Still here.' });
-      // The gateway delivers the event to the trigger's URL. (It signs with its clock, a week ahead of
-      // this machine's here, so the trigger's freshness check refuses it: only the arrival is checked.)
-      const deadline = Date.now() + 10_000;
-      while (host.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(JSON.parse(host.requests[0]!.body)).toMatchObject({
-        event: 'agent:run:complete',
-        payload: { runId: item!.json.runId },
+      // The gateway delivers the event, signed with the secret stored at activation and its clock a week
+      // on; the trigger verifies the signature and the timestamp and starts the workflow.
+      const [emitted] = await host.waitForEmitted(1);
+      expect(emitted!.json).toMatchObject({ event: 'agent:run:complete', payload: { runId: item!.json.runId } });
+      expect(host.requests).toEqual([expect.objectContaining({ status: 200 })]);
+      const timestamp = Number(host.requests[0]!.headers['webhook-timestamp']);
+      expect(timestamp * 1000).toBeGreaterThan(clock.now().getTime() - 60_000);
+      // The same delivery signed with another secret is refused: the signature was checked, not skipped.
+      const forged = await fetch(host.url(), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': String(host.requests[0]!.headers['webhook-id']),
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': `v1,${createHmac('sha256', 'another secret').update(`x.${timestamp}.${host.requests[0]!.body}`).digest('base64')}`,
+        },
+        body: host.requests[0]!.body,
       });
+      expect(forged.status).toBe(401);
+      expect(host.emitted).toHaveLength(1);
     } finally {
+      jest.restoreAllMocks();
       await host.stop();
       await current.gw.close();
       await claude.stop();

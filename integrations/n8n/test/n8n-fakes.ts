@@ -1,8 +1,10 @@
 /**
- * Minimal stand-ins for the parts of n8n's runtime the Loop Gateway nodes use: the `this` of
- * execute(), of the trigger's webhookMethods and of webhook(), n8n's HTTP helpers (with fetch), its
- * generic credential authentication and its credential test. They stand in for n8n, never for the
- * gateway: every request goes to a live gateway.
+ * Stand-ins for the parts of n8n that live in its server (the `n8n` package, which does not install
+ * from the registry this project uses), not in n8n-core: its webhook server (a small HTTP host with
+ * express-like request and response objects, handing each request to the trigger's webhook() in
+ * n8n-core's WebhookContext), and its credential test (the credential type's test request with
+ * fetch). Node executions and the trigger's activation and webhook() run on n8n-core (n8n-engine.ts). They stand in
+ * for n8n, never for the gateway: every request goes to a live gateway.
  */
 import {
   createServer,
@@ -15,17 +17,13 @@ import type { AddressInfo } from 'node:net';
 import type {
   ICredentialDataDecryptedObject,
   IDataObject,
-  IExecuteFunctions,
-  IHookFunctions,
   IHttpRequestOptions,
-  INode,
   INodeExecutionData,
-  INodeType,
-  IWebhookFunctions,
   IWebhookResponseData,
 } from 'n8n-workflow';
 import { LoopGatewayApi } from '../credentials/LoopGatewayApi.credentials.js';
 import type { LoopGatewayCredentials } from '../nodes/LoopGateway/GenericFunctions.js';
+import { TRIGGER_WEBHOOK_ID, webhook } from './n8n-engine.js';
 
 const credentialType = new LoopGatewayApi();
 
@@ -116,109 +114,6 @@ export async function testCredentials(
   return { ...response, status: 'OK' };
 }
 
-function fakeNode(name: string, type: string): INode {
-  return {
-    id: `${type}-1`,
-    name,
-    type: `n8n-nodes-loop-gateway.${type}`,
-    typeVersion: 1,
-    position: [0, 0],
-    parameters: {},
-  };
-}
-
-function credentialsAndHelpers(credentials: LoopGatewayCredentials) {
-  return {
-    async getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string): Promise<T> {
-      if (type !== credentialType.name) throw new Error(`no credentials of type ${type}`);
-      return { ...credentials } as unknown as T;
-    },
-    helpers: {
-      httpRequest,
-      async httpRequestWithAuthentication(type: string, options: IHttpRequestOptions): Promise<unknown> {
-        if (type !== credentialType.name) throw new Error(`no credentials of type ${type}`);
-        return httpRequest(authenticate({ ...credentials }, options));
-      },
-    },
-  };
-}
-
-/** A parameter the node asks for: n8n throws for an unknown one unless a fallback is given. */
-function parameter(
-  parameters: Record<string, unknown>,
-  name: string,
-  fallback: unknown,
-  hasFallback: boolean,
-): unknown {
-  if (Object.hasOwn(parameters, name)) return parameters[name];
-  if (hasFallback) return fallback;
-  throw new Error(`Could not get parameter "${name}"`);
-}
-
-export interface ExecuteOptions {
-  credentials: LoopGatewayCredentials;
-  /** Parameters of the node, the same for every item or one set per item. */
-  parameters: Record<string, unknown> | Record<string, unknown>[];
-  items?: INodeExecutionData[];
-  continueOnFail?: boolean;
-  /** n8n's execution id; a retry of the same execution keeps it. */
-  executionId?: string;
-}
-
-let executions = 0;
-
-/** Runs the node's execute() as n8n would for one execution. */
-export async function execute(node: INodeType, options: ExecuteOptions): Promise<INodeExecutionData[][]> {
-  const items = options.items ?? [{ json: {} }];
-  const perItem = (index: number) =>
-    Array.isArray(options.parameters) ? options.parameters[index]! : options.parameters;
-  const context = {
-    ...credentialsAndHelpers(options.credentials),
-    getInputData: () => items,
-    getExecutionId: () => options.executionId ?? `execution-${++executions}`,
-    getNode: () => fakeNode('Loop Gateway', 'loopGateway'),
-    continueOnFail: () => options.continueOnFail ?? false,
-    getNodeParameter(name: string, itemIndex: number, ...fallback: unknown[]) {
-      return parameter(perItem(itemIndex), name, fallback[0], fallback.length > 0);
-    },
-  };
-  const result = await node.execute!.call(context as unknown as IExecuteFunctions);
-  return result as INodeExecutionData[][];
-}
-
-export interface HookOptions {
-  credentials: LoopGatewayCredentials;
-  parameters: Record<string, unknown>;
-  /** The node's static data, kept by n8n across activations (the same object for every call). */
-  staticData: IDataObject;
-  webhookUrl: string;
-}
-
-/** Calls one of the trigger's webhookMethods.default (checkExists, create, delete) as n8n would. */
-export async function hook(
-  node: INodeType,
-  method: 'checkExists' | 'create' | 'delete',
-  options: HookOptions,
-): Promise<boolean> {
-  const context = {
-    ...credentialsAndHelpers(options.credentials),
-    getNode: () => fakeNode('Loop Gateway Trigger', 'loopGatewayTrigger'),
-    getWorkflow: () => ({ id: 'wf-1', name: 'Gateway events', active: true }),
-    getWorkflowStaticData: (type: string) => {
-      if (type !== 'node') throw new Error(`unexpected static data type ${type}`);
-      return options.staticData;
-    },
-    getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
-    getWebhookName: () => 'default',
-    getMode: () => 'trigger',
-    getActivationMode: () => 'activate',
-    getNodeParameter(name: string, ...fallback: unknown[]) {
-      return parameter(options.parameters, name, fallback[0], fallback.length > 0);
-    },
-  };
-  return node.webhookMethods!.default![method].call(context as unknown as IHookFunctions);
-}
-
 export interface HostedRequest {
   headers: IncomingHttpHeaders;
   body: string;
@@ -262,12 +157,12 @@ export class WebhookHost {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(node: INodeType, staticData: IDataObject): Promise<WebhookHost> {
+  static async start(staticData: IDataObject): Promise<WebhookHost> {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        void host.handle(node, staticData, req, res, Buffer.concat(chunks));
+        void host.handle(staticData, req, res, Buffer.concat(chunks));
       });
     });
     const host = new WebhookHost(server);
@@ -275,40 +170,27 @@ export class WebhookHost {
     return host;
   }
 
-  url(path = '/webhook/wf-1/loop-gateway-trigger/webhook'): string {
+  /** n8n's production webhook URL for the trigger node (see TRIGGER_WEBHOOK_ID). */
+  url(path = `/webhook/${TRIGGER_WEBHOOK_ID}/webhook`): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
   }
 
-  private async handle(
-    node: INodeType,
-    staticData: IDataObject,
-    req: IncomingMessage,
-    res: ServerResponse,
-    raw: Buffer,
-  ): Promise<void> {
+  private async handle(staticData: IDataObject, req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
     const record = (status: number, response: string) =>
       this.requests.push({ headers: req.headers, body: raw.toString('utf8'), status, response });
-    let body: IDataObject = {};
+    let body: IDataObject;
     try {
       body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as IDataObject) : {};
     } catch {
       body = {};
     }
     req.rawBody = raw;
-    const context = {
-      getNode: () => fakeNode('Loop Gateway Trigger', 'loopGatewayTrigger'),
-      getWorkflowStaticData: () => staticData,
-      getRequestObject: () => Object.assign(req, { body }),
-      getResponseObject: () => expressResponse(res, record),
-      getHeaderData: () => req.headers,
-      getBodyData: () => body,
-      getMode: () => 'webhook',
-      getWebhookName: () => 'default',
-      getNodeParameter: () => undefined,
-    };
     let result: IWebhookResponseData;
     try {
-      result = await node.webhook!.call(context as unknown as IWebhookFunctions);
+      result = await webhook(Object.assign(req, { body }), expressResponse(res, record), {
+        staticData,
+        webhookUrl: this.url(),
+      });
     } catch (error) {
       res.writeHead(500).end(String(error));
       record(500, String(error));

@@ -1275,11 +1275,24 @@ export type SkillTryResponseDto = {
      * The result as JSON, or the error (the model gets it marked as untrusted data)
      */
     content: string;
+    createdAt: string;
     durationMs: number;
+    id: string;
+    /**
+     * The sample input it ran with
+     */
+    input: {
+        [key: string]: unknown;
+    };
     /**
      * Whether the call failed
      */
     isError: boolean;
+    skillName: string;
+    /**
+     * Who ran it (the user, also for an API key)
+     */
+    triedBy: string;
     /**
      * The skill version that ran
      */
@@ -3256,6 +3269,35 @@ export type ToggleSkillResponses = {
 
 export type ToggleSkillResponse = ToggleSkillResponses[keyof ToggleSkillResponses];
 
+export type ListSkillTriesData = {
+    body?: never;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/skills/{name}/tries';
+};
+
+export type ListSkillTriesErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * A built-in tool (not tried here)
+     */
+    409: ErrorResponseDto;
+};
+
+export type ListSkillTriesError = ListSkillTriesErrors[keyof ListSkillTriesErrors];
+
+export type ListSkillTriesResponses = {
+    /**
+     * The skill’s last 50 tries, newest first
+     */
+    200: Array<SkillTryResponseDto>;
+};
+
+export type ListSkillTriesResponse = ListSkillTriesResponses[keyof ListSkillTriesResponses];
+
 export type TrySkillData = {
     body: SkillTryDto;
     path: {
@@ -3279,7 +3321,7 @@ export type TrySkillError = TrySkillErrors[keyof TrySkillErrors];
 
 export type TrySkillResponses = {
     /**
-     * The result, as the model would read it
+     * The result, as the model would read it; stored as a try
      */
     200: SkillTryResponseDto;
 };

@@ -7,7 +7,7 @@ import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
 import { GroupsService } from '../groups/groups.service.js';
 import { ToolExecutor } from '../tools/tool-executor.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
-import type { ToolResult } from '../tools/tool.js';
+import type { Tool, ToolResult } from '../tools/tool.js';
 import { BudgetService } from '../usage/budget.service.js';
 import type { ConversationMessage } from './entities/conversation-message.entity.js';
 import { type Run, UNFINISHED_STATUSES } from './entities/run.entity.js';
@@ -132,7 +132,9 @@ export class AgentRunner {
       toolResult(id, 'This tool call did not run: the run that asked for it ended first (cancelled or stopped).', true),
     );
     const input = this.message(run, history, 'user', [...unanswered, { type: 'text', text: run.input }]);
-    const patch = { startedAt: now, model: run.model, groupId: group.id };
+    // The run keeps the skill versions it started with, across hot reloads and restarts.
+    run.toolPins = this.tools.revisions();
+    const patch = { startedAt: now, model: run.model, groupId: group.id, toolPins: run.toolPins };
     if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
     this.bus.emit('agent:run:start', {
       runId: run.id,
@@ -152,9 +154,10 @@ export class AgentRunner {
     signal: AbortSignal,
     slot: RunSlot,
   ): Promise<void> {
-    const tools = this.tools
-      .available(group.skills)
-      .filter((tool) => !profile.skills || profile.skills.includes(tool.name));
+    const pins = run.toolPins ?? {};
+    const tools = (await this.pinnedTools(group, pins)).filter(
+      (tool) => !profile.skills || profile.skills.includes(tool.name),
+    );
     const system = profile.systemPrompt ?? buildSystemPrompt(this.prompts, group, run.origin.channelType ?? null);
     for (;;) {
       const last = history.at(-1);
@@ -168,7 +171,7 @@ export class AgentRunner {
           const which = limit < this.config.runMaxIterations ? 'the run’s limit' : 'RUN_MAX_ITERATIONS';
           throw new RunStop(`Stopped after ${run.iterations} model calls (${which})`, 'failed');
         }
-        const results = await this.runTools(run, toolUses, signal);
+        const results = await this.runTools(run, toolUses, signal, pins);
         await this.append(run, history, 'user', results);
         continue;
       }
@@ -180,7 +183,7 @@ export class AgentRunner {
     run: Run,
     group: AgentGroup,
     system: string,
-    tools: ReturnType<ToolRegistry['available']>,
+    tools: Tool[],
     history: ConversationMessage[],
     signal: AbortSignal,
     slot: RunSlot,
@@ -260,6 +263,14 @@ export class AgentRunner {
     }
   }
 
+  /** The tools the group's runs may use, each in the revision this run pinned (what the model is shown). */
+  private async pinnedTools(group: AgentGroup, pins: Record<string, string>): Promise<Tool[]> {
+    const tools = await Promise.all(
+      this.tools.available(group.skills).map((tool) => this.tools.pinned(tool.name, pins[tool.name])),
+    );
+    return tools.filter((tool): tool is Tool => tool !== undefined);
+  }
+
   /**
    * Runs each requested tool once: a call recorded as started but never finished is not run again.
    * A call a gate holds pauses the run; when the run resumes, the gate is asked again for that call.
@@ -267,7 +278,12 @@ export class AgentRunner {
    * several delegations run in parallel; the run then pauses until they are done, and each such call
    * is asked again when it resumes.
    */
-  private async runTools(run: Run, toolUses: ToolUseBlock[], signal: AbortSignal): Promise<ToolResultBlock[]> {
+  private async runTools(
+    run: Run,
+    toolUses: ToolUseBlock[],
+    signal: AbortSignal,
+    pins: Record<string, string>,
+  ): Promise<ToolResultBlock[]> {
     const known = new Map((await this.runs.toolCalls(run.id)).map((record) => [record.id, record]));
     const results: ToolResultBlock[] = [];
     const waits: RunWait[] = [];
@@ -280,6 +296,7 @@ export class AgentRunner {
         groupId: run.groupId,
         origin: run.origin,
         signal,
+        pins,
       };
       if (record?.status === 'waiting') {
         // It passed the gates when it first ran; it answers from what it stored.

@@ -111,6 +111,7 @@ export class RunsService implements OnApplicationBootstrap {
       waitingFor: null,
       continuation: request.continuation ?? null,
       continuationState: this.continuations.initialState(request.continuation),
+      toolPins: null,
     };
     await this.runs.insertRun(run, isNew ? conversation : null);
     if (!this.queue.enqueue(run.id, run.conversationId)) {

@@ -10,6 +10,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { CurrentAuth } from '../auth/current-auth.decorator.js';
+import type { AuthContext } from '../auth/session.service.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import {
   SkillCreateDto,
@@ -72,11 +74,23 @@ export class SkillsController {
 
   @Post(':name/try')
   @HttpCode(200)
-  @ApiOkResponse({ type: SkillTryResponseDto, description: 'The result, as the model would read it' })
+  @ApiOkResponse({ type: SkillTryResponseDto, description: 'The result, as the model would read it; stored as a try' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A built-in tool, or a skill without a working version' })
-  trySkill(@Param('name') name: string, @Body() body: SkillTryDto): Promise<SkillTryResponseDto> {
-    return this.skills.try(name, body);
+  trySkill(
+    @Param('name') name: string,
+    @Body() body: SkillTryDto,
+    @CurrentAuth() auth: AuthContext,
+  ): Promise<SkillTryResponseDto> {
+    return this.skills.try(name, body, auth.username);
+  }
+
+  @Get(':name/tries')
+  @ApiOkResponse({ type: [SkillTryResponseDto], description: 'The skill’s last 50 tries, newest first' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A built-in tool (not tried here)' })
+  listSkillTries(@Param('name') name: string): Promise<SkillTryResponseDto[]> {
+    return this.skills.listTries(name);
   }
 }

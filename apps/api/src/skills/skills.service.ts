@@ -9,8 +9,9 @@ import {
 } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
+import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
 import { AddressGuard } from '../tools/net/address-guard.js';
@@ -27,12 +28,17 @@ import {
   type SkillTryResponseDto,
   type SkillUpdateDto,
 } from './dto/skill.dto.js';
+import type { SkillTry } from './entities/skill-try.entity.js';
 import { SkillSandbox } from './sandbox/skill-sandbox.js';
+import { SkillRevisionsRepository } from './skill-revisions.repository.js';
 import { SkillStore } from './skill-store.js';
+import { SkillTriesRepository } from './skill-tries.repository.js';
 import { type LoadedSkill, SkillTool } from './skill-tool.js';
 
 /** How long the watcher waits for more changes to a skill folder before reloading it. */
 const RELOAD_DEBOUNCE_MS = 300;
+/** Earlier revisions kept in memory for runs that pinned them (the rest are read from the database). */
+const CACHED_REVISIONS = 32;
 
 /** A custom skill: the version in use (the last good one), and why the files on disk do not load, if so. */
 interface CustomSkill {
@@ -60,6 +66,8 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
   private readonly reloads = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private watcher: FSWatcher | null = null;
+  /** Earlier revisions runs still use, by revision, the most recently used last. */
+  private readonly earlier = new Map<string, SkillTool>();
 
   constructor(
     private readonly config: AppConfig,
@@ -69,9 +77,13 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
     private readonly sandbox: SkillSandbox,
     private readonly guard: AddressGuard,
     private readonly events: EventBus,
+    private readonly tries: SkillTriesRepository,
+    private readonly revisions: SkillRevisionsRepository,
+    private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.registry.addRevisionSource((name, revision) => this.earlierRevision(name, revision));
     await this.store.ensure();
     for (const name of await this.store.names()) await this.reload(name);
     this.watcher = watch(this.store.dir, { recursive: true }, (_type, file) => {
@@ -156,15 +168,32 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
     return this.get(name);
   }
 
-  /** Runs a custom skill once with a sample input, through the sandbox like a model's call; logged. */
-  async try(name: string, body: SkillTryDto): Promise<SkillTryResponseDto> {
+  /** Runs a custom skill once with a sample input, through the sandbox like a model's call, and stores the try. */
+  async try(name: string, body: SkillTryDto, triedBy: string): Promise<SkillTryResponseDto> {
     const tool = this.requireCustom(name).tool;
     if (!tool) throw new ConflictException(`"${name}" has no working version`);
     const started = performance.now();
     const result = await tool.execute(body.input, { signal: AbortSignal.timeout(tool.timeoutMs) });
-    const durationMs = Math.round(performance.now() - started);
-    this.logger.log({ skill: name, version: tool.version, isError: !!result.isError, durationMs }, 'Skill tried');
-    return { isError: !!result.isError, content: result.content, version: tool.version, durationMs };
+    const record: SkillTry = {
+      id: randomUUID(),
+      skillName: name,
+      version: tool.version,
+      input: body.input,
+      content: result.content,
+      isError: !!result.isError,
+      durationMs: Math.round(performance.now() - started),
+      triedBy,
+      createdAt: this.clock.now(),
+    };
+    await this.tries.insert(record);
+    this.logger.log({ skill: name, version: tool.version, isError: record.isError }, 'Skill tried');
+    return tryResponse(record);
+  }
+
+  /** A custom skill's stored tries, newest first. */
+  async listTries(name: string): Promise<SkillTryResponseDto[]> {
+    this.requireCustom(name);
+    return (await this.tries.list(name)).map(tryResponse);
   }
 
   private get(name: string): SkillResponseDto {
@@ -251,8 +280,16 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
       await this.sandbox.check(files.handler, this.config.skillMemoryMb).catch((error: Error) => {
         throw new Error(`handler.js ${error.message}`);
       });
-      const loaded: LoadedSkill = { manifest, handler: files.handler };
-      const tool = new SkillTool(loaded, this.sandbox, this.guard, this.config.skillMemoryMb);
+      const tool = this.skillTool({ manifest, handler: files.handler });
+      // Kept, so a run that pinned this revision runs it after the files change (also after a restart).
+      await this.revisions.save({
+        revision: tool.revision,
+        skillName: name,
+        version: tool.version,
+        manifest: manifestJson(manifest),
+        handler: files.handler,
+        createdAt: this.clock.now(),
+      });
       if (existing) this.registry.replace(tool);
       else this.registry.register(tool);
       this.custom.set(name, {
@@ -272,6 +309,24 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       this.failed(name, known, hash, shown, error, files);
     }
+  }
+
+  private skillTool(loaded: LoadedSkill): SkillTool {
+    return new SkillTool(loaded, this.sandbox, this.guard, this.config.skillMemoryMb);
+  }
+
+  /** An earlier revision of a custom skill that a run pinned: from memory, or rebuilt from the stored one. */
+  private async earlierRevision(name: string, revision: string): Promise<SkillTool | undefined> {
+    let tool = this.earlier.get(revision);
+    if (!tool) {
+      const stored = await this.revisions.find(name, revision);
+      if (!stored) return undefined;
+      tool = this.skillTool({ manifest: plainToInstance(SkillManifestDto, stored.manifest), handler: stored.handler });
+    }
+    this.earlier.delete(revision);
+    this.earlier.set(revision, tool);
+    if (this.earlier.size > CACHED_REVISIONS) this.earlier.delete(this.earlier.keys().next().value!);
+    return tool;
   }
 
   /** A skill that does not load: listed with the reason; its last good version stays in use. */
@@ -342,6 +397,10 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
       updatedAt: skill.updatedAt?.toISOString() ?? null,
     };
   }
+}
+
+function tryResponse(record: SkillTry): SkillTryResponseDto {
+  return { ...record, createdAt: record.createdAt.toISOString() };
 }
 
 /** The manifest as stored in skill.json: the known fields only, in a stable order. */

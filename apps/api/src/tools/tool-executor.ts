@@ -50,7 +50,7 @@ export class ToolExecutor {
 
   /** Asks every gate in turn; the first that does not allow the call decides. */
   async check(call: ToolCallRequest, context: ToolContext): Promise<GateVerdict> {
-    const tool = this.registry.get(call.name);
+    const tool = await this.tool(call, context);
     if (!tool || !this.registry.isEnabled(call.name)) {
       return { kind: 'deny', result: { content: `Tool "${call.name}" is not available.`, isError: true } };
     }
@@ -71,6 +71,11 @@ export class ToolExecutor {
     return this.run(call, context);
   }
 
+  /** The tool a call names, in the revision its run pinned. */
+  private tool(call: ToolCallRequest, context: ToolContext): Promise<Tool | undefined> {
+    return this.registry.pinned(call.name, context.pins?.[call.name]);
+  }
+
   /** Every gate's redirect rule, all of which must agree; undefined when none limits redirects. */
   private async redirectRule(
     call: ToolCallRequest,
@@ -87,7 +92,7 @@ export class ToolExecutor {
 
   /** Runs a call the gates allowed. */
   async run(call: ToolCallRequest, context: ToolContext): Promise<ToolResult> {
-    const tool = this.registry.get(call.name);
+    const tool = await this.tool(call, context);
     if (!tool) return { content: `Tool "${call.name}" is not available.`, isError: true };
     const timeoutMs = tool.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const controller = new AbortController();

@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { ToolSpec } from '../agents/model/model-provider.js';
 import type { Tool } from './tool.js';
 
+/** Finds an earlier revision of a versioned tool (a custom skill's code that has since changed). */
+export type RevisionSource = (name: string, revision: string) => Promise<Tool | undefined>;
+
 /** Every tool the gateway has, by name. Disabled tools stay listed but are not offered to the model. */
 @Injectable()
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
   private readonly disabled = new Set<string>();
+  private readonly revisionSources: RevisionSource[] = [];
 
   register(tool: Tool): void {
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name)) throw new Error(`Invalid tool name "${tool.name}"`);
@@ -27,6 +31,36 @@ export class ToolRegistry {
 
   get(name: string): Tool | undefined {
     return this.tools.get(name);
+  }
+
+  /** Where `pinned` finds revisions that are no longer current (the skills service adds its store). */
+  addRevisionSource(source: RevisionSource): void {
+    this.revisionSources.push(source);
+  }
+
+  /**
+   * The revision of each registered tool that has one, for a run to pin when it starts: the run keeps
+   * calling that code (see `pinned`) after the tool is reloaded.
+   */
+  revisions(): Record<string, string> {
+    return Object.fromEntries(
+      [...this.tools.values()].flatMap((tool) => (tool.revision ? [[tool.name, tool.revision]] : [])),
+    );
+  }
+
+  /**
+   * The tool as a run pinned it: the current one when it is that revision (or the run pinned none),
+   * else that earlier revision from a revision source. A removed tool stays removed; a revision no
+   * source knows any more falls back to the current code (an approval still checks its revision).
+   */
+  async pinned(name: string, revision: string | undefined): Promise<Tool | undefined> {
+    const current = this.tools.get(name);
+    if (!current || !revision || current.revision === undefined || current.revision === revision) return current;
+    for (const source of this.revisionSources) {
+      const earlier = await source(name, revision);
+      if (earlier) return earlier;
+    }
+    return current;
   }
 
   list(): { tool: Tool; enabled: boolean }[] {

@@ -19,6 +19,11 @@ export interface ToolContext {
    * Omitted: wherever the address guard lets the call go.
    */
   mayFollow?: (url: URL) => boolean;
+  /**
+   * The tool revisions the run pinned when it started (`Run.toolPins`): a call runs that revision of
+   * a skill even if the skill was reloaded since. Omitted: the current code.
+   */
+  pins?: Readonly<Record<string, string>>;
 }
 
 export interface ToolResult {

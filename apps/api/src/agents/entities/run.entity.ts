@@ -54,4 +54,15 @@ export class Run {
   continuation!: RunContinuation | null;
   @Column({ name: 'continuation_state', type: 'varchar', length: 20, nullable: true })
   continuationState!: ContinuationState | null;
+  /**
+   * The revision of each versioned tool (custom skill) when the run started: the run keeps calling that
+   * code after a hot reload. Null for runs not started yet (or started before pins existed).
+   */
+  @Column({
+    name: 'tool_pins',
+    type: 'text',
+    nullable: true,
+    transformer: nullableJsonColumn<Record<string, string>>(),
+  })
+  toolPins!: Record<string, string> | null;
 }

@@ -18,6 +18,7 @@ import { RunControl1764970000000 } from './1764970000000-run-control.js';
 import { ApiKeys1765000000000 } from './1765000000000-api-keys.js';
 import { SkillVersions1765100000000 } from './1765100000000-skill-versions.js';
 import { Agents1765400000000 } from './1765400000000-agents.js';
+import { SkillTriesAndPins1765700000000 } from './1765700000000-skill-tries-and-pins.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -43,4 +44,5 @@ export const migrations = (secrets: SecretBox) => [
   ApiKeys1765000000000,
   SkillVersions1765100000000,
   Agents1765400000000,
+  SkillTriesAndPins1765700000000,
 ];

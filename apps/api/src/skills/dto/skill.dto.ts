@@ -249,9 +249,15 @@ export class SkillResponseDto {
 }
 
 export class SkillTryResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'my-tool' }) skillName!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The sample input it ran with' })
+  input!: Record<string, unknown>;
   @ApiProperty({ description: 'Whether the call failed' }) isError!: boolean;
   @ApiProperty({ description: 'The result as JSON, or the error (the model gets it marked as untrusted data)' })
   content!: string;
   @ApiProperty({ description: 'The skill version that ran' }) version!: string;
   @ApiProperty() durationMs!: number;
+  @ApiProperty({ description: 'Who ran it (the user, also for an API key)' }) triedBy!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

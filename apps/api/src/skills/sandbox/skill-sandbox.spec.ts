@@ -154,29 +154,60 @@ describe('SkillSandbox', () => {
     await expectHealthy();
   });
 
-  it('replaces a worker that dies during a call; the call fails, the next one runs', async () => {
+  /**
+   * A pool of one warm worker for a test that ends it: `pid` is that worker's process; afterwards the
+   * pool must have replaced it and run the next call on the new one.
+   */
+  async function withOneWorker(test: (single: SkillSandbox, pid: number) => Promise<void>): Promise<void> {
     const single = new SkillSandbox(1);
     try {
       await expect(single.run({ code: README_EXAMPLE, input: { query: 'a' }, limits })).resolves.toEqual({
         result: 'A',
       });
       const [pid] = single.pids;
-      const stuck = single.run({
-        code: 'module.exports = async () => { for (;;) {} };',
-        input: {},
-        limits: { ...limits, timeoutMs: 20_000 },
-      });
-      process.kill(pid!, 'SIGKILL');
-      await expect(stuck).rejects.toThrow(/worker stopped during the call/);
-      await expect(single.run({ code: README_EXAMPLE, input: { query: 'b' }, limits })).resolves.toEqual({
-        result: 'B',
+      await test(single, pid!);
+      await expect(single.run({ code: README_EXAMPLE, input: { query: 'z' }, limits })).resolves.toEqual({
+        result: 'Z',
       });
       expect(single.pids).toHaveLength(1);
       expect(single.pids[0]).not.toBe(pid);
+      // The old worker is gone, not left beside its replacement.
+      expect(() => process.kill(pid!, 0)).toThrow(/ESRCH/);
     } finally {
       await single.close();
     }
-  });
+  }
+
+  // Each of these starts worker processes twice: more than the unit tier's 5 s on a loaded machine.
+  const WORKER_TEST_TIMEOUT_MS = 20_000;
+
+  it(
+    'replaces a worker that dies during a call; the call fails, the next one runs',
+    () =>
+      withOneWorker(async (single, pid) => {
+        const stuck = single.run({
+          code: 'module.exports = async () => { for (;;) {} };',
+          input: {},
+          limits: { ...limits, timeoutMs: 20_000 },
+        });
+        process.kill(pid, 'SIGKILL');
+        await expect(stuck).rejects.toThrow(/worker stopped during the call/);
+      }),
+    WORKER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'kills a worker that goes silent (its own limit does not stop it): the call gets a clear error, the next one runs',
+    () =>
+      withOneWorker(async (single, pid) => {
+        // A stopped process answers nothing, not even at its own time limit: only the gateway's kill
+        // (limit + 1 s) can end the call.
+        process.kill(pid, 'SIGSTOP');
+        const call = single.run({ code: README_EXAMPLE, input: { query: 'b' }, limits: { ...limits, timeoutMs: 200 } });
+        await expect(call).rejects.toThrow('the skill did not finish within its 200 ms limit and was stopped');
+      }),
+    WORKER_TEST_TIMEOUT_MS,
+  );
 
   it('checks a handler at install: syntax errors and a missing function', async () => {
     await expect(sandbox.check('module.exports = async (', 32)).rejects.toThrow(/SyntaxError|Unexpected/);

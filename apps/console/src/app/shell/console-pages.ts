@@ -10,6 +10,11 @@ export interface ConsolePage {
 }
 
 /**
+ * Old paths of pages that moved: the Tools page became part of Skills (built-in tools are skills).
+ */
+export const MOVED_PAGES: readonly { path: string; to: string }[] = [{ path: 'tools', to: 'skills' }];
+
+/**
  * The side nav lists exactly these pages, in this order, and the shell routes them; the first is the
  * landing page. Adding a page is one line here plus its feature folder.
  */
@@ -26,7 +31,6 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   },
   { path: 'channels', label: 'Channels', icon: 'chat', loadChildren: () => import('../channels/channels.routes') },
   { path: 'groups', label: 'Agent groups', icon: 'groups', loadChildren: () => import('../groups/groups.routes') },
-  { path: 'tools', label: 'Tools', icon: 'tool', loadChildren: () => import('../tools/tools.routes') },
   { path: 'skills', label: 'Skills', icon: 'tool', loadChildren: () => import('../skills/skills.routes') },
   {
     path: 'approvals',

@@ -1,3 +1,4 @@
+import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatCard, MatCardContent } from '@angular/material/card';
@@ -74,11 +75,15 @@ function draftOf(skill: SkillResponseDto): SkillDraft {
   };
 }
 
-/** Skills: the built-in tools and custom skills, installed, edited, tried, toggled and deleted here. */
+/**
+ * Skills: every tool agents can use, built-in tools and custom skills, in one list (the old Tools page
+ * redirects here). Built-ins are toggled; custom skills are also installed, edited, tried and deleted.
+ */
 @Component({
   selector: 'lg-skills-page',
   imports: [
     Alert,
+    DatePipe,
     MatButton,
     MatCard,
     MatCardContent,
@@ -100,6 +105,7 @@ export class SkillsPage {
   protected readonly skills = this.store.skills;
   protected readonly error = this.store.error;
   protected readonly loading = this.store.loading;
+  protected readonly savingSwitches = this.store.saving;
   protected readonly actionError = signal<string | null>(null);
 
   /** The open form: a new skill, or the name of the skill being edited; null when closed. */
@@ -115,6 +121,8 @@ export class SkillsPage {
   protected readonly tryInput = signal('{}');
   protected readonly tryResult = signal<SkillTryResponseDto | null>(null);
   protected readonly tryError = signal<string | null>(null);
+  /** The open skill's stored tries, newest first (the one just run included). */
+  protected readonly tries = signal<readonly SkillTryResponseDto[]>([]);
 
   constructor() {
     void this.store.load();
@@ -211,11 +219,18 @@ export class SkillsPage {
     });
   }
 
-  protected openTry(skill: SkillResponseDto): void {
-    this.trying.set(this.trying() === skill.name ? null : skill.name);
+  protected async openTry(skill: SkillResponseDto): Promise<void> {
+    const open = this.trying() !== skill.name;
+    this.trying.set(open ? skill.name : null);
     this.tryInput.set(sampleInput(skill));
     this.tryResult.set(null);
     this.tryError.set(null);
+    this.tries.set([]);
+    if (!open) return;
+    const tries = await this.store.tries(skill.name);
+    if (this.trying() !== skill.name) return; // closed or switched meanwhile
+    if (typeof tries === 'string') this.tryError.set(tries);
+    else this.tries.update((shown) => [...shown, ...tries.filter((t) => !shown.some((s) => s.id === t.id))]);
   }
 
   protected setTryInput(event: Event): void {
@@ -234,7 +249,18 @@ export class SkillsPage {
     }
     const result = await this.store.try(skill.name, input as Record<string, unknown>);
     if (typeof result === 'string') this.tryError.set(result);
-    else this.tryResult.set(result);
+    else {
+      this.tryResult.set(result);
+      this.tries.update((shown) => [result, ...shown]);
+    }
+  }
+
+  protected schema(skill: SkillResponseDto): string {
+    return JSON.stringify(skill.inputSchema, null, 2);
+  }
+
+  protected inputText(value: unknown): string {
+    return JSON.stringify(value);
   }
 
   protected approvalLabel(skill: SkillResponseDto): string {

@@ -6,6 +6,7 @@ import {
   type SkillUpdateDto,
   deleteSkill,
   installSkill,
+  listSkillTries,
   listSkills,
   toggleSkill,
   trySkill,
@@ -24,10 +25,13 @@ export class SkillsStore {
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
   private readonly edits = new LocalEdits();
+  /** Names of the skills whose enabled switch is being saved. */
+  private readonly savingNames = signal<ReadonlySet<string>>(new Set());
 
   readonly skills = this.list.asReadonly();
   readonly error = this.problem.asReadonly();
   readonly loading = this.busy.asReadonly();
+  readonly saving = this.savingNames.asReadonly();
 
   async load(): Promise<void> {
     this.busy.set(true);
@@ -65,7 +69,13 @@ export class SkillsStore {
   }
 
   async setEnabled(name: string, enabled: boolean): Promise<string | null> {
+    this.savingNames.update((names) => new Set(names).add(name));
     const { data, error } = await toggleSkill({ client: this.api, path: { name }, body: { enabled } });
+    this.savingNames.update((names) => {
+      const next = new Set(names);
+      next.delete(name);
+      return next;
+    });
     if (!data) return apiErrorMessage(error, `${name} could not be ${enabled ? 'enabled' : 'disabled'}.`);
     this.replace(data);
     return null;
@@ -74,6 +84,12 @@ export class SkillsStore {
   async try(name: string, input: Record<string, unknown>): Promise<SkillTryResponseDto | string> {
     const { data, error } = await trySkill({ client: this.api, path: { name }, body: { input } });
     return data ?? apiErrorMessage(error, `${name} could not be run.`);
+  }
+
+  /** The skill's stored tries, newest first, or the reason they could not be read. */
+  async tries(name: string): Promise<SkillTryResponseDto[] | string> {
+    const { data, error } = await listSkillTries({ client: this.api, path: { name } });
+    return data ?? apiErrorMessage(error, `The tries of ${name} could not be loaded.`);
   }
 
   private replace(skill: SkillResponseDto): void {
