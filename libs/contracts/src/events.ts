@@ -80,6 +80,10 @@ export interface EventPayloads {
   'skill:removed': { name: string };
   /** A custom skill on disk failed to load; the last good version (if any) stays in use. */
   'skill:error': { name: string; error: string };
+  /** Container mode: a run's agent call got its container (after waiting `waitedMs` for a free slot). */
+  'container:start': { runId: string; containerId: string; waitedMs: number; warm: boolean };
+  /** Container mode: a run's container ended; `exit` says how ("exit code 0", "killed after CONTAINER_TIMEOUT_MS …"). */
+  'container:exit': { runId: string; containerId: string; exit: string; failed: boolean };
 }
 
 export type EventName = keyof EventPayloads;
@@ -117,6 +121,9 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'skill:updated': 'A skill got a new version, or was enabled or disabled.',
   'skill:removed': 'A custom skill was deleted (through the API or its folder removed from disk).',
   'skill:error': 'A custom skill failed to load from disk; its last good version stays in use.',
+  'container:start': 'Container mode: an agent call started in its own Docker container.',
+  'container:exit':
+    'Container mode: an agent call’s container ended (normally, or killed by the timeout, the OOM killer, a cancel, or a failure).',
 };
 
 export const EVENT_NAMES = Object.keys(EVENT_CATALOG) as EventName[];

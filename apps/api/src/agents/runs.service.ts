@@ -105,6 +105,8 @@ export class RunsService implements OnApplicationBootstrap {
       waitingFor: null,
       continuation: request.continuation ?? null,
       continuationState: this.continuations.initialState(request.continuation),
+      isolated: false,
+      containerExit: null,
     };
     await this.runs.insertRun(run, isNew ? conversation : null);
     if (!this.queue.enqueue(run.id, run.conversationId)) {
@@ -295,6 +297,8 @@ export function toRunResponse(run: Run): RunResponseDto {
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
+    isolated: run.isolated,
+    containerExit: run.containerExit,
   };
 }
 
