@@ -96,6 +96,8 @@ describe.each(DATABASES)('run status changes on %s', (_name, open) => {
       waitingFor: null,
       continuation,
       continuationState: continuation ? 'pending' : null,
+      isolated: false,
+      containerExit: null,
     };
     const conversation = {
       id: conversationId,

@@ -14,6 +14,8 @@ export interface ContainerSettings {
   cpus: number;
   pidsLimit: number;
   warmPool: number;
+  /** DOCKER_HOST; empty: the default socket. */
+  dockerHost: string;
 }
 
 /** The validated configuration, injected wherever settings are needed. */
@@ -116,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cpus: parsed.CONTAINER_CPUS,
       pidsLimit: parsed.CONTAINER_PIDS_LIMIT,
       warmPool: parsed.CONTAINER_WARM_POOL,
+      dockerHost: parsed.DOCKER_HOST,
     },
     skillWorkers: parsed.SKILL_WORKERS,
     skillMemoryMb: parsed.SKILL_MEMORY_MB,

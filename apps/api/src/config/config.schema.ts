@@ -340,6 +340,14 @@ export const CONFIG_SCHEMA = {
     description: 'Agent containers kept started and waiting for a call, so a call does not pay the start time (0: none).',
     parse: integer(0, 32),
   },
+  DOCKER_HOST: {
+    default: '',
+    description: 'Where container mode reaches the Docker engine: unix:///path/docker.sock or tcp://host:port (empty: /var/run/docker.sock).',
+    parse: (raw) =>
+      raw === '' || /^unix:\/\/\/.+/.test(raw) || /^tcp:\/\/[^/]+:\d+\/?$/.test(raw)
+        ? raw
+        : fail('must be unix:///path/to/docker.sock or tcp://host:port'),
+  },
   CHROMIUM_PATH: {
     default: '/usr/bin/chromium',
     description: 'Chromium (or Chrome) executable the web_browse tool drives.',
