@@ -99,7 +99,6 @@ export class AgentContainer {
       // Nothing from the gateway's environment: the image's own variables only.
       Env: [],
       User: '1000:1000',
-      WorkingDir: '/work',
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
