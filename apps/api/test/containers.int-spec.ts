@@ -84,7 +84,7 @@ describe('container mode against the real Docker engine', () => {
         AGENT_CONTAINER_IMAGE: agentImage.image,
         MAX_CONCURRENT_CONTAINERS: '2',
         CONTAINER_WARM_POOL: '1',
-        CONTAINER_MEMORY_MB: '256',
+        CONTAINER_MEMORY_MB: '128',
         CONTAINER_PIDS_LIMIT: '64',
         RUN_CONCURRENCY: '12',
       });
@@ -136,8 +136,8 @@ describe('container mode against the real Docker engine', () => {
         CapDrop: ['ALL'],
         SecurityOpt: ['no-new-privileges'],
         PidsLimit: 64,
-        Memory: 256 * 1024 * 1024,
-        MemorySwap: 256 * 1024 * 1024,
+        Memory: 128 * 1024 * 1024,
+        MemorySwap: 128 * 1024 * 1024,
         NanoCpus: 1e9,
         Init: true,
         AutoRemove: true,
@@ -206,10 +206,12 @@ describe('container mode against the real Docker engine', () => {
         node(`
           const { spawn } = require('child_process');
           let started = 0, refused = '';
-          for (let i = 0; i < 500 && !refused; i++) {
-            try { const child = spawn('sleep', ['60']); child.on('error', (e) => { refused = e.code; }); started++; } catch (e) { refused = e.code; }
+          for (let i = 0; i < 200; i++) {
+            const child = spawn('sleep', ['60']);
+            child.on('spawn', () => started++);
+            child.on('error', (e) => { refused = refused || e.code; });
           }
-          setTimeout(() => { console.log('started ' + started + ' refused ' + refused); process.exit(0); }, 500);`),
+          setTimeout(() => { console.log('started ' + started + ' refused ' + refused); process.exit(0); }, 1000);`),
         { text: 'Still here.' },
       );
       const run = await gateway.finished((await gateway.submit({ message: 'Exhaust it' })).runId);
@@ -254,7 +256,7 @@ describe('container mode against the real Docker engine', () => {
       const toolResult = (req: RecordedRequest) =>
         JSON.stringify(req.body.messages.at(-1)?.content ?? '').includes('tool_result');
       claude.respondWith((req) =>
-        toolResult(req) ? { text: 'Done.' } : node(`setTimeout(() => console.log('ok'), 300);`),
+        toolResult(req) ? { text: 'Done.' } : node(`console.log('ok');`),
       );
       const events: { event: string; runId: string }[] = [];
       const subscription = gateway.gw.app
@@ -297,24 +299,35 @@ describe('container mode against the real Docker engine', () => {
     });
   });
 
-  it('kills a container at CONTAINER_TIMEOUT_MS, survives the engine going away mid-run, and says so', async () => {
+  describe('a gateway whose engine goes away', () => {
     const socketPath = join(tmpdir(), `lg-docker-${process.pid}.sock`);
-    const proxy = await DockerProxy.start(socketPath);
-    const gateway = await startIsolatedGateway(claude, {
-      AGENT_CONTAINER_IMAGE: agentImage.image,
-      DOCKER_HOST: `unix://${socketPath}`,
-      CONTAINER_WARM_POOL: '0',
-      CONTAINER_TIMEOUT_MS: '3000',
-    });
-    try {
+    let proxy: DockerProxy;
+    let gateway: Awaited<ReturnType<typeof startIsolatedGateway>>;
+    beforeAll(async () => {
+      proxy = await DockerProxy.start(socketPath);
+      gateway = await startIsolatedGateway(claude, {
+        AGENT_CONTAINER_IMAGE: agentImage.image,
+        DOCKER_HOST: `unix://${socketPath}`,
+        CONTAINER_WARM_POOL: '0',
+        CONTAINER_TIMEOUT_MS: '6000',
+      });
+    }, 60_000);
+    afterAll(async () => {
+      proxy.stop();
+      await gateway.gw.close();
+    }, 30_000);
+
+    it('kills a container at CONTAINER_TIMEOUT_MS and the run fails with that reason', async () => {
       claude.script(node(HOLD));
       const timedOut = await gateway.finished((await gateway.submit({ message: 'Take too long' })).runId);
       expect(timedOut).toMatchObject({
         status: 'failed',
-        error: 'The agent container killed after CONTAINER_TIMEOUT_MS (3000 ms)',
-        containerExit: 'killed after CONTAINER_TIMEOUT_MS (3000 ms)',
+        error: 'The agent container killed after CONTAINER_TIMEOUT_MS (6000 ms)',
+        containerExit: 'killed after CONTAINER_TIMEOUT_MS (6000 ms)',
       });
+    });
 
+    it('fails the run clearly when Docker goes away mid-run, and the gateway stays up', async () => {
       claude.script(node(HOLD));
       const { runId } = await gateway.submit({ message: 'Wait for the engine to go' });
       const id = await gateway.containerOf(runId);
@@ -336,10 +349,7 @@ describe('container mode against the real Docker engine', () => {
       expect(refused).toMatchObject({ status: 'failed', error: state.body.problem, isolated: true });
       // Without the gateway's connection the runner's stdin closed: it exited and the engine removed it.
       await waitUntil('the orphan removed', async () => !(await gateway.containers()).some((c) => c.Id === id));
-    } finally {
-      proxy.stop();
-      await gateway.gw.close();
-    }
+    });
   });
 
   it('names the build command when the image is missing', async () => {

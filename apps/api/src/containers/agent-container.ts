@@ -13,6 +13,8 @@ const READY_TIMEOUT_MS = 30_000;
 const END_GRACE_MS = 5_000;
 const MAX_LINE_CHARS = 2 * 1024 * 1024;
 const STDERR_TAIL_CHARS = 2_000;
+/** After the attach stream closed, how long the exit status may take before the engine counts as gone. */
+const STREAM_CLOSE_GRACE_MS = 1_000;
 
 /** A line the runner sends (see agent-runner/runner.js for the protocol). */
 interface RunnerMessage {
@@ -74,11 +76,20 @@ export class AgentContainer {
     });
     createInterface({ input: stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
     stream.on('error', () => undefined);
-    // The stream ends when the container exits, or when the engine goes away.
-    stream.on('close', () => {
+    // The stream ends when the container exits, or when the engine goes away: then no exit status
+    // comes either, and the call must not wait for one forever.
+    let closed = false;
+    const onClosed = () => {
+      if (closed) return;
+      closed = true;
       stdout.end();
       stderr.end();
-    });
+      setTimeout(() => {
+        if (!this.done) this.onExit(null, new Error('the connection to the engine closed'));
+      }, STREAM_CLOSE_GRACE_MS).unref();
+    };
+    stream.on('end', onClosed);
+    stream.on('close', onClosed);
     waited.then(
       (result) => this.onExit(typeof result.StatusCode === 'number' ? result.StatusCode : null, null),
       (error: unknown) => this.onExit(null, error),
@@ -254,6 +265,7 @@ export class AgentContainer {
   }
 
   private onExit(statusCode: number | null, error: unknown): void {
+    if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
     let description: string;

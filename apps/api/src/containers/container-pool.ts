@@ -254,9 +254,11 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
     if (error instanceof ContainerModeError) return error;
     const failure = error as { code?: string; statusCode?: number; message?: string; json?: { message?: string } };
     const host = this.settings.dockerHost || 'unix:///var/run/docker.sock';
-    if (failure.code && ['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(failure.code)) {
+    const code =
+      failure.code ?? /\b(ENOENT|ECONNREFUSED|EACCES|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)\b/.exec(failure.message ?? '')?.[1];
+    if (code && ['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code)) {
       return new ContainerModeError(
-        `Container mode: the Docker engine is not reachable at ${host} (${failure.code}). Start Docker or set DOCKER_HOST.`,
+        `Container mode: the Docker engine is not reachable at ${host} (${code}). Start Docker or set DOCKER_HOST.`,
       );
     }
     if (failure.message === 'timeout') {
