@@ -75,7 +75,12 @@ function runScript(request) {
   const dir = mkdtempSync(join(WORK_DIR, 'script-'));
   const file = join(dir, { bash: 'script.sh', node: 'script.js', python: 'script.py' }[request.language]);
   writeFileSync(file, String(request.script), { mode: 0o600 });
-  const args = request.language === 'python' ? ['-u', file] : request.language === 'bash' ? ['--noprofile', '--norc', file] : [file];
+  const args =
+    request.language === 'python'
+      ? ['-u', file]
+      : request.language === 'bash'
+        ? ['--noprofile', '--norc', file]
+        : [file];
   inFlight += 1;
   const oomBefore = oomKills();
   const started = Date.now();
@@ -107,10 +112,13 @@ function runScript(request) {
     }
   };
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup();
-  }, Number(request.timeoutMs) || 30000);
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      killGroup();
+    },
+    Number(request.timeoutMs) || 30000,
+  );
   let graceTimer;
   let answered = false;
   const answer = (message) => {

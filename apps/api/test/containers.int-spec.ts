@@ -70,7 +70,14 @@ describe('container mode against the real Docker engine', () => {
     await claude.stop();
     // Backstop: nothing of this suite stays on the engine.
     const left = await docker.listContainers({ all: true, filters: { ancestor: [agentImage.image] } });
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     await agentImage.remove();
   }, 60_000);
   beforeEach(() => claude.reset());
@@ -152,7 +159,12 @@ describe('container mode against the real Docker engine', () => {
       await exec('docker', ['exec', id, 'touch', '/work/release']);
 
       const run = await gateway.finished(runId);
-      expect(run).toMatchObject({ status: 'completed', reply: 'Checked.', isolated: true, containerExit: 'exit code 0' });
+      expect(run).toMatchObject({
+        status: 'completed',
+        reply: 'Checked.',
+        isolated: true,
+        containerExit: 'exit code 0',
+      });
       const report = JSON.parse(run.toolCalls[0]!.output.match(/\{"found".*\}/)![0]) as Record<string, unknown>;
       expect(report).toMatchObject({ found: [], uid: 1000, rootWrite: 'EROFS' });
       expect(report['files']).toBeGreaterThan(100);
@@ -243,7 +255,11 @@ describe('container mode against the real Docker engine', () => {
       expect(crashed).toMatchObject({ status: 'failed', containerExit: 'the runner crashed (exit code 143)' });
       expect(crashed.error).toBe('The agent container the runner crashed (exit code 143)');
 
-      claude.script(node(`require('fs').writeFileSync('/proc/' + process.ppid + '/fd/1', 'not json\\n'); setTimeout(() => {}, 5000);`));
+      claude.script(
+        node(
+          `require('fs').writeFileSync('/proc/' + process.ppid + '/fd/1', 'not json\\n'); setTimeout(() => {}, 5000);`,
+        ),
+      );
       const garbled = await gateway.finished((await gateway.submit({ message: 'Garble it' })).runId);
       expect(garbled).toMatchObject({
         status: 'failed',
@@ -255,14 +271,13 @@ describe('container mode against the real Docker engine', () => {
     it('keeps MAX_CONCURRENT_CONTAINERS under 10 parallel runs; the others wait their turn, visibly', async () => {
       const toolResult = (req: RecordedRequest) =>
         JSON.stringify(req.body.messages.at(-1)?.content ?? '').includes('tool_result');
-      claude.respondWith((req) =>
-        toolResult(req) ? { text: 'Done.' } : node(`console.log('ok');`),
-      );
+      claude.respondWith((req) => (toolResult(req) ? { text: 'Done.' } : node(`console.log('ok');`)));
       const events: { event: string; runId: string }[] = [];
       const subscription = gateway.gw.app
         .get((await import('../src/events/event-bus.js')).EventBus)
         .events$.subscribe((e) => {
-          if (e.event === 'container:start' || e.event === 'container:exit') events.push({ event: e.event, runId: e.payload.runId });
+          if (e.event === 'container:start' || e.event === 'container:exit')
+            events.push({ event: e.event, runId: e.payload.runId });
         });
       try {
         let mostOnEngine = 0;

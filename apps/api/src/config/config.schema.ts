@@ -299,7 +299,8 @@ export const CONFIG_SCHEMA = {
   },
   AGENT_CONTAINER_MODE: {
     default: 'false',
-    description: 'Run each agent call in its own Docker container (code-executing tools run inside; the API key never enters it).',
+    description:
+      'Run each agent call in its own Docker container (code-executing tools run inside; the API key never enters it).',
     parse: boolean,
   },
   MAX_CONCURRENT_CONTAINERS: {
@@ -327,7 +328,9 @@ export const CONFIG_SCHEMA = {
     description: 'CPU cap of one agent container, in CPUs (fractions allowed, e.g. 0.5).',
     parse: (raw) => {
       const value = Number(raw);
-      return /^\d+(\.\d+)?$/.test(raw) && value >= 0.01 && value <= 64 ? value : fail('must be a number of CPUs between 0.01 and 64');
+      return /^\d+(\.\d+)?$/.test(raw) && value >= 0.01 && value <= 64
+        ? value
+        : fail('must be a number of CPUs between 0.01 and 64');
     },
   },
   CONTAINER_PIDS_LIMIT: {
@@ -337,12 +340,14 @@ export const CONFIG_SCHEMA = {
   },
   CONTAINER_WARM_POOL: {
     default: '1',
-    description: 'Agent containers kept started and waiting for a call, so a call does not pay the start time (0: none).',
+    description:
+      'Agent containers kept started and waiting for a call, so a call does not pay the start time (0: none).',
     parse: integer(0, 32),
   },
   DOCKER_HOST: {
     default: '',
-    description: 'Where container mode reaches the Docker engine: unix:///path/docker.sock or tcp://host:port (empty: /var/run/docker.sock).',
+    description:
+      'Where container mode reaches the Docker engine: unix:///path/docker.sock or tcp://host:port (empty: /var/run/docker.sock).',
     parse: (raw) =>
       raw === '' || /^unix:\/\/\/.+/.test(raw) || /^tcp:\/\/[^/]+:\d+\/?$/.test(raw)
         ? raw

@@ -86,7 +86,10 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
    * A container for `runId`'s call: a warm one, a new one, or (all slots taken) the next free one.
    * Throws ContainerModeError when Docker cannot provide it; `signal` gives up the wait.
    */
-  async acquire(runId: string, signal: AbortSignal): Promise<{ container: AgentContainer; waitedMs: number; warm: boolean }> {
+  async acquire(
+    runId: string,
+    signal: AbortSignal,
+  ): Promise<{ container: AgentContainer; waitedMs: number; warm: boolean }> {
     const started = Date.now();
     let container = this.takeWarm();
     const warm = container !== null;
@@ -255,7 +258,8 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
     const failure = error as { code?: string; statusCode?: number; message?: string; json?: { message?: string } };
     const host = this.settings.dockerHost || 'unix:///var/run/docker.sock';
     const code =
-      failure.code ?? /\b(ENOENT|ECONNREFUSED|EACCES|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)\b/.exec(failure.message ?? '')?.[1];
+      failure.code ??
+      /\b(ENOENT|ECONNREFUSED|EACCES|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)\b/.exec(failure.message ?? '')?.[1];
     if (code && ['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code)) {
       return new ContainerModeError(
         `Container mode: the Docker engine is not reachable at ${host} (${code}). Start Docker or set DOCKER_HOST.`,
@@ -265,7 +269,8 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
       return new ContainerModeError(`Container mode: the Docker engine at ${host} did not answer in time.`);
     }
     const message = failure.json?.message ?? failure.message ?? String(error);
-    if (failure.statusCode === 404 && /no such image/i.test(message)) return new ContainerModeError(this.missingImage());
+    if (failure.statusCode === 404 && /no such image/i.test(message))
+      return new ContainerModeError(this.missingImage());
     return new ContainerModeError(`Container mode: Docker could not start the agent container: ${message}`);
   }
 }
@@ -285,4 +290,3 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
     );
   });
 }
-

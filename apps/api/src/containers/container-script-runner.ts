@@ -1,4 +1,9 @@
-import { type ScriptJob, type ScriptLanguage, type ScriptOutcome, ScriptRunner } from '../tools/run-script/script-runner.js';
+import {
+  type ScriptJob,
+  type ScriptLanguage,
+  type ScriptOutcome,
+  ScriptRunner,
+} from '../tools/run-script/script-runner.js';
 import type { ContainerPool } from './container-pool.js';
 
 /** What the runner answers to a `script` request (agent-runner/runner.js). */
@@ -34,7 +39,9 @@ export class ContainerScriptRunner extends ScriptRunner {
       },
       job.signal,
     );
-    const note = result.oomKilled ? '\n[killed by the OOM killer: the container’s memory cap (CONTAINER_MEMORY_MB) was reached]' : '';
+    const note = result.oomKilled
+      ? '\n[killed by the OOM killer: the container’s memory cap (CONTAINER_MEMORY_MB) was reached]'
+      : '';
     return {
       exitCode: result.exitCode,
       signal: result.signal,

@@ -13,7 +13,8 @@ export class ContainerStateDto {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'What keeps container mode from working, in a sentence (unreachable engine, missing image with its build command)',
+    description:
+      'What keeps container mode from working, in a sentence (unreachable engine, missing image with its build command)',
   })
   problem!: string | null;
   @ApiProperty({ description: 'MAX_CONCURRENT_CONTAINERS' }) maxConcurrent!: number;
