@@ -61,6 +61,8 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   'skill:updated': { name: 'my-tool', version: '1.0.1', enabled: false },
   'skill:removed': { name: 'my-tool' },
   'skill:error': { name: 'my-tool', error: 'handler.js does not compile: Unexpected end of input' },
+  'container:start': { runId: 'r-1234567890', containerId: 'c1', waitedMs: 0, warm: true },
+  'container:exit': { runId: 'r-1234567890', containerId: 'c1', exit: 'exit code 0', failed: false },
 };
 
 describe('summarizeEvent', () => {

@@ -91,6 +91,8 @@ const SUMMARIZERS: Summarizers = {
   'skill:updated': (p) => info(`Skill ${p.name} is at ${p.version}${p.enabled ? '' : ' (disabled)'}`),
   'skill:removed': (p) => info(`Skill ${p.name} removed`),
   'skill:error': (p) => error(`Skill ${p.name} does not load: ${clip(p.error)}`),
+  'container:start': (p) => info(`Run ${shortId(p.runId)} started in its own container`),
+  'container:exit': (p) => (p.failed ? error : info)(`Run ${shortId(p.runId)}’s container ended: ${clip(p.exit)}`),
 };
 
 export function summarizeEvent(event: GatewayEvent): EventSummary | null {
