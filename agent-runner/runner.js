@@ -13,12 +13,10 @@
 //   runner  → gateway  {"type":"error","id":"…","message":"…"} when a request cannot be served
 //
 // Nothing else is written to stdout; diagnostics go to stderr.
-'use strict';
-
-const { spawn } = require('node:child_process');
-const { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
-const readline = require('node:readline');
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import readline from 'node:readline';
 
 const PROTOCOL = 1;
 const WORK_DIR = process.env.RUNNER_WORK_DIR || '/work';

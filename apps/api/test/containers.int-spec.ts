@@ -26,7 +26,6 @@ const RUN_SCRIPT_FREELY = {
   timeoutAction: 'reject',
 };
 
-type Gateway = Awaited<ReturnType<typeof startGateway>>;
 interface IsolatedRun {
   id: string;
   status: string;
@@ -154,7 +153,7 @@ describe('container mode against the real Docker engine', () => {
       expect(info.HostConfig.Binds ?? []).toEqual([]);
       expect(info.Mounts).toEqual([]);
       expect(info.Config.User).toBe('1000:1000');
-      expect(info.Config.NetworkDisabled).toBe(true);
+      expect((info.Config as { NetworkDisabled?: boolean }).NetworkDisabled).toBe(true);
       expect(JSON.stringify(info)).not.toContain(KEY);
       await exec('docker', ['exec', id, 'touch', '/work/release']);
 
