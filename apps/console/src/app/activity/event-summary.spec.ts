@@ -61,8 +61,8 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   'skill:updated': { name: 'my-tool', version: '1.0.1', enabled: false },
   'skill:removed': { name: 'my-tool' },
   'skill:error': { name: 'my-tool', error: 'handler.js does not compile: Unexpected end of input' },
-  'container:start': { runId: 'r-1234567890', containerId: 'c1', waitedMs: 0, warm: true },
-  'container:exit': { runId: 'r-1234567890', containerId: 'c1', exit: 'exit code 0', failed: false },
+  'container:start': { runId: 'run-1234', containerId: 'c1', waitedMs: 0, warm: true },
+  'container:exit': { runId: 'run-1234', containerId: 'c1', exit: 'exit code 0', failed: false },
 };
 
 describe('summarizeEvent', () => {
@@ -104,6 +104,8 @@ describe('summarizeEvent', () => {
       'Skill my-tool is at 1.0.1 (disabled)',
       'Skill my-tool removed',
       'Skill my-tool does not load: handler.js does not compile: Unexpected end of input',
+      'Run run-1234 started in its own container',
+      'Run run-1234’s container ended: exit code 0',
     ]);
   });
 
