@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ApiRateLimitMiddleware } from './common/api-rate-limit.middleware.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { CommonModule } from './common/common.module.js';
+import { ContainersModule } from './containers/containers.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -70,6 +71,7 @@ export class AppModule implements NestModule {
         HealthModule,
         DocsModule,
         GroupsModule,
+        ContainersModule,
         ToolsModule,
         SkillsModule,
         UsageModule,

@@ -16,7 +16,13 @@ describe('platform API', () => {
 
   it('serves health without a token: status, version and uptime', async () => {
     const res = await request(gw.url).get('/api/health').expect(200);
-    expect(res.body).toEqual({ status: 'ok', version: '0.1.0', uptimeSeconds: expect.any(Number), database: 'sqlite' });
+    expect(res.body).toEqual({
+      status: 'ok',
+      version: '0.1.0',
+      uptimeSeconds: expect.any(Number),
+      database: 'sqlite',
+      containers: 'off',
+    });
   });
 
   it('tags every response with a request id, reusing a sane incoming one', async () => {

@@ -97,6 +97,8 @@ describe.each(DATABASES)('run status changes on %s', (_name, open) => {
       continuation,
       continuationState: continuation ? 'pending' : null,
       toolPins: null,
+      isolated: false,
+      containerExit: null,
     };
     const conversation = {
       id: conversationId,

@@ -647,6 +647,65 @@ export type ChannelUpdateDto = {
     name?: string;
 };
 
+export type ContainerStateDto = {
+    /**
+     * Where the engine is reached (DOCKER_HOST)
+     */
+    dockerHost: string;
+    /**
+     * AGENT_CONTAINER_MODE: agent calls run in containers
+     */
+    enabled: boolean;
+    /**
+     * The engine answered just now
+     */
+    engineReachable: boolean;
+    /**
+     * The engine’s version, when reachable
+     */
+    engineVersion: string | null;
+    /**
+     * AGENT_CONTAINER_IMAGE
+     */
+    image: string;
+    /**
+     * The image exists on the engine
+     */
+    imagePresent: boolean;
+    /**
+     * MAX_CONCURRENT_CONTAINERS
+     */
+    maxConcurrent: number;
+    /**
+     * What keeps container mode from working, in a sentence (unreachable engine, missing image with its build command)
+     */
+    problem: string | null;
+    /**
+     * The runs whose calls are in a container now
+     */
+    runIds: Array<string>;
+    /**
+     * Containers serving a call now
+     */
+    running: number;
+    /**
+     * CONTAINER_TIMEOUT_MS
+     */
+    timeoutMs: number;
+    /**
+     * Calls waiting for a free container slot
+     */
+    waiting: number;
+    /**
+     * Warm containers ready now
+     */
+    warm: number;
+    /**
+     * CONTAINER_WARM_POOL: containers kept started for the next calls
+     */
+    warmTarget: number;
+};
+
 export type ConversationResponseDto = {
     /**
      * When it was closed: the chat it belongs to starts a fresh conversation with its next message
@@ -729,9 +788,13 @@ export type GroupTokensDto = {
 };
 
 export type HealthResponseDto = {
+    /**
+     * Container mode: off (AGENT_CONTAINER_MODE=false), ready, or unavailable (engine unreachable or image missing; GET /api/containers/state says which)
+     */
+    containers: 'off' | 'ready' | 'unavailable';
     database: 'sqlite' | 'postgres';
     /**
-     * "degraded" when the database does not answer
+     * "degraded" when the database does not answer, or container mode cannot start containers
      */
     status: 'ok' | 'degraded';
     /**
@@ -989,6 +1052,10 @@ export type RunCreateDto = {
 
 export type RunDetailResponseDto = {
     compactions: Array<RunCompactionDto>;
+    /**
+     * How its last container ended (e.g. "exit code 0", "killed after CONTAINER_TIMEOUT_MS (600000 ms)")
+     */
+    containerExit: string | null;
     conversationId: string;
     createdAt: string;
     durationMs: number | null;
@@ -998,6 +1065,10 @@ export type RunDetailResponseDto = {
     id: string;
     input: string;
     inputTokens: number;
+    /**
+     * Its agent calls ran in a Docker container (container mode)
+     */
+    isolated: boolean;
     /**
      * Model calls made
      */
@@ -1073,6 +1144,10 @@ export type RunOriginDto = {
 };
 
 export type RunResponseDto = {
+    /**
+     * How its last container ended (e.g. "exit code 0", "killed after CONTAINER_TIMEOUT_MS (600000 ms)")
+     */
+    containerExit: string | null;
     conversationId: string;
     createdAt: string;
     durationMs: number | null;
@@ -1082,6 +1157,10 @@ export type RunResponseDto = {
     id: string;
     input: string;
     inputTokens: number;
+    /**
+     * Its agent calls ran in a Docker container (container mode)
+     */
+    isolated: boolean;
     /**
      * Model calls made
      */
@@ -2665,6 +2744,28 @@ export type PairChannelResponses = {
 };
 
 export type PairChannelResponse = PairChannelResponses[keyof PairChannelResponses];
+
+export type GetContainerStateData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/containers/state';
+};
+
+export type GetContainerStateErrors = {
+    401: ErrorResponseDto;
+};
+
+export type GetContainerStateError = GetContainerStateErrors[keyof GetContainerStateErrors];
+
+export type GetContainerStateResponses = {
+    /**
+     * Container mode: engine, image, pool, running containers
+     */
+    200: ContainerStateDto;
+};
+
+export type GetContainerStateResponse = GetContainerStateResponses[keyof GetContainerStateResponses];
 
 export type CloseConversationData = {
     body?: never;

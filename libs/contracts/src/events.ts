@@ -109,6 +109,10 @@ export interface EventPayloads {
     parentRunId: string | null;
     status: 'completed' | 'failed' | 'refused' | 'cancelled';
   };
+  /** Container mode: a run's agent call got its container (after waiting `waitedMs` for a free slot). */
+  'container:start': { runId: string; containerId: string; waitedMs: number; warm: boolean };
+  /** Container mode: a run's container ended; `exit` says how ("exit code 0", "killed after CONTAINER_TIMEOUT_MS …"). */
+  'container:exit': { runId: string; containerId: string; exit: string; failed: boolean };
 }
 
 /** What an A2A message is: a task, its result, a broadcast, a follow-up question, its answer, or an error. */
@@ -153,6 +157,9 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
     'A message between agents was stored on the bus (delegate, result, broadcast, query, answer or error).',
   'agent:spawned': 'An agent delegated a task to a new sub-agent with a role.',
   'agent:finished': 'A sub-agent’s run for a delegation or query ended; its answer went back to the asking agent.',
+  'container:start': 'Container mode: an agent call started in its own Docker container.',
+  'container:exit':
+    'Container mode: an agent call’s container ended (normally, or killed by the timeout, the OOM killer, a cancel, or a failure).',
 };
 
 export const EVENT_NAMES = Object.keys(EVENT_CATALOG) as EventName[];

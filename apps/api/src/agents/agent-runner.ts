@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { ContainerFailure } from '../containers/agent-container.js';
+import { ContainerModeError, ContainerPool } from '../containers/container-pool.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
 import { GroupsService } from '../groups/groups.service.js';
@@ -80,6 +82,7 @@ export class AgentRunner {
     private readonly config: AppConfig,
     private readonly compactor: ConversationCompactor,
     private readonly profiles: RunProfiles,
+    private readonly containers: ContainerPool,
   ) {}
 
   /** `slot`: the run's work slot, let go while the model is answering (see RunQueue). */
@@ -89,6 +92,7 @@ export class AgentRunner {
     const group = await this.groupFor(run);
     const profile = await this.profiles.for(run);
     const history = await this.runs.history(run.conversationId);
+    let failure: AbortSignal | null = null;
     try {
       if (run.status === 'queued') await this.start(run, group, profile, history);
       if (run.status === 'waiting') {
@@ -97,10 +101,13 @@ export class AgentRunner {
         }
         run.status = 'running';
       }
-      await this.loop(run, group, profile, history, signal, slot);
+      failure = await this.openContainer(run, signal);
+      await this.loop(run, group, profile, history, failure ? AbortSignal.any([signal, failure]) : signal, slot);
       return 'finished';
     } catch (error) {
       if (error instanceof RunPaused) {
+        // The container goes with the pause: a new one continues after the decision.
+        await this.closeContainer(run, null);
         const paused = await this.runs.transition(run.id, ['running'], { status: 'waiting', waitingFor: error.wait });
         return paused ? 'paused' : 'finished';
       }
@@ -108,7 +115,16 @@ export class AgentRunner {
       // Cancelled (its status is already `cancelled`), or shutting down: the run stays "running" and
       // resumes at the next start.
       if (signal.aborted) return 'finished';
-      const stop = error instanceof RunStop ? error : null;
+      // The container failed the call (timeout, OOM, crash, garbled line, engine gone): that is the reason.
+      const containerFailure = failure?.aborted ? (failure.reason as ContainerFailure) : null;
+      const stop =
+        error instanceof RunStop
+          ? error
+          : containerFailure
+            ? new RunStop(containerFailure.message, 'failed')
+            : error instanceof ContainerFailure
+              ? new RunStop(error.message, 'failed')
+              : null;
       if (!stop) this.logger.error({ err: error, runId }, 'Run failed');
       await this.finish(run, {
         status: stop?.status ?? 'failed',
@@ -116,7 +132,49 @@ export class AgentRunner {
         reply: stop?.status === 'refused' ? stop.message : lastText(history, run.id),
       });
       return 'finished';
+    } finally {
+      if (failure) await this.closeContainer(run, signal.aborted ? await this.abortReason(run.id) : null);
     }
+  }
+
+  /**
+   * Container mode: the call gets its own container (waiting its turn when all are taken); returns the
+   * signal that aborts when the container fails the call. Null when container mode is off.
+   */
+  private async openContainer(run: Run, signal: AbortSignal): Promise<AbortSignal | null> {
+    if (!this.containers.enabled) return null;
+    if (!run.isolated) {
+      await this.runs.updateRun(run.id, { isolated: true });
+      run.isolated = true;
+    }
+    try {
+      const { container, waitedMs, warm } = await this.containers.acquire(run.id, signal);
+      this.bus.emit('container:start', { runId: run.id, containerId: container.id, waitedMs, warm });
+      return container.failure;
+    } catch (error) {
+      if (error instanceof ContainerModeError) throw new RunStop(error.message, 'failed');
+      throw error;
+    }
+  }
+
+  /** Ends the run's container (asked to exit, or killed for `killReason`) and stores how it ended. */
+  private async closeContainer(run: Run, killReason: string | null): Promise<string | null> {
+    const exit = await this.containers.release(run.id, killReason);
+    if (!exit) return null;
+    run.containerExit = exit.description;
+    await this.runs.updateRun(run.id, { containerExit: exit.description });
+    this.bus.emit('container:exit', {
+      runId: run.id,
+      containerId: exit.containerId,
+      exit: exit.description,
+      failed: exit.failed,
+    });
+    return exit.description;
+  }
+
+  private async abortReason(runId: string): Promise<string> {
+    const run = await this.runs.findRun(runId);
+    return run?.status === 'cancelled' ? 'killed: the run was cancelled' : 'killed: the gateway is shutting down';
   }
 
   private async start(run: Run, group: AgentGroup, profile: RunProfile, history: ConversationMessage[]): Promise<void> {
@@ -229,6 +287,7 @@ export class AgentRunner {
       // An answer without tool calls ends the run: its end is stored in the same transaction.
       const ends = !response.content.some((block) => block.type === 'tool_use');
       const reply = ends ? lastText([...history, answer], run.id) : null;
+      if (ends) await this.closeContainer(run, null);
       const ended = ends ? this.ended(run, { status: 'completed', reply, error: null }) : null;
       const finished = await this.runs.recordModelCall(
         { ...call, status: 'ok', error: null, ...response.usage, durationMs: Date.now() - startedAt },
@@ -370,6 +429,8 @@ export class AgentRunner {
   }
 
   private async finish(run: Run, outcome: Pick<Run, 'status' | 'reply' | 'error'>): Promise<void> {
+    // The container ends first, so a run seen finished already says how its container ended.
+    await this.closeContainer(run, null);
     const ended = this.ended(run, outcome);
     // From queued too: a run can fail before it has started (its group could not be read).
     if (await this.runs.transition(run.id, ['queued', 'running'], ended)) this.announceEnd(run, ended);

@@ -112,6 +112,8 @@ export class RunsService implements OnApplicationBootstrap {
       continuation: request.continuation ?? null,
       continuationState: this.continuations.initialState(request.continuation),
       toolPins: null,
+      isolated: false,
+      containerExit: null,
     };
     await this.runs.insertRun(run, isNew ? conversation : null);
     if (!this.queue.enqueue(run.id, run.conversationId)) {
@@ -302,6 +304,8 @@ export function toRunResponse(run: Run): RunResponseDto {
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
+    isolated: run.isolated,
+    containerExit: run.containerExit,
   };
 }
 

@@ -4,6 +4,20 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type TrustProxy } from './config.schema.js';
 
+/** Container mode (AGENT_CONTAINER_MODE and its caps). */
+export interface ContainerSettings {
+  enabled: boolean;
+  image: string;
+  maxConcurrent: number;
+  timeoutMs: number;
+  memoryMb: number;
+  cpus: number;
+  pidsLimit: number;
+  warmPool: number;
+  /** DOCKER_HOST; empty: the default socket. */
+  dockerHost: string;
+}
+
 /** The validated configuration, injected wherever settings are needed. */
 export class AppConfig {
   readonly port!: number;
@@ -39,6 +53,7 @@ export class AppConfig {
   readonly scriptTimeoutMs!: number;
   readonly browseTimeoutMs!: number;
   readonly chromiumPath!: string;
+  readonly container!: ContainerSettings;
   readonly skillWorkers!: number;
   readonly skillMemoryMb!: number;
   readonly agentMaxDepth!: number;
@@ -99,6 +114,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scriptTimeoutMs: parsed.SCRIPT_TIMEOUT_SECONDS * 1000,
     browseTimeoutMs: parsed.BROWSE_TIMEOUT_SECONDS * 1000,
     chromiumPath: parsed.CHROMIUM_PATH,
+    container: {
+      enabled: parsed.AGENT_CONTAINER_MODE,
+      image: parsed.AGENT_CONTAINER_IMAGE,
+      maxConcurrent: parsed.MAX_CONCURRENT_CONTAINERS,
+      timeoutMs: parsed.CONTAINER_TIMEOUT_MS,
+      memoryMb: parsed.CONTAINER_MEMORY_MB,
+      cpus: parsed.CONTAINER_CPUS,
+      pidsLimit: parsed.CONTAINER_PIDS_LIMIT,
+      warmPool: parsed.CONTAINER_WARM_POOL,
+      dockerHost: parsed.DOCKER_HOST,
+    },
     skillWorkers: parsed.SKILL_WORKERS,
     skillMemoryMb: parsed.SKILL_MEMORY_MB,
     agentMaxDepth: parsed.AGENT_MAX_DEPTH,

@@ -319,6 +319,62 @@ export const CONFIG_SCHEMA = {
     description: 'Folder of operator roles (<name>.md), added to the shipped ones (default: DATA_DIR/roles).',
     parse: text,
   },
+  AGENT_CONTAINER_MODE: {
+    default: 'false',
+    description:
+      'Run each agent call in its own Docker container (code-executing tools run inside; the API key never enters it).',
+    parse: boolean,
+  },
+  MAX_CONCURRENT_CONTAINERS: {
+    default: '3',
+    description: 'Agent containers at once in container mode; further calls wait their turn.',
+    parse: integer(1, 256),
+  },
+  CONTAINER_TIMEOUT_MS: {
+    default: '600000',
+    description: 'A container is killed after this many milliseconds and its call ends with that reason.',
+    parse: integer(1000, 86_400_000),
+  },
+  AGENT_CONTAINER_IMAGE: {
+    default: 'loop-gateway-agent:latest',
+    description: 'Image of the agent containers (docker build -t loop-gateway-agent:latest ./agent-runner).',
+    parse: (raw) => (raw.trim() === '' ? fail('must not be empty') : raw.trim()),
+  },
+  CONTAINER_MEMORY_MB: {
+    default: '512',
+    description: 'Memory cap of one agent container in MB (no swap beyond it); the OOM killer ends a call over it.',
+    parse: integer(32, 65536),
+  },
+  CONTAINER_CPUS: {
+    default: '1',
+    description: 'CPU cap of one agent container, in CPUs (fractions allowed, e.g. 0.5).',
+    parse: (raw) => {
+      const value = Number(raw);
+      return /^\d+(\.\d+)?$/.test(raw) && value >= 0.01 && value <= 64
+        ? value
+        : fail('must be a number of CPUs between 0.01 and 64');
+    },
+  },
+  CONTAINER_PIDS_LIMIT: {
+    default: '128',
+    description: 'Processes one agent container may hold at once (stops fork bombs).',
+    parse: integer(8, 32768),
+  },
+  CONTAINER_WARM_POOL: {
+    default: '1',
+    description:
+      'Agent containers kept started and waiting for a call, so a call does not pay the start time (0: none).',
+    parse: integer(0, 32),
+  },
+  DOCKER_HOST: {
+    default: '',
+    description:
+      'Where container mode reaches the Docker engine: unix:///path/docker.sock or tcp://host:port (empty: /var/run/docker.sock).',
+    parse: (raw) =>
+      raw === '' || /^unix:\/\/\/.+/.test(raw) || /^tcp:\/\/[^/]+:\d+\/?$/.test(raw)
+        ? raw
+        : fail('must be unix:///path/to/docker.sock or tcp://host:port'),
+  },
   CHROMIUM_PATH: {
     default: '/usr/bin/chromium',
     description: 'Chromium (or Chrome) executable the web_browse tool drives.',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { ContainerPool } from '../containers/container-pool.js';
 import type { HealthResponseDto } from './dto/health-response.dto.js';
 
 @Injectable()
@@ -9,6 +10,7 @@ export class HealthService {
   constructor(
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly containers: ContainerPool,
   ) {}
 
   async check(): Promise<HealthResponseDto> {
@@ -16,8 +18,12 @@ export class HealthService {
       () => true,
       () => false,
     );
+    const containers = this.containers.enabled
+      ? await this.containers.state().then((state) => (state.problem ? 'unavailable' : 'ready'))
+      : 'off';
     return {
-      status: databaseUp ? 'ok' : 'degraded',
+      status: databaseUp && containers !== 'unavailable' ? 'ok' : 'degraded',
+      containers,
       version: this.config.version,
       uptimeSeconds: Math.round(process.uptime()),
       database: this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite',

@@ -1,6 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config.js';
+import { ContainerPool } from '../containers/container-pool.js';
+import { ContainerScriptRunner } from '../containers/container-script-runner.js';
 import { HttpRequestTool } from './http-request/http-request.tool.js';
 import { AddressGuard } from './net/address-guard.js';
 import { GuardedProxy } from './net/guarded-proxy.js';
@@ -22,8 +24,13 @@ export const BUILTIN_TOOL_PROVIDERS: Provider[] = [
     inject: [AppConfig],
     useFactory: (config: AppConfig) => new AddressGuard(config.toolAllowedHosts),
   },
-  // Where scripts run; the container mode swaps in its own runner here.
-  { provide: ScriptRunner, useFactory: () => new ProcessScriptRunner() },
+  // Where scripts run: in the run's container in container mode, else a child process of the gateway.
+  {
+    provide: ScriptRunner,
+    inject: [AppConfig, ContainerPool],
+    useFactory: (config: AppConfig, pool: ContainerPool) =>
+      config.container.enabled ? new ContainerScriptRunner(pool) : new ProcessScriptRunner(),
+  },
   {
     provide: SharedBrowser,
     inject: [AppConfig, AddressGuard],

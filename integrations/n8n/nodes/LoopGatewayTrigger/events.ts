@@ -31,6 +31,8 @@ export const GATEWAY_EVENTS: INodePropertyOptions[] = [
   { name: 'Auth Login', value: 'auth:login', description: 'An operator logged in' },
   { name: 'Auth Logout', value: 'auth:logout', description: 'An operator logged out' },
   { name: 'Channel Status', value: 'channel:status', description: 'A channel changed state' },
+  { name: 'Container Exit', value: 'container:exit', description: 'An agent call’s container ended' },
+  { name: 'Container Start', value: 'container:start', description: 'An agent call started in its own container' },
   {
     name: 'Conversation Compacted',
     value: 'conversation:compacted',

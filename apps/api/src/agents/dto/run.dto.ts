@@ -82,6 +82,13 @@ export class RunResponseDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({ description: 'Its agent calls ran in a Docker container (container mode)' }) isolated!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'How its last container ended (e.g. "exit code 0", "killed after CONTAINER_TIMEOUT_MS (600000 ms)")',
+  })
+  containerExit!: string | null;
 }
 
 export class RunMessageDto {

@@ -65,4 +65,8 @@ export class Run {
     transformer: nullableJsonColumn<Record<string, string>>(),
   })
   toolPins!: Record<string, string> | null;
+  /** Its agent calls ran in a container (AGENT_CONTAINER_MODE). */
+  @Column({ type: 'boolean', default: false }) isolated!: boolean;
+  /** How its last container ended ("exit code 0", "killed after CONTAINER_TIMEOUT_MS …"); null: none ended. */
+  @Column({ name: 'container_exit', type: 'text', nullable: true }) containerExit!: string | null;
 }

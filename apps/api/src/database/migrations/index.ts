@@ -17,6 +17,7 @@ import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-gua
 import { RunControl1764970000000 } from './1764970000000-run-control.js';
 import { ApiKeys1765000000000 } from './1765000000000-api-keys.js';
 import { SkillVersions1765100000000 } from './1765100000000-skill-versions.js';
+import { RunContainers1765300000000 } from './1765300000000-run-containers.js';
 import { Agents1765400000000 } from './1765400000000-agents.js';
 import { SkillTriesAndPins1765700000000 } from './1765700000000-skill-tries-and-pins.js';
 
@@ -43,6 +44,7 @@ export const migrations = (secrets: SecretBox) => [
   RunControl1764970000000,
   ApiKeys1765000000000,
   SkillVersions1765100000000,
+  RunContainers1765300000000,
   Agents1765400000000,
   SkillTriesAndPins1765700000000,
 ];

@@ -59,6 +59,7 @@ export class RunScriptTool implements Tool {
       timeoutMs: this.scriptTimeoutMs,
       maxOutputBytes: MAX_SCRIPT_OUTPUT_BYTES,
       signal: context.signal,
+      runId: context.runId,
     });
     const ending = outcome.timedOut
       ? `Killed after the ${Math.round(this.scriptTimeoutMs / 1000)} s time limit.`

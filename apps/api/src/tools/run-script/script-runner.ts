@@ -9,6 +9,8 @@ export interface ScriptJob {
   maxOutputBytes: number;
   /** Aborting it kills the script. */
   signal: AbortSignal;
+  /** The run that asked for it (container mode runs the script in that run's container). */
+  runId?: string;
 }
 
 export interface ScriptOutcome {
@@ -23,8 +25,8 @@ export interface ScriptOutcome {
 }
 
 /**
- * Where run_script's scripts run. The process runner is the default; the container mode of a later
- * issue provides another implementation under this token (see tools.module.ts).
+ * Where run_script's scripts run. The process runner is the default; container mode provides
+ * ContainerScriptRunner under this token (see builtin-tools.ts).
  */
 export abstract class ScriptRunner {
   /** The languages whose interpreter this runner has. */

@@ -84,6 +84,8 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
     parentRunId: 'run-1',
     status: 'completed',
   },
+  'container:start': { runId: 'run-1234', containerId: 'c1', waitedMs: 0, warm: true },
+  'container:exit': { runId: 'run-1234', containerId: 'c1', exit: 'exit code 0', failed: false },
 };
 
 describe('summarizeEvent', () => {
@@ -128,6 +130,8 @@ describe('summarizeEvent', () => {
       'Agent 5f0c2a9e sent a delegate to agent 9b7d3e21: Find the population of Oslo',
       'Agent 5f0c2a9e spawned a researcher 9b7d3e21 (depth 1)',
       'Researcher 9b7d3e21 answered',
+      'Run run-1234 started in its own container',
+      'Run run-1234’s container ended: exit code 0',
     ]);
   });
 

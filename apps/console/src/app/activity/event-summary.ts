@@ -98,6 +98,8 @@ const SUMMARIZERS: Summarizers = {
     const who = `${p.role ? p.role.charAt(0).toUpperCase() + p.role.slice(1) : 'Agent'} ${shortId(p.agentId)}`;
     return p.status === 'completed' ? success(`${who} answered`) : error(`${who} ended as ${p.status}`);
   },
+  'container:start': (p) => info(`Run ${shortId(p.runId)} started in its own container`),
+  'container:exit': (p) => (p.failed ? error : info)(`Run ${shortId(p.runId)}’s container ended: ${clip(p.exit)}`),
 };
 
 export function summarizeEvent(event: GatewayEvent): EventSummary | null {

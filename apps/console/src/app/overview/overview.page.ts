@@ -4,6 +4,7 @@ import { ActivityFeed } from '../activity/activity-feed';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { PageHeader } from '../core/ui/page-header';
 import { ConnectionStatus } from '../shell/connection-status';
+import { ContainerMode } from './container-mode';
 import { GatewayHealth } from './gateway-health';
 
 /** The landing page: is the gateway healthy, and what is happening right now. */
@@ -12,6 +13,7 @@ import { GatewayHealth } from './gateway-health';
   imports: [
     ActivityFeed,
     ConnectionStatus,
+    ContainerMode,
     GatewayHealth,
     MatCard,
     MatCardContent,
@@ -22,7 +24,10 @@ import { GatewayHealth } from './gateway-health';
   template: `
     <lg-page-header heading="Overview" lead="Gateway health and live activity." />
     <div class="grid">
-      <lg-gateway-health />
+      <div class="side">
+        <lg-gateway-health />
+        <lg-container-mode />
+      </div>
       <mat-card appearance="outlined" class="activity" data-testid="overview-activity">
         <mat-card-header>
           <mat-card-title>Activity</mat-card-title>
@@ -35,6 +40,10 @@ import { GatewayHealth } from './gateway-health';
     </div>
   `,
   styles: `
+    .side {
+      display: grid;
+      gap: 24px;
+    }
     .grid {
       display: grid;
       grid-template-columns: minmax(260px, 340px) minmax(0, 1fr);

@@ -26,6 +26,8 @@ const run = (id: string, overrides: Partial<RunResponseDto> = {}): RunResponseDt
   createdAt: '2026-01-01T11:00:00.000Z',
   startedAt: '2026-01-01T11:00:00.000Z',
   finishedAt: '2026-01-01T11:00:01.000Z',
+  isolated: false,
+  containerExit: null,
   ...overrides,
 });
 

@@ -55,6 +55,8 @@ export function applyRunEvent(
         createdAt: event.timestamp,
         startedAt: event.timestamp,
         finishedAt: null,
+        isolated: false,
+        containerExit: null,
       };
       return [started, ...runs].slice(0, limit);
     }

@@ -28,6 +28,8 @@ function running(): RunDetailResponseDto {
     createdAt: at,
     startedAt: at,
     finishedAt: null,
+    isolated: true,
+    containerExit: null,
     messages: [
       { seq: 1, role: 'user', content: [{ type: 'text', text: 'Look this up' }], createdAt: at },
       {

@@ -43,6 +43,8 @@ function detail(overrides: Partial<RunDetailResponseDto>): RunDetailResponseDto 
     createdAt: at,
     startedAt: at,
     finishedAt: at,
+    isolated: false,
+    containerExit: null,
     messages: [],
     toolCalls: [],
     modelCalls: [],
