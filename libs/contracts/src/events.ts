@@ -75,6 +75,15 @@ export interface EventPayloads {
   'task:complete': { taskId: string; iterations: number };
   'task:error': { taskId: string; error: string };
   'scheduler:job:complete': { jobId: string; runId: string; status: 'success' | 'error'; durationMs: number };
+  /** A model call took an agent group's token spend past 80 % or 100 % of its daily or monthly budget. */
+  'budget:threshold': {
+    groupId: string;
+    groupName: string;
+    period: 'day' | 'month';
+    percent: 80 | 100;
+    usedTokens: number;
+    budgetTokens: number;
+  };
   'skill:installed': { name: string; version: string };
   'skill:updated': { name: string; version: string; enabled: boolean };
   'skill:removed': { name: string };
@@ -113,6 +122,8 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'task:complete': 'A loop task signalled completion or reached its iteration limit.',
   'task:error': 'A loop task stopped with an error (or its budget ran out).',
   'scheduler:job:complete': 'A scheduled job ran; its output was routed.',
+  'budget:threshold':
+    'An agent group’s token spend passed 80 % or 100 % of its daily or monthly budget (at 100 % its runs are refused until the window resets).',
   'skill:installed': 'A custom skill was installed (through the API or a new folder on disk).',
   'skill:updated': 'A skill got a new version, or was enabled or disabled.',
   'skill:removed': 'A custom skill was deleted (through the API or its folder removed from disk).',

@@ -208,6 +208,8 @@ export class AgentRunner {
         { iterations: run.iterations, inputTokens: run.inputTokens, outputTokens: run.outputTokens },
       );
       history.push(answer);
+      const { outputTokens } = response.usage;
+      await this.budget.noticeSpend(group, answer.contextTokens + outputTokens);
     } catch (error) {
       if (!signal.aborted) {
         const message = error instanceof Error ? error.message : String(error);
