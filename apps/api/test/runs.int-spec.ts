@@ -223,6 +223,46 @@ describe('the agent pipeline against a local Claude', () => {
     }
   });
 
+  it('emits budget:threshold once when a call passes 80 % and once when it passes 100 % of a budget', async () => {
+    const { gw, token, auth, waitForRun, submit } = await startGateway(claude);
+    const socket = new RecordingSocket(gw.url.replace('http', 'ws') + '/ws');
+    try {
+      await socket.opened();
+      socket.send({ type: 'auth', token });
+      await socket.waitFor((m) => m.type === 'ready');
+      const group = (
+        await request(gw.url)
+          .post('/api/agent-groups')
+          .set(auth)
+          .send({ name: 'Watched', budgetMaxTokensDay: 1000 })
+          .expect(201)
+      ).body;
+      const thresholds = () =>
+        socket.messages.flatMap((m) => (m.type === 'event' && m.event === 'budget:threshold' ? [m.payload] : []));
+      const spend = async (input: number, output: number) => {
+        claude.script({ text: 'ok', usage: { input_tokens: input, output_tokens: output } });
+        const run = await waitForRun((await submit({ message: 'spend', groupId: group.id })).runId);
+        expect(run.status).toBe('completed');
+        // The event goes out before the run completes; the socket has it by the time a later one arrives.
+        await socket.waitFor(
+          (m) => m.type === 'event' && m.event === 'agent:run:complete' && m.payload.runId === run.id,
+        );
+      };
+      await spend(300, 100); // 400: below both lines
+      await spend(300, 150); // 850: past 80 %
+      await spend(50, 50); // 950: no new line
+      await spend(40, 20); // 1010: past 100 %
+      const watched = { groupId: group.id, groupName: 'Watched', period: 'day', budgetTokens: 1000 };
+      expect(thresholds()).toEqual([
+        { ...watched, percent: 80, usedTokens: 850 },
+        { ...watched, percent: 100, usedTokens: 1010 },
+      ]);
+    } finally {
+      socket.close();
+      await gw.close();
+    }
+  });
+
   it('lets concurrent runs overspend a budget by at most one call', async () => {
     const { gw, auth, waitForRun, submit } = await startGateway(claude, { RUN_CONCURRENCY: '6' });
     try {
