@@ -1,0 +1,199 @@
+/**
+ * The console as an operator's cockpit, in Debian's Chromium against the built gateway + console with
+ * the local Anthropic-compatible server as the model: a tool call held while the operator is on
+ * another page (nav badge, tab title, toast with Approve), and the group dialog's forms that cannot
+ * lie (the Channel styles panel reachable, skills chosen from the gateway's, a blank name refused).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONSOLE_BUILD, type GatewayProcess, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
+import { launchChromium } from './chromium.js';
+
+const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
+const STEP_TIMEOUT = 60_000;
+
+let gateway: GatewayProcess | undefined;
+let claude: LocalClaude | undefined;
+let browser: Browser | undefined;
+let page: Page;
+
+const base = () => {
+  if (!gateway) throw new Error('The gateway did not start');
+  return gateway.url;
+};
+const model = () => {
+  if (!claude) throw new Error('The local model did not start');
+  return claude;
+};
+const path = () => new URL(page.url()).pathname;
+const nav = (label: string) => page.getByTestId('side-nav').getByRole('link', { name: label });
+const sessionToken = () =>
+  page.evaluate(() => (JSON.parse(localStorage.getItem('lg.session') ?? '{}') as { token?: string }).token);
+
+async function api(method: string, url: string, body?: unknown): Promise<Response> {
+  return fetch(`${base()}${url}`, {
+    method,
+    headers: { Authorization: `Bearer ${await sessionToken()}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** Waits until the tab's title is `expected`. */
+const titleIs = (expected: string) => page.waitForFunction((title) => document.title === title, expected);
+
+beforeAll(async () => {
+  if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) throw new Error('The console is not built: run npm run build');
+  claude = await LocalClaude.start();
+  gateway = await startGatewayProcess({
+    env: {
+      CONSOLE_DIR: CONSOLE_BUILD,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      ANTHROPIC_BASE_URL: claude.url,
+      ANTHROPIC_API_KEY: 'local',
+    },
+  });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(20_000);
+
+  await page.goto(`${base()}/`);
+  const form = page.getByTestId('setup-form');
+  await form.getByLabel('Username').fill(ADMIN.username);
+  await form.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await form.getByLabel('Confirm password').fill(ADMIN.password);
+  await form.getByRole('button', { name: 'Create admin' }).click();
+  await page.getByTestId('current-user').waitFor();
+}, STEP_TIMEOUT);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await claude?.stop();
+}, STEP_TIMEOUT);
+
+describe('the console as a cockpit', () => {
+  it(
+    'a call held while the operator is on Runs shows as a nav badge, in the tab title and as a toast that approves it',
+    async () => {
+      await nav('Runs').click();
+      await page.getByTestId('toolbar').locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+      await titleIs('Runs · Loop Gateway');
+      expect(await page.getByTestId('nav-badge').count()).toBe(0);
+
+      model().script(
+        {
+          text: 'Checking.',
+          toolUse: { name: 'run_script', input: { language: 'bash', script: 'echo held-on-runs' } },
+        },
+        { text: 'It printed held-on-runs.' },
+      );
+      const response = await api('POST', '/api/runs', { message: 'Run the check' });
+      expect(response.status).toBe(202);
+      const { runId } = (await response.json()) as { runId: string };
+
+      const badge = nav('Approvals').getByTestId('nav-badge');
+      await badge.filter({ hasText: '1' }).waitFor();
+      await titleIs('(1) Runs · Loop Gateway');
+      const toast = page.locator('[data-testid="attention-toast"][data-kind="approval"]');
+      await toast.waitFor();
+      expect((await toast.getByTestId('attention-toast-title').textContent())?.trim()).toBe(
+        'Approval needed: run_script',
+      );
+      expect(path()).toBe('/runs');
+
+      await toast.getByTestId('attention-approve').click();
+      await toast.waitFor({ state: 'detached' });
+      await badge.waitFor({ state: 'detached' });
+      await titleIs('Runs · Loop Gateway');
+      await page
+        .locator(`[data-testid="run-row"][data-run-id="${runId}"] [data-testid="run-status"][data-status="completed"]`)
+        .waitFor();
+      const approvals = (await (await api('GET', '/api/approvals?status=approved')).json()) as {
+        runId: string;
+        decidedBy: string;
+      }[];
+      expect(approvals.find((approval) => approval.runId === runId)?.decidedBy).toBe(ADMIN.username);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'a second held call: Open goes to the Approvals page, where it waits',
+    async () => {
+      model().script(
+        { toolUse: { name: 'run_script', input: { language: 'bash', script: 'echo second' } } },
+        { text: 'Done.' },
+      );
+      const { runId } = (await (await api('POST', '/api/runs', { message: 'Again' })).json()) as { runId: string };
+      const toast = page.locator('[data-testid="attention-toast"][data-kind="approval"]');
+      await toast.getByTestId('attention-open').click();
+      await toast.waitFor({ state: 'detached' });
+      await page.waitForURL((url) => url.pathname === '/approvals');
+      const card = page.getByTestId('approval').filter({
+        has: page.locator(`[data-testid="approval-run-link"][href="/runs/${runId}"]`),
+      });
+      await card.getByTestId('approval-reject').click();
+      await card.waitFor({ state: 'detached' });
+      await nav('Approvals').getByTestId('nav-badge').waitFor({ state: 'detached' });
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'the group dialog: the Channel styles panel opens and saves, skills come from the gateway, a blank name is refused',
+    async () => {
+      await nav('Agent groups').click();
+      await page.getByTestId('group-new').click();
+      const form = page.getByTestId('group-form');
+      await form.getByTestId('group-name').fill('   ');
+      await form.getByTestId('group-save').click();
+      await form.getByText('Give the group a name (more than spaces)').waitFor();
+
+      await form.getByTestId('group-name').fill('Styled');
+      // Skills: a list of the gateway's skills, nothing to mistype.
+      await form.getByTestId('group-skills').click();
+      const options = page.locator('mat-option');
+      await options.first().waitFor();
+      expect((await options.evaluateAll((all) => all.map((o) => o.getAttribute('data-skill')))).sort()).toEqual([
+        'http_request',
+        'run_script',
+        'web_browse',
+      ]);
+      await page.locator('mat-option[data-skill="web_browse"]').click();
+      await page.keyboard.press('Escape');
+
+      // The styles panel has room and is what gets clicked (not the Default checkbox below it).
+      const header = form.getByText('Channel styles');
+      await header.scrollIntoViewIfNeeded();
+      const box = await form.locator('mat-expansion-panel').boundingBox();
+      expect(box?.height ?? 0).toBeGreaterThan(40);
+      await header.click();
+      const telegram = form.getByLabel('Telegram');
+      await telegram.waitFor({ state: 'visible' });
+      await telegram.fill('One short paragraph, no tables.');
+      expect(await form.getByTestId('group-default').locator('input').isChecked()).toBe(false);
+      await form.getByTestId('group-save').click();
+      await form.waitFor({ state: 'detached' });
+
+      const card = page.locator('[data-testid="group-card"][data-group="Styled"]');
+      await card.waitFor();
+      expect(await card.getByTestId('group-default-marker').count()).toBe(0);
+      const groups = (await (await api('GET', '/api/agent-groups')).json()) as {
+        name: string;
+        skills: string[];
+        channelStyles: Record<string, string>;
+      }[];
+      expect(groups.find((group) => group.name === 'Styled')).toMatchObject({
+        skills: ['web_browse'],
+        channelStyles: { telegram: 'One short paragraph, no tables.' },
+      });
+
+      // The API names the unknown skills too (for callers other than the console).
+      const refused = await api('POST', '/api/agent-groups', { name: 'Typo', skills: ['web_brwose', 'rm_rf'] });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { message: string }).message).toMatch(/"web_brwose", "rm_rf" are not skills/);
+    },
+    STEP_TIMEOUT,
+  );
+});
