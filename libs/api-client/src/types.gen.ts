@@ -808,6 +808,36 @@ export type ModelUsageDto = {
     priced: boolean;
 };
 
+export type OperatorCreateDto = {
+    /**
+     * admin: everything; viewer: reads everything, changes nothing
+     */
+    role: 'admin' | 'viewer';
+    /**
+     * 3–64 letters, digits, dots, dashes or underscores
+     */
+    username: string;
+};
+
+export type OperatorResponseDto = {
+    createdAt: string;
+    id: string;
+    role: 'admin' | 'viewer';
+    username: string;
+};
+
+export type PasswordChangeDto = {
+    currentPassword: string;
+    newPassword: string;
+};
+
+export type PasswordChangedResponseDto = {
+    /**
+     * How many of your other sessions were ended
+     */
+    endedSessions: number;
+};
+
 export type PriceTableDto = {
     /**
      * Prices by model-id prefix (the longest matching prefix wins)
@@ -1008,6 +1038,22 @@ export type SchedulerStatsDto = {
      * Firings in the last 24 hours
      */
     runsLastDay: number;
+};
+
+export type SessionResponseDto = {
+    createdAt: string;
+    /**
+     * The session making this request
+     */
+    current: boolean;
+    expiresAt: string;
+    id: string;
+    /**
+     * The address the session was opened from
+     */
+    ip: string;
+    lastSeenAt: string;
+    userAgent: string;
 };
 
 export type SetupDto = {
@@ -1331,7 +1377,10 @@ export type UsageTotalsDto = {
 
 export type UserResponseDto = {
     id: string;
-    role: 'admin';
+    /**
+     * admin: everything; viewer: read-only
+     */
+    role: 'admin' | 'viewer';
     username: string;
 };
 
@@ -1615,6 +1664,18 @@ export type AgentGroupUpdateDtoWritable = {
      * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
      */
     trustedDestinations?: Array<string>;
+};
+
+export type OperatorCreateDtoWritable = {
+    password: string;
+    /**
+     * admin: everything; viewer: reads everything, changes nothing
+     */
+    role: 'admin' | 'viewer';
+    /**
+     * 3–64 letters, digits, dots, dashes or underscores
+     */
+    username: string;
 };
 
 export type ListAgentGroupsData = {
@@ -2197,6 +2258,82 @@ export type MeResponses = {
 
 export type MeResponse = MeResponses[keyof MeResponses];
 
+export type ChangePasswordData = {
+    body: PasswordChangeDto;
+    path?: never;
+    query?: never;
+    url: '/api/auth/password';
+};
+
+export type ChangePasswordErrors = {
+    /**
+     * The current password is wrong, or the new one too short
+     */
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ChangePasswordError = ChangePasswordErrors[keyof ChangePasswordErrors];
+
+export type ChangePasswordResponses = {
+    /**
+     * The new password is set; every other session of yours has ended
+     */
+    200: PasswordChangedResponseDto;
+};
+
+export type ChangePasswordResponse = ChangePasswordResponses[keyof ChangePasswordResponses];
+
+export type ListSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/sessions';
+};
+
+export type ListSessionsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListSessionsError = ListSessionsErrors[keyof ListSessionsErrors];
+
+export type ListSessionsResponses = {
+    /**
+     * Your live sessions, most recently used first
+     */
+    200: Array<SessionResponseDto>;
+};
+
+export type ListSessionsResponse = ListSessionsResponses[keyof ListSessionsResponses];
+
+export type RevokeSessionData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/auth/sessions/{id}';
+};
+
+export type RevokeSessionErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Not a live session of yours
+     */
+    404: ErrorResponseDto;
+};
+
+export type RevokeSessionError = RevokeSessionErrors[keyof RevokeSessionErrors];
+
+export type RevokeSessionResponses = {
+    /**
+     * The session has ended (its live connection is closed)
+     */
+    204: void;
+};
+
+export type RevokeSessionResponse = RevokeSessionResponses[keyof RevokeSessionResponses];
+
 export type SetupData = {
     body: SetupDto;
     path?: never;
@@ -2461,6 +2598,96 @@ export type GetHealthResponses = {
 };
 
 export type GetHealthResponse = GetHealthResponses[keyof GetHealthResponses];
+
+export type ListOperatorsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/operators';
+};
+
+export type ListOperatorsErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key, or a viewer tried a change
+     */
+    403: ErrorResponseDto;
+};
+
+export type ListOperatorsError = ListOperatorsErrors[keyof ListOperatorsErrors];
+
+export type ListOperatorsResponses = {
+    /**
+     * Every operator, oldest first
+     */
+    200: Array<OperatorResponseDto>;
+};
+
+export type ListOperatorsResponse = ListOperatorsResponses[keyof ListOperatorsResponses];
+
+export type CreateOperatorData = {
+    body: OperatorCreateDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/api/operators';
+};
+
+export type CreateOperatorErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key, or a viewer tried a change
+     */
+    403: ErrorResponseDto;
+    /**
+     * The username is taken
+     */
+    409: ErrorResponseDto;
+};
+
+export type CreateOperatorError = CreateOperatorErrors[keyof CreateOperatorErrors];
+
+export type CreateOperatorResponses = {
+    /**
+     * The new operator (admins only)
+     */
+    201: OperatorResponseDto;
+};
+
+export type CreateOperatorResponse = CreateOperatorResponses[keyof CreateOperatorResponses];
+
+export type DeleteOperatorData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/operators/{id}';
+};
+
+export type DeleteOperatorErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key, or a viewer tried a change
+     */
+    403: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * Your own account, or the last admin
+     */
+    409: ErrorResponseDto;
+};
+
+export type DeleteOperatorError = DeleteOperatorErrors[keyof DeleteOperatorErrors];
+
+export type DeleteOperatorResponses = {
+    /**
+     * Deleted; their sessions ended at once
+     */
+    204: void;
+};
+
+export type DeleteOperatorResponse = DeleteOperatorResponses[keyof DeleteOperatorResponses];
 
 export type ListRunsData = {
     body?: never;
