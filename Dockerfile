@@ -16,7 +16,7 @@ COPY libs/testing/package.json libs/testing/
 COPY integrations/n8n/package.json integrations/n8n/
 # Scripts stay off here: `prepare` would build before the sources are copied; better-sqlite3,
 # argon2 and esbuild ship prebuilt binaries for linux.
-RUN npm ci --ignore-scripts
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 

@@ -16,6 +16,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The base image carries the node on PATH: it must be the Node 24 the Dockerfile names.
+node -v | grep -qE '^v24\.' || { echo "Node 24 must be first on PATH (found $(node -v))" >&2; exit 1; }
 scripts/docker/import-node-base.sh node:24-bookworm-slim >/dev/null
 build_args=()
 if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
@@ -23,7 +25,10 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
   build_args+=(--build-arg "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt")
 fi
 started=$SECONDS
-docker build --quiet "${build_args[@]}" -t "$tag" . >/dev/null
+if ! docker build "${build_args[@]}" -t "$tag" . >/tmp/check-image-build.log 2>&1; then
+  tail -n 40 /tmp/check-image-build.log >&2
+  exit 1
+fi
 echo "docker build: $((SECONDS - started)) s"
 
 # The image's own health check, run every 2 s instead of every 30 s so the answer comes soon.

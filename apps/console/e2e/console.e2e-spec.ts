@@ -123,6 +123,7 @@ describe('console', () => {
         'Webhooks',
         'API keys',
         'Usage',
+        'Operators',
       ]);
 
       // Overview: gateway health from GET /api/health, and the live connection.
