@@ -263,6 +263,61 @@ describe('the agent pipeline against a local Claude', () => {
     }
   });
 
+  it('breaks usage down by origin (console vs API key), group and channel over a date range', async () => {
+    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    try {
+      const group = (await request(gw.url).post('/api/agent-groups').set(auth).send({ name: 'Sales' }).expect(201))
+        .body;
+      const key = (await request(gw.url).post('/api/api-keys').set(auth).send({ name: 'script' }).expect(201)).body
+        .key as string;
+      claude.respondWith(() => ({ text: 'ok', usage: { input_tokens: 1000, output_tokens: 100 } }));
+      // From the console (a session) into Sales, and twice from a script with an API key.
+      await waitForRun((await submit({ message: 'from the console', groupId: group.id })).runId);
+      for (const message of ['script one', 'script two']) {
+        const accepted = await request(gw.url)
+          .post('/api/runs')
+          .set({ Authorization: `Bearer ${key}` })
+          .send({ message })
+          .expect(202);
+        await waitForRun(accepted.body.runId);
+      }
+      const breakdown = async (query: string) =>
+        (await request(gw.url).get(`/api/usage/breakdown${query}`).set(auth).expect(200)).body as {
+          from: string;
+          to: string;
+          rows: { key: string; label: string; calls: number; inputTokens: number; costUsd: number }[];
+        };
+      const byOrigin = await breakdown('');
+      expect(byOrigin.rows.map((r) => [r.key, r.label, r.calls, r.inputTokens])).toEqual([
+        ['api', 'API', 2, 2000],
+        ['console', 'Console', 1, 1000],
+      ]);
+      expect(byOrigin.rows[0]!.costUsd).toBeGreaterThan(byOrigin.rows[1]!.costUsd);
+      const byGroup = await breakdown('?by=group');
+      expect(byGroup.rows.map((r) => [r.label, r.calls])).toEqual([
+        ['Default', 2],
+        ['Sales', 1],
+      ]);
+      // No channel runs: nothing to list by channel.
+      expect((await breakdown('?by=channel')).rows).toEqual([]);
+      // A range before today holds nothing.
+      expect((await breakdown('?from=2020-01-01&to=2020-01-31')).rows).toEqual([]);
+
+      const bad: [string, RegExp][] = [
+        ['?by=planet', /by must be one of: origin, group, channel/],
+        ['?from=yesterday', /from must be a date such as 2026-11-01/],
+        ['?from=2026-02-01&to=2026-01-01', /from \(2026-02-01\) must not be after to \(2026-01-01\)/],
+        ['?from=2020-01-01&to=2026-01-01', /at most 366 days apart/],
+      ];
+      for (const [query, message] of bad) {
+        const res = await request(gw.url).get(`/api/usage/breakdown${query}`).set(auth).expect(400);
+        expect(JSON.stringify(res.body.message)).toMatch(message);
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('lets concurrent runs overspend a budget by at most one call', async () => {
     const { gw, auth, waitForRun, submit } = await startGateway(claude, { RUN_CONCURRENCY: '6' });
     try {

@@ -1,8 +1,9 @@
 /**
  * The console as an operator's cockpit, in Debian's Chromium against the built gateway + console with
  * the local Anthropic-compatible server as the model: a tool call held while the operator is on
- * another page (nav badge, tab title, toast with Approve), and the group dialog's forms that cannot
- * lie (the Channel styles panel reachable, skills chosen from the gateway's, a blank name refused).
+ * another page (nav badge, tab title, toast with Approve), the group dialog's forms that cannot lie
+ * (the Channel styles panel reachable, skills chosen from the gateway's, a blank name refused), and a
+ * viewer operator added by the admin who reads everything but cannot change anything.
  */
 import type { Browser, Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
@@ -193,6 +194,67 @@ describe('the console as a cockpit', () => {
       const refused = await api('POST', '/api/agent-groups', { name: 'Typo', skills: ['web_brwose', 'rm_rf'] });
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { message: string }).message).toMatch(/"web_brwose", "rm_rf" are not skills/);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'a viewer added on the Operators page reads every page but cannot change anything; their own password they can',
+    async () => {
+      const viewer = { username: 'watcher', password: 'only looking, thanks' };
+      await nav('Operators').click();
+      const form = page.getByTestId('operator-form');
+      await form.getByTestId('operator-username').fill(viewer.username);
+      await form.getByTestId('operator-password').fill(viewer.password);
+      // Viewer is the preselected role.
+      expect(await form.getByTestId('operator-role-select').textContent()).toContain('Viewer');
+      await form.getByTestId('operator-add').click();
+      const row = page.locator('[data-testid="operator"][data-operator="watcher"]');
+      await row.waitFor();
+      expect((await row.getByTestId('operator-role').textContent())?.trim()).toBe(
+        'Viewer: reads everything, changes nothing',
+      );
+
+      await page.getByRole('button', { name: 'Log out' }).click();
+      const login = page.getByTestId('login-form');
+      await login.getByLabel('Username').fill(viewer.username);
+      await login.getByLabel('Password').fill(viewer.password);
+      await login.getByRole('button', { name: 'Log in' }).click();
+      await page.getByTestId('read-only').waitFor();
+
+      // Reading works: the groups made above are there.
+      await nav('Agent groups').click();
+      await page.locator('[data-testid="group-card"][data-group="Styled"]').waitFor();
+      const groupsBefore = await page.getByTestId('group-card').count();
+      // A change is refused with the reason, and nothing is stored.
+      await page.getByTestId('group-new').click();
+      const dialog = page.getByTestId('group-form');
+      await dialog.getByTestId('group-name').fill('Sneaky');
+      await dialog.getByTestId('group-save').click();
+      await page
+        .getByTestId('form-error')
+        .filter({ hasText: 'Your account is a viewer (read-only): POST /api/agent-groups needs an admin' })
+        .waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      expect(await page.getByTestId('group-card').count()).toBe(groupsBefore);
+
+      // No operator management for a viewer, but their own password.
+      await nav('Operators').click();
+      await page.getByTestId('operators-viewer-note').waitFor();
+      expect(await page.getByTestId('operator-form').count()).toBe(0);
+      expect(await page.getByTestId('operator-delete').count()).toBe(0);
+      const password = page.getByTestId('password-form');
+      await password.getByTestId('password-current').fill(viewer.password);
+      await password.getByTestId('password-new').fill('a new passphrase for me');
+      await password.getByTestId('password-confirm').fill('a new passphrase for me');
+      await password.getByTestId('password-change').click();
+      await page.getByTestId('password-done').waitFor();
+      const relogin = await fetch(`${base()}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: viewer.username, password: 'a new passphrase for me' }),
+      });
+      expect(relogin.status).toBe(200);
     },
     STEP_TIMEOUT,
   );

@@ -1348,6 +1348,41 @@ export type TranscriptLineDto = {
     text: string;
 };
 
+export type UsageBreakdownResponseDto = {
+    by: 'origin' | 'group' | 'channel';
+    from: string;
+    /**
+     * Most expensive first
+     */
+    rows: Array<UsageBreakdownRowDto>;
+    timezone: string;
+    to: string;
+};
+
+export type UsageBreakdownRowDto = {
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+    /**
+     * What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)
+     */
+    cacheSavedUsd: number;
+    calls: number;
+    /**
+     * Estimated cost in US dollars (models without a price count as 0)
+     */
+    costUsd: number;
+    inputTokens: number;
+    /**
+     * What the row counts: an origin, a group id or a channel id
+     */
+    key: string;
+    /**
+     * How the console names it
+     */
+    label: string;
+    outputTokens: number;
+};
+
 export type UsageSummaryResponseDto = {
     month: UsageTotalsDto;
     timezone: string;
@@ -3566,6 +3601,42 @@ export type GetUsageSummaryResponses = {
 };
 
 export type GetUsageSummaryResponse = GetUsageSummaryResponses[keyof GetUsageSummaryResponses];
+
+export type GetUsageBreakdownData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * origin: console, api, webhook, scheduler, task, a2a or the channel type; group: the agent group; channel: each channel (runs not from a channel are left out)
+         */
+        by?: 'origin' | 'group' | 'channel';
+        /**
+         * First local day (TIMEZONE); default: 29 days before `to`
+         */
+        from?: string;
+        /**
+         * Last local day, included; default: today
+         */
+        to?: string;
+    };
+    url: '/api/usage/breakdown';
+};
+
+export type GetUsageBreakdownErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type GetUsageBreakdownError = GetUsageBreakdownErrors[keyof GetUsageBreakdownErrors];
+
+export type GetUsageBreakdownResponses = {
+    /**
+     * What spent: per origin (console, API, webhook, scheduler, task, each channel type), group or channel
+     */
+    200: UsageBreakdownResponseDto;
+};
+
+export type GetUsageBreakdownResponse = GetUsageBreakdownResponses[keyof GetUsageBreakdownResponses];
 
 export type ListModelCallsData = {
     body?: never;

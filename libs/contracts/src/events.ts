@@ -17,6 +17,7 @@ export interface RunOrigin {
   kind: 'channel' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'api';
   channelType?: ChannelType;
   channelId?: string;
+  /** What started it within its kind (a webhook, a job…); `console` on an `api` run from a console session. */
   ref?: string;
 }
 
