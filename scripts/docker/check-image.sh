@@ -25,7 +25,7 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
   build_args+=(--build-arg "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt")
 fi
 started=$SECONDS
-if ! docker build "${build_args[@]}" -t "$tag" . >/tmp/check-image-build.log 2>&1; then
+if ! docker build --force-rm "${build_args[@]}" -t "$tag" . >/tmp/check-image-build.log 2>&1; then
   tail -n 40 /tmp/check-image-build.log >&2
   exit 1
 fi

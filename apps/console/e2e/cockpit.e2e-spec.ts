@@ -199,6 +199,57 @@ describe('the console as a cockpit', () => {
   );
 
   it(
+    'usage by origin: console runs and an API key's runs apart, by group, a date range, and a CSV export',
+    async () => {
+      const key = ((await (await api('POST', '/api/api-keys', { name: 'script' })).json()) as { key: string }).key;
+      model().script({ text: 'From a script.' });
+      const accepted = await fetch(`${base()}/api/runs`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'hello from a script' }),
+      });
+      const { runId } = (await accepted.json()) as { runId: string };
+      await nav('Runs').click();
+      await page
+        .locator(`[data-testid="run-row"][data-run-id="${runId}"] [data-testid="run-status"][data-status="completed"]`)
+        .waitFor();
+
+      await nav('Usage').click();
+      const table = page.getByTestId('breakdown-table');
+      const row = (key: string) => table.locator(`[data-testid="breakdown-row"][data-key="${key}"]`);
+      await row('api').waitFor();
+      expect((await row('api').getByTestId('breakdown-label').textContent())?.trim()).toBe('API');
+      expect((await row('api').getByTestId('breakdown-calls').textContent())?.trim()).toBe('1');
+      // The two runs approved above came from the console: two model calls each.
+      expect((await row('console').getByTestId('breakdown-label').textContent())?.trim()).toBe('Console');
+      expect((await row('console').getByTestId('breakdown-calls').textContent())?.trim()).toBe('4');
+
+      await page.getByTestId('breakdown-by').getByText('By group').click();
+      await row('api').waitFor({ state: 'detached' });
+      const groups = await table.getByTestId('breakdown-label').allTextContents();
+      expect(groups.map((label) => label.trim())).toEqual(['Default']);
+
+      const download = page.waitForEvent('download');
+      await page.getByTestId('breakdown-csv').click();
+      const file = await download;
+      expect(file.suggestedFilename()).toMatch(/^usage-by-group-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+      const { readFile } = await import('node:fs/promises');
+      const csv = await readFile((await file.path())!, 'utf8');
+      expect(csv.split('\r\n')[0]).toBe(
+        'group,key,calls,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,costUsd,cacheSavedUsd',
+      );
+      expect(csv.split('\r\n')[1]).toMatch(/^Default,[0-9a-f-]{36},5,/);
+
+      // A range in the past has nothing.
+      await page.getByTestId('breakdown-from').fill('2020-01-01');
+      await page.getByTestId('breakdown-to').fill('2020-01-31');
+      await page.getByTestId('breakdown-to').dispatchEvent('change');
+      await page.getByTestId('breakdown-empty').waitFor();
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     'a viewer added on the Operators page reads every page but cannot change anything; their own password they can',
     async () => {
       const viewer = { username: 'watcher', password: 'only looking, thanks' };
