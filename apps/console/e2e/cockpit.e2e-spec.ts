@@ -199,7 +199,7 @@ describe('the console as a cockpit', () => {
   );
 
   it(
-    'usage by origin: console runs and an API key's runs apart, by group, a date range, and a CSV export',
+    'usage by origin: console runs and an API key’s runs apart, by group, a date range, and a CSV export',
     async () => {
       const key = ((await (await api('POST', '/api/api-keys', { name: 'script' })).json()) as { key: string }).key;
       model().script({ text: 'From a script.' });
