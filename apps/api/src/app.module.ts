@@ -12,6 +12,7 @@ import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { EventsGatewayModule, EventsModule } from './events/events.module.js';
@@ -72,6 +73,7 @@ export class AppModule implements NestModule {
         ToolsModule,
         SkillsModule,
         UsageModule,
+        DashboardModule,
         AgentsModule,
         HitlModule,
         TasksModule,

@@ -4,6 +4,20 @@ export type ClientOptions = {
     baseUrl: string;
 };
 
+export type ActivityEventDto = {
+    /**
+     * A catalog event name (GET /api/webhooks/events)
+     */
+    event: string;
+    /**
+     * As the event carried it
+     */
+    payload: {
+        [key: string]: unknown;
+    };
+    timestamp: string;
+};
+
 export type AgentGroupCreateDto = {
     /**
      * Tokens (input + output) per day; null for no cap
@@ -567,6 +581,34 @@ export type DailyUsageDto = {
     outputTokens: number;
 };
 
+export type DashboardResponseDto = {
+    /**
+     * The latest failed runs, newest first
+     */
+    lastErrors: Array<RecentErrorDto>;
+    pendingApprovals: number;
+    /**
+     * Runs waiting in the queue now
+     */
+    queueDepth: number;
+    /**
+     * Runs created today
+     */
+    runsToday: RunCountsDto;
+    /**
+     * Estimated US dollars
+     */
+    spendMonthUsd: number;
+    /**
+     * Estimated US dollars
+     */
+    spendTodayUsd: number;
+    /**
+     * Today and this month are local to this zone
+     */
+    timezone: string;
+};
+
 export type ErrorResponseDto = {
     error?: string;
     message: string | Array<string>;
@@ -847,6 +889,12 @@ export type PriceTableDto = {
     };
 };
 
+export type RecentErrorDto = {
+    at: string;
+    error: string;
+    runId: string;
+};
+
 export type RunAcceptedResponseDto = {
     conversationId: string;
     runId: string;
@@ -875,6 +923,20 @@ export type RunCompactionDto = {
      * Estimated request size before, in tokens
      */
     tokensBefore: number;
+};
+
+export type RunCountsDto = {
+    cancelled: number;
+    completed: number;
+    /**
+     * Failed or refused (over budget, …)
+     */
+    failed: number;
+    queued: number;
+    /**
+     * Running or waiting (for an approval, a retry…)
+     */
+    running: number;
 };
 
 export type RunCreateDto = {
@@ -1712,6 +1774,31 @@ export type OperatorCreateDtoWritable = {
      */
     username: string;
 };
+
+export type ListActivityData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+    };
+    url: '/api/activity';
+};
+
+export type ListActivityErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ListActivityError = ListActivityErrors[keyof ListActivityErrors];
+
+export type ListActivityResponses = {
+    /**
+     * The latest events (all but the streamed text), newest first; the newest 1000 are kept
+     */
+    200: Array<ActivityEventDto>;
+};
+
+export type ListActivityResponse = ListActivityResponses[keyof ListActivityResponses];
 
 export type ListAgentGroupsData = {
     body?: never;
@@ -2620,6 +2707,28 @@ export type CloseConversationResponses = {
 };
 
 export type CloseConversationResponse = CloseConversationResponses[keyof CloseConversationResponses];
+
+export type GetDashboardData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/dashboard';
+};
+
+export type GetDashboardErrors = {
+    401: ErrorResponseDto;
+};
+
+export type GetDashboardError = GetDashboardErrors[keyof GetDashboardErrors];
+
+export type GetDashboardResponses = {
+    /**
+     * Runs today, queue, approvals, spend, the last errors
+     */
+    200: DashboardResponseDto;
+};
+
+export type GetDashboardResponse = GetDashboardResponses[keyof GetDashboardResponses];
 
 export type GetHealthData = {
     body?: never;
