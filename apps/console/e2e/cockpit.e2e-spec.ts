@@ -250,6 +250,38 @@ describe('the console as a cockpit', () => {
   );
 
   it(
+    'the overview is a dashboard, and its activity feed is still there after a reload',
+    async () => {
+      await nav('Overview').click();
+      const dashboard = page.getByTestId('dashboard');
+      // Three runs completed above: two from the console (approved and rejected calls) and one script.
+      await dashboard
+        .getByTestId('runs-completed')
+        .filter({ hasText: /^\s*3\s*$/ })
+        .waitFor();
+      expect((await dashboard.getByTestId('pending-approvals').textContent())?.trim()).toBe('0');
+      expect((await dashboard.getByTestId('spend-today').textContent())?.trim()).toMatch(/^\$\d+\.\d{2,4}$/);
+      await page.getByTestId('dashboard-no-errors').waitFor();
+
+      const feed = page.getByTestId('overview-activity').getByTestId('activity-feed');
+      const completions = feed.locator('[data-testid="activity-entry"][data-event="agent:run:complete"]');
+      await completions.nth(2).waitFor();
+      const before = await feed.getByTestId('activity-summary').allTextContents();
+
+      await page.reload();
+      await completions.nth(2).waitFor();
+      const after = await feed.getByTestId('activity-summary').allTextContents();
+      // The feed after the reload is the one before it (a login event may come on top).
+      expect(after.slice(-before.length)).toEqual(before);
+      await dashboard
+        .getByTestId('runs-completed')
+        .filter({ hasText: /^\s*3\s*$/ })
+        .waitFor();
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     'a viewer added on the Operators page reads every page but cannot change anything; their own password they can',
     async () => {
       const viewer = { username: 'watcher', password: 'only looking, thanks' };

@@ -4,14 +4,16 @@ import { ActivityFeed } from '../activity/activity-feed';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { PageHeader } from '../core/ui/page-header';
 import { ConnectionStatus } from '../shell/connection-status';
+import { DashboardTiles } from './dashboard-tiles';
 import { GatewayHealth } from './gateway-health';
 
-/** The landing page: is the gateway healthy, and what is happening right now. */
+/** The landing page: today's runs, spend and what waits; is the gateway healthy; what happened. */
 @Component({
   selector: 'lg-overview-page',
   imports: [
     ActivityFeed,
     ConnectionStatus,
+    DashboardTiles,
     GatewayHealth,
     MatCard,
     MatCardContent,
@@ -20,7 +22,8 @@ import { GatewayHealth } from './gateway-health';
     PageHeader,
   ],
   template: `
-    <lg-page-header heading="Overview" lead="Gateway health and live activity." />
+    <lg-page-header heading="Overview" lead="Today at a glance, gateway health and the activity." />
+    <lg-dashboard-tiles />
     <div class="grid">
       <lg-gateway-health />
       <mat-card appearance="outlined" class="activity" data-testid="overview-activity">
