@@ -206,7 +206,10 @@ describe('the agent pipeline against a local Claude', () => {
       const before = claude.requests.length;
       const refused = await waitForRun((await submit({ message: 'two', groupId: group.id })).runId);
       expect(refused.status).toBe('refused');
-      expect(refused.reply).toMatch(/Agent group "Capped": daily token budget \(1000\) is used up; it resets at /);
+      // A local date and the zone, not a raw ISO instant.
+      expect(refused.reply).toMatch(
+        /^Agent group "Capped": daily token budget \(1000\) is used up; it resets at the start of \d{4}-\d{2}-\d{2} \(UTC\)$/,
+      );
       expect(refused.error).toBe(refused.reply);
       expect(claude.requests.length).toBe(before);
 

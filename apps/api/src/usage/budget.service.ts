@@ -3,7 +3,7 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
-import { windowStarts } from './time-windows.js';
+import { localDate, windowStarts } from './time-windows.js';
 import { UsageRepository } from './usage.repository.js';
 
 export type BudgetGroup = Pick<AgentGroup, 'id' | 'name' | 'budgetMaxTokensDay' | 'budgetMaxTokensMonth'>;
@@ -73,7 +73,7 @@ export class BudgetService {
       [
         group.budgetMaxTokensDay,
         dayStart,
-        `daily token budget (${group.budgetMaxTokensDay}) is used up; it resets at ${nextDayStart.toISOString()}`,
+        `daily token budget (${group.budgetMaxTokensDay}) is used up; it resets at the start of ${localDate(nextDayStart, this.config.timezone)} (${this.config.timezone})`,
       ],
       [group.budgetMaxTokensMonth, monthStart, `monthly token budget (${group.budgetMaxTokensMonth}) is used up`],
     ];
