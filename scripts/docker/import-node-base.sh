@@ -2,7 +2,7 @@
 # Builds a Node.js base image from this machine's own files and imports it under the given tag
 # (default node:24-bookworm-slim, the name the Dockerfiles start FROM). Images cannot be pulled where
 # the tests run, so CI and the tests make their base this way: busybox for a shell, the node binary
-# with the libraries it links, npm, CA certificates and a `node` user (uid 1000), nothing else.
+# with the C and C++ runtime libraries, npm, CA certificates and a `node` user (uid 1000), nothing else.
 # Usage: scripts/docker/import-node-base.sh [tag]   (needs docker, busybox-static, Node 24 on PATH)
 set -euo pipefail
 tag="${1:-node:24-bookworm-slim}"
@@ -23,8 +23,11 @@ cp "$node_bin" "$root/usr/local/bin/node"
 cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
-# The libraries node links, at the paths the loader looks for them.
-for lib in $(ldd "$node_bin" | grep -oE '/[^ ]+'); do
+# The libraries node links, at the paths the loader looks for them, plus the rest of what a Debian
+# slim image has (libc6, libgcc-s1, libstdc++6): native addons built for glibc link librt, libdl…
+base_libs=$(dpkg -L libc6 libgcc-s1 libstdc++6 2>/dev/null | grep -E '^/(usr/)?lib.*\.so(\.[0-9]+)*$' || true)
+for lib in $(ldd "$node_bin" | grep -oE '/[^ ]+') $base_libs; do
+  [ -e "$lib" ] || continue
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
 done

@@ -14,6 +14,7 @@ import { ContainersModule } from './containers/containers.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { EventsGatewayModule, EventsModule } from './events/events.module.js';
@@ -75,6 +76,7 @@ export class AppModule implements NestModule {
         ToolsModule,
         SkillsModule,
         UsageModule,
+        DashboardModule,
         AgentsModule,
         HitlModule,
         A2aModule,

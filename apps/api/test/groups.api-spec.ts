@@ -131,6 +131,9 @@ describe('agent groups API', () => {
       ],
       [{ name: 'x', trustedDestinations: 'api.example.com' }, /trustedDestinations must be an array/],
       [{ name: 'x', contextWindowTokens: 500 }, /contextWindowTokens must not be less than 1000/],
+      [{ name: '   ' }, /name must not be blank/],
+      [{ name: 'x', budgetMaxTokensMonth: 1e30 }, /budgetMaxTokensMonth must not be greater than 1000000000000/],
+      [{ name: 'x', skills: ['web_brwose', 'rm_rf'] }, /skills: \\"web_brwose\\", \\"rm_rf\\" are not skills/],
     ];
     for (const [body, message] of cases) {
       const res = await api().post('/api/agent-groups', body).expect(400);

@@ -207,7 +207,10 @@ describe('the agent pipeline against a local Claude', () => {
       const before = claude.requests.length;
       const refused = await waitForRun((await submit({ message: 'two', groupId: group.id })).runId);
       expect(refused.status).toBe('refused');
-      expect(refused.reply).toMatch(/Agent group "Capped": daily token budget \(1000\) is used up; it resets at /);
+      // A local date and the zone, not a raw ISO instant.
+      expect(refused.reply).toMatch(
+        /^Agent group "Capped": daily token budget \(1000\) is used up; it resets at the start of \d{4}-\d{2}-\d{2} \(UTC\)$/,
+      );
       expect(refused.error).toBe(refused.reply);
       expect(claude.requests.length).toBe(before);
 
@@ -219,6 +222,101 @@ describe('the agent pipeline against a local Claude', () => {
         costMonthUsd: 0.0057, // claude-sonnet-4-6 at $3 / $15 per MTok: 900 in + 200 out
         budget: { day: { limit: 1000, used: 1100, remaining: 0 }, month: { limit: null, used: 1100, remaining: null } },
       });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('emits budget:threshold once when a call passes 80 % and once when it passes 100 % of a budget', async () => {
+    const { gw, token, auth, waitForRun, submit } = await startGateway(claude);
+    const socket = new RecordingSocket(gw.url.replace('http', 'ws') + '/ws');
+    try {
+      await socket.opened();
+      socket.send({ type: 'auth', token });
+      await socket.waitFor((m) => m.type === 'ready');
+      const group = (
+        await request(gw.url)
+          .post('/api/agent-groups')
+          .set(auth)
+          .send({ name: 'Watched', budgetMaxTokensDay: 1000 })
+          .expect(201)
+      ).body;
+      const thresholds = () =>
+        socket.messages.flatMap((m) => (m.type === 'event' && m.event === 'budget:threshold' ? [m.payload] : []));
+      const spend = async (input: number, output: number) => {
+        claude.script({ text: 'ok', usage: { input_tokens: input, output_tokens: output } });
+        const run = await waitForRun((await submit({ message: 'spend', groupId: group.id })).runId);
+        expect(run.status).toBe('completed');
+        // The event goes out before the run completes; the socket has it by the time a later one arrives.
+        await socket.waitFor(
+          (m) => m.type === 'event' && m.event === 'agent:run:complete' && m.payload.runId === run.id,
+        );
+      };
+      await spend(300, 100); // 400: below both lines
+      await spend(300, 150); // 850: past 80 %
+      await spend(50, 50); // 950: no new line
+      await spend(40, 20); // 1010: past 100 %
+      const watched = { groupId: group.id, groupName: 'Watched', period: 'day', budgetTokens: 1000 };
+      expect(thresholds()).toEqual([
+        { ...watched, percent: 80, usedTokens: 850 },
+        { ...watched, percent: 100, usedTokens: 1010 },
+      ]);
+    } finally {
+      socket.close();
+      await gw.close();
+    }
+  });
+
+  it('breaks usage down by origin (console vs API key), group and channel over a date range', async () => {
+    const { gw, auth, waitForRun, submit } = await startGateway(claude);
+    try {
+      const group = (await request(gw.url).post('/api/agent-groups').set(auth).send({ name: 'Sales' }).expect(201))
+        .body;
+      const key = (await request(gw.url).post('/api/api-keys').set(auth).send({ name: 'script' }).expect(201)).body
+        .key as string;
+      claude.respondWith(() => ({ text: 'ok', usage: { input_tokens: 1000, output_tokens: 100 } }));
+      // From the console (a session) into Sales, and twice from a script with an API key.
+      await waitForRun((await submit({ message: 'from the console', groupId: group.id })).runId);
+      for (const message of ['script one', 'script two']) {
+        const accepted = await request(gw.url)
+          .post('/api/runs')
+          .set({ Authorization: `Bearer ${key}` })
+          .send({ message })
+          .expect(202);
+        await waitForRun(accepted.body.runId);
+      }
+      const breakdown = async (query: string) =>
+        (await request(gw.url).get(`/api/usage/breakdown${query}`).set(auth).expect(200)).body as {
+          from: string;
+          to: string;
+          rows: { key: string; label: string; calls: number; inputTokens: number; costUsd: number }[];
+        };
+      const byOrigin = await breakdown('');
+      expect(byOrigin.rows.map((r) => [r.key, r.label, r.calls, r.inputTokens])).toEqual([
+        ['api', 'API', 2, 2000],
+        ['console', 'Console', 1, 1000],
+      ]);
+      expect(byOrigin.rows[0]!.costUsd).toBeGreaterThan(byOrigin.rows[1]!.costUsd);
+      const byGroup = await breakdown('?by=group');
+      expect(byGroup.rows.map((r) => [r.label, r.calls])).toEqual([
+        ['Default', 2],
+        ['Sales', 1],
+      ]);
+      // No channel runs: nothing to list by channel.
+      expect((await breakdown('?by=channel')).rows).toEqual([]);
+      // A range before today holds nothing.
+      expect((await breakdown('?from=2020-01-01&to=2020-01-31')).rows).toEqual([]);
+
+      const bad: [string, RegExp][] = [
+        ['?by=planet', /by must be one of: origin, group, channel/],
+        ['?from=yesterday', /from must be a date such as 2026-11-01/],
+        ['?from=2026-02-01&to=2026-01-01', /from \(2026-02-01\) must not be after to \(2026-01-01\)/],
+        ['?from=2020-01-01&to=2026-01-01', /at most 366 days apart/],
+      ];
+      for (const [query, message] of bad) {
+        const res = await request(gw.url).get(`/api/usage/breakdown${query}`).set(auth).expect(400);
+        expect(JSON.stringify(res.body.message)).toMatch(message);
+      }
     } finally {
       await gw.close();
     }

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { ApproveApprovalData, ApproveApprovalErrors, ApproveApprovalResponses, AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CancelRunData, CancelRunErrors, CancelRunResponses, CloseConversationData, CloseConversationErrors, CloseConversationResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCalendarData, CreateCalendarErrors, CreateCalendarResponses, CreateChannelData, CreateChannelErrors, CreateChannelResponses, CreateJobData, CreateJobErrors, CreateJobResponses, CreateRunData, CreateRunErrors, CreateRunResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, CreateWebhookTaskData, CreateWebhookTaskErrors, CreateWebhookTaskResponses, CreateWebhookTaskWithHeaderData, CreateWebhookTaskWithHeaderErrors, CreateWebhookTaskWithHeaderResponses, CredentialData, CredentialErrors, CredentialResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteApprovalRuleData, DeleteApprovalRuleErrors, DeleteApprovalRuleResponses, DeleteCalendarData, DeleteCalendarErrors, DeleteCalendarResponses, DeleteChannelData, DeleteChannelErrors, DeleteChannelResponses, DeleteJobData, DeleteJobErrors, DeleteJobResponses, DeleteSkillData, DeleteSkillErrors, DeleteSkillResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, GetA2aConversationData, GetA2aConversationErrors, GetA2aConversationResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetApprovalData, GetApprovalErrors, GetApprovalResponses, GetApprovalStatsData, GetApprovalStatsErrors, GetApprovalStatsResponses, GetChannelData, GetChannelErrors, GetChannelResponses, GetContainerStateData, GetContainerStateErrors, GetContainerStateResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetSchedulerStatsData, GetSchedulerStatsErrors, GetSchedulerStatsResponses, GetTaskData, GetTaskErrors, GetTaskOutputData, GetTaskOutputErrors, GetTaskOutputResponses, GetTaskPromptData, GetTaskPromptErrors, GetTaskPromptResponses, GetTaskResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, GetWebhookData, GetWebhookErrors, GetWebhookHealthData, GetWebhookHealthErrors, GetWebhookHealthResponses, GetWebhookHealthWithHeaderData, GetWebhookHealthWithHeaderErrors, GetWebhookHealthWithHeaderResponses, GetWebhookResponses, InstallSkillData, InstallSkillErrors, InstallSkillResponses, InvokeWebhookData, InvokeWebhookErrors, InvokeWebhookResponses, InvokeWebhookWithHeaderData, InvokeWebhookWithHeaderErrors, InvokeWebhookWithHeaderResponses, ListA2aMessagesData, ListA2aMessagesErrors, ListA2aMessagesResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListAgentsData, ListAgentsErrors, ListAgentsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListApprovalRulesData, ListApprovalRulesErrors, ListApprovalRulesResponses, ListApprovalsData, ListApprovalsErrors, ListApprovalsResponses, ListCalendarEventsData, ListCalendarEventsErrors, ListCalendarEventsResponses, ListCalendarsData, ListCalendarsErrors, ListCalendarsResponses, ListChannelMessagesData, ListChannelMessagesErrors, ListChannelMessagesResponses, ListChannelsData, ListChannelsErrors, ListChannelsResponses, ListJobRunsData, ListJobRunsErrors, ListJobRunsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListRunApprovalsData, ListRunApprovalsErrors, ListRunApprovalsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListSkillsData, ListSkillsErrors, ListSkillsResponses, ListSkillTriesData, ListSkillTriesErrors, ListSkillTriesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListToolsData, ListToolsErrors, ListToolsResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhookLogsData, ListWebhookLogsErrors, ListWebhookLogsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, PairChannelData, PairChannelErrors, PairChannelResponses, RejectApprovalData, RejectApprovalErrors, RejectApprovalResponses, RotateWebhookTokenData, RotateWebhookTokenErrors, RotateWebhookTokenResponses, RunJobData, RunJobErrors, RunJobResponses, SaveApprovalRuleData, SaveApprovalRuleErrors, SaveApprovalRuleResponses, SetupData, SetupErrors, SetupResponses, StartTaskData, StartTaskErrors, StartTaskResponses, StopTaskData, StopTaskErrors, StopTaskResponses, SyncCalendarData, SyncCalendarErrors, SyncCalendarResponses, ToggleJobData, ToggleJobErrors, ToggleJobResponses, ToggleSkillData, ToggleSkillErrors, ToggleSkillResponses, TrySkillData, TrySkillErrors, TrySkillResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdateChannelData, UpdateChannelErrors, UpdateChannelResponses, UpdateJobData, UpdateJobErrors, UpdateJobResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateSkillData, UpdateSkillErrors, UpdateSkillResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses } from './types.gen.js';
+import type { ApproveApprovalData, ApproveApprovalErrors, ApproveApprovalResponses, AssignChannelData, AssignChannelErrors, AssignChannelResponses, AuthStatusData, AuthStatusResponses, CancelRunData, CancelRunErrors, CancelRunResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CloseConversationData, CloseConversationErrors, CloseConversationResponses, CreateAgentGroupData, CreateAgentGroupErrors, CreateAgentGroupResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCalendarData, CreateCalendarErrors, CreateCalendarResponses, CreateChannelData, CreateChannelErrors, CreateChannelResponses, CreateJobData, CreateJobErrors, CreateJobResponses, CreateOperatorData, CreateOperatorErrors, CreateOperatorResponses, CreateRunData, CreateRunErrors, CreateRunResponses, CreateTaskData, CreateTaskErrors, CreateTaskResponses, CreateWebhookData, CreateWebhookErrors, CreateWebhookResponses, CreateWebhookTaskData, CreateWebhookTaskErrors, CreateWebhookTaskResponses, CreateWebhookTaskWithHeaderData, CreateWebhookTaskWithHeaderErrors, CreateWebhookTaskWithHeaderResponses, CredentialData, CredentialErrors, CredentialResponses, DeleteAgentGroupData, DeleteAgentGroupErrors, DeleteAgentGroupResponses, DeleteApiKeyData, DeleteApiKeyErrors, DeleteApiKeyResponses, DeleteApprovalRuleData, DeleteApprovalRuleErrors, DeleteApprovalRuleResponses, DeleteCalendarData, DeleteCalendarErrors, DeleteCalendarResponses, DeleteChannelData, DeleteChannelErrors, DeleteChannelResponses, DeleteJobData, DeleteJobErrors, DeleteJobResponses, DeleteOperatorData, DeleteOperatorErrors, DeleteOperatorResponses, DeleteSkillData, DeleteSkillErrors, DeleteSkillResponses, DeleteTaskData, DeleteTaskErrors, DeleteTaskResponses, DeleteWebhookData, DeleteWebhookErrors, DeleteWebhookResponses, GetA2aConversationData, GetA2aConversationErrors, GetA2aConversationResponses, GetAgentGroupData, GetAgentGroupErrors, GetAgentGroupResponses, GetAgentGroupStatsData, GetAgentGroupStatsErrors, GetAgentGroupStatsResponses, GetApprovalData, GetApprovalErrors, GetApprovalResponses, GetApprovalStatsData, GetApprovalStatsErrors, GetApprovalStatsResponses, GetChannelData, GetChannelErrors, GetChannelResponses, GetContainerStateData, GetContainerStateErrors, GetContainerStateResponses, GetDailyUsageData, GetDailyUsageErrors, GetDailyUsageResponses, GetDashboardData, GetDashboardErrors, GetDashboardResponses, GetHealthData, GetHealthResponses, GetModelUsageData, GetModelUsageErrors, GetModelUsageResponses, GetPriceTableData, GetPriceTableErrors, GetPriceTableResponses, GetRunData, GetRunErrors, GetRunResponses, GetSchedulerStatsData, GetSchedulerStatsErrors, GetSchedulerStatsResponses, GetTaskData, GetTaskErrors, GetTaskOutputData, GetTaskOutputErrors, GetTaskOutputResponses, GetTaskPromptData, GetTaskPromptErrors, GetTaskPromptResponses, GetTaskResponses, GetToolScreenshotData, GetToolScreenshotErrors, GetToolScreenshotResponses, GetUsageBreakdownData, GetUsageBreakdownErrors, GetUsageBreakdownResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, GetWebhookData, GetWebhookErrors, GetWebhookHealthData, GetWebhookHealthErrors, GetWebhookHealthResponses, GetWebhookHealthWithHeaderData, GetWebhookHealthWithHeaderErrors, GetWebhookHealthWithHeaderResponses, GetWebhookResponses, InstallSkillData, InstallSkillErrors, InstallSkillResponses, InvokeWebhookData, InvokeWebhookErrors, InvokeWebhookResponses, InvokeWebhookWithHeaderData, InvokeWebhookWithHeaderErrors, InvokeWebhookWithHeaderResponses, ListA2aMessagesData, ListA2aMessagesErrors, ListA2aMessagesResponses, ListActivityData, ListActivityErrors, ListActivityResponses, ListAgentGroupsData, ListAgentGroupsErrors, ListAgentGroupsResponses, ListAgentsData, ListAgentsErrors, ListAgentsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListApprovalRulesData, ListApprovalRulesErrors, ListApprovalRulesResponses, ListApprovalsData, ListApprovalsErrors, ListApprovalsResponses, ListCalendarEventsData, ListCalendarEventsErrors, ListCalendarEventsResponses, ListCalendarsData, ListCalendarsErrors, ListCalendarsResponses, ListChannelMessagesData, ListChannelMessagesErrors, ListChannelMessagesResponses, ListChannelsData, ListChannelsErrors, ListChannelsResponses, ListJobRunsData, ListJobRunsErrors, ListJobRunsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListModelCallsData, ListModelCallsErrors, ListModelCallsResponses, ListOperatorsData, ListOperatorsErrors, ListOperatorsResponses, ListRunApprovalsData, ListRunApprovalsErrors, ListRunApprovalsResponses, ListRunsData, ListRunsErrors, ListRunsResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListSkillsData, ListSkillsErrors, ListSkillsResponses, ListSkillTriesData, ListSkillTriesErrors, ListSkillTriesResponses, ListTasksData, ListTasksErrors, ListTasksResponses, ListToolsData, ListToolsErrors, ListToolsResponses, ListWebhookEventsData, ListWebhookEventsErrors, ListWebhookEventsResponses, ListWebhookLogsData, ListWebhookLogsErrors, ListWebhookLogsResponses, ListWebhooksData, ListWebhooksErrors, ListWebhooksResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MeData, MeErrors, MeResponses, PairChannelData, PairChannelErrors, PairChannelResponses, RejectApprovalData, RejectApprovalErrors, RejectApprovalResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, RotateWebhookTokenData, RotateWebhookTokenErrors, RotateWebhookTokenResponses, RunJobData, RunJobErrors, RunJobResponses, SaveApprovalRuleData, SaveApprovalRuleErrors, SaveApprovalRuleResponses, SetupData, SetupErrors, SetupResponses, StartTaskData, StartTaskErrors, StartTaskResponses, StopTaskData, StopTaskErrors, StopTaskResponses, SyncCalendarData, SyncCalendarErrors, SyncCalendarResponses, ToggleJobData, ToggleJobErrors, ToggleJobResponses, ToggleSkillData, ToggleSkillErrors, ToggleSkillResponses, TrySkillData, TrySkillErrors, TrySkillResponses, UnassignChannelData, UnassignChannelErrors, UnassignChannelResponses, UpdateAgentGroupData, UpdateAgentGroupErrors, UpdateAgentGroupResponses, UpdateChannelData, UpdateChannelErrors, UpdateChannelResponses, UpdateJobData, UpdateJobErrors, UpdateJobResponses, UpdatePriceTableData, UpdatePriceTableErrors, UpdatePriceTableResponses, UpdateSkillData, UpdateSkillErrors, UpdateSkillResponses, UpdateToolData, UpdateToolErrors, UpdateToolResponses, UpdateWebhookData, UpdateWebhookErrors, UpdateWebhookResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -27,6 +27,12 @@ export const getA2aConversation = <ThrowOnError extends boolean = false>(options
 export const listA2aMessages = <ThrowOnError extends boolean = false>(options?: Options<ListA2aMessagesData, ThrowOnError>): RequestResult<ListA2aMessagesResponses, ListA2aMessagesErrors, ThrowOnError> => (options?.client ?? client).get<ListA2aMessagesResponses, ListA2aMessagesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/a2a/messages',
+    ...options
+});
+
+export const listActivity = <ThrowOnError extends boolean = false>(options?: Options<ListActivityData, ThrowOnError>): RequestResult<ListActivityResponses, ListActivityErrors, ThrowOnError> => (options?.client ?? client).get<ListActivityResponses, ListActivityErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/activity',
     ...options
 });
 
@@ -207,6 +213,28 @@ export const me = <ThrowOnError extends boolean = false>(options?: Options<MeDat
     ...options
 });
 
+export const changePassword = <ThrowOnError extends boolean = false>(options: Options<ChangePasswordData, ThrowOnError>): RequestResult<ChangePasswordResponses, ChangePasswordErrors, ThrowOnError> => (options.client ?? client).post<ChangePasswordResponses, ChangePasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const listSessions = <ThrowOnError extends boolean = false>(options?: Options<ListSessionsData, ThrowOnError>): RequestResult<ListSessionsResponses, ListSessionsErrors, ThrowOnError> => (options?.client ?? client).get<ListSessionsResponses, ListSessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/sessions',
+    ...options
+});
+
+export const revokeSession = <ThrowOnError extends boolean = false>(options: Options<RevokeSessionData, ThrowOnError>): RequestResult<RevokeSessionResponses, RevokeSessionErrors, ThrowOnError> => (options.client ?? client).delete<RevokeSessionResponses, RevokeSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/auth/sessions/{id}',
+    ...options
+});
+
 export const setup = <ThrowOnError extends boolean = false>(options: Options<SetupData, ThrowOnError>): RequestResult<SetupResponses, SetupErrors, ThrowOnError> => (options.client ?? client).post<SetupResponses, SetupErrors, ThrowOnError>({
     url: '/api/auth/setup',
     ...options,
@@ -285,7 +313,35 @@ export const closeConversation = <ThrowOnError extends boolean = false>(options:
     ...options
 });
 
+export const getDashboard = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardData, ThrowOnError>): RequestResult<GetDashboardResponses, GetDashboardErrors, ThrowOnError> => (options?.client ?? client).get<GetDashboardResponses, GetDashboardErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/dashboard',
+    ...options
+});
+
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>): RequestResult<GetHealthResponses, unknown, ThrowOnError> => (options?.client ?? client).get<GetHealthResponses, unknown, ThrowOnError>({ url: '/api/health', ...options });
+
+export const listOperators = <ThrowOnError extends boolean = false>(options?: Options<ListOperatorsData, ThrowOnError>): RequestResult<ListOperatorsResponses, ListOperatorsErrors, ThrowOnError> => (options?.client ?? client).get<ListOperatorsResponses, ListOperatorsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/operators',
+    ...options
+});
+
+export const createOperator = <ThrowOnError extends boolean = false>(options: Options<CreateOperatorData, ThrowOnError>): RequestResult<CreateOperatorResponses, CreateOperatorErrors, ThrowOnError> => (options.client ?? client).post<CreateOperatorResponses, CreateOperatorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/operators',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const deleteOperator = <ThrowOnError extends boolean = false>(options: Options<DeleteOperatorData, ThrowOnError>): RequestResult<DeleteOperatorResponses, DeleteOperatorErrors, ThrowOnError> => (options.client ?? client).delete<DeleteOperatorResponses, DeleteOperatorErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/operators/{id}',
+    ...options
+});
 
 export const listRuns = <ThrowOnError extends boolean = false>(options?: Options<ListRunsData, ThrowOnError>): RequestResult<ListRunsResponses, ListRunsErrors, ThrowOnError> => (options?.client ?? client).get<ListRunsResponses, ListRunsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -540,6 +596,12 @@ export const updateTool = <ThrowOnError extends boolean = false>(options: Option
 export const getUsageSummary = <ThrowOnError extends boolean = false>(options?: Options<GetUsageSummaryData, ThrowOnError>): RequestResult<GetUsageSummaryResponses, GetUsageSummaryErrors, ThrowOnError> => (options?.client ?? client).get<GetUsageSummaryResponses, GetUsageSummaryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/usage',
+    ...options
+});
+
+export const getUsageBreakdown = <ThrowOnError extends boolean = false>(options?: Options<GetUsageBreakdownData, ThrowOnError>): RequestResult<GetUsageBreakdownResponses, GetUsageBreakdownErrors, ThrowOnError> => (options?.client ?? client).get<GetUsageBreakdownResponses, GetUsageBreakdownErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/usage/breakdown',
     ...options
 });
 

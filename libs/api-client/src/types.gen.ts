@@ -35,6 +35,20 @@ export type A2aMessageResponseDto = {
     type: 'delegate' | 'result' | 'broadcast' | 'query' | 'answer' | 'error';
 };
 
+export type ActivityEventDto = {
+    /**
+     * A catalog event name (GET /api/webhooks/events)
+     */
+    event: string;
+    /**
+     * As the event carried it
+     */
+    payload: {
+        [key: string]: unknown;
+    };
+    timestamp: string;
+};
+
 export type AgentGroupCreateDto = {
     /**
      * Tokens (input + output) per day; null for no cap
@@ -748,6 +762,34 @@ export type DailyUsageDto = {
     outputTokens: number;
 };
 
+export type DashboardResponseDto = {
+    /**
+     * The latest failed runs, newest first
+     */
+    lastErrors: Array<RecentErrorDto>;
+    pendingApprovals: number;
+    /**
+     * Runs waiting in the queue now
+     */
+    queueDepth: number;
+    /**
+     * Runs created today
+     */
+    runsToday: RunCountsDto;
+    /**
+     * Estimated US dollars
+     */
+    spendMonthUsd: number;
+    /**
+     * Estimated US dollars
+     */
+    spendTodayUsd: number;
+    /**
+     * Today and this month are local to this zone
+     */
+    timezone: string;
+};
+
 export type ErrorResponseDto = {
     error?: string;
     message: string | Array<string>;
@@ -993,6 +1035,36 @@ export type ModelUsageDto = {
     priced: boolean;
 };
 
+export type OperatorCreateDto = {
+    /**
+     * admin: everything; viewer: reads everything, changes nothing
+     */
+    role: 'admin' | 'viewer';
+    /**
+     * 3–64 letters, digits, dots, dashes or underscores
+     */
+    username: string;
+};
+
+export type OperatorResponseDto = {
+    createdAt: string;
+    id: string;
+    role: 'admin' | 'viewer';
+    username: string;
+};
+
+export type PasswordChangeDto = {
+    currentPassword: string;
+    newPassword: string;
+};
+
+export type PasswordChangedResponseDto = {
+    /**
+     * How many of your other sessions were ended
+     */
+    endedSessions: number;
+};
+
 export type PriceTableDto = {
     /**
      * Prices by model-id prefix (the longest matching prefix wins)
@@ -1000,6 +1072,12 @@ export type PriceTableDto = {
     prices: {
         [key: string]: ModelPriceDto;
     };
+};
+
+export type RecentErrorDto = {
+    at: string;
+    error: string;
+    runId: string;
 };
 
 export type RoleUsageDto = {
@@ -1036,6 +1114,20 @@ export type RunCompactionDto = {
      * Estimated request size before, in tokens
      */
     tokensBefore: number;
+};
+
+export type RunCountsDto = {
+    cancelled: number;
+    completed: number;
+    /**
+     * Failed or refused (over budget, …)
+     */
+    failed: number;
+    queued: number;
+    /**
+     * Running or waiting (for an approval, a retry…)
+     */
+    running: number;
 };
 
 export type RunCreateDto = {
@@ -1227,6 +1319,22 @@ export type SchedulerStatsDto = {
      * Firings in the last 24 hours
      */
     runsLastDay: number;
+};
+
+export type SessionResponseDto = {
+    createdAt: string;
+    /**
+     * The session making this request
+     */
+    current: boolean;
+    expiresAt: string;
+    id: string;
+    /**
+     * The address the session was opened from
+     */
+    ip: string;
+    lastSeenAt: string;
+    userAgent: string;
 };
 
 export type SetupDto = {
@@ -1534,6 +1642,41 @@ export type TranscriptLineDto = {
     text: string;
 };
 
+export type UsageBreakdownResponseDto = {
+    by: 'origin' | 'group' | 'channel';
+    from: string;
+    /**
+     * Most expensive first
+     */
+    rows: Array<UsageBreakdownRowDto>;
+    timezone: string;
+    to: string;
+};
+
+export type UsageBreakdownRowDto = {
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+    /**
+     * What prompt caching saved in US dollars: cached tokens at the input price minus their cache write and read prices (negative while writes outweigh reads)
+     */
+    cacheSavedUsd: number;
+    calls: number;
+    /**
+     * Estimated cost in US dollars (models without a price count as 0)
+     */
+    costUsd: number;
+    inputTokens: number;
+    /**
+     * What the row counts: an origin, a group id or a channel id
+     */
+    key: string;
+    /**
+     * How the console names it
+     */
+    label: string;
+    outputTokens: number;
+};
+
 export type UsageSummaryResponseDto = {
     month: UsageTotalsDto;
     timezone: string;
@@ -1563,7 +1706,10 @@ export type UsageTotalsDto = {
 
 export type UserResponseDto = {
     id: string;
-    role: 'admin';
+    /**
+     * admin: everything; viewer: read-only
+     */
+    role: 'admin' | 'viewer';
     username: string;
 };
 
@@ -1849,6 +1995,18 @@ export type AgentGroupUpdateDtoWritable = {
     trustedDestinations?: Array<string>;
 };
 
+export type OperatorCreateDtoWritable = {
+    password: string;
+    /**
+     * admin: everything; viewer: reads everything, changes nothing
+     */
+    role: 'admin' | 'viewer';
+    /**
+     * 3–64 letters, digits, dots, dashes or underscores
+     */
+    username: string;
+};
+
 export type GetA2aConversationData = {
     body?: never;
     path: {
@@ -1904,6 +2062,31 @@ export type ListA2aMessagesResponses = {
 };
 
 export type ListA2aMessagesResponse = ListA2aMessagesResponses[keyof ListA2aMessagesResponses];
+
+export type ListActivityData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+    };
+    url: '/api/activity';
+};
+
+export type ListActivityErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ListActivityError = ListActivityErrors[keyof ListActivityErrors];
+
+export type ListActivityResponses = {
+    /**
+     * The latest events (all but the streamed text), newest first; the newest 1000 are kept
+     */
+    200: Array<ActivityEventDto>;
+};
+
+export type ListActivityResponse = ListActivityResponses[keyof ListActivityResponses];
 
 export type ListAgentGroupsData = {
     body?: never;
@@ -2518,6 +2701,82 @@ export type MeResponses = {
 
 export type MeResponse = MeResponses[keyof MeResponses];
 
+export type ChangePasswordData = {
+    body: PasswordChangeDto;
+    path?: never;
+    query?: never;
+    url: '/api/auth/password';
+};
+
+export type ChangePasswordErrors = {
+    /**
+     * The current password is wrong, or the new one too short
+     */
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ChangePasswordError = ChangePasswordErrors[keyof ChangePasswordErrors];
+
+export type ChangePasswordResponses = {
+    /**
+     * The new password is set; every other session of yours has ended
+     */
+    200: PasswordChangedResponseDto;
+};
+
+export type ChangePasswordResponse = ChangePasswordResponses[keyof ChangePasswordResponses];
+
+export type ListSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/sessions';
+};
+
+export type ListSessionsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListSessionsError = ListSessionsErrors[keyof ListSessionsErrors];
+
+export type ListSessionsResponses = {
+    /**
+     * Your live sessions, most recently used first
+     */
+    200: Array<SessionResponseDto>;
+};
+
+export type ListSessionsResponse = ListSessionsResponses[keyof ListSessionsResponses];
+
+export type RevokeSessionData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/auth/sessions/{id}';
+};
+
+export type RevokeSessionErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Not a live session of yours
+     */
+    404: ErrorResponseDto;
+};
+
+export type RevokeSessionError = RevokeSessionErrors[keyof RevokeSessionErrors];
+
+export type RevokeSessionResponses = {
+    /**
+     * The session has ended (its live connection is closed)
+     */
+    204: void;
+};
+
+export type RevokeSessionResponse = RevokeSessionResponses[keyof RevokeSessionResponses];
+
 export type SetupData = {
     body: SetupDto;
     path?: never;
@@ -2792,6 +3051,28 @@ export type CloseConversationResponses = {
 
 export type CloseConversationResponse = CloseConversationResponses[keyof CloseConversationResponses];
 
+export type GetDashboardData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/dashboard';
+};
+
+export type GetDashboardErrors = {
+    401: ErrorResponseDto;
+};
+
+export type GetDashboardError = GetDashboardErrors[keyof GetDashboardErrors];
+
+export type GetDashboardResponses = {
+    /**
+     * Runs today, queue, approvals, spend, the last errors
+     */
+    200: DashboardResponseDto;
+};
+
+export type GetDashboardResponse = GetDashboardResponses[keyof GetDashboardResponses];
+
 export type GetHealthData = {
     body?: never;
     path?: never;
@@ -2804,6 +3085,96 @@ export type GetHealthResponses = {
 };
 
 export type GetHealthResponse = GetHealthResponses[keyof GetHealthResponses];
+
+export type ListOperatorsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/operators';
+};
+
+export type ListOperatorsErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key, or a viewer tried a change
+     */
+    403: ErrorResponseDto;
+};
+
+export type ListOperatorsError = ListOperatorsErrors[keyof ListOperatorsErrors];
+
+export type ListOperatorsResponses = {
+    /**
+     * Every operator, oldest first
+     */
+    200: Array<OperatorResponseDto>;
+};
+
+export type ListOperatorsResponse = ListOperatorsResponses[keyof ListOperatorsResponses];
+
+export type CreateOperatorData = {
+    body: OperatorCreateDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/api/operators';
+};
+
+export type CreateOperatorErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key, or a viewer tried a change
+     */
+    403: ErrorResponseDto;
+    /**
+     * The username is taken
+     */
+    409: ErrorResponseDto;
+};
+
+export type CreateOperatorError = CreateOperatorErrors[keyof CreateOperatorErrors];
+
+export type CreateOperatorResponses = {
+    /**
+     * The new operator (admins only)
+     */
+    201: OperatorResponseDto;
+};
+
+export type CreateOperatorResponse = CreateOperatorResponses[keyof CreateOperatorResponses];
+
+export type DeleteOperatorData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/operators/{id}';
+};
+
+export type DeleteOperatorErrors = {
+    401: ErrorResponseDto;
+    /**
+     * Called with an API key, or a viewer tried a change
+     */
+    403: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * Your own account, or the last admin
+     */
+    409: ErrorResponseDto;
+};
+
+export type DeleteOperatorError = DeleteOperatorErrors[keyof DeleteOperatorErrors];
+
+export type DeleteOperatorResponses = {
+    /**
+     * Deleted; their sessions ended at once
+     */
+    204: void;
+};
+
+export type DeleteOperatorResponse = DeleteOperatorResponses[keyof DeleteOperatorResponses];
 
 export type ListRunsData = {
     body?: never;
@@ -3711,6 +4082,42 @@ export type GetUsageSummaryResponses = {
 };
 
 export type GetUsageSummaryResponse = GetUsageSummaryResponses[keyof GetUsageSummaryResponses];
+
+export type GetUsageBreakdownData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * origin: console, api, webhook, scheduler, task, a2a or the channel type; group: the agent group; channel: each channel (runs not from a channel are left out)
+         */
+        by?: 'origin' | 'group' | 'channel';
+        /**
+         * First local day (TIMEZONE); default: 29 days before `to`
+         */
+        from?: string;
+        /**
+         * Last local day, included; default: today
+         */
+        to?: string;
+    };
+    url: '/api/usage/breakdown';
+};
+
+export type GetUsageBreakdownErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type GetUsageBreakdownError = GetUsageBreakdownErrors[keyof GetUsageBreakdownErrors];
+
+export type GetUsageBreakdownResponses = {
+    /**
+     * What spent: per origin (console, API, webhook, scheduler, task, each channel type), group or channel
+     */
+    200: UsageBreakdownResponseDto;
+};
+
+export type GetUsageBreakdownResponse = GetUsageBreakdownResponses[keyof GetUsageBreakdownResponses];
 
 export type ListModelCallsData = {
     body?: never;

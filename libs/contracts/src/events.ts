@@ -17,6 +17,7 @@ export interface RunOrigin {
   kind: 'channel' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'api';
   channelType?: ChannelType;
   channelId?: string;
+  /** What started it within its kind (a webhook, a job…); `console` on an `api` run from a console session. */
   ref?: string;
   /** A sub-agent's run (kind `a2a`, `ref` its agent id): its role, and the run that handed it the work. */
   role?: string;
@@ -78,6 +79,15 @@ export interface EventPayloads {
   'task:complete': { taskId: string; iterations: number };
   'task:error': { taskId: string; error: string };
   'scheduler:job:complete': { jobId: string; runId: string; status: 'success' | 'error'; durationMs: number };
+  /** A model call took an agent group's token spend past 80 % or 100 % of its daily or monthly budget. */
+  'budget:threshold': {
+    groupId: string;
+    groupName: string;
+    period: 'day' | 'month';
+    percent: 80 | 100;
+    usedTokens: number;
+    budgetTokens: number;
+  };
   'skill:installed': { name: string; version: string };
   'skill:updated': { name: string; version: string; enabled: boolean };
   'skill:removed': { name: string };
@@ -149,6 +159,8 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'task:complete': 'A loop task signalled completion or reached its iteration limit.',
   'task:error': 'A loop task stopped with an error (or its budget ran out).',
   'scheduler:job:complete': 'A scheduled job ran; its output was routed.',
+  'budget:threshold':
+    'An agent group’s token spend passed 80 % or 100 % of its daily or monthly budget (at 100 % its runs are refused until the window resets).',
   'skill:installed': 'A custom skill was installed (through the API or a new folder on disk).',
   'skill:updated': 'A skill got a new version, or was enabled or disabled.',
   'skill:removed': 'A custom skill was deleted (through the API or its folder removed from disk).',

@@ -296,6 +296,8 @@ export class AgentRunner {
         ended ? { from: ['queued', 'running'], patch: ended } : undefined,
       );
       history.push(answer);
+      const { outputTokens } = response.usage;
+      await this.budget.noticeSpend(group, answer.contextTokens + outputTokens);
       if (ended && finished) this.announceEnd(run, ended);
       return ends;
     } catch (error) {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan } from 'typeorm';
+import type { RunOrigin } from '@loop-gateway/contracts';
 import type { AuthContext } from '../auth/session.service.js';
 import { Clock } from '../common/clock.js';
 import { IDEMPOTENCY_TTL_MS, IdempotentStarts, type StartedRun, type StoredStart } from '../common/idempotency.js';
@@ -49,7 +50,7 @@ export class RunIdempotency implements OnApplicationBootstrap, OnModuleDestroy {
         }),
     };
     return this.idempotent.once(caller, key, body, this.clock.now(), store, async () => {
-      const run = await this.runs.submit({ ...body, origin: { kind: 'api' } });
+      const run = await this.runs.submit({ ...body, origin: apiOrigin(auth) });
       return { runId: run.id, conversationId: run.conversationId };
     });
   }
@@ -61,4 +62,9 @@ export class RunIdempotency implements OnApplicationBootstrap, OnModuleDestroy {
   private async pruneKeys(): Promise<void> {
     await this.keys.delete({ createdAt: LessThan(new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS)) });
   }
+}
+
+/** A run started over the API: from the console (a session) or from an API key's caller. */
+export function apiOrigin(auth: AuthContext): RunOrigin {
+  return auth.sessionId ? { kind: 'api', ref: 'console' } : { kind: 'api' };
 }

@@ -37,7 +37,7 @@ import {
   RunListQueryDto,
   RunResponseDto,
 } from './dto/run.dto.js';
-import { RunIdempotency } from './run-idempotency.js';
+import { RunIdempotency, apiOrigin } from './run-idempotency.js';
 import { RunWaiter } from './run-waiter.js';
 import { RunsService, toRunResponse } from './runs.service.js';
 
@@ -79,7 +79,7 @@ export class RunsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<RunAcceptedResponseDto> {
     if (key === undefined) {
-      const run = await this.runs.submit({ ...body, origin: { kind: 'api' } });
+      const run = await this.runs.submit({ ...body, origin: apiOrigin(auth) });
       return { runId: run.id, conversationId: run.conversationId, status: run.status };
     }
     const started = await this.idempotency.submit(body, key, auth);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -16,6 +17,9 @@ import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { AuthService, type ClientInfo as Client, type LoginResult } from './auth.service.js';
 import { CurrentAuth } from './current-auth.decorator.js';
 import { LoginDto, SetupDto } from './dto/credentials.dto.js';
+import { PasswordChangeDto, PasswordChangedResponseDto, SessionResponseDto } from './dto/operator.dto.js';
+import { OperatorsService } from './operators.service.js';
+import { ViewerAllowed } from './viewer.decorator.js';
 import {
   AuthStatusResponseDto,
   CredentialResponseDto,
@@ -29,7 +33,10 @@ import type { AuthContext } from './session.service.js';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly operators: OperatorsService,
+  ) {}
 
   @Public()
   @Get('status')
@@ -63,6 +70,7 @@ export class AuthController {
 
   @Post('logout')
   @RequiresScope('session')
+  @ViewerAllowed()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'The session is revoked' })
@@ -78,6 +86,48 @@ export class AuthController {
   @ApiUnauthorizedResponse({ type: ErrorResponseDto })
   me(@CurrentAuth() auth: AuthContext): UserResponseDto {
     return { id: auth.userId, username: auth.username, role: auth.role };
+  }
+
+  @Post('password')
+  @RequiresScope('session')
+  @ViewerAllowed()
+  @HttpCode(HttpStatus.OK)
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    type: PasswordChangedResponseDto,
+    description: 'The new password is set; every other session of yours has ended',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'The current password is wrong, or the new one too short',
+  })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  async changePassword(
+    @Body() body: PasswordChangeDto,
+    @CurrentAuth() auth: AuthContext,
+  ): Promise<PasswordChangedResponseDto> {
+    return { endedSessions: await this.operators.changePassword(auth, body.currentPassword, body.newPassword) };
+  }
+
+  @Get('sessions')
+  @RequiresScope('session')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: [SessionResponseDto], description: 'Your live sessions, most recently used first' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  listSessions(@CurrentAuth() auth: AuthContext): Promise<SessionResponseDto[]> {
+    return this.operators.sessionsOf(auth);
+  }
+
+  @Delete('sessions/:id')
+  @RequiresScope('session')
+  @ViewerAllowed()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'The session has ended (its live connection is closed)' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not a live session of yours' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto })
+  async revokeSession(@Param('id', new ParseUUIDPipe()) id: string, @CurrentAuth() auth: AuthContext): Promise<void> {
+    await this.operators.revokeSession(auth, id);
   }
 
   /** What an automation client's credential test asks: works with any session or API key. */

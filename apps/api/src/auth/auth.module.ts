@@ -11,6 +11,8 @@ import { Session } from './entities/session.entity.js';
 import { Setting } from './entities/setting.entity.js';
 import { User } from './entities/user.entity.js';
 import { LoginLimiter } from './login-limiter.js';
+import { OperatorsController } from './operators.controller.js';
+import { OperatorsService } from './operators.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionAuthGuard } from './session-auth.guard.js';
 import { SessionService } from './session.service.js';
@@ -20,9 +22,10 @@ import { UsersRepository } from './users.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, Setting, ApiKey])],
-  controllers: [AuthController, ApiKeysController],
+  controllers: [AuthController, ApiKeysController, OperatorsController],
   providers: [
     AuthService,
+    OperatorsService,
     SessionService,
     UsersRepository,
     SessionsRepository,

@@ -15,14 +15,15 @@ import type { AuthenticatedRequest } from './current-auth.decorator.js';
 import { IS_PUBLIC, type PublicRule } from './public.decorator.js';
 import { REQUIRED_SCOPE, type RequiredScope, scopeAllows } from './scope.decorator.js';
 import { SessionService } from './session.service.js';
+import { VIEWER_ALLOWED } from './viewer.decorator.js';
 import { API_KEY_PREFIX } from './session-token.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Global guard: every HTTP route needs `Authorization: Bearer <session token or API key>` unless marked
- * @Public(); an API key must also have the scope the route needs (see RequiresScope). A request with
- * a bearer token counts against the caller's rate limit here (its key or session; its IP when the
+ * @Public(); an API key must also have the scope the route needs (see RequiresScope), and a viewer
+ * operator may only read (and change what is their own: see ViewerAllowed). A request with a bearer token counts against the caller's rate limit here (its key or session; its IP when the
  * token is bad or the route public), anonymous ones in ApiRateLimitMiddleware.
  */
 @Injectable()
@@ -76,6 +77,14 @@ export class SessionAuthGuard implements CanActivate {
       }
     } else {
       count(`session:${auth.sessionId}`);
+    }
+    // Viewers read everything and change nothing but what is their own (see ViewerAllowed).
+    if (
+      auth.role === 'viewer' &&
+      !SAFE_METHODS.has(req.method) &&
+      !this.reflector.getAllAndOverride<boolean | undefined>(VIEWER_ALLOWED, targets)
+    ) {
+      throw new ForbiddenException(`Your account is a viewer (read-only): ${req.method} ${req.path} needs an admin`);
     }
     req.auth = auth;
     return true;

@@ -36,6 +36,15 @@ export class SessionsRepository {
     await this.sessions.update({ id, revokedAt: IsNull() }, { revokedAt: at });
   }
 
+  /** A user's live sessions (not revoked, not past their expiry), most recently used first. */
+  async activeForUser(userId: string, now: Date): Promise<Session[]> {
+    return this.sessions
+      .createQueryBuilder('session')
+      .where('session.user_id = :userId AND session.revoked_at IS NULL AND session.expires_at > :now', { userId, now })
+      .orderBy('session.last_seen_at', 'DESC')
+      .getMany();
+  }
+
   /** Drops sessions that ended long ago, so the table does not grow forever. */
   async deleteExpiredBefore(cutoff: Date): Promise<number> {
     const result = await this.sessions.delete({ expiresAt: LessThan(cutoff) });

@@ -48,6 +48,30 @@ export class UsersRepository {
     }
   }
 
+  list(): Promise<User[]> {
+    return this.dataSource.getRepository(User).find({ order: { createdAt: 'ASC' } });
+  }
+
+  /** Inserts an operator; false when the username is taken. */
+  async insert(user: User): Promise<boolean> {
+    const users = this.dataSource.getRepository(User);
+    if (await users.existsBy({ username: user.username })) return false;
+    await users.insert(user);
+    return true;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.dataSource.getRepository(User).update({ id }, { passwordHash });
+  }
+
+  async countAdmins(): Promise<number> {
+    return this.dataSource.getRepository(User).countBy({ role: 'admin' });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.dataSource.getRepository(User).delete({ id });
+  }
+
   findByUsername(username: string): Promise<User | null> {
     return this.dataSource.getRepository(User).findOneBy({ username });
   }

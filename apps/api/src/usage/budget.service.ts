@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { EventBus } from '../events/event-bus.js';
 import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
-import { windowStarts } from './time-windows.js';
+import { localDate, windowStarts } from './time-windows.js';
 import { UsageRepository } from './usage.repository.js';
 
 export type BudgetGroup = Pick<AgentGroup, 'id' | 'name' | 'budgetMaxTokensDay' | 'budgetMaxTokensMonth'>;
@@ -31,7 +32,38 @@ export class BudgetService {
     private readonly usage: UsageRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly bus: EventBus,
   ) {}
+
+  /**
+   * After a model call spent `tokens`: emits `budget:threshold` for each budget this call took past
+   * 80 % or 100 % (the higher line only, when one call crosses both). Crossing is judged from the
+   * stored totals before and after the call, so a restart neither repeats nor loses a warning.
+   */
+  async noticeSpend(group: BudgetGroup, tokens: number): Promise<void> {
+    if (tokens <= 0) return;
+    const { dayStart, monthStart } = windowStarts(this.clock.now(), this.config.timezone);
+    const budgets = [
+      ['day', group.budgetMaxTokensDay, dayStart],
+      ['month', group.budgetMaxTokensMonth, monthStart],
+    ] as const;
+    for (const [period, cap, since] of budgets) {
+      if (!cap) continue;
+      const used = await this.usage.groupTokensSince(group.id, since);
+      const before = used - tokens;
+      const percent = ([100, 80] as const).find((line) => before < (cap * line) / 100 && used >= (cap * line) / 100);
+      if (percent) {
+        this.bus.emit('budget:threshold', {
+          groupId: group.id,
+          groupName: group.name,
+          period,
+          percent,
+          usedTokens: used,
+          budgetTokens: cap,
+        });
+      }
+    }
+  }
 
   /** Why the group may not spend more right now, or null. */
   async refusal(group: BudgetGroup, extraTokens = 0): Promise<string | null> {
@@ -41,7 +73,7 @@ export class BudgetService {
       [
         group.budgetMaxTokensDay,
         dayStart,
-        `daily token budget (${group.budgetMaxTokensDay}) is used up; it resets at ${nextDayStart.toISOString()}`,
+        `daily token budget (${group.budgetMaxTokensDay}) is used up; it resets at the start of ${localDate(nextDayStart, this.config.timezone)} (${this.config.timezone})`,
       ],
       [group.budgetMaxTokensMonth, monthStart, `monthly token budget (${group.budgetMaxTokensMonth}) is used up`],
     ];

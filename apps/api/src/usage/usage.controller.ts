@@ -16,6 +16,8 @@ import {
   ModelPriceDto,
   ModelUsageDto,
   PriceTableDto,
+  UsageBreakdownQueryDto,
+  UsageBreakdownResponseDto,
   UsageSummaryResponseDto,
 } from './dto/usage.dto.js';
 import { UsageService } from './usage.service.js';
@@ -46,6 +48,16 @@ export class UsageController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   getModelUsage(@Query() query: DaysQueryDto): Promise<ModelUsageDto[]> {
     return this.usage.byModel(query.days);
+  }
+
+  @Get('breakdown')
+  @ApiOkResponse({
+    type: UsageBreakdownResponseDto,
+    description: 'What spent: per origin (console, API, webhook, scheduler, task, each channel type), group or channel',
+  })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  getUsageBreakdown(@Query() query: UsageBreakdownQueryDto): Promise<UsageBreakdownResponseDto> {
+    return this.usage.breakdown(query);
   }
 
   @Get('calls')

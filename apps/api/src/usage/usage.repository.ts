@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThanOrEqual } from 'typeorm';
+import type { RunOrigin } from '@loop-gateway/contracts';
 import { Setting } from '../auth/entities/setting.entity.js';
 import { ModelCall } from './entities/model-call.entity.js';
 
@@ -13,6 +14,15 @@ export interface TokenTotals {
 }
 
 const PRICES_KEY = 'usage.prices';
+
+/** One model call with what usage is broken down by. */
+export interface BreakdownCall extends TokenTotals {
+  model: string;
+  groupId: string | null;
+  groupName: string | null;
+  origin: RunOrigin;
+  channelName: string | null;
+}
 
 /** All SQL for model calls (usage) and the operator's price table. */
 @Injectable()
@@ -63,6 +73,48 @@ export class UsageRepository {
       cacheReadTokens: Number(row.cacheReadTokens),
       calls: Number(row.calls),
     }));
+  }
+
+  /**
+   * Calls in [since, until) with what they are broken down by: the run's origin (JSON), the group's
+   * name and the channel's name (null when deleted since). One query; SQLite and PostgreSQL alike.
+   */
+  async callsForBreakdown(since: Date, until: Date): Promise<BreakdownCall[]> {
+    const rows = await this.calls
+      .createQueryBuilder('c')
+      .leftJoin('runs', 'r', 'r.id = c.run_id')
+      .leftJoin('agent_groups', 'g', 'g.id = c.group_id')
+      .select('c.model', 'model')
+      .addSelect('c.group_id', 'groupId')
+      .addSelect('g.name', 'groupName')
+      .addSelect('r.origin', 'origin')
+      .addSelect('c.input_tokens', 'inputTokens')
+      .addSelect('c.output_tokens', 'outputTokens')
+      .addSelect('c.cache_creation_tokens', 'cacheCreationTokens')
+      .addSelect('c.cache_read_tokens', 'cacheReadTokens')
+      .where('c.created_at >= :since AND c.created_at < :until', { since, until })
+      .getRawMany<Record<string, string | number | null>>();
+    const channelNames = new Map(
+      (await this.dataSource.query<{ id: string; name: string }[]>('SELECT id, name FROM channels')).map((c) => [
+        c.id,
+        c.name,
+      ]),
+    );
+    return rows.map((row) => {
+      const origin = (row.origin ? JSON.parse(String(row.origin)) : { kind: 'api' }) as RunOrigin;
+      return {
+        model: String(row.model),
+        groupId: row.groupId === null ? null : String(row.groupId),
+        groupName: row.groupName === null ? null : String(row.groupName),
+        origin,
+        channelName: origin.channelId ? (channelNames.get(origin.channelId) ?? null) : null,
+        inputTokens: Number(row.inputTokens),
+        outputTokens: Number(row.outputTokens),
+        cacheCreationTokens: Number(row.cacheCreationTokens),
+        cacheReadTokens: Number(row.cacheReadTokens),
+        calls: 1,
+      };
+    });
   }
 
   /** Calls since an instant, oldest first, for grouping into local days. */

@@ -1,8 +1,13 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import type { RunOrigin } from '@loop-gateway/contracts';
 import type {
+  BreakdownDimension,
   DailyUsageDto,
+  UsageBreakdownQueryDto,
+  UsageBreakdownResponseDto,
+  UsageBreakdownRowDto,
   ModelCallResponseDto,
   ModelUsageDto,
   UsageSummaryResponseDto,
@@ -11,7 +16,7 @@ import type {
 import type { ModelCall } from './entities/model-call.entity.js';
 import { DEFAULT_PRICES, type ModelPrice, cacheSavingsOf, costOf, priceFor } from './prices.js';
 import { localDate, startOfLocalDay, windowStarts, zonedParts } from './time-windows.js';
-import { type TokenTotals, UsageRepository } from './usage.repository.js';
+import { type BreakdownCall, type TokenTotals, UsageRepository } from './usage.repository.js';
 
 const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
 
@@ -85,6 +90,29 @@ export class UsageService {
       cacheSavedUsd: cacheSavingsOf(call.model, call, prices),
       createdAt: call.createdAt.toISOString(),
     }));
+  }
+
+  /** Usage per origin, group or channel over local days [from, to] (default: the last 30 days). */
+  async breakdown(query: UsageBreakdownQueryDto): Promise<UsageBreakdownResponseDto> {
+    const tz = this.config.timezone;
+    const by = query.by ?? 'origin';
+    const to = query.to ?? localDate(this.clock.now(), tz);
+    const from = query.from ?? shiftDays(to, -29);
+    if (from > to) throw new BadRequestException(`from (${from}) must not be after to (${to})`);
+    if (shiftDays(from, 366) <= to) throw new BadRequestException('from and to may be at most 366 days apart');
+    const since = startOfDay(from, tz);
+    const until = startOfDay(shiftDays(to, 1), tz);
+    const prices = await this.priceTable();
+    const rows = new Map<string, UsageBreakdownRowDto>();
+    for (const call of await this.usage.callsForBreakdown(since, until)) {
+      const row = breakdownRow(by, call);
+      if (!row) continue;
+      const totals = rows.get(row.key) ?? { ...row, ...sum([], prices) };
+      add(totals, call, prices);
+      rows.set(row.key, totals);
+    }
+    const sorted = [...rows.values()].sort((a, b) => b.costUsd - a.costUsd || b.calls - a.calls);
+    return { by, from, to, timezone: tz, rows: sorted };
   }
 
   async priceTable(): Promise<Record<string, ModelPrice>> {
@@ -167,7 +195,11 @@ function sum(rows: (TokenTotals & { model: string })[], prices: Record<string, M
   return totals;
 }
 
-function add(totals: UsageTotalsDto, call: ModelCall, prices: Record<string, ModelPrice>): void {
+function add(
+  totals: UsageTotalsDto,
+  call: Omit<ModelCall, 'id' | 'runId' | 'groupId' | 'channelType' | 'status' | 'error' | 'durationMs' | 'createdAt'>,
+  prices: Record<string, ModelPrice>,
+): void {
   totals.calls += 1;
   totals.inputTokens += call.inputTokens;
   totals.outputTokens += call.outputTokens;
@@ -175,6 +207,53 @@ function add(totals: UsageTotalsDto, call: ModelCall, prices: Record<string, Mod
   totals.cacheReadTokens += call.cacheReadTokens;
   totals.costUsd = dollars(totals.costUsd + (costOf(call.model, call, prices) ?? 0));
   totals.cacheSavedUsd = dollars(totals.cacheSavedUsd + (cacheSavingsOf(call.model, call, prices) ?? 0));
+}
+
+const ORIGIN_LABELS: Record<string, string> = {
+  console: 'Console',
+  api: 'API',
+  webhook: 'Webhook',
+  scheduler: 'Scheduler',
+  task: 'Loop task',
+  a2a: 'Agent to agent',
+  telegram: 'Telegram',
+  whatsapp: 'WhatsApp',
+  email: 'Email',
+  mattermost: 'Mattermost',
+};
+
+/** The origin a call is counted under: the channel type for channel runs, `console` for the console's runs. */
+export function originKey(origin: RunOrigin): string {
+  if (origin.kind === 'channel') return origin.channelType ?? 'channel';
+  if (origin.kind === 'api' && origin.ref === 'console') return 'console';
+  return origin.kind;
+}
+
+/** The row a call belongs to, or null when it has none under this dimension (not from a channel). */
+function breakdownRow(by: BreakdownDimension, call: BreakdownCall): { key: string; label: string } | null {
+  if (by === 'origin') {
+    const key = originKey(call.origin);
+    return { key, label: ORIGIN_LABELS[key] ?? key };
+  }
+  if (by === 'group') {
+    if (!call.groupId) return { key: 'none', label: 'No group' };
+    return { key: call.groupId, label: call.groupName ?? 'Deleted group' };
+  }
+  const channelId = call.origin.channelId;
+  if (!channelId) return null;
+  const type = ORIGIN_LABELS[call.origin.channelType ?? ''] ?? 'Channel';
+  return { key: channelId, label: call.channelName ? `${call.channelName} (${type})` : `Deleted ${type} channel` };
+}
+
+/** A local date (YYYY-MM-DD) moved by whole days. */
+function shiftDays(date: string, days: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}
+
+function startOfDay(date: string, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return startOfLocalDay(year, month, day, timeZone);
 }
 
 /** Rounded to a millionth of a dollar. */

@@ -30,6 +30,11 @@ export const GATEWAY_EVENTS: INodePropertyOptions[] = [
   },
   { name: 'Auth Login', value: 'auth:login', description: 'An operator logged in' },
   { name: 'Auth Logout', value: 'auth:logout', description: 'An operator logged out' },
+  {
+    name: 'Budget Threshold',
+    value: 'budget:threshold',
+    description: 'An agent group passed 80 % or 100 % of a token budget',
+  },
   { name: 'Channel Status', value: 'channel:status', description: 'A channel changed state' },
   { name: 'Container Exit', value: 'container:exit', description: 'An agent call’s container ended' },
   { name: 'Container Start', value: 'container:start', description: 'An agent call started in its own container' },

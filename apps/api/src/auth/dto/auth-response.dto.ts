@@ -18,8 +18,8 @@ export class UserResponseDto {
   @ApiProperty()
   username!: string;
 
-  @ApiProperty({ enum: ['admin'] })
-  role!: 'admin';
+  @ApiProperty({ enum: ['admin', 'viewer'], description: 'admin: everything; viewer: read-only' })
+  role!: 'admin' | 'viewer';
 }
 
 export class LoginResponseDto {

@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type UserRole = 'admin';
+/** admin: everything; viewer: reads everything, changes nothing but their own password and sessions. */
+export type UserRole = 'admin' | 'viewer';
+export const USER_ROLES: readonly UserRole[] = ['admin', 'viewer'];
 
 @Entity('users')
 export class User {

@@ -19,6 +19,7 @@ import { ApiKeys1765000000000 } from './1765000000000-api-keys.js';
 import { SkillVersions1765100000000 } from './1765100000000-skill-versions.js';
 import { RunContainers1765300000000 } from './1765300000000-run-containers.js';
 import { Agents1765400000000 } from './1765400000000-agents.js';
+import { ActivityEvents1765500000000 } from './1765500000000-activity-events.js';
 import { SkillTriesAndPins1765700000000 } from './1765700000000-skill-tries-and-pins.js';
 
 /**
@@ -46,5 +47,6 @@ export const migrations = (secrets: SecretBox) => [
   SkillVersions1765100000000,
   RunContainers1765300000000,
   Agents1765400000000,
+  ActivityEvents1765500000000,
   SkillTriesAndPins1765700000000,
 ];

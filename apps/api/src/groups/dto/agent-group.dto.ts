@@ -16,6 +16,8 @@ import { NestedObject, Optional, OptionalNullable, UpdateType } from '../../comm
 import { IsHostEntries } from './host-entries.validator.js';
 
 const MODEL_ID = /^[\w.:-]{1,100}$/;
+/** The largest token budget taken: a trillion tokens is beyond any real cap, and 1e30 is a typo. */
+export const MAX_BUDGET_TOKENS = 1_000_000_000_000;
 
 /** Per-channel style blocks that replace the defaults in prompts/channel-styles.md. */
 export class ChannelStylesDto {
@@ -30,6 +32,7 @@ export class AgentGroupCreateDto {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @Matches(/\S/, { message: 'name must not be blank' })
   name!: string;
 
   @ApiPropertyOptional({
@@ -89,10 +92,12 @@ export class AgentGroupCreateDto {
     description: 'Tokens (input + output) per day; null for no cap',
     nullable: true,
     minimum: 1,
+    maximum: MAX_BUDGET_TOKENS,
   })
   @OptionalNullable()
   @IsInt()
   @Min(1)
+  @Max(MAX_BUDGET_TOKENS)
   budgetMaxTokensDay?: number | null;
 
   @ApiPropertyOptional({
@@ -100,10 +105,12 @@ export class AgentGroupCreateDto {
     description: 'Tokens (input + output) per month; null for no cap',
     nullable: true,
     minimum: 1,
+    maximum: MAX_BUDGET_TOKENS,
   })
   @OptionalNullable()
   @IsInt()
   @Min(1)
+  @Max(MAX_BUDGET_TOKENS)
   budgetMaxTokensMonth?: number | null;
 
   @ApiPropertyOptional({

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, Matches, Max, Min } from 'class-validator';
 import { Optional } from '../../common/validation.js';
 
 export class UsageTotalsDto {
@@ -63,6 +63,49 @@ export class DaysQueryDto {
   @Min(1)
   @Max(366)
   days?: number;
+}
+
+export const BREAKDOWN_DIMENSIONS = ['origin', 'group', 'channel'] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class UsageBreakdownQueryDto {
+  @ApiPropertyOptional({
+    enum: BREAKDOWN_DIMENSIONS,
+    default: 'origin',
+    description:
+      'origin: console, api, webhook, scheduler, task, a2a or the channel type; group: the agent group; channel: each channel (runs not from a channel are left out)',
+  })
+  @Optional()
+  @IsIn(BREAKDOWN_DIMENSIONS, { message: `by must be one of: ${BREAKDOWN_DIMENSIONS.join(', ')}` })
+  by?: BreakdownDimension;
+
+  @ApiPropertyOptional({
+    example: '2026-11-01',
+    description: 'First local day (TIMEZONE); default: 29 days before `to`',
+  })
+  @Optional()
+  @Matches(LOCAL_DATE, { message: 'from must be a date such as 2026-11-01' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'Last local day, included; default: today' })
+  @Optional()
+  @Matches(LOCAL_DATE, { message: 'to must be a date such as 2026-11-30' })
+  to?: string;
+}
+
+export class UsageBreakdownRowDto extends UsageTotalsDto {
+  @ApiProperty({ description: 'What the row counts: an origin, a group id or a channel id' }) key!: string;
+  @ApiProperty({ description: 'How the console names it' }) label!: string;
+}
+
+export class UsageBreakdownResponseDto {
+  @ApiProperty({ enum: BREAKDOWN_DIMENSIONS }) by!: BreakdownDimension;
+  @ApiProperty({ example: '2026-11-01' }) from!: string;
+  @ApiProperty({ example: '2026-11-30' }) to!: string;
+  @ApiProperty({ example: 'UTC' }) timezone!: string;
+  @ApiProperty({ type: [UsageBreakdownRowDto], description: 'Most expensive first' })
+  rows!: UsageBreakdownRowDto[];
 }
 
 export { LimitQueryDto } from '../../common/limit-query.dto.js';

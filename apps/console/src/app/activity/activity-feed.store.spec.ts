@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import type { GatewayEvent } from '@loop-gateway/contracts';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FakeGateway, FakeWebSocket, fakeGateway, loginResponse } from '../../testing/fake-gateway';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { SESSION_STORAGE_KEY, SessionStore } from '../core/session/session.store';
@@ -38,6 +38,23 @@ describe('ActivityFeedStore', () => {
       description: 'An operator logged in to the console or API.',
     });
     expect(feed.latest()?.event).toBe('auth:logout');
+  });
+
+  it('starts from the events the gateway kept, merged with live ones, each once', async () => {
+    // The gateway's history, newest first, as GET /api/activity returns it.
+    gateway.http.on('GET /api/activity', { status: 200, body: [login(2), login(1)] });
+    const feed = TestBed.inject(ActivityFeedStore);
+    // Live, while the history is on its way: one new event and one the history also holds.
+    feed.add(login(4));
+    feed.add(login(2));
+    await vi.waitFor(() => expect(feed.entries()).toHaveLength(3));
+
+    expect(feed.entries().map((e) => e.summary)).toEqual([
+      'user4 logged in from 10.0.0.1',
+      'user2 logged in from 10.0.0.1',
+      'user1 logged in from 10.0.0.1',
+    ]);
+    expect(gateway.http.last('GET /api/activity')?.query.get('limit')).toBe('3');
   });
 
   it('keeps at most the configured number of entries, dropping the oldest', () => {

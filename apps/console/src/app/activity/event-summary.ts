@@ -70,6 +70,10 @@ const SUMMARIZERS: Summarizers = {
     if (p.status === 'withdrawn') return info(`Tool call withdrawn: its run ${shortId(p.runId)} was cancelled`);
     return warning(`Tool call approval timed out (run ${shortId(p.runId)})`);
   },
+  'budget:threshold': (p) => {
+    const text = `Agent group "${p.groupName}" used ${p.percent} % of its ${p.period === 'day' ? 'daily' : 'monthly'} token budget (${count(p.usedTokens)} of ${count(p.budgetTokens)})`;
+    return p.percent >= 100 ? error(text) : warning(text);
+  },
   'message:incoming': (p) => info(`${CHANNEL_NAMES[p.channelType]} message from ${p.sender}: “${clip(p.text)}”`),
   'message:reply': (p) => info(`Replied on ${CHANNEL_NAMES[p.channelType]}: “${clip(p.text)}”`),
   'channel:status': (p) => {

@@ -12,6 +12,10 @@ describe('GroupFormDialog', () => {
   beforeEach(() => {
     gateway = fakeGateway();
     TestBed.configureTestingModule({ providers: gateway.providers });
+    gateway.http.on('GET /api/skills', {
+      status: 200,
+      body: ['http_request', 'run_script', 'web_browse'].map((name) => ({ name, description: `The ${name} skill` })),
+    });
   });
 
   async function open(data: GroupFormData) {
@@ -29,10 +33,12 @@ describe('GroupFormDialog', () => {
     };
     /** Clicks Save and waits for the gateway's answer to be shown. */
     const save = async () => {
-      const before = gateway.http.requests.length;
+      const before = gateway.http.requests.filter((r) => r.method !== 'GET').length;
       root.querySelector<HTMLButtonElement>('[data-testid=group-save]')!.click();
       TestBed.tick();
-      await vi.waitFor(() => expect(gateway.http.requests.length).toBeGreaterThan(before));
+      await vi.waitFor(() =>
+        expect(gateway.http.requests.filter((r) => r.method !== 'GET').length).toBeGreaterThan(before),
+      );
       await vi.waitFor(() => {
         TestBed.tick();
         expect(root.querySelector('[data-testid=group-save] mat-progress-spinner')).toBeNull();
@@ -79,14 +85,52 @@ describe('GroupFormDialog', () => {
 
   it('does not call the gateway while the form is invalid', async () => {
     const { root, fill, saveInvalid } = await open({});
-    fill('group-name', '');
+    fill('group-name', '   ');
     fill('group-budget-day', '2.5');
+    fill('group-budget-month', '1e30');
     fill('group-trusted-destinations', 'https://crm.example.com/');
     saveInvalid();
-    expect(gateway.http.requests).toEqual([]);
-    expect(root.textContent).toContain('Give the group a name');
+    expect(gateway.http.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(root.textContent).toContain('Give the group a name (more than spaces)');
     expect(root.textContent).toContain('Hosts such as api.example.com or hooks.example.com:8443');
-    expect(root.textContent).toContain('A whole number of at least 1');
+    // Both budgets say what is wrong: 2.5 is not whole, 1e30 is beyond any sensible cap.
+    expect(root.querySelectorAll('mat-error')).toHaveLength(4);
+    expect(root.textContent?.match(/A whole number from 1 to 1,000,000,000,000/g)).toHaveLength(2);
+  });
+
+  it('offers the gateway’s skills to choose from, and keeps a stored name it no longer has, marked', async () => {
+    const original = group({ skills: ['web_browse', 'old_skill'] });
+    gateway.http.on('PUT /api/agent-groups/g1', { status: 200, body: original });
+    const { root, save } = await open({ group: original });
+    root.querySelector<HTMLElement>('[data-testid=group-skills] .mat-mdc-select-trigger')!.click();
+    TestBed.tick();
+    const options = () => [...document.querySelectorAll<HTMLElement>('mat-option')];
+    await vi.waitFor(() => {
+      TestBed.tick();
+      expect(options().map((o) => o.getAttribute('data-skill'))).toEqual([
+        'http_request',
+        'run_script',
+        'web_browse',
+        'old_skill',
+      ]);
+    });
+    expect(options().find((o) => o.getAttribute('data-skill') === 'old_skill')?.textContent).toContain(
+      'No longer a skill of this gateway',
+    );
+    // Unticking the stale name and ticking run_script.
+    options()
+      .find((o) => o.getAttribute('data-skill') === 'old_skill')!
+      .click();
+    options()
+      .find((o) => o.getAttribute('data-skill') === 'run_script')!
+      .click();
+    TestBed.tick();
+    await save();
+    // In the order the options are listed.
+    expect((gateway.http.last('PUT /api/agent-groups/g1')?.body as { skills: string[] }).skills).toEqual([
+      'run_script',
+      'web_browse',
+    ]);
   });
 
   it('replaces the key of an existing group with PUT, and never shows the key', async () => {

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import {
   type AbstractControl,
   NonNullableFormBuilder,
@@ -22,11 +22,18 @@ import { MatIcon } from '@angular/material/icon';
 import { MatInput } from '@angular/material/input';
 import { MatProgressSpinner } from '@angular/material/progress-spinner';
 import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
-import { type AgentGroupResponseDto, createAgentGroup, updateAgentGroup } from '@loop-gateway/api-client';
+import { MatOption, MatSelect } from '@angular/material/select';
+import {
+  type AgentGroupResponseDto,
+  type SkillResponseDto,
+  createAgentGroup,
+  listSkills,
+  updateAgentGroup,
+} from '@loop-gateway/api-client';
 import { CHANNEL_NAMES } from '../activity/event-summary';
 import { API_CLIENT } from '../core/api/api-client';
 import { Alert } from '../core/ui/alert';
-import { integer } from '../core/ui/validators';
+import { MAX_BUDGET_TOKENS, integer, notBlank } from '../core/ui/validators';
 import {
   type ApiKeyAction,
   CHANNEL_STYLE_KEYS,
@@ -63,8 +70,10 @@ export interface GroupFormData {
     MatInput,
     MatLabel,
     MatProgressSpinner,
+    MatOption,
     MatRadioButton,
     MatRadioGroup,
+    MatSelect,
     ReactiveFormsModule,
   ],
   templateUrl: './group-form-dialog.html',
@@ -85,7 +94,7 @@ export class GroupFormDialog {
   private readonly initial = groupFormValue(this.group);
   private readonly fb = inject(NonNullableFormBuilder);
   protected readonly form = this.fb.group({
-    name: [this.initial.name, [Validators.required, Validators.maxLength(100)]],
+    name: [this.initial.name, [notBlank, Validators.maxLength(100)]],
     model: [this.initial.model, Validators.pattern(MODEL_ID_PATTERN)],
     systemPrompt: [this.initial.systemPrompt, Validators.maxLength(50_000)],
     apiKeyAction: this.fb.control<ApiKeyAction>(this.initial.apiKeyAction),
@@ -98,10 +107,18 @@ export class GroupFormDialog {
         return key.length < 8 ? { minlength: true } : null;
       },
     ],
-    skills: [this.initial.skills],
+    skills: this.fb.control<string[]>(this.initial.skills),
     trustedDestinations: [this.initial.trustedDestinations, hostList],
-    budgetDay: this.fb.control<number | null>(this.initial.budgetDay, [Validators.min(1), integer]),
-    budgetMonth: this.fb.control<number | null>(this.initial.budgetMonth, [Validators.min(1), integer]),
+    budgetDay: this.fb.control<number | null>(this.initial.budgetDay, [
+      Validators.min(1),
+      Validators.max(MAX_BUDGET_TOKENS),
+      integer,
+    ]),
+    budgetMonth: this.fb.control<number | null>(this.initial.budgetMonth, [
+      Validators.min(1),
+      Validators.max(MAX_BUDGET_TOKENS),
+      integer,
+    ]),
     contextWindow: this.fb.control<number | null>(this.initial.contextWindow, [
       Validators.min(1000),
       Validators.max(10_000_000),
@@ -116,7 +133,25 @@ export class GroupFormDialog {
     isDefault: [{ value: this.initial.isDefault, disabled: this.group?.isDefault ?? false }],
   });
 
+  /** The gateway's skills to choose from; null until loaded. */
+  private readonly known = signal<readonly SkillResponseDto[] | null>(null);
+  protected readonly skillsError = signal<string | null>(null);
+  /** The known skills, plus any the group names that the gateway no longer has (so they can be removed). */
+  protected readonly skillOptions = computed(() => {
+    const known = this.known() ?? [];
+    const names = new Set(known.map((skill) => skill.name));
+    const missing = this.initial.skills.filter((name) => !names.has(name));
+    return [
+      ...known.map((skill) => ({ name: skill.name, description: skill.description, missing: false })),
+      ...missing.map((name) => ({ name, description: 'No longer a skill of this gateway', missing: true })),
+    ];
+  });
+
   constructor() {
+    void listSkills({ client: this.api }).then(({ data }) => {
+      this.known.set(data ?? []);
+      if (!data) this.skillsError.set('The skills could not be loaded; the group keeps its current ones.');
+    });
     const subscription = this.form.controls.apiKeyAction.valueChanges.subscribe(() =>
       this.form.controls.apiKey.updateValueAndValidity(),
     );

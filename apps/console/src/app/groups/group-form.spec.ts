@@ -43,7 +43,7 @@ describe('groupRequestBody', () => {
       budgetDay: null,
       budgetMonth: null,
       styles: { telegram: ' ', whatsapp: '', email: '', mattermost: '' },
-      skills: '',
+      skills: [],
     });
     expect(body).toMatchObject({
       systemPrompt: null,
@@ -61,11 +61,10 @@ describe('groupRequestBody', () => {
     expect(edit(group(), { model: '' })).toHaveProperty('model', null);
   });
 
-  it('splits skills on commas, spaces and new lines, without duplicates', () => {
-    expect(edit(group(), { skills: 'web_browse,http_request\nweb_browse  send_email' }).skills).toEqual([
+  it('sends the chosen skills once each', () => {
+    expect(edit(group(), { skills: ['web_browse', 'http_request', 'web_browse'] }).skills).toEqual([
       'web_browse',
       'http_request',
-      'send_email',
     ]);
   });
 
@@ -114,7 +113,7 @@ describe('groupFormValue', () => {
       name: 'Support',
       apiKeyAction: 'keep',
       apiKey: '',
-      skills: 'web_browse, http_request',
+      skills: ['web_browse', 'http_request'],
       styles: { telegram: 'Short lines.', whatsapp: '', email: '', mattermost: '' },
     });
   });

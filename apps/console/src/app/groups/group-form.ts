@@ -17,8 +17,8 @@ export interface GroupFormValue {
   systemPrompt: string;
   apiKeyAction: ApiKeyAction;
   apiKey: string;
-  /** Tool names, separated by commas, spaces or new lines; empty: every enabled tool. */
-  skills: string;
+  /** Skill names chosen from the gateway's skills; empty: every enabled skill. */
+  skills: string[];
   /** Hosts (host, host:port, *.domain), separated by commas, spaces or new lines. */
   trustedDestinations: string;
   budgetDay: number | null;
@@ -49,7 +49,7 @@ export function groupFormValue(group?: AgentGroupResponseDto): GroupFormValue {
     systemPrompt: group?.systemPrompt ?? '',
     apiKeyAction: 'keep',
     apiKey: '',
-    skills: group?.skills.join(', ') ?? '',
+    skills: [...(group?.skills ?? [])],
     trustedDestinations: group?.trustedDestinations.join(', ') ?? '',
     budgetDay: group?.budgetMaxTokensDay ?? null,
     budgetMonth: group?.budgetMaxTokensMonth ?? null,
@@ -75,7 +75,7 @@ export function groupRequestBody(value: GroupFormValue, original?: AgentGroupRes
   const model = value.model.trim();
   const body: GroupRequestBody = {
     name: value.name.trim(),
-    skills: list(value.skills),
+    skills: [...new Set(value.skills)],
     trustedDestinations: list(value.trustedDestinations),
     budgetMaxTokensDay: value.budgetDay ?? null,
     budgetMaxTokensMonth: value.budgetMonth ?? null,

@@ -52,6 +52,7 @@ export class GroupsPage {
 
   protected readonly groups = this.store.groups;
   protected readonly stats = this.store.stats;
+  protected readonly channelNames = this.store.channels;
   protected readonly error = this.store.error;
   protected readonly loading = this.store.loading;
   /** Why the last action on the page failed. */

@@ -5,6 +5,7 @@ import {
   deleteAgentGroup,
   getAgentGroupStats,
   listAgentGroups,
+  listChannels,
   updateAgentGroup,
 } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
@@ -26,12 +27,15 @@ export class GroupsStore {
 
   private readonly list = signal<readonly AgentGroupResponseDto[]>([]);
   private readonly statsById = signal<ReadonlyMap<string, GroupStatsResponseDto>>(new Map());
+  private readonly channelNames = signal<ReadonlyMap<string, string>>(new Map());
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly groups = this.list.asReadonly();
   readonly stats = this.statsById.asReadonly();
+  /** Channel id → name, so a group card names its channels. */
+  readonly channels = this.channelNames.asReadonly();
   readonly error = this.problem.asReadonly();
   readonly loading = this.busy.asReadonly();
 
@@ -47,8 +51,12 @@ export class GroupsStore {
 
   async load(): Promise<void> {
     this.busy.set(true);
-    const { data, error } = await listAgentGroups({ client: this.api });
+    const [{ data, error }, channels] = await Promise.all([
+      listAgentGroups({ client: this.api }),
+      listChannels({ client: this.api }),
+    ]);
     this.busy.set(false);
+    if (channels.data) this.channelNames.set(new Map(channels.data.map((channel) => [channel.id, channel.name])));
     if (!data) {
       this.problem.set(apiErrorMessage(error, 'The agent groups could not be loaded.'));
       return;

@@ -5,15 +5,17 @@ import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { PageHeader } from '../core/ui/page-header';
 import { ConnectionStatus } from '../shell/connection-status';
 import { ContainerMode } from './container-mode';
+import { DashboardTiles } from './dashboard-tiles';
 import { GatewayHealth } from './gateway-health';
 
-/** The landing page: is the gateway healthy, and what is happening right now. */
+/** The landing page: today's runs, spend and what waits; is the gateway healthy; what happened. */
 @Component({
   selector: 'lg-overview-page',
   imports: [
     ActivityFeed,
     ConnectionStatus,
     ContainerMode,
+    DashboardTiles,
     GatewayHealth,
     MatCard,
     MatCardContent,
@@ -22,7 +24,8 @@ import { GatewayHealth } from './gateway-health';
     PageHeader,
   ],
   template: `
-    <lg-page-header heading="Overview" lead="Gateway health and live activity." />
+    <lg-page-header heading="Overview" lead="Today at a glance, gateway health and the activity." />
+    <lg-dashboard-tiles />
     <div class="grid">
       <div class="side">
         <lg-gateway-health />

@@ -41,4 +41,10 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { path: 'webhooks', label: 'Webhooks', icon: 'webhook', loadChildren: () => import('../webhooks/webhooks.routes') },
   { path: 'api-keys', label: 'API keys', icon: 'key', loadChildren: () => import('../api-keys/api-keys.routes') },
   { path: 'usage', label: 'Usage', icon: 'usage', loadChildren: () => import('../usage/usage.routes') },
+  {
+    path: 'operators',
+    label: 'Operators',
+    icon: 'account',
+    loadChildren: () => import('../operators/operators.routes'),
+  },
 ];

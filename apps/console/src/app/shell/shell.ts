@@ -11,6 +11,8 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
 import { ActivityFeed } from '../activity/activity-feed';
 import { ActivityFeedStore } from '../activity/activity-feed.store';
+import { AttentionToasts } from '../attention/attention-toasts';
+import { AttentionStore } from '../attention/attention.store';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
 import { SessionStore } from '../core/session/session.store';
 import { PRODUCT_NAME } from '../core/ui/title-strategy';
@@ -25,6 +27,7 @@ import { ConnectionStatus } from './connection-status';
   selector: 'lg-shell',
   imports: [
     ActivityFeed,
+    AttentionToasts,
     ConnectionStatus,
     MatButton,
     MatIcon,
@@ -42,6 +45,8 @@ import { ConnectionStatus } from './connection-status';
     RouterLinkActive,
     RouterOutlet,
   ],
+  // Attention lives as long as the shell: from login to logout, on every page.
+  providers: [AttentionStore],
   templateUrl: './shell.html',
   styleUrl: './shell.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -49,12 +54,14 @@ import { ConnectionStatus } from './connection-status';
 export class Shell {
   private readonly session = inject(SessionStore);
   private readonly socket = inject(GatewaySocket);
+  private readonly attention = inject(AttentionStore);
 
   protected readonly productName = PRODUCT_NAME;
   protected readonly pages = CONSOLE_PAGES;
   protected readonly user = this.session.user;
   protected readonly connection = this.socket.state;
   protected readonly retryInMs = this.socket.nextRetryMs;
+  protected readonly notifications = this.attention.notifications;
   protected readonly activityOpen = signal(false);
   protected readonly loggingOut = signal(false);
   protected readonly compact = toSignal(
@@ -70,6 +77,15 @@ export class Shell {
     const token = this.session.token();
     if (token) this.socket.connect(token);
     inject(DestroyRef).onDestroy(() => this.socket.disconnect());
+  }
+
+  /** The number shown on a nav entry: held tool calls on Approvals, nothing elsewhere. */
+  protected badge(path: string): number {
+    return path === 'approvals' ? this.attention.pendingApprovals() : 0;
+  }
+
+  protected enableNotifications(): void {
+    void this.attention.enableNotifications();
   }
 
   protected toggleActivity(): void {

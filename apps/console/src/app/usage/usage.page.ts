@@ -12,6 +12,7 @@ import { PageHeader } from '../core/ui/page-header';
 import { RunStatusChip } from '../runs/run-status';
 import { DailyUsageChart } from './daily-usage-chart';
 import { PriceTableEditor } from './price-table-editor';
+import { UsageBreakdown } from './usage-breakdown';
 import { USAGE_DAYS, UsageStore } from './usage.store';
 
 interface TotalsCard {
@@ -40,6 +41,7 @@ interface TotalsCard {
     PriceTableEditor,
     RouterLink,
     RunStatusChip,
+    UsageBreakdown,
   ],
   providers: [UsageStore],
   templateUrl: './usage.page.html',

@@ -22,6 +22,7 @@ import {
   createWebhook,
   updateWebhook,
 } from '@loop-gateway/api-client';
+import { integer } from '../core/ui/validators';
 import { API_CLIENT } from '../core/api/api-client';
 import { Alert } from '../core/ui/alert';
 import { DialogSubmission } from '../core/ui/dialog-submission';
@@ -114,6 +115,7 @@ const HTTP_URL = /^https?:\/\/[^\s/]+/i;
             data-testid="webhook-rate-limit"
           />
           <mat-hint>Inbound invocations allowed with this token; more get 429 with Retry-After.</mat-hint>
+          <mat-error data-testid="webhook-rate-error">A whole number from 1 to 100,000</mat-error>
         </mat-form-field>
         <mat-slide-toggle formControlName="enabled" data-testid="webhook-enabled">
           Enabled (off revokes the token and stops deliveries)
@@ -192,7 +194,7 @@ export class WebhookFormDialog {
     targetUrl: [this.webhook?.targetUrl ?? '', Validators.pattern(HTTP_URL)],
     rateLimitPerMinute: [
       this.webhook?.rateLimitPerMinute ?? 60,
-      [Validators.required, Validators.min(1), Validators.max(100_000)],
+      [Validators.required, Validators.min(1), Validators.max(100_000), integer],
     ],
     enabled: [this.webhook?.enabled ?? true],
   });

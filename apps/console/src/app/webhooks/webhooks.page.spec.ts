@@ -110,6 +110,16 @@ describe('WebhooksPage', () => {
       input.dispatchEvent(new Event('input'));
     };
     fill('webhook-name', 'Zapier-ish');
+    // A rate of 0 says what is wrong (it used to turn red without a word), and nothing is sent.
+    fill('webhook-rate-limit', '0');
+    click(dialog, 'webhook-save');
+    await settle(() =>
+      expect(dialog.querySelector('[data-testid=webhook-rate-error]')?.textContent?.trim()).toBe(
+        'A whole number from 1 to 100,000',
+      ),
+    );
+    expect(gateway.http.last('POST /api/webhooks')).toBeUndefined();
+    fill('webhook-rate-limit', '60');
     fill('webhook-target', 'http://bad');
     dialog.querySelector<HTMLInputElement>('[data-event="agent:run:complete"] input')!.click();
     click(dialog, 'webhook-save');
