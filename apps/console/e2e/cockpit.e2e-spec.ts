@@ -157,7 +157,10 @@ describe('the console as a cockpit', () => {
       const options = page.locator('mat-option');
       await options.first().waitFor();
       expect((await options.evaluateAll((all) => all.map((o) => o.getAttribute('data-skill')))).sort()).toEqual([
+        'broadcast',
+        'delegate',
         'http_request',
+        'query',
         'run_script',
         'web_browse',
       ]);

@@ -509,7 +509,10 @@ describe('console', () => {
       expect(path()).toBe('/skills');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Skills');
       expect(await page.getByTestId('skill-row-name').allTextContents()).toEqual([
+        'broadcast',
+        'delegate',
         'http_request',
+        'query',
         'run_script',
         'web_browse',
       ]);
