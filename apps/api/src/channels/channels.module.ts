@@ -13,16 +13,18 @@ import { ChannelAdapterStateEntry } from './entities/channel-adapter-state.entit
 import { ChannelMessage } from './entities/channel-message.entity.js';
 import { Channel } from './entities/channel.entity.js';
 import { EmailAdapterFactory } from './email/email.factory.js';
+import { MattermostAdapterFactory } from './mattermost/mattermost.factory.js';
 import { TelegramAdapterFactory } from './telegram/telegram.factory.js';
 import { WhatsAppAdapterFactory } from './whatsapp/whatsapp.factory.js';
 
-/** The adapters this gateway has: Telegram (telegraf), email (imapflow + nodemailer), WhatsApp (Baileys). */
+/** The adapters this gateway has: Telegram (telegraf), email (imapflow + nodemailer), WhatsApp (Baileys), Mattermost (REST v4 + WebSocket). */
 @Injectable()
 export class InstalledAdapters extends ChannelAdapterFactories {
   constructor(
     private readonly telegram: TelegramAdapterFactory,
     private readonly email: EmailAdapterFactory,
     private readonly whatsapp: WhatsAppAdapterFactory,
+    private readonly mattermost: MattermostAdapterFactory,
   ) {
     super();
   }
@@ -32,11 +34,12 @@ export class InstalledAdapters extends ChannelAdapterFactories {
       this.telegram as ChannelAdapterFactory,
       this.email as ChannelAdapterFactory,
       this.whatsapp as ChannelAdapterFactory,
+      this.mattermost as ChannelAdapterFactory,
     ];
   }
 }
 
-/** Channels: Telegram, email and WhatsApp; every inbound message becomes a run whose reply goes back to the chat. */
+/** Channels: Telegram, email, WhatsApp and Mattermost; every inbound message becomes a run whose reply goes back to the chat. */
 @Module({
   imports: [TypeOrmModule.forFeature([Channel, ChannelMessage, ChannelAdapterStateEntry]), AgentsModule, GroupsModule],
   controllers: [ChannelsController],
@@ -49,6 +52,7 @@ export class InstalledAdapters extends ChannelAdapterFactories {
     TelegramAdapterFactory,
     EmailAdapterFactory,
     WhatsAppAdapterFactory,
+    MattermostAdapterFactory,
     { provide: ChannelAdapterFactories, useClass: InstalledAdapters },
   ],
   exports: [ChannelManager],

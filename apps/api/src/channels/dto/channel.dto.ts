@@ -15,7 +15,7 @@ import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import type { ChannelMessageStatus } from '../entities/channel-message.entity.js';
 import { Optional, OptionalNullable } from '../../common/validation.js';
 
-export const CHANNEL_TYPES = ['telegram', 'email', 'whatsapp'] as const;
+export const CHANNEL_TYPES = ['telegram', 'email', 'whatsapp', 'mattermost'] as const;
 export type CreatableChannelType = (typeof CHANNEL_TYPES)[number];
 const STATES: ChannelState[] = ['connecting', 'connected', 'waiting_for_qr', 'logged_out', 'stopped', 'error'];
 
@@ -24,6 +24,7 @@ const CONFIG_DESCRIPTION =
   'email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` ' +
   '(one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). ' +
   'whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). ' +
+  'mattermost: `{serverUrl, botToken, team?}` (a bot account’s access token; team: only that team’s channels, by name or id). ' +
   'Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given ' +
   'replace the stored ones and the rest are kept (so the token or password need not be sent again).';
 
@@ -52,7 +53,7 @@ export class ChannelCreateDto {
     description:
       'Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a ' +
       'whole domain; WhatsApp: phone numbers in international format, `+491701234567`, or JIDs, stored as the ' +
-      'digits); empty = everyone',
+      'digits; Mattermost: user ids or usernames); empty = everyone',
   })
   @Optional()
   @IsArray()
@@ -118,7 +119,7 @@ export class ChannelResponseDto {
     additionalProperties: true,
     description:
       'The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, ' +
-      'plus `hasPassword`)',
+      'plus `hasPassword`; mattermost: `{serverUrl, hasBotToken, team}`)',
   })
   config!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) allowedSenders!: string[];
