@@ -98,7 +98,8 @@ export class MattermostClient {
         redirect: 'error',
       });
     } catch (error) {
-      if (timeout.aborted && !signal?.aborted) throw new Error(`Mattermost did not answer ${method} ${path} in time`);
+      if (timeout.aborted && !signal?.aborted)
+        throw new Error(`Mattermost did not answer ${method} ${path} in time`, { cause: error });
       throw new Error(`Mattermost could not be reached: ${describeCause(error)}`, { cause: error });
     }
     const text = await response.text();
