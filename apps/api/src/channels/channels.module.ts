@@ -2,9 +2,12 @@ import { Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
+import { HitlModule } from '../hitl/hitl.module.js';
 import { ChannelAdapterFactories, type ChannelAdapterFactory } from './adapters/channel-adapter.js';
 import { AdapterStateStore } from './adapter-state.store.js';
+import { ChannelApprovalNotices } from './channel-approval-notices.js';
 import { ChannelInbox } from './channel-inbox.js';
+import { ChatCommandHandler } from './chat-command-handler.js';
 import { ChannelManager } from './channel-manager.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
@@ -41,13 +44,20 @@ export class InstalledAdapters extends ChannelAdapterFactories {
 
 /** Channels: Telegram, email, WhatsApp and Mattermost; every inbound message becomes a run whose reply goes back to the chat. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Channel, ChannelMessage, ChannelAdapterStateEntry]), AgentsModule, GroupsModule],
+  imports: [
+    TypeOrmModule.forFeature([Channel, ChannelMessage, ChannelAdapterStateEntry]),
+    AgentsModule,
+    GroupsModule,
+    HitlModule,
+  ],
   controllers: [ChannelsController],
   providers: [
     ChannelsService,
     ChannelsRepository,
     ChannelManager,
     ChannelInbox,
+    ChatCommandHandler,
+    ChannelApprovalNotices,
     AdapterStateStore,
     TelegramAdapterFactory,
     EmailAdapterFactory,

@@ -365,6 +365,24 @@ export class FakeMattermost {
         return appError(res, 404, 'app.team.get_by_name.missing.app_error', 'Unable to find the existing team.');
       return json(res, 200, { id: this.teamId, name: this.teamName, display_name: 'Acme', type: 'O' });
     }
+    if (req.method === 'GET' && (match = /^\/api\/v4\/users\/username\/([\w.-]+)$/.exec(path))) {
+      const user = [...this.users.values()].find((u) => u.username === match![1]!.toLowerCase());
+      return user
+        ? json(res, 200, user)
+        : appError(res, 404, 'app.user.missing_account.const', 'Unable to find the user.');
+    }
+    if (req.method === 'POST' && path === '/api/v4/channels/direct') {
+      const ids = body as unknown as string[];
+      if (!Array.isArray(ids) || ids.length !== 2 || !ids.includes(me) || !ids.every((id) => this.users.has(id))) {
+        return appError(
+          res,
+          400,
+          'api.context.invalid_body_param.app_error',
+          'Invalid or missing user_ids in request body.',
+        );
+      }
+      return json(res, 201, this.directChannel(ids[0]!, ids[1]!));
+    }
     if (req.method === 'POST' && path === '/api/v4/posts') {
       const channelId = String(body.channel_id ?? '');
       const channel = this.channels.get(channelId);

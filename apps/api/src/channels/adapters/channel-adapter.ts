@@ -81,6 +81,12 @@ export interface ChannelAdapter {
   send(target: ReplyTarget, text: string): Promise<void>;
   /** Shows that the agent is working (best effort; errors are ignored). */
   typing(target: ReplyTarget): Promise<void>;
+  /**
+   * The chat in which to write to a sender of the whitelist or the approvers on one's own initiative
+   * (Mattermost: the direct-message channel with that user). Without it the sender id is the chat id
+   * (a Telegram user's private chat, an email address).
+   */
+  directChat?(sender: string): Promise<string>;
 }
 
 /** Thrown by an adapter when the far side rejects the credentials: no retry until the channel changes. */

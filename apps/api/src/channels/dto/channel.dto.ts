@@ -63,6 +63,26 @@ export class ChannelCreateDto {
   allowedSenders?: string[];
 
   @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Sender ids on this channel (same forms as allowedSenders) who may decide held tool calls from the chat with ' +
+      '`/approve <id>` and `/reject <id> [reason]`; they get a message for each held call of a run started from this channel',
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  approvers?: string[];
+
+  @ApiPropertyOptional({
+    description: 'The approvals chat: its approvers get a message for every held tool call, whatever started the run',
+  })
+  @Optional()
+  @IsBoolean()
+  approvalsChat?: boolean;
+
+  @ApiPropertyOptional({
     type: String,
     format: 'uuid',
     nullable: true,
@@ -99,6 +119,26 @@ export class ChannelUpdateDto {
   @MaxLength(200, { each: true })
   allowedSenders?: string[];
 
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Sender ids on this channel (same forms as allowedSenders) who may decide held tool calls from the chat with ' +
+      '`/approve <id>` and `/reject <id> [reason]`; they get a message for each held call of a run started from this channel',
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  approvers?: string[];
+
+  @ApiPropertyOptional({
+    description: 'The approvals chat: its approvers get a message for every held tool call, whatever started the run',
+  })
+  @Optional()
+  @IsBoolean()
+  approvalsChat?: boolean;
+
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: back to the default group' })
   @OptionalNullable()
   @IsUUID()
@@ -123,6 +163,8 @@ export class ChannelResponseDto {
   })
   config!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) allowedSenders!: string[];
+  @ApiProperty({ type: [String], description: 'Who may decide held tool calls from the chat' }) approvers!: string[];
+  @ApiProperty({ description: 'Its approvers hear of every held tool call' }) approvalsChat!: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null: the default group answers' })
   groupId!: string | null;
   @ApiProperty() enabled!: boolean;

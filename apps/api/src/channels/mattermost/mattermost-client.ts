@@ -62,6 +62,15 @@ export class MattermostClient {
     return this.call('GET', `/users/${encodeURIComponent(id)}`);
   }
 
+  userByUsername(username: string): Promise<MattermostUser> {
+    return this.call('GET', `/users/username/${encodeURIComponent(username)}`);
+  }
+
+  /** The direct-message channel between two users (created by the server if new). */
+  directChannel(userA: string, userB: string): Promise<{ id: string }> {
+    return this.call('POST', '/channels/direct', [userA, userB]);
+  }
+
   teamByName(name: string): Promise<{ id: string; name: string }> {
     return this.call('GET', `/teams/name/${encodeURIComponent(name)}`);
   }

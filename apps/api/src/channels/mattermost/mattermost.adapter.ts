@@ -7,6 +7,7 @@ import {
   type InboundMessage,
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
+import { CHAT_COMMANDS } from '../channel-commands.js';
 import { splitMessage } from '../split-message.js';
 import { MattermostClient, type MattermostPost, type MattermostUser } from './mattermost-client.js';
 
@@ -52,6 +53,7 @@ interface WebSocketEnvelope {
 /** Per channel: the newest post seen (to fetch what a dropped connection missed) and its type. */
 type Cursors = Record<string, { since: number; type: string }>;
 const CURSORS_KEY = 'cursors';
+const USER_ID = /^[a-z0-9]{26}$/;
 /** How many channels' cursors are kept (the oldest are forgotten first). */
 const MAX_CURSORS = 500;
 
@@ -73,6 +75,7 @@ export class MattermostAdapter implements ChannelAdapter {
   private teamId: string | null = null;
   private cursors: Cursors | null = null;
   private readonly users = new Map<string, MattermostUser>();
+  private readonly directChats = new Map<string, string>();
   private connections = 0;
 
   constructor(
@@ -107,6 +110,17 @@ export class MattermostAdapter implements ChannelAdapter {
     } catch (error) {
       this.logger.debug(`Typing indicator not shown: ${describe(error)}`);
     }
+  }
+
+  /** The direct-message channel with a user of the whitelist or an approver (by id or username). */
+  async directChat(sender: string): Promise<string> {
+    const cached = this.directChats.get(sender);
+    if (cached) return cached;
+    const bot = this.bot ?? (this.bot = await this.client.me());
+    const userId = USER_ID.test(sender) ? sender : (await this.client.userByUsername(sender)).id;
+    const channel = await this.client.directChannel(bot.id, userId);
+    this.directChats.set(sender, channel.id);
+    return channel.id;
   }
 
   /** One WebSocket connection: authenticates, catches up, then handles events until it drops. */
@@ -218,7 +232,7 @@ export class MattermostAdapter implements ChannelAdapter {
     }
     const sender = await this.sender(post.user_id);
     if (sender?.is_bot) return;
-    const text = direct ? post.message.trim() : this.withoutMention(post.message);
+    const text = this.asCommand(post.message) ?? (direct ? post.message.trim() : this.withoutMention(post.message));
     await this.remember(context, post, channelType, !direct && mentioned ? threadRoot : null);
     if (!text) return;
     const name = sender ? [sender.first_name, sender.last_name].filter(Boolean).join(' ') : '';
@@ -272,6 +286,18 @@ export class MattermostAdapter implements ChannelAdapter {
   private async resolveTeam(team: string): Promise<string> {
     if (/^[a-z0-9]{26}$/.test(team)) return team;
     return (await this.client.teamByName(team)).id;
+  }
+
+  /**
+   * `@bot status` (or `@bot approve 1a2b3c4d`) as the command `/status`: Mattermost's clients refuse a
+   * leading `/` that is not one of the server's slash commands, so a mention is how people say it there.
+   * null when the post is not such a command.
+   */
+  private asCommand(message: string): string | null {
+    if (!this.mentionPattern('i').test(message) || !/^\s*@/.test(message)) return null;
+    const text = this.withoutMention(message);
+    const word = /^(\w+)\b/.exec(text)?.[1]?.toLowerCase();
+    return word && (CHAT_COMMANDS as readonly string[]).includes(word) ? `/${text}` : null;
   }
 
   private withoutMention(text: string): string {
