@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { FakeMattermost, LocalClaude, type MattermostPost } from '@loop-gateway/testing';
 import { MattermostAdapterFactory } from '../src/channels/mattermost/mattermost.factory.js';
@@ -225,6 +228,63 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
       expect(mattermost.requests.filter((r) => r === 'GET /api/v4/users/me')).toHaveLength(3);
     } finally {
       await gw.close();
+    }
+  });
+
+  it('takes @bot and ! commands: status, approvals decided by an approver of the approvals chat, refusals', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'lg-mm-approve-'));
+    const alice = mattermost.addUser('alice', { firstName: 'Alice' });
+    const carol = mattermost.addUser('carol', { firstName: 'Carol' });
+    const town = mattermost.openChannel('town-square', [alice.id, carol.id, bot.user.id]);
+    // Carol approves by username, in the approvals chat: she hears of every held call.
+    const { gw, api, channelId } = await startWithChannel({ approvers: ['@carol'], approvalsChat: true });
+    try {
+      const texts = (channelId: string) => botPosts(channelId).map((p) => p.message);
+      const marker = join(scratch, 'made');
+      claude.script(
+        { toolUse: { name: 'run_script', input: { language: 'bash', script: `touch ${marker}` } } },
+        { text: 'Rejected, so I did not make it.' },
+      );
+      const question = mattermost.userPosts(alice.id, town.id, '@loopbot make the file');
+      const carolDm = await waitUntil('the DM to Carol', () =>
+        [...mattermost.channels.values()].find((c) => c.type === 'D' && c.members.includes(carol.id)),
+      );
+      const [notice] = await waitUntil(
+        'the approver’s notice',
+        () => texts(carolDm.id).length > 0 && texts(carolDm.id),
+      );
+      const shortId = /Approval needed \(id ([0-9a-f]{8})\)/.exec(notice!)![1]!;
+      expect(notice).toContain('the agent wants to use run_script');
+      // The sender hears, in the thread, that it waits.
+      await waitUntil('the waiting notice', () =>
+        botPosts(town.id).some((p) => p.root_id === question.id && p.message.startsWith('Waiting for approval')),
+      );
+
+      // `!status` in the thread and `@loopbot status` in a DM work where a leading / cannot.
+      mattermost.userPosts(alice.id, town.id, '!status', question.id);
+      await waitUntil('the status', () =>
+        texts(town.id).includes(`“make the file” is waiting for approval of run_script (id ${shortId}).`),
+      );
+      const aliceDm = mattermost.directChannel(alice.id, bot.user.id);
+      mattermost.userPosts(alice.id, aliceDm.id, '@loopbot help');
+      await waitUntil('the help', () => texts(aliceDm.id).some((t) => t.startsWith('Commands')));
+
+      // Alice is no approver.
+      mattermost.userPosts(alice.id, aliceDm.id, `@loopbot approve ${shortId}`);
+      await waitUntil('the refusal', () => texts(aliceDm.id).some((t) => t.startsWith('Only the approvers')));
+      expect((await api.get('/api/approvals?status=pending').expect(200)).body).toHaveLength(1);
+
+      mattermost.userPosts(carol.id, carolDm.id, `@loopbot reject ${shortId} not today`);
+      await waitUntil('the confirmation', () =>
+        texts(carolDm.id).includes(`Rejected run_script (id ${shortId}): the agent is told it was rejected.`),
+      );
+      await waitUntil('the answer in the thread', () => texts(town.id).includes('Rejected, so I did not make it.'));
+      expect(existsSync(marker)).toBe(false);
+      const [decided] = (await api.get('/api/approvals?status=rejected').expect(200)).body;
+      expect(decided).toMatchObject({ decidedBy: 'Carol (@carol)', decidedChannelId: channelId, comment: 'not today' });
+    } finally {
+      await gw.close();
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 
