@@ -91,9 +91,9 @@ export class ChannelsRepository {
   }
 
   /** The chat's messages whose run is under way (submitted, not yet answered), oldest first. */
-  inProgress(channelId: string, chatId: string, threadId: string | null): Promise<ChannelMessage[]> {
+  inProgress(channelId: string, chatId: string): Promise<ChannelMessage[]> {
     return this.messages.find({
-      where: { channelId, chatId, threadId: threadId ?? IsNull(), status: 'received', runId: Not(IsNull()) },
+      where: { channelId, chatId, status: 'received', runId: Not(IsNull()) },
       order: { receivedAt: 'ASC' },
       take: 20,
     });

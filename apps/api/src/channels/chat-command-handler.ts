@@ -59,10 +59,16 @@ export class ChatCommandHandler {
     return { reply: START_OVER_REPLY, conversationId };
   }
 
-  /** What the agent is doing for this chat: each message under way, running, waiting or queued. */
+  /**
+   * What the agent is doing for this chat: each message under way in its thread, or sent by the same
+   * person (an email's other threads), running, waiting or queued.
+   */
   private async status(channel: Channel, message: ChannelMessage): Promise<string> {
     const lines: string[] = [];
-    for (const pending of await this.repository.inProgress(channel.id, message.chatId, message.threadId)) {
+    const underWay = (await this.repository.inProgress(channel.id, message.chatId)).filter(
+      (other) => other.threadId === message.threadId || other.sender === message.sender,
+    );
+    for (const pending of underWay) {
       const run = pending.runId ? await this.runs.find(pending.runId) : null;
       if (!run) continue;
       const about = `“${excerpt(pending.text, 60)}”`;
