@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ChannelState } from '@loop-gateway/contracts';
 import {
@@ -27,6 +28,34 @@ const CONFIG_DESCRIPTION =
   'mattermost: `{serverUrl, botToken, team?}` (a bot account’s access token; team: only that team’s channels, by name or id). ' +
   'Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given ' +
   'replace the stored ones and the rest are kept (so the token or password need not be sent again).';
+
+/** Who may decide held tool calls from the chat (create and update alike). */
+function ApproversField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      description:
+        'Sender ids on this channel (same forms as allowedSenders) who may decide held tool calls from the chat with ' +
+        '`/approve <id>` and `/reject <id> [reason]`; they get a message for each held call of a run started from ' +
+        'this channel',
+    }),
+    Optional(),
+    IsArray(),
+    ArrayMaxSize(100),
+    IsString({ each: true }),
+    MaxLength(200, { each: true }),
+  );
+}
+
+function ApprovalsChatField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      description: 'The approvals chat: its approvers get a message for every held tool call, whatever started the run',
+    }),
+    Optional(),
+    IsBoolean(),
+  );
+}
 
 export class ChannelCreateDto {
   @ApiProperty({ enum: CHANNEL_TYPES, description: 'A type this gateway has no adapter for is a 400' })
@@ -62,25 +91,8 @@ export class ChannelCreateDto {
   @MaxLength(200, { each: true })
   allowedSenders?: string[];
 
-  @ApiPropertyOptional({
-    type: [String],
-    description:
-      'Sender ids on this channel (same forms as allowedSenders) who may decide held tool calls from the chat with ' +
-      '`/approve <id>` and `/reject <id> [reason]`; they get a message for each held call of a run started from this channel',
-  })
-  @Optional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
-  approvers?: string[];
-
-  @ApiPropertyOptional({
-    description: 'The approvals chat: its approvers get a message for every held tool call, whatever started the run',
-  })
-  @Optional()
-  @IsBoolean()
-  approvalsChat?: boolean;
+  @ApproversField() approvers?: string[];
+  @ApprovalsChatField() approvalsChat?: boolean;
 
   @ApiPropertyOptional({
     type: String,
@@ -119,25 +131,8 @@ export class ChannelUpdateDto {
   @MaxLength(200, { each: true })
   allowedSenders?: string[];
 
-  @ApiPropertyOptional({
-    type: [String],
-    description:
-      'Sender ids on this channel (same forms as allowedSenders) who may decide held tool calls from the chat with ' +
-      '`/approve <id>` and `/reject <id> [reason]`; they get a message for each held call of a run started from this channel',
-  })
-  @Optional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
-  approvers?: string[];
-
-  @ApiPropertyOptional({
-    description: 'The approvals chat: its approvers get a message for every held tool call, whatever started the run',
-  })
-  @Optional()
-  @IsBoolean()
-  approvalsChat?: boolean;
+  @ApproversField() approvers?: string[];
+  @ApprovalsChatField() approvalsChat?: boolean;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: back to the default group' })
   @OptionalNullable()
