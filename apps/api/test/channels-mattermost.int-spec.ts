@@ -32,21 +32,23 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
   const botPosts = (channelId: string): MattermostPost[] =>
     mattermost.postsIn(channelId).filter((post) => post.user_id === bot.user.id);
 
-  async function startWithChannel(extra: object = {}, config: object = {}) {
-    const harness = await startGateway(claude);
+  async function startWithChannel(extra: object = {}, config: object = {}, dataDir?: string) {
+    const harness = await startGateway(claude, {}, { dataDir });
     harness.gw.app.get(MattermostAdapterFactory).options = { pingIntervalMs: 200, pongTimeoutMs: 400 };
     const api = {
       get: (path: string) => request(harness.gw.url).get(path).set(harness.auth),
       post: (path: string, body: object) => request(harness.gw.url).post(path).set(harness.auth).send(body),
     };
-    const created = await api
-      .post('/api/channels', {
-        type: 'mattermost',
-        name: 'Team chat',
-        config: { serverUrl: mattermost.url, botToken: bot.token, ...config },
-        ...extra,
-      })
-      .expect(201);
+    const created = dataDir
+      ? { body: (await api.get('/api/channels').expect(200)).body[0] }
+      : await api
+          .post('/api/channels', {
+            type: 'mattermost',
+            name: 'Team chat',
+            config: { serverUrl: mattermost.url, botToken: bot.token, ...config },
+            ...extra,
+          })
+          .expect(201);
     const channelId = created.body.id as string;
     const channel = await waitUntil('the channel to connect', async () => {
       const body = (await api.get(`/api/channels/${channelId}`).expect(200)).body;
@@ -195,6 +197,47 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
       await waitUntil('the third answer', () => botPosts(dm.id).length === 3);
       expect(claude.requests).toHaveLength(3);
       expect(mattermost.authenticatedConnections).toBe(2);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('answers what was posted while the gateway was down, and nothing twice', async () => {
+    const alice = mattermost.addUser('alice');
+    const first = await startWithChannel();
+    const dm = mattermost.directChannel(alice.id, bot.user.id);
+    claude.script({ text: 'Answered once.' });
+    mattermost.userPosts(alice.id, dm.id, 'Before the restart');
+    await waitUntil('the first answer', () => botPosts(dm.id).length === 1);
+    await waitUntil('the answer to be recorded', async () => (await first.messages())[0]?.status === 'answered');
+    await first.gw.close({ keepData: true });
+
+    mattermost.userPosts(alice.id, dm.id, 'While you were down');
+    claude.script({ text: 'Caught up.' });
+    const second = await startWithChannel({}, {}, first.gw.dataDir);
+    try {
+      await waitUntil('the missed post to be answered', () => botPosts(dm.id).length === 2);
+      claude.script({ text: 'Live again.' });
+      mattermost.userPosts(alice.id, dm.id, 'Live post');
+      await waitUntil('the live answer', () => botPosts(dm.id).length === 3);
+      expect(botPosts(dm.id).map((p) => p.message)).toEqual(['Answered once.', 'Caught up.', 'Live again.']);
+      expect(claude.requests).toHaveLength(3);
+    } finally {
+      await second.gw.close();
+    }
+  });
+
+  it('treats a socket that stops answering pings as dead and reconnects', async () => {
+    const alice = mattermost.addUser('alice');
+    const { gw } = await startWithChannel();
+    try {
+      const dm = mattermost.directChannel(alice.id, bot.user.id);
+      mattermost.silenceSockets();
+      claude.script({ text: 'Still here.' });
+      mattermost.userPosts(alice.id, dm.id, 'Are you there?'); // not delivered on the silent socket
+      await waitUntil('a new connection', () => mattermost.authenticatedConnections === 2);
+      await waitUntil('the answer after the reconnect', () => botPosts(dm.id).length === 1);
+      expect(botPosts(dm.id)[0]!.message).toBe('Still here.');
     } finally {
       await gw.close();
     }

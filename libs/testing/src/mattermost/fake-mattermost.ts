@@ -58,6 +58,8 @@ interface Connection {
   /** The per-socket sequence of server events (starts at 0 with `hello`). */
   seq: number;
   connectionId: string;
+  /** Answers nothing and gets no events (a half-dead connection). */
+  silent?: boolean;
 }
 
 /** Mattermost ids: 26 characters of lowercase base32. */
@@ -202,6 +204,14 @@ export class FakeMattermost {
     for (const connection of this.connections) connection.socket.terminate();
   }
 
+  /**
+   * The open sockets go silent without closing (as behind a proxy that lost the far side): nothing
+   * more is answered or sent on them. New connections work normally.
+   */
+  silenceSockets(): void {
+    for (const connection of this.connections) connection.silent = true;
+  }
+
   /** Open, authenticated WebSocket connections. */
   get openConnections(): number {
     return [...this.connections].filter((c) => c.userId !== null).length;
@@ -253,9 +263,16 @@ export class FakeMattermost {
     // The real server adds `mentions` (a JSON string of user ids) only when someone was mentioned.
     if (mentioned.length > 0) data.mentions = JSON.stringify(mentioned);
     for (const connection of this.connections) {
-      if (!connection.userId || !channel.members.includes(connection.userId)) continue;
+      if (connection.silent || !connection.userId || !channel.members.includes(connection.userId)) continue;
       this.sendEvent(connection, 'posted', data, { channel_id: channel.id, team_id: '', user_id: '' });
     }
+  }
+
+  /** A channel as the API returns it (its members are not part of it). */
+  private channelJson(channel: MattermostChannel): Record<string, unknown> {
+    const { members: _members, ...rest } = channel;
+    const last = this.postsIn(channel.id).at(-1);
+    return { ...rest, last_post_at: last?.create_at ?? 0, delete_at: 0 };
   }
 
   private accept(socket: WebSocket): void {
@@ -263,6 +280,7 @@ export class FakeMattermost {
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));
     socket.on('message', (raw) => {
+      if (connection.silent) return;
       let message: { seq?: number; action?: string; data?: Record<string, unknown> };
       try {
         message = JSON.parse(String(raw)) as typeof message;
@@ -408,13 +426,22 @@ export class FakeMattermost {
       });
       return json(res, 200, { status: 'OK' });
     }
+    if (req.method === 'GET' && (match = /^\/api\/v4\/users\/([a-z0-9]+)\/channels$/.exec(path))) {
+      const userId = match[1] === 'me' ? me : match[1]!;
+      if (userId !== me)
+        return appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+      return json(
+        res,
+        200,
+        [...this.channels.values()].filter((c) => c.members.includes(me)).map((c) => this.channelJson(c)),
+      );
+    }
     if (req.method === 'GET' && (match = /^\/api\/v4\/channels\/([a-z0-9]+)$/.exec(path))) {
       const channel = this.channels.get(match[1]!);
       if (!channel || !channel.members.includes(me)) {
         return appError(res, 404, 'app.channel.get.existing.app_error', 'Unable to find the existing channel.');
       }
-      const { members: _members, ...rest } = channel;
-      return json(res, 200, rest);
+      return json(res, 200, this.channelJson(channel));
     }
     if (req.method === 'GET' && (match = /^\/api\/v4\/channels\/([a-z0-9]+)\/posts$/.exec(path))) {
       const channel = this.channels.get(match[1]!);

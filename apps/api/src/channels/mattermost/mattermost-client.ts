@@ -23,6 +23,15 @@ export interface MattermostPost {
   props?: Record<string, unknown>;
 }
 
+export interface MattermostChannel {
+  id: string;
+  /** `D` direct, `G` group message, `O` public, `P` private. */
+  type: string;
+  team_id: string;
+  /** When the channel's newest post was made (ms since the epoch). */
+  last_post_at: number;
+}
+
 export interface MattermostPostList {
   order: string[];
   posts: Record<string, MattermostPost>;
@@ -77,6 +86,11 @@ export class MattermostClient {
 
   createPost(post: { channel_id: string; message: string; root_id: string }): Promise<MattermostPost> {
     return this.call('POST', '/posts', post);
+  }
+
+  /** Every channel the user is in, across teams (direct messages included). */
+  channelsOf(userId: string): Promise<MattermostChannel[]> {
+    return this.call('GET', `/users/${encodeURIComponent(userId)}/channels`);
   }
 
   /** Posts of a channel created or changed after `since` (ms since the epoch). */

@@ -50,10 +50,12 @@ interface WebSocketEnvelope {
   error?: { message?: string; status_code?: number };
 }
 
-/** Per channel: the newest post seen (to fetch what a dropped connection missed) and its type. */
-type Cursors = Record<string, { since: number; type: string }>;
+/** Per channel: the newest post seen (what a dropped connection missed is fetched from there). */
+type Cursors = Record<string, { since: number }>;
 const CURSORS_KEY = 'cursors';
 const USER_ID = /^[a-z0-9]{26}$/;
+/** How far back posts are fetched after the gateway was down. */
+const CATCH_UP_AT_MOST_MS = 24 * 3600_000;
 /** How many channels' cursors are kept (the oldest are forgotten first). */
 const MAX_CURSORS = 500;
 
@@ -77,6 +79,8 @@ export class MattermostAdapter implements ChannelAdapter {
   private readonly users = new Map<string, MattermostUser>();
   private readonly directChats = new Map<string, string>();
   private connections = 0;
+  /** When the previous connection last heard from the server: posts after it may have been missed. */
+  private lastHeardAt: number | null = null;
 
   constructor(
     private readonly config: MattermostConfig,
@@ -130,6 +134,7 @@ export class MattermostAdapter implements ChannelAdapter {
       let seq = 1;
       let authenticated = false;
       let lastHeard = Date.now();
+      const previousHeard = this.lastHeardAt ?? lastHeard;
       let settled = false;
       // Events are handled one after another, in the order the server sent them.
       let queue: Promise<void> = Promise.resolve();
@@ -162,6 +167,7 @@ export class MattermostAdapter implements ChannelAdapter {
       socket.on('close', (code) => finish(new Error(`The Mattermost WebSocket closed (${code})`)));
       socket.on('message', (raw) => {
         lastHeard = Date.now();
+        this.lastHeardAt = lastHeard;
         let envelope: WebSocketEnvelope;
         try {
           envelope = JSON.parse(String(raw)) as WebSocketEnvelope;
@@ -178,9 +184,11 @@ export class MattermostAdapter implements ChannelAdapter {
             return;
           }
           authenticated = true;
-          const reconnect = this.connections++ > 0;
+          const missedSince = this.connections++ > 0 ? previousHeard : this.sinceLastRun();
           context.connected(`@${me.username}`);
-          if (reconnect) queue = queue.then(() => this.catchUp(context)).catch((error) => finish(asError(error)));
+          if (missedSince !== null) {
+            queue = queue.then(() => this.catchUp(context, missedSince)).catch((error) => finish(asError(error)));
+          }
           return;
         }
         if (envelope.event !== 'posted' || !envelope.data) return;
@@ -197,14 +205,30 @@ export class MattermostAdapter implements ChannelAdapter {
     await this.handlePost(context, post, data.channel_type ?? 'O', data.team_id ?? '', mentions);
   }
 
-  /** Posts since the newest one seen, per channel the bot has talked in: what a dropped socket missed. */
-  private async catchUp(context: AdapterContext): Promise<void> {
-    for (const [channelId, cursor] of Object.entries(this.cursors ?? {})) {
-      const list = await this.client.postsSince(channelId, cursor.since);
+  /**
+   * At the first connection of this process: the newest post seen before the gateway stopped, so
+   * what was posted while it was down is answered (at most a day back; null on a channel's first start).
+   */
+  private sinceLastRun(): number | null {
+    const seen = Object.values(this.cursors ?? {}).map((cursor) => cursor.since);
+    if (seen.length === 0) return null;
+    return Math.max(...seen, Date.now() - CATCH_UP_AT_MOST_MS);
+  }
+
+  /**
+   * What a dropped socket missed: the posts of every channel of the bot with a post since the old
+   * connection last heard from the server (or since the newest post seen there, if older).
+   */
+  private async catchUp(context: AdapterContext, missedSince: number): Promise<void> {
+    const me = this.bot!;
+    for (const channel of await this.client.channelsOf(me.id)) {
+      const since = Math.min(this.cursors?.[channel.id]?.since ?? missedSince, missedSince);
+      if (channel.last_post_at <= since) continue;
+      const list = await this.client.postsSince(channel.id, since);
       const posts = Object.values(list.posts)
-        .filter((post) => post.create_at > cursor.since)
+        .filter((post) => post.create_at > since)
         .sort((a, b) => a.create_at - b.create_at);
-      for (const post of posts) await this.handlePost(context, post, cursor.type, null, null);
+      for (const post of posts) await this.handlePost(context, post, channel.type, channel.team_id, null);
     }
   }
 
@@ -233,7 +257,7 @@ export class MattermostAdapter implements ChannelAdapter {
     const sender = await this.sender(post.user_id);
     if (sender?.is_bot) return;
     const text = this.asCommand(post.message) ?? (direct ? post.message.trim() : this.withoutMention(post.message));
-    await this.remember(context, post, channelType, !direct && mentioned ? threadRoot : null);
+    await this.remember(context, post, !direct && mentioned ? threadRoot : null);
     if (!text) return;
     const name = sender ? [sender.first_name, sender.last_name].filter(Boolean).join(' ') : '';
     const message: InboundMessage = {
@@ -250,16 +274,11 @@ export class MattermostAdapter implements ChannelAdapter {
   }
 
   /** Moves the channel's cursor past the post and, for a mention in a channel, follows its thread. */
-  private async remember(
-    context: AdapterContext,
-    post: MattermostPost,
-    channelType: string,
-    followThread: string | null,
-  ): Promise<void> {
+  private async remember(context: AdapterContext, post: MattermostPost, followThread: string | null): Promise<void> {
     const cursors = (this.cursors ??= {});
     const previous = cursors[post.channel_id]?.since ?? 0;
     delete cursors[post.channel_id]; // re-inserted last: the most recently active channel is kept longest
-    cursors[post.channel_id] = { since: Math.max(previous, post.create_at), type: channelType };
+    cursors[post.channel_id] = { since: Math.max(previous, post.create_at) };
     const keys = Object.keys(cursors);
     for (const key of keys.slice(0, Math.max(0, keys.length - MAX_CURSORS))) delete cursors[key];
     await context.store.setMany({
