@@ -538,7 +538,16 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
       expect(pending).toMatchObject({ toolName: 'run_script', status: 'pending', decidedBy: null });
       expect(existsSync(marker)).toBe(false);
 
-      await bob.sendMessage(bob.makeMessage(`/approve ${shortId}`));
+      // Bob presses the notice's Approve button (an inline keyboard).
+      expect(botMessages(2002)[0]!.message.reply_markup).toEqual({
+        inline_keyboard: [
+          [
+            { text: 'Approve', callback_data: `/approve ${shortId}` },
+            { text: 'Reject', callback_data: `/reject ${shortId}` },
+          ],
+        ],
+      });
+      await bob.sendCallback(bob.makeCallbackQuery(`/approve ${shortId}`));
       await waitUntil('the confirmation', () =>
         texts(2002).includes(`Approved run_script (id ${shortId}): the run goes on.`),
       );

@@ -62,7 +62,11 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
       const approvers = channel.approvers.filter((sender) => !told.has(`${channel.id}/${sender}`));
       if (approvers.length === 0) continue;
       for (const sender of approvers) told.add(`${channel.id}/${sender}`);
-      const failure = await this.manager.notify(channel.id, approvers, notice);
+      const id = shortApprovalId(approval.id);
+      const failure = await this.manager.notify(channel.id, approvers, notice, [
+        { label: 'Approve', command: `/approve ${id}` },
+        { label: 'Reject', command: `/reject ${id}` },
+      ]);
       if (failure) this.logger.warn(`Approval ${approval.id}: channel ${channel.name}: ${failure}`);
     }
     await this.tellSender(approval, told);

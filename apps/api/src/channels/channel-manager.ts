@@ -14,6 +14,7 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   ChannelAdapterFactories,
+  type ChatButton,
   ChannelAuthError,
   ChannelLoggedOutError,
   ChannelRestartError,
@@ -154,14 +155,14 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
    * Writes to each of these senders of the channel in their direct chat (approvers told of a held
    * call). null when every message went out, else why not.
    */
-  async notify(channelId: string, senders: string[], text: string): Promise<string | null> {
+  async notify(channelId: string, senders: string[], text: string, buttons?: ChatButton[]): Promise<string | null> {
     const running = this.running.get(channelId);
     if (!running) return `Channel ${channelId} is not running`;
     const failures: string[] = [];
     for (const sender of senders) {
       try {
         const chatId = (await running.adapter.directChat?.(sender)) ?? sender;
-        await running.adapter.send({ chatId, threadId: null, inReplyTo: null }, text);
+        await running.adapter.send({ chatId, threadId: null, inReplyTo: null }, text, buttons);
       } catch (error) {
         failures.push(`${sender}: ${describe(error)}`);
       }
