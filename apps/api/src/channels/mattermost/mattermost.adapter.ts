@@ -58,6 +58,9 @@ const USER_ID = /^[a-z0-9]{26}$/;
 const CATCH_UP_AT_MOST_MS = 24 * 3600_000;
 /** How many channels' cursors are kept (the oldest are forgotten first). */
 const MAX_CURSORS = 500;
+const THREADS_KEY = 'threads';
+/** How many followed threads are kept (the least recently active are forgotten first). */
+const MAX_THREADS = 2000;
 
 /**
  * Mattermost through its REST API v4 and WebSocket: the socket authenticates with an
@@ -76,6 +79,8 @@ export class MattermostAdapter implements ChannelAdapter {
   private bot: MattermostUser | null = null;
   private teamId: string | null = null;
   private cursors: Cursors | null = null;
+  /** Root ids of the channel threads the bot was mentioned in, oldest activity first. */
+  private threads: string[] | null = null;
   private readonly users = new Map<string, MattermostUser>();
   private readonly directChats = new Map<string, string>();
   private connections = 0;
@@ -97,7 +102,8 @@ export class MattermostAdapter implements ChannelAdapter {
     const me = await this.client.me(signal);
     this.bot = me;
     if (this.config.team && this.teamId === null) this.teamId = await this.resolveTeam(this.config.team);
-    this.cursors ??= parseCursors(await context.store.get(CURSORS_KEY));
+    this.cursors ??= parseJson<Cursors>(await context.store.get(CURSORS_KEY), {});
+    this.threads ??= parseJson<string[]>(await context.store.get(THREADS_KEY), []);
     await this.listen(context, signal, me);
   }
 
@@ -251,7 +257,7 @@ export class MattermostAdapter implements ChannelAdapter {
     const threadRoot = post.root_id || post.id;
     const mentioned = mentions ? mentions.includes(bot.id) : this.mentionPattern('i').test(post.message);
     if (!direct) {
-      const followed = post.root_id ? (await context.store.get(threadKey(post.root_id))) !== null : false;
+      const followed = post.root_id ? (this.threads ?? []).includes(post.root_id) : false;
       if (!mentioned && !followed) return;
     }
     const sender = await this.sender(post.user_id);
@@ -281,9 +287,11 @@ export class MattermostAdapter implements ChannelAdapter {
     cursors[post.channel_id] = { since: Math.max(previous, post.create_at) };
     const keys = Object.keys(cursors);
     for (const key of keys.slice(0, Math.max(0, keys.length - MAX_CURSORS))) delete cursors[key];
+    const active = followThread ?? (post.root_id && this.threads?.includes(post.root_id) ? post.root_id : null);
+    if (active) this.threads = [...(this.threads ?? []).filter((id) => id !== active), active].slice(-MAX_THREADS);
     await context.store.setMany({
       [CURSORS_KEY]: JSON.stringify(cursors),
-      ...(followThread ? { [threadKey(followThread)]: '1' } : {}),
+      ...(active ? { [THREADS_KEY]: JSON.stringify(this.threads) } : {}),
     });
   }
 
@@ -329,16 +337,12 @@ export class MattermostAdapter implements ChannelAdapter {
   }
 }
 
-function threadKey(rootId: string): string {
-  return `thread:${rootId}`;
-}
-
-function parseCursors(raw: string | null): Cursors {
-  if (!raw) return {};
+function parseJson<T>(raw: string | null, fallback: T): T {
+  if (!raw) return fallback;
   try {
-    return JSON.parse(raw) as Cursors;
+    return JSON.parse(raw) as T;
   } catch {
-    return {};
+    return fallback;
   }
 }
 
