@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { DestinationStream } from 'pino';
 import { LocalClaude } from '@loop-gateway/testing';
@@ -425,6 +428,60 @@ describe('Email channel against Dovecot (IMAP) and an SMTP server', () => {
   function startGatewayWithLog(logStream: DestinationStream) {
     return startGateway(claude, { LOG_LEVEL: 'debug' }, { logStream });
   }
+
+  it('lets an approver decide a held call by mail, refuses others, and answers /status', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'lg-mail-approve-'));
+    const { gw, api, channelId } = await startWithChannel({
+      allowedSenders: ['alice@example.org'],
+      approvers: ['boss@example.org'],
+    });
+    try {
+      /** The text of each mail sent to `address`, oldest first. */
+      const mailsTo = (address: string) =>
+        smtp.mails.filter((_, i) => smtp.envelopes[i]!.to.includes(address)).map((m) => m.text?.trim() ?? '');
+      const marker = join(scratch, 'made');
+      claude.script(
+        { toolUse: { name: 'run_script', input: { language: 'bash', script: `touch ${marker}` } } },
+        { text: 'The file is made.' },
+      );
+      await deliver({ from: 'alice@example.org', subject: 'Task', messageId: id('task'), text: 'Make the file' });
+      const [notice] = await waitUntil(
+        'the approver’s mail',
+        () => mailsTo('boss@example.org').length > 0 && mailsTo('boss@example.org'),
+      );
+      const shortId = /Approval needed \(id ([0-9a-f]{8})\)/.exec(notice!)![1]!;
+      await waitUntil('the sender to be told', () =>
+        mailsTo('alice@example.org').some((t) => t.startsWith('Waiting for approval')),
+      );
+
+      await deliver({ from: 'alice@example.org', subject: '/status', messageId: id('status'), text: 'thanks' });
+      await waitUntil('the status', () =>
+        mailsTo('alice@example.org').some((t) => t.includes(`waiting for approval of run_script (id ${shortId})`)),
+      );
+      await deliver({ from: 'alice@example.org', subject: 'Re: x', messageId: id('a'), text: `/approve ${shortId}` });
+      await waitUntil('the refusal', () =>
+        mailsTo('alice@example.org').some((t) => t.startsWith('Only the approvers')),
+      );
+      expect(existsSync(marker)).toBe(false);
+
+      await deliver({
+        from: 'Boss <boss@example.org>',
+        subject: 'Re: Approval needed',
+        messageId: id('b'),
+        text: `/approve ${shortId}\n\n> Approval needed`,
+      });
+      await waitUntil('the confirmation', () =>
+        mailsTo('boss@example.org').includes(`Approved run_script (id ${shortId}): the run goes on.`),
+      );
+      await waitUntil('the answer to Alice', () => mailsTo('alice@example.org').includes('The file is made.'));
+      expect(existsSync(marker)).toBe(true);
+      const [decided] = (await api.get('/api/approvals?status=approved').expect(200)).body;
+      expect(decided).toMatchObject({ decidedBy: 'Boss', decidedChannelId: channelId });
+    } finally {
+      await gw.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
 
   it('starts a thread over on /new in the body, with a confirmation and without a model call', async () => {
     const { gw, settled } = await startWithChannel();

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { type StoredBotUpdate, TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateInputTokens, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
@@ -496,6 +496,81 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
     } finally {
       claude.contextWindowTokens = undefined;
       await gw.close();
+    }
+  });
+
+  it('lets an approver decide a held call from the chat, refuses others, and answers /status and /help', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'lg-tg-approve-'));
+    const { gw, api, channelId, messages } = await startWithChannel({ allowedSenders: ['1001'], approvers: ['2002'] });
+    try {
+      const alice = telegram.getClient(BOT_TOKEN, { userId: 1001, chatId: 1001, firstName: 'Alice' });
+      const bob = telegram.getClient(BOT_TOKEN, { userId: 2002, chatId: 2002, firstName: 'Bob', userName: 'bob' });
+      const texts = (chatId: number) => botMessages(chatId).map((m) => unescape(m.message.text));
+      const marker = join(scratch, 'made');
+      claude.script(
+        { toolUse: { name: 'run_script', input: { language: 'bash', script: `touch ${marker} && echo made` } } },
+        { text: 'The file is made.' },
+      );
+      await alice.sendMessage(alice.makeMessage('Make the file'));
+
+      // The approver hears of the held call; the sender is told it waits.
+      const [notice] = await waitUntil('the approver’s notice', () => texts(2002).length > 0 && texts(2002));
+      const shortId = /Approval needed \(id ([0-9a-f]{8})\)/.exec(notice!)![1]!;
+      expect(notice).toContain('the agent wants to use run_script');
+      expect(notice).toContain(`Input: {"language":"bash","script":"touch ${marker} && echo made"}`);
+      expect(notice).toContain('Held because: run_script acts on the world (every call)');
+      expect(notice).toContain(`/approve ${shortId}`);
+      await waitUntil('the sender to be told', () => texts(1001).some((t) => t.startsWith('Waiting for approval')));
+
+      await alice.sendMessage(alice.makeMessage('/status'));
+      await waitUntil('the status', () =>
+        texts(1001).some((t) => t === `“Make the file” is waiting for approval of run_script (id ${shortId}).`),
+      );
+      await alice.sendMessage(alice.makeMessage('/help'));
+      await waitUntil('the help', () =>
+        texts(1001).some((t) => t.startsWith('Commands') && t.includes('/approve <id>')),
+      );
+
+      // Alice is no approver: refused, and nothing changes.
+      await alice.sendMessage(alice.makeMessage(`/approve ${shortId}`));
+      await waitUntil('the refusal', () => texts(1001).some((t) => t.startsWith('Only the approvers of this channel')));
+      const [pending] = (await api.get('/api/approvals?status=pending').expect(200)).body;
+      expect(pending).toMatchObject({ toolName: 'run_script', status: 'pending', decidedBy: null });
+      expect(existsSync(marker)).toBe(false);
+
+      // Bob presses the notice's Approve button (an inline keyboard).
+      expect(botMessages(2002)[0]!.message.reply_markup).toEqual({
+        inline_keyboard: [
+          [
+            { text: 'Approve', callback_data: `/approve ${shortId}` },
+            { text: 'Reject', callback_data: `/reject ${shortId}` },
+          ],
+        ],
+      });
+      await bob.sendCallback(bob.makeCallbackQuery(`/approve ${shortId}`));
+      await waitUntil('the confirmation', () =>
+        texts(2002).includes(`Approved run_script (id ${shortId}): the run goes on.`),
+      );
+      await waitUntil('the answer to Alice', () => texts(1001).includes('The file is made.'));
+      expect(existsSync(marker)).toBe(true);
+      const decided = (await api.get(`/api/approvals/${pending.id as string}`).expect(200)).body;
+      expect(decided).toMatchObject({ status: 'approved', decidedBy: 'Bob (@bob)', decidedChannelId: channelId });
+
+      // Deciding again says how it was decided.
+      await bob.sendMessage(bob.makeMessage(`/reject ${shortId} too late`));
+      await waitUntil('the answer to the late decision', () =>
+        texts(2002).some((t) => t.startsWith(`Approval ${pending.id as string} was already approved by Bob (@bob)`)),
+      );
+      await alice.sendMessage(alice.makeMessage('/status'));
+      await waitUntil('the idle status', () =>
+        texts(1001).includes('Nothing is under way for this chat. Send a message to start.'),
+      );
+      expect(claude.requests).toHaveLength(2); // no command reached the model
+      const stored = await messages();
+      expect(stored.filter((m) => String(m.text).startsWith('/')).every((m) => m.runId === null)).toBe(true);
+    } finally {
+      await gw.close();
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 

@@ -73,6 +73,42 @@ describe('channels API', () => {
     await request(gw.url).post(`/api/channels/${id}/pair`).send({}).expect(401);
   });
 
+  it('stores approvers in the channel’s sender form and refuses bad ones without storing anything', async () => {
+    const bad = await api()
+      .post('/api/channels', telegram({ approvers: ['1001', 'alice'] }))
+      .expect(400);
+    expect(bad.body.message).toMatch(/approvers\.1 must be a numeric Telegram user id \(got "alice"\)/);
+    const notBoolean = await api()
+      .post('/api/channels', telegram({ approvalsChat: 'yes' }))
+      .expect(400);
+    expect(JSON.stringify(notBoolean.body.message)).toMatch(/approvalsChat must be a boolean/);
+    expect(await count()).toBe(0);
+
+    const mattermost = await api()
+      .post('/api/channels', {
+        type: 'mattermost',
+        name: 'Team chat',
+        config: { serverUrl: 'https://chat.example.com/', botToken: 'abcdefghijkmnopqrstuwxyz13' },
+        allowedSenders: ['@Alice'],
+        approvers: ['@Carol', 'carol'],
+        approvalsChat: true,
+        enabled: false,
+      })
+      .expect(201);
+    expect(mattermost.body).toMatchObject({
+      type: 'mattermost',
+      config: { serverUrl: 'https://chat.example.com', hasBotToken: true, team: null },
+      allowedSenders: ['alice'],
+      approvers: ['carol'],
+      approvalsChat: true,
+    });
+    expect(JSON.stringify(mattermost.body)).not.toContain('abcdefghijkmnopqrstuwxyz13');
+    const cleared = await api()
+      .put(`/api/channels/${mattermost.body.id as string}`, { approvers: [], approvalsChat: false })
+      .expect(200);
+    expect(cleared.body).toMatchObject({ approvers: [], approvalsChat: false, allowedSenders: ['alice'] });
+  });
+
   it('creates a WhatsApp channel with no settings, phone numbers whitelisted as their JID user part', async () => {
     const created = await api()
       .post(

@@ -344,6 +344,10 @@ export type ApprovalDetailDto = {
      * Who decided; null when undecided or timed out
      */
     decidedBy: string | null;
+    /**
+     * The channel the decision came from when an approver decided in a chat; null for the console and the API
+     */
+    decidedChannelId: string | null;
     expiresAt: string;
     groupId: string | null;
     id: string;
@@ -375,6 +379,10 @@ export type ApprovalDto = {
      * Who decided; null when undecided or timed out
      */
     decidedBy: string | null;
+    /**
+     * The channel the decision came from when an approver decided in a chat; null for the console and the API
+     */
+    decidedChannelId: string | null;
     expiresAt: string;
     groupId: string | null;
     id: string;
@@ -564,11 +572,19 @@ export type CalendarEventDto = {
 
 export type ChannelCreateDto = {
     /**
-     * Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a whole domain; WhatsApp: phone numbers in international format, `+491701234567`, or JIDs, stored as the digits); empty = everyone
+     * Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a whole domain; WhatsApp: phone numbers in international format, `+491701234567`, or JIDs, stored as the digits; Mattermost: user ids or usernames); empty = everyone
      */
     allowedSenders?: Array<string>;
     /**
-     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
+     * The approvals chat: its approvers get a message for every held tool call, whatever started the run
+     */
+    approvalsChat?: boolean;
+    /**
+     * Sender ids on this channel (same forms as allowedSenders) who may decide held tool calls from the chat with `/approve <id>` and `/reject <id> [reason]`; they get a message for each held call of a run started from this channel
+     */
+    approvers?: Array<string>;
+    /**
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). mattermost: `{serverUrl, botToken, team?}` (a bot account’s access token; team: only that team’s channels, by name or id). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
      */
     config: {
         [key: string]: unknown;
@@ -582,7 +598,7 @@ export type ChannelCreateDto = {
     /**
      * A type this gateway has no adapter for is a 400
      */
-    type: 'telegram' | 'email' | 'whatsapp';
+    type: 'telegram' | 'email' | 'whatsapp' | 'mattermost';
 };
 
 export type ChannelMessageResponseDto = {
@@ -609,7 +625,15 @@ export type ChannelResponseDto = {
     account: string | null;
     allowedSenders: Array<string>;
     /**
-     * The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, plus `hasPassword`)
+     * Its approvers hear of every held tool call
+     */
+    approvalsChat: boolean;
+    /**
+     * Who may decide held tool calls from the chat
+     */
+    approvers: Array<string>;
+    /**
+     * The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, plus `hasPassword`; mattermost: `{serverUrl, hasBotToken, team}`)
      */
     config: {
         [key: string]: unknown;
@@ -634,7 +658,7 @@ export type ChannelResponseDto = {
      * Live state of the connection
      */
     state: 'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'error';
-    type: 'telegram' | 'email' | 'whatsapp';
+    type: 'telegram' | 'email' | 'whatsapp' | 'mattermost';
     updatedAt: string;
 };
 
@@ -648,7 +672,15 @@ export type ChannelStylesDto = {
 export type ChannelUpdateDto = {
     allowedSenders?: Array<string>;
     /**
-     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
+     * The approvals chat: its approvers get a message for every held tool call, whatever started the run
+     */
+    approvalsChat?: boolean;
+    /**
+     * Sender ids on this channel (same forms as allowedSenders) who may decide held tool calls from the chat with `/approve <id>` and `/reject <id> [reason]`; they get a message for each held call of a run started from this channel
+     */
+    approvers?: Array<string>;
+    /**
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). mattermost: `{serverUrl, botToken, team?}` (a bot account’s access token; team: only that team’s channels, by name or id). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
      */
     config?: {
         [key: string]: unknown;

@@ -1,2 +1,3 @@
 export * from './gateway-process.js';
 export * from './claude/index.js';
+export * from './mattermost/fake-mattermost.js';

@@ -95,6 +95,12 @@ export class RunQueue implements OnModuleDestroy {
     this.pump();
   }
 
+  /** 1 for the next run to start, 2 for the one after…; null when the run is not waiting in line. */
+  position(runId: string): number | null {
+    const index = this.waiting.findIndex((run) => run.runId === runId);
+    return index === -1 ? null : index + 1;
+  }
+
   get depth(): number {
     return this.waiting.length;
   }

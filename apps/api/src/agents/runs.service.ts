@@ -192,6 +192,11 @@ export class RunsService implements OnApplicationBootstrap {
     return (await this.runs.listRuns(limit, status)).map(toRunResponse);
   }
 
+  /** The run's place in the waiting line (1 = next), or null when it is not queued in this instance. */
+  queuePosition(runId: string): number | null {
+    return this.queue.position(runId);
+  }
+
   find(id: string): Promise<Run | null> {
     return this.runs.findRun(id);
   }

@@ -6,7 +6,8 @@ import { Clock } from '../common/clock.js';
 import { escapeMarkers } from '../common/untrusted.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ChannelAdapter, InboundMessage, ReplyTarget } from './adapters/channel-adapter.js';
-import { isStartOverCommand, START_OVER_REPLY } from './channel-commands.js';
+import { type ChatCommand, parseChatCommand } from './channel-commands.js';
+import { ChatCommandHandler } from './chat-command-handler.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
 import type { ChannelMessage } from './entities/channel-message.entity.js';
@@ -36,6 +37,7 @@ export class ChannelInbox {
     private readonly runs: RunsService,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly commands: ChatCommandHandler,
   ) {}
 
   /** Stores the message; answering goes on in the background. Resolves once it is stored. */
@@ -71,16 +73,36 @@ export class ChannelInbox {
       sender: message.sender,
       text: message.text,
     });
-    if (allowed) this.resume(channel, adapter, message);
+    if (allowed) this.resume(channel, adapter, message, inbound.senderAliases);
   }
 
   /**
-   * Answers a stored message: `/new` starts over, anything else becomes a run whose continuation
-   * replies (also for a message a restart interrupted before its run was submitted).
+   * Answers a stored message: a chat command (`/new`, `/status`, `/approve`…) is answered by the
+   * gateway, anything else becomes a run whose continuation replies (also for a message a restart
+   * interrupted before its run was submitted).
    */
-  resume(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): void {
-    const startOver = !message.runId && isStartOverCommand(message.text);
-    this.track(startOver ? this.startOver(channel, adapter, message) : this.answer(channel, adapter, message));
+  resume(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage, senderAliases: string[] = []): void {
+    const command = message.runId ? null : parseChatCommand(message.text);
+    this.track(
+      command
+        ? this.command(channel, adapter, message, command, senderAliases)
+        : this.answer(channel, adapter, message),
+    );
+  }
+
+  /**
+   * The run answering this message waits for an approval: the typing indicator stops and the sender
+   * is told, instead of seeing "typing…" for as long as the approval takes.
+   */
+  async waitingForApproval(adapter: ChannelAdapter, message: ChannelMessage, notice: string | null): Promise<void> {
+    this.stopTyping(message.id);
+    if (notice) await adapter.send(replyTarget(message), notice);
+  }
+
+  /** The approval was given: the indicator shows again while the run goes on. */
+  typingAgain(adapter: ChannelAdapter, message: ChannelMessage): void {
+    if (message.status !== 'received' || this.typing.has(message.id)) return;
+    this.typing.set(message.id, this.keepTyping(adapter, replyTarget(message)));
   }
 
   /** Stops typing indicators and lets submissions under way finish (their replies come from the run's continuation). */
@@ -128,10 +150,14 @@ export class ChannelInbox {
     });
   }
 
-  /** An empty whitelist admits everyone; else the sender's id or one of its aliases must be on it. */
+  /**
+   * An empty whitelist admits everyone; else the sender's id or one of its aliases must be on it (or
+   * among the approvers, who may always answer a held call).
+   */
   private whitelisted(channel: Channel, inbound: InboundMessage): boolean {
     if (channel.allowedSenders.length === 0) return true;
-    return [inbound.sender, ...(inbound.senderAliases ?? [])].some((id) => channel.allowedSenders.includes(id));
+    const admitted = [...channel.allowedSenders, ...channel.approvers];
+    return [inbound.sender, ...(inbound.senderAliases ?? [])].some((id) => admitted.includes(id));
   }
 
   private track(work: Promise<void>): void {
@@ -167,21 +193,26 @@ export class ChannelInbox {
     this.typing.delete(messageId);
   }
 
-  /** `/new`: the chat's conversation is closed, so its next message starts a fresh one; no model call. */
-  private async startOver(channel: Channel, adapter: ChannelAdapter, message: ChannelMessage): Promise<void> {
+  /** A chat command: answered by the gateway, without a model call. */
+  private async command(
+    channel: Channel,
+    adapter: ChannelAdapter,
+    message: ChannelMessage,
+    command: ChatCommand,
+    senderAliases: string[],
+  ): Promise<void> {
     try {
-      const conversationId = await this.repository.conversationOf(channel.id, message.chatId, message.threadId);
-      if (conversationId) await this.runs.closeConversation(conversationId);
-      await adapter.send(replyTarget(message), START_OVER_REPLY);
+      const outcome = await this.commands.answer(channel, message, command, senderAliases);
+      await adapter.send(replyTarget(message), outcome.reply);
       await this.repository.updateMessage(message.id, {
         status: 'answered',
-        conversationId,
-        reply: START_OVER_REPLY,
+        conversationId: outcome.conversationId,
+        reply: outcome.reply,
         answeredAt: this.clock.now(),
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`Channel ${channel.id}: /new in message ${message.id} failed: ${reason}`);
+      this.logger.warn(`Channel ${channel.id}: /${command.name} in message ${message.id} failed: ${reason}`);
       await this.repository
         .updateMessage(message.id, { status: 'failed', reason, answeredAt: this.clock.now() })
         .catch(() => undefined);

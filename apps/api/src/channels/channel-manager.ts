@@ -14,6 +14,7 @@ import {
   type AdapterContext,
   type ChannelAdapter,
   ChannelAdapterFactories,
+  type ChatButton,
   ChannelAuthError,
   ChannelLoggedOutError,
   ChannelRestartError,
@@ -147,15 +148,32 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
     if (!running) return `Channel ${channelId} is not running`;
     const recipients = running.channel.allowedSenders;
     if (recipients.length === 0) return `Channel "${running.channel.name}" has no allowed senders to send to`;
+    return this.notify(channelId, recipients, text);
+  }
+
+  /**
+   * Writes to each of these senders of the channel in their direct chat (approvers told of a held
+   * call). null when every message went out, else why not.
+   */
+  async notify(channelId: string, senders: string[], text: string, buttons?: ChatButton[]): Promise<string | null> {
+    const running = this.running.get(channelId);
+    if (!running) return `Channel ${channelId} is not running`;
     const failures: string[] = [];
-    for (const chatId of recipients) {
+    for (const sender of senders) {
       try {
-        await running.adapter.send({ chatId, threadId: null, inReplyTo: null }, text);
+        const chatId = (await running.adapter.directChat?.(sender)) ?? sender;
+        await running.adapter.send({ chatId, threadId: null, inReplyTo: null }, text, buttons);
       } catch (error) {
-        failures.push(`${chatId}: ${describe(error)}`);
+        failures.push(`${sender}: ${describe(error)}`);
       }
     }
     return failures.length > 0 ? `Not delivered to ${failures.join('; ')}` : null;
+  }
+
+  /** The running channel and its adapter, or null when it does not run. */
+  live(channelId: string): { channel: Channel; adapter: ChannelAdapter } | null {
+    const running = this.running.get(channelId);
+    return running ? { channel: running.channel, adapter: running.adapter } : null;
   }
 
   /** Forgets a deleted channel. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Conversation } from '../agents/entities/conversation.entity.js';
 import { Channel } from './entities/channel.entity.js';
@@ -88,6 +88,25 @@ export class ChannelsRepository {
       .getRawOne<{ conversationId: string; closedAt: unknown }>();
     // A closed conversation (`/new`) is not continued: the next message starts a fresh one.
     return latest && !latest.closedAt ? latest.conversationId : null;
+  }
+
+  /** The chat's messages whose run is under way (submitted, not yet answered), oldest first. */
+  inProgress(channelId: string, chatId: string): Promise<ChannelMessage[]> {
+    return this.messages.find({
+      where: { channelId, chatId, status: 'received', runId: Not(IsNull()) },
+      order: { receivedAt: 'ASC' },
+      take: 20,
+    });
+  }
+
+  /** The message a run answers, if a channel message started it. */
+  messageOfRun(runId: string): Promise<ChannelMessage | null> {
+    return this.messages.findOneBy({ runId });
+  }
+
+  /** Channels marked as the approvals chat. */
+  approvalsChats(): Promise<Channel[]> {
+    return this.channels.findBy({ approvalsChat: true, enabled: true });
   }
 
   /** Messages stored whose run was never submitted (a restart interrupted them). */

@@ -63,6 +63,8 @@ export class ChannelsService implements OnModuleInit {
       name: body.name,
       configSealed: this.secrets.encrypt(JSON.stringify(config)),
       allowedSenders,
+      approvers: this.validSenders(factory, body.approvers ?? [], 'approvers'),
+      approvalsChat: body.approvalsChat ?? false,
       enabled: body.enabled ?? true,
       state: 'stopped',
       error: null,
@@ -88,6 +90,9 @@ export class ChannelsService implements OnModuleInit {
       configSealed: body.config ? this.secrets.encrypt(JSON.stringify(config)) : channel.configSealed,
       allowedSenders:
         body.allowedSenders !== undefined ? this.validSenders(factory, body.allowedSenders) : channel.allowedSenders,
+      approvers:
+        body.approvers !== undefined ? this.validSenders(factory, body.approvers, 'approvers') : channel.approvers,
+      approvalsChat: body.approvalsChat ?? channel.approvalsChat,
       enabled: body.enabled ?? channel.enabled,
       updatedAt: this.clock.now(),
     };
@@ -95,6 +100,8 @@ export class ChannelsService implements OnModuleInit {
       name: updated.name,
       configSealed: updated.configSealed,
       allowedSenders: updated.allowedSenders,
+      approvers: updated.approvers,
+      approvalsChat: updated.approvalsChat,
       enabled: updated.enabled,
       updatedAt: updated.updatedAt,
     });
@@ -151,11 +158,11 @@ export class ChannelsService implements OnModuleInit {
     return result.config;
   }
 
-  private validSenders(factory: ChannelAdapterFactory, senders: string[]): string[] {
+  private validSenders(factory: ChannelAdapterFactory, senders: string[], field = 'allowedSenders'): string[] {
     const cleaned = senders.map((s) => s.trim()).filter(Boolean);
     for (const [index, sender] of cleaned.entries()) {
       const problem = factory.validateSender(sender);
-      if (problem) throw new BadRequestException(`allowedSenders.${index} ${problem} (got "${sender}")`);
+      if (problem) throw new BadRequestException(`${field}.${index} ${problem} (got "${sender}")`);
     }
     return [...new Set(cleaned.map((sender) => factory.normalizeSender?.(sender) ?? sender))];
   }
@@ -193,6 +200,8 @@ export class ChannelsService implements OnModuleInit {
       name: channel.name,
       config,
       allowedSenders: channel.allowedSenders,
+      approvers: channel.approvers,
+      approvalsChat: channel.approvalsChat,
       groupId,
       enabled: channel.enabled,
       state: status.state,

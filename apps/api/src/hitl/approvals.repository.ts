@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThanOrEqual, MoreThan } from 'typeorm';
+import { DataSource, LessThanOrEqual, Like, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Approval, type ApprovalStatus } from './entities/approval.entity.js';
 
-export type Decision = Pick<Approval, 'status' | 'decidedAt' | 'decidedBy' | 'comment'>;
+export type Decision = Pick<Approval, 'status' | 'decidedAt' | 'decidedBy' | 'decidedChannelId' | 'comment'>;
 
 /** All SQL for held tool calls and their decisions. */
 @Injectable()
@@ -17,6 +17,11 @@ export class ApprovalsRepository {
 
   findById(id: string): Promise<Approval | null> {
     return this.approvals.findOneBy({ id });
+  }
+
+  /** Approvals whose id starts with `prefix` (the short id a chat shows), at most two: enough to tell it is ambiguous. */
+  findByIdPrefix(prefix: string): Promise<Approval[]> {
+    return this.approvals.find({ where: { id: Like(`${prefix}%`) }, take: 2 });
   }
 
   findByToolCall(toolCallId: string): Promise<Approval | null> {

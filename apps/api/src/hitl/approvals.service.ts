@@ -89,6 +89,7 @@ export class ApprovalsService implements OnModuleInit, OnApplicationBootstrap, O
       createdAt: now,
       decidedAt: null,
       decidedBy: null,
+      decidedChannelId: null,
       comment: null,
     };
     await this.approvals.insert(approval);
@@ -109,10 +110,45 @@ export class ApprovalsService implements OnModuleInit, OnApplicationBootstrap, O
     auth: AuthContext,
     comment: string | undefined,
   ): Promise<ApprovalDto> {
+    return this.record(id, status, { decidedBy: auth.username, decidedChannelId: null }, comment);
+  }
+
+  /**
+   * A decision an approver sent from a chat (`/approve 1a2b3c4d`): recorded like a console decision,
+   * with who and through which channel. The id may be shortened to its first characters.
+   */
+  async decideFromChat(
+    shortId: string,
+    status: 'approved' | 'rejected',
+    who: { decidedBy: string; channelId: string },
+    comment: string | undefined,
+  ): Promise<ApprovalDto> {
+    const prefix = shortId.trim().toLowerCase();
+    const matches = /^[0-9a-f-]{4,36}$/.test(prefix) ? await this.approvals.findByIdPrefix(prefix) : [];
+    if (matches.length === 0) throw new NotFoundException(`There is no approval ${shortId}`);
+    if (matches.length > 1) throw new ConflictException(`Approval ${shortId} is ambiguous: give more of its id`);
+    return this.record(
+      matches[0]!.id,
+      status,
+      { decidedBy: who.decidedBy.slice(0, 100), decidedChannelId: who.channelId },
+      comment,
+    );
+  }
+
+  findById(id: string): Promise<Approval | null> {
+    return this.approvals.findById(id);
+  }
+
+  private async record(
+    id: string,
+    status: 'approved' | 'rejected',
+    who: { decidedBy: string; decidedChannelId: string | null },
+    comment: string | undefined,
+  ): Promise<ApprovalDto> {
     const now = this.clock.now();
     const decided = await this.approvals.decide(
       id,
-      { status, decidedAt: now, decidedBy: auth.username, comment: comment?.trim() || null },
+      { status, decidedAt: now, ...who, comment: comment?.trim() || null },
       now,
     );
     const approval = await this.approvals.findById(id);
@@ -219,6 +255,7 @@ export function toApprovalDto(approval: Approval): ApprovalDto {
     createdAt: approval.createdAt.toISOString(),
     decidedAt: approval.decidedAt?.toISOString() ?? null,
     decidedBy: approval.decidedBy,
+    decidedChannelId: approval.decidedChannelId ?? null,
     comment: approval.comment,
   };
 }

@@ -25,5 +25,6 @@ import { Approval } from './entities/approval.entity.js';
     ApprovalsService,
     ApprovalsRepository,
   ],
+  exports: [ApprovalsService],
 })
 export class HitlModule {}

@@ -54,6 +54,7 @@ export function approval(overrides: Partial<ApprovalDto> = {}): ApprovalDto {
     createdAt: new Date(created).toISOString(),
     decidedAt: null,
     decidedBy: null,
+    decidedChannelId: null,
     comment: null,
     ...overrides,
   };

@@ -29,6 +29,13 @@ export interface InboundMessage {
   replyContext?: string | null;
 }
 
+/** A button that sends a chat command when pressed (`Approve` → `/approve 1a2b3c4d`). */
+export interface ChatButton {
+  label: string;
+  /** At most 64 bytes (Telegram's limit for callback data). */
+  command: string;
+}
+
 /** Where a reply goes: back to the chat and thread of the message it answers. */
 export interface ReplyTarget {
   chatId: string;
@@ -77,10 +84,20 @@ export interface AdapterContext {
 export interface ChannelAdapter {
   /** Connects and receives until `signal` aborts (then resolves) or the connection fails (then throws). */
   run(context: AdapterContext, signal: AbortSignal): Promise<void>;
-  /** Sends a reply, split and rate-limited as the platform needs. */
-  send(target: ReplyTarget, text: string): Promise<void>;
+  /**
+   * Sends a reply, split and rate-limited as the platform needs. `buttons`, where the platform has
+   * them (Telegram's inline keyboard), go with the last part; a press arrives as a message whose text
+   * is the button's command. Platforms without buttons ignore them (the text says what to answer).
+   */
+  send(target: ReplyTarget, text: string, buttons?: ChatButton[]): Promise<void>;
   /** Shows that the agent is working (best effort; errors are ignored). */
   typing(target: ReplyTarget): Promise<void>;
+  /**
+   * The chat in which to write to a sender of the whitelist or the approvers on one's own initiative
+   * (Mattermost: the direct-message channel with that user). Without it the sender id is the chat id
+   * (a Telegram user's private chat, an email address).
+   */
+  directChat?(sender: string): Promise<string>;
 }
 
 /** Thrown by an adapter when the far side rejects the credentials: no retry until the channel changes. */

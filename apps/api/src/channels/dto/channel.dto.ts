@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ChannelState } from '@loop-gateway/contracts';
 import {
@@ -15,7 +16,7 @@ import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import type { ChannelMessageStatus } from '../entities/channel-message.entity.js';
 import { Optional, OptionalNullable } from '../../common/validation.js';
 
-export const CHANNEL_TYPES = ['telegram', 'email', 'whatsapp'] as const;
+export const CHANNEL_TYPES = ['telegram', 'email', 'whatsapp', 'mattermost'] as const;
 export type CreatableChannelType = (typeof CHANNEL_TYPES)[number];
 const STATES: ChannelState[] = ['connecting', 'connected', 'waiting_for_qr', 'logged_out', 'stopped', 'error'];
 
@@ -24,8 +25,37 @@ const CONFIG_DESCRIPTION =
   'email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` ' +
   '(one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). ' +
   'whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). ' +
+  'mattermost: `{serverUrl, botToken, team?}` (a bot account’s access token; team: only that team’s channels, by name or id). ' +
   'Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given ' +
   'replace the stored ones and the rest are kept (so the token or password need not be sent again).';
+
+/** Who may decide held tool calls from the chat (create and update alike). */
+function ApproversField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      description:
+        'Sender ids on this channel (same forms as allowedSenders) who may decide held tool calls from the chat with ' +
+        '`/approve <id>` and `/reject <id> [reason]`; they get a message for each held call of a run started from ' +
+        'this channel',
+    }),
+    Optional(),
+    IsArray(),
+    ArrayMaxSize(100),
+    IsString({ each: true }),
+    MaxLength(200, { each: true }),
+  );
+}
+
+function ApprovalsChatField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      description: 'The approvals chat: its approvers get a message for every held tool call, whatever started the run',
+    }),
+    Optional(),
+    IsBoolean(),
+  );
+}
 
 export class ChannelCreateDto {
   @ApiProperty({ enum: CHANNEL_TYPES, description: 'A type this gateway has no adapter for is a 400' })
@@ -52,7 +82,7 @@ export class ChannelCreateDto {
     description:
       'Sender ids allowed to talk to the agent (Telegram: numeric user ids; email: addresses or `@domain` for a ' +
       'whole domain; WhatsApp: phone numbers in international format, `+491701234567`, or JIDs, stored as the ' +
-      'digits); empty = everyone',
+      'digits; Mattermost: user ids or usernames); empty = everyone',
   })
   @Optional()
   @IsArray()
@@ -60,6 +90,9 @@ export class ChannelCreateDto {
   @IsString({ each: true })
   @MaxLength(200, { each: true })
   allowedSenders?: string[];
+
+  @ApproversField() approvers?: string[];
+  @ApprovalsChatField() approvalsChat?: boolean;
 
   @ApiPropertyOptional({
     type: String,
@@ -98,6 +131,9 @@ export class ChannelUpdateDto {
   @MaxLength(200, { each: true })
   allowedSenders?: string[];
 
+  @ApproversField() approvers?: string[];
+  @ApprovalsChatField() approvalsChat?: boolean;
+
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null: back to the default group' })
   @OptionalNullable()
   @IsUUID()
@@ -118,10 +154,12 @@ export class ChannelResponseDto {
     additionalProperties: true,
     description:
       'The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, ' +
-      'plus `hasPassword`)',
+      'plus `hasPassword`; mattermost: `{serverUrl, hasBotToken, team}`)',
   })
   config!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) allowedSenders!: string[];
+  @ApiProperty({ type: [String], description: 'Who may decide held tool calls from the chat' }) approvers!: string[];
+  @ApiProperty({ description: 'Its approvers hear of every held tool call' }) approvalsChat!: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null: the default group answers' })
   groupId!: string | null;
   @ApiProperty() enabled!: boolean;

@@ -14,6 +14,10 @@ export class Channel {
   @Column({ name: 'config_sealed', type: 'text' }) configSealed!: string;
   /** Platform sender ids allowed to talk to the agent; empty = everyone. */
   @Column({ name: 'allowed_senders', type: 'text', transformer: jsonColumn<string[]>([]) }) allowedSenders!: string[];
+  /** Sender ids on this channel who may decide held tool calls from the chat (`/approve`, `/reject`). */
+  @Column({ type: 'text', transformer: jsonColumn<string[]>([]) }) approvers!: string[];
+  /** The approvers hear of every held call, not only those of runs started from this channel. */
+  @Column({ name: 'approvals_chat', type: 'boolean' }) approvalsChat!: boolean;
   @Column({ type: 'boolean' }) enabled!: boolean;
   @Column({ type: 'varchar', length: 20 }) state!: ChannelState;
   @Column({ type: 'text', nullable: true }) error!: string | null;

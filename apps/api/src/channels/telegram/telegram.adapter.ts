@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Telegram } from 'telegraf';
-import type { Message, Update } from 'telegraf/types';
+import type { CallbackQuery, Message, Update } from 'telegraf/types';
 import {
   type AdapterContext,
   ChannelAuthError,
   type ChannelAdapter,
+  type ChatButton,
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
 import { type LimiterTimer, type LimitRule, SendLimiter } from '../send-limiter.js';
@@ -75,7 +76,7 @@ export class TelegramAdapter implements ChannelAdapter {
       try {
         updates = await this.call<Update[]>(
           'getUpdates',
-          { offset, timeout: this.pollTimeoutSeconds, allowed_updates: ['message'] },
+          { offset, timeout: this.pollTimeoutSeconds, allowed_updates: ['message', 'callback_query'] },
           signal,
           this.pollTimeoutSeconds * 1000,
         );
@@ -87,13 +88,14 @@ export class TelegramAdapter implements ChannelAdapter {
         // Stored first; the next poll's offset then confirms it to Telegram.
         const message = 'message' in update ? update.message : undefined;
         if (message && 'text' in message) await this.receive(context, message);
+        if ('callback_query' in update) await this.pressed(context, update.callback_query);
         offset = update.update_id + 1;
       }
       if (updates.length === 0) await sleep(this.minPollIntervalMs - (Date.now() - started), signal);
     }
   }
 
-  async send(target: ReplyTarget, text: string): Promise<void> {
+  async send(target: ReplyTarget, text: string, buttons: ChatButton[] = []): Promise<void> {
     const chatId = Number(target.chatId);
     const group = chatId < 0;
     const rules: LimitRule[] = [
@@ -104,8 +106,16 @@ export class TelegramAdapter implements ChannelAdapter {
     const replyTo = target.inReplyTo ? Number(target.inReplyTo.split(':').pop()) : null;
     const parts = formatParts(text);
     for (const [index, part] of parts.entries()) {
+      const last = index === parts.length - 1;
       const payload = {
         chat_id: chatId,
+        ...(last && buttons.length > 0
+          ? {
+              reply_markup: {
+                inline_keyboard: [buttons.map((button) => ({ text: button.label, callback_data: button.command }))],
+              },
+            }
+          : {}),
         ...(target.threadId ? { message_thread_id: Number(target.threadId) } : {}),
         // In a group the first part quotes the message it answers, so people see who is answered.
         ...(group && index === 0 && replyTo
@@ -173,6 +183,29 @@ export class TelegramAdapter implements ChannelAdapter {
       sender: String(from.id),
       senderName: from.username ? `${name ?? ''} (@${from.username})`.trim() : name,
       text,
+    });
+  }
+
+  /**
+   * An inline-keyboard button was pressed: its command arrives as a message from the person who
+   * pressed it, in the chat of the message that carried the button. The press is acknowledged so the
+   * button stops spinning.
+   */
+  private async pressed(context: AdapterContext, query: CallbackQuery): Promise<void> {
+    const data = 'data' in query ? query.data : undefined;
+    const chat = query.message?.chat;
+    if (!data || !chat || query.from.is_bot) return;
+    const name = [query.from.first_name, query.from.last_name].filter(Boolean).join(' ') || null;
+    await context.receive({
+      externalId: `callback:${query.id}`,
+      chatId: String(chat.id),
+      threadId: null,
+      sender: String(query.from.id),
+      senderName: query.from.username ? `${name ?? ''} (@${query.from.username})`.trim() : name,
+      text: data,
+    });
+    await this.call('answerCallbackQuery', { callback_query_id: query.id }).catch((error: unknown) => {
+      this.logger.debug(`Button press not acknowledged: ${describe(error)}`);
     });
   }
 

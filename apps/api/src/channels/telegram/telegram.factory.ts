@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelAdapterFactory } from '../adapters/channel-adapter.js';
+import { isHttpUrl } from '../adapters/http-url.js';
 import { TELEGRAM_DEFAULT_API_ROOT, TelegramAdapter, type TelegramConfig } from './telegram.adapter.js';
 
 /** `123456789:AA…` — the bot's id, a colon, and a secret of letters, digits, `_` and `-`. */
@@ -37,14 +38,5 @@ export class TelegramAdapterFactory implements ChannelAdapterFactory<TelegramCon
 
   create(config: TelegramConfig, channel: { id: string; name: string }): TelegramAdapter {
     return new TelegramAdapter(config, channel, this.options);
-  }
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
-  } catch {
-    return false;
   }
 }

@@ -20,6 +20,7 @@ import { SkillVersions1765100000000 } from './1765100000000-skill-versions.js';
 import { RunContainers1765300000000 } from './1765300000000-run-containers.js';
 import { Agents1765400000000 } from './1765400000000-agents.js';
 import { ActivityEvents1765500000000 } from './1765500000000-activity-events.js';
+import { ChatApprovals1765600000000 } from './1765600000000-chat-approvals.js';
 import { SkillTriesAndPins1765700000000 } from './1765700000000-skill-tries-and-pins.js';
 
 /**
@@ -48,5 +49,6 @@ export const migrations = (secrets: SecretBox) => [
   RunContainers1765300000000,
   Agents1765400000000,
   ActivityEvents1765500000000,
+  ChatApprovals1765600000000,
   SkillTriesAndPins1765700000000,
 ];

@@ -43,6 +43,14 @@ export class ApprovalDto {
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) decidedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Who decided; null when undecided or timed out' })
   decidedBy!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description:
+      'The channel the decision came from when an approver decided in a chat; null for the console and the API',
+  })
+  decidedChannelId!: string | null;
   @ApiProperty({ type: String, nullable: true }) comment!: string | null;
 }
 

@@ -30,5 +30,7 @@ export class Approval {
   @Column({ name: 'decided_at', type: Date, nullable: true }) decidedAt!: Date | null;
   /** The username of who decided; null when the timeout did. */
   @Column({ name: 'decided_by', type: 'varchar', length: 100, nullable: true }) decidedBy!: string | null;
+  /** The channel a decision made from a chat came through; null for the console, the API and timeouts. */
+  @Column({ name: 'decided_channel_id', type: 'varchar', length: 36, nullable: true }) decidedChannelId!: string | null;
   @Column({ type: 'text', nullable: true }) comment!: string | null;
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
@@ -25,6 +25,7 @@ import { API_CLIENT } from '../core/api/api-client';
 import { Alert } from '../core/ui/alert';
 import { DialogSubmission } from '../core/ui/dialog-submission';
 import { EmailChannelFields, emailChannelForm, emailChannelSettings } from './email-channel-fields';
+import { MattermostChannelFields, mattermostChannelForm, mattermostChannelSettings } from './mattermost-channel-fields';
 
 export interface ChannelDialogData {
   /** The channel to edit; none for a new one. */
@@ -40,9 +41,9 @@ const SENDERS = /^\s*(-?\d{1,20}\s*([,\s]\s*-?\d{1,20}\s*)*)?$/;
 const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
 
 /**
- * Create or edit a channel: Telegram, email, or WhatsApp (no settings: the channel shows a QR code to
- * scan once saved). Only the chosen type's fields are shown and checked. Secrets (bot token, mail
- * password) are write-only: when editing, an empty field keeps the stored one. Closes with the saved
+ * Create or edit a channel: Telegram, email, Mattermost, or WhatsApp (no settings: the channel shows a
+ * QR code to scan once saved), and who may decide held tool calls from the chat. Only the chosen
+ * type's fields are shown and checked. Secrets (bot tokens, mail password) are write-only: when editing, an empty field keeps the stored one. Closes with the saved
  * channel.
  */
 @Component({
@@ -50,6 +51,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
   imports: [
     Alert,
     EmailChannelFields,
+    MattermostChannelFields,
     MatButton,
     MatDialogActions,
     MatDialogClose,
@@ -79,6 +81,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
             <mat-option value="telegram">Telegram</mat-option>
             <mat-option value="email">Email (IMAP + SMTP)</mat-option>
             <mat-option value="whatsapp">WhatsApp</mat-option>
+            <mat-option value="mattermost">Mattermost</mat-option>
           </mat-select>
         </mat-form-field>
         <mat-form-field>
@@ -154,6 +157,20 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
         @if (type() === 'email') {
           <lg-email-channel-fields [form]="form.controls.email" [editing]="!!channel" />
         }
+        @if (type() === 'mattermost') {
+          <lg-mattermost-channel-fields [form]="form.controls.mattermost" [editing]="!!channel" />
+        }
+        <mat-form-field>
+          <mat-label>Approvers</mat-label>
+          <input matInput formControlName="approvers" data-testid="channel-approvers" [placeholder]="approverHint()" />
+          <mat-hint
+            >Who may answer held tool calls from the chat with /approve and /reject (same ids as the allowed senders).
+            They get a message for each held call of this channel's runs.</mat-hint
+          >
+        </mat-form-field>
+        <mat-slide-toggle formControlName="approvalsChat" data-testid="channel-approvals-chat"
+          >Approvals chat: the approvers hear of every held call, whatever started the run</mat-slide-toggle
+        >
         <mat-form-field>
           <mat-label>Agent group</mat-label>
           <mat-select formControlName="groupId" data-testid="channel-group">
@@ -224,11 +241,22 @@ export class ChannelDialog {
     groupId: [this.channel?.groupId ?? ''],
     enabled: [this.channel?.enabled ?? true],
     email: emailChannelForm(inject(NonNullableFormBuilder), this.channel),
+    mattermost: mattermostChannelForm(inject(NonNullableFormBuilder), this.channel),
+    approvers: [this.channel?.approvers.join(', ') ?? ''],
+    approvalsChat: [this.channel?.approvalsChat ?? false],
   });
 
   protected readonly type = toSignal(this.form.controls.type.valueChanges, {
     initialValue: this.form.controls.type.value,
   });
+
+  /** An example of the chosen type's sender ids. */
+  protected readonly approverHint = computed(
+    () =>
+      ({ telegram: '123456789', email: 'boss@example.com', whatsapp: '+491701234567', mattermost: 'alice' })[
+        this.type()
+      ] ?? '',
+  );
 
   constructor() {
     this.showOnly(this.form.controls.type.value);
@@ -246,6 +274,8 @@ export class ChannelDialog {
     else this.form.controls.email.disable();
     if (type === 'whatsapp') this.form.controls.phoneSenders.enable();
     else this.form.controls.phoneSenders.disable();
+    if (type === 'mattermost') this.form.controls.mattermost.enable();
+    else this.form.controls.mattermost.disable();
   }
 
   protected async save(): Promise<void> {
@@ -256,9 +286,12 @@ export class ChannelDialog {
     const { config, allowedSenders } =
       value.type === 'email'
         ? emailChannelSettings(value.email)
-        : value.type === 'whatsapp'
-          ? { config: {}, allowedSenders: value.phoneSenders.split(/[,\s]+/).filter(Boolean) }
-          : { config: telegramConfig, allowedSenders: telegramSenders };
+        : value.type === 'mattermost'
+          ? mattermostChannelSettings(value.mattermost)
+          : value.type === 'whatsapp'
+            ? { config: {}, allowedSenders: value.phoneSenders.split(/[,\s]+/).filter(Boolean) }
+            : { config: telegramConfig, allowedSenders: telegramSenders };
+    const approvers = value.approvers.split(/[,\s]+/).filter(Boolean);
     const saved = await this.submission.submit(
       this.form,
       () =>
@@ -270,6 +303,8 @@ export class ChannelDialog {
                 name: value.name.trim(),
                 config,
                 allowedSenders,
+                approvers,
+                approvalsChat: value.approvalsChat,
                 groupId: value.groupId || null,
                 enabled: value.enabled,
               },
@@ -281,6 +316,8 @@ export class ChannelDialog {
                 name: value.name.trim(),
                 config,
                 allowedSenders,
+                ...(approvers.length > 0 ? { approvers } : {}),
+                ...(value.approvalsChat ? { approvalsChat: true } : {}),
                 ...(value.groupId ? { groupId: value.groupId } : {}),
                 enabled: value.enabled,
               },
@@ -290,6 +327,7 @@ export class ChannelDialog {
     if (!saved) return;
     this.form.controls.botToken.setValue(''); // the token does not stay in the page
     this.form.controls.email.controls.password.setValue('');
+    this.form.controls.mattermost.controls.botToken.setValue('');
     this.dialog.close(saved);
   }
 }

@@ -17,6 +17,8 @@ function channel(overrides: Partial<ChannelResponseDto> = {}): ChannelResponseDt
     name: 'Support bot',
     config: { hasBotToken: true, apiRoot: 'https://api.telegram.org' },
     allowedSenders: ['1001'],
+    approvers: [],
+    approvalsChat: false,
     groupId: null,
     enabled: true,
     state: 'connecting',
@@ -199,6 +201,8 @@ describe('ChannelsPage', () => {
       name: 'Helpdesk',
       config: { apiRoot: null },
       allowedSenders: ['1001'],
+      approvers: [],
+      approvalsChat: false,
       groupId: null,
       enabled: true,
     });
@@ -246,6 +250,7 @@ describe('ChannelsPage', () => {
         ['Telegram', 'false'],
         ['Email (IMAP + SMTP)', 'false'],
         ['WhatsApp', 'false'],
+        ['Mattermost', 'false'],
       ]);
       options[1]!.click();
       TestBed.tick();
@@ -319,10 +324,71 @@ describe('ChannelsPage', () => {
           fromAddress: 'agent@example.com',
         },
         allowedSenders: ['alice@example.org', '@partner.example'],
+        approvers: [],
+        approvalsChat: false,
         groupId: null,
         enabled: true,
       });
     });
+  });
+
+  it('creates a Mattermost channel with approvers; the token is sent once and never shown', async () => {
+    const MM_TOKEN = 'abcdefghijkmnopqrstuwxyz13';
+    gateway.http.on('POST /api/channels', () => {
+      channels = [
+        ...channels,
+        channel({
+          id: 'm3',
+          type: 'mattermost',
+          name: 'Team chat',
+          config: { serverUrl: 'https://chat.example.com', hasBotToken: true, team: null },
+          allowedSenders: ['alice'],
+          approvers: ['carol'],
+          approvalsChat: true,
+        }),
+      ];
+      return { status: 201, body: channels.at(-1) };
+    });
+    const { root, card, text, click, until } = await render();
+    click(root, 'channel-new');
+    const dialog = document.querySelector<HTMLElement>('lg-channel-dialog')!;
+    dialog.querySelector<HTMLElement>('[data-testid=channel-type] .mat-mdc-select-trigger')!.click();
+    TestBed.tick();
+    const options = [...document.querySelectorAll<HTMLElement>('mat-option')];
+    options.find((o) => o.textContent?.trim() === 'Mattermost')!.click();
+    TestBed.tick();
+    expect(dialog.querySelector('[data-testid=channel-bot-token]')).toBeNull();
+    const fill = (testId: string, value: string) => {
+      const input = dialog.querySelector<HTMLInputElement>(`[data-testid=${testId}]`)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    fill('channel-name', 'Team chat');
+    fill('mattermost-server-url', 'chat.example.com');
+    fill('mattermost-bot-token', MM_TOKEN);
+    click(dialog, 'channel-save');
+    await until(() => expect(dialog.textContent).toContain('An http:// or https:// address'));
+    expect(gateway.http.last('POST /api/channels')).toBeUndefined();
+
+    fill('mattermost-server-url', 'https://chat.example.com');
+    fill('mattermost-allowed-senders', 'alice');
+    fill('channel-approvers', '@carol');
+    dialog.querySelector<HTMLElement>('[data-testid=channel-approvals-chat] button')!.click();
+    click(dialog, 'channel-save');
+    await until(() => expect(root.querySelectorAll('[data-testid=channel]').length).toBe(3));
+    expect(gateway.http.last('POST /api/channels')?.body).toEqual({
+      type: 'mattermost',
+      name: 'Team chat',
+      config: { serverUrl: 'https://chat.example.com', team: null, botToken: MM_TOKEN },
+      allowedSenders: ['alice'],
+      approvers: ['@carol'],
+      approvalsChat: true,
+      enabled: true,
+    });
+    expect(root.textContent).not.toContain(MM_TOKEN);
+    expect(text(card('Team chat'), 'channel-summary')).toBe(
+      'Group Default (default) · 1 allowed sender · 1 approver (approvals chat)',
+    );
   });
 
   it('disables and deletes a channel', async () => {
@@ -433,6 +499,7 @@ describe('ChannelsPage', () => {
         ['Telegram', 'false'],
         ['Email (IMAP + SMTP)', 'false'],
         ['WhatsApp', 'false'],
+        ['Mattermost', 'false'],
       ]);
       options[2]!.click();
       TestBed.tick();

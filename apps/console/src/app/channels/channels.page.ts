@@ -34,6 +34,7 @@ const TYPE_LABELS: Record<ChannelResponseDto['type'], string> = {
   telegram: 'Telegram',
   email: 'Email',
   whatsapp: 'WhatsApp',
+  mattermost: 'Mattermost',
 };
 const STATUS_LABELS: Record<string, string> = {
   received: 'Working on it',

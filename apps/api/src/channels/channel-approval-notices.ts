@@ -1,0 +1,106 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { EventBus } from '../events/event-bus.js';
+import type { Approval } from '../hitl/entities/approval.entity.js';
+import { ApprovalsService } from '../hitl/approvals.service.js';
+import { shortApprovalId } from './channel-commands.js';
+import { ChannelInbox } from './channel-inbox.js';
+import { ChannelManager } from './channel-manager.js';
+import { ChannelsRepository } from './channels.repository.js';
+import { excerpt } from './chat-command-handler.js';
+
+/**
+ * Held tool calls reach people in their chats: the approvers of the channel the run came from (and
+ * those of every channel marked as the approvals chat) get the tool, a short summary of its input,
+ * why it is held and how to answer; the person whose message is waiting is told so instead of
+ * seeing "typing…" until the decision. Best effort: a notice that cannot be sent is logged, and the
+ * console and the n8n flow still decide as before.
+ */
+@Injectable()
+export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ChannelApprovalNotices.name);
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly approvals: ApprovalsService,
+    private readonly repository: ChannelsRepository,
+    private readonly manager: ChannelManager,
+    private readonly inbox: ChannelInbox,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscriptions = [
+      this.bus.on('approval:required').subscribe(({ payload }) => {
+        this.held(payload.approvalId).catch((error: unknown) => {
+          this.logger.warn({ err: error, approvalId: payload.approvalId }, 'Approval notice not sent');
+        });
+      }),
+      this.bus.on('approval:resolved').subscribe(({ payload }) => {
+        if (payload.status !== 'approved') return;
+        this.resumed(payload.runId).catch(() => undefined);
+      }),
+    ];
+  }
+
+  onModuleDestroy(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  private async held(approvalId: string): Promise<void> {
+    const approval = await this.approvals.findById(approvalId);
+    if (!approval) return;
+    const origin = approval.origin.kind === 'channel' ? (approval.origin.channelId ?? null) : null;
+    const told = new Set<string>(); // `channel id/sender`: each approver hears once
+    const notice = approvalNotice(approval);
+    const channels = [
+      ...(origin ? [await this.repository.find(origin)] : []),
+      ...(await this.repository.approvalsChats()),
+    ];
+    for (const channel of channels) {
+      if (!channel) continue;
+      const approvers = channel.approvers.filter((sender) => !told.has(`${channel.id}/${sender}`));
+      if (approvers.length === 0) continue;
+      for (const sender of approvers) told.add(`${channel.id}/${sender}`);
+      const id = shortApprovalId(approval.id);
+      const failure = await this.manager.notify(channel.id, approvers, notice, [
+        { label: 'Approve', command: `/approve ${id}` },
+        { label: 'Reject', command: `/reject ${id}` },
+      ]);
+      if (failure) this.logger.warn(`Approval ${approval.id}: channel ${channel.name}: ${failure}`);
+    }
+    await this.tellSender(approval, told);
+  }
+
+  /** The person whose message started the run hears that it waits (unless they just got the approver's notice). */
+  private async tellSender(approval: Approval, told: Set<string>): Promise<void> {
+    const message = await this.repository.messageOfRun(approval.runId);
+    if (!message || message.status !== 'received') return;
+    const live = this.manager.live(message.channelId);
+    if (!live) return;
+    const approverToo = told.has(`${message.channelId}/${message.sender}`) && message.chatId === message.sender;
+    const notice = approverToo
+      ? null
+      : `Waiting for approval: before I go on, someone must allow ${approval.toolName}. I will answer once that is decided.`;
+    await this.inbox.waitingForApproval(live.adapter, message, notice);
+  }
+
+  private async resumed(runId: string): Promise<void> {
+    const message = await this.repository.messageOfRun(runId);
+    const live = message ? this.manager.live(message.channelId) : null;
+    if (message && live) this.inbox.typingAgain(live.adapter, message);
+  }
+}
+
+/** What an approver reads: the tool, its input in short, why it is held and how to answer. */
+export function approvalNotice(approval: Approval): string {
+  const id = shortApprovalId(approval.id);
+  const input = excerpt(JSON.stringify(approval.input ?? {}), 300);
+  const onTimeout = approval.timeoutAction === 'approve' ? 'approved' : 'rejected';
+  return [
+    `Approval needed (id ${id}): the agent wants to use ${approval.toolName}.`,
+    `Input: ${input}`,
+    `Held because: ${approval.reason}`,
+    `Answer /approve ${id} or /reject ${id} [reason] (or !approve / !reject). Without an answer it is ${onTimeout} at ${approval.expiresAt.toISOString()}.`,
+  ].join('\n');
+}

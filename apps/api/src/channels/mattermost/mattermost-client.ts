@@ -1,0 +1,155 @@
+import { ChannelAuthError } from '../adapters/channel-adapter.js';
+
+/** How long one REST call may take. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface MattermostUser {
+  id: string;
+  username: string;
+  first_name?: string;
+  last_name?: string;
+  is_bot?: boolean;
+}
+
+export interface MattermostPost {
+  id: string;
+  create_at: number;
+  user_id: string;
+  channel_id: string;
+  root_id: string;
+  message: string;
+  /** '' for a person's post; `system_*` for join/leave and other system messages. */
+  type: string;
+  props?: Record<string, unknown>;
+}
+
+export interface MattermostChannel {
+  id: string;
+  /** `D` direct, `G` group message, `O` public, `P` private. */
+  type: string;
+  team_id: string;
+  /** When the channel's newest post was made (ms since the epoch). */
+  last_post_at: number;
+}
+
+export interface MattermostPostList {
+  order: string[];
+  posts: Record<string, MattermostPost>;
+}
+
+/** Mattermost's error body (AppError). */
+interface AppError {
+  id?: string;
+  message?: string;
+  status_code?: number;
+}
+
+/**
+ * The few REST API v4 calls the bot makes, with the token in the Authorization header (never in a
+ * URL) and a time limit on each. A 401 becomes a ChannelAuthError: the token was revoked or is wrong.
+ */
+export class MattermostClient {
+  private readonly apiRoot: string;
+
+  constructor(
+    serverUrl: string,
+    private readonly token: string,
+  ) {
+    this.apiRoot = `${serverUrl.replace(/\/+$/, '')}/api/v4`;
+  }
+
+  /** The WebSocket endpoint (`ws://` or `wss://`, as the server URL is http or https). */
+  websocketUrl(): string {
+    return `${this.apiRoot.replace(/^http/, 'ws')}/websocket`;
+  }
+
+  me(signal?: AbortSignal): Promise<MattermostUser> {
+    return this.call('GET', '/users/me', undefined, signal);
+  }
+
+  user(id: string): Promise<MattermostUser> {
+    return this.call('GET', `/users/${encodeURIComponent(id)}`);
+  }
+
+  userByUsername(username: string): Promise<MattermostUser> {
+    return this.call('GET', `/users/username/${encodeURIComponent(username)}`);
+  }
+
+  /** The direct-message channel between two users (created by the server if new). */
+  directChannel(userA: string, userB: string): Promise<{ id: string }> {
+    return this.call('POST', '/channels/direct', [userA, userB]);
+  }
+
+  teamByName(name: string): Promise<{ id: string; name: string }> {
+    return this.call('GET', `/teams/name/${encodeURIComponent(name)}`);
+  }
+
+  createPost(post: { channel_id: string; message: string; root_id: string }): Promise<MattermostPost> {
+    return this.call('POST', '/posts', post);
+  }
+
+  /** Every channel the user is in, across teams (direct messages included). */
+  channelsOf(userId: string): Promise<MattermostChannel[]> {
+    return this.call('GET', `/users/${encodeURIComponent(userId)}/channels`);
+  }
+
+  /** Posts of a channel created or changed after `since` (ms since the epoch). */
+  postsSince(channelId: string, since: number): Promise<MattermostPostList> {
+    return this.call('GET', `/channels/${encodeURIComponent(channelId)}/posts?since=${since}`);
+  }
+
+  typing(userId: string, channelId: string, parentId: string): Promise<unknown> {
+    return this.call('POST', `/users/${encodeURIComponent(userId)}/typing`, {
+      channel_id: channelId,
+      parent_id: parentId,
+    });
+  }
+
+  private async call<T>(method: string, path: string, body?: object, signal?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    let response: Response;
+    try {
+      response = await fetch(`${this.apiRoot}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.token}`,
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+          'X-Requested-With': 'XMLHttpRequest',
+        },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: 'error',
+      });
+    } catch (error) {
+      if (timeout.aborted && !signal?.aborted)
+        throw new Error(`Mattermost did not answer ${method} ${path} in time`, { cause: error });
+      throw new Error(`Mattermost could not be reached: ${describeCause(error)}`, { cause: error });
+    }
+    const text = await response.text();
+    if (response.ok) return (text ? JSON.parse(text) : {}) as T;
+    let failure: AppError = {};
+    try {
+      failure = JSON.parse(text) as AppError;
+    } catch {
+      // not Mattermost's error body: the status says enough
+    }
+    const reason = `${response.status} ${failure.message ?? response.statusText}`.trim();
+    if (response.status === 401) throw new ChannelAuthError(`Mattermost rejected the bot token (${reason})`);
+    throw new MattermostApiError(`Mattermost refused ${method} ${path.split('?')[0]}: ${reason}`, response.status);
+  }
+}
+
+export class MattermostApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
