@@ -19,6 +19,7 @@ import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HitlModule } from './hitl/hitl.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 import { SkillsModule } from './skills/skills.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { ToolsModule } from './tools/tools.module.js';
@@ -71,6 +72,7 @@ export class AppModule implements NestModule {
         GroupsModule,
         ToolsModule,
         SkillsModule,
+        McpModule,
         UsageModule,
         AgentsModule,
         HitlModule,

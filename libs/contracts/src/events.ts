@@ -12,6 +12,9 @@ export type ChannelType = 'telegram' | 'email' | 'whatsapp' | 'mattermost';
  */
 export type ChannelState = 'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'error';
 
+/** An MCP server's connection: its tools are registered only while `ready`. */
+export type McpServerState = 'connecting' | 'ready' | 'error' | 'stopped';
+
 /** Where a run came from and where its reply goes. */
 export interface RunOrigin {
   kind: 'channel' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'api';
@@ -80,6 +83,8 @@ export interface EventPayloads {
   'skill:removed': { name: string };
   /** A custom skill on disk failed to load; the last good version (if any) stays in use. */
   'skill:error': { name: string; error: string };
+  /** An MCP server's connection changed state; `tools` is how many of its tools are registered now. */
+  'mcp:server:state': { id: string; name: string; state: McpServerState; error: string | null; tools: number };
 }
 
 export type EventName = keyof EventPayloads;
@@ -117,6 +122,8 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'skill:updated': 'A skill got a new version, or was enabled or disabled.',
   'skill:removed': 'A custom skill was deleted (through the API or its folder removed from disk).',
   'skill:error': 'A custom skill failed to load from disk; its last good version stays in use.',
+  'mcp:server:state':
+    'An MCP server connected (its tools registered), is connecting, or failed or dropped (its tools unavailable until it reconnects).',
 };
 
 export const EVENT_NAMES = Object.keys(EVENT_CATALOG) as EventName[];

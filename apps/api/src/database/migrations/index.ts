@@ -17,6 +17,7 @@ import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-gua
 import { RunControl1764970000000 } from './1764970000000-run-control.js';
 import { ApiKeys1765000000000 } from './1765000000000-api-keys.js';
 import { SkillVersions1765100000000 } from './1765100000000-skill-versions.js';
+import { McpServers1765200000000 } from './1765200000000-mcp-servers.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -41,4 +42,5 @@ export const migrations = (secrets: SecretBox) => [
   RunControl1764970000000,
   ApiKeys1765000000000,
   SkillVersions1765100000000,
+  McpServers1765200000000,
 ];
