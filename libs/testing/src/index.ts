@@ -1,2 +1,3 @@
 export * from './gateway-process.js';
 export * from './claude/index.js';
+export * from './mcp/mcp-servers.js';

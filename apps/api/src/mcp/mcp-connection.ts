@@ -106,11 +106,12 @@ export class McpConnection {
     );
     this.client = client;
     this.transport = transport;
-    client.onclose = () => {
-      if (generation === this.generation && !this.stopped) this.failed(generation, new Error(this.closedReason()));
-    };
     try {
       await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
+      // Only now: a connect that fails closes the transport too, and its own error says more.
+      client.onclose = () => {
+        if (generation === this.generation && !this.stopped) this.failed(generation, new Error(this.closedReason()));
+      };
       await this.listTools(generation);
       if (generation !== this.generation) return;
       this.backoffMs = FIRST_BACKOFF_MS;
