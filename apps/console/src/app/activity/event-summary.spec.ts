@@ -61,6 +61,7 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   'skill:updated': { name: 'my-tool', version: '1.0.1', enabled: false },
   'skill:removed': { name: 'my-tool' },
   'skill:error': { name: 'my-tool', error: 'handler.js does not compile: Unexpected end of input' },
+  'mcp:server:state': { id: 'a1b2c3d4', name: 'files', state: 'error', error: 'The server process exited', tools: 0 },
 };
 
 describe('summarizeEvent', () => {

@@ -91,6 +91,11 @@ const SUMMARIZERS: Summarizers = {
   'skill:updated': (p) => info(`Skill ${p.name} is at ${p.version}${p.enabled ? '' : ' (disabled)'}`),
   'skill:removed': (p) => info(`Skill ${p.name} removed`),
   'skill:error': (p) => error(`Skill ${p.name} does not load: ${clip(p.error)}`),
+  'mcp:server:state': (p) => {
+    if (p.state === 'ready') return success(`MCP server ${p.name} is ready (${p.tools} tools)`);
+    if (p.state === 'error') return error(`MCP server ${p.name} failed: ${clip(p.error ?? 'unknown error')}`);
+    return info(`MCP server ${p.name} is ${p.state}`);
+  },
 };
 
 export function summarizeEvent(event: GatewayEvent): EventSummary | null {
