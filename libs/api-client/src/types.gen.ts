@@ -1006,6 +1006,107 @@ export type LoginResponseDto = {
     user: UserResponseDto;
 };
 
+export type McpServerCreateDto = {
+    args?: Array<string>;
+    /**
+     * stdio: the program to start (give a full path, or PATH in env)
+     */
+    command?: string;
+    /**
+     * A disabled server is not started; its tools are not offered
+     */
+    enabled?: boolean;
+    /**
+     * Lowercase letters, digits and hyphens (≤ 30); its tools are named <name>__<tool>
+     */
+    name: string;
+    /**
+     * stdio: a program the gateway starts; http: a Streamable HTTP endpoint
+     */
+    transport: 'stdio' | 'http';
+    /**
+     * http: the Streamable HTTP endpoint
+     */
+    url?: string;
+};
+
+export type McpServerResponseDto = {
+    args: Array<string>;
+    command: string | null;
+    createdAt: string;
+    enabled: boolean;
+    /**
+     * The names of the environment variables given (values are never returned)
+     */
+    envKeys: Array<string>;
+    /**
+     * Why it is not ready (the last failure)
+     */
+    error: string | null;
+    /**
+     * The names of the headers given (values are never returned)
+     */
+    headerNames: Array<string>;
+    id: string;
+    name: string;
+    /**
+     * Tools the server offers that could not be registered, with the reason
+     */
+    skippedTools: Array<string>;
+    /**
+     * Its tools are registered only while ready; after an error it reconnects with backoff
+     */
+    state: 'connecting' | 'ready' | 'error' | 'stopped';
+    tools: Array<McpToolResponseDto>;
+    transport: 'stdio' | 'http';
+    updatedAt: string;
+    url: string | null;
+};
+
+export type McpServerUpdateDto = {
+    args?: Array<string>;
+    /**
+     * stdio: the program to start (give a full path, or PATH in env)
+     */
+    command?: string;
+    /**
+     * A disabled server is not started; its tools are not offered
+     */
+    enabled?: boolean;
+    /**
+     * Lowercase letters, digits and hyphens (≤ 30); its tools are named <name>__<tool>
+     */
+    name?: string;
+    /**
+     * stdio: a program the gateway starts; http: a Streamable HTTP endpoint
+     */
+    transport?: 'stdio' | 'http';
+    /**
+     * http: the Streamable HTTP endpoint
+     */
+    url?: string;
+};
+
+export type McpToolResponseDto = {
+    description: string;
+    enabled: boolean;
+    inputSchema: {
+        [key: string]: unknown;
+    };
+    /**
+     * The name the agent, groups and approval rules use
+     */
+    name: string;
+    /**
+     * The server says it only reads (readOnlyHint), so calls need no approval by default
+     */
+    readOnly: boolean;
+    /**
+     * The name on the server
+     */
+    serverToolName: string;
+};
+
 export type ModelCallResponseDto = {
     cacheCreationTokens: number;
     cacheReadTokens: number;
@@ -2025,6 +2126,78 @@ export type AgentGroupUpdateDtoWritable = {
      * Hosts this group’s runs may send requests to without approval after reading untrusted content, besides TOOL_TRUSTED_DESTINATIONS (host, host:port, host:* or *.domain; a bare host means ports 80 and 443)
      */
     trustedDestinations?: Array<string>;
+};
+
+export type McpServerCreateDtoWritable = {
+    args?: Array<string>;
+    /**
+     * stdio: the program to start (give a full path, or PATH in env)
+     */
+    command?: string;
+    /**
+     * A disabled server is not started; its tools are not offered
+     */
+    enabled?: boolean;
+    /**
+     * stdio: the whole environment of the process (nothing of the gateway’s is passed). Write-only: stored encrypted, only the names are returned. Sending it replaces all of it.
+     */
+    env?: {
+        [key: string]: string;
+    };
+    /**
+     * http: headers sent with every request. Write-only: stored encrypted, only the names are returned. Sending it replaces all of them.
+     */
+    headers?: {
+        [key: string]: string;
+    };
+    /**
+     * Lowercase letters, digits and hyphens (≤ 30); its tools are named <name>__<tool>
+     */
+    name: string;
+    /**
+     * stdio: a program the gateway starts; http: a Streamable HTTP endpoint
+     */
+    transport: 'stdio' | 'http';
+    /**
+     * http: the Streamable HTTP endpoint
+     */
+    url?: string;
+};
+
+export type McpServerUpdateDtoWritable = {
+    args?: Array<string>;
+    /**
+     * stdio: the program to start (give a full path, or PATH in env)
+     */
+    command?: string;
+    /**
+     * A disabled server is not started; its tools are not offered
+     */
+    enabled?: boolean;
+    /**
+     * stdio: the whole environment of the process (nothing of the gateway’s is passed). Write-only: stored encrypted, only the names are returned. Sending it replaces all of it.
+     */
+    env?: {
+        [key: string]: string;
+    };
+    /**
+     * http: headers sent with every request. Write-only: stored encrypted, only the names are returned. Sending it replaces all of them.
+     */
+    headers?: {
+        [key: string]: string;
+    };
+    /**
+     * Lowercase letters, digits and hyphens (≤ 30); its tools are named <name>__<tool>
+     */
+    name?: string;
+    /**
+     * stdio: a program the gateway starts; http: a Streamable HTTP endpoint
+     */
+    transport?: 'stdio' | 'http';
+    /**
+     * http: the Streamable HTTP endpoint
+     */
+    url?: string;
 };
 
 export type OperatorCreateDtoWritable = {
@@ -3117,6 +3290,158 @@ export type GetHealthResponses = {
 };
 
 export type GetHealthResponse = GetHealthResponses[keyof GetHealthResponses];
+
+export type ListMcpServersData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/mcp-servers';
+};
+
+export type ListMcpServersErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListMcpServersError = ListMcpServersErrors[keyof ListMcpServersErrors];
+
+export type ListMcpServersResponses = {
+    /**
+     * Every MCP server, with its state and tools
+     */
+    200: Array<McpServerResponseDto>;
+};
+
+export type ListMcpServersResponse = ListMcpServersResponses[keyof ListMcpServersResponses];
+
+export type CreateMcpServerData = {
+    body: McpServerCreateDtoWritable;
+    path?: never;
+    query?: never;
+    url: '/api/mcp-servers';
+};
+
+export type CreateMcpServerErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * The name is in use
+     */
+    409: ErrorResponseDto;
+};
+
+export type CreateMcpServerError = CreateMcpServerErrors[keyof CreateMcpServerErrors];
+
+export type CreateMcpServerResponses = {
+    /**
+     * Added; it connects in the background
+     */
+    201: McpServerResponseDto;
+};
+
+export type CreateMcpServerResponse = CreateMcpServerResponses[keyof CreateMcpServerResponses];
+
+export type DeleteMcpServerData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/mcp-servers/{id}';
+};
+
+export type DeleteMcpServerErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteMcpServerError = DeleteMcpServerErrors[keyof DeleteMcpServerErrors];
+
+export type DeleteMcpServerResponses = {
+    204: void;
+};
+
+export type DeleteMcpServerResponse = DeleteMcpServerResponses[keyof DeleteMcpServerResponses];
+
+export type GetMcpServerData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/mcp-servers/{id}';
+};
+
+export type GetMcpServerErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetMcpServerError = GetMcpServerErrors[keyof GetMcpServerErrors];
+
+export type GetMcpServerResponses = {
+    200: McpServerResponseDto;
+};
+
+export type GetMcpServerResponse = GetMcpServerResponses[keyof GetMcpServerResponses];
+
+export type UpdateMcpServerData = {
+    body: McpServerUpdateDtoWritable;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/mcp-servers/{id}';
+};
+
+export type UpdateMcpServerErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * The name is in use
+     */
+    409: ErrorResponseDto;
+};
+
+export type UpdateMcpServerError = UpdateMcpServerErrors[keyof UpdateMcpServerErrors];
+
+export type UpdateMcpServerResponses = {
+    /**
+     * Saved; the server reconnects with the new settings
+     */
+    200: McpServerResponseDto;
+};
+
+export type UpdateMcpServerResponse = UpdateMcpServerResponses[keyof UpdateMcpServerResponses];
+
+export type RefreshMcpServerData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/mcp-servers/{id}/refresh';
+};
+
+export type RefreshMcpServerErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * The server is disabled
+     */
+    409: ErrorResponseDto;
+};
+
+export type RefreshMcpServerError = RefreshMcpServerErrors[keyof RefreshMcpServerErrors];
+
+export type RefreshMcpServerResponses = {
+    /**
+     * After reconnecting or listing its tools again
+     */
+    200: McpServerResponseDto;
+};
+
+export type RefreshMcpServerResponse = RefreshMcpServerResponses[keyof RefreshMcpServerResponses];
 
 export type ListOperatorsData = {
     body?: never;

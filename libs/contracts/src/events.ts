@@ -12,6 +12,9 @@ export type ChannelType = 'telegram' | 'email' | 'whatsapp' | 'mattermost';
  */
 export type ChannelState = 'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'error';
 
+/** An MCP server's connection: its tools are registered only while `ready`. */
+export type McpServerState = 'connecting' | 'ready' | 'error' | 'stopped';
+
 /** Where a run came from and where its reply goes. */
 export interface RunOrigin {
   kind: 'channel' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'api';
@@ -123,6 +126,8 @@ export interface EventPayloads {
   'container:start': { runId: string; containerId: string; waitedMs: number; warm: boolean };
   /** Container mode: a run's container ended; `exit` says how ("exit code 0", "killed after CONTAINER_TIMEOUT_MS …"). */
   'container:exit': { runId: string; containerId: string; exit: string; failed: boolean };
+  /** An MCP server's connection changed state; `tools` is how many of its tools are registered now. */
+  'mcp:server:state': { id: string; name: string; state: McpServerState; error: string | null; tools: number };
 }
 
 /** What an A2A message is: a task, its result, a broadcast, a follow-up question, its answer, or an error. */
@@ -172,6 +177,8 @@ export const EVENT_CATALOG: Readonly<Record<EventName, string>> = {
   'container:start': 'Container mode: an agent call started in its own Docker container.',
   'container:exit':
     'Container mode: an agent call’s container ended (normally, or killed by the timeout, the OOM killer, a cancel, or a failure).',
+  'mcp:server:state':
+    'An MCP server connected (its tools registered), is connecting, or failed or dropped (its tools unavailable until it reconnects).',
 };
 
 export const EVENT_NAMES = Object.keys(EVENT_CATALOG) as EventName[];

@@ -1,3 +1,4 @@
 export * from './gateway-process.js';
 export * from './claude/index.js';
 export * from './mattermost/fake-mattermost.js';
+export * from './mcp/mcp-servers.js';

@@ -6,6 +6,7 @@ import { ToolRegistry } from './tool-registry.js';
 import { ToolsController } from './tools.controller.js';
 import { ToolsRepository } from './tools.repository.js';
 import { ToolsService } from './tools.service.js';
+import { ScreenshotStore } from './web-browse/screenshot-store.js';
 
 /**
  * The tool registry and the one executor every tool call goes through; the built-in tools and the
@@ -15,6 +16,6 @@ import { ToolsService } from './tools.service.js';
 @Module({
   controllers: [ToolsController],
   providers: [ToolRegistry, ToolExecutor, ToolsService, ToolsRepository, ...BUILTIN_TOOL_PROVIDERS],
-  exports: [ToolRegistry, ToolExecutor, ToolsService, AddressGuard],
+  exports: [ToolRegistry, ToolExecutor, ToolsService, AddressGuard, ScreenshotStore],
 })
 export class ToolsModule {}

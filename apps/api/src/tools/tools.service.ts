@@ -21,6 +21,15 @@ export class ToolsService implements OnModuleInit {
     for (const [name, enabled] of await this.repository.enabledStates()) this.registry.setEnabled(name, enabled);
   }
 
+  /** Applies the operator's stored choice to tools registered later (an MCP server's, on each connect). */
+  async restoreEnabled(names: string[]): Promise<void> {
+    const states = await this.repository.enabledStates();
+    for (const name of names) {
+      const enabled = states.get(name);
+      if (enabled !== undefined) this.registry.setEnabled(name, enabled);
+    }
+  }
+
   list(): ToolResponseDto[] {
     return this.registry.list().map(({ tool, enabled }) => toResponse(tool, enabled));
   }

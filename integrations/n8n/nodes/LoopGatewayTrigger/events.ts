@@ -43,6 +43,11 @@ export const GATEWAY_EVENTS: INodePropertyOptions[] = [
     value: 'conversation:compacted',
     description: 'A conversation near the model’s window had its older turns summarized',
   },
+  {
+    name: 'MCP Server State',
+    value: 'mcp:server:state',
+    description: 'An MCP server connected, is connecting, or failed (its tools unavailable meanwhile)',
+  },
   { name: 'Message Incoming', value: 'message:incoming', description: 'A message arrived on a channel' },
   { name: 'Message Reply', value: 'message:reply', description: 'The agent replied on a channel' },
   { name: 'Scheduler Job Complete', value: 'scheduler:job:complete', description: 'A scheduled job ran' },

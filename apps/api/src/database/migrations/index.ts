@@ -17,6 +17,7 @@ import { ExfiltrationGuard1764960000000 } from './1764960000000-exfiltration-gua
 import { RunControl1764970000000 } from './1764970000000-run-control.js';
 import { ApiKeys1765000000000 } from './1765000000000-api-keys.js';
 import { SkillVersions1765100000000 } from './1765100000000-skill-versions.js';
+import { McpServers1765200000000 } from './1765200000000-mcp-servers.js';
 import { RunContainers1765300000000 } from './1765300000000-run-containers.js';
 import { Agents1765400000000 } from './1765400000000-agents.js';
 import { ActivityEvents1765500000000 } from './1765500000000-activity-events.js';
@@ -46,6 +47,7 @@ export const migrations = (secrets: SecretBox) => [
   RunControl1764970000000,
   ApiKeys1765000000000,
   SkillVersions1765100000000,
+  McpServers1765200000000,
   RunContainers1765300000000,
   Agents1765400000000,
   ActivityEvents1765500000000,

@@ -94,6 +94,7 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
   },
   'container:start': { runId: 'run-1234', containerId: 'c1', waitedMs: 0, warm: true },
   'container:exit': { runId: 'run-1234', containerId: 'c1', exit: 'exit code 0', failed: false },
+  'mcp:server:state': { id: 'a1b2c3d4', name: 'files', state: 'error', error: 'The server process exited', tools: 0 },
 };
 
 describe('summarizeEvent', () => {

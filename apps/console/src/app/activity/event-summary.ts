@@ -104,6 +104,11 @@ const SUMMARIZERS: Summarizers = {
   },
   'container:start': (p) => info(`Run ${shortId(p.runId)} started in its own container`),
   'container:exit': (p) => (p.failed ? error : info)(`Run ${shortId(p.runId)}’s container ended: ${clip(p.exit)}`),
+  'mcp:server:state': (p) => {
+    if (p.state === 'ready') return success(`MCP server ${p.name} is ready (${p.tools} tools)`);
+    if (p.state === 'error') return error(`MCP server ${p.name} failed: ${clip(p.error ?? 'unknown error')}`);
+    return info(`MCP server ${p.name} is ${p.state}`);
+  },
 };
 
 export function summarizeEvent(event: GatewayEvent): EventSummary | null {

@@ -11,6 +11,7 @@ import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog
 import { PageHeader } from '../core/ui/page-header';
 import { RefreshButton } from '../core/ui/refresh-button';
 import { RiskChip } from '../tools/risk-chip';
+import { McpServersPanel } from './mcp-servers/mcp-servers-panel';
 import { SkillsStore } from './skills.store';
 
 /** The install/edit form's fields, as text the operator types. */
@@ -88,6 +89,7 @@ function draftOf(skill: SkillResponseDto): SkillDraft {
     MatCard,
     MatCardContent,
     MatProgressBar,
+    McpServersPanel,
     MatSlideToggle,
     PageHeader,
     RefreshButton,
