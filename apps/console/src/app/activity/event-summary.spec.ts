@@ -142,6 +142,7 @@ describe('summarizeEvent', () => {
       'Researcher 9b7d3e21 answered',
       'Run run-1234 started in its own container',
       'Run run-1234’s container ended: exit code 0',
+      'MCP server files failed: The server process exited',
     ]);
   });
 
