@@ -482,10 +482,12 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
       expect(run.compactions).toEqual([expect.objectContaining({ summary: expect.stringMatching(/^Summary: /) })]);
       // The summary call is recorded like every call (the run's own answer is the other one).
       expect(run.modelCalls).toHaveLength(2);
-      // A later turn sends the summary and recent turns, not 200 turns of history.
+      // A later turn sends the summary and recent turns, not 200 turns (400 messages) of history. How
+      // many recent turns depends on where turn 200 falls in the compaction cycle (the tools offered
+      // shift it); the window check above is the hard limit.
       const last = claude.requests.at(-1)!.body.messages;
       expect(JSON.stringify(last[0])).toContain('[Summary of the earlier conversation');
-      expect(last.length).toBeLessThan(40);
+      expect(last.length).toBeLessThan(80);
 
       // Each turn read the conversation so far from the prompt cache; usage shows it and what it saved.
       const usage = (await api.get('/api/usage').expect(200)).body.total;
