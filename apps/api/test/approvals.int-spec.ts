@@ -49,7 +49,7 @@ describe('human approval of risky tool calls', () => {
           conversationId: held.conversationId,
           toolName: 'run_script',
           input: { language: 'bash', script: `touch ${marker} && echo made` },
-          origin: { kind: 'api' },
+          origin: { kind: 'api', ref: 'console' },
           status: 'pending',
           riskLevel: 'high',
           decidedBy: null,
