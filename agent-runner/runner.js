@@ -25,8 +25,8 @@ const MAX_LINE_CHARS = 1024 * 1024;
 const PIPE_GRACE_MS = 1000;
 
 const interpreters = findInterpreters();
-let inFlight = 0;
-let closed = false;
+// The process groups of the scripts running now, each as the function that kills it.
+const running = new Set();
 
 function send(message) {
   process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -79,7 +79,6 @@ function runScript(request) {
       : request.language === 'bash'
         ? ['--noprofile', '--norc', file]
         : [file];
-  inFlight += 1;
   const oomBefore = oomKills();
   const started = Date.now();
   const child = spawn(interpreter, args, {
@@ -109,6 +108,7 @@ function runScript(request) {
       // already gone
     }
   };
+  running.add(killGroup);
   let timedOut = false;
   const timer = setTimeout(
     () => {
@@ -124,10 +124,9 @@ function runScript(request) {
     answered = true;
     clearTimeout(timer);
     clearTimeout(graceTimer);
+    running.delete(killGroup);
     rmSync(dir, { recursive: true, force: true });
     send(message);
-    inFlight -= 1;
-    if (closed && inFlight === 0) process.exit(0);
   };
   child.once('error', (error) => answer({ type: 'error', id: request.id, message: error.message }));
   child.once('exit', () => {
@@ -170,12 +169,13 @@ function handle(line) {
   send({ type: 'error', id: request.id ?? null, message: `unknown request type ${JSON.stringify(request.type)}` });
 }
 
-// stdin closed: finish what is running, then exit.
+// stdin closed: the gateway is gone (it stopped, or lost the engine) and nobody can read a result any
+// more, so stop what is running and exit; the engine then removes the container.
 readline
   .createInterface({ input: process.stdin, crlfDelay: Infinity })
   .on('line', handle)
   .on('close', () => {
-    closed = true;
-    if (inFlight === 0) process.exit(0);
+    for (const killGroup of running) killGroup();
+    process.exit(0);
   });
 send({ type: 'ready', protocol: PROTOCOL, languages: Object.keys(interpreters) });
