@@ -32,7 +32,12 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
   const botPosts = (channelId: string): MattermostPost[] =>
     mattermost.postsIn(channelId).filter((post) => post.user_id === bot.user.id);
 
-  async function startWithChannel(extra: object = {}, config: object = {}, dataDir?: string) {
+  /** `config` may be made from the gateway's address (for `gatewayUrl`). */
+  async function startWithChannel(
+    extra: object = {},
+    config: object | ((gatewayUrl: string) => object) = {},
+    dataDir?: string,
+  ) {
     const harness = await startGateway(claude, {}, { dataDir });
     harness.gw.app.get(MattermostAdapterFactory).options = { pingIntervalMs: 200, pongTimeoutMs: 400 };
     const api = {
@@ -45,7 +50,11 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
           .post('/api/channels', {
             type: 'mattermost',
             name: 'Team chat',
-            config: { serverUrl: mattermost.url, botToken: bot.token, ...config },
+            config: {
+              serverUrl: mattermost.url,
+              botToken: bot.token,
+              ...(typeof config === 'function' ? config(harness.gw.url) : config),
+            },
             ...extra,
           })
           .expect(201);
@@ -69,7 +78,7 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
         error: null,
         allowedSenders: ['alice'],
       });
-      expect(created.config).toEqual({ serverUrl: mattermost.url, hasBotToken: true, team: null });
+      expect(created.config).toEqual({ serverUrl: mattermost.url, hasBotToken: true, team: null, gatewayUrl: null });
       expect(JSON.stringify(created)).not.toContain(bot.token);
       const socket = new RecordingSocket(gw.url.replace('http', 'ws') + '/ws');
       await socket.opened();
@@ -331,6 +340,153 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
     }
   });
 
+  it('offers Approve/Reject buttons Mattermost calls back, registers slash commands, and refuses forged calls', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'lg-mm-buttons-'));
+    const alice = mattermost.addUser('alice', { firstName: 'Alice' });
+    const carol = mattermost.addUser('carol', { firstName: 'Carol' });
+    const town = mattermost.openChannel('town-square', [alice.id, carol.id, bot.user.id]);
+    const { gw, api, channelId, channel } = await startWithChannel(
+      { allowedSenders: ['alice'], approvers: ['@carol'] },
+      (gatewayUrl) => ({ gatewayUrl }),
+    );
+    try {
+      expect(channel.config).toMatchObject({ gatewayUrl: gw.url, hasBotToken: true });
+      const texts = (chatId: string) => botPosts(chatId).map((p) => p.message);
+      // The chat commands became the team's slash commands, except Mattermost's own /help and /status.
+      const commandsUrl = `${gw.url}/webhook/mattermost/${channelId}/commands`;
+      expect(mattermost.commands.map((c) => c.trigger).sort()).toEqual(['approve', 'new', 'reject', 'reset']);
+      expect(mattermost.commands.every((c) => c.url === commandsUrl && c.creator_id === bot.user.id)).toBe(true);
+
+      const marker = join(scratch, 'made');
+      claude.script(
+        { toolUse: { name: 'run_script', input: { language: 'bash', script: `touch ${marker}` } } },
+        { text: 'Made it.' },
+      );
+      const question = mattermost.userPosts(alice.id, town.id, '@loopbot make the file');
+      const carolDm = await waitUntil('the DM to Carol', () =>
+        [...mattermost.channels.values()].find((c) => c.type === 'D' && c.members.includes(carol.id)),
+      );
+      const [notice] = await waitUntil(
+        'the approver’s notice',
+        () => botPosts(carolDm.id).length > 0 && botPosts(carolDm.id),
+      );
+      const shortId = /Approval needed \(id ([0-9a-f]{8})\)/.exec(notice!.message)![1]!;
+      const actions = (notice!.props.attachments as { actions: Record<string, unknown>[] }[])[0]!.actions;
+      expect(actions.map((a) => [a.id, a.name])).toEqual([
+        ['approve', 'Approve'],
+        ['reject', 'Reject'],
+      ]);
+      const actionsUrl = `${gw.url}/webhook/mattermost/${channelId}/actions`;
+      expect(actions.every((a) => (a.integration as { url: string }).url === actionsUrl)).toBe(true);
+      await waitUntil('the waiting notice', () =>
+        botPosts(town.id).some((p) => p.root_id === question.id && p.message.startsWith('Waiting for approval')),
+      );
+
+      // Alice (no approver) runs the registered slash command: refused, nothing changes.
+      const refused = await mattermost.runSlashCommand(alice.id, town.id, `/approve ${shortId}`);
+      expect(refused.status).toBe(200);
+      await waitUntil('the refusal', () => texts(town.id).some((t) => t.startsWith('Only the approvers')));
+
+      // Calls that do not come from the Mattermost server are refused.
+      const signature = (actions[0]!.integration as { context: { signature: string } }).context.signature;
+      const forged = [
+        { context: { command: `/approve ${shortId}`, signature: 'x'.repeat(43) } },
+        { context: { command: `/approve ${shortId}`, signature }, channel_id: town.id }, // another channel
+        { context: { command: `/approve ${shortId} `, signature } },
+      ];
+      for (const call of forged) {
+        await request(gw.url)
+          .post(`/webhook/mattermost/${channelId}/actions`)
+          .send({ user_id: carol.id, channel_id: carolDm.id, post_id: notice!.id, ...call })
+          .expect(401);
+      }
+      await request(gw.url)
+        .post(`/webhook/mattermost/${channelId}/commands`)
+        .type('form')
+        .send({
+          token: 'a'.repeat(26),
+          team_id: mattermost.teamId,
+          channel_id: town.id,
+          user_id: carol.id,
+          command: '/approve',
+          text: shortId,
+        })
+        .expect(401);
+      expect((await api.get('/api/approvals?status=pending').expect(200)).body).toHaveLength(1);
+      expect(existsSync(marker)).toBe(false);
+
+      // Carol presses Approve: the server posts the button's context back to the gateway.
+      expect((await mattermost.pressButton(carol.id, notice!.id, 'approve')).status).toBe(200);
+      await waitUntil('the confirmation', () =>
+        texts(carolDm.id).includes(`Approved run_script (id ${shortId}): the run goes on.`),
+      );
+      await waitUntil('the answer in the thread', () => texts(town.id).includes('Made it.'));
+      expect(existsSync(marker)).toBe(true);
+      const [decided] = (await api.get('/api/approvals?status=approved').expect(200)).body;
+      expect(decided).toMatchObject({ decidedBy: 'Carol (@carol)', decidedChannelId: channelId });
+
+      // Pressing Reject afterwards says how it was decided.
+      await mattermost.pressButton(carol.id, notice!.id, 'reject');
+      await waitUntil('the late press answered', () =>
+        texts(carolDm.id).some((t) =>
+          t.startsWith(`Approval ${decided.id as string} was already approved by Carol (@carol)`),
+        ),
+      );
+      expect(claude.requests).toHaveLength(2);
+    } finally {
+      await gw.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('registers no slash commands where the bot may not; the ! and @bot forms still work', async () => {
+    mattermost.botsMayManageCommands = false;
+    const alice = mattermost.addUser('alice');
+    const { gw, channel } = await startWithChannel({}, (gatewayUrl) => ({ gatewayUrl }));
+    try {
+      expect(channel.state).toBe('connected');
+      expect(mattermost.commands).toEqual([]);
+      const dm = mattermost.directChannel(alice.id, bot.user.id);
+      mattermost.userPosts(alice.id, dm.id, '!help');
+      await waitUntil('the help', () => botPosts(dm.id).some((p) => p.message.startsWith('Commands')));
+      mattermost.userPosts(alice.id, dm.id, '@loopbot status');
+      await waitUntil('the status', () => botPosts(dm.id).some((p) => p.message.startsWith('Nothing is under way')));
+      expect(claude.requests).toHaveLength(0);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('/status names the message being worked on and the one queued behind it', async () => {
+    const alice = mattermost.addUser('alice');
+    const { gw, messages } = await startWithChannel();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    claude.respondWith(async () => {
+      await released;
+      return { text: 'Done.' };
+    });
+    try {
+      const dm = mattermost.directChannel(alice.id, bot.user.id);
+      mattermost.userPosts(alice.id, dm.id, 'First question');
+      await waitUntil('the model to be asked', () => claude.requests.length === 1);
+      mattermost.userPosts(alice.id, dm.id, 'Second question');
+      await waitUntil('the second run to be queued', async () =>
+        (await messages()).some((m) => m.text === 'Second question' && m.runId),
+      );
+      mattermost.userPosts(alice.id, dm.id, '!status');
+      const status = await waitUntil('the status', () =>
+        botPosts(dm.id).find((p) => p.message.startsWith('Working on')),
+      );
+      expect(status.message).toBe('Working on “First question”.\n“Second question” is queued (position 1 in line).');
+      release();
+      await waitUntil('both answers', () => botPosts(dm.id).filter((p) => p.message === 'Done.').length === 2);
+    } finally {
+      release();
+      await gw.close();
+    }
+  });
+
   it('refuses bad settings with a 400 naming the field', async () => {
     const { gw, auth } = await startGateway(claude);
     const api = { post: (path: string, body: object) => request(gw.url).post(path).set(auth).send(body) };
@@ -344,6 +500,7 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
           { serverUrl: mattermost.url, botToken: bot.token, apiRoot: 'x' },
           /config\.apiRoot is not a Mattermost setting/,
         ],
+        [{ serverUrl: mattermost.url, botToken: bot.token, gatewayUrl: 'gateway.local' }, /config\.gatewayUrl must be/],
       ];
       for (const [config, message] of cases) {
         const res = await api.post('/api/channels', { type: 'mattermost', name: 'Bad', config }).expect(400);

@@ -97,7 +97,7 @@ describe('channels API', () => {
       .expect(201);
     expect(mattermost.body).toMatchObject({
       type: 'mattermost',
-      config: { serverUrl: 'https://chat.example.com', hasBotToken: true, team: null },
+      config: { serverUrl: 'https://chat.example.com', hasBotToken: true, team: null, gatewayUrl: null },
       allowedSenders: ['alice'],
       approvers: ['carol'],
       approvalsChat: true,

@@ -16,6 +16,7 @@ import { ChannelAdapterStateEntry } from './entities/channel-adapter-state.entit
 import { ChannelMessage } from './entities/channel-message.entity.js';
 import { Channel } from './entities/channel.entity.js';
 import { EmailAdapterFactory } from './email/email.factory.js';
+import { MattermostCallbacksController } from './mattermost/mattermost-callbacks.controller.js';
 import { MattermostAdapterFactory } from './mattermost/mattermost.factory.js';
 import { TelegramAdapterFactory } from './telegram/telegram.factory.js';
 import { WhatsAppAdapterFactory } from './whatsapp/whatsapp.factory.js';
@@ -50,7 +51,7 @@ export class InstalledAdapters extends ChannelAdapterFactories {
     GroupsModule,
     HitlModule,
   ],
-  controllers: [ChannelsController],
+  controllers: [ChannelsController, MattermostCallbacksController],
   providers: [
     ChannelsService,
     ChannelsRepository,

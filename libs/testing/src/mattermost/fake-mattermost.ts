@@ -52,6 +52,69 @@ export interface TypingRecord {
   parentId: string;
 }
 
+/** A custom slash command as `/api/v4/commands` stores it. */
+export interface MattermostCommand {
+  id: string;
+  token: string;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+  creator_id: string;
+  team_id: string;
+  trigger: string;
+  method: string;
+  url: string;
+  display_name: string;
+  description: string;
+  auto_complete: boolean;
+  auto_complete_desc: string;
+  auto_complete_hint: string;
+  username: string;
+  icon_url: string;
+}
+
+/** What the server answered the person who ran a slash command or pressed a button. */
+export interface IntegrationOutcome {
+  /** The integration's HTTP status (Mattermost shows an error to the person unless it is 200). */
+  status: number;
+  body: Record<string, unknown> | null;
+}
+
+/**
+ * The server's built-in slash command triggers (a custom command may not take them):
+ * `app/slashcommands` of Mattermost 10, `status` being the custom-status command.
+ */
+const BUILT_IN_TRIGGERS = [
+  'away',
+  'code',
+  'collapse',
+  'dnd',
+  'echo',
+  'expand',
+  'groupmsg',
+  'header',
+  'help',
+  'invite',
+  'join',
+  'kick',
+  'leave',
+  'logout',
+  'me',
+  'msg',
+  'mute',
+  'offline',
+  'online',
+  'open',
+  'purpose',
+  'remove',
+  'rename',
+  'search',
+  'settings',
+  'shortcuts',
+  'shrug',
+  'status',
+];
+
 interface Connection {
   socket: WebSocket;
   userId: string | null;
@@ -74,8 +137,11 @@ export function mattermostId(): string {
  * `GET /api/v4/channels/{id}`, `GET /api/v4/channels/{id}/posts?since=`, `POST /api/v4/users/{id}/typing`,
  * and `/api/v4/websocket` (the `authentication_challenge` action answered with `seq_reply`, the `hello`
  * event, `ping` → `pong`, `user_typing`, and `posted` events with the per-socket `seq` and the post as a
- * JSON string, as the real server sends them). Errors have Mattermost's AppError body. The test plays
- * the people: `userPosts` posts as a user and broadcasts it to the channel's members.
+ * JSON string, as the real server sends them), `GET /api/v4/users/{id}/teams` and the custom slash
+ * commands (`/api/v4/commands`: list, create, update, delete; built-in triggers refused). Errors have
+ * Mattermost's AppError body. The test plays the people: `userPosts` posts as a user and broadcasts it
+ * to the channel's members, `runSlashCommand` and `pressButton` call the integration's URL as the
+ * server does (a form with the command's token; the button's server-side context).
  */
 export class FakeMattermost {
   readonly users = new Map<string, MattermostUser>();
@@ -88,6 +154,12 @@ export class FakeMattermost {
   readonly requests: string[] = [];
   /** How many WebSocket connections authenticated (a reconnect adds one). */
   authenticatedConnections = 0;
+  /** Custom slash commands of the team. */
+  readonly commands: MattermostCommand[] = [];
+  /** Whether bots may manage slash commands (else 403, as without the permission). */
+  botsMayManageCommands = true;
+  /** Ephemeral answers shown to one person (slash command responses, `ephemeral_text` of buttons). */
+  readonly ephemerals: { userId: string; channelId: string; text: string }[] = [];
   private readonly tokens = new Map<string, string>();
   private readonly connections = new Set<Connection>();
   private server!: Server;
@@ -194,6 +266,91 @@ export class FakeMattermost {
     return this.createPost(userId, { channel_id: channelId, message, root_id: rootId });
   }
 
+  /**
+   * A user runs a slash command in a channel (as the web app's `POST /api/v4/commands/execute`): a
+   * custom command of the team is called at its URL with a form body and its token, as the server
+   * does; its JSON answer is posted in the channel (`in_channel`) or shown to the user (ephemeral).
+   * A trigger that is neither custom nor built in is refused (404) and nothing is posted.
+   */
+  async runSlashCommand(userId: string, channelId: string, line: string): Promise<IntegrationOutcome> {
+    const [, trigger = '', text = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(line.trim()) ?? [];
+    const channel = this.channels.get(channelId)!;
+    const user = this.users.get(userId)!;
+    const command = this.commands.find((c) => c.team_id === this.teamId && c.trigger === trigger.toLowerCase());
+    if (!command) return { status: 404, body: null };
+    const form = new URLSearchParams({
+      token: command.token,
+      team_id: command.team_id,
+      team_domain: this.teamName,
+      channel_id: channel.id,
+      channel_name: channel.name,
+      user_id: user.id,
+      user_name: user.username,
+      command: `/${command.trigger}`,
+      text,
+      trigger_id: randomBytes(24).toString('base64url'),
+      response_url: `${this.url}/hooks/commands/${mattermostId()}`,
+    });
+    const response = await fetch(command.url, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        Authorization: `Token ${command.token}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: form.toString(),
+    });
+    const outcome = { status: response.status, body: await jsonOrNull(response) };
+    const answer = outcome.body ?? {};
+    if (response.status === 200 && typeof answer.text === 'string' && answer.text) {
+      if (answer.response_type === 'in_channel')
+        this.createPost(userId, { channel_id: channelId, message: answer.text });
+      else this.ephemerals.push({ userId, channelId, text: answer.text });
+    }
+    return outcome;
+  }
+
+  /**
+   * A user presses an interactive button of a post (as the web app's `POST
+   * /api/v4/posts/{post_id}/actions/{action_id}`): the server posts the action's integration context to
+   * its URL (PostActionIntegrationRequest) and applies the answer (`update` replaces the post's message
+   * and props, `ephemeral_text` is shown to the user).
+   */
+  async pressButton(userId: string, postId: string, actionId: string): Promise<IntegrationOutcome> {
+    const post = this.posts.find((p) => p.id === postId)!;
+    const channel = this.channels.get(post.channel_id)!;
+    const action = postActions(post).find((a) => a.id === actionId);
+    if (!action?.integration) throw new Error(`Post ${postId} has no button ${actionId}`);
+    const user = this.users.get(userId)!;
+    const response = await fetch(action.integration.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({
+        user_id: user.id,
+        user_name: user.username,
+        channel_id: channel.id,
+        channel_name: channel.name,
+        team_id: channel.team_id,
+        team_domain: this.teamName,
+        post_id: post.id,
+        trigger_id: randomBytes(24).toString('base64url'),
+        type: 'button',
+        data_source: '',
+        context: action.integration.context ?? {},
+      }),
+    });
+    const outcome = { status: response.status, body: await jsonOrNull(response) };
+    const update = outcome.body?.update as { message?: string; props?: Record<string, unknown> } | undefined;
+    if (response.status === 200 && update) {
+      if (typeof update.message === 'string') post.message = update.message;
+      if (update.props) post.props = update.props;
+      post.update_at = Date.now();
+    }
+    if (response.status === 200 && typeof outcome.body?.ephemeral_text === 'string')
+      this.ephemerals.push({ userId, channelId: channel.id, text: outcome.body.ephemeral_text });
+    return outcome;
+  }
+
   /** Posts in a channel, oldest first. */
   postsIn(channelId: string): MattermostPost[] {
     return this.posts.filter((post) => post.channel_id === channelId);
@@ -255,7 +412,7 @@ export class FakeMattermost {
       channel_display_name: channel.type === 'D' ? `@${sender?.username ?? ''}` : channel.display_name,
       channel_name: channel.name,
       channel_type: channel.type,
-      post: JSON.stringify(post),
+      post: JSON.stringify(forClients(post)),
       sender_name: `@${sender?.username ?? ''}`,
       set_online: true,
       team_id: channel.team_id,
@@ -460,7 +617,134 @@ export class FakeMattermost {
       if (!root) return appError(res, 404, 'app.post.get.app_error', 'Unable to get the post.');
       return json(res, 200, postList(this.posts.filter((p) => p.id === root.id || p.root_id === root.id)));
     }
+    if (req.method === 'GET' && (match = /^\/api\/v4\/users\/([a-z0-9]+)\/teams$/.exec(path))) {
+      if ((match[1] === 'me' ? me : match[1]) !== me)
+        return appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+      return json(res, 200, [{ id: this.teamId, name: this.teamName, display_name: 'Acme', type: 'O' }]);
+    }
+    if (path === '/api/v4/commands' || path.startsWith('/api/v4/commands/')) {
+      if (!this.botsMayManageCommands && this.users.get(me)?.is_bot)
+        return appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+      return this.handleCommands(req.method ?? 'GET', path, url, body, me, res);
+    }
     return appError(res, 404, 'api.context.404.app_error', 'Sorry, we could not find the page.');
+  }
+
+  /** `/api/v4/commands`: list a team's custom commands, create, update (PUT) and delete one. */
+  private handleCommands(
+    method: string,
+    path: string,
+    url: URL,
+    body: Record<string, unknown>,
+    me: string,
+    res: ServerResponse,
+  ): void {
+    if (method === 'GET' && path === '/api/v4/commands') {
+      const teamId = url.searchParams.get('team_id') ?? '';
+      return json(
+        res,
+        200,
+        this.commands.filter((c) => c.team_id === teamId),
+      );
+    }
+    if (method === 'POST' && path === '/api/v4/commands') {
+      const trigger = String(body.trigger ?? '').toLowerCase();
+      const commandUrl = String(body.url ?? '');
+      if (body.team_id !== this.teamId || !trigger || trigger.startsWith('/') || !/^https?:\/\//.test(commandUrl))
+        return appError(res, 400, 'model.command.is_valid.app_error', 'Invalid command.');
+      if (
+        BUILT_IN_TRIGGERS.includes(trigger) ||
+        this.commands.some((c) => c.team_id === this.teamId && c.trigger === trigger)
+      )
+        return appError(
+          res,
+          400,
+          'api.command.duplicate_trigger.app_error',
+          'This trigger word is already in use. Please choose another word.',
+        );
+      const now = Date.now();
+      const command: MattermostCommand = {
+        id: mattermostId(),
+        token: mattermostId(),
+        create_at: now,
+        update_at: now,
+        delete_at: 0,
+        creator_id: me,
+        team_id: this.teamId,
+        trigger,
+        method: String(body.method ?? 'P'),
+        url: commandUrl,
+        display_name: String(body.display_name ?? ''),
+        description: String(body.description ?? ''),
+        auto_complete: body.auto_complete === true,
+        auto_complete_desc: String(body.auto_complete_desc ?? ''),
+        auto_complete_hint: String(body.auto_complete_hint ?? ''),
+        username: '',
+        icon_url: '',
+      };
+      this.commands.push(command);
+      return json(res, 201, command);
+    }
+    const match = /^\/api\/v4\/commands\/([a-z0-9]+)$/.exec(path);
+    const index = match ? this.commands.findIndex((c) => c.id === match[1]) : -1;
+    if (index === -1)
+      return appError(res, 404, 'store.sql_command.get.missing.app_error', 'Unable to get the command.');
+    const existing = this.commands[index]!;
+    if (existing.creator_id !== me)
+      return appError(res, 403, 'api.command.update.app_error', 'You do not have the appropriate permissions.');
+    if (method === 'PUT') {
+      const updated: MattermostCommand = {
+        ...existing,
+        url: String(body.url ?? existing.url),
+        description: String(body.description ?? existing.description),
+        update_at: Date.now(),
+      };
+      this.commands[index] = updated;
+      return json(res, 200, updated);
+    }
+    if (method === 'DELETE') {
+      this.commands.splice(index, 1);
+      return json(res, 200, { status: 'OK' });
+    }
+    return appError(res, 405, 'api.context.405.app_error', 'Method not allowed.');
+  }
+}
+
+interface PostAction {
+  id: string;
+  name?: string;
+  integration?: { url: string; context?: Record<string, unknown> };
+}
+
+/** The interactive buttons of a post's attachments. */
+function postActions(post: MattermostPost): PostAction[] {
+  const attachments = (post.props.attachments ?? []) as { actions?: PostAction[] }[];
+  return attachments.flatMap((attachment) => attachment.actions ?? []);
+}
+
+/** A post as clients see it: Mattermost keeps buttons' integration (URL and context) on the server. */
+function forClients(post: MattermostPost): MattermostPost {
+  const attachments = post.props.attachments as { actions?: PostAction[] }[] | undefined;
+  if (!attachments) return post;
+  return {
+    ...post,
+    props: {
+      ...post.props,
+      attachments: attachments.map((attachment) => ({
+        ...attachment,
+        actions: attachment.actions?.map(({ integration: _integration, ...action }) => action),
+      })),
+    },
+  };
+}
+
+async function jsonOrNull(response: Response): Promise<Record<string, unknown> | null> {
+  const text = await response.text();
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -468,7 +752,7 @@ export class FakeMattermost {
 function postList(posts: MattermostPost[]): { order: string[]; posts: Record<string, MattermostPost> } {
   return {
     order: [...posts].reverse().map((p) => p.id),
-    posts: Object.fromEntries(posts.map((p) => [p.id, p])),
+    posts: Object.fromEntries(posts.map((p) => [p.id, forClients(p)])),
   };
 }
 

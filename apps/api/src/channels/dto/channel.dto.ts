@@ -25,7 +25,8 @@ const CONFIG_DESCRIPTION =
   'email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` ' +
   '(one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). ' +
   'whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). ' +
-  'mattermost: `{serverUrl, botToken, team?}` (a bot account’s access token; team: only that team’s channels, by name or id). ' +
+  'mattermost: `{serverUrl, botToken, team?, gatewayUrl?}` (a bot account’s access token; team: only that team’s channels, by name or id; ' +
+  'gatewayUrl: the gateway’s address as the Mattermost server reaches it, for interactive buttons and slash commands). ' +
   'Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given ' +
   'replace the stored ones and the rest are kept (so the token or password need not be sent again).';
 
@@ -154,7 +155,7 @@ export class ChannelResponseDto {
     additionalProperties: true,
     description:
       'The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, ' +
-      'plus `hasPassword`; mattermost: `{serverUrl, hasBotToken, team}`)',
+      'plus `hasPassword`; mattermost: `{serverUrl, hasBotToken, team, gatewayUrl}`)',
   })
   config!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) allowedSenders!: string[];

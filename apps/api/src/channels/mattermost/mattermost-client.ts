@@ -32,6 +32,39 @@ export interface MattermostChannel {
   last_post_at: number;
 }
 
+/** A custom slash command as `/api/v4/commands` returns it. */
+export interface MattermostCommand {
+  id: string;
+  token: string;
+  creator_id: string;
+  team_id: string;
+  trigger: string;
+  method: string;
+  url: string;
+}
+
+/** What the bot registers: a trigger whose calls Mattermost sends to `url` (a POST with a form body). */
+export interface MattermostCommandSettings {
+  team_id: string;
+  trigger: string;
+  url: string;
+  method: 'P';
+  display_name: string;
+  description: string;
+  auto_complete: boolean;
+  auto_complete_desc: string;
+  auto_complete_hint: string;
+}
+
+/** An interactive button on a post (a message attachment's action) that Mattermost calls back. */
+export interface MattermostPostAction {
+  id: string;
+  name: string;
+  type: 'button';
+  style?: string;
+  integration: { url: string; context: Record<string, unknown> };
+}
+
 export interface MattermostPostList {
   order: string[];
   posts: Record<string, MattermostPost>;
@@ -84,8 +117,31 @@ export class MattermostClient {
     return this.call('GET', `/teams/name/${encodeURIComponent(name)}`);
   }
 
-  createPost(post: { channel_id: string; message: string; root_id: string }): Promise<MattermostPost> {
+  createPost(post: {
+    channel_id: string;
+    message: string;
+    root_id: string;
+    props?: { attachments: { text: string; actions: MattermostPostAction[] }[] };
+  }): Promise<MattermostPost> {
     return this.call('POST', '/posts', post);
+  }
+
+  /** The teams the user is a member of. */
+  teamsOf(userId: string): Promise<{ id: string; name: string }[]> {
+    return this.call('GET', `/users/${encodeURIComponent(userId)}/teams`);
+  }
+
+  /** A team's custom slash commands (needs the permission to manage them). */
+  commands(teamId: string): Promise<MattermostCommand[]> {
+    return this.call('GET', `/commands?team_id=${encodeURIComponent(teamId)}&custom_only=true`);
+  }
+
+  createCommand(settings: MattermostCommandSettings): Promise<MattermostCommand> {
+    return this.call('POST', '/commands', settings);
+  }
+
+  updateCommand(command: MattermostCommand, settings: MattermostCommandSettings): Promise<MattermostCommand> {
+    return this.call('PUT', `/commands/${encodeURIComponent(command.id)}`, { ...command, ...settings });
   }
 
   /** Every channel the user is in, across teams (direct messages included). */
@@ -135,7 +191,11 @@ export class MattermostClient {
     }
     const reason = `${response.status} ${failure.message ?? response.statusText}`.trim();
     if (response.status === 401) throw new ChannelAuthError(`Mattermost rejected the bot token (${reason})`);
-    throw new MattermostApiError(`Mattermost refused ${method} ${path.split('?')[0]}: ${reason}`, response.status);
+    throw new MattermostApiError(
+      `Mattermost refused ${method} ${path.split('?')[0]}: ${reason}`,
+      response.status,
+      failure.id ?? null,
+    );
   }
 }
 
@@ -143,6 +203,8 @@ export class MattermostApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** Mattermost's error id (`api.command.duplicate_trigger.app_error`). */
+    readonly id: string | null = null,
   ) {
     super(message);
   }

@@ -4,12 +4,14 @@ import {
   type AdapterContext,
   ChannelAuthError,
   type ChannelAdapter,
+  type ChatButton,
   type InboundMessage,
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
 import { CHAT_COMMANDS } from '../channel-commands.js';
 import { splitMessage } from '../split-message.js';
 import { MattermostClient, type MattermostPost, type MattermostUser } from './mattermost-client.js';
+import { ButtonSigner, callbackUrl, SlashCommands } from './mattermost-integrations.js';
 
 /** Mattermost's limit for one post's message (16,383 characters); parts stay a little below it. */
 export const MATTERMOST_POST_LIMIT = 16_383;
@@ -22,7 +24,41 @@ export interface MattermostConfig {
   botToken: string;
   /** Only channel posts of this team (id or name) are answered; null = every team the bot is in. */
   team: string | null;
+  /**
+   * The gateway's address as the Mattermost server reaches it (`https://gateway.example.com`). With it
+   * the bot offers interactive buttons and registers the chat commands as slash commands; without it,
+   * people answer with `!approve <id>` or `@bot approve <id>`.
+   */
+  gatewayUrl?: string | null;
 }
+
+/** What Mattermost posts to an interactive button's URL when it is pressed (PostActionIntegrationRequest). */
+export interface MattermostActionCall {
+  user_id?: unknown;
+  user_name?: unknown;
+  channel_id?: unknown;
+  post_id?: unknown;
+  trigger_id?: unknown;
+  context?: unknown;
+}
+
+/** What Mattermost posts (as a form) to a slash command's URL. */
+export interface MattermostCommandCall {
+  token?: unknown;
+  team_id?: unknown;
+  channel_id?: unknown;
+  user_id?: unknown;
+  user_name?: unknown;
+  command?: unknown;
+  text?: unknown;
+  trigger_id?: unknown;
+}
+
+/** A callback that does not come from this channel's Mattermost server (wrong signature or token). */
+export class MattermostCallbackRefused extends Error {}
+
+/** A callback arrived while the adapter reconnects: Mattermost may try again. */
+export class MattermostNotConnected extends Error {}
 
 export interface MattermostAdapterOptions {
   /** How often the bot pings the server over the WebSocket. */
@@ -86,14 +122,21 @@ export class MattermostAdapter implements ChannelAdapter {
   private connections = 0;
   /** When the previous connection last heard from the server: posts after it may have been missed. */
   private lastHeardAt: number | null = null;
+  /** The manager's context while the adapter runs (button presses and slash commands arrive through it). */
+  private context: AdapterContext | null = null;
+  private readonly signer: ButtonSigner;
+  readonly slashCommands: SlashCommands;
+  private commandsRegistered = false;
 
   constructor(
     private readonly config: MattermostConfig,
-    channel: { id: string; name: string },
+    private readonly channel: { id: string; name: string },
     options: MattermostAdapterOptions = {},
   ) {
     this.logger = new Logger(`MattermostAdapter ${channel.name}`);
     this.client = new MattermostClient(config.serverUrl, config.botToken);
+    this.signer = new ButtonSigner(config.botToken);
+    this.slashCommands = new SlashCommands(this.client, this.logger);
     this.pingIntervalMs = options.pingIntervalMs ?? 30_000;
     this.pongTimeoutMs = options.pongTimeoutMs ?? 15_000;
   }
@@ -104,13 +147,112 @@ export class MattermostAdapter implements ChannelAdapter {
     if (this.config.team && this.teamId === null) this.teamId = await this.resolveTeam(this.config.team);
     this.cursors ??= parseJson<Cursors>(await context.store.get(CURSORS_KEY), {});
     this.threads ??= parseJson<string[]>(await context.store.get(THREADS_KEY), []);
-    await this.listen(context, signal, me);
+    if (this.config.gatewayUrl && !this.commandsRegistered) {
+      const teams = this.teamId ? [this.teamId] : (await this.client.teamsOf(me.id)).map((team) => team.id);
+      await this.slashCommands.register(me.id, teams, callbackUrl(this.config.gatewayUrl, this.channel.id, 'commands'));
+      this.commandsRegistered = true;
+    }
+    this.context = context;
+    try {
+      await this.listen(context, signal, me);
+    } finally {
+      this.context = null;
+    }
   }
 
-  async send(target: ReplyTarget, text: string): Promise<void> {
-    for (const part of splitMessage(text, PART_LIMIT)) {
-      await this.client.createPost({ channel_id: target.chatId, message: part, root_id: target.threadId ?? '' });
+  /**
+   * Posts the reply, split below the post limit. Buttons go with the last part as an attachment's
+   * interactive buttons when Mattermost can call the gateway back (`gatewayUrl`); else the text says
+   * how to answer.
+   */
+  async send(target: ReplyTarget, text: string, buttons?: ChatButton[]): Promise<void> {
+    const parts = splitMessage(text, PART_LIMIT);
+    const gatewayUrl = this.config.gatewayUrl;
+    for (const [index, part] of parts.entries()) {
+      const withButtons = gatewayUrl && buttons?.length && index === parts.length - 1;
+      await this.client.createPost({
+        channel_id: target.chatId,
+        message: part,
+        root_id: target.threadId ?? '',
+        ...(withButtons
+          ? {
+              props: {
+                attachments: [
+                  {
+                    text: '',
+                    actions: this.signer.actions(
+                      callbackUrl(gatewayUrl, this.channel.id, 'actions'),
+                      target.chatId,
+                      buttons,
+                    ),
+                  },
+                ],
+              },
+            }
+          : {}),
+      });
     }
+  }
+
+  /**
+   * A button of one of the bot's posts was pressed: Mattermost's server posts the action's context
+   * back. Its command arrives as a message from the person who pressed it, in the post's channel
+   * (the same approver check as a typed command). Throws MattermostCallbackRefused when the context
+   * was not signed by this bot for that channel.
+   */
+  async buttonPressed(call: MattermostActionCall): Promise<void> {
+    const context = this.context;
+    const channelId = typeof call.channel_id === 'string' ? call.channel_id : '';
+    const userId = typeof call.user_id === 'string' ? call.user_id : '';
+    const command = this.signer.verify(channelId, call.context);
+    if (!command || !USER_ID.test(userId)) throw new MattermostCallbackRefused('The button was not signed by this bot');
+    if (!context) throw new MattermostNotConnected('The channel is reconnecting');
+    const postId = typeof call.post_id === 'string' ? call.post_id : '';
+    const triggerId = typeof call.trigger_id === 'string' && call.trigger_id ? call.trigger_id : String(Date.now());
+    await this.receiveFrom(context, userId, {
+      externalId: `action:${postId}:${userId}:${triggerId}`.slice(0, 200),
+      chatId: channelId,
+      threadId: null,
+      text: command,
+    });
+  }
+
+  /**
+   * A slash command the bot registered was run: it arrives as the command's text from the person who
+   * ran it, in that channel. Throws MattermostCallbackRefused when the token is not one of ours.
+   */
+  async slashCommand(call: MattermostCommandCall, headerToken: string | null): Promise<void> {
+    const field = (value: unknown) => (typeof value === 'string' ? value : '');
+    const token = field(call.token) || headerToken || '';
+    const line = this.slashCommands.verify(token, field(call.team_id), field(call.command), field(call.text));
+    const userId = field(call.user_id);
+    const channelId = field(call.channel_id);
+    if (!line || !USER_ID.test(userId) || !USER_ID.test(channelId))
+      throw new MattermostCallbackRefused('Not a slash command of this bot');
+    const context = this.context;
+    if (!context) throw new MattermostNotConnected('The channel is reconnecting');
+    await this.receiveFrom(context, userId, {
+      externalId: `command:${field(call.trigger_id).slice(0, 100) || `${userId}:${Date.now()}`}`,
+      chatId: channelId,
+      threadId: null,
+      text: line,
+    });
+  }
+
+  private async receiveFrom(
+    context: AdapterContext,
+    userId: string,
+    message: Pick<InboundMessage, 'externalId' | 'chatId' | 'threadId' | 'text'>,
+  ): Promise<void> {
+    const sender = await this.sender(userId);
+    if (sender?.is_bot) return;
+    const name = sender ? [sender.first_name, sender.last_name].filter(Boolean).join(' ') : '';
+    await context.receive({
+      ...message,
+      sender: userId,
+      senderName: sender ? `${name} (@${sender.username})`.trim() : null,
+      senderAliases: sender ? [sender.username.toLowerCase()] : [],
+    });
   }
 
   async typing(target: ReplyTarget): Promise<void> {
@@ -265,18 +407,13 @@ export class MattermostAdapter implements ChannelAdapter {
     const text = this.asCommand(post.message) ?? (direct ? post.message.trim() : this.withoutMention(post.message));
     await this.remember(context, post, !direct && mentioned ? threadRoot : null);
     if (!text) return;
-    const name = sender ? [sender.first_name, sender.last_name].filter(Boolean).join(' ') : '';
-    const message: InboundMessage = {
+    await this.receiveFrom(context, post.user_id, {
       externalId: post.id,
       chatId: post.channel_id,
       // Direct messages are one conversation (threads in them their own); a channel thread is one conversation.
       threadId: direct ? post.root_id || null : threadRoot,
-      sender: post.user_id,
-      senderName: sender ? `${name} (@${sender.username})`.trim() : null,
-      senderAliases: sender ? [sender.username.toLowerCase()] : [],
       text,
-    };
-    await context.receive(message);
+    });
   }
 
   /** Moves the channel's cursor past the post and, for a mention in a channel, follows its thread. */

@@ -3,7 +3,7 @@ import type { ChannelAdapterFactory } from '../adapters/channel-adapter.js';
 import { isHttpUrl } from '../adapters/http-url.js';
 import { MattermostAdapter, type MattermostAdapterOptions, type MattermostConfig } from './mattermost.adapter.js';
 
-const SETTINGS = ['serverUrl', 'botToken', 'team'];
+const SETTINGS = ['serverUrl', 'botToken', 'team', 'gatewayUrl'];
 /** Mattermost access tokens are 26 lowercase letters and digits; other servers' may differ a little. */
 const TOKEN = /^[A-Za-z0-9]{20,64}$/;
 /** A user id (26 characters) or a username (letters, digits, `.`, `-`, `_`), with or without `@`. */
@@ -20,7 +20,7 @@ export class MattermostAdapterFactory implements ChannelAdapterFactory<Mattermos
   validateConfig(raw: Record<string, unknown>): { config: MattermostConfig } | { error: string } {
     const unknown = Object.keys(raw).find((key) => !SETTINGS.includes(key));
     if (unknown) return { error: `config.${unknown} is not a Mattermost setting (${SETTINGS.join(', ')})` };
-    const { serverUrl, botToken, team } = raw;
+    const { serverUrl, botToken, team, gatewayUrl } = raw;
     if (typeof serverUrl !== 'string' || !serverUrl) return { error: 'config.serverUrl is required' };
     if (serverUrl.length > 500 || !isHttpUrl(serverUrl) || serverUrl.includes('?'))
       return { error: 'config.serverUrl must be the server’s http:// or https:// address (https://chat.example.com)' };
@@ -29,11 +29,21 @@ export class MattermostAdapterFactory implements ChannelAdapterFactory<Mattermos
       return { error: 'config.botToken must be a Mattermost access token (26 letters and digits)' };
     if (team !== undefined && team !== null && team !== '' && (typeof team !== 'string' || !TEAM.test(team)))
       return { error: 'config.team must be a team name or id (letters, digits, - and _)' };
+    const noGatewayUrl = gatewayUrl === undefined || gatewayUrl === null || gatewayUrl === '';
+    if (
+      !noGatewayUrl &&
+      (typeof gatewayUrl !== 'string' || gatewayUrl.length > 500 || !isHttpUrl(gatewayUrl) || /[?#@]/.test(gatewayUrl))
+    )
+      return {
+        error:
+          'config.gatewayUrl must be the gateway’s http:// or https:// address as the Mattermost server reaches it (https://gateway.example.com)',
+      };
     return {
       config: {
         serverUrl: serverUrl.replace(/\/+$/, ''),
         botToken: botToken.trim(),
         team: typeof team === 'string' && team ? team : null,
+        gatewayUrl: noGatewayUrl ? null : (gatewayUrl as string).replace(/\/+$/, ''),
       },
     };
   }
@@ -50,7 +60,12 @@ export class MattermostAdapterFactory implements ChannelAdapterFactory<Mattermos
   }
 
   describeConfig(config: MattermostConfig): Record<string, unknown> {
-    return { serverUrl: config.serverUrl, hasBotToken: Boolean(config.botToken), team: config.team };
+    return {
+      serverUrl: config.serverUrl,
+      hasBotToken: Boolean(config.botToken),
+      team: config.team,
+      gatewayUrl: config.gatewayUrl ?? null,
+    };
   }
 
   create(config: MattermostConfig, channel: { id: string; name: string }): MattermostAdapter {
