@@ -584,7 +584,7 @@ export type ChannelCreateDto = {
      */
     approvers?: Array<string>;
     /**
-     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). mattermost: `{serverUrl, botToken, team?}` (a bot account’s access token; team: only that team’s channels, by name or id). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). mattermost: `{serverUrl, botToken, team?, gatewayUrl?}` (a bot account’s access token; team: only that team’s channels, by name or id; gatewayUrl: the gateway’s address as the Mattermost server reaches it, for interactive buttons and slash commands). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
      */
     config: {
         [key: string]: unknown;
@@ -633,7 +633,7 @@ export type ChannelResponseDto = {
      */
     approvers: Array<string>;
     /**
-     * The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, plus `hasPassword`; mattermost: `{serverUrl, hasBotToken, team}`)
+     * The settings without secrets (telegram: `{hasBotToken, apiRoot}`; email: every field but the password, plus `hasPassword`; mattermost: `{serverUrl, hasBotToken, team, gatewayUrl}`)
      */
     config: {
         [key: string]: unknown;
@@ -680,7 +680,7 @@ export type ChannelUpdateDto = {
      */
     approvers?: Array<string>;
     /**
-     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). mattermost: `{serverUrl, botToken, team?}` (a bot account’s access token; team: only that team’s channels, by name or id). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
+     * telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). email: `{imapHost, imapPort, imapSecure, smtpHost, smtpPort, smtpSecure, username, password, fromAddress}` (one login for IMAP and SMTP; `*Secure` = TLS from the first byte, else STARTTLS when offered). whatsapp: `{}` (the account is linked by scanning the QR code the channel shows; see `POST /channels/{id}/pair`). mattermost: `{serverUrl, botToken, team?, gatewayUrl?}` (a bot account’s access token; team: only that team’s channels, by name or id; gatewayUrl: the gateway’s address as the Mattermost server reaches it, for interactive buttons and slash commands). Secrets are write-only: responses show `hasBotToken` / `hasPassword` instead. On update, the keys given replace the stored ones and the rest are kept (so the token or password need not be sent again).
      */
     config?: {
         [key: string]: unknown;
@@ -4950,6 +4950,92 @@ export type InvokeWebhookResponses = {
 };
 
 export type InvokeWebhookResponse = InvokeWebhookResponses[keyof InvokeWebhookResponses];
+
+export type MattermostButtonPressedData = {
+    /**
+     * PostActionIntegrationRequest
+     */
+    body: {
+        [key: string]: unknown;
+    };
+    path: {
+        channelId: string;
+    };
+    query?: never;
+    url: '/webhook/mattermost/{channelId}/actions';
+};
+
+export type MattermostButtonPressedErrors = {
+    400: ErrorResponseDto;
+    /**
+     * Not signed by this channel’s bot, or an unknown token
+     */
+    401: ErrorResponseDto;
+    /**
+     * No running Mattermost channel with this id
+     */
+    404: ErrorResponseDto;
+    /**
+     * The channel is reconnecting; try again
+     */
+    503: ErrorResponseDto;
+};
+
+export type MattermostButtonPressedError = MattermostButtonPressedErrors[keyof MattermostButtonPressedErrors];
+
+export type MattermostButtonPressedResponses = {
+    /**
+     * Taken: the answer comes as a post
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type MattermostButtonPressedResponse = MattermostButtonPressedResponses[keyof MattermostButtonPressedResponses];
+
+export type MattermostSlashCommandData = {
+    /**
+     * The slash command call
+     */
+    body: {
+        [key: string]: unknown;
+    };
+    path: {
+        channelId: string;
+    };
+    query?: never;
+    url: '/webhook/mattermost/{channelId}/commands';
+};
+
+export type MattermostSlashCommandErrors = {
+    400: ErrorResponseDto;
+    /**
+     * Not signed by this channel’s bot, or an unknown token
+     */
+    401: ErrorResponseDto;
+    /**
+     * No running Mattermost channel with this id
+     */
+    404: ErrorResponseDto;
+    /**
+     * The channel is reconnecting; try again
+     */
+    503: ErrorResponseDto;
+};
+
+export type MattermostSlashCommandError = MattermostSlashCommandErrors[keyof MattermostSlashCommandErrors];
+
+export type MattermostSlashCommandResponses = {
+    /**
+     * Taken: the answer comes as a post
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type MattermostSlashCommandResponse = MattermostSlashCommandResponses[keyof MattermostSlashCommandResponses];
 
 export type CreateWebhookTaskWithHeaderData = {
     body: TaskCreateDto;

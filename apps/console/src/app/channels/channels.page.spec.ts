@@ -341,7 +341,12 @@ describe('ChannelsPage', () => {
           id: 'm3',
           type: 'mattermost',
           name: 'Team chat',
-          config: { serverUrl: 'https://chat.example.com', hasBotToken: true, team: null },
+          config: {
+            serverUrl: 'https://chat.example.com',
+            hasBotToken: true,
+            team: null,
+            gatewayUrl: 'https://gateway.example.com',
+          },
           allowedSenders: ['alice'],
           approvers: ['carol'],
           approvalsChat: true,
@@ -371,6 +376,11 @@ describe('ChannelsPage', () => {
     expect(gateway.http.last('POST /api/channels')).toBeUndefined();
 
     fill('mattermost-server-url', 'https://chat.example.com');
+    fill('mattermost-gateway-url', 'gateway.example.com');
+    click(dialog, 'channel-save');
+    await until(() => expect(dialog.textContent).toContain('An http:// or https:// address'));
+    expect(gateway.http.last('POST /api/channels')).toBeUndefined();
+    fill('mattermost-gateway-url', 'https://gateway.example.com');
     fill('mattermost-allowed-senders', 'alice');
     fill('channel-approvers', '@carol');
     dialog.querySelector<HTMLElement>('[data-testid=channel-approvals-chat] button')!.click();
@@ -379,7 +389,12 @@ describe('ChannelsPage', () => {
     expect(gateway.http.last('POST /api/channels')?.body).toEqual({
       type: 'mattermost',
       name: 'Team chat',
-      config: { serverUrl: 'https://chat.example.com', team: null, botToken: MM_TOKEN },
+      config: {
+        serverUrl: 'https://chat.example.com',
+        team: null,
+        gatewayUrl: 'https://gateway.example.com',
+        botToken: MM_TOKEN,
+      },
       allowedSenders: ['alice'],
       approvers: ['@carol'],
       approvalsChat: true,

@@ -20,12 +20,14 @@ export type MattermostChannelForm = FormGroup<{
   serverUrl: FormControl<string>;
   botToken: FormControl<string>;
   team: FormControl<string>;
+  gatewayUrl: FormControl<string>;
   allowedSenders: FormControl<string>;
 }>;
 
 /**
  * The Mattermost part of the channel dialog: server address, the bot account's access token
- * (write-only: when editing, an empty field keeps the stored one), an optional team and the whitelist.
+ * (write-only: when editing, an empty field keeps the stored one), an optional team, the gateway's
+ * address as Mattermost reaches it (for buttons and slash commands) and the whitelist.
  */
 export function mattermostChannelForm(fb: NonNullableFormBuilder, channel?: ChannelResponseDto): MattermostChannelForm {
   const stored = channel?.type === 'mattermost' ? channel.config : {};
@@ -37,6 +39,7 @@ export function mattermostChannelForm(fb: NonNullableFormBuilder, channel?: Chan
       channel?.type === 'mattermost' ? [Validators.pattern(TOKEN)] : [Validators.required, Validators.pattern(TOKEN)],
     ],
     team: [text('team'), Validators.pattern(TEAM)],
+    gatewayUrl: [text('gatewayUrl'), Validators.pattern(HTTP_URL)],
     allowedSenders: [
       channel?.type === 'mattermost' ? channel.allowedSenders.join(', ') : '',
       Validators.pattern(SENDERS),
@@ -51,6 +54,7 @@ export function mattermostChannelSettings(value: ReturnType<MattermostChannelFor
     config: {
       serverUrl: value.serverUrl.trim(),
       team: value.team.trim() || null,
+      gatewayUrl: value.gatewayUrl.trim() || null,
       ...(token ? { botToken: token } : {}),
     },
     allowedSenders: value.allowedSenders.split(/[,\s]+/).filter(Boolean),
@@ -99,6 +103,21 @@ export function mattermostChannelSettings(value: ReturnType<MattermostChannelFor
         <mat-hint>Only that team's channels are answered (name or id). Empty: every team the bot is in.</mat-hint>
         @if (form().controls.team.hasError('pattern')) {
           <mat-error>A team name or id</mat-error>
+        }
+      </mat-form-field>
+      <mat-form-field>
+        <mat-label>Gateway address for Mattermost</mat-label>
+        <input
+          matInput
+          formControlName="gatewayUrl"
+          data-testid="mattermost-gateway-url"
+          placeholder="https://gateway.example.com"
+        />
+        <mat-hint
+          >How the Mattermost server reaches this gateway. With it: Approve/Reject buttons and slash commands.</mat-hint
+        >
+        @if (form().controls.gatewayUrl.hasError('pattern')) {
+          <mat-error>An http:// or https:// address</mat-error>
         }
       </mat-form-field>
       <mat-form-field>
