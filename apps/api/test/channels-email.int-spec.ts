@@ -477,6 +477,19 @@ describe('Email channel against Dovecot (IMAP) and an SMTP server', () => {
       expect(existsSync(marker)).toBe(true);
       const [decided] = (await api.get('/api/approvals?status=approved').expect(200)).body;
       expect(decided).toMatchObject({ decidedBy: 'Boss', decidedChannelId: channelId });
+
+      // A late /reject says how it was decided; /help lists the commands.
+      await deliver({ from: 'boss@example.org', subject: `/reject ${shortId}`, messageId: id('late'), text: 'no' });
+      await waitUntil('the answer to the late decision', () =>
+        mailsTo('boss@example.org').some((t) =>
+          t.startsWith(`Approval ${decided.id as string} was already approved by Boss`),
+        ),
+      );
+      await deliver({ from: 'alice@example.org', subject: 'Re: Task', messageId: id('help'), text: '!help' });
+      await waitUntil('the help', () =>
+        mailsTo('alice@example.org').some((t) => t.startsWith('Commands') && t.includes('/reject <id> [reason]')),
+      );
+      expect((await api.get(`/api/approvals/${decided.id as string}`).expect(200)).body.status).toBe('approved');
     } finally {
       await gw.close();
       rmSync(scratch, { recursive: true, force: true });

@@ -122,7 +122,8 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
     const alice = mattermost.addUser('alice');
     const bob = mattermost.addUser('bob');
     const otherBot = mattermost.addBot('otherbot');
-    const town = mattermost.openChannel('town-square', [alice.id, bob.id, bot.user.id, otherBot.user.id]);
+    const dave = mattermost.addUser('dave');
+    const town = mattermost.openChannel('town-square', [alice.id, bob.id, dave.id, bot.user.id, otherBot.user.id]);
     const { gw, messages } = await startWithChannel({ allowedSenders: [alice.id, 'bob'] });
     try {
       mattermost.userPosts(bob.id, town.id, 'Lunch at noon?');
@@ -147,7 +148,13 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
       claude.script({ text: 'Second thread.' });
       mattermost.userPosts(alice.id, town.id, 'hey @loopbot, new topic');
       await waitUntil('the third answer', () => botPosts(town.id).length === 3);
-      const stored = await messages();
+      // Someone off the whitelist (neither id nor username listed) is recorded and not answered.
+      mattermost.userPosts(dave.id, town.id, '@loopbot let me in');
+      const dropped = await waitUntil('the stranger’s post to be dropped', async () =>
+        (await messages()).find((m) => m.status === 'dropped'),
+      );
+      expect(dropped).toMatchObject({ sender: dave.id, text: 'let me in' });
+      const stored = (await messages()).filter((m) => m.status !== 'dropped');
       expect(stored.map((m) => m.text).sort()).toEqual(
         ['All regions?', 'how is the deploy?', 'hey , new topic'].sort(),
       );
