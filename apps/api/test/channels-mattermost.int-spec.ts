@@ -464,6 +464,43 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
     }
   });
 
+  it('reuses its slash commands after a restart and points them at the gateway’s new address', async () => {
+    const alice = mattermost.addUser('alice');
+    const first = await startWithChannel({}, (gatewayUrl) => ({ gatewayUrl }));
+    const ids = mattermost.commands.map((c) => c.id).sort();
+    expect(ids).toHaveLength(4);
+    await first.gw.close({ keepData: true });
+
+    // The stored address is the old one: the commands are reused as they are, none added.
+    const second = await startWithChannel({}, {}, first.gw.dataDir);
+    try {
+      expect(mattermost.commands.map((c) => c.id).sort()).toEqual(ids);
+      await request(second.gw.url)
+        .put(`/api/channels/${second.channelId}`)
+        .set(second.auth)
+        .send({ config: { gatewayUrl: second.gw.url } })
+        .expect(200);
+      const url = `${second.gw.url}/webhook/mattermost/${second.channelId}/commands`;
+      await waitUntil('the commands to point at the new address', () =>
+        mattermost.commands.every((c) => c.url === url),
+      );
+      expect(mattermost.commands.map((c) => c.id).sort()).toEqual(ids);
+      await waitUntil('the channel to connect again', async () => {
+        const body = (await second.api.get(`/api/channels/${second.channelId}`).expect(200)).body;
+        return body.state === 'connected';
+      });
+
+      const dm = mattermost.directChannel(alice.id, bot.user.id);
+      expect((await mattermost.runSlashCommand(alice.id, dm.id, '/new')).status).toBe(200);
+      await waitUntil('the confirmation', () =>
+        botPosts(dm.id).some((p) => p.message.startsWith('Started a new conversation')),
+      );
+      expect(claude.requests).toHaveLength(0);
+    } finally {
+      await second.gw.close();
+    }
+  });
+
   it('/status names the message being worked on and the one queued behind it', async () => {
     const alice = mattermost.addUser('alice');
     const { gw, messages } = await startWithChannel();

@@ -75,7 +75,17 @@ export class SlashCommands {
     private readonly logger: Logger,
   ) {}
 
-  async register(botId: string, teamIds: string[], url: string): Promise<void> {
+  /** In `team` (an id), or in every team of the bot when null. */
+  async register(botId: string, team: string | null, url: string): Promise<void> {
+    let teamIds = team ? [team] : [];
+    if (!team) {
+      try {
+        teamIds = (await this.client.teamsOf(botId)).map((found) => found.id);
+      } catch (error) {
+        if (error instanceof ChannelAuthError) throw error;
+        this.logger.log(`Slash commands not registered: the bot's teams could not be listed: ${describe(error)}`);
+      }
+    }
     for (const teamId of teamIds) {
       try {
         await this.registerInTeam(botId, teamId, url);

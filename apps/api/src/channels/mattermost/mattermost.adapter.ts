@@ -148,8 +148,12 @@ export class MattermostAdapter implements ChannelAdapter {
     this.cursors ??= parseJson<Cursors>(await context.store.get(CURSORS_KEY), {});
     this.threads ??= parseJson<string[]>(await context.store.get(THREADS_KEY), []);
     if (this.config.gatewayUrl && !this.commandsRegistered) {
-      const teams = this.teamId ? [this.teamId] : (await this.client.teamsOf(me.id)).map((team) => team.id);
-      await this.slashCommands.register(me.id, teams, callbackUrl(this.config.gatewayUrl, this.channel.id, 'commands'));
+      // Once per adapter (a reconnect keeps them); what fails is logged and left to the other forms.
+      await this.slashCommands.register(
+        me.id,
+        this.teamId,
+        callbackUrl(this.config.gatewayUrl, this.channel.id, 'commands'),
+      );
       this.commandsRegistered = true;
     }
     this.context = context;
