@@ -1,0 +1,54 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { DataSource } from 'typeorm';
+import { sqliteConnection } from './sqlite-table.js';
+
+/** How often the checkpointer thread copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 200;
+/**
+ * The gateway's own connection checkpoints only past this many WAL pages (about 40 MB): a fallback
+ * for when the thread falls behind or is gone. SQLite's default (1000) would do it on the event loop,
+ * inside a commit, with an fsync: tens to hundreds of ms on a busy disk.
+ */
+const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+
+/**
+ * SQLite WAL checkpoints off the event loop: a worker thread with its own connection checkpoints
+ * (PASSIVE) on a timer, so commits on the request path only append to the WAL. Durability does not
+ * change: a commit is in the WAL before it is acknowledged, checkpointed or not.
+ */
+@Injectable()
+export class WalCheckpointer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WalCheckpointer.name);
+  private worker: Worker | null = null;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  onApplicationBootstrap(): void {
+    const db = sqliteConnection(this.dataSource);
+    const file = 'database' in this.dataSource.options ? String(this.dataSource.options.database) : ':memory:';
+    if (!db || file === ':memory:') return;
+    this.worker = new Worker(new URL('./wal-checkpoint.worker.js', import.meta.url), {
+      workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS },
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+    });
+    this.worker.unref();
+    this.worker.on('error', (error) => {
+      this.logger.warn({ err: error }, 'The WAL checkpointer stopped; the connection checkpoints itself');
+      db.pragma('wal_autocheckpoint = 1000');
+    });
+    db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = null;
+    const exited = once(worker, 'exit');
+    worker.postMessage('stop');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    await worker.terminate();
+  }
+}
