@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { sqliteConnection } from './sqlite-table.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * Runs work in one database transaction. On SQLite, TypeORM gives every caller the same connection,
@@ -15,7 +16,10 @@ export class Transactions {
   /** SQLite: transactions queued or open through `run`; while none is, `write` runs at once. */
   private pending = 0;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly checkpointer: WalCheckpointer,
+  ) {}
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.dataSource.options.type === 'postgres') return this.dataSource.transaction(work);
@@ -30,6 +34,7 @@ export class Transactions {
   write<T>(work: () => T): Promise<T> {
     const db = sqliteConnection(this.dataSource);
     if (!db) return Promise.reject(new Error('Transactions.write is for SQLite'));
+    this.checkpointer.wake();
     const transaction = db.transaction(work);
     if (this.pending === 0) {
       try {
