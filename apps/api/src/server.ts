@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
+import { ModelProvider } from './agents/model/model-provider.js';
 import { loadConfig } from './config/app-config.js';
 
 async function bootstrap(): Promise<void> {
@@ -15,6 +16,7 @@ async function bootstrap(): Promise<void> {
   configureApp(app, config);
   survivePromiseRejections(app.get(Logger));
   await app.listen(config.port, config.host);
+  app.get(ModelProvider).warmUp();
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   app.get(Logger).log(`Loop Gateway ${config.version} listening on http://${shownHost}:${config.port}`, 'Bootstrap');
 }

@@ -176,14 +176,14 @@ export class RunsRepository {
           [conversationId, conversationId],
         )
       : await this.dataSource
-      .getRepository(ConversationMessage)
-      .createQueryBuilder('m')
-      .where('m.conversation_id = :conversationId', { conversationId })
-      .andWhere(
-        'm.seq > (SELECT COALESCE(MAX(s.covers_seq), 0) FROM conversation_summaries s WHERE s.conversation_id = :conversationId)',
-      )
-      .orderBy('m.seq', 'ASC')
-      .getMany();
+          .getRepository(ConversationMessage)
+          .createQueryBuilder('m')
+          .where('m.conversation_id = :conversationId', { conversationId })
+          .andWhere(
+            'm.seq > (SELECT COALESCE(MAX(s.covers_seq), 0) FROM conversation_summaries s WHERE s.conversation_id = :conversationId)',
+          )
+          .orderBy('m.seq', 'ASC')
+          .getMany();
     // Without a compaction the messages start at seq 1 (one query); after one, the summary is read too.
     if ((messages[0]?.seq ?? 1) <= 1) return messages;
     const summary = await this.dataSource
