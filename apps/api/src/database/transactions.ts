@@ -34,7 +34,7 @@ export class Transactions {
   write<T>(work: () => T): Promise<T> {
     const db = sqliteConnection(this.dataSource);
     if (!db) return Promise.reject(new Error('Transactions.write is for SQLite'));
-    this.checkpointer.wake();
+    this.checkpointer.noticeWrite();
     const transaction = db.transaction(work);
     if (this.pending === 0) {
       try {

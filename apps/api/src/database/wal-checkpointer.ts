@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { sqliteConnection } from './sqlite-table.js';
@@ -14,21 +14,40 @@ const CHECKPOINT_INTERVAL_MS = 200;
  * inside a commit, with an fsync: tens to hundreds of ms on a busy disk.
  */
 const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+/** The thread starts once the WAL file passes this size (a quarter of SQLite's own checkpoint point). */
+const START_AT_WAL_BYTES = 1024 * 1024;
+/** How often writes look at the WAL file's size until the thread has started. */
+const SIZE_CHECK_INTERVAL_MS = 1000;
 
 /**
  * SQLite WAL checkpoints off the event loop: a worker thread with its own connection checkpoints
  * (PASSIVE) on a timer, so commits on the request path only append to the WAL. Durability does not
  * change: a commit is in the WAL before it is acknowledged, checkpointed or not. The thread (about
- * 14 MB) starts with the first write of the hot path (`Transactions.write`), so an idle gateway
- * does without it.
+ * 14 MB) starts once writes have grown the WAL past START_AT_WAL_BYTES (`noticeWrite`), so a gateway
+ * that is idle or nearly so does without it (SQLite's own checkpoints are rare and small there).
  */
 @Injectable()
 export class WalCheckpointer implements OnModuleDestroy {
   private readonly logger = new Logger(WalCheckpointer.name);
   private worker: Worker | null = null;
   private started = false;
+  private sizeCheckedAt = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Called on hot-path writes: starts the thread once the WAL has grown (checked once a second). */
+  noticeWrite(): void {
+    if (this.started) return;
+    const now = Date.now();
+    if (now - this.sizeCheckedAt < SIZE_CHECK_INTERVAL_MS) return;
+    this.sizeCheckedAt = now;
+    const file = 'database' in this.dataSource.options ? String(this.dataSource.options.database) : ':memory:';
+    try {
+      if (statSync(`${file}-wal`).size >= START_AT_WAL_BYTES) this.wake();
+    } catch {
+      // No WAL file (yet): nothing to checkpoint.
+    }
+  }
 
   /** Starts the checkpointer thread once (SQLite with a database file only). */
   wake(): void {
