@@ -15,6 +15,9 @@ const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 2000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_RUNS = 300;
 const CANCELS = Number(process.env.BENCH_CANCELS ?? 30);
+/** Streaming: runs held waiting on the model while probe runs stream, and how many probes (each way). */
+const STREAM_IN_FLIGHT = Number(process.env.BENCH_STREAM_IN_FLIGHT ?? 1000);
+const STREAM_PROBES = Number(process.env.BENCH_STREAM_PROBES ?? 200);
 /** The local Claude's latency while cancels are measured: an answer streams for about this long. */
 const STREAM_MS = 2000;
 const MESSAGE = 'Say hello to the benchmark.';
@@ -61,6 +64,9 @@ async function startBareProxy(targetUrl) {
   return { url: `http://127.0.0.1:${server.address().port}`, stop: () => server.close() };
 }
 
+/** What the client's socket subscribes to, as the console does: run ends, and the text of runs it shows. */
+const CLIENT_EVENTS = ['agent:run:complete', 'agent:run:error', 'agent:run:cancelled', 'agent:run:text'];
+
 /** Starts runs through POST /api/runs and learns of their end from the WebSocket, as the console does. */
 async function gatewayClient(gatewayUrl) {
   const setup = await exchange(`${gatewayUrl}/api/auth/setup`, { body: ADMIN });
@@ -68,14 +74,22 @@ async function gatewayClient(gatewayUrl) {
   const { token } = JSON.parse(setup.body);
   const waiting = new Map();
   const ended = new Map(); // end events that came before their run's 202 was read
-  const listeners = new Set(); // other events, for the cancel measurement
+  const listeners = new Set(); // other events, for the cancel and streaming measurements
+  const pongs = [];
   const socket = new WebSocket(`${gatewayUrl.replace('http', 'ws')}/ws`);
+  /** Sends the subscription; resolves once the gateway has taken it (the pong to a ping sent after it). */
+  const subscribe = (runs) => {
+    socket.send(JSON.stringify({ type: 'subscribe', events: CLIENT_EVENTS, runs }));
+    socket.send(JSON.stringify({ type: 'ping' }));
+    return new Promise((resolve) => pongs.push(resolve));
+  };
   await new Promise((resolve, reject) => {
     socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token }));
     socket.onerror = reject;
     socket.onmessage = ({ data }) => {
       const message = JSON.parse(data);
       if (message.type === 'ready') return resolve();
+      if (message.type === 'pong') return pongs.shift()?.();
       if (message.type !== 'event') return;
       for (const listener of listeners) listener(message);
       if (message.event === 'agent:run:complete' || message.event === 'agent:run:error') {
@@ -86,8 +100,10 @@ async function gatewayClient(gatewayUrl) {
       }
     };
   });
+  await subscribe([]);
   return {
     token,
+    subscribe,
     async run() {
       const answer = await exchange(`${gatewayUrl}/api/runs`, {
         headers: { authorization: `Bearer ${token}` },
@@ -132,7 +148,9 @@ async function cancelTimes(gatewayUrl, client, claude) {
         body: { message: 'Stream a long answer.' },
       });
       const { runId } = JSON.parse(accepted.body);
-      await client.next((m) => m.event === 'agent:run:text' && m.payload.runId === runId);
+      const streaming = client.next((m) => m.event === 'agent:run:text' && m.payload.runId === runId);
+      await client.subscribe([runId]); // the console shows this run: its text
+      await streaming;
       const cancelled = client.next((m) => m.event === 'agent:run:cancelled' && m.payload.runId === runId);
       const t0 = process.hrtime.bigint();
       const answer = await exchange(`${gatewayUrl}/api/runs/${runId}/cancel`, { headers: auth });
@@ -152,6 +170,91 @@ async function cancelTimes(gatewayUrl, client, claude) {
     claude.reset();
   }
   return { answered: answered.sort((a, b) => a - b), announced: announced.sort((a, b) => a - b) };
+}
+
+/** A promise with its resolve function. */
+function deferred() {
+  let resolve;
+  const promise = new Promise((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Streaming: the time from the local Claude writing a run's first text delta to that delta's
+ * `agent:run:text` frame reaching a console-like socket subscribed to the run. Measured with nothing
+ * else in flight, then with `inFlight` runs held waiting on the model (the local Claude keeps them
+ * until the end), one probe run at a time. The probe's answer is held until the subscription is taken.
+ */
+async function streamingTimes(gatewayUrl, client, claude, inFlight) {
+  const auth = { authorization: `Bearer ${client.token}` };
+  const gates = new Map(); // probe message -> deferred answer
+  const firstDeltaAt = new Map(); // probe message -> time its first text delta was written
+  const held = deferred();
+  let background = 0;
+  const probeOf = (request) => {
+    const text = JSON.stringify(request.body.messages?.at(-1) ?? '');
+    return /Streaming probe \d+/.exec(text)?.[0];
+  };
+  claude.latencyMs = 0;
+  claude.respondWith(async (request) => {
+    const probe = probeOf(request);
+    if (probe) return gates.get(probe).promise;
+    background += 1;
+    await held.promise;
+    return { text: 'A background answer.' };
+  });
+  claude.onFirstTextDelta = (request) => {
+    const probe = probeOf(request);
+    if (probe) firstDeltaAt.set(probe, performance.now());
+  };
+  let probes = 0;
+  const probe = async () => {
+    const message = `Streaming probe ${probes++}`;
+    const gate = deferred();
+    gates.set(message, gate);
+    const accepted = await exchange(`${gatewayUrl}/api/runs`, { headers: auth, body: { message } });
+    if (accepted.status !== 202) throw new Error(`POST /api/runs answered ${accepted.status}: ${accepted.body}`);
+    const { runId } = JSON.parse(accepted.body);
+    const frame = client.next((m) => m.event === 'agent:run:text' && m.payload.runId === runId);
+    const ended = client.next((m) => m.event === 'agent:run:complete' && m.payload.runId === runId);
+    await client.subscribe([runId]);
+    gate.resolve({ text: 'The probe answer streams to the console.' });
+    await frame;
+    const at = performance.now();
+    await ended;
+    gates.delete(message);
+    return at - firstDeltaAt.get(message);
+  };
+  const sample = async () => {
+    const samples = [];
+    for (let i = 0; i < STREAM_PROBES; i++) samples.push(await probe());
+    return samples.sort((a, b) => a - b);
+  };
+  const backgroundEnds = [];
+  try {
+    for (let i = 0; i < 20; i++) await probe(); // warm-up
+    const idle = await sample();
+    // Runs in flight: submitted 64 at a time, each held by the local Claude once its call arrives.
+    let next = 0;
+    const submitter = async () => {
+      while (next < inFlight) {
+        next += 1;
+        const accepted = await exchange(`${gatewayUrl}/api/runs`, { headers: auth, body: { message: MESSAGE } });
+        if (accepted.status !== 202) throw new Error(`POST /api/runs answered ${accepted.status}: ${accepted.body}`);
+        const { runId } = JSON.parse(accepted.body);
+        backgroundEnds.push(client.next((m) => m.event === 'agent:run:complete' && m.payload.runId === runId));
+      }
+    };
+    await Promise.all(Array.from({ length: 64 }, submitter));
+    while (background < inFlight) await new Promise((resolve) => setTimeout(resolve, 20));
+    const loaded = await sample();
+    return { idle, loaded };
+  } finally {
+    held.resolve();
+    await Promise.all(backgroundEnds);
+    claude.onFirstTextDelta = undefined;
+    claude.reset();
+  }
 }
 
 /** Synchronous `/webhook/invoke` calls, the way n8n and Make use the gateway. */
@@ -244,6 +347,8 @@ async function main() {
       RATE_LIMIT_PER_MINUTE: '1000000',
       WEBHOOK_TOKEN_FAILURES_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
+      // BENCH_CPU_PROF=<dir>: a CPU profile of the gateway process (node --cpu-prof), as in in-flight.mjs.
+      NODE_OPTIONS: process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` : '',
     },
   });
   const client = await gatewayClient(gateway.url);
@@ -307,6 +412,17 @@ async function main() {
       toEventP99: round(percentile(cancels.announced, 99), 3),
     };
     console.log('cancel', report.cancel);
+
+    const streaming = await streamingTimes(gateway.url, client, claude, STREAM_IN_FLIGHT);
+    report.streaming = {
+      samples: STREAM_PROBES,
+      inFlight: STREAM_IN_FLIGHT,
+      idleP50: round(percentile(streaming.idle, 50), 3),
+      idleP99: round(percentile(streaming.idle, 99), 3),
+      inFlightP50: round(percentile(streaming.loaded, 50), 3),
+      inFlightP99: round(percentile(streaming.loaded, 99), 3),
+    };
+    console.log('streaming', report.streaming);
     report.goals = {
       addedP50AtC1: { goalMs: 1.5, measuredMs: report.latency.c1.gatewayAdded.p50 },
       addedP99AtC1: { goalMs: 5, measuredMs: report.latency.c1.gatewayAdded.p99 },
@@ -315,6 +431,7 @@ async function main() {
       webhookInvokeP99: { goalMs: 50, measuredMs: report.webhooks.syncInvokeP99 },
       badTokenRatio: { goal: 10, measured: report.webhooks.badToValidRatio },
       cancelP99: { goalMs: 100, measuredMs: report.cancel.toCancelledP99 },
+      streamingP99InFlight: { goalMs: 5, measuredMs: report.streaming.inFlightP99 },
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, 'gateway-overhead.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -363,7 +480,12 @@ function markdown(report) {
     `| request → run stored and answered as cancelled | ${report.cancel.toCancelledP50} / ${report.cancel.toCancelledP99} |`,
     `| request → \`agent:run:cancelled\` on the WebSocket | ${report.cancel.toEventP50} / ${report.cancel.toEventP99} |`,
     '',
-    `Goals: added p50 <= 1.5 ms (measured ${report.goals.addedP50AtC1.measuredMs}), added p99 <= 5 ms (measured ${report.goals.addedP99AtC1.measuredMs}), throughput >= 0.8 of the bare proxy (measured ${report.goals.throughputVsProxy.measured}); sync webhook invocations >= 0.8 of the bare proxy (measured ${report.goals.webhookInvokeVsProxy.measured}) with p99 <= 50 ms (measured ${report.goals.webhookInvokeP99.measuredMs}); bad tokens rejected >= 10× the valid rate (measured ${report.goals.badTokenRatio.measured}) with no database write (${report.webhooks.databaseWrittenDuringFlood ? 'written' : 'none'}); a cancel while the model streams in under 100 ms (p99 measured ${report.goals.cancelP99.measuredMs}).`,
+    `| streaming: first text delta written by the model → \`agent:run:text\` frame on a subscribed socket (${report.streaming.samples} runs each) | p50 / p99 ms |`,
+    '| --- | --- |',
+    `| nothing else in flight | ${report.streaming.idleP50} / ${report.streaming.idleP99} |`,
+    `| ${report.streaming.inFlight} runs in flight (waiting on the model) | ${report.streaming.inFlightP50} / ${report.streaming.inFlightP99} |`,
+    '',
+    `Goals: added p50 <= 1.5 ms (measured ${report.goals.addedP50AtC1.measuredMs}), added p99 <= 5 ms (measured ${report.goals.addedP99AtC1.measuredMs}), throughput >= 0.8 of the bare proxy (measured ${report.goals.throughputVsProxy.measured}); sync webhook invocations >= 0.8 of the bare proxy (measured ${report.goals.webhookInvokeVsProxy.measured}) with p99 <= 50 ms (measured ${report.goals.webhookInvokeP99.measuredMs}); bad tokens rejected >= 10× the valid rate (measured ${report.goals.badTokenRatio.measured}) with no database write (${report.webhooks.databaseWrittenDuringFlood ? 'written' : 'none'}); a cancel while the model streams in under 100 ms (p99 measured ${report.goals.cancelP99.measuredMs}); first text delta to the console's frame p99 <= 5 ms with ${report.streaming.inFlight} runs in flight (measured ${report.goals.streamingP99InFlight.measuredMs}).`,
     '',
   );
   return lines.join('\n');

@@ -19,7 +19,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lg-openapi-data-'));
 
 const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SECRET_KEY: '0'.repeat(64), CONSOLE_DIR: dataDir });
 const app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
-const document = configureApp(app, config);
+const document = configureApp(app, config)();
 await app.close();
 rmSync(dataDir, { recursive: true, force: true });
 

@@ -17,8 +17,11 @@ import { GatewayWsAdapter } from './events/gateway-ws-adapter.js';
 
 export const API_PREFIX = 'api';
 
-/** Everything main.ts, the tests and the OpenAPI script share about how the app is set up. */
-export function configureApp(app: NestExpressApplication, config: AppConfig): OpenAPIObject {
+/**
+ * Everything main.ts, the tests and the OpenAPI script share about how the app is set up. Returns
+ * the function that builds the OpenAPI document (built when first asked for, not at start).
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): () => OpenAPIObject {
   app.useLogger(app.get(Logger));
   // false, a hop count or proxy addresses: req.ip is then the address the last trusted proxy saw,
   // never the left-most X-Forwarded-For entry (which the client writes).
@@ -31,7 +34,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.useWebSocketAdapter(new GatewayWsAdapter(app, config.allowedOrigins));
   app.enableShutdownHooks();
   serveConsole(app, config.consoleDir);
-  const document = buildOpenApiDocument(app, config.version);
+  const document = () => buildOpenApiDocument(app, config.version);
   // Served by DocsController: to signed-in operators only, unless PUBLIC_API_DOCS=true.
   app.get(ApiDocument).publish(document);
   app.useStaticAssets(swaggerUiAssets(), { prefix: DOCS_ASSETS_PATH, index: false, maxAge: '1h' });

@@ -12,6 +12,7 @@ import { Run, type RunStatus, RUN_STATUSES, UNFINISHED_STATUSES } from '../src/a
 import type { RunContinuation } from '../src/agents/run-continuation.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { Transactions } from '../src/database/transactions.js';
+import { WalCheckpointer } from '../src/database/wal-checkpointer.js';
 import { createTestDatabase } from './postgres.js';
 
 /**
@@ -67,11 +68,16 @@ const at = new Date('2026-03-01T10:00:00.000Z');
 describe.each(DATABASES)('run status changes on %s', (_name, open) => {
   let db: Awaited<ReturnType<typeof open>>;
   let runs: RunsRepository;
+  let checkpointer: WalCheckpointer;
   beforeAll(async () => {
     db = await open();
-    runs = new RunsRepository(db.dataSource, new Transactions(db.dataSource));
+    checkpointer = new WalCheckpointer(db.dataSource);
+    runs = new RunsRepository(db.dataSource, new Transactions(db.dataSource, checkpointer));
   });
-  afterAll(() => db.close());
+  afterAll(async () => {
+    await checkpointer.onModuleDestroy();
+    await db.close();
+  });
 
   async function stored(status: RunStatus, continuation: RunContinuation | null = null): Promise<Run> {
     const conversationId = randomUUID();

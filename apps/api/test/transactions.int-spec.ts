@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { sqliteConnection } from '../src/database/sqlite-table.js';
 import { Transactions } from '../src/database/transactions.js';
+import { WalCheckpointer } from '../src/database/wal-checkpointer.js';
 import { createTestDatabase } from './postgres.js';
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
@@ -15,7 +17,7 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
  */
 async function concurrentCommitAndRollback(dataSource: DataSource): Promise<string[]> {
   await dataSource.query('CREATE TABLE notes (text VARCHAR(20) NOT NULL)');
-  const transactions = new Transactions(dataSource);
+  const transactions = new Transactions(dataSource, new WalCheckpointer(dataSource));
   const failing = transactions.run(async (manager) => {
     await manager.query(`INSERT INTO notes (text) VALUES ('rolled back')`);
     await pause();
@@ -41,6 +43,41 @@ describe('transactions', () => {
     try {
       expect(await concurrentCommitAndRollback(dataSource)).toEqual(['committed']);
     } finally {
+      await dataSource.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on SQLite, a prepared-statement write waits for an open transaction, so its rollback does not undo it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-tx-'));
+    const dataSource = new DataSource({
+      ...dataSourceOptions({ dataDir: dir, databaseUrl: null, secretKey: randomBytes(32) }),
+      migrationsRun: false,
+    });
+    await dataSource.initialize();
+    const checkpointer = new WalCheckpointer(dataSource);
+    try {
+      await dataSource.query('CREATE TABLE notes (text VARCHAR(20) NOT NULL)');
+      const transactions = new Transactions(dataSource, checkpointer);
+      const insert = sqliteConnection(dataSource)!.prepare('INSERT INTO notes (text) VALUES (?)');
+      let opened!: () => void;
+      const open = new Promise<void>((resolve) => (opened = resolve));
+      const failing = transactions.run(async (manager) => {
+        await manager.query(`INSERT INTO notes (text) VALUES ('rolled back')`);
+        opened();
+        await pause();
+        throw new Error('changed my mind');
+      });
+      await open; // the write comes while that transaction is open on the shared connection
+      const written = transactions.write(() => insert.run('written'));
+      await expect(failing).rejects.toThrow('changed my mind');
+      await written;
+      // With no transaction open, a write commits before it returns.
+      void transactions.write(() => insert.run('at once'));
+      const rows: { text: string }[] = await dataSource.query('SELECT text FROM notes');
+      expect(rows.map((row) => row.text)).toEqual(['written', 'at once']);
+    } finally {
+      await checkpointer.onModuleDestroy();
       await dataSource.destroy();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -13,7 +13,8 @@ export const WS_AUTH_DEADLINE_MS = 5000;
  * `subscribe` narrows what an authenticated socket receives (each one replaces the last; without
  * one the socket gets every event). `events`: the event names it wants (`agent:*` for a family).
  * `runs`: the runs whose `agent:run:text` deltas it wants; text deltas are the one per-token stream,
- * so after a `subscribe` they are sent only for the runs listed here.
+ * so after a `subscribe` they are sent only for the runs listed here (`*`: every run's, which the
+ * console asks for only while it waits for a new run's id).
  */
 export interface WsSubscription {
   events?: string[];

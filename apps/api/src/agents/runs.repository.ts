@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThanOrEqual } from 'typeorm';
+import { placeholders, SqliteTable } from '../database/sqlite-table.js';
 import { Transactions } from '../database/transactions.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { ModelCall } from '../usage/entities/model-call.entity.js';
@@ -17,15 +18,42 @@ import {
 import { ToolCallRecord } from './entities/tool-call.entity.js';
 import { summaryTurn } from './summary-turn.js';
 
-/** All SQL for runs, conversations, their history and tool calls. */
+/**
+ * All SQL for runs, conversations, their history and tool calls. On SQLite, what every run does
+ * (store, start, read its history, record a model call, end) goes through prepared statements
+ * (`sqlite`); the rest, and everything on PostgreSQL, through TypeORM.
+ */
 @Injectable()
 export class RunsRepository {
+  private tables?: {
+    runs: SqliteTable<Run>;
+    conversations: SqliteTable<Conversation>;
+    messages: SqliteTable<ConversationMessage>;
+    modelCalls: SqliteTable<ModelCall>;
+  } | null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
   ) {}
 
-  findConversation(id: string): Promise<Conversation | null> {
+  /** The hot path's prepared statements on SQLite; null on PostgreSQL. */
+  private get sqlite() {
+    if (this.tables === undefined) {
+      const runs = SqliteTable.of(this.dataSource, Run);
+      this.tables = runs && {
+        runs,
+        conversations: SqliteTable.of(this.dataSource, Conversation)!,
+        messages: SqliteTable.of(this.dataSource, ConversationMessage)!,
+        modelCalls: SqliteTable.of(this.dataSource, ModelCall)!,
+      };
+    }
+    return this.tables;
+  }
+
+  async findConversation(id: string): Promise<Conversation | null> {
+    const sqlite = this.sqlite;
+    if (sqlite) return sqlite.conversations.one('"id" = ?', [id]);
     return this.dataSource.getRepository(Conversation).findOneBy({ id });
   }
 
@@ -34,6 +62,13 @@ export class RunsRepository {
    * complete in memory, so TypeORM is told not to read its defaulted columns back (a SELECT per run).
    */
   async insertRun(run: Run, newConversation: Conversation | null): Promise<void> {
+    const sqlite = this.sqlite;
+    if (sqlite) {
+      return this.transactions.write(() => {
+        if (newConversation) sqlite.conversations.insert(newConversation);
+        sqlite.runs.insert(run);
+      });
+    }
     await this.transactions.run(async (manager) => {
       if (newConversation) await manager.insert(Conversation, newConversation);
       await manager.createQueryBuilder().insert().into(Run).values(run).updateEntity(false).execute();
@@ -51,7 +86,9 @@ export class RunsRepository {
       .execute();
   }
 
-  findRun(id: string): Promise<Run | null> {
+  async findRun(id: string): Promise<Run | null> {
+    const sqlite = this.sqlite;
+    if (sqlite) return sqlite.runs.one('"id" = ?', [id]);
     return this.dataSource.getRepository(Run).findOneBy({ id });
   }
 
@@ -88,6 +125,8 @@ export class RunsRepository {
 
   /** Changes fields other than the status (the run's totals); status changes go through `transition`. */
   async updateRun(id: string, patch: Omit<Partial<Run>, 'status'>): Promise<void> {
+    const sqlite = this.sqlite;
+    if (sqlite) return void (await this.transactions.write(() => sqlite.runs.update(patch, '"id" = ?', [id])));
     await this.dataSource.getRepository(Run).update({ id }, asRow(patch));
   }
 
@@ -97,6 +136,8 @@ export class RunsRepository {
    * the run was no longer in one of `from`.
    */
   async transition(id: string, from: RunStatus[], patch: Partial<Run> & { status: RunStatus }): Promise<boolean> {
+    const sqlite = this.sqlite;
+    if (sqlite) return this.transactions.write(() => setStatus(sqlite.runs, id, from, patch));
     const result = await this.dataSource.getRepository(Run).update({ id, status: In(from) }, asRow(patch));
     return (result.affected ?? 0) > 0;
   }
@@ -128,15 +169,21 @@ export class RunsRepository {
    * it; the whole conversation when it was never compacted. The full history stays in the table.
    */
   async history(conversationId: string): Promise<ConversationMessage[]> {
-    const messages = await this.dataSource
-      .getRepository(ConversationMessage)
-      .createQueryBuilder('m')
-      .where('m.conversation_id = :conversationId', { conversationId })
-      .andWhere(
-        'm.seq > (SELECT COALESCE(MAX(s.covers_seq), 0) FROM conversation_summaries s WHERE s.conversation_id = :conversationId)',
-      )
-      .orderBy('m.seq', 'ASC')
-      .getMany();
+    const sqlite = this.sqlite;
+    const messages = sqlite
+      ? sqlite.messages.many(
+          '"conversation_id" = ? AND "seq" > (SELECT COALESCE(MAX(s."covers_seq"), 0) FROM "conversation_summaries" s WHERE s."conversation_id" = ?) ORDER BY "seq" ASC',
+          [conversationId, conversationId],
+        )
+      : await this.dataSource
+          .getRepository(ConversationMessage)
+          .createQueryBuilder('m')
+          .where('m.conversation_id = :conversationId', { conversationId })
+          .andWhere(
+            'm.seq > (SELECT COALESCE(MAX(s.covers_seq), 0) FROM conversation_summaries s WHERE s.conversation_id = :conversationId)',
+          )
+          .orderBy('m.seq', 'ASC')
+          .getMany();
     // Without a compaction the messages start at seq 1 (one query); after one, the summary is read too.
     if ((messages[0]?.seq ?? 1) <= 1) return messages;
     const summary = await this.dataSource
@@ -193,6 +240,14 @@ export class RunsRepository {
    * nothing written) when the run is no longer queued (cancelled meanwhile).
    */
   async startRun(id: string, patch: Partial<Run>, input: ConversationMessage | null): Promise<boolean> {
+    const sqlite = this.sqlite;
+    if (sqlite) {
+      return this.transactions.write(() => {
+        if (!setStatus(sqlite.runs, id, ['queued'], { ...patch, status: 'running' })) return false;
+        if (input) sqlite.messages.insert(input);
+        return true;
+      });
+    }
     return this.transactions.run(async (manager) => {
       const result = await manager.update(Run, { id, status: 'queued' }, asRow({ ...patch, status: 'running' }));
       if ((result.affected ?? 0) === 0) return false;
@@ -202,6 +257,8 @@ export class RunsRepository {
   }
 
   async appendMessage(message: ConversationMessage): Promise<void> {
+    const sqlite = this.sqlite;
+    if (sqlite) return this.transactions.write(() => sqlite.messages.insert(message));
     await this.dataSource.getRepository(ConversationMessage).insert(asRow(message));
   }
 
@@ -216,6 +273,15 @@ export class RunsRepository {
     runPatch: Partial<Run>,
     end?: { from: RunStatus[]; patch: Partial<Run> & { status: RunStatus } },
   ): Promise<boolean> {
+    const sqlite = this.sqlite;
+    if (sqlite) {
+      return this.transactions.write(() => {
+        sqlite.modelCalls.insert(call);
+        if (answer) sqlite.messages.insert(answer);
+        sqlite.runs.update(runPatch, '"id" = ?', [call.runId]);
+        return end ? setStatus(sqlite.runs, call.runId, end.from, end.patch) : true;
+      });
+    }
     return this.transactions.run(async (manager) => {
       await manager.insert(ModelCall, call);
       if (answer) await manager.insert(ConversationMessage, asRow(answer));
@@ -252,6 +318,11 @@ export class RunsRepository {
   modelCalls(runId: string): Promise<ModelCall[]> {
     return this.dataSource.getRepository(ModelCall).find({ where: { runId }, order: { createdAt: 'ASC' } });
   }
+}
+
+/** Compare-and-set of a run's status on SQLite (as `transition`); true when it applied. */
+function setStatus(runs: SqliteTable<Run>, id: string, from: RunStatus[], patch: Partial<Run>): boolean {
+  return runs.update(patch, `"id" = ? AND "status" IN (${placeholders(from.length)})`, [id, ...from]) > 0;
 }
 
 /** Message content and tool input are free-form JSON (tool inputs are `unknown`), which TypeORM's insert types cannot express. */

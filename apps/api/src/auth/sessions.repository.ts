@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, LessThan } from 'typeorm';
+import { SqliteTable } from '../database/sqlite-table.js';
 import { Session } from './entities/session.entity.js';
+import { User } from './entities/user.entity.js';
 
 /** All SQL for sessions. */
 @Injectable()
 export class SessionsRepository {
+  /** Every request's session lookup goes through prepared statements on SQLite. */
+  private tables?: { sessions: SqliteTable<Session>; users: SqliteTable<User> } | null;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get sqlite() {
+    if (this.tables === undefined) {
+      const sessions = SqliteTable.of(this.dataSource, Session);
+      this.tables = sessions && { sessions, users: SqliteTable.of(this.dataSource, User)! };
+    }
+    return this.tables;
+  }
 
   private get sessions() {
     return this.dataSource.getRepository(Session);
@@ -21,6 +34,12 @@ export class SessionsRepository {
    * relation would add a second, DISTINCT ... LIMIT 1 query; the unique token hash makes it needless.)
    */
   async findActiveByTokenHash(tokenHash: string): Promise<Session | null> {
+    const sqlite = this.sqlite;
+    if (sqlite) {
+      const session = sqlite.sessions.one('"token_hash" = ? AND "revoked_at" IS NULL', [tokenHash]);
+      const user = session && sqlite.users.one('"id" = ?', [session.userId]);
+      return user ? { ...session, user } : null;
+    }
     return this.sessions
       .createQueryBuilder('session')
       .innerJoinAndSelect('session.user', 'user')

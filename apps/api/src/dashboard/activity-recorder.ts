@@ -5,6 +5,7 @@ import type { Subscription } from 'rxjs';
 import { Periodic } from '../common/periodic.js';
 import { EventBus } from '../events/event-bus.js';
 import { ActivityRepository } from './activity.repository.js';
+import type { ActivityEvent } from './entities/activity-event.entity.js';
 
 /** How many events are kept for the feed; older ones are deleted once a minute. */
 export const ACTIVITY_KEEP = 1000;
@@ -13,11 +14,14 @@ const PRUNE_INTERVAL_MS = 60_000;
 /**
  * Keeps every catalog event but the streamed text (one per chunk) for the console's activity feed,
  * bounded to the newest ACTIVITY_KEEP. A WhatsApp QR code is short-lived and secret-ish: not kept.
+ * Off the runs' path: the events of one turn of the event loop are written together afterwards.
  */
 @Injectable()
 export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ActivityRecorder.name);
   private subscription?: Subscription;
+  private buffer: ActivityEvent[] = [];
+  private flushing: Promise<void> | null = null;
   private readonly pruning = new Periodic(
     () => this.activity.prune(ACTIVITY_KEEP),
     (error) => this.logger.warn({ err: error }, 'Pruning the activity events failed'),
@@ -29,27 +33,36 @@ export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.bus.events$.subscribe((event) => void this.keep(event));
+    this.subscription = this.bus.events$.subscribe((event) => this.keep(event));
     this.pruning.start(PRUNE_INTERVAL_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.subscription?.unsubscribe();
     await this.pruning.stop();
+    await this.flushing;
+    await this.flush();
   }
 
-  private async keep(event: GatewayEvent): Promise<void> {
+  private keep(event: GatewayEvent): void {
     if (event.event === 'agent:run:text') return;
     const payload = event.event === 'channel:status' ? { ...event.payload, qr: null } : event.payload;
-    try {
-      await this.activity.insert({
-        id: randomUUID(),
-        event: event.event,
-        payload: JSON.stringify(payload),
-        createdAt: new Date(event.timestamp),
-      });
-    } catch (error) {
-      this.logger.warn({ err: error, event: event.event }, 'Keeping an activity event failed');
-    }
+    this.buffer.push({
+      id: randomUUID(),
+      event: event.event,
+      payload: JSON.stringify(payload),
+      createdAt: new Date(event.timestamp),
+    });
+    if (this.buffer.length === 1) setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    const events = this.buffer;
+    if (events.length === 0) return;
+    this.buffer = [];
+    this.flushing = this.activity.insertMany(events).catch((error: unknown) => {
+      this.logger.warn({ err: error, events: events.length }, 'Keeping activity events failed');
+    });
+    await this.flushing;
   }
 }

@@ -3,8 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { Transactions } from './transactions.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
-/** The database connection (SQLite or PostgreSQL, migrated at start) and the one way to run a transaction. */
+/**
+ * The database connection (SQLite or PostgreSQL, migrated at start), the one way to run a transaction,
+ * and SQLite's WAL checkpoints off the event loop.
+ */
 @Global()
 @Module({
   imports: [
@@ -13,7 +17,7 @@ import { Transactions } from './transactions.js';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
     }),
   ],
-  providers: [Transactions],
+  providers: [Transactions, WalCheckpointer],
   exports: [Transactions],
 })
 export class DatabaseModule {}

@@ -162,13 +162,19 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   }
 }
 
-/** A socket's subscription as a test on events: named events (or `family:*`), text deltas of listed runs. */
+/**
+ * A socket's subscription as a test on events: named events (or `family:*`), text deltas of listed
+ * runs (`*`: of every run).
+ */
 function subscriptionFilter(subscription: WsSubscription): (event: GatewayEvent) => boolean {
   const names = new Set(subscription.events?.filter((name) => !name.endsWith(':*')));
   const families = subscription.events?.filter((name) => name.endsWith(':*')).map((name) => name.slice(0, -1)) ?? [];
   const runs = new Set(subscription.runs);
+  const allRuns = runs.has('*');
   const named = (event: string) =>
     subscription.events === undefined || names.has(event) || families.some((family) => event.startsWith(family));
   return (event) =>
-    event.event === 'agent:run:text' ? runs.has(event.payload.runId) && named(event.event) : named(event.event);
+    event.event === 'agent:run:text'
+      ? (allRuns || runs.has(event.payload.runId)) && named(event.event)
+      : named(event.event);
 }

@@ -41,7 +41,7 @@ export class BudgetService {
    * stored totals before and after the call, so a restart neither repeats nor loses a warning.
    */
   async noticeSpend(group: BudgetGroup, tokens: number): Promise<void> {
-    if (tokens <= 0) return;
+    if (tokens <= 0 || (!group.budgetMaxTokensDay && !group.budgetMaxTokensMonth)) return;
     const { dayStart, monthStart } = windowStarts(this.clock.now(), this.config.timezone);
     const budgets = [
       ['day', group.budgetMaxTokensDay, dayStart],

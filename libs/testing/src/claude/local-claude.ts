@@ -47,6 +47,11 @@ export class LocalClaude {
    * (undefined: no limit); settable at any time.
    */
   contextWindowTokens: number | undefined;
+  /**
+   * Called right after the event with a streamed answer's first text delta is written to the socket
+   * (benchmarks time what follows from it); settable at any time.
+   */
+  onFirstTextDelta: ((request: RecordedRequest) => void) | undefined;
   /** The requests received, oldest first (at most `maxRecordedRequests`, default 1000). */
   readonly requests: RecordedRequest[] = [];
 
@@ -225,7 +230,7 @@ export class LocalClaude {
     const id = randomId('msg_01');
     if (!body.stream) return log(this.#send(res, 200, messageJson(id, body.model, answer)), ` ${answer.stopReason}`);
     const events = streamEvents(id, body.model, answer);
-    await this.#stream(res, events);
+    await this.#stream(res, events, request);
     log(200, ` stream ${answer.stopReason}`);
   }
 
@@ -284,22 +289,29 @@ export class LocalClaude {
   }
 
   /** Writes the events: all at once without latency; else half the latency before the first, the rest spread. */
-  async #stream(res: ServerResponse, events: string[]): Promise<void> {
+  async #stream(res: ServerResponse, events: string[], request?: RecordedRequest): Promise<void> {
     const latency = this.latencyMs;
+    const firstText = events.findIndex((event) => event.includes('"text_delta"'));
+    const written = (i: number) => {
+      if (i === firstText && request) this.onFirstTextDelta?.(request);
+    };
     if (latency <= 0) {
       res.writeHead(200, this.#headers(SSE_HEADERS));
       res.end(events.join(''));
+      if (firstText >= 0) written(firstText);
       return;
     }
     await this.#sleep(Math.ceil(latency / 2));
     if (this.#stopped || res.destroyed) return;
     res.writeHead(200, this.#headers(SSE_HEADERS));
     res.write(events[0]);
+    written(0);
     const gap = Math.ceil(latency / 2 / Math.max(1, events.length - 1));
     for (let i = 1; i < events.length; i++) {
       await this.#sleep(gap);
       if (this.#stopped || res.destroyed) return;
       res.write(events[i]);
+      written(i);
     }
     res.end();
   }

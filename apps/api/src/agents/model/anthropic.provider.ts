@@ -9,7 +9,8 @@ type AnthropicSdk = typeof import('@anthropic-ai/sdk');
 /**
  * Claude through the official SDK: streaming, one client per API key, the SDK's retries with
  * exponential backoff (honouring retry-after) on 429, 529 and connection errors, a timeout per call.
- * The SDK loads with the first model call, not at start (start time, idle memory).
+ * The SDK loads once the gateway listens (`warmUp`), not during start (start time): loading it with
+ * the first call instead would stall the event loop for a few hundred ms just as runs start coming.
  */
 @Injectable()
 export class AnthropicProvider extends ModelProvider {
@@ -18,6 +19,14 @@ export class AnthropicProvider extends ModelProvider {
 
   constructor(private readonly config: AppConfig) {
     super();
+  }
+
+  override warmUp(): void {
+    this.loadSdk().catch(() => undefined); // a failure shows at the first call
+  }
+
+  private loadSdk(): Promise<AnthropicSdk> {
+    return (this.sdk ??= import('@anthropic-ai/sdk'));
   }
 
   async call(
@@ -35,7 +44,7 @@ export class AnthropicProvider extends ModelProvider {
             messages: request.messages,
           }
         : withCacheControl(request.system, request.tools, request.messages);
-    const { default: Sdk } = await (this.sdk ??= import('@anthropic-ai/sdk'));
+    const { default: Sdk } = await this.loadSdk();
     const stream = this.client(Sdk, request.apiKey).messages.stream(
       {
         model: request.model,

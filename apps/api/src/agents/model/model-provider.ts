@@ -75,4 +75,7 @@ export abstract class ModelProvider {
     request: ModelRequest,
     options?: { onText?: (delta: string) => void; signal?: AbortSignal },
   ): Promise<ModelResponse>;
+
+  /** Loads what the first call needs ahead of it (called once the gateway listens); nothing by default. */
+  warmUp(): void {}
 }

@@ -133,7 +133,10 @@ export class RunDetailPage {
       });
     });
 
-    const subscription = inject(GatewaySocket).events.subscribe((event) => {
+    const socket = inject(GatewaySocket);
+    // The text stream of the run shown, and of no other.
+    effect((onCleanup) => onCleanup(socket.watchText(this.id())));
+    const subscription = socket.events.subscribe((event) => {
       if (isApprovalEvent(event) && event.payload.runId === this.id()) {
         void this.load(this.id());
         return;

@@ -70,6 +70,21 @@ describe('TestChatStore', () => {
     ws.receive({ type: 'ready', userId: 'u1' });
   });
 
+  it('asks for every run’s text only while its message is sent, then for its run’s until the run ends', async () => {
+    const subscriptions = () => ws.sent.filter((m) => (m as { type: string }).type === 'subscribe');
+    gateway.http.on('POST /api/runs', { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } });
+    const sending = chat.send('Hello');
+    expect(subscriptions().at(-1)).toEqual({ type: 'subscribe', runs: ['*'] });
+    await sending;
+    expect(subscriptions().slice(-2)).toEqual([
+      { type: 'subscribe', runs: ['*', 'r1'] },
+      { type: 'subscribe', runs: ['r1'] },
+    ]);
+
+    send(complete('r1'));
+    expect(subscriptions().at(-1)).toEqual({ type: 'subscribe', runs: [] });
+  });
+
   it('streams the reply of its own run from the text deltas, ignoring other runs', async () => {
     gateway.http.on('POST /api/runs', { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } });
     await chat.send('  Hello there  ', 'g1');

@@ -134,6 +134,8 @@ export class TestChatStore {
   private readonly earlyEvents: ChatEvent[] = [];
   private sending = 0;
   private nextKey = 1;
+  /** The text streams this chat watches: every run's while a message is sent, then each unfinished run's. */
+  private readonly watching = new Map<string, () => void>();
 
   readonly turns = this.list.asReadonly();
   /** The conversation follow-ups continue (null: the next message starts a new one). */
@@ -181,8 +183,11 @@ export class TestChatStore {
     ]);
     const body = conversationId ? { message, conversationId } : groupId ? { message, groupId } : { message };
     this.sending++;
-    const { data, error } = await createRun({ client: this.api, body });
-    this.sending--;
+    // The run's id comes with the answer, and its text may stream before that.
+    const watchingAll = this.socket.watchText('*');
+    const { data, error } = await createRun({ client: this.api, body }).finally(() => this.sending--);
+    if (data && !isFinished(data.status)) this.watch(data.runId);
+    watchingAll();
     if (!data) {
       this.patch(key, { status: 'failed', error: apiErrorMessage(error, 'The gateway did not accept the message.') });
     } else {
@@ -199,6 +204,8 @@ export class TestChatStore {
 
   /** Starts over: the next message opens a new conversation. */
   reset(): void {
+    this.watching.forEach((stop) => stop());
+    this.watching.clear();
     this.list.set([]);
     this.conversation.set(null);
     this.group.set(null);
@@ -218,6 +225,9 @@ export class TestChatStore {
     const next = isApprovalEvent(event) ? applyChatApproval(this.list(), event) : applyChatEvent(this.list(), event);
     if (!next) return false;
     this.list.set(next);
+    if (isRunEvent(event) && event.event !== 'agent:run:start' && event.event !== 'agent:run:text') {
+      this.unwatch(event.payload.runId); // it has ended
+    }
     if (event.event === 'agent:run:complete' || event.event === 'agent:run:error') {
       void this.fetchFinal(event.payload.runId);
     }
@@ -226,7 +236,19 @@ export class TestChatStore {
 
   private async fetchFinal(runId: string): Promise<void> {
     const { data } = await getRun({ client: this.api, path: { id: runId } });
-    if (data && isFinished(data.status)) this.list.update((turns) => applyRunDetail(turns, data));
+    if (data && isFinished(data.status)) {
+      this.list.update((turns) => applyRunDetail(turns, data));
+      this.unwatch(runId); // it ended while the connection was down
+    }
+  }
+
+  private watch(runId: string): void {
+    if (!this.watching.has(runId)) this.watching.set(runId, this.socket.watchText(runId));
+  }
+
+  private unwatch(runId: string): void {
+    this.watching.get(runId)?.();
+    this.watching.delete(runId);
   }
 
   private async refreshUnfinished(): Promise<void> {

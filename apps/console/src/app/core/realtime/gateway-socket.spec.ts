@@ -103,7 +103,10 @@ describe('GatewaySocket', () => {
     FakeWebSocket.latest().drop();
     vi.advanceTimersByTime(1000);
     const ws = accept();
-    expect(ws.sent).toEqual([{ type: 'auth', token: 'tok' }]);
+    expect(ws.sent).toEqual([
+      { type: 'auth', token: 'tok' },
+      { type: 'subscribe', runs: [] },
+    ]);
     expect(socket.state()).toBe('connected');
 
     ws.drop();
@@ -162,6 +165,33 @@ describe('GatewaySocket', () => {
     expect(socket.state()).toBe('offline');
     vi.advanceTimersByTime(500);
     expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  it('subscribes to every event but run text, and to the text of watched runs while they are watched', () => {
+    socket.connect('tok');
+    const ws = accept();
+    expect(ws.sent.at(-1)).toEqual({ type: 'subscribe', runs: [] });
+
+    const stopWatching = socket.watchText('run-1');
+    const stopAll = socket.watchText('*');
+    expect(ws.sent.at(-1)).toEqual({ type: 'subscribe', runs: ['run-1', '*'] });
+    const again = socket.watchText('run-1');
+    stopAll();
+    stopAll();
+    expect(ws.sent.at(-1)).toEqual({ type: 'subscribe', runs: ['run-1'] });
+    stopWatching();
+    expect(ws.sent.at(-1)).toEqual({ type: 'subscribe', runs: ['run-1'] });
+
+    // After a reconnect the subscription is sent again.
+    ws.drop();
+    vi.advanceTimersByTime(500);
+    const next = accept();
+    expect(next.sent).toEqual([
+      { type: 'auth', token: 'tok' },
+      { type: 'subscribe', runs: ['run-1'] },
+    ]);
+    again();
+    expect(next.sent.at(-1)).toEqual({ type: 'subscribe', runs: [] });
   });
 
   it('connect() with the same token while connected keeps the connection', () => {

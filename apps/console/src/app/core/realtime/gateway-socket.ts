@@ -1,7 +1,8 @@
-import { DOCUMENT, Injectable, InjectionToken, inject, signal } from '@angular/core';
+import { DOCUMENT, Injectable, InjectionToken, inject, signal, untracked } from '@angular/core';
 import {
   type GatewayEvent,
   WS_CLOSE_UNAUTHORIZED,
+  WS_MAX_SUBSCRIPTION_ITEMS,
   WS_PATH,
   type WsClientMessage,
   type WsServerMessage,
@@ -59,7 +60,8 @@ export const SOCKET_POLICY = new InjectionToken<SocketPolicy>('SOCKET_POLICY', {
  * The console's live connection to the gateway (`/ws`). It authenticates with the session token in
  * its first message (never in the URL), republishes catalog events, and reconnects by itself with
  * exponential backoff when the connection drops. Close code 4401 (token refused or session
- * revoked) ends the session instead of retrying.
+ * revoked) ends the session instead of retrying. It subscribes to every event but the per-token
+ * `agent:run:text` stream, which it asks for only for the runs a page shows (`watchText`).
  */
 @Injectable({ providedIn: 'root' })
 export class GatewaySocket {
@@ -78,6 +80,8 @@ export class GatewaySocket {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Runs whose text deltas pages want ('*': every run's), with how many asked. */
+  private readonly watched = new Map<string, number>();
 
   readonly state = this.stateSignal.asReadonly();
   /** Delay before the next reconnect attempt while offline, in ms (null when none is planned). */
@@ -87,6 +91,24 @@ export class GatewaySocket {
 
   constructor() {
     this.session.onEnd(() => this.disconnect());
+  }
+
+  /**
+   * Asks for the `agent:run:text` deltas of a run (`'*'`: of every run, while a page waits for a new
+   * run's id) until the returned function is called. Other events always come.
+   */
+  watchText(runId: string): () => void {
+    this.watched.set(runId, (this.watched.get(runId) ?? 0) + 1);
+    this.subscribe();
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      const count = (this.watched.get(runId) ?? 1) - 1;
+      if (count > 0) this.watched.set(runId, count);
+      else this.watched.delete(runId);
+      this.subscribe();
+    };
   }
 
   /** Opens the connection for this session token (a no-op when it is already open for it). */
@@ -142,6 +164,7 @@ export class GatewaySocket {
       case 'ready':
         this.failures = 0;
         this.stateSignal.set('connected');
+        this.subscribe();
         this.startPinging();
         break;
       case 'pong':
@@ -200,6 +223,13 @@ export class GatewaySocket {
     socket.close(4000, 'No pong');
     this.clearTimers();
     this.scheduleReconnect();
+  }
+
+  /** Every event, and text deltas only of the watched runs (sent again after each reconnect). */
+  private subscribe(): void {
+    if (untracked(this.stateSignal) === 'connected') {
+      this.send({ type: 'subscribe', runs: [...this.watched.keys()].slice(0, WS_MAX_SUBSCRIPTION_ITEMS) });
+    }
   }
 
   private send(message: WsClientMessage): void {
