@@ -111,7 +111,8 @@ describe('agents delegating to agents', () => {
       socket.send({ type: 'auth', token });
       await socket.waitFor((m) => m.type === 'ready');
       byRole(claude, plannerScript);
-      const started = await submit({ message: 'Tell me about Oslo' });
+      const group = (await request(gw.url).post('/api/agent-groups').set(auth).send({ name: 'Desk' }).expect(201)).body;
+      const started = await submit({ message: 'Tell me about Oslo', groupId: group.id });
       const run = await waitForRun(started.runId);
 
       expect(run.status).toBe('completed');
@@ -149,6 +150,34 @@ describe('agents delegating to agents', () => {
       expect(overview.roles.map((role: { name: string }) => role.name)).toEqual(
         expect.arrayContaining(['planner', 'researcher', 'coder', 'reviewer', 'writer']),
       );
+
+      // Usage by role, and the sub-agents' tokens count against the parent's group.
+      type Row = { key: string; label: string; calls: number; inputTokens: number; outputTokens: number };
+      const breakdown = async (by: string) =>
+        (await request(gw.url).get(`/api/usage/breakdown?by=${by}`).set(auth).expect(200)).body.rows as Row[];
+      const roleRows = await breakdown('role');
+      expect(roleRows.map((row) => [row.key, row.label, row.calls]).sort()).toEqual([
+        ['(top-level)', 'Top-level agent', 2],
+        ['researcher', 'researcher', 1],
+        ['writer', 'writer', 1],
+      ]);
+      for (const child of children) {
+        const row = roleRows.find((r) => r.key === child.role)!;
+        expect(row.inputTokens + row.outputTokens).toBe(child.tokensUsed);
+      }
+      const runTokens = async (runId: string) => {
+        const body = (await request(gw.url).get(`/api/runs/${runId}`).set(auth).expect(200)).body;
+        return body.inputTokens + body.outputTokens;
+      };
+      const allTokens =
+        (await runTokens(started.runId)) +
+        (await Promise.all(children.map((child) => runTokens(child.currentRunId!)))).reduce((a, b) => a + b, 0);
+      const byGroup = await breakdown('group');
+      expect(byGroup.map((row) => [row.key, row.calls, row.inputTokens + row.outputTokens])).toEqual([
+        [group.id, 4, allTokens],
+      ]);
+      const stats = (await request(gw.url).get(`/api/agent-groups/${group.id}/stats`).set(auth).expect(200)).body;
+      expect(stats.tokens.today).toBeGreaterThanOrEqual(allTokens);
 
       // Each sub-agent worked under its role: its prompt and only its role's skills.
       const researcherCall = claude.requests.find((req) => roleOf(req) === 'researcher')!;
