@@ -494,6 +494,59 @@ describe('agents delegating to agents', () => {
     60_000,
   );
 
+  it('a kill -9 between a parent’s failure and the cancel of its sub-agent is caught up at the next start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-agents-failed-'));
+    const first = await startGatewayProcessOn(claude, dataDir, true, INSPECTABLE);
+    const pendingApproval = async () =>
+      (await request(first.gw.url).get('/api/approvals?status=pending').set(first.auth).expect(200)).body.length === 1;
+    byRole(claude, {
+      top: async (req) => {
+        const turn = lastTurn(req);
+        if (turn.startsWith('Build')) {
+          return { toolUse: { name: 'delegate', input: { role: 'coder', task: 'Get ready to compute.' } } };
+        }
+        if (turn.includes('Ready.')) {
+          return { toolUse: { name: 'broadcast', input: { to: 'coder', message: 'Run the script now.' } } };
+        }
+        await waitUntil('the coder’s held call', pendingApproval);
+        return { error: { status: 500, message: 'The model broke.' } };
+      },
+      coder: (req) =>
+        lastTurn(req).includes('Broadcast')
+          ? { toolUse: { name: 'run_script', input: { language: 'bash', script: 'echo built' } } }
+          : { text: 'Ready.' },
+    });
+    let runId: string;
+    try {
+      // Stopped as the parent's failure is announced: stored, its sub-agent not yet cancelled.
+      const breakpoint = await pauseAt(first.gw.output, 'a2a/delegations.js', 'const cascade = this.cancelStartedBy(');
+      runId = (await first.submit({ message: 'Build it' })).runId;
+      await breakpoint.paused;
+      await first.kill();
+      breakpoint.close();
+    } catch (error) {
+      await first.gw.stop({ keepData: true });
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+
+    const second = await startGatewayProcessOn(claude, dataDir, false);
+    try {
+      expect(await second.waitForRun(runId)).toMatchObject({ status: 'failed' });
+      const [broadcast] = (
+        await request(second.gw.url).get('/api/a2a/messages?type=broadcast').set(second.auth).expect(200)
+      ).body as MessageBody[];
+      const child = await second.waitForRun(broadcast!.runId!);
+      expect(child).toMatchObject({ status: 'cancelled', error: `Cancelled by the failure of run ${runId}` });
+      const [approval] = await second.approvalsOf(child.id);
+      expect(approval).toMatchObject({ status: 'withdrawn', toolName: 'run_script' });
+      expect(claude.requests.filter((req) => roleOf(req) === 'coder')).toHaveLength(2);
+    } finally {
+      await second.gw.stop({ keepData: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('after kill -9 while sub-agents work, every parent still completes exactly once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lg-agents-kill-'));
     const env = { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'test-key', MODEL_MAX_RETRIES: '0' };
