@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { LocalClaude, type RecordedRequest, type ScriptStep, startGatewayProcess } from '@loop-gateway/testing';
-import { startGateway } from './pipeline-harness.js';
+import { DataSource } from 'typeorm';
+import { SQLITE_FILE_NAME } from '../src/database/data-source-options.js';
+import { INSPECTABLE, pauseAt } from './breakpoint.js';
+import { startGateway, startGatewayProcessOn } from './pipeline-harness.js';
 import { ADMIN, setupAdmin } from './test-app.js';
 import { waitUntil } from './wait.js';
 import { RecordingSocket } from './ws-client.js';
@@ -108,7 +111,8 @@ describe('agents delegating to agents', () => {
       socket.send({ type: 'auth', token });
       await socket.waitFor((m) => m.type === 'ready');
       byRole(claude, plannerScript);
-      const started = await submit({ message: 'Tell me about Oslo' });
+      const group = (await request(gw.url).post('/api/agent-groups').set(auth).send({ name: 'Desk' }).expect(201)).body;
+      const started = await submit({ message: 'Tell me about Oslo', groupId: group.id });
       const run = await waitForRun(started.runId);
 
       expect(run.status).toBe('completed');
@@ -146,6 +150,34 @@ describe('agents delegating to agents', () => {
       expect(overview.roles.map((role: { name: string }) => role.name)).toEqual(
         expect.arrayContaining(['planner', 'researcher', 'coder', 'reviewer', 'writer']),
       );
+
+      // Usage by role, and the sub-agents' tokens count against the parent's group.
+      type Row = { key: string; label: string; calls: number; inputTokens: number; outputTokens: number };
+      const breakdown = async (by: string) =>
+        (await request(gw.url).get(`/api/usage/breakdown?by=${by}`).set(auth).expect(200)).body.rows as Row[];
+      const roleRows = await breakdown('role');
+      expect(roleRows.map((row) => [row.key, row.label, row.calls]).sort()).toEqual([
+        ['(top-level)', 'Top-level agent', 2],
+        ['researcher', 'researcher', 1],
+        ['writer', 'writer', 1],
+      ]);
+      for (const child of children) {
+        const row = roleRows.find((r) => r.key === child.role)!;
+        expect(row.inputTokens + row.outputTokens).toBe(child.tokensUsed);
+      }
+      const runTokens = async (runId: string) => {
+        const body = (await request(gw.url).get(`/api/runs/${runId}`).set(auth).expect(200)).body;
+        return body.inputTokens + body.outputTokens;
+      };
+      const allTokens =
+        (await runTokens(started.runId)) +
+        (await Promise.all(children.map((child) => runTokens(child.currentRunId!)))).reduce((a, b) => a + b, 0);
+      const byGroup = await breakdown('group');
+      expect(byGroup.map((row) => [row.key, row.calls, row.inputTokens + row.outputTokens])).toEqual([
+        [group.id, 4, allTokens],
+      ]);
+      const stats = (await request(gw.url).get(`/api/agent-groups/${group.id}/stats`).set(auth).expect(200)).body;
+      expect(stats.tokens.today).toBeGreaterThanOrEqual(allTokens);
 
       // Each sub-agent worked under its role: its prompt and only its role's skills.
       const researcherCall = claude.requests.find((req) => roleOf(req) === 'researcher')!;
@@ -384,6 +416,137 @@ describe('agents delegating to agents', () => {
     }
   });
 
+  /**
+   * A parent that ends without completing while a sub-agent works: it delegated to a coder, then told
+   * it by broadcast to run a script (held for approval; no answer awaited), and its next model call
+   * ends it.
+   */
+  it.each([
+    ['an error from the model', {}, /500/],
+    ['a model call past MODEL_TIMEOUT_SECONDS', { MODEL_TIMEOUT_SECONDS: '3' }, /timed out/i],
+    ['its group’s token budget used up', {}, /daily token budget \(200000\) is used up/],
+  ])(
+    'a parent that fails through %s cancels its working sub-agents and withdraws their held approvals',
+    async (how, env, error) => {
+      const { gw, auth, submit, waitForRun } = await startGateway(claude, env);
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      try {
+        const group = (
+          await request(gw.url)
+            .post('/api/agent-groups')
+            .set(auth)
+            .send({ name: 'Team', budgetMaxTokensDay: 200_000 })
+            .expect(201)
+        ).body;
+        const pendingApproval = async () =>
+          (await request(gw.url).get('/api/approvals?status=pending').set(auth).expect(200)).body.length === 1;
+        byRole(claude, {
+          top: async (req) => {
+            const turn = lastTurn(req);
+            if (turn.startsWith('Build')) {
+              return { toolUse: { name: 'delegate', input: { role: 'coder', task: 'Get ready to compute.' } } };
+            }
+            if (turn.includes('Ready.')) {
+              return { toolUse: { name: 'broadcast', input: { to: 'coder', message: 'Run the script now.' } } };
+            }
+            // The broadcast was sent: the coder works on it (its call held) while the parent goes on.
+            await waitUntil('the coder’s held call', pendingApproval);
+            if (how.startsWith('an error')) return { error: { status: 500, message: 'The model broke.' } };
+            if (how.startsWith('a model call')) return (await released, { text: 'Too late.' });
+            // The budget: this call spends the rest, so the next one is refused.
+            if (turn.includes('Sent to')) {
+              return {
+                toolUse: { name: 'broadcast', input: { to: 'nobody', message: 'Anyone?' } },
+                usage: { input_tokens: 250_000, output_tokens: 10 },
+              };
+            }
+            return { text: 'Never asked: the budget is used up.' };
+          },
+          coder: (req) =>
+            lastTurn(req).includes('Broadcast')
+              ? { toolUse: { name: 'run_script', input: { language: 'bash', script: 'echo built' } } }
+              : { text: 'Ready.' },
+        });
+        const started = await submit({ message: 'Build it', groupId: group.id });
+        const parent = await waitForRun(started.runId, 30_000);
+        expect(parent.status).toBe('failed');
+        expect(parent.error).toMatch(error);
+
+        // The coder's broadcast run, which was waiting for its approval, is cancelled by the parent's failure.
+        const [broadcast] = (await request(gw.url).get('/api/a2a/messages?type=broadcast').set(auth).expect(200))
+          .body as MessageBody[];
+        const child = await waitForRun(broadcast!.runId!);
+        expect(child).toMatchObject({ status: 'cancelled', error: `Cancelled by the failure of run ${started.runId}` });
+        const [approval] = (await request(gw.url).get(`/api/approvals/run/${child.id}`).set(auth).expect(200)).body;
+        expect(approval).toMatchObject({ status: 'withdrawn', toolName: 'run_script' });
+        await request(gw.url).post(`/api/approvals/${approval.id}/approve`).set(auth).send({}).expect(409);
+        const [coder] = (await request(gw.url).get(`/api/agents?runId=${started.runId}`).set(auth).expect(200)).body
+          .agents as AgentBody[];
+        expect(coder).toMatchObject({ role: 'coder', currentRunId: child.id, status: 'failed' });
+        // Nothing of the coder's was run after its parent failed.
+        expect(claude.requests.filter((req) => roleOf(req) === 'coder')).toHaveLength(2);
+      } finally {
+        release();
+        await gw.close();
+      }
+    },
+    60_000,
+  );
+
+  it('a kill -9 between a parent’s failure and the cancel of its sub-agent is caught up at the next start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-agents-failed-'));
+    const first = await startGatewayProcessOn(claude, dataDir, true, INSPECTABLE);
+    const pendingApproval = async () =>
+      (await request(first.gw.url).get('/api/approvals?status=pending').set(first.auth).expect(200)).body.length === 1;
+    byRole(claude, {
+      top: async (req) => {
+        const turn = lastTurn(req);
+        if (turn.startsWith('Build')) {
+          return { toolUse: { name: 'delegate', input: { role: 'coder', task: 'Get ready to compute.' } } };
+        }
+        if (turn.includes('Ready.')) {
+          return { toolUse: { name: 'broadcast', input: { to: 'coder', message: 'Run the script now.' } } };
+        }
+        await waitUntil('the coder’s held call', pendingApproval);
+        return { error: { status: 500, message: 'The model broke.' } };
+      },
+      coder: (req) =>
+        lastTurn(req).includes('Broadcast')
+          ? { toolUse: { name: 'run_script', input: { language: 'bash', script: 'echo built' } } }
+          : { text: 'Ready.' },
+    });
+    let runId: string;
+    try {
+      // Stopped as the parent's failure is announced: stored, its sub-agent not yet cancelled.
+      const breakpoint = await pauseAt(first.gw.output, 'a2a/delegations.js', 'const cascade = this.cancelStartedBy(');
+      runId = (await first.submit({ message: 'Build it' })).runId;
+      await breakpoint.paused;
+      await first.kill();
+      breakpoint.close();
+    } catch (error) {
+      await first.gw.stop({ keepData: true });
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+
+    const second = await startGatewayProcessOn(claude, dataDir, false);
+    try {
+      expect(await second.waitForRun(runId)).toMatchObject({ status: 'failed' });
+      const [broadcast] = (
+        await request(second.gw.url).get('/api/a2a/messages?type=broadcast').set(second.auth).expect(200)
+      ).body as MessageBody[];
+      const child = await second.waitForRun(broadcast!.runId!);
+      expect(child).toMatchObject({ status: 'cancelled', error: `Cancelled by the failure of run ${runId}` });
+      const [approval] = await second.approvalsOf(child.id);
+      expect(approval).toMatchObject({ status: 'withdrawn', toolName: 'run_script' });
+      expect(claude.requests.filter((req) => roleOf(req) === 'coder')).toHaveLength(2);
+    } finally {
+      await second.gw.stop({ keepData: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('after kill -9 while sub-agents work, every parent still completes exactly once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lg-agents-kill-'));
     const env = { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'test-key', MODEL_MAX_RETRIES: '0' };
@@ -447,4 +610,83 @@ describe('agents delegating to agents', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  /**
+   * A child that finished while the gateway was down: the built gateway is stopped (through its
+   * inspector) in the researcher's `agent-answer` continuation, at a line of it, and killed there with
+   * SIGKILL, while the writer still works. After the restart the parent completes exactly once.
+   */
+  it.each([
+    ['the researcher’s end is stored, its result not yet', 'await this.settle(message, run);', 0],
+    ['the researcher’s result is stored, its parent not yet woken', 'await this.runs.resume(message.fromRunId)', 1],
+  ])(
+    'a child that finished just before a kill -9 (%s) wakes its parent exactly once after the restart',
+    async (_point, line, resultsStored) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'lg-agents-woken-'));
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const first = await startGatewayProcessOn(claude, dataDir, true, INSPECTABLE);
+      let runId = '';
+      byRole(claude, {
+        ...plannerScript,
+        // The researcher answers once its parent waits for both sub-agents.
+        researcher: async () => (await first.waitForRun(runId, 15_000, ['waiting']), plannerScript.researcher()),
+        // The writer's first answer hangs until the gateway is gone.
+        writer: async (req) => (
+          claude.requests.filter((r) => roleOf(r) === 'writer').length === 1 && (await released),
+          plannerScript.writer(req)
+        ),
+      });
+      try {
+        const breakpoint = await pauseAt(first.gw.output, 'a2a/delegations.js', line);
+        runId = (await first.submit({ message: 'Tell me about Oslo' })).runId;
+        await breakpoint.paused;
+        await first.kill();
+        breakpoint.close();
+      } catch (error) {
+        await first.gw.stop({ keepData: true });
+        rmSync(dataDir, { recursive: true, force: true });
+        throw error;
+      }
+      release();
+
+      // What the crash left: the researcher's run ended, its result stored or not, the parent waiting.
+      const db = new DataSource({ type: 'better-sqlite3', database: join(dataDir, SQLITE_FILE_NAME), readonly: true });
+      await db.initialize();
+      try {
+        const [parent] = await db.query('SELECT status FROM runs WHERE id = ?', [runId]);
+        expect(parent.status).toBe('waiting');
+        const researcher = await db.query(`SELECT status FROM runs WHERE origin LIKE '%"role":"researcher"%'`);
+        expect(researcher).toEqual([{ status: 'completed' }]);
+        const [results] = await db.query("SELECT COUNT(*) AS n FROM a2a_messages WHERE type = 'result'");
+        expect(results.n).toBe(resultsStored);
+      } finally {
+        await db.destroy();
+      }
+
+      const second = await startGatewayProcessOn(claude, dataDir, false);
+      try {
+        const run = await second.waitForRun(runId, 30_000);
+        expect(run.status).toBe('completed');
+        expect(run.reply).toContain('Oslo has about 700,000 inhabitants.');
+        expect(run.reply).toContain('Oslo is a city by the fjord.');
+        // Once: one answer before the delegations and one after both answered.
+        expect(run.messages.filter((m) => m.role === 'assistant')).toHaveLength(2);
+        const results = (await request(second.gw.url).get('/api/a2a/messages?type=result').set(second.auth).expect(200))
+          .body as MessageBody[];
+        expect(results).toHaveLength(2);
+        expect(new Set(results.map((m) => m.replyTo)).size).toBe(2);
+        // The researcher was not run again; the parent's model got its answer once, in one call.
+        expect(claude.requests.filter((req) => roleOf(req) === 'researcher')).toHaveLength(1);
+        const resumed = claude.requests.filter((req) => roleOf(req) === 'top' && afterTools(req));
+        expect(resumed).toHaveLength(1);
+        const seen = JSON.stringify(resumed[0]!.body.messages).split('Oslo has about 700,000 inhabitants.').length - 1;
+        expect(seen).toBe(1);
+      } finally {
+        await second.gw.stop({ keepData: true });
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });

@@ -5,7 +5,7 @@ import { type StoredBotUpdate, TelegramServer } from 'telegram-test-api/lib/tele
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { estimateInputTokens, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
+import { estimateInputTokens, LocalClaude, type RecordedRequest, startGatewayProcess } from '@loop-gateway/testing';
 import { TelegramAdapterFactory } from '../src/channels/telegram/telegram.factory.js';
 import { startGateway } from './pipeline-harness.js';
 import { ADMIN, setupAdmin } from './test-app.js';
@@ -570,6 +570,59 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
       expect(claude.requests).toHaveLength(2); // no command reached the model
       const stored = await messages();
       expect(stored.filter((m) => String(m.text).startsWith('/')).every((m) => m.runId === null)).toBe(true);
+    } finally {
+      await gw.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a chat only from the top-level agent, and its sub-agent’s held call reaches the channel’s approvers', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'lg-tg-subagent-'));
+    const { gw, messages } = await startWithChannel({ allowedSenders: ['1001'], approvers: ['2002'] });
+    try {
+      const alice = telegram.getClient(BOT_TOKEN, { userId: 1001, chatId: 1001, firstName: 'Alice' });
+      const bob = telegram.getClient(BOT_TOKEN, { userId: 2002, chatId: 2002, firstName: 'Bob', userName: 'bob' });
+      const texts = (chatId: number) => botMessages(chatId).map((m) => unescape(m.message.text));
+      const marker = join(scratch, 'made');
+      const isCoder = (req: RecordedRequest) => {
+        const system = req.body.system;
+        const text = typeof system === 'string' ? system : (system ?? []).map((block) => block.text).join('\n');
+        return text.includes('role="coder"');
+      };
+      claude.respondWith((req) => {
+        const last = req.body.messages.at(-1)?.content;
+        const resumed = Array.isArray(last) && last.some((block) => block.type === 'tool_result');
+        if (isCoder(req)) {
+          return resumed
+            ? { text: 'CODER: the file is made.' }
+            : { toolUse: { name: 'run_script', input: { language: 'bash', script: `touch ${marker}` } } };
+        }
+        return resumed
+          ? { text: 'Done: your file exists now.' }
+          : { toolUse: { name: 'delegate', input: { role: 'coder', task: 'Make the file.' } } };
+      });
+      await alice.sendMessage(alice.makeMessage('Make the file'));
+
+      // The coder's held call is the chat's: its approver hears of it, and Alice is told it waits.
+      const [notice] = await waitUntil('the approver’s notice', () => texts(2002).length > 0 && texts(2002));
+      expect(notice).toContain('the agent wants to use run_script');
+      const shortId = /Approval needed \(id ([0-9a-f]{8})\)/.exec(notice!)![1]!;
+      await waitUntil('the sender to be told', () => texts(1001).some((t) => t.startsWith('Waiting for approval')));
+      await alice.sendMessage(alice.makeMessage('/status'));
+      await waitUntil('the status', () =>
+        texts(1001).includes('“Make the file” is waiting for the answers of the sub-agents it delegated to.'),
+      );
+
+      await bob.sendCallback(bob.makeCallbackQuery(`/approve ${shortId}`));
+      await waitUntil('the answer to Alice', () => texts(1001).includes('Done: your file exists now.'));
+      expect(existsSync(marker)).toBe(true);
+      // Only the top-level agent answered the chat: the coder's answer went to its parent, not to Alice.
+      await waitUntil('the message answered', async () => (await messages())[0]?.status === 'answered');
+      expect(texts(1001).filter((t) => !t.startsWith('Waiting for approval') && !t.startsWith('“'))).toEqual([
+        'Done: your file exists now.',
+      ]);
+      expect(texts(1001).some((t) => t.includes('CODER'))).toBe(false);
+      expect(claude.requests.filter(isCoder)).toHaveLength(2);
     } finally {
       await gw.close();
       rmSync(scratch, { recursive: true, force: true });

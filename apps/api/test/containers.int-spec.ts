@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer as createNetServer, connect, type Server, type Socket } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
@@ -172,6 +172,39 @@ describe('container mode against the real Docker engine', () => {
       expect(lines.some((line) => line.includes('"type":"script"'))).toBe(true);
       expect(lines.filter((line) => line.includes(KEY))).toEqual([]);
       await waitUntil('the container removed', async () => !(await gateway.containers()).some((c) => c.Id === id));
+    });
+
+    it('isolates a sub-agent’s run like any run: its script runs in a container of its own', async () => {
+      const isCoder = (req: RecordedRequest) => JSON.stringify(req.body.system ?? '').includes('role=\\"coder\\"');
+      claude.respondWith((req) => {
+        const last = req.body.messages.at(-1)?.content;
+        const resumed = Array.isArray(last) && last.some((block) => block.type === 'tool_result');
+        if (isCoder(req)) {
+          return resumed
+            ? { text: 'The coder ran it.' }
+            : node(`console.log(JSON.stringify({ uid: process.getuid(), host: require('os').hostname() }))`);
+        }
+        return resumed
+          ? { text: 'The parent heard back.' }
+          : { toolUse: { name: 'delegate', input: { role: 'coder', task: 'Run a script.' } } };
+      });
+      const { runId } = await gateway.submit({ message: 'Delegate a script' });
+      const parent = await gateway.finished(runId);
+      expect(parent).toMatchObject({ status: 'completed', reply: 'The parent heard back.', isolated: true });
+      const [coder] = (await request(gateway.gw.url).get(`/api/agents?runId=${runId}`).set(gateway.auth).expect(200))
+        .body.agents as { role: string; currentRunId: string }[];
+      const child = await gateway.run(coder!.currentRunId);
+      expect(child).toMatchObject({
+        status: 'completed',
+        reply: 'The coder ran it.',
+        isolated: true,
+        containerExit: 'exit code 0',
+      });
+      const report = JSON.parse(child.toolCalls[0]!.output.match(/\{"uid".*\}/)![0]) as { uid: number; host: string };
+      // Run in a container (its user and its own host name), not in the gateway's process.
+      expect(report.uid).toBe(1000);
+      expect(report.host).not.toBe(hostname());
+      expect(claude.requests.filter(isCoder)).toHaveLength(2);
     });
 
     it('gives scripts no network: not the internet, not the host, not its loopback services', async () => {

@@ -140,11 +140,17 @@ export function useScratchDir(prefix: string): () => string {
 /**
  * The built gateway as a child process on a data folder of the test's, so it can be killed with
  * SIGKILL (`kill`) and started again on the same data (`first: false` logs in instead of setting up).
+ * `env` adds to the gateway's environment (e.g. NODE_OPTIONS for `pauseAt`).
  */
-export async function startGatewayProcessOn(claude: LocalClaude, dataDir: string, first: boolean) {
+export async function startGatewayProcessOn(
+  claude: LocalClaude,
+  dataDir: string,
+  first: boolean,
+  env: Record<string, string> = {},
+) {
   const gw = await startGatewayProcess({
     dataDir,
-    env: { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0' },
+    env: { ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_API_KEY: 'global-test-key', MODEL_MAX_RETRIES: '0', ...env },
   });
   const token = await (first ? setupAdmin(gw.url) : login(gw.url));
   /** kill -9: no shutdown hook runs. */

@@ -308,7 +308,7 @@ describe('the agent pipeline against a local Claude', () => {
       expect((await breakdown('?from=2020-01-01&to=2020-01-31')).rows).toEqual([]);
 
       const bad: [string, RegExp][] = [
-        ['?by=planet', /by must be one of: origin, group, channel/],
+        ['?by=planet', /by must be one of: origin, group, channel, role/],
         ['?from=yesterday', /from must be a date such as 2026-11-01/],
         ['?from=2026-02-01&to=2026-01-01', /from \(2026-02-01\) must not be after to \(2026-01-01\)/],
         ['?from=2020-01-01&to=2026-01-01', /at most 366 days apart/],

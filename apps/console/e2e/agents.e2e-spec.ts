@@ -1,8 +1,8 @@
 /**
  * The Agents page as an operator uses it, in Debian's Chromium against the built gateway + console and
  * the local Claude scripted per role: the roles listed, a planner's delegation to a researcher and a
- * writer appearing live (working, then done), the A2A conversation in order, and the run page linking
- * to the sub-agents it spawned.
+ * writer appearing live (working, then done), the A2A conversation in order, the run page linking
+ * to the sub-agents it spawned, and the Usage page's breakdown by agent role.
  */
 import type { Browser, Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
@@ -151,6 +151,23 @@ describe('agents page', () => {
       ]);
       await page.locator('[data-testid="run-sub-agent"][data-role="writer"]').getByTestId('run-sub-agent-link').click();
       await page.getByTestId('run-timeline').filter({ hasText: 'A city by the fjord.' }).waitFor();
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'shows on the Usage page what each agent role spent',
+    async () => {
+      await page.getByTestId('side-nav').getByRole('link', { name: 'Usage' }).click();
+      await page.getByTestId('breakdown-by').getByText('By agent role').click();
+      const table = page.getByTestId('breakdown-table');
+      const row = (key: string) => table.locator(`[data-testid="breakdown-row"][data-key="${key}"]`);
+      await row('researcher').waitFor();
+      const calls = async (key: string) => (await row(key).getByTestId('breakdown-calls').textContent())?.trim();
+      expect(await calls('(top-level)')).toBe('2');
+      expect(await calls('researcher')).toBe('1');
+      expect(await calls('writer')).toBe('1');
+      expect((await row('(top-level)').getByTestId('breakdown-label').textContent())?.trim()).toBe('Top-level agent');
     },
     STEP_TIMEOUT,
   );

@@ -1776,7 +1776,7 @@ export type TranscriptLineDto = {
 };
 
 export type UsageBreakdownResponseDto = {
-    by: 'origin' | 'group' | 'channel';
+    by: 'origin' | 'group' | 'channel' | 'role';
     from: string;
     /**
      * Most expensive first
@@ -1800,7 +1800,7 @@ export type UsageBreakdownRowDto = {
     costUsd: number;
     inputTokens: number;
     /**
-     * What the row counts: an origin, a group id or a channel id
+     * What the row counts: an origin, a group id, a channel id or a role (`(top-level)`: agents without one)
      */
     key: string;
     /**
@@ -4445,9 +4445,9 @@ export type GetUsageBreakdownData = {
     path?: never;
     query?: {
         /**
-         * origin: console, api, webhook, scheduler, task, a2a or the channel type; group: the agent group; channel: each channel (runs not from a channel are left out)
+         * origin: console, api, webhook, scheduler, task, a2a or the channel type; group: the agent group (a sub-agent counts under its parent’s); channel: each channel (runs not from a channel are left out); role: the sub-agent role, with top-level agents under `(top-level)`
          */
-        by?: 'origin' | 'group' | 'channel';
+        by?: 'origin' | 'group' | 'channel' | 'role';
         /**
          * First local day (TIMEZONE); default: 29 days before `to`
          */
@@ -4469,7 +4469,7 @@ export type GetUsageBreakdownError = GetUsageBreakdownErrors[keyof GetUsageBreak
 
 export type GetUsageBreakdownResponses = {
     /**
-     * What spent: per origin (console, API, webhook, scheduler, task, each channel type), group or channel
+     * What spent: per origin (console, API, webhook, scheduler, task, each channel type), group, channel or sub-agent role
      */
     200: UsageBreakdownResponseDto;
 };

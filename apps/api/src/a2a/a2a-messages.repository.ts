@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Not } from 'typeorm';
 import type { A2aMessageType } from '@loop-gateway/contracts';
+import { UNFINISHED_STATUSES } from '../agents/entities/run.entity.js';
 import { A2aMessage } from './entities/a2a-message.entity.js';
 
 /** All SQL for the messages of the bus. */
@@ -56,6 +57,24 @@ export class A2aMessagesRepository {
       .getRepository(A2aMessage)
       .find({ select: { runId: true }, where: { fromRunId, runId: Not(IsNull()) } });
     return rows.map((row) => row.runId!);
+  }
+
+  /**
+   * Runs still unfinished that were started by a run which ended without completing (failed, refused
+   * or cancelled): a crash came between that end and the cancel of what it started.
+   */
+  async runsLeftByEndedRuns(): Promise<{ runId: string; fromRunId: string; parentStatus: string }[]> {
+    return this.dataSource
+      .getRepository(A2aMessage)
+      .createQueryBuilder('m')
+      .innerJoin('runs', 'child', 'child.id = m.run_id')
+      .innerJoin('runs', 'parent', 'parent.id = m.from_run_id')
+      .select('m.run_id', 'runId')
+      .addSelect('m.from_run_id', 'fromRunId')
+      .addSelect('parent.status', 'parentStatus')
+      .where('child.status IN (:...unfinished)', { unfinished: UNFINISHED_STATUSES })
+      .andWhere("parent.status IN ('failed', 'refused', 'cancelled')")
+      .getRawMany();
   }
 
   /** Recent messages, newest first. */

@@ -12,7 +12,7 @@ import { AgentsController } from './agents.controller.js';
 import { Delegations } from './delegations.js';
 import { A2aMessage } from './entities/a2a-message.entity.js';
 import { AgentRecord } from './entities/agent-record.entity.js';
-import { BroadcastTool, DelegateTool, QueryTool } from './tools/agent-tools.js';
+import { agentTools } from './tools/agent-tools.js';
 
 /**
  * Agent to agent: the message bus, sub-agents with roles, and the delegate / broadcast / query tools.
@@ -30,12 +30,6 @@ export class A2aModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const tool of [
-      new DelegateTool(this.delegations),
-      new BroadcastTool(this.delegations),
-      new QueryTool(this.delegations),
-    ]) {
-      this.registry.register(tool);
-    }
+    for (const tool of agentTools(this.delegations)) this.registry.register(tool);
   }
 }

@@ -1,7 +1,20 @@
-import { ConflictException, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { Subscription } from 'rxjs';
 import type { Run } from '../agents/entities/run.entity.js';
-import { type ContinuationHandler, type RunContinuation, RunContinuations } from '../agents/run-continuation.js';
+import {
+  type ContinuationHandler,
+  type RunContinuation,
+  RunContinuations,
+  RunLifecycle,
+} from '../agents/run-continuation.js';
 import { type RunProfile, RunProfiles } from '../agents/run-profile.js';
 import { RunWaits } from '../agents/run-wait.js';
 import { isFinished, RunsService } from '../agents/runs.service.js';
@@ -32,14 +45,21 @@ class Refused extends Error {}
  * Agents handing work to agents. A delegation (or query) is stored as a message, then delivered as a
  * run of the receiving agent in its own conversation; the asking run waits without holding a run slot
  * (its tool call returns a wait) and resumes when that run ends: the run's `agent-answer` continuation
- * stores the answer and wakes it, once, after a restart too. Cancelling a run cancels the runs it
- * started (the `agents` wait kind).
+ * stores the answer and wakes it, once, after a restart too. A run that ends without completing
+ * (cancelled through the `agents` wait kind; failed or refused through its end) cancels the runs it
+ * started that still work, which withdraws what they hold for approval; a crash in between is caught
+ * up at the next start.
  */
 @Injectable()
-export class Delegations implements OnModuleInit, ContinuationHandler<'agent-answer'> {
+export class Delegations
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, ContinuationHandler<'agent-answer'>
+{
   readonly kind = 'agent-answer' as const;
   readonly durable = true;
   private readonly logger = new Logger(Delegations.name);
+  private subscription?: Subscription;
+  /** Cancels under way after a run's end (awaited at shutdown). */
+  private readonly cascades = new Set<Promise<void>>();
 
   constructor(
     private readonly runs: RunsService,
@@ -53,12 +73,37 @@ export class Delegations implements OnModuleInit, ContinuationHandler<'agent-ans
     private readonly continuations: RunContinuations,
     private readonly waits: RunWaits,
     private readonly profiles: RunProfiles,
+    private readonly lifecycle: RunLifecycle,
   ) {}
 
   onModuleInit(): void {
     this.continuations.register(this);
-    this.waits.register({ kind: 'agents', withdraw: (runId) => this.cancelStartedBy(runId) });
+    this.waits.register({
+      kind: 'agents',
+      withdraw: (runId) => this.cancelStartedBy(runId, `the cancellation of run ${runId}`),
+    });
     this.profiles.register({ profileFor: (run) => this.profileFor(run) });
+    // A run that failed or was refused leaves nothing working for it (a cancel is handled by its withdraw).
+    this.subscription = this.lifecycle.ended$.subscribe((run) => {
+      if (run.status !== 'failed' && run.status !== 'refused') return;
+      const cascade = this.cancelStartedBy(run.id, endedBy(run.id, run.status)).catch((error: unknown) =>
+        this.logger.error({ err: error, runId: run.id }, 'Could not cancel the runs it started'),
+      );
+      this.cascades.add(cascade);
+      void cascade.finally(() => this.cascades.delete(cascade));
+    });
+  }
+
+  /** What a crash left between a run's end and the cancel of the runs it started: cancelled now. */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const left of await this.messages.runsLeftByEndedRuns()) {
+      await this.cancelOne(left.runId, endedBy(left.fromRunId, left.parentStatus));
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await Promise.allSettled([...this.cascades]);
   }
 
   /**
@@ -326,19 +371,30 @@ export class Delegations implements OnModuleInit, ContinuationHandler<'agent-ans
     };
   }
 
-  /** Cancels the unfinished runs a cancelled run started (which cancel theirs in turn). */
-  private async cancelStartedBy(runId: string): Promise<void> {
-    for (const childRunId of await this.messages.runsStartedBy(runId)) {
-      const child = await this.runs.find(childRunId);
-      if (!child || isFinished(child.status)) continue;
-      try {
-        await this.runs.cancel(childRunId, `the cancellation of run ${runId}`);
-      } catch (error) {
-        if (!(error instanceof ConflictException))
-          this.logger.error({ err: error, runId: childRunId }, 'Cancel failed');
-      }
+  /**
+   * Cancels the unfinished runs a run started (which cancel theirs in turn, and withdraw what they
+   * hold for approval), because that run ended without completing.
+   */
+  private async cancelStartedBy(runId: string, cancelledBy: string): Promise<void> {
+    for (const childRunId of await this.messages.runsStartedBy(runId)) await this.cancelOne(childRunId, cancelledBy);
+  }
+
+  private async cancelOne(runId: string, cancelledBy: string): Promise<void> {
+    const run = await this.runs.find(runId);
+    if (!run || isFinished(run.status)) return;
+    try {
+      await this.runs.cancel(runId, cancelledBy);
+    } catch (error) {
+      // It ended meanwhile.
+      if (!(error instanceof ConflictException)) this.logger.error({ err: error, runId }, 'Cancel failed');
     }
   }
+}
+
+/** Who cancelled a sub-agent's run: the end of the run that started it. */
+function endedBy(runId: string, status: string): string {
+  if (status === 'cancelled') return `the cancellation of run ${runId}`;
+  return `the ${status === 'refused' ? 'refusal' : 'failure'} of run ${runId}`;
 }
 
 /** What the receiving agent reads: who sent it and what. */

@@ -55,6 +55,6 @@ import { RunsService } from './runs.service.js';
     ConversationCompactor,
     { provide: ModelProvider, useClass: AnthropicProvider },
   ],
-  exports: [RunsService, RunContinuations, RunWaits, RunProfiles],
+  exports: [RunsService, RunContinuations, RunLifecycle, RunWaits, RunProfiles],
 })
 export class AgentsModule {}

@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
+import type { RunOrigin } from '@loop-gateway/contracts';
+import { RunsService } from '../agents/runs.service.js';
 import { EventBus } from '../events/event-bus.js';
 import type { Approval } from '../hitl/entities/approval.entity.js';
 import { ApprovalsService } from '../hitl/approvals.service.js';
@@ -13,8 +15,9 @@ import { excerpt } from './chat-command-handler.js';
  * Held tool calls reach people in their chats: the approvers of the channel the run came from (and
  * those of every channel marked as the approvals chat) get the tool, a short summary of its input,
  * why it is held and how to answer; the person whose message is waiting is told so instead of
- * seeing "typing…" until the decision. Best effort: a notice that cannot be sent is logged, and the
- * console and the n8n flow still decide as before.
+ * seeing "typing…" until the decision. A sub-agent's held call counts as one of the top-level run
+ * that started its tree (the run the chat's message started). Best effort: a notice that cannot be
+ * sent is logged, and the console and the n8n flow still decide as before.
  */
 @Injectable()
 export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
@@ -27,6 +30,7 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
     private readonly repository: ChannelsRepository,
     private readonly manager: ChannelManager,
     private readonly inbox: ChannelInbox,
+    private readonly runs: RunsService,
   ) {}
 
   onModuleInit(): void {
@@ -50,7 +54,8 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
   private async held(approvalId: string): Promise<void> {
     const approval = await this.approvals.findById(approvalId);
     if (!approval) return;
-    const origin = approval.origin.kind === 'channel' ? (approval.origin.channelId ?? null) : null;
+    const top = await this.topLevel(approval.runId, approval.origin);
+    const origin = top.origin.kind === 'channel' ? (top.origin.channelId ?? null) : null;
     const told = new Set<string>(); // `channel id/sender`: each approver hears once
     const notice = approvalNotice(approval);
     const channels = [
@@ -69,12 +74,26 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
       ]);
       if (failure) this.logger.warn(`Approval ${approval.id}: channel ${channel.name}: ${failure}`);
     }
-    await this.tellSender(approval, told);
+    await this.tellSender(approval, top.runId, told);
+  }
+
+  /**
+   * The run a chat sees: the run itself, or for a sub-agent's run the top-level run its tree started
+   * from (following each run's parent).
+   */
+  private async topLevel(runId: string, origin: RunOrigin): Promise<{ runId: string; origin: RunOrigin }> {
+    for (let hops = 0; origin.kind === 'a2a' && origin.parentRunId && hops < MAX_PARENT_HOPS; hops++) {
+      const parent = await this.runs.find(origin.parentRunId);
+      if (!parent) break;
+      runId = parent.id;
+      origin = parent.origin;
+    }
+    return { runId, origin };
   }
 
   /** The person whose message started the run hears that it waits (unless they just got the approver's notice). */
-  private async tellSender(approval: Approval, told: Set<string>): Promise<void> {
-    const message = await this.repository.messageOfRun(approval.runId);
+  private async tellSender(approval: Approval, topRunId: string, told: Set<string>): Promise<void> {
+    const message = await this.repository.messageOfRun(topRunId);
     if (!message || message.status !== 'received') return;
     const live = this.manager.live(message.channelId);
     if (!live) return;
@@ -86,11 +105,16 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
   }
 
   private async resumed(runId: string): Promise<void> {
-    const message = await this.repository.messageOfRun(runId);
+    const run = await this.runs.find(runId);
+    if (!run) return;
+    const message = await this.repository.messageOfRun((await this.topLevel(run.id, run.origin)).runId);
     const live = message ? this.manager.live(message.channelId) : null;
     if (message && live) this.inbox.typingAgain(live.adapter, message);
   }
 }
+
+/** Parents followed from a sub-agent's run to its top-level run (well past AGENT_MAX_DEPTH's maximum). */
+const MAX_PARENT_HOPS = 32;
 
 /** What an approver reads: the tool, its input in short, why it is held and how to answer. */
 export function approvalNotice(approval: Approval): string {

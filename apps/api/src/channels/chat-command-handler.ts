@@ -76,6 +76,8 @@ export class ChatCommandHandler {
       else if (run.status === 'queued') {
         const position = this.runs.queuePosition(run.id);
         lines.push(`${about} is queued${position ? ` (position ${position} in line)` : ''}.`);
+      } else if (run.waitingFor?.kind === 'agents') {
+        lines.push(`${about} is waiting for the answers of the sub-agents it delegated to.`);
       } else if (run.status === 'waiting') {
         const held = (await this.approvals.forRun(run.id)).filter((a) => a.status === 'pending');
         const what = held.map((a) => `${a.toolName} (id ${shortApprovalId(a.id)})`).join(', ');

@@ -53,7 +53,8 @@ export class UsageController {
   @Get('breakdown')
   @ApiOkResponse({
     type: UsageBreakdownResponseDto,
-    description: 'What spent: per origin (console, API, webhook, scheduler, task, each channel type), group or channel',
+    description:
+      'What spent: per origin (console, API, webhook, scheduler, task, each channel type), group, channel or sub-agent role',
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   getUsageBreakdown(@Query() query: UsageBreakdownQueryDto): Promise<UsageBreakdownResponseDto> {

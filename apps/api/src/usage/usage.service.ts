@@ -92,7 +92,7 @@ export class UsageService {
     }));
   }
 
-  /** Usage per origin, group or channel over local days [from, to] (default: the last 30 days). */
+  /** Usage per origin, group, channel or role over local days [from, to] (default: the last 30 days). */
   async breakdown(query: UsageBreakdownQueryDto): Promise<UsageBreakdownResponseDto> {
     const tz = this.config.timezone;
     const by = query.by ?? 'origin';
@@ -229,8 +229,15 @@ export function originKey(origin: RunOrigin): string {
   return origin.kind;
 }
 
+/** The row of calls by agents without a role (not sub-agents): a key no role name can be. */
+export const TOP_LEVEL_ROLE_KEY = '(top-level)';
+
 /** The row a call belongs to, or null when it has none under this dimension (not from a channel). */
 function breakdownRow(by: BreakdownDimension, call: BreakdownCall): { key: string; label: string } | null {
+  if (by === 'role') {
+    const role = call.origin.kind === 'a2a' ? call.origin.role : undefined;
+    return role ? { key: role, label: role } : { key: TOP_LEVEL_ROLE_KEY, label: 'Top-level agent' };
+  }
   if (by === 'origin') {
     const key = originKey(call.origin);
     return { key, label: ORIGIN_LABELS[key] ?? key };

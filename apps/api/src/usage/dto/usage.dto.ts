@@ -65,7 +65,7 @@ export class DaysQueryDto {
   days?: number;
 }
 
-export const BREAKDOWN_DIMENSIONS = ['origin', 'group', 'channel'] as const;
+export const BREAKDOWN_DIMENSIONS = ['origin', 'group', 'channel', 'role'] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -74,7 +74,7 @@ export class UsageBreakdownQueryDto {
     enum: BREAKDOWN_DIMENSIONS,
     default: 'origin',
     description:
-      'origin: console, api, webhook, scheduler, task, a2a or the channel type; group: the agent group; channel: each channel (runs not from a channel are left out)',
+      'origin: console, api, webhook, scheduler, task, a2a or the channel type; group: the agent group (a sub-agent counts under its parent’s); channel: each channel (runs not from a channel are left out); role: the sub-agent role, with top-level agents under `(top-level)`',
   })
   @Optional()
   @IsIn(BREAKDOWN_DIMENSIONS, { message: `by must be one of: ${BREAKDOWN_DIMENSIONS.join(', ')}` })
@@ -95,7 +95,11 @@ export class UsageBreakdownQueryDto {
 }
 
 export class UsageBreakdownRowDto extends UsageTotalsDto {
-  @ApiProperty({ description: 'What the row counts: an origin, a group id or a channel id' }) key!: string;
+  @ApiProperty({
+    description:
+      'What the row counts: an origin, a group id, a channel id or a role (`(top-level)`: agents without one)',
+  })
+  key!: string;
   @ApiProperty({ description: 'How the console names it' }) label!: string;
 }
 

@@ -44,6 +44,11 @@ export class ApprovalCard {
       .map(([name, text]) => ({ name, text })),
   );
   protected readonly origin = computed(() => originLabel(this.approval().origin));
+  /** A sub-agent's held call: the run of the agent that spawned it. */
+  protected readonly spawnedBy = computed(() => {
+    const origin = this.approval().origin;
+    return origin.kind === 'a2a' ? (origin.parentRunId ?? null) : null;
+  });
   protected readonly timeLeft = computed(() => timeLeft(this.approval(), this.now()));
   protected readonly expired = computed(() => Date.parse(this.approval().expiresAt) <= this.now());
 }

@@ -108,6 +108,19 @@ describe('ApprovalsPage', () => {
     return { fixture, root, text, card, decision, until };
   }
 
+  it('shows who spawned the sub-agent whose call is held, linking to its run', async () => {
+    const parentRunId = '5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6';
+    hold(approval({ origin: { kind: 'a2a', ref: 'agent-1', role: 'coder', parentRunId } }));
+    const { card, text } = await render();
+    await vi.waitFor(() => {
+      TestBed.tick();
+      expect(text(card(ID), 'approval-origin')).toBe('Coder sub-agent of run 5e6f7a8b');
+    });
+    const link = card(ID)?.querySelector('[data-testid=approval-spawned-by]');
+    expect(link?.getAttribute('href')).toBe(`/runs/${parentRunId}`);
+    expect(link?.textContent?.replace(/\s+/g, ' ').trim()).toBe('run 5e6f7a8b');
+  });
+
   it('shows a held call with its tool, risk, reason, arguments, conversation and time left, and the history', async () => {
     hold(
       approval({

@@ -17,7 +17,7 @@ function field(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The breakdown as CSV (RFC 4180, CRLF), one row per origin, group or channel. */
+/** The breakdown as CSV (RFC 4180, CRLF), one row per origin, group, channel or agent role. */
 export function breakdownCsv(breakdown: UsageBreakdownResponseDto): string {
   const header = [breakdown.by, 'key', ...COLUMNS].join(',');
   const lines = breakdown.rows.map((row) => [row.label, row.key, ...COLUMNS.map((c) => row[c])].map(field).join(','));

@@ -15,7 +15,10 @@ import { breakdownCsv, breakdownFileName } from './usage-breakdown-csv';
 
 type Dimension = UsageBreakdownResponseDto['by'];
 
-/** What spent the money: usage per origin, group or channel over a date range, with a CSV export. */
+/**
+ * What spent the money: usage per origin, group, channel or agent role (sub-agents by their role,
+ * other runs as the top-level agent) over a date range, with a CSV export.
+ */
 @Component({
   selector: 'lg-usage-breakdown',
   imports: [
@@ -57,6 +60,7 @@ type Dimension = UsageBreakdownResponseDto['by'];
             <mat-button-toggle value="origin">By origin</mat-button-toggle>
             <mat-button-toggle value="group">By group</mat-button-toggle>
             <mat-button-toggle value="channel">By channel</mat-button-toggle>
+            <mat-button-toggle value="role">By agent role</mat-button-toggle>
           </mat-button-toggle-group>
           <mat-form-field subscriptSizing="dynamic">
             <mat-label>From</mat-label>
@@ -158,6 +162,7 @@ export class UsageBreakdown {
     origin: 'Origin',
     group: 'Agent group',
     channel: 'Channel',
+    role: 'Agent role',
   };
 
   constructor() {
