@@ -113,4 +113,34 @@ describe('RunQueue work slots', () => {
     }
     await queue.idle();
   });
+
+  it('forgets a resume asked for while the run went on to end, so a later pause of that run stays paused', async () => {
+    const log: string[] = [];
+    const outcomes: RunOutcome[] = ['finished', 'paused', 'finished'];
+    let release = gate();
+    const runner = {
+      async execute(runId: string): Promise<RunOutcome> {
+        log.push(`${runId} starts`);
+        await release.opened;
+        return outcomes.shift()!;
+      },
+    } as unknown as AgentRunner;
+    const queue = new RunQueue(runner, config(1));
+    queue.enqueue('a', 'conversation-a');
+    await settle();
+    queue.resume('a', 'conversation-a'); // e.g. an approval decided just as the run finished anyway
+    release.open();
+    await queue.idle();
+    // The same run later pauses (it is queued again, as at a restart): it must stay paused until resumed.
+    release = gate();
+    queue.enqueue('a', 'conversation-a');
+    await settle();
+    release.open();
+    await queue.idle();
+    await settle();
+    expect(log).toEqual(['a starts', 'a starts']);
+    queue.resume('a', 'conversation-a');
+    await queue.idle();
+    expect(log).toEqual(['a starts', 'a starts', 'a starts']);
+  });
 });

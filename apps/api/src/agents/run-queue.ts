@@ -173,6 +173,8 @@ export class RunQueue implements OnModuleDestroy {
         this.shutdown.signal.removeEventListener('abort', abort);
         this.controllers.delete(run.runId);
         this.active.delete(run.runId);
+        // A resume asked for while the run went on to end (not pause) has nothing left to wake.
+        this.resumeRequested.delete(run.runId);
         this.busyConversations.delete(run.conversationId);
         if (holding) this.releaseSlot();
       });
