@@ -144,7 +144,10 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
       warm: this.warm.length,
       running: [...this.busy.values()].filter((container) => !container.done).length,
       waiting: this.queue.length,
-      runIds: [...this.busy].filter(([, container]) => !container.done).map(([runId]) => runId),
+      // Runs only: a skill call outside a run (an operator's try) holds a container under its own key.
+      runIds: [...this.busy]
+        .filter(([key, container]) => !container.done && !key.startsWith('skill-call:'))
+        .map(([runId]) => runId),
     };
     const engine = await withTimeout(this.docker.version() as Promise<{ Version?: string }>).then(
       (version) => ({ reachable: true, version: version.Version ?? null, problem: null }),
