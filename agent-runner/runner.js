@@ -255,7 +255,10 @@ function runSkill(request) {
       eval: true,
       env: {},
       workerData: { code: String(request.code), input: String(request.input ?? 'null'), fetch: !!request.fetch },
-      resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(16, memoryMb) },
+      resourceLimits: {
+        maxOldGenerationSizeMb: memoryMb,
+        maxYoungGenerationSizeMb: Math.max(1, Math.min(16, Math.floor(memoryMb / 4))),
+      },
       // Never the runner's stdout: that is the protocol.
       stdout: true,
       stderr: true,
@@ -286,7 +289,10 @@ function runSkill(request) {
   worker.on('message', (message) => {
     if (message.type === 'fetch') {
       if (++fetches > MAX_FETCHES_PER_CALL) {
-        worker.postMessage({ callId: message.callId, answer: { error: `at most ${MAX_FETCHES_PER_CALL} fetches per call` } });
+        worker.postMessage({
+          callId: message.callId,
+          answer: { error: `at most ${MAX_FETCHES_PER_CALL} fetches per call` },
+        });
         return;
       }
       send({ type: 'broker', id: request.id, callId: message.callId, call: 'fetch', request: message.request });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer as createNetServer, connect, type Server, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +9,8 @@ import Docker from 'dockerode';
 import request from 'supertest';
 import { LocalClaude, type RecordedRequest, type ScriptStep } from '@loop-gateway/testing';
 import { ContainerPool } from '../src/containers/container-pool.js';
-import { buildAgentImage } from './agent-image.js';
+import { EventBus } from '../src/events/event-bus.js';
+import { buildAgentImage, HOST_HAS_PYTHON } from './agent-image.js';
 import { startGateway } from './pipeline-harness.js';
 import { waitUntil } from './wait.js';
 
@@ -37,6 +39,23 @@ interface IsolatedRun {
 }
 
 const node = (script: string): ScriptStep => ({ toolUse: { name: 'run_script', input: { language: 'node', script } } });
+const python = (script: string): ScriptStep => ({
+  toolUse: { name: 'run_script', input: { language: 'python', script } },
+});
+const call = (name: string, input: object = {}): ScriptStep => ({ toolUse: { name, input } });
+/** A custom skill as POST /api/skills takes it. */
+const skill = (name: string, handler: string, manifest: object = {}) => ({
+  manifest: {
+    name,
+    description: `The ${name} skill`,
+    version: '1.0.0',
+    inputSchema: { type: 'object', properties: { query: { type: 'string' } } },
+    ...manifest,
+  },
+  handler,
+});
+const UPPER =
+  'module.exports = async ({ query }) => ({ result: query.toUpperCase(), process: typeof process, require: typeof require });';
 /** Waits (inside the container) until the test touches /work/release through `docker exec`. */
 const HOLD = `while (!require('fs').existsSync('/work/release')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);`;
 
@@ -55,7 +74,21 @@ async function startIsolatedGateway(claude: LocalClaude, env: Record<string, str
     docker.listContainers({ all: true, filters: { label: [`loop-gateway.instance=${pool.instance}`] } });
   /** The container serving the run, once it serves it. */
   const containerOf = (runId: string) => waitUntil(`a container for ${runId}`, () => pool.forRun(runId)?.id);
-  return { ...gateway, pool, run, finished, containers, containerOf };
+  const install = async (body: object) => {
+    await request(gateway.gw.url).post('/api/skills').set(gateway.auth).send(body).expect(201);
+  };
+  /** container:start and container:exit events from now on, in order. */
+  const containerEvents = () => {
+    const events: { event: string; runId: string; containerId: string; exit?: string }[] = [];
+    const subscription = gateway.gw.app.get(EventBus).events$.subscribe((e) => {
+      if (e.event === 'container:start' || e.event === 'container:exit') {
+        const payload = e.payload as { runId: string; containerId: string; exit?: string };
+        events.push({ event: e.event, ...payload });
+      }
+    });
+    return { events, stop: () => subscription.unsubscribe() };
+  };
+  return { ...gateway, pool, run, finished, containers, containerOf, install, containerEvents };
 }
 
 describe('container mode against the real Docker engine', () => {
@@ -84,9 +117,21 @@ describe('container mode against the real Docker engine', () => {
   describe('a gateway with isolated runs', () => {
     let gateway: Awaited<ReturnType<typeof startIsolatedGateway>>;
     const lines: string[] = [];
+    /** What skills fetch: a host service the container cannot reach itself (its fetch is brokered). */
+    const skillTarget = createHttpServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ path: req.url, method: req.method, from: 'the host' }));
+    });
+    let targetPort = 0;
 
     beforeAll(async () => {
+      await new Promise<void>((resolve) => skillTarget.listen(0, '127.0.0.1', resolve));
+      targetPort = (skillTarget.address() as AddressInfo).port;
       gateway = await startIsolatedGateway(claude, {
+        TOOL_ALLOWED_HOSTS: `127.0.0.1:${targetPort}`,
+        // A skill's result is untrusted content; its fetches after that go to a trusted host, unheld.
+        TOOL_TRUSTED_DESTINATIONS: `127.0.0.1:${targetPort}`,
+        SKILL_MEMORY_MB: '32',
         AGENT_CONTAINER_IMAGE: agentImage.image,
         MAX_CONCURRENT_CONTAINERS: '2',
         CONTAINER_WARM_POOL: '1',
@@ -97,6 +142,7 @@ describe('container mode against the real Docker engine', () => {
       gateway.pool.observe((_direction, line) => lines.push(line));
     }, 60_000);
     afterAll(async () => {
+      skillTarget.close();
       const { gw, containers } = gateway;
       await gw.close();
       // Shutting down ends every container, warm ones included, and the engine removes them.
@@ -267,6 +313,229 @@ describe('container mode against the real Docker engine', () => {
       expect((await request(gateway.gw.url).get('/api/health').expect(200)).body.containers).toBe('ready');
     });
 
+    it('runs custom skills in the run’s container: same results, limits and sentences; fetch brokered by the gateway', async () => {
+      const target = `127.0.0.1:${targetPort}`;
+      await gateway.install(skill('iso-upper', UPPER));
+      await gateway.install(
+        skill(
+          'iso-fetch',
+          `module.exports = async () => { const r = await fetch('http://${target}/hello?x=1', { method: 'post', body: 'b' }); return { status: r.status, body: await r.json() }; };`,
+          { permissions: { fetch: [target] } },
+        ),
+      );
+      await gateway.install(
+        skill('iso-sneak', `module.exports = async () => (await fetch('http://example.com/')).status;`, {
+          permissions: { fetch: [target] },
+        }),
+      );
+      await gateway.install(skill('iso-spin', 'module.exports = async () => { for (;;) {} };', { timeoutMs: 300 }));
+      await gateway.install(
+        skill(
+          'iso-bomb',
+          "module.exports = async () => { const hold = []; for (;;) hold.push('x'.repeat(1024) + Math.random()); };",
+          { timeoutMs: 20000 },
+        ),
+      );
+      await gateway.install(skill('iso-throw', "module.exports = async () => { throw 'plain string'; };"));
+      await gateway.install(skill('iso-big', "module.exports = async () => 'x'.repeat(300 * 1024);"));
+      const from = lines.length;
+      claude.script(
+        call('iso-upper', { query: 'hello' }),
+        call('iso-fetch'),
+        call('iso-sneak'),
+        call('iso-spin'),
+        call('iso-bomb'),
+        call('iso-throw'),
+        call('iso-big'),
+        { text: 'Skills done.' },
+      );
+      const { runId } = await gateway.submit({ message: 'Use the skills' });
+      const containerId = await gateway.containerOf(runId);
+      const run = await gateway.finished(runId);
+      expect(run).toMatchObject({
+        status: 'completed',
+        reply: 'Skills done.',
+        isolated: true,
+        containerExit: 'exit code 0',
+      });
+      const outputs = run.toolCalls.map((toolCall) => toolCall.output);
+      expect(outputs[0]).toContain('{"result":"HELLO","process":"undefined","require":"undefined"}');
+      expect(outputs[1]).toContain('{"status":200,"body":{"path":"/hello?x=1","method":"POST","from":"the host"}}');
+      expect(outputs[2]).toContain(
+        `Skill "iso-sneak" 1.0.0 failed: fetch: example.com is not in this skill's permissions.fetch (${target})`,
+      );
+      expect(outputs[3]).toContain(
+        'Skill "iso-spin" 1.0.0 failed: the skill ran longer than its 300 ms limit and was stopped',
+      );
+      expect(outputs[4]).toContain(
+        'Skill "iso-bomb" 1.0.0 failed: the skill went over its 32 MB memory limit and was stopped',
+      );
+      expect(outputs[5]).toContain(
+        'Skill "iso-throw" 1.0.0 failed: the handler threw a non-Error value: "plain string"',
+      );
+      expect(outputs[6]).toContain('Skill "iso-big" 1.0.0 failed: the result is larger than 262144 bytes of JSON');
+      // The handlers went over the protocol to that container, and the fetches came back to the gateway.
+      const stream = lines.slice(from);
+      const skillLines = stream.filter((line) => line.includes('"type":"skill"'));
+      expect(skillLines).toHaveLength(7);
+      expect(skillLines[0]).toContain(JSON.stringify(UPPER).slice(1, -1));
+      expect(stream.filter((line) => line.includes('"type":"broker"'))).toHaveLength(2);
+      expect(stream.filter((line) => line.includes('"type":"brokered"'))).toHaveLength(2);
+      expect(stream.filter((line) => line.includes(KEY))).toEqual([]);
+      expect(containerId).toBeTruthy();
+
+      // An operator's try (no run) gets a throw-away container of its own.
+      const before = lines.length;
+      const tried = await request(gateway.gw.url)
+        .post('/api/skills/iso-upper/try')
+        .set(gateway.auth)
+        .send({ input: { query: 'try' } })
+        .expect(200);
+      expect(tried.body).toMatchObject({ isError: false });
+      expect(tried.body.content).toContain('"result":"TRY"');
+      expect(lines.slice(before).some((line) => line.includes('"type":"skill"'))).toBe(true);
+    });
+
+    it('pauses a held call without a container, and a new container continues after the approval with the pinned skill', async () => {
+      await gateway.install(skill('iso-gate', 'module.exports = async () => "open";', { riskLevel: 'high' }));
+      await gateway.install(skill('iso-pinned', UPPER));
+      const watch = gateway.containerEvents();
+      try {
+        claude.script(call('iso-gate'), call('iso-pinned', { query: 'pinned' }), node(`console.log('after')`), {
+          text: 'Resumed.',
+        });
+        const { runId } = await gateway.submit({ message: 'Open the gate, then go on' });
+        const approval = await gateway.heldApproval(runId);
+        expect(approval.toolName).toBe('iso-gate');
+        // Waiting: the container went with the pause.
+        const waiting = await waitUntil('the first container’s exit stored', async () => {
+          const current = await gateway.run(runId);
+          return current.containerExit && current;
+        });
+        expect(waiting).toMatchObject({ status: 'waiting', containerExit: 'exit code 0', isolated: true });
+        expect(gateway.pool.forRun(runId)).toBeNull();
+        const first = watch.events.find((e) => e.event === 'container:start' && e.runId === runId)!.containerId;
+        await waitUntil(
+          'the first container removed',
+          async () => !(await gateway.containers()).some((c) => c.Id === first),
+        );
+        // Reloaded while the run waits: the run keeps the revision it started with.
+        await request(gateway.gw.url)
+          .put('/api/skills/iso-pinned')
+          .set(gateway.auth)
+          .send({ handler: 'module.exports = async () => ({ result: "new code" });' })
+          .expect(200);
+
+        await request(gateway.gw.url)
+          .post(`/api/approvals/${approval.id}/approve`)
+          .set(gateway.auth)
+          .send({})
+          .expect(200);
+        const run = await gateway.finished(runId);
+        expect(run).toMatchObject({ status: 'completed', reply: 'Resumed.', containerExit: 'exit code 0' });
+        expect(run.toolCalls.map((toolCall) => toolCall.name)).toEqual(['iso-gate', 'iso-pinned', 'run_script']);
+        expect(run.toolCalls[0]!.output).toContain('"open"');
+        expect(run.toolCalls[1]!.output).toContain('"result":"PINNED"');
+        expect(run.toolCalls[2]!.output).toContain('after');
+        const starts = watch.events.filter((e) => e.event === 'container:start' && e.runId === runId);
+        expect(starts).toHaveLength(2);
+        expect(starts[1]!.containerId).not.toBe(first);
+        const exits = watch.events.filter((e) => e.event === 'container:exit' && e.runId === runId);
+        expect(exits.map((e) => [e.containerId, e.exit])).toEqual([
+          [first, 'exit code 0'],
+          [starts[1]!.containerId, 'exit code 0'],
+        ]);
+      } finally {
+        watch.stop();
+      }
+    });
+
+    it('runs isolated from an inbound webhook and from a loop task’s iterations', async () => {
+      const watch = gateway.containerEvents();
+      try {
+        const hook = (
+          await request(gateway.gw.url)
+            .post('/api/webhooks')
+            .set(gateway.auth)
+            .send({ name: 'iso-hook', platform: 'n8n' })
+            .expect(201)
+        ).body as { token: string };
+        claude.script(node(`console.log('from the webhook, uid ' + process.getuid())`), { text: 'Hooked.' });
+        const invoked = await request(gateway.gw.url)
+          .post(`/webhook/invoke/${hook.token}`)
+          .send({ message: 'Run it', sync: true })
+          .expect(200);
+        expect(invoked.body).toMatchObject({ status: 'completed', reply: 'Hooked.' });
+        const hooked = await gateway.run(invoked.body.runId as string);
+        expect(hooked).toMatchObject({ isolated: true, containerExit: 'exit code 0' });
+        expect(hooked.toolCalls[0]!.output).toContain('from the webhook, uid 1000');
+
+        claude.script(
+          node(`console.log('iteration one in ' + require('os').hostname())`),
+          { text: 'Part one.' },
+          node(`console.log('iteration two in ' + require('os').hostname())`),
+          { text: 'Part two.\n<promise>COMPLETE</promise>' },
+        );
+        const task = (
+          await request(gateway.gw.url)
+            .post('/api/tasks')
+            .set(gateway.auth)
+            .send({ name: 'Isolated task', prompt: 'Two parts, with a script each.', maxIterations: 4 })
+            .expect(201)
+        ).body as { id: string };
+        const done = await waitUntil(
+          'the task to complete',
+          async () => {
+            const current = (await request(gateway.gw.url).get(`/api/tasks/${task.id}`).set(gateway.auth).expect(200))
+              .body as { status: string; iterationLog: { runId: string | null }[] };
+            return ['completed', 'failed', 'stopped'].includes(current.status) && current;
+          },
+          60_000,
+        );
+        expect(done.status).toBe('completed');
+        const runIds = done.iterationLog.map((iteration) => iteration.runId!);
+        expect(runIds).toHaveLength(2);
+        const iterations = await Promise.all(runIds.map((runId) => gateway.run(runId)));
+        expect(iterations.map((run) => [run.isolated, run.containerExit])).toEqual([
+          [true, 'exit code 0'],
+          [true, 'exit code 0'],
+        ]);
+        // Each iteration had a container of its own (the hostname is the container's short id).
+        const hosts = iterations.map((run) => /in ([0-9a-f]{12})/.exec(run.toolCalls[0]!.output)?.[1]);
+        const started = runIds.map(
+          (runId) => watch.events.find((e) => e.event === 'container:start' && e.runId === runId)!.containerId,
+        );
+        expect(hosts).toEqual(started.map((id) => id.slice(0, 12)));
+        expect(new Set(hosts).size).toBe(2);
+      } finally {
+        watch.stop();
+      }
+    });
+
+    it('runs a Python script in the container when the image has python3 (the test image has it when this machine does)', async () => {
+      const script = [
+        'import json, os, socket',
+        'try:',
+        "    socket.create_connection(('1.1.1.1', 443), timeout=3)",
+        "    net = 'connected'",
+        'except OSError as e:',
+        '    net = type(e).__name__',
+        "print(json.dumps({'uid': os.getuid(), 'cwd': os.getcwd().startswith('/work/'), 'net': net, 'sum': sum(range(10))}))",
+      ].join('\n');
+      claude.script(python(script), { text: 'Python ran.' });
+      const run = await gateway.finished((await gateway.submit({ message: 'Some Python' })).runId);
+      expect(run).toMatchObject({ status: 'completed', reply: 'Python ran.', isolated: true });
+      const output = run.toolCalls[0]!.output;
+      if (!HOST_HAS_PYTHON) {
+        // A leaner image says so, naming what it has.
+        expect(output).toContain('python is not installed in the agent image (AGENT_CONTAINER_IMAGE); it has node');
+        return;
+      }
+      const report = JSON.parse(output.match(/\{"uid".*\}/)![0]) as Record<string, unknown>;
+      expect(report).toMatchObject({ uid: 1000, cwd: true, sum: 45 });
+      expect(report['net']).not.toBe('connected');
+    });
+
     it('keeps MAX_CONCURRENT_CONTAINERS under 10 parallel runs; the others wait their turn, visibly', async () => {
       const toolResult = (req: RecordedRequest) =>
         JSON.stringify(req.body.messages.at(-1)?.content ?? '').includes('tool_result');
@@ -288,7 +557,9 @@ describe('container mode against the real Docker engine', () => {
         let settled = false;
         void done.finally(() => (settled = true));
         while (!settled) {
-          mostOnEngine = Math.max(mostOnEngine, (await gateway.containers()).length);
+          // Containers that hold a slot: created or running (not the exited ones the engine is still removing).
+          const live = (await gateway.containers()).filter((c) => c.State === 'created' || c.State === 'running');
+          mostOnEngine = Math.max(mostOnEngine, live.length);
           const state = (await request(gateway.gw.url).get('/api/containers/state').set(gateway.auth).expect(200)).body;
           mostWaiting = Math.max(mostWaiting, state.waiting as number);
           expect(state.running).toBeLessThanOrEqual(2);

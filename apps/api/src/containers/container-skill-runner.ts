@@ -5,7 +5,8 @@ import { type AgentContainer, ContainerFailure, type RunnerMessage } from './age
 import { type ContainerPool, ContainerModeError } from './container-pool.js';
 
 /** What the runner answers to a `skill` request (agent-runner/runner.js). */
-type SkillResult = { type: 'skill_result'; ok: true; value: string } | { type: 'skill_result'; ok: false; error: string };
+type SkillResult =
+  { type: 'skill_result'; ok: true; value: string } | { type: 'skill_result'; ok: false; error: string };
 
 /** Extra time the gateway gives the runner over a call's own limit before it gives up on the answer. */
 const ANSWER_GRACE_MS = 2000;
@@ -56,7 +57,9 @@ export class ContainerSkillRunner implements SkillCallRunner {
     const backstop = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(
         () =>
-          reject(new SkillCallError(`the skill did not finish within its ${limits.timeoutMs} ms limit and was stopped`)),
+          reject(
+            new SkillCallError(`the skill did not finish within its ${limits.timeoutMs} ms limit and was stopped`),
+          ),
         limits.timeoutMs + ANSWER_GRACE_MS,
       );
     });
