@@ -65,9 +65,17 @@ async function startIsolatedGateway(claude: LocalClaude, env: Record<string, str
   const pool = gateway.gw.app.get(ContainerPool);
   const run = async (runId: string) =>
     (await request(gateway.gw.url).get(`/api/runs/${runId}`).set(gateway.auth).expect(200)).body as IsolatedRun;
+  /**
+   * The run once it has ended and, when it had a container, that container's exit is stored (a
+   * completed run's end does not wait for the engine's exit report). A run that never got a
+   * container (container mode could not give it one) has none to wait for.
+   */
   const finished = async (runId: string) => {
     await gateway.waitForRun(runId, 25_000);
-    return run(runId);
+    return waitUntil(`the container exit of ${runId}`, async () => {
+      const current = await run(runId);
+      return (current.containerExit !== null || current.error?.startsWith('Container mode:')) && current;
+    });
   };
   /** This gateway's containers on the engine, running or not. */
   const containers = () =>
@@ -466,7 +474,7 @@ describe('container mode against the real Docker engine', () => {
           .send({ message: 'Run it', sync: true })
           .expect(200);
         expect(invoked.body).toMatchObject({ status: 'completed', reply: 'Hooked.' });
-        const hooked = await gateway.run(invoked.body.runId as string);
+        const hooked = await gateway.finished(invoked.body.runId as string);
         expect(hooked).toMatchObject({ isolated: true, containerExit: 'exit code 0' });
         expect(hooked.toolCalls[0]!.output).toContain('from the webhook, uid 1000');
 
@@ -495,7 +503,7 @@ describe('container mode against the real Docker engine', () => {
         expect(done.status).toBe('completed');
         const runIds = done.iterationLog.map((iteration) => iteration.runId!);
         expect(runIds).toHaveLength(2);
-        const iterations = await Promise.all(runIds.map((runId) => gateway.run(runId)));
+        const iterations = await Promise.all(runIds.map((runId) => gateway.finished(runId)));
         expect(iterations.map((run) => [run.isolated, run.containerExit])).toEqual([
           [true, 'exit code 0'],
           [true, 'exit code 0'],
