@@ -448,7 +448,11 @@ describe('container mode against the real Docker engine', () => {
         const starts = watch.events.filter((e) => e.event === 'container:start' && e.runId === runId);
         expect(starts).toHaveLength(2);
         expect(starts[1]!.containerId).not.toBe(first);
-        const exits = watch.events.filter((e) => e.event === 'container:exit' && e.runId === runId);
+        // The run's containerExit already held the first container's exit: wait for the second's.
+        const exits = await waitUntil('both containers’ exits', () => {
+          const seen = watch.events.filter((e) => e.event === 'container:exit' && e.runId === runId);
+          return seen.length >= 2 && seen;
+        });
         expect(exits.map((e) => [e.containerId, e.exit])).toEqual([
           [first, 'exit code 0'],
           [starts[1]!.containerId, 'exit code 0'],
