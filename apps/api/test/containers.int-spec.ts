@@ -9,13 +9,17 @@ import Docker from 'dockerode';
 import request from 'supertest';
 import { LocalClaude, type RecordedRequest, type ScriptStep } from '@loop-gateway/testing';
 import { ContainerPool } from '../src/containers/container-pool.js';
+import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { TelegramAdapterFactory } from '../src/channels/telegram/telegram.factory.js';
 import { EventBus } from '../src/events/event-bus.js';
 import { buildAgentImage, HOST_HAS_PYTHON } from './agent-image.js';
-import { startGateway } from './pipeline-harness.js';
+import { startGateway, waitForFirings } from './pipeline-harness.js';
 import { waitUntil } from './wait.js';
 
 const exec = promisify(execFile);
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+/** The Telegram emulator's bot token. */
+const BOT_TOKEN = `424242:${'IsolatedBotToken_'.repeat(2)}`;
 /** The gateway's model key in these tests: it must never reach a container. */
 const KEY = 'sk-ant-container-secret-7f3a91';
 /** Scripts name the key only in pieces, so the protocol stream never carries it whole. */
@@ -524,6 +528,73 @@ describe('container mode against the real Docker engine', () => {
       }
     });
 
+    it('runs isolated from a Telegram message (Bot API emulator) and from a scheduled job', async () => {
+      const telegram = new TelegramServer({ port: 0, host: '127.0.0.1', storeTimeout: 600 });
+      await telegram.start();
+      const address = (telegram as unknown as { server: Server }).server.address() as AddressInfo;
+      telegram.config.port = address.port;
+      telegram.config.apiURL = `http://127.0.0.1:${address.port}`;
+      gateway.gw.app.get(TelegramAdapterFactory).options = { minPollIntervalMs: 50 };
+      const api = request(gateway.gw.url);
+      let channelId: string | undefined;
+      try {
+        channelId = (
+          await api
+            .post('/api/channels')
+            .set(gateway.auth)
+            .send({
+              type: 'telegram',
+              name: 'Isolated bot',
+              config: { botToken: BOT_TOKEN, apiRoot: telegram.config.apiURL },
+              allowedSenders: ['1001'],
+            })
+            .expect(201)
+        ).body.id as string;
+        await waitUntil('the channel to connect', async () => {
+          const body = (await api.get(`/api/channels/${channelId}`).set(gateway.auth).expect(200)).body;
+          return body.state === 'connected';
+        });
+        claude.script(node(`console.log('from Telegram, uid ' + process.getuid())`), { text: 'Hello Alice.' });
+        const alice = telegram.getClient(BOT_TOKEN, { userId: 1001, chatId: 1001, firstName: 'Alice' });
+        await alice.sendMessage(alice.makeMessage('Run something'));
+        await waitUntil('the reply', () =>
+          telegram.storage.botMessages.some((m) => String(m.message.chat_id) === '1001'),
+        );
+        const runId = await waitUntil('the message’s run', async () => {
+          const listed = (await api.get(`/api/channels/${channelId}/messages?limit=10`).set(gateway.auth).expect(200))
+            .body as { runId: string | null }[];
+          return listed.find((m) => m.runId)?.runId;
+        });
+        const fromTelegram = await gateway.finished(runId);
+        expect(fromTelegram).toMatchObject({ status: 'completed', reply: 'Hello Alice.', isolated: true });
+        expect(fromTelegram.containerExit).toBe('exit code 0');
+        expect(fromTelegram.toolCalls[0]!.output).toContain('from Telegram, uid 1000');
+      } finally {
+        if (channelId) await api.delete(`/api/channels/${channelId}`).set(gateway.auth);
+        await telegram.stop();
+      }
+
+      const job = (
+        await api
+          .post('/api/scheduler/jobs')
+          .set(gateway.auth)
+          .send({
+            name: 'Isolated job',
+            trigger: { type: 'once', at: '2099-01-01T00:00:00Z' },
+            action: { type: 'agent', prompt: 'Run the nightly script.' },
+          })
+          .expect(201)
+      ).body as { id: string };
+      claude.script(node(`console.log('from the scheduler, uid ' + process.getuid())`), { text: 'Nightly done.' });
+      await api.post(`/api/scheduler/jobs/${job.id}/run`).set(gateway.auth).send({}).expect(202);
+      const [firing] = await waitForFirings<{ status: string; runId: string }>(gateway, job.id, 1, 30_000);
+      const scheduled = await gateway.finished(firing!.runId);
+      expect(scheduled).toMatchObject({ status: 'completed', reply: 'Nightly done.', isolated: true });
+      expect(scheduled.containerExit).toBe('exit code 0');
+      expect(scheduled.toolCalls[0]!.output).toContain('from the scheduler, uid 1000');
+      await api.delete(`/api/scheduler/jobs/${job.id}`).set(gateway.auth);
+    });
+
     it('runs a Python script in the container when the image has python3 (the test image has it when this machine does)', async () => {
       const script = [
         'import json, os, socket',
@@ -650,6 +721,33 @@ describe('container mode against the real Docker engine', () => {
       await waitUntil('the orphan removed', async () => !(await gateway.containers()).some((c) => c.Id === id));
     });
   });
+
+  it('fills the warm pool once the image exists, without waiting for a call', async () => {
+    const late = `lg-test-agent-late:${agentImage.image.split(':')[1]}`;
+    const gateway = await startIsolatedGateway(claude, { AGENT_CONTAINER_IMAGE: late, CONTAINER_WARM_POOL: '1' });
+    try {
+      const state = async () =>
+        (await request(gateway.gw.url).get('/api/containers/state').set(gateway.auth).expect(200)).body as {
+          warm: number;
+          problem: string | null;
+        };
+      await waitUntil('the missing image reported', async () => (await state()).problem?.includes('is missing'));
+      await exec('docker', ['tag', agentImage.image, late]);
+      // The pool tries again after a pause (5 s after the first failure) and fills.
+      const filled = await waitUntil(
+        'a warm container',
+        async () => {
+          const current = await state();
+          return current.warm === 1 && current;
+        },
+        30_000,
+      );
+      expect(filled.problem).toBeNull();
+    } finally {
+      await gateway.gw.close();
+      await exec('docker', ['image', 'rm', late]).catch(() => undefined);
+    }
+  }, 60_000);
 
   it('names the build command when the image is missing', async () => {
     const gateway = await startIsolatedGateway(claude, {

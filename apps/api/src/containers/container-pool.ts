@@ -7,6 +7,9 @@ import { AgentContainer, type ContainerExit } from './agent-container.js';
 const INSTANCE_LABEL = 'loop-gateway.instance';
 /** How long the state checks (ping, image) may take before the engine counts as unreachable. */
 const CHECK_TIMEOUT_MS = 3_000;
+/** After a warm container failed to start, the pool tries again after this, doubling up to the maximum. */
+const REFILL_RETRY_MS = 5_000;
+const REFILL_RETRY_MAX_MS = 60_000;
 
 /** Container mode cannot serve a call: the engine is unreachable, the image is missing, … */
 export class ContainerModeError extends Error {}
@@ -61,6 +64,9 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   private lastProblem: string | null = null;
   private readonly observers: ((direction: 'in' | 'out', line: string) => void)[] = [];
   private stopped = false;
+  /** Warm starts that failed in a row, and the pending retry after them. */
+  private refillFailures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(config: AppConfig) {
     this.settings = config.container;
@@ -77,6 +83,7 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retryTimer);
     const all = [...this.warm.splice(0), ...this.busy.values()];
     for (const container of all) container.kill('killed: the gateway is shutting down');
     await Promise.all(all.map((container) => container.exited));
@@ -236,6 +243,7 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
       this.startContainer().then(
         (container) => {
           this.warmStarting -= 1;
+          this.refillFailures = 0;
           if (this.stopped) container.kill('killed: the gateway is shutting down');
           else this.warm.push(container);
         },
@@ -243,11 +251,24 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
           this.warmStarting -= 1;
           this.lastProblem = this.explain(error).message;
           this.logger.warn(`Container mode: no warm container: ${this.lastProblem}`);
-          // No retry loop against a broken engine: the next call tries again.
+          // No tight loop against a broken engine: the next call tries again, and so does the pool after
+          // a pause that doubles with each failure in a row (5 s up to a minute).
           this.freeSlot(false);
+          this.retryRefill();
         },
       );
     }
+  }
+
+  private retryRefill(): void {
+    if (this.retryTimer) return;
+    const delay = Math.min(REFILL_RETRY_MAX_MS, REFILL_RETRY_MS * 2 ** this.refillFailures);
+    this.refillFailures += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.refill();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private missingImage(): string {
