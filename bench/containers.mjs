@@ -128,17 +128,10 @@ try {
   started.push(cold);
   const warm = await gateway(claude.url, { ...containerEnv, CONTAINER_WARM_POOL: '1' });
   started.push(warm);
-  const warmAfter = await gateway(claude.url, {
-    ...containerEnv,
-    CONTAINER_WARM_POOL: '1',
-    MAX_CONCURRENT_CONTAINERS: '1',
-  });
-  started.push(warmAfter);
   times = await measure({
     direct,
     cold,
     warm: { ...warm, beforeEach: warm.warmReady },
-    warmAfter: { ...warmAfter, beforeEach: warmAfter.warmReady },
   });
 } finally {
   await Promise.all(started.map((gw) => gw.stop()));
@@ -165,7 +158,7 @@ const result = {
   calls: CALLS,
   call: 'one run: a model call asking for run_script (node), the script, a second model call',
   modesMs: modes,
-  addedMs: { cold: added('cold'), warm: added('warm'), warmAfter: added('warmAfter') },
+  addedMs: { cold: added('cold'), warm: added('warm') },
   goalsMs: GOALS,
   // Met when both readings of the added latency are under the goal.
   met: {
@@ -188,9 +181,7 @@ const md = [
   '',
   '- cold: CONTAINER_WARM_POOL=0, each call starts its container;',
   '- warm: CONTAINER_WARM_POOL=1, a started container waits for the call (the bench waits for it before',
-  '  each warm call, not counted); the pool starts the replacement as the call takes it;',
-  '- warm, replacement after the call: the same with MAX_CONCURRENT_CONTAINERS=1, so the replacement',
-  '  starts only once the call is over (shows what the replacement start costs the call on this machine).',
+  '  each warm call, not counted); the pool starts the replacement as the call takes it.',
   '',
   'Added = the mode minus direct: p50 − p50 / median of the per-round differences.',
   '',
@@ -199,7 +190,6 @@ const md = [
   row('direct', modes.direct, '—'),
   row('container, cold', modes.cold, addedCell('cold', GOALS.coldAddedMs)),
   row('container, warm', modes.warm, addedCell('warm', GOALS.warmAddedMs)),
-  row('container, warm, replacement after the call', modes.warmAfter, addedCell('warmAfter')),
   '',
 ].join('\n');
 writeFileSync(join(RESULTS_DIR, 'containers.md'), md);

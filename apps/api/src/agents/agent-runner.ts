@@ -289,7 +289,12 @@ export class AgentRunner {
       const reply = ends ? lastText([...history, answer], run.id) : null;
       // The container is asked to end now; how it ended is stored when the engine reports it, which the
       // run's end does not wait for (that report takes tens to hundreds of ms).
-      const closing = ends ? this.closeContainer(run, null) : null;
+      // A failure there (the database) is logged: it cannot undo the run's end, stored meanwhile.
+      const closing = ends
+        ? this.closeContainer(run, null).catch((error: unknown) =>
+            this.logger.error({ err: error, runId: run.id }, 'Storing the container exit failed'),
+          )
+        : null;
       const ended = ends ? this.ended(run, { status: 'completed', reply, error: null }) : null;
       const finished = await this.runs.recordModelCall(
         { ...call, status: 'ok', error: null, ...response.usage, durationMs: Date.now() - startedAt },

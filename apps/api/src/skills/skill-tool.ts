@@ -19,8 +19,8 @@ export interface LoadedSkill {
 
 /**
  * A custom skill as a Tool in the registry: its handler runs in the sandbox (never in the gateway's
- * process; in container mode, in the calling run's container), its result reaches the model as untrusted data, and a high risk level makes every call
- * wait for approval by default. A skill with `permissions.fetch` names those hosts as its destinations,
+ * process; in container mode, in the calling run's container), its result reaches the model as
+ * untrusted data, and a high risk level makes every call wait for approval by default. A skill with `permissions.fetch` names those hosts as its destinations,
  * so the exfiltration guard holds its calls like http_request's.
  */
 export class SkillTool implements Tool {
