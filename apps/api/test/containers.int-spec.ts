@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -748,6 +748,31 @@ describe('container mode against the real Docker engine', () => {
       await exec('docker', ['image', 'rm', late]).catch(() => undefined);
     }
   }, 60_000);
+
+  it('names the rebuild when the image’s runner is older than the gateway', async () => {
+    const old = `lg-test-agent-old:${agentImage.image.split(':')[1]}`;
+    const dir = mkdtempSync(join(tmpdir(), 'lg-old-runner-'));
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      `FROM ${agentImage.image}\nUSER root\nRUN sed -i 's/^const PROTOCOL = 2;/const PROTOCOL = 1;/' /app/runner.js && grep -q 'PROTOCOL = 1;' /app/runner.js\nUSER node\n`,
+    );
+    await exec('docker', ['build', '-q', '-t', old, dir]);
+    const gateway = await startIsolatedGateway(claude, { AGENT_CONTAINER_IMAGE: old, CONTAINER_WARM_POOL: '0' });
+    try {
+      claude.script({ text: 'unused' });
+      const run = await gateway.finished((await gateway.submit({ message: 'Hello' })).runId);
+      expect(run).toMatchObject({
+        status: 'failed',
+        error: `Container mode: the image ${old} is older than this gateway (its runner speaks protocol 1, this gateway needs 2). Build it again with: docker build -t ${old} ./agent-runner`,
+        isolated: true,
+      });
+      await waitUntil('no container left', async () => (await gateway.containers()).length === 0);
+    } finally {
+      await gateway.gw.close();
+      rmSync(dir, { recursive: true, force: true });
+      await exec('docker', ['image', 'rm', '-f', old]).catch(() => undefined);
+    }
+  }, 120_000);
 
   it('names the build command when the image is missing', async () => {
     const gateway = await startIsolatedGateway(claude, {

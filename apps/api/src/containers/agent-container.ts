@@ -38,6 +38,16 @@ export interface ContainerExit {
  */
 export type Broker = (message: RunnerMessage) => Promise<Record<string, unknown>>;
 
+/** The runner protocol this gateway speaks (agent-runner/runner.js says which it speaks in `ready`). */
+export const RUNNER_PROTOCOL = 2;
+
+/** The image's runner is older than this gateway: the image must be built again from agent-runner/. */
+export class OutdatedRunner extends Error {
+  constructor(readonly protocol: number) {
+    super(`its runner speaks protocol ${protocol}, this gateway needs ${RUNNER_PROTOCOL}`);
+  }
+}
+
 /** The container failed the call it served (timeout, OOM, crash, garbled line, engine gone). */
 export class ContainerFailure extends Error {}
 
@@ -264,6 +274,13 @@ export class AgentContainer {
     }
     if (message.type === 'ready') {
       this.languages = Array.isArray(message['languages']) ? (message['languages'] as string[]) : [];
+      const protocol = typeof message['protocol'] === 'number' ? message['protocol'] : 0;
+      if (protocol < RUNNER_PROTOCOL) {
+        // An image built from an older agent-runner/ (before an upgrade of the gateway).
+        this.readyWaiter?.reject(new OutdatedRunner(protocol));
+        this.kill(`killed: its runner speaks protocol ${protocol}, this gateway needs ${RUNNER_PROTOCOL}`);
+        return;
+      }
       this.readyWaiter?.resolve();
       return;
     }

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, type ContainerSettings } from '../config/app-config.js';
-import { AgentContainer, type ContainerExit } from './agent-container.js';
+import { AgentContainer, type ContainerExit, OutdatedRunner } from './agent-container.js';
 
 const INSTANCE_LABEL = 'loop-gateway.instance';
 /** How long the state checks (ping, image) may take before the engine counts as unreachable. */
@@ -279,6 +279,12 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   /** Docker's error as a sentence an operator can act on. */
   private explain(error: unknown): ContainerModeError {
     if (error instanceof ContainerModeError) return error;
+    if (error instanceof OutdatedRunner) {
+      const image = this.settings.image;
+      return new ContainerModeError(
+        `Container mode: the image ${image} is older than this gateway (${error.message}). Build it again with: docker build -t ${image} ./agent-runner`,
+      );
+    }
     const failure = error as { code?: string; statusCode?: number; message?: string; json?: { message?: string } };
     const host = this.settings.dockerHost || 'unix:///var/run/docker.sock';
     const code =
