@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import request from 'supertest';
-import { LocalClaude, type RecordedRequest, type ScriptStep } from '@loop-gateway/testing';
+import { LocalClaude, type RecordedRequest, type ScriptStep, startGatewayProcess } from '@loop-gateway/testing';
 import { ContainerPool } from '../src/containers/container-pool.js';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { TelegramAdapterFactory } from '../src/channels/telegram/telegram.factory.js';
 import { EventBus } from '../src/events/event-bus.js';
 import { buildAgentImage, HOST_HAS_PYTHON } from './agent-image.js';
 import { startGateway, waitForFirings } from './pipeline-harness.js';
+import { ADMIN, setupAdmin } from './test-app.js';
 import { waitUntil } from './wait.js';
 
 const exec = promisify(execFile);
@@ -771,6 +772,91 @@ describe('container mode against the real Docker engine', () => {
       await gateway.gw.close();
       rmSync(dir, { recursive: true, force: true });
       await exec('docker', ['image', 'rm', '-f', old]).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('continues a run after kill -9 of the gateway: the orphan container goes, a new one finishes the run', async () => {
+    // A tag of its own, so this gateway's containers are told apart on the shared engine.
+    const tag = `lg-test-agent-k9:${agentImage.image.split(':')[1]}`;
+    await exec('docker', ['tag', agentImage.image, tag]);
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-k9-'));
+    const env = {
+      ANTHROPIC_BASE_URL: claude.url,
+      ANTHROPIC_API_KEY: KEY,
+      MODEL_MAX_RETRIES: '0',
+      AGENT_CONTAINER_MODE: 'true',
+      AGENT_CONTAINER_IMAGE: tag,
+      CONTAINER_WARM_POOL: '0',
+    };
+    const ours = async () =>
+      (await docker.listContainers({ all: true, filters: { label: ['loop-gateway.agent'] } })).filter(
+        (c) => c.Image === tag,
+      );
+    let gw = await startGatewayProcess({ dataDir, env });
+    try {
+      const auth = { Authorization: `Bearer ${await setupAdmin(gw.url)}` };
+      await request(gw.url).post('/api/approval-rules').set(auth).send(RUN_SCRIPT_FREELY).expect(200);
+      claude.script(node(HOLD), { text: 'Recovered.' });
+      const { runId } = (await request(gw.url).post('/api/runs').set(auth).send({ message: 'Hold on' }).expect(202))
+        .body as { runId: string };
+      // The script is running in its container when the gateway dies.
+      await waitUntil(
+        'the script running',
+        async () => {
+          const body = (await request(gw.url).get(`/api/runs/${runId}`).set(auth).expect(200)).body as {
+            toolCalls: { status: string }[];
+          };
+          return body.toolCalls[0]?.status === 'running';
+        },
+        30_000,
+        300,
+      );
+      const [orphan] = await ours();
+      expect(orphan?.State).toBe('running');
+      const exited = new Promise((resolve) => gw.child.once('exit', resolve));
+      gw.child.kill('SIGKILL');
+      await exited;
+      // The engine's connection to the gateway closed: the runner's stdin ended, it stopped the script
+      // and exited, and the engine removed the container.
+      await waitUntil('the orphan removed', async () => !(await ours()).some((c) => c.Id === orphan!.Id), 30_000);
+
+      gw = await startGatewayProcess({ dataDir, env });
+      const login = await request(gw.url).post('/api/auth/login').send(ADMIN).expect(200);
+      const again = { Authorization: `Bearer ${login.body.token as string}` };
+      let seen: IsolatedRun | undefined;
+      const run = await waitUntil(
+        () => `the run resumed and finished (seen: ${seen?.status}; log: ${gw.output().slice(-3000)})`,
+        async () => {
+          const body = (await request(gw.url).get(`/api/runs/${runId}`).set(again).expect(200)).body as IsolatedRun;
+          seen = body;
+          return ['completed', 'failed'].includes(body.status) && body.containerExit !== null && body;
+        },
+        30_000,
+        // The built gateway limits requests per minute: poll it gently.
+        300,
+      );
+      expect(run).toMatchObject({
+        status: 'completed',
+        reply: 'Recovered.',
+        isolated: true,
+        containerExit: 'exit code 0',
+      });
+      // The script that may have run is reported, not run a second time.
+      expect(run.toolCalls[0]).toMatchObject({ name: 'run_script', isError: true });
+      expect(run.toolCalls[0]!.output).toContain('interrupted by a gateway restart');
+    } finally {
+      await gw.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      let left: unknown[] = [];
+      await waitUntil(
+        () => `no container of this gateway left (left: ${JSON.stringify(left)})`,
+        async () => {
+          left = (await ours()).map((c) => ({ id: c.Id.slice(0, 12), state: c.State, status: c.Status }));
+          return left.length === 0;
+        },
+        30_000,
+      );
+      await exec('docker', ['image', 'rm', tag]).catch(() => undefined);
     }
   }, 120_000);
 

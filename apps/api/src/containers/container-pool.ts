@@ -67,6 +67,7 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   /** Warm starts that failed in a row, and the pending retry after them. */
   private refillFailures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly starting = new Set<Promise<AgentContainer>>();
 
   constructor(config: AppConfig) {
     this.settings = config.container;
@@ -84,6 +85,8 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    // Containers being started end as soon as they are (see launch): none is left created on the engine.
+    await Promise.allSettled([...this.starting]);
     const all = [...this.warm.splice(0), ...this.busy.values()];
     for (const container of all) container.kill('killed: the gateway is shutting down');
     await Promise.all(all.map((container) => container.exited));
@@ -217,13 +220,26 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
     if (refill) this.refill();
   }
 
-  private async startContainer(): Promise<AgentContainer> {
+  /** Starts a container; tracked until started, so a shutdown meanwhile ends it instead of leaving it created. */
+  private startContainer(): Promise<AgentContainer> {
+    const started = this.launch();
+    this.starting.add(started);
+    void started.finally(() => this.starting.delete(started)).catch(() => undefined);
+    return started;
+  }
+
+  private async launch(): Promise<AgentContainer> {
     const container = await AgentContainer.start(
       this.docker,
       this.settings,
       { [INSTANCE_LABEL]: this.instance },
       (direction, line) => this.observers.forEach((observe) => observe(direction, line)),
     );
+    if (this.stopped) {
+      container.kill('killed: the gateway is shutting down');
+      await container.exited;
+      throw new ContainerModeError('Container mode: the gateway is shutting down');
+    }
     void container.exited.then(() => this.freeSlot());
     this.lastProblem = null;
     return container;
