@@ -847,16 +847,19 @@ describe('container mode against the real Docker engine', () => {
     } finally {
       await gw.stop();
       rmSync(dataDir, { recursive: true, force: true });
-      let left: unknown[] = [];
-      await waitUntil(
-        () => `no container of this gateway left (left: ${JSON.stringify(left)})`,
-        async () => {
-          left = (await ours()).map((c) => ({ id: c.Id.slice(0, 12), state: c.State, status: c.Status }));
-          return left.length === 0;
-        },
-        30_000,
-      );
-      await exec('docker', ['image', 'rm', tag]).catch(() => undefined);
+      try {
+        let left: unknown[] = [];
+        await waitUntil(
+          () => `no container of this gateway left (left: ${JSON.stringify(left)})`,
+          async () => {
+            left = (await ours()).map((c) => ({ id: c.Id.slice(0, 12), state: c.State, status: c.Status }));
+            return left.length === 0;
+          },
+          30_000,
+        );
+      } finally {
+        await exec('docker', ['image', 'rm', tag]).catch(() => undefined);
+      }
     }
   }, 120_000);
 
