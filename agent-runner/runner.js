@@ -3,12 +3,22 @@
 //
 // It speaks line-delimited JSON over stdin/stdout with the gateway. The container has no network and
 // holds no secret: model calls and network tools stay on the gateway's side; what executes
-// agent-chosen code (run_script) runs here, in a fresh directory of the container's tmpfs.
+// agent-chosen code (run_script, custom skills) runs here: scripts in a fresh directory of the
+// container's tmpfs, skill handlers in a worker thread of their own, in a bare V8 context.
 //
-//   runner  → gateway  {"type":"ready","protocol":1,"languages":["node",…]}
+//   runner  → gateway  {"type":"ready","protocol":2,"languages":["node",…]}
 //   gateway → runner   {"type":"script","id":"…","language":"node","script":"…","timeoutMs":30000,"maxOutputBytes":65536}
 //   runner  → gateway  {"type":"script_result","id":"…","exitCode":0,"signal":null,"output":"…",
 //                       "outputTruncated":false,"timedOut":false,"oomKilled":false,"durationMs":12}
+//   gateway → runner   {"type":"skill","id":"…","code":"module.exports = …","input":"<JSON text>",
+//                       "memoryMb":64,"timeoutMs":5000,"maxResultBytes":262144,"fetch":false}
+//   runner  → gateway  {"type":"skill_result","id":"…","ok":true,"value":"<JSON text>"}
+//                      {"type":"skill_result","id":"…","ok":false,"error":"the skill ran longer than …"}
+// Brokered calls: what code in here needs from outside (a skill's `fetch`; the container has no
+// network) is asked of the gateway, which checks it and makes it:
+//   runner  → gateway  {"type":"broker","id":"<the request's id>","callId":1,"call":"fetch","request":{url,method,headers,body}}
+//   gateway → runner   {"type":"brokered","id":"…","callId":1,"response":{status,statusText,url,headers,body}}
+//                      {"type":"brokered","id":"…","callId":1,"error":"fetch: … is not in this skill's permissions.fetch"}
 //   gateway → runner   {"type":"end"}                       (or stdin closes): the runner exits
 //   runner  → gateway  {"type":"error","id":"…","message":"…"} when a request cannot be served
 //
@@ -17,8 +27,9 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import readline from 'node:readline';
+import { Worker } from 'node:worker_threads';
 
-const PROTOCOL = 1;
+const PROTOCOL = 2;
 const WORK_DIR = process.env.RUNNER_WORK_DIR || '/work';
 const MAX_LINE_CHARS = 1024 * 1024;
 /** How long to wait for the output pipes after the script exited before closing them. */
@@ -27,6 +38,10 @@ const PIPE_GRACE_MS = 1000;
 const interpreters = findInterpreters();
 // The process groups of the scripts running now, each as the function that kills it.
 const running = new Set();
+// The skill calls running now, by request id: how to hand a brokered answer to each.
+const skills = new Map();
+/** Fetches one skill call may make (as in the gateway's own sandbox). */
+const MAX_FETCHES_PER_CALL = 20;
 
 function send(message) {
   process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -152,6 +167,155 @@ function runScript(request) {
   });
 }
 
+// A skill handler runs in a worker thread (its own heap, capped at the skill's memory limit, and
+// terminated at its time limit), inside a bare V8 context: no require, process, timers or file
+// system, as in the gateway's isolated-vm sandbox, so a skill behaves the same in both modes. The
+// container is the boundary; the context keeps the skill's API the same.
+const SKILL_WORKER = String.raw`
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const vm = require('node:vm');
+const answers = new Map();
+let fetchSeq = 0;
+parentPort.on('message', (message) => {
+  const resolve = answers.get(message.callId);
+  answers.delete(message.callId);
+  if (resolve) resolve(JSON.stringify(message.answer));
+});
+const broker = (request) =>
+  new Promise((resolve) => {
+    const callId = ++fetchSeq;
+    answers.set(callId, resolve);
+    parentPort.postMessage({ type: 'fetch', callId, request });
+  });
+const context = vm.createContext(Object.create(null));
+// fetch exists only with permissions.fetch; it is the context's own function over the broker, which
+// stays in a closure the handler cannot reach.
+vm.runInContext(
+  '(function (broker) {' +
+  '  if (!broker) return;' +
+  '  globalThis.fetch = async function fetch(url, init) {' +
+  '    const options = init ?? {};' +
+  '    const request = JSON.stringify({' +
+  '      url: String(url),' +
+  "      method: String(options.method ?? 'GET').toUpperCase()," +
+  '      headers: options.headers ? Object.fromEntries(Object.entries(options.headers).map(([k, v]) => [String(k), String(v)])) : {},' +
+  '      body: options.body === undefined || options.body === null ? null : String(options.body),' +
+  '    });' +
+  '    const answer = JSON.parse(await broker(request));' +
+  '    if (answer.error) throw new Error(answer.error);' +
+  '    const r = answer.response;' +
+  '    return { status: r.status, statusText: r.statusText, ok: r.status >= 200 && r.status < 300, url: r.url, headers: r.headers,' +
+  '      text: async () => r.body, json: async () => JSON.parse(r.body) };' +
+  '  };' +
+  '})',
+  context,
+)(workerData.fetch ? (text) => broker(JSON.parse(text)) : null);
+const RUN = '(async function (input) {' +
+  '  const handler = globalThis.__handler;' +
+  "  if (typeof handler !== 'function') throw new Error('the handler must export a function (module.exports = async (input) => ...)');" +
+  '  let value;' +
+  '  try {' +
+  '    value = await handler(JSON.parse(input));' +
+  '  } catch (error) {' +
+  '    if (error instanceof Error) throw error;' +
+  '    let shown;' +
+  '    try { shown = JSON.stringify(error); } catch { shown = undefined; }' +
+  "    throw new Error('the handler threw a non-Error value: ' + (shown ?? String(error)));" +
+  '  }' +
+  '  const text = JSON.stringify(value === undefined ? null : value);' +
+  "  if (typeof text !== 'string') throw new Error('the handler returned a value that is not JSON (a function or a symbol)');" +
+  '  return text;' +
+  '})';
+const describe = (error) =>
+  error !== null && typeof error === 'object' && typeof error.message === 'string' ? error.message : String(error);
+(async () => {
+  try {
+    // The handler starts on line 1, so line numbers in errors are the handler's own.
+    vm.runInContext(
+      'const module = { exports: {} }; (function (module, exports) { ' + workerData.code + '\n})(module, module.exports);\nglobalThis.__handler = module.exports;',
+      context,
+      { filename: 'handler.js' },
+    );
+    const value = await vm.runInContext(RUN, context)(workerData.input);
+    parentPort.postMessage({ type: 'result', ok: true, value });
+  } catch (error) {
+    parentPort.postMessage({ type: 'result', ok: false, error: describe(error) });
+  }
+})();
+`;
+
+function runSkill(request) {
+  const memoryMb = Number(request.memoryMb) || 64;
+  const timeoutMs = Number(request.timeoutMs) || 5000;
+  const maxResultBytes = Number(request.maxResultBytes) || 256 * 1024;
+  let worker;
+  try {
+    worker = new Worker(SKILL_WORKER, {
+      eval: true,
+      env: {},
+      workerData: { code: String(request.code), input: String(request.input ?? 'null'), fetch: !!request.fetch },
+      resourceLimits: {
+        maxOldGenerationSizeMb: memoryMb,
+        maxYoungGenerationSizeMb: Math.max(1, Math.min(16, Math.floor(memoryMb / 4))),
+      },
+      // Never the runner's stdout: that is the protocol.
+      stdout: true,
+      stderr: true,
+    });
+  } catch (error) {
+    send({ type: 'error', id: request.id, message: `the skill worker could not start: ${error.message}` });
+    return;
+  }
+  worker.stdout.resume();
+  worker.stderr.resume();
+  let fetches = 0;
+  let answered = false;
+  const answer = (result) => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    skills.delete(request.id);
+    void worker.terminate();
+    send({ type: 'skill_result', id: request.id, ...result });
+  };
+  const timer = setTimeout(
+    () => answer({ ok: false, error: `the skill ran longer than its ${timeoutMs} ms limit and was stopped` }),
+    timeoutMs,
+  );
+  skills.set(request.id, {
+    brokered: (message) => worker.postMessage({ callId: message.callId, answer: message }),
+  });
+  worker.on('message', (message) => {
+    if (message.type === 'fetch') {
+      if (++fetches > MAX_FETCHES_PER_CALL) {
+        worker.postMessage({
+          callId: message.callId,
+          answer: { error: `at most ${MAX_FETCHES_PER_CALL} fetches per call` },
+        });
+        return;
+      }
+      send({ type: 'broker', id: request.id, callId: message.callId, call: 'fetch', request: message.request });
+      return;
+    }
+    if (!message.ok) return answer({ ok: false, error: message.error });
+    if (Buffer.byteLength(message.value) > maxResultBytes) {
+      return answer({ ok: false, error: `the result is larger than ${maxResultBytes} bytes of JSON` });
+    }
+    answer({ ok: true, value: message.value });
+  });
+  worker.on('error', (error) => {
+    answer({
+      ok: false,
+      error:
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `the skill went over its ${memoryMb} MB memory limit and was stopped`
+          : error.message,
+    });
+  });
+  worker.on('exit', () => answer({ ok: false, error: 'the skill stopped without a result' }));
+}
+
 function handle(line) {
   if (line.length > MAX_LINE_CHARS) {
     send({ type: 'error', id: null, message: 'request line too long' });
@@ -166,6 +330,8 @@ function handle(line) {
   }
   if (request.type === 'end') process.exit(0);
   if (request.type === 'script') return runScript(request);
+  if (request.type === 'skill') return runSkill(request);
+  if (request.type === 'brokered') return skills.get(request.id)?.brokered(request);
   send({ type: 'error', id: request.id ?? null, message: `unknown request type ${JSON.stringify(request.type)}` });
 }
 

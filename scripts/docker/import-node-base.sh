@@ -3,7 +3,9 @@
 # (default node:24-bookworm-slim, the name the Dockerfiles start FROM). Images cannot be pulled where
 # the tests run, so CI and the tests make their base this way: busybox for a shell, the node binary
 # with the C and C++ runtime libraries, npm, CA certificates and a `node` user (uid 1000), nothing else.
-# Usage: scripts/docker/import-node-base.sh [tag]   (needs docker, busybox-static, Node 24 on PATH)
+# With WITH_PYTHON=1 and Debian's python3 on this machine (/usr/bin/python3), it is added too (the
+# interpreter, its libraries and its standard library, as Debian's python3 package lays them out).
+# Usage: [WITH_PYTHON=1] scripts/docker/import-node-base.sh [tag]   (needs docker, busybox-static, Node 24 on PATH)
 set -euo pipefail
 tag="${1:-node:24-bookworm-slim}"
 node_bin="$(readlink -f "$(command -v node)")"
@@ -31,6 +33,23 @@ for lib in $(ldd "$node_bin" | grep -oE '/[^ ]+') $base_libs; do
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
 done
+if [ "${WITH_PYTHON:-}" = 1 ] && [ -x /usr/bin/python3 ]; then
+  python_bin="$(readlink -f /usr/bin/python3)"           # e.g. /usr/bin/python3.11 (not a pyenv shim)
+  stdlib="/usr/lib/$(basename "$python_bin")"
+  if [ -d "$stdlib" ]; then
+    cp "$python_bin" "$root$python_bin"
+    ln -s "$(basename "$python_bin")" "$root/usr/bin/python3"
+    for lib in $(ldd "$python_bin" | grep -oE '/[^ ]+'); do
+      [ -e "$lib" ] || continue
+      mkdir -p "$root$(dirname "$lib")"
+      cp -L "$lib" "$root$lib"
+    done
+    mkdir -p "$root/usr/lib"
+    tar -C /usr/lib -c --exclude=test --exclude=idlelib --exclude=tkinter --exclude=ensurepip \
+      --exclude=lib2to3 --exclude='config-*' --exclude=site-packages --exclude=dist-packages \
+      "$(basename "$stdlib")" | tar -C "$root/usr/lib" -x
+  fi
+fi
 cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/" 2>/dev/null || true
 printf 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:node:/home/node:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnode:x:1000:\n' >"$root/etc/group"

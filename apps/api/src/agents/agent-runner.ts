@@ -287,7 +287,14 @@ export class AgentRunner {
       // An answer without tool calls ends the run: its end is stored in the same transaction.
       const ends = !response.content.some((block) => block.type === 'tool_use');
       const reply = ends ? lastText([...history, answer], run.id) : null;
-      if (ends) await this.closeContainer(run, null);
+      // The container is asked to end now; how it ended is stored when the engine reports it, which the
+      // run's end does not wait for (that report takes tens to hundreds of ms).
+      // A failure there (the database) is logged: it cannot undo the run's end, stored meanwhile.
+      const closing = ends
+        ? this.closeContainer(run, null).catch((error: unknown) =>
+            this.logger.error({ err: error, runId: run.id }, 'Storing the container exit failed'),
+          )
+        : null;
       const ended = ends ? this.ended(run, { status: 'completed', reply, error: null }) : null;
       const finished = await this.runs.recordModelCall(
         { ...call, status: 'ok', error: null, ...response.usage, durationMs: Date.now() - startedAt },
@@ -299,6 +306,7 @@ export class AgentRunner {
       const { outputTokens } = response.usage;
       await this.budget.noticeSpend(group, answer.contextTokens + outputTokens);
       if (ended && finished) this.announceEnd(run, ended);
+      await closing;
       return ends;
     } catch (error) {
       if (!signal.aborted) {

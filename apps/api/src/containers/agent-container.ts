@@ -17,7 +17,7 @@ const STDERR_TAIL_CHARS = 2_000;
 const STREAM_CLOSE_GRACE_MS = 1_000;
 
 /** A line the runner sends (see agent-runner/runner.js for the protocol). */
-interface RunnerMessage {
+export interface RunnerMessage {
   type: string;
   id?: string | null;
   message?: string;
@@ -30,6 +30,22 @@ export interface ContainerExit {
   description: string;
   failed: boolean;
   statusCode: number | null;
+}
+
+/**
+ * Makes a call the runner brokers for the code it runs (a skill's `fetch`: the container has no
+ * network): resolves with the answer's fields (`response`), or rejects with the sentence the code reads.
+ */
+export type Broker = (message: RunnerMessage) => Promise<Record<string, unknown>>;
+
+/** The runner protocol this gateway speaks (agent-runner/runner.js says which it speaks in `ready`). */
+export const RUNNER_PROTOCOL = 2;
+
+/** The image's runner is older than this gateway: the image must be built again from agent-runner/. */
+export class OutdatedRunner extends Error {
+  constructor(readonly protocol: number) {
+    super(`its runner speaks protocol ${protocol}, this gateway needs ${RUNNER_PROTOCOL}`);
+  }
 }
 
 /** The container failed the call it served (timeout, OOM, crash, garbled line, engine gone). */
@@ -49,7 +65,10 @@ export class AgentContainer {
   /** The container has exited. */
   done = false;
   private readonly abort = new AbortController();
-  private readonly pending = new Map<string, { resolve: (m: RunnerMessage) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    string,
+    { resolve: (m: RunnerMessage) => void; reject: (e: Error) => void; broker?: Broker }
+  >();
   private killReason: string | null = null;
   private ending = false;
   private stderrTail = '';
@@ -161,8 +180,11 @@ export class AgentContainer {
     this.timer.unref();
   }
 
-  /** Sends a request and waits for the runner's answer with the same id. */
-  request<T>(message: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Sends a request and waits for the runner's answer with the same id. Meanwhile `broker` makes the
+   * calls the runner asks for on this request's behalf (`broker` lines), each answered by a `brokered` line.
+   */
+  request<T>(message: Record<string, unknown>, signal?: AbortSignal, broker?: Broker): Promise<T> {
     if (this.failure.aborted) return Promise.reject(this.failure.reason as Error);
     if (this.ending) return Promise.reject(new ContainerFailure('The container has ended'));
     const id = randomUUID();
@@ -178,6 +200,7 @@ export class AgentContainer {
           signal?.removeEventListener('abort', onAbort);
           reject(error);
         },
+        ...(broker ? { broker } : {}),
       });
       this.send({ ...message, id });
     });
@@ -251,6 +274,13 @@ export class AgentContainer {
     }
     if (message.type === 'ready') {
       this.languages = Array.isArray(message['languages']) ? (message['languages'] as string[]) : [];
+      const protocol = typeof message['protocol'] === 'number' ? message['protocol'] : 0;
+      if (protocol < RUNNER_PROTOCOL) {
+        // An image built from an older agent-runner/ (before an upgrade of the gateway).
+        this.readyWaiter?.reject(new OutdatedRunner(protocol));
+        this.kill(`killed: its runner speaks protocol ${protocol}, this gateway needs ${RUNNER_PROTOCOL}`);
+        return;
+      }
       this.readyWaiter?.resolve();
       return;
     }
@@ -259,9 +289,23 @@ export class AgentContainer {
       if (message.type === 'error') return this.kill(`killed: the runner reported an error: ${message.message ?? ''}`);
       return this.kill(`killed: the runner answered a request it was not sent (${message.type})`);
     }
+    if (message.type === 'broker') return this.broker(message, waiter.broker);
     this.pending.delete(message.id as string);
     if (message.type === 'error') waiter.reject(new ContainerFailure(`The agent container: ${message.message ?? ''}`));
     else waiter.resolve(message);
+  }
+
+  /** Makes a brokered call and answers it; a request without a broker gets a refusal, not a hang. */
+  private broker(message: RunnerMessage, broker: Broker | undefined): void {
+    const answer = (fields: Record<string, unknown>) => {
+      if (!this.done && !this.ending && this.pending.has(message.id as string)) {
+        this.send({ type: 'brokered', id: message.id, callId: message['callId'], ...fields });
+      }
+    };
+    if (!broker) return answer({ error: `${String(message['call'])} is not available to this call` });
+    broker(message).then(answer, (error: unknown) =>
+      answer({ error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   private onExit(statusCode: number | null, error: unknown): void {

@@ -2,11 +2,14 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, type ContainerSettings } from '../config/app-config.js';
-import { AgentContainer, type ContainerExit } from './agent-container.js';
+import { AgentContainer, type ContainerExit, OutdatedRunner } from './agent-container.js';
 
 const INSTANCE_LABEL = 'loop-gateway.instance';
 /** How long the state checks (ping, image) may take before the engine counts as unreachable. */
 const CHECK_TIMEOUT_MS = 3_000;
+/** After a warm container failed to start, the pool tries again after this, doubling up to the maximum. */
+const REFILL_RETRY_MS = 5_000;
+const REFILL_RETRY_MAX_MS = 60_000;
 
 /** Container mode cannot serve a call: the engine is unreachable, the image is missing, … */
 export class ContainerModeError extends Error {}
@@ -61,6 +64,10 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   private lastProblem: string | null = null;
   private readonly observers: ((direction: 'in' | 'out', line: string) => void)[] = [];
   private stopped = false;
+  /** Warm starts that failed in a row, and the pending retry after them. */
+  private refillFailures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly starting = new Set<Promise<AgentContainer>>();
 
   constructor(config: AppConfig) {
     this.settings = config.container;
@@ -77,6 +84,9 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retryTimer);
+    // Containers being started end as soon as they are (see launch): none is left created on the engine.
+    await Promise.allSettled([...this.starting]);
     const all = [...this.warm.splice(0), ...this.busy.values()];
     for (const container of all) container.kill('killed: the gateway is shutting down');
     await Promise.all(all.map((container) => container.exited));
@@ -144,7 +154,10 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
       warm: this.warm.length,
       running: [...this.busy.values()].filter((container) => !container.done).length,
       waiting: this.queue.length,
-      runIds: [...this.busy].filter(([, container]) => !container.done).map(([runId]) => runId),
+      // Runs only: a skill call outside a run (an operator's try) holds a container under its own key.
+      runIds: [...this.busy]
+        .filter(([key, container]) => !container.done && !key.startsWith('skill-call:'))
+        .map(([runId]) => runId),
     };
     const engine = await withTimeout(this.docker.version() as Promise<{ Version?: string }>).then(
       (version) => ({ reachable: true, version: version.Version ?? null, problem: null }),
@@ -207,13 +220,26 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
     if (refill) this.refill();
   }
 
-  private async startContainer(): Promise<AgentContainer> {
+  /** Starts a container; tracked until started, so a shutdown meanwhile ends it instead of leaving it created. */
+  private startContainer(): Promise<AgentContainer> {
+    const started = this.launch();
+    this.starting.add(started);
+    void started.finally(() => this.starting.delete(started)).catch(() => undefined);
+    return started;
+  }
+
+  private async launch(): Promise<AgentContainer> {
     const container = await AgentContainer.start(
       this.docker,
       this.settings,
       { [INSTANCE_LABEL]: this.instance },
       (direction, line) => this.observers.forEach((observe) => observe(direction, line)),
     );
+    if (this.stopped) {
+      container.kill('killed: the gateway is shutting down');
+      await container.exited;
+      throw new ContainerModeError('Container mode: the gateway is shutting down');
+    }
     void container.exited.then(() => this.freeSlot());
     this.lastProblem = null;
     return container;
@@ -233,6 +259,7 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
       this.startContainer().then(
         (container) => {
           this.warmStarting -= 1;
+          this.refillFailures = 0;
           if (this.stopped) container.kill('killed: the gateway is shutting down');
           else this.warm.push(container);
         },
@@ -240,11 +267,24 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
           this.warmStarting -= 1;
           this.lastProblem = this.explain(error).message;
           this.logger.warn(`Container mode: no warm container: ${this.lastProblem}`);
-          // No retry loop against a broken engine: the next call tries again.
+          // No tight loop against a broken engine: the next call tries again, and so does the pool after
+          // a pause that doubles with each failure in a row (5 s up to a minute).
           this.freeSlot(false);
+          this.retryRefill();
         },
       );
     }
+  }
+
+  private retryRefill(): void {
+    if (this.retryTimer) return;
+    const delay = Math.min(REFILL_RETRY_MAX_MS, REFILL_RETRY_MS * 2 ** this.refillFailures);
+    this.refillFailures += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.refill();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private missingImage(): string {
@@ -255,6 +295,12 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   /** Docker's error as a sentence an operator can act on. */
   private explain(error: unknown): ContainerModeError {
     if (error instanceof ContainerModeError) return error;
+    if (error instanceof OutdatedRunner) {
+      const image = this.settings.image;
+      return new ContainerModeError(
+        `Container mode: the image ${image} is older than this gateway (${error.message}). Build it again with: docker build -t ${image} ./agent-runner`,
+      );
+    }
     const failure = error as { code?: string; statusCode?: number; message?: string; json?: { message?: string } };
     const host = this.settings.dockerHost || 'unix:///var/run/docker.sock';
     const code =

@@ -21,14 +21,24 @@ export class ContainerScriptRunner extends ScriptRunner {
     super();
   }
 
-  /** What the stock image (node:24-bookworm-slim) has; a leaner image answers "not installed". */
+  /** What the stock image (node:24-bookworm-slim with Debian's python3) has; a leaner image answers "not installed". */
   languages(): ScriptLanguage[] {
-    return ['bash', 'node'];
+    return ['bash', 'node', 'python'];
   }
 
   async run(job: ScriptJob): Promise<ScriptOutcome> {
     const container = job.runId ? this.pool.forRun(job.runId) : null;
     if (!container) throw new Error('container mode is on, but this call has no container to run the script in');
+    if (!container.languages.includes(job.language)) {
+      return {
+        exitCode: 127,
+        signal: null,
+        output: `${job.language} is not installed in the agent image (AGENT_CONTAINER_IMAGE); it has ${container.languages.join(', ')}`,
+        outputTruncated: false,
+        timedOut: false,
+        durationMs: 0,
+      };
+    }
     const result = await container.request<ScriptResult>(
       {
         type: 'script',

@@ -4,7 +4,7 @@ import { parseHostEntry } from '../tools/net/host-list.js';
 import type { RiskLevel, Tool, ToolContext, ToolResult } from '../tools/tool.js';
 import type { SkillManifestDto } from './dto/skill.dto.js';
 import { skillFetcher } from './sandbox/skill-fetch.js';
-import { SkillCallError, type SandboxFetcher, type SkillSandbox } from './sandbox/skill-sandbox.js';
+import { SkillCallError, type SandboxFetcher, type SkillCallRunner } from './sandbox/skill-sandbox.js';
 
 export const DEFAULT_SKILL_TIMEOUT_MS = 5000;
 export const MAX_SKILL_RESULT_BYTES = 256 * 1024;
@@ -19,8 +19,8 @@ export interface LoadedSkill {
 
 /**
  * A custom skill as a Tool in the registry: its handler runs in the sandbox (never in the gateway's
- * process), its result reaches the model as untrusted data, and a high risk level makes every call
- * wait for approval by default. A skill with `permissions.fetch` names those hosts as its destinations,
+ * process; in container mode, in the calling run's container), its result reaches the model as
+ * untrusted data, and a high risk level makes every call wait for approval by default. A skill with `permissions.fetch` names those hosts as its destinations,
  * so the exfiltration guard holds its calls like http_request's.
  */
 export class SkillTool implements Tool {
@@ -39,7 +39,7 @@ export class SkillTool implements Tool {
 
   constructor(
     readonly skill: LoadedSkill,
-    private readonly sandbox: SkillSandbox,
+    private readonly sandbox: SkillCallRunner,
     guard: AddressGuard,
     private readonly memoryMb: number,
   ) {
@@ -69,7 +69,7 @@ export class SkillTool implements Tool {
     }
   }
 
-  async execute(input: unknown, context: Pick<ToolContext, 'signal'>): Promise<ToolResult> {
+  async execute(input: unknown, context: Pick<ToolContext, 'signal'> & Partial<ToolContext>): Promise<ToolResult> {
     try {
       const value = await this.sandbox.run({
         code: this.skill.handler,
@@ -77,6 +77,7 @@ export class SkillTool implements Tool {
         limits: { memoryMb: this.memoryMb, timeoutMs: this.callTimeoutMs, maxResultBytes: MAX_SKILL_RESULT_BYTES },
         ...(this.fetcher ? { fetch: this.fetcher } : {}),
         signal: context.signal,
+        ...(context.runId ? { runId: context.runId } : {}),
       });
       return { content: JSON.stringify(value), untrusted: true };
     } catch (error) {

@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  Inject,
   Injectable,
   Logger,
   NotFoundException,
@@ -29,7 +30,7 @@ import {
   type SkillUpdateDto,
 } from './dto/skill.dto.js';
 import type { SkillTry } from './entities/skill-try.entity.js';
-import { SkillSandbox } from './sandbox/skill-sandbox.js';
+import { SKILL_CALL_RUNNER, type SkillCallRunner, SkillSandbox } from './sandbox/skill-sandbox.js';
 import { SkillRevisionsRepository } from './skill-revisions.repository.js';
 import { SkillStore } from './skill-store.js';
 import { SkillTriesRepository } from './skill-tries.repository.js';
@@ -75,6 +76,7 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
     private readonly tools: ToolsService,
     private readonly store: SkillStore,
     private readonly sandbox: SkillSandbox,
+    @Inject(SKILL_CALL_RUNNER) private readonly callRunner: SkillCallRunner,
     private readonly guard: AddressGuard,
     private readonly events: EventBus,
     private readonly tries: SkillTriesRepository,
@@ -312,7 +314,7 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private skillTool(loaded: LoadedSkill): SkillTool {
-    return new SkillTool(loaded, this.sandbox, this.guard, this.config.skillMemoryMb);
+    return new SkillTool(loaded, this.callRunner, this.guard, this.config.skillMemoryMb);
   }
 
   /** An earlier revision of a custom skill that a run pinned: from memory, or rebuilt from the stored one. */

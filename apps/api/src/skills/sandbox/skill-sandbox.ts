@@ -24,7 +24,18 @@ export interface SandboxCall {
   limits: SandboxLimits;
   fetch?: SandboxFetcher;
   signal?: AbortSignal;
+  /** The run that called the skill (container mode runs it in that run's container); omitted: a try. */
+  runId?: string;
 }
+
+/** Where a skill's calls run: the sandbox below, or the run's container in container mode. */
+export interface SkillCallRunner {
+  /** Resolves with the JSON value the handler returned, rejects with a SkillCallError. */
+  run(call: SandboxCall): Promise<unknown>;
+}
+
+/** The SkillCallRunner the skills use (see skills.module.ts). */
+export const SKILL_CALL_RUNNER = Symbol('SKILL_CALL_RUNNER');
 
 /** A skill call that failed in the sandbox; the message is written for the model (and the operator) to read. */
 export class SkillCallError extends Error {}
@@ -44,7 +55,7 @@ type Job =
  * isolate. Calls queue for a free worker. A worker that does not answer within a call's limit (plus a
  * grace) is killed and replaced; its call fails with a message, other calls and the gateway go on.
  */
-export class SkillSandbox {
+export class SkillSandbox implements SkillCallRunner {
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
   private readonly queue: Job[] = [];

@@ -172,6 +172,33 @@ describe('RunDetailPage', () => {
     ).toContain('The search failed, sorry.');
   });
 
+  it('shows how the container ended when its exit arrives after the run completed', async () => {
+    const done = running();
+    done.status = 'completed';
+    done.finishedAt = at;
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: done });
+    const { fixture, ws, text } = await render();
+    expect(text('run-detail-isolation')).toBe('In its own container');
+
+    gateway.http.on('GET /api/runs/r1', { status: 200, body: { ...done, containerExit: 'exit code 0' } });
+    ws.receive({
+      type: 'event',
+      event: 'container:exit',
+      payload: { runId: 'other', containerId: 'k0', exit: 'exit code 0', failed: false },
+      timestamp: at,
+    });
+    ws.receive({
+      type: 'event',
+      event: 'container:exit',
+      payload: { runId: 'r1', containerId: 'k1', exit: 'exit code 0', failed: false },
+      timestamp: at,
+    });
+    await vi.waitFor(async () => {
+      await fixture.whenStable();
+      expect(text('run-detail-isolation')).toBe('In its own container · container: exit code 0');
+    });
+  });
+
   it('shows a waiting run with the held call, approves it inline and records who decided', async () => {
     const held = running();
     held.status = 'waiting';

@@ -141,6 +141,11 @@ export class RunDetailPage {
         void this.load(this.id());
         return;
       }
+      // A finished run's container exit is stored just after its end: show it when it comes.
+      if (event.event === 'container:exit' && event.payload.runId === this.id()) {
+        void this.load(this.id());
+        return;
+      }
       if (!isRunEvent(event) || event.payload.runId !== this.id()) return;
       if (event.event === 'agent:run:text') {
         const { delta } = event.payload;
