@@ -82,8 +82,13 @@ describe('MCP servers as tool providers, through the local Claude', () => {
       const picture = await waitForRun((await submit({ message: '/tool tests__picture {}' })).runId);
       const pictureOutput = picture.toolCalls[0]!.output;
       expect(pictureOutput).toContain('Resource file:///notes.txt:\nresource body');
-      const screenshot = /saved as ([0-9a-f-]{36})/.exec(pictureOutput)![1]!;
-      await request(gw.url).get(`/api/tools/screenshots/${screenshot}`).set(auth).expect(200);
+      const [png, jpeg] = [...pictureOutput.matchAll(/saved as ([0-9a-f-]{36})/g)].map((match) => match[1]!);
+      const pngFile = await request(gw.url).get(`/api/tools/screenshots/${png}`).set(auth).expect(200);
+      expect(pngFile.headers['content-type']).toBe('image/png');
+      // A JPEG is stored as it came, and served with its own type.
+      const jpegFile = await request(gw.url).get(`/api/tools/screenshots/${jpeg}`).set(auth).expect(200);
+      expect(jpegFile.headers['content-type']).toBe('image/jpeg');
+      expect((jpegFile.body as Buffer).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
 
       const listed = (await request(gw.url).get('/api/mcp-servers').set(auth).expect(200)).text;
       expect(listed).not.toContain(SECRET);
