@@ -22,6 +22,7 @@ function waitForServer(
   { gw, auth }: Gateway,
   id: string,
   ready: (body: McpServerBody) => boolean,
+  timeoutMs = 15_000,
 ): Promise<McpServerBody> {
   let last: McpServerBody | undefined;
   return waitUntil(
@@ -30,6 +31,7 @@ function waitForServer(
       last = (await request(gw.url).get(`/api/mcp-servers/${id}`).set(auth).expect(200)).body as McpServerBody;
       return ready(last) && last;
     },
+    timeoutMs,
   );
 }
 
@@ -192,6 +194,50 @@ describe('MCP servers as tool providers, through the local Claude', () => {
     } finally {
       await gateway.gw.close();
       await guarded.gw.close();
+      await server.stop();
+    }
+  });
+
+  it('notices an HTTP server that went away without a call (ping), shows it as error, and reconnects when it is back', async () => {
+    const authorization = 'Bearer ping-test';
+    let server = await startTestMcpHttpServer(authorization);
+    const gateway = await startGateway(claude, {
+      TOOL_ALLOWED_HOSTS: `127.0.0.1:${server.port}`,
+      MCP_PING_SECONDS: '1',
+    });
+    const { gw, auth } = gateway;
+    try {
+      const { id } = (
+        await request(gw.url)
+          .post('/api/mcp-servers')
+          .set(auth)
+          .send({ name: 'remote', transport: 'http', url: server.url, headers: { Authorization: authorization } })
+          .expect(201)
+      ).body as McpServerBody;
+      await waitForServer(gateway, id, (body) => body.state === 'ready');
+      // /api/skills says where the tool comes from.
+      const skills = (await request(gw.url).get('/api/skills').set(auth).expect(200)).body as {
+        name: string;
+        source: string;
+        server: string | null;
+      }[];
+      expect(skills.find((skill) => skill.name === 'remote__echo')).toMatchObject({ source: 'mcp', server: 'remote' });
+      expect(skills.find((skill) => skill.name === 'load_skill')).toMatchObject({ source: 'builtin', server: null });
+
+      const port = server.port;
+      await server.stop();
+      // No run calls it: the ping finds out, and its tools go.
+      const down = await waitForServer(gateway, id, (body) => body.state === 'error');
+      expect(down.tools).toEqual([]);
+      expect(down.error).toBeTruthy();
+      const runs = (await request(gw.url).get('/api/runs').set(auth).expect(200)).body as unknown[];
+      expect(runs).toEqual([]);
+
+      server = await startTestMcpHttpServer(authorization, port);
+      const back = await waitForServer(gateway, id, (body) => body.state === 'ready', 30_000);
+      expect(back.tools.some((tool) => tool.name === 'remote__echo')).toBe(true);
+    } finally {
+      await gw.close();
       await server.stop();
     }
   });
