@@ -67,13 +67,18 @@ describe('Agent Skills API', () => {
         files: [
           { path: 'SKILL.md', content: README_SKILL_MD },
           { path: 'templates/notes.md', content: '## Added\n' },
-          { path: 'logo.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]).toString('base64'), encoding: 'base64' },
+          {
+            path: 'logo.png',
+            content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]).toString('base64'),
+            encoding: 'base64',
+          },
         ],
       })
       .expect(201);
     expect(created.body).toMatchObject({
       name: 'release-notes',
-      description: 'Writes release notes from a list of merged changes. Use when asked for release notes or a changelog.',
+      description:
+        'Writes release notes from a list of merged changes. Use when asked for release notes or a changelog.',
       enabled: true,
       error: null,
       license: 'MIT',
@@ -125,25 +130,49 @@ describe('Agent Skills API', () => {
     ['archive that is not a zip', { archive: Buffer.from('hello').toString('base64') }, 'archive: not a zip archive'],
     ['files that is not a list', { files: 'SKILL.md' }, 'files must be an array'],
     ['a file without content', { files: [{ path: 'SKILL.md' }] }, 'files[0].content must be a string'],
-    ['an unknown file field', { files: [{ path: 'SKILL.md', content: good, mode: 7 }] }, 'files[0].mode is not a field'],
+    [
+      'an unknown file field',
+      { files: [{ path: 'SKILL.md', content: good, mode: 7 }] },
+      'files[0].mode is not a field',
+    ],
     [
       'a path out of the folder',
-      { files: [{ path: 'SKILL.md', content: good }, { path: '../evil.md', content: 'x' }] },
+      {
+        files: [
+          { path: 'SKILL.md', content: good },
+          { path: '../evil.md', content: 'x' },
+        ],
+      },
       'files[1].path "../evil.md" must not have empty, "." or ".." parts',
     ],
     [
       'an absolute path',
-      { files: [{ path: 'SKILL.md', content: good }, { path: '/etc/cron.d/x', content: 'x' }] },
+      {
+        files: [
+          { path: 'SKILL.md', content: good },
+          { path: '/etc/cron.d/x', content: 'x' },
+        ],
+      },
       'files[1].path "/etc/cron.d/x" must be relative',
     ],
     [
       'a backslash path',
-      { files: [{ path: 'SKILL.md', content: good }, { path: '..\\evil', content: 'x' }] },
+      {
+        files: [
+          { path: 'SKILL.md', content: good },
+          { path: '..\\evil', content: 'x' },
+        ],
+      },
       'files[1].path "..\\evil" has a character not allowed',
     ],
     [
       'a file given twice',
-      { files: [{ path: 'SKILL.md', content: good }, { path: 'SKILL.md', content: good }] },
+      {
+        files: [
+          { path: 'SKILL.md', content: good },
+          { path: 'SKILL.md', content: good },
+        ],
+      },
       'files[1].path "SKILL.md" is given twice',
     ],
     ['no SKILL.md', { files: [{ path: 'notes.md', content: 'x' }] }, 'files must hold SKILL.md'],
@@ -238,7 +267,9 @@ describe('Agent Skills API', () => {
     const first = skillMd('name: weekly-report\ndescription: First.');
     await api.post('/api/agent-skills', { files: [{ path: 'SKILL.md', content: first }] }).expect(201);
     const again = await api
-      .post('/api/agent-skills', { files: [{ path: 'SKILL.md', content: skillMd('name: weekly-report\ndescription: Second.') }] })
+      .post('/api/agent-skills', {
+        files: [{ path: 'SKILL.md', content: skillMd('name: weekly-report\ndescription: Second.') }],
+      })
       .expect(409);
     expect(again.body.message).toContain('"weekly-report" is already installed');
     expect((await api.get('/api/agent-skills/weekly-report').expect(200)).body.description).toBe('First.');

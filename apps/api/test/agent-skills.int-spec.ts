@@ -49,7 +49,10 @@ describe('Agent Skills through the built gateway and the local Claude', () => {
 
       const listed = (await request(gw.url).get('/api/agent-skills').set(auth).expect(200)).body as Listed[];
       expect(listed).toEqual([
-        expect.objectContaining({ name: 'half-done', error: 'SKILL.md: description is required: what the skill does and when to use it' }),
+        expect.objectContaining({
+          name: 'half-done',
+          error: 'SKILL.md: description is required: what the skill does and when to use it',
+        }),
         expect.objectContaining({ name: 'release-notes', error: null }),
       ]);
 
@@ -58,8 +61,7 @@ describe('Agent Skills through the built gateway and the local Claude', () => {
       const first = claude().requests[0]!.body;
       const system = systemOf(first);
       expect(system).toContain(
-        '<agent_skills>\n' +
-          'Agent Skills are instructions the operators installed for particular tasks.',
+        '<agent_skills>\n' + 'Agent Skills are instructions the operators installed for particular tasks.',
       );
       expect(system).toContain(
         '- release-notes: Writes release notes from merged changes. Use when asked for release notes.\n</agent_skills>',
@@ -98,9 +100,15 @@ describe('Agent Skills through the built gateway and the local Claude', () => {
         join(skillsDir, 'release-notes', 'SKILL.md'),
         RELEASE_NOTES.replace('Writes release notes', 'Drafts release notes'),
       );
-      writeFileSync(join(skillsDir, 'half-done', 'SKILL.md'), '---\nname: half-done\ndescription: Now complete.\n---\nDone.\n');
+      writeFileSync(
+        join(skillsDir, 'half-done', 'SKILL.md'),
+        '---\nname: half-done\ndescription: Now complete.\n---\nDone.\n',
+      );
       mkdirSync(join(skillsDir, 'brand-new'));
-      writeFileSync(join(skillsDir, 'brand-new', 'SKILL.md'), '---\nname: brand-new\ndescription: Added on disk.\n---\nNew.\n');
+      writeFileSync(
+        join(skillsDir, 'brand-new', 'SKILL.md'),
+        '---\nname: brand-new\ndescription: Added on disk.\n---\nNew.\n',
+      );
       await waitUntil('the edits on disk picked up', async () => {
         const skills = (await request(gw.url).get('/api/agent-skills').set(auth).expect(200)).body as Listed[];
         return (
@@ -112,7 +120,9 @@ describe('Agent Skills through the built gateway and the local Claude', () => {
       claude().reset();
       await waitForRun((await submit({ message: 'hello' })).runId);
       const reloaded = systemOf(claude().requests[0]!.body);
-      expect(reloaded).toContain('- brand-new: Added on disk.\n- half-done: Now complete.\n- release-notes: Drafts release notes');
+      expect(reloaded).toContain(
+        '- brand-new: Added on disk.\n- half-done: Now complete.\n- release-notes: Drafts release notes',
+      );
 
       // Removed on disk: gone from the list and the prompt. Disabled: still listed, not offered.
       rmSync(join(skillsDir, 'brand-new'), { recursive: true });

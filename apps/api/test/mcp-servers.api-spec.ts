@@ -94,7 +94,9 @@ describe('MCP servers API', () => {
     expect((await api.get(`/api/mcp-servers/${id}`).expect(200)).body).toMatchObject({ state: 'stopped', tools: [] });
     const group = await api.post('/api/agent-groups', { name: 'mcp-early', skills: ['later__search'] }).expect(201);
     expect(group.body.skills).toEqual(['later__search']);
-    const unknown = await api.post('/api/agent-groups', { name: 'mcp-unknown', skills: ['nowhere__search'] }).expect(400);
+    const unknown = await api
+      .post('/api/agent-groups', { name: 'mcp-unknown', skills: ['nowhere__search'] })
+      .expect(400);
     expect(unknown.body.message).toContain('skills: "nowhere__search" is not a skill');
     // The bare prefix names no tool.
     await api.post('/api/agent-groups', { name: 'mcp-bare', skills: ['later__'] }).expect(400);

@@ -253,7 +253,10 @@ describe('skills page', () => {
       await form.getByTestId('mcp-args').fill(args.join('\n'));
       await form.getByTestId('mcp-save').click();
       const server = page.locator('[data-testid="mcp-server"][data-name="tests"]');
-      await server.getByTestId('mcp-state').filter({ hasText: /^ready$/ }).waitFor({ timeout: 30_000 });
+      await server
+        .getByTestId('mcp-state')
+        .filter({ hasText: /^ready$/ })
+        .waitFor({ timeout: 30_000 });
       const tools = (await server.getByTestId('mcp-tools').textContent()) ?? '';
       expect(tools).toContain('tests__echo');
       expect(tools).toContain('(reads only)');

@@ -89,7 +89,9 @@ export class ReadSkillFileTool implements Tool {
     if (read.text === null) {
       return { content: `${path} is a binary file (${read.size} bytes); it cannot be shown as text.`, untrusted: true };
     }
-    const cut = read.truncated ? `\n\n[cut: the file has ${read.size} bytes; the first ${READ_SKILL_FILE_MAX_BYTES} are shown]` : '';
+    const cut = read.truncated
+      ? `\n\n[cut: the file has ${read.size} bytes; the first ${READ_SKILL_FILE_MAX_BYTES} are shown]`
+      : '';
     return { content: `${read.text}${cut}`, untrusted: true };
   }
 }

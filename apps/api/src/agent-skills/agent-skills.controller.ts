@@ -37,7 +37,10 @@ export class AgentSkillsController {
 
   @Post()
   @ApiCreatedResponse({ type: AgentSkillDetailDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Not a valid skill folder (the message names the field)' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Not a valid skill folder (the message names the field)',
+  })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The name is in use' })
   installAgentSkill(@Body() body: AgentSkillUploadDto): Promise<AgentSkillDetailDto> {
     return this.skills.install(body);

@@ -229,7 +229,8 @@ export class AgentSkillsService implements OnModuleInit, OnApplicationShutdown {
     }
     this.entries.set(name, { doc, error, files, updatedAt, hash });
     if (error) this.logger.warn({ agentSkill: name, error }, 'Agent Skill is not valid');
-    else this.logger.log({ agentSkill: name, files: files.length }, known ? 'Agent Skill reloaded' : 'Agent Skill loaded');
+    else
+      this.logger.log({ agentSkill: name, files: files.length }, known ? 'Agent Skill reloaded' : 'Agent Skill loaded');
   }
 
   private scheduleReload(name: string): void {

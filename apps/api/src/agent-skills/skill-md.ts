@@ -46,7 +46,8 @@ export function parseSkillMd(text: string, folder: string | null): SkillDocument
   if (typeof name !== 'string' || !AGENT_SKILL_NAME.test(name)) {
     throw new SkillMdError(`name must be ${NAME_RULE}`);
   }
-  if (folder !== null && name !== folder) throw new SkillMdError(`name "${name}" must equal the folder's name "${folder}"`);
+  if (folder !== null && name !== folder)
+    throw new SkillMdError(`name "${name}" must equal the folder's name "${folder}"`);
   const description = fields.description;
   if (typeof description !== 'string' || description.trim() === '') {
     throw new SkillMdError('description is required: what the skill does and when to use it');

@@ -33,7 +33,8 @@ export function readZip(archive: Buffer, limits: ZipLimits): ZipEntry[] {
   const directorySize = archive.readUInt32LE(end + 12);
   let offset = archive.readUInt32LE(end + 16);
   if (offset + directorySize > end) throw new ZipError('the zip central directory is damaged');
-  if (count > limits.maxFiles * 2) throw new ZipError(`the zip holds ${count} entries; at most ${limits.maxFiles} files`);
+  if (count > limits.maxFiles * 2)
+    throw new ZipError(`the zip holds ${count} entries; at most ${limits.maxFiles} files`);
   const entries: ZipEntry[] = [];
   let total = 0;
   for (let index = 0; index < count; index++) {

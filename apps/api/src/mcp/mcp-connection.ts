@@ -154,7 +154,10 @@ export class McpConnection {
       client.ping({ timeout: Math.min(this.pingMs, CONNECT_TIMEOUT_MS) }).then(
         () => this.schedulePing(generation),
         (error: unknown) =>
-          this.failed(generation, new Error(`No answer to a ping: ${error instanceof Error ? error.message : String(error)}`)),
+          this.failed(
+            generation,
+            new Error(`No answer to a ping: ${error instanceof Error ? error.message : String(error)}`),
+          ),
       );
     }, this.pingMs);
     this.pingTimer.unref();

@@ -21,7 +21,9 @@ export class ToolsRepository {
   }
 
   async saveEnabled(name: string, enabled: boolean, at: Date, prefix = ENABLED_PREFIX): Promise<void> {
-    await this.dataSource.getRepository(Setting).save({ key: `${prefix}${name}`, value: String(enabled), updatedAt: at });
+    await this.dataSource
+      .getRepository(Setting)
+      .save({ key: `${prefix}${name}`, value: String(enabled), updatedAt: at });
   }
 
   /** Forgets the choice (a deleted Agent Skill: one installed later under its name starts enabled). */

@@ -50,7 +50,6 @@ export class AgentSkillToggleDto {
   enabled?: boolean;
 }
 
-
 export class AgentSkillFileInfoDto {
   @ApiProperty({ example: 'reference/forms.md' }) path!: string;
   @ApiProperty() size!: number;

@@ -18,7 +18,9 @@ export type ImageExtension = keyof typeof IMAGE_TYPES;
 /** The extension for a MIME type the store keeps, or null. */
 export function imageExtension(mimeType: string): ImageExtension | null {
   const type = mimeType.toLowerCase().split(';')[0]!.trim();
-  const found = Object.entries(IMAGE_TYPES).find(([, mime]) => mime === type || (type === 'image/jpg' && mime === 'image/jpeg'));
+  const found = Object.entries(IMAGE_TYPES).find(
+    ([, mime]) => mime === type || (type === 'image/jpg' && mime === 'image/jpeg'),
+  );
   return found ? (found[0] as ImageExtension) : null;
 }
 

@@ -107,9 +107,7 @@ describe('AgentSkillsPanel', () => {
     await vi.waitFor(() => {
       TestBed.tick();
       expect(
-        row('release-notes')
-          .querySelector('[data-testid=agent-skill-enabled] button')!
-          .getAttribute('aria-checked'),
+        row('release-notes').querySelector('[data-testid=agent-skill-enabled] button')!.getAttribute('aria-checked'),
       ).toBe('false');
     });
   });

@@ -66,8 +66,20 @@ export class AgentSkillsStore {
 
   private replace(skill: AgentSkillResponseDto): void {
     this.edits.note();
-    const { name, description, enabled, error, license, compatibility, metadata, allowedTools, files, updatedAt } = skill;
-    const entry = { name, description, enabled, error, license, compatibility, metadata, allowedTools, files, updatedAt };
+    const { name, description, enabled, error, license, compatibility, metadata, allowedTools, files, updatedAt } =
+      skill;
+    const entry = {
+      name,
+      description,
+      enabled,
+      error,
+      license,
+      compatibility,
+      metadata,
+      allowedTools,
+      files,
+      updatedAt,
+    };
     this.list.update((skills) =>
       [...skills.filter((other) => other.name !== skill.name), entry].sort((a, b) => a.name.localeCompare(b.name)),
     );
