@@ -1,9 +1,5 @@
-import { makeZip } from '@loop-gateway/testing';
 import { withAgentSkills } from '../agents/system-prompt.js';
 import { parseSkillMd } from './skill-md.js';
-import { readZip } from './zip-reader.js';
-
-const LIMITS = { maxFiles: 10, maxFileBytes: 1000, maxTotalBytes: 2000 };
 
 describe('parseSkillMd', () => {
   it('reads the front matter fields and the instructions after them', () => {
@@ -36,28 +32,6 @@ describe('parseSkillMd', () => {
     ['a list', '- a\n- b', 'front matter must be a mapping'],
   ])('refuses %s, naming the field', (_what, front, message) => {
     expect(() => parseSkillMd(`---\n${front}\n---\nbody`, 'ab')).toThrow(message);
-  });
-});
-
-describe('readZip', () => {
-  it('reads stored and deflated entries and skips folders', () => {
-    const zip = makeZip([
-      { path: 'dir/', content: '' },
-      { path: 'a.txt', content: 'hello', stored: true },
-      { path: 'dir/b.txt', content: 'b'.repeat(500) },
-    ]);
-    expect(readZip(zip, LIMITS).map((entry) => [entry.path, entry.data.toString()])).toEqual([
-      ['a.txt', 'hello'],
-      ['dir/b.txt', 'b'.repeat(500)],
-    ]);
-  });
-
-  it('refuses a damaged CRC and a bomb before inflating past the declared size', () => {
-    const zip = makeZip([{ path: 'a.txt', content: 'hello', stored: true }]);
-    zip[30 + 'a.txt'.length] ^= 0xff;
-    expect(() => readZip(zip, LIMITS)).toThrow('a.txt: the zip is damaged (size or CRC)');
-    const bomb = makeZip([{ path: 'b.txt', content: Buffer.alloc(100_000), claimedSize: 10 }]);
-    expect(() => readZip(bomb, LIMITS)).toThrow('larger than declared');
   });
 });
 
