@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { A2aModule } from './a2a/a2a.module.js';
+import { AgentSkillsModule } from './agent-skills/agent-skills.module.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { WEBHOOK_ROUTES } from './app.routes.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -76,6 +77,7 @@ export class AppModule implements NestModule {
         ContainersModule,
         ToolsModule,
         SkillsModule,
+        AgentSkillsModule,
         McpModule,
         UsageModule,
         DashboardModule,

@@ -84,4 +84,24 @@ describe('MCP servers API', () => {
     await api.get(`/api/mcp-servers/${id}`).expect(404);
     await api.get('/api/mcp-servers/not-a-uuid').expect(400);
   });
+
+  it("lets a group's skills name a tool of a configured server that is not ready, and no other server's", async () => {
+    const { id } = (
+      await api
+        .post('/api/mcp-servers', { name: 'later', transport: 'stdio', command: MISSING_PROGRAM, enabled: false })
+        .expect(201)
+    ).body as { id: string };
+    expect((await api.get(`/api/mcp-servers/${id}`).expect(200)).body).toMatchObject({ state: 'stopped', tools: [] });
+    const group = await api.post('/api/agent-groups', { name: 'mcp-early', skills: ['later__search'] }).expect(201);
+    expect(group.body.skills).toEqual(['later__search']);
+    const unknown = await api
+      .post('/api/agent-groups', { name: 'mcp-unknown', skills: ['nowhere__search'] })
+      .expect(400);
+    expect(unknown.body.message).toContain('skills: "nowhere__search" is not a skill');
+    // The bare prefix names no tool.
+    await api.post('/api/agent-groups', { name: 'mcp-bare', skills: ['later__'] }).expect(400);
+    await api.delete(`/api/agent-groups/${group.body.id}`).expect(204);
+    await api.delete(`/api/mcp-servers/${id}`).expect(204);
+    await api.post('/api/agent-groups', { name: 'mcp-gone', skills: ['later__search'] }).expect(400);
+  });
 });

@@ -22,6 +22,7 @@ function waitForServer(
   { gw, auth }: Gateway,
   id: string,
   ready: (body: McpServerBody) => boolean,
+  timeoutMs = 15_000,
 ): Promise<McpServerBody> {
   let last: McpServerBody | undefined;
   return waitUntil(
@@ -30,6 +31,7 @@ function waitForServer(
       last = (await request(gw.url).get(`/api/mcp-servers/${id}`).set(auth).expect(200)).body as McpServerBody;
       return ready(last) && last;
     },
+    timeoutMs,
   );
 }
 
@@ -82,8 +84,13 @@ describe('MCP servers as tool providers, through the local Claude', () => {
       const picture = await waitForRun((await submit({ message: '/tool tests__picture {}' })).runId);
       const pictureOutput = picture.toolCalls[0]!.output;
       expect(pictureOutput).toContain('Resource file:///notes.txt:\nresource body');
-      const screenshot = /saved as ([0-9a-f-]{36})/.exec(pictureOutput)![1]!;
-      await request(gw.url).get(`/api/tools/screenshots/${screenshot}`).set(auth).expect(200);
+      const [png, jpeg] = [...pictureOutput.matchAll(/saved as ([0-9a-f-]{36})/g)].map((match) => match[1]!);
+      const pngFile = await request(gw.url).get(`/api/tools/screenshots/${png}`).set(auth).expect(200);
+      expect(pngFile.headers['content-type']).toBe('image/png');
+      // A JPEG is stored as it came, and served with its own type.
+      const jpegFile = await request(gw.url).get(`/api/tools/screenshots/${jpeg}`).set(auth).expect(200);
+      expect(jpegFile.headers['content-type']).toBe('image/jpeg');
+      expect((jpegFile.body as Buffer).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
 
       const listed = (await request(gw.url).get('/api/mcp-servers').set(auth).expect(200)).text;
       expect(listed).not.toContain(SECRET);
@@ -187,6 +194,50 @@ describe('MCP servers as tool providers, through the local Claude', () => {
     } finally {
       await gateway.gw.close();
       await guarded.gw.close();
+      await server.stop();
+    }
+  });
+
+  it('notices an HTTP server that went away without a call (ping), shows it as error, and reconnects when it is back', async () => {
+    const authorization = 'Bearer ping-test';
+    let server = await startTestMcpHttpServer(authorization);
+    const gateway = await startGateway(claude, {
+      TOOL_ALLOWED_HOSTS: `127.0.0.1:${server.port}`,
+      MCP_PING_SECONDS: '1',
+    });
+    const { gw, auth } = gateway;
+    try {
+      const { id } = (
+        await request(gw.url)
+          .post('/api/mcp-servers')
+          .set(auth)
+          .send({ name: 'remote', transport: 'http', url: server.url, headers: { Authorization: authorization } })
+          .expect(201)
+      ).body as McpServerBody;
+      await waitForServer(gateway, id, (body) => body.state === 'ready');
+      // /api/skills says where the tool comes from.
+      const skills = (await request(gw.url).get('/api/skills').set(auth).expect(200)).body as {
+        name: string;
+        source: string;
+        server: string | null;
+      }[];
+      expect(skills.find((skill) => skill.name === 'remote__echo')).toMatchObject({ source: 'mcp', server: 'remote' });
+      expect(skills.find((skill) => skill.name === 'load_skill')).toMatchObject({ source: 'builtin', server: null });
+
+      const port = server.port;
+      await server.stop();
+      // No run calls it: the ping finds out, and its tools go.
+      const down = await waitForServer(gateway, id, (body) => body.state === 'error');
+      expect(down.tools).toEqual([]);
+      expect(down.error).toBeTruthy();
+      const runs = (await request(gw.url).get('/api/runs').set(auth).expect(200)).body as unknown[];
+      expect(runs).toEqual([]);
+
+      server = await startTestMcpHttpServer(authorization, port);
+      const back = await waitForServer(gateway, id, (body) => body.state === 'ready', 30_000);
+      expect(back.tools.some((tool) => tool.name === 'remote__echo')).toBe(true);
+    } finally {
+      await gw.close();
       await server.stop();
     }
   });

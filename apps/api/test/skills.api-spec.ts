@@ -61,7 +61,9 @@ describe('skills API', () => {
       'broadcast',
       'delegate',
       'http_request',
+      'load_skill',
       'query',
+      'read_skill_file',
       'run_script',
       'web_browse',
     ]);

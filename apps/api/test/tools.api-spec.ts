@@ -38,10 +38,15 @@ describe('tools API', () => {
       'broadcast',
       'delegate',
       'http_request',
+      'load_skill',
       'query',
+      'read_skill_file',
       'run_script',
       'web_browse',
     ]);
+    // Reading Agent Skills acts on nothing.
+    expect(byName.load_skill).toMatchObject({ riskLevel: 'low', acts: false, inputSchema: { required: ['name'] } });
+    expect(byName.read_skill_file).toMatchObject({ acts: false, inputSchema: { required: ['skill', 'path'] } });
     expect(byName.http_request).toEqual({
       name: 'http_request',
       description: expect.stringContaining('HTTP'),
@@ -102,7 +107,9 @@ describe('tools API', () => {
       broadcast: true,
       delegate: true,
       http_request: true,
+      load_skill: true,
       query: true,
+      read_skill_file: true,
       run_script: false,
       web_browse: true,
     });
@@ -112,7 +119,7 @@ describe('tools API', () => {
         .available([])
         .map((tool) => tool.name)
         .sort(),
-    ).toEqual(['broadcast', 'delegate', 'http_request', 'query', 'web_browse']);
+    ).toEqual(['broadcast', 'delegate', 'http_request', 'load_skill', 'query', 'read_skill_file', 'web_browse']);
   });
 
   it('answers 404 for an unknown tool and 400 for a bad body', async () => {

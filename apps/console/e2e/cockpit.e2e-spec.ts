@@ -160,7 +160,9 @@ describe('the console as a cockpit', () => {
         'broadcast',
         'delegate',
         'http_request',
+        'load_skill',
         'query',
+        'read_skill_file',
         'run_script',
         'web_browse',
       ]);

@@ -512,7 +512,9 @@ describe('console', () => {
         'broadcast',
         'delegate',
         'http_request',
+        'load_skill',
         'query',
+        'read_skill_file',
         'run_script',
         'web_browse',
       ]);

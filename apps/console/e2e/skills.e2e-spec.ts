@@ -3,12 +3,20 @@
  * built-in and custom skills listed, the README example installed from the form and tried (the try
  * stored and listed after a reload), a bad
  * handler refused with the gateway's message, a new version saved, a skill broken on disk showing its
- * load error, a skill disabled, and one deleted after confirmation.
+ * load error, a skill disabled, and one deleted after confirmation. Then the Agent Skills panel (a zip
+ * uploaded, a malformed folder on disk shown with its error, instructions viewed, disabled, deleted) and
+ * the MCP servers panel (the test server added over stdio, ready with its tools, removed).
  */
 import type { Browser, Page } from 'playwright-core';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONSOLE_BUILD, type GatewayProcess, startGatewayProcess } from '@loop-gateway/testing';
+import {
+  CONSOLE_BUILD,
+  type GatewayProcess,
+  makeZip,
+  startGatewayProcess,
+  testMcpStdioServer,
+} from '@loop-gateway/testing';
 import { launchChromium } from './chromium.js';
 
 const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
@@ -58,7 +66,9 @@ describe('skills page', () => {
         'broadcast',
         'delegate',
         'http_request',
+        'load_skill',
         'query',
+        'read_skill_file',
         'run_script',
         'web_browse',
       ]);
@@ -164,6 +174,104 @@ describe('skills page', () => {
       await page.reload();
       await row('broken-one').waitFor();
       expect(await row('my-tool').count()).toBe(0);
+    },
+    STEP_TIMEOUT,
+  );
+
+  const agentSkill = (name: string) => page.locator(`[data-testid="agent-skill"][data-name="${name}"]`);
+
+  it(
+    'uploads an Agent Skill as a zip, shows a malformed folder with its error, views, disables and deletes it',
+    async () => {
+      const zip = makeZip([
+        {
+          path: 'release-notes/SKILL.md',
+          content:
+            '---\nname: release-notes\ndescription: Writes release notes from merged changes.\nlicense: MIT\n---\n# Release notes\nGroup the changes.\n',
+        },
+        { path: 'release-notes/reference/template.md', content: '## Added\n' },
+      ]);
+      await page
+        .getByTestId('agent-skill-zip')
+        .setInputFiles({ name: 'release-notes.zip', mimeType: 'application/zip', buffer: zip });
+      await agentSkill('release-notes')
+        .getByTestId('agent-skill-description')
+        .filter({ hasText: 'Writes release notes from merged changes.' })
+        .waitFor();
+      expect(await agentSkill('release-notes').getByTestId('agent-skill-files').textContent()).toContain(
+        'reference/template.md',
+      );
+
+      // The same name again: the gateway's 409 is shown.
+      await page
+        .getByTestId('agent-skill-zip')
+        .setInputFiles({ name: 'again.zip', mimeType: 'application/zip', buffer: zip });
+      await page.getByTestId('agent-skills-action-error').filter({ hasText: 'already installed' }).waitFor();
+
+      // A folder copied in by hand without a description: listed with its error.
+      const folder = join(gateway!.dataDir, 'agent-skills', 'half-done');
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'SKILL.md'), '---\nname: half-done\n---\nNo description.\n');
+      for (let tries = 0; ; tries++) {
+        await page.getByTestId('agent-skills-reload').click();
+        const shown = await agentSkill('half-done').getByTestId('agent-skill-error').count();
+        if (shown > 0) break;
+        if (tries > 50) throw new Error('half-done not listed');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(await agentSkill('half-done').getByTestId('agent-skill-error').textContent()).toContain(
+        'description is required',
+      );
+
+      await agentSkill('release-notes').getByTestId('agent-skill-view').click();
+      await agentSkill('release-notes')
+        .getByTestId('agent-skill-body')
+        .filter({ hasText: 'Group the changes.' })
+        .waitFor();
+
+      await agentSkill('release-notes').getByRole('switch').click();
+      await page.reload();
+      await agentSkill('release-notes').waitFor();
+      expect(await agentSkill('release-notes').getByRole('switch').getAttribute('aria-checked')).toBe('false');
+
+      await agentSkill('half-done').getByTestId('agent-skill-delete').click();
+      await page.getByTestId('confirm').click();
+      await agentSkill('half-done').waitFor({ state: 'detached' });
+      expect(existsSync(folder)).toBe(false);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'adds the test MCP server over stdio, shows it ready with its tools, and removes it',
+    async () => {
+      const { command, args } = testMcpStdioServer();
+      await page.getByTestId('mcp-new').click();
+      const form = page.getByTestId('mcp-form');
+      await form.getByTestId('mcp-name').fill('tests');
+      await form.getByTestId('mcp-command').fill(command);
+      await form.getByTestId('mcp-args').fill(args.join('\n'));
+      await form.getByTestId('mcp-save').click();
+      const server = page.locator('[data-testid="mcp-server"][data-name="tests"]');
+      await server
+        .getByTestId('mcp-state')
+        .filter({ hasText: /^ready$/ })
+        .waitFor({ timeout: 30_000 });
+      const tools = (await server.getByTestId('mcp-tools').textContent()) ?? '';
+      expect(tools).toContain('tests__echo');
+      expect(tools).toContain('(reads only)');
+      expect(tools).toContain('tests__add_note');
+      expect(tools).toContain('(needs approval)');
+
+      // Its tools are skills too, labelled with the server.
+      await page.getByRole('button', { name: 'Refresh skills' }).click();
+      await row('tests__echo').waitFor();
+      expect(await cell('tests__echo', 'skill-source')).toBe('MCP: tests');
+
+      await server.getByTestId('mcp-delete').click();
+      await page.getByTestId('confirm').click();
+      await server.waitFor({ state: 'detached' });
+      await page.getByTestId('mcp-empty').waitFor();
     },
     STEP_TIMEOUT,
   );

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AGENT_SKILL_TOOLS } from '../agent-skills/agent-skill-tools.js';
+import { AgentSkillsService } from '../agent-skills/agent-skills.service.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { ContainerFailure } from '../containers/agent-container.js';
@@ -28,7 +30,7 @@ import { type RunProfile, RunProfiles } from './run-profile.js';
 import type { RunSlot } from './run-queue.js';
 import { combineWaits, type RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
-import { buildSystemPrompt, type PromptSources } from './system-prompt.js';
+import { buildSystemPrompt, type PromptSources, withAgentSkills } from './system-prompt.js';
 
 type RunEnd = Pick<Run, 'status' | 'reply' | 'error' | 'finishedAt' | 'durationMs'> & { durationMs: number };
 
@@ -83,6 +85,7 @@ export class AgentRunner {
     private readonly compactor: ConversationCompactor,
     private readonly profiles: RunProfiles,
     private readonly containers: ContainerPool,
+    private readonly agentSkills: AgentSkillsService,
   ) {}
 
   /** `slot`: the run's work slot, let go while the model is answering (see RunQueue). */
@@ -213,10 +216,24 @@ export class AgentRunner {
     slot: RunSlot,
   ): Promise<void> {
     const pins = run.toolPins ?? {};
-    const tools = (await this.pinnedTools(group, pins)).filter(
-      (tool) => !profile.skills || profile.skills.includes(tool.name),
+    // Agent Skills the group (and role) allow: listed in the system prompt, read with load_skill and
+    // read_skill_file, which come with them (a group's allowlist names the skills, not those two tools).
+    const catalog = this.agentSkills.catalog(group.skills, profile.skills);
+    const skillTools = catalog.length > 0 ? this.agentSkills.runTools() : [];
+    const tools = [
+      ...(await this.pinnedTools(group, pins)).filter(
+        (tool) =>
+          (!profile.skills || profile.skills.includes(tool.name)) &&
+          !Object.values<string>(AGENT_SKILL_TOOLS).includes(tool.name),
+      ),
+      ...skillTools,
+    ];
+    const offered = skillTools.length > 0 ? catalog : [];
+    const system = withAgentSkills(
+      profile.systemPrompt ?? buildSystemPrompt(this.prompts, group, run.origin.channelType ?? null),
+      offered,
     );
-    const system = profile.systemPrompt ?? buildSystemPrompt(this.prompts, group, run.origin.channelType ?? null);
+    const agentSkills = offered.map((skill) => skill.name);
     for (;;) {
       const last = history.at(-1);
       if (last?.runId === run.id && last.role === 'assistant') {
@@ -229,7 +246,7 @@ export class AgentRunner {
           const which = limit < this.config.runMaxIterations ? 'the run’s limit' : 'RUN_MAX_ITERATIONS';
           throw new RunStop(`Stopped after ${run.iterations} model calls (${which})`, 'failed');
         }
-        const results = await this.runTools(run, toolUses, signal, pins);
+        const results = await this.runTools(run, toolUses, signal, pins, agentSkills);
         await this.append(run, history, 'user', results);
         continue;
       }
@@ -352,6 +369,7 @@ export class AgentRunner {
     toolUses: ToolUseBlock[],
     signal: AbortSignal,
     pins: Record<string, string>,
+    agentSkills: string[],
   ): Promise<ToolResultBlock[]> {
     const known = new Map((await this.runs.toolCalls(run.id)).map((record) => [record.id, record]));
     const results: ToolResultBlock[] = [];
@@ -366,6 +384,7 @@ export class AgentRunner {
         origin: run.origin,
         signal,
         pins,
+        agentSkills,
       };
       if (record?.status === 'waiting') {
         // It passed the gates when it first ran; it answers from what it stored.

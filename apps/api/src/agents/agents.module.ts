@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentSkillsModule } from '../agent-skills/agent-skills.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { AgentRunner } from './agent-runner.js';
@@ -38,6 +39,7 @@ import { RunsService } from './runs.service.js';
     ]),
     GroupsModule,
     UsageModule,
+    AgentSkillsModule,
   ],
   controllers: [RunsController, ConversationsController, GroupStatsController],
   providers: [

@@ -41,3 +41,21 @@ export function channelTrust(channelType: string): string {
     `</untrusted_channel>`
   );
 }
+
+/**
+ * The Agent Skills a run is offered, for the system prompt: names and descriptions only (progressive
+ * disclosure); the model loads a skill's instructions with `load_skill` when a task needs them.
+ * Empty list: the prompt is unchanged.
+ */
+export function withAgentSkills(prompt: string, skills: { name: string; description: string }[]): string {
+  if (skills.length === 0) return prompt;
+  const plain = (text: string) => text.replace(/</g, '&lt;').replace(/\s+/g, ' ').trim();
+  const lines = skills.map((skill) => `- ${skill.name}: ${plain(skill.description)}`);
+  return (
+    `${prompt}\n\n<agent_skills>\n` +
+    `Agent Skills are instructions the operators installed for particular tasks. When a task matches a ` +
+    `skill's description, call load_skill with its name before you start and follow what it says; ` +
+    `read_skill_file reads a file of the skill's folder that the instructions refer to.\n` +
+    `${lines.join('\n')}\n</agent_skills>`
+  );
+}

@@ -56,6 +56,7 @@ export class AppConfig {
   readonly container!: ContainerSettings;
   readonly skillWorkers!: number;
   readonly skillMemoryMb!: number;
+  readonly mcpPingMs!: number;
   readonly agentMaxDepth!: number;
   readonly agentMaxPerRun!: number;
   readonly agentMaxActive!: number;
@@ -127,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     skillWorkers: parsed.SKILL_WORKERS,
     skillMemoryMb: parsed.SKILL_MEMORY_MB,
+    mcpPingMs: parsed.MCP_PING_SECONDS * 1000,
     agentMaxDepth: parsed.AGENT_MAX_DEPTH,
     agentMaxPerRun: parsed.AGENT_MAX_PER_RUN,
     agentMaxActive: parsed.AGENT_MAX_ACTIVE,

@@ -294,6 +294,12 @@ export const CONFIG_SCHEMA = {
     description: 'Sandbox worker processes that run custom skills (each runs one call at a time; more calls wait).',
     parse: integer(1, 32),
   },
+  MCP_PING_SECONDS: {
+    default: '30',
+    description:
+      'How often a ready MCP server is pinged; one that does not answer is marked error and reconnected with backoff.',
+    parse: integer(1, 3600),
+  },
   SKILL_MEMORY_MB: {
     default: '64',
     description: 'Heap limit of one custom skill call, in MB; a call over it is stopped.',

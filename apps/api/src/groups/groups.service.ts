@@ -107,9 +107,12 @@ export class GroupsService implements OnApplicationBootstrap {
     return this.toResponse({ group: updated, channelIds });
   }
 
-  /** A group's skills are names of skills the gateway has (built-in tools and loaded custom skills). */
+  /**
+   * A group's skills are names the gateway knows: built-in tools, loaded custom skills, Agent Skills,
+   * and tools of a configured MCP server (also while it is not ready: `<server>__<tool>`).
+   */
   private requireKnownSkills(skills: string[] | undefined): void {
-    const unknown = (skills ?? []).filter((name) => !this.tools.get(name));
+    const unknown = (skills ?? []).filter((name) => !this.tools.claimed(name));
     if (unknown.length > 0) {
       throw new BadRequestException(
         `skills: ${unknown.map((name) => `"${name}"`).join(', ')} ${unknown.length > 1 ? 'are not skills' : 'is not a skill'} (GET /api/skills lists them)`,

@@ -42,6 +42,8 @@ export class McpConnection {
   private transport: Transport | null = null;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
+  /** While ready: the next ping, so a server that went away is noticed without waiting for a call. */
+  private pingTimer: NodeJS.Timeout | null = null;
   private backoffMs = FIRST_BACKOFF_MS;
   /** Bumped on every (re)connect, so callbacks of an old client do nothing. */
   private generation = 0;
@@ -53,6 +55,7 @@ export class McpConnection {
     private readonly guard: AddressGuard,
     private readonly events: McpConnectionEvents,
     private readonly clientVersion: string,
+    private readonly pingMs: number,
   ) {}
 
   /** The connected client, or null when not ready. */
@@ -68,6 +71,7 @@ export class McpConnection {
     this.stopped = true;
     this.generation++;
     if (this.timer) clearTimeout(this.timer);
+    this.stopPing();
     await this.closeClient();
     this.setState('stopped', null);
   }
@@ -116,6 +120,7 @@ export class McpConnection {
       if (generation !== this.generation) return;
       this.backoffMs = FIRST_BACKOFF_MS;
       this.setState('ready', null);
+      this.schedulePing(generation);
     } catch (error) {
       this.failed(generation, error);
     }
@@ -136,9 +141,37 @@ export class McpConnection {
     await this.events.tools(definitions, client.getServerVersion()?.version);
   }
 
+  /**
+   * Pings the server every `pingMs` while this connection is current: an HTTP server that went away
+   * (or a stdio one that hangs) is marked `error` and reconnected with backoff, without a call failing first.
+   */
+  private schedulePing(generation: number): void {
+    this.stopPing();
+    this.pingTimer = setTimeout(() => {
+      this.pingTimer = null;
+      const client = this.client;
+      if (generation !== this.generation || this.stopped || !client) return;
+      client.ping({ timeout: Math.min(this.pingMs, CONNECT_TIMEOUT_MS) }).then(
+        () => this.schedulePing(generation),
+        (error: unknown) =>
+          this.failed(
+            generation,
+            new Error(`No answer to a ping: ${error instanceof Error ? error.message : String(error)}`),
+          ),
+      );
+    }, this.pingMs);
+    this.pingTimer.unref();
+  }
+
+  private stopPing(): void {
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    this.pingTimer = null;
+  }
+
   private failed(generation: number, error: unknown): void {
     if (generation !== this.generation || this.stopped) return;
     this.generation++;
+    this.stopPing();
     const message = error instanceof Error ? error.message : String(error);
     const stderr = this.transport instanceof StdioProcessTransport ? this.transport.stderr : '';
     this.setState('error', stderr && !message.includes(stderr) ? `${message} (stderr: ${stderr})` : message);

@@ -42,6 +42,8 @@ interface Running {
 export class McpServersService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(McpServersService.name);
   private readonly running = new Map<string, Running>();
+  /** Every configured server's name, by id (enabled or not, ready or not): groups may name their tools. */
+  private readonly configured = new Map<string, string>();
 
   constructor(
     private readonly repository: McpServersRepository,
@@ -57,7 +59,17 @@ export class McpServersService implements OnModuleInit, OnApplicationShutdown {
 
   /** Starts the enabled servers without waiting for them: a slow server does not hold up the boot. */
   async onModuleInit(): Promise<void> {
-    for (const server of await this.repository.list()) if (server.enabled) this.start(server);
+    this.registry.addNameSource((name) => {
+      for (const server of this.configured.values()) {
+        const prefix = mcpToolName(server, '');
+        if (name.startsWith(prefix) && name.length > prefix.length) return `a tool of the MCP server "${server}"`;
+      }
+      return null;
+    });
+    for (const server of await this.repository.list()) {
+      this.configured.set(server.id, server.name);
+      if (server.enabled) this.start(server);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -92,6 +104,7 @@ export class McpServersService implements OnModuleInit, OnApplicationShutdown {
       updatedAt: now,
     };
     await this.repository.save(server);
+    this.configured.set(server.id, server.name);
     this.logger.log({ mcpServer: server.name, transport: server.transport }, 'MCP server added');
     if (server.enabled) this.start(server);
     return this.toResponse(server);
@@ -132,6 +145,7 @@ export class McpServersService implements OnModuleInit, OnApplicationShutdown {
       updatedAt: this.clock.now(),
     };
     await this.repository.save(server);
+    this.configured.set(server.id, server.name);
     this.logger.log({ mcpServer: server.name }, 'MCP server updated');
     // Any change restarts it: a new command, address, secret or name is a new connection.
     await this.stop(id);
@@ -143,6 +157,7 @@ export class McpServersService implements OnModuleInit, OnApplicationShutdown {
     const server = await this.require(id);
     await this.stop(id);
     await this.repository.remove(id);
+    this.configured.delete(id);
     this.logger.log({ mcpServer: server.name }, 'MCP server removed');
   }
 
@@ -186,6 +201,7 @@ export class McpServersService implements OnModuleInit, OnApplicationShutdown {
         },
       },
       this.config.version,
+      this.config.mcpPingMs,
     );
     this.running.set(server.id, running);
     void running.connection.start();

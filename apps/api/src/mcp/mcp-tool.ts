@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
 import { createHash } from 'node:crypto';
 import type { RiskLevel, Tool, ToolContext, ToolResult } from '../tools/tool.js';
-import type { ScreenshotStore } from '../tools/web-browse/screenshot-store.js';
+import { imageExtension, type ScreenshotStore } from '../tools/web-browse/screenshot-store.js';
 
 /** `<server>__<tool>`: the name the agent, group allowlists and approval rules use. */
 export function mcpToolName(server: string, tool: string): string {
@@ -16,6 +16,8 @@ export function mcpToolName(server: string, tool: string): string {
  */
 export class McpTool implements Tool {
   readonly name: string;
+  /** The server it comes from (listed as source `mcp` by /api/skills). */
+  readonly mcpServer: string;
   readonly description: string;
   readonly inputSchema: Record<string, unknown>;
   readonly riskLevel: RiskLevel;
@@ -33,6 +35,7 @@ export class McpTool implements Tool {
     serverVersion: string | undefined,
   ) {
     this.name = mcpToolName(serverName, definition.name);
+    this.mcpServer = serverName;
     const title = definition.annotations?.title ?? definition.title;
     this.description =
       [title, definition.description].filter(Boolean).join(': ') || `${definition.name} (MCP server ${serverName})`;
@@ -75,9 +78,10 @@ export class McpTool implements Tool {
         return item.text;
       case 'image': {
         const bytes = Buffer.from(item.data, 'base64');
-        if (item.mimeType === 'image/png') {
-          const id = await this.screenshots.save(bytes);
-          return `[image: saved as ${id} (the operator can see it in the console)]`;
+        const extension = imageExtension(item.mimeType);
+        if (extension) {
+          const id = await this.screenshots.save(bytes, extension);
+          return `[image: ${item.mimeType}, saved as ${id} (the operator can see it in the console)]`;
         }
         return `[image: ${item.mimeType}, ${bytes.length} bytes, not shown]`;
       }

@@ -120,6 +120,8 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
     if (this.registry.get(name) && !this.custom.has(name)) {
       throw new ConflictException(`"${name}" is the name of a built-in tool`);
     }
+    const claim = this.registry.claimed(name);
+    if (claim && claim !== 'a tool' && !this.custom.has(name)) throw new ConflictException(`"${name}" is ${claim}`);
     if (this.custom.has(name) || (await this.store.exists(name))) {
       throw new ConflictException(`A skill named "${name}" is already installed; PUT /api/skills/${name} updates it`);
     }
@@ -359,12 +361,14 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
 
   private builtinResponse(tool: Tool, enabled: boolean): SkillResponseDto {
     const acts = typeof tool.acts === 'function';
+    const server = tool.mcpServer ?? null;
     return {
       name: tool.name,
       description: tool.description,
-      version: this.config.version,
+      version: server ? (tool.version ?? '') : this.config.version,
       inputSchema: tool.inputSchema,
-      source: 'builtin',
+      source: server ? 'mcp' : 'builtin',
+      server,
       enabled,
       riskLevel: tool.riskLevel,
       requiresApproval: acts,
@@ -387,6 +391,7 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
       version: manifest?.version ?? skill.shown?.version ?? '',
       inputSchema: manifest?.inputSchema ?? {},
       source: 'custom',
+      server: null,
       enabled: this.registry.isEnabled(name),
       riskLevel: tool?.riskLevel ?? 'medium',
       requiresApproval: tool?.riskLevel === 'high',

@@ -5,12 +5,19 @@ import type { Tool } from './tool.js';
 /** Finds an earlier revision of a versioned tool (a custom skill's code that has since changed). */
 export type RevisionSource = (name: string, revision: string) => Promise<Tool | undefined>;
 
+/**
+ * Names a group's `skills` may list besides the registered tools: Agent Skills, and tools of an MCP
+ * server that is configured but not ready yet. Returns what the name is (for messages), or null.
+ */
+export type NameSource = (name: string) => string | null;
+
 /** Every tool the gateway has, by name. Disabled tools stay listed but are not offered to the model. */
 @Injectable()
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
   private readonly disabled = new Set<string>();
   private readonly revisionSources: RevisionSource[] = [];
+  private readonly nameSources: NameSource[] = [];
 
   register(tool: Tool): void {
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name)) throw new Error(`Invalid tool name "${tool.name}"`);
@@ -31,6 +38,24 @@ export class ToolRegistry {
 
   get(name: string): Tool | undefined {
     return this.tools.get(name);
+  }
+
+  /** Adds names that are not registered tools but may be named in a group's `skills` (see NameSource). */
+  addNameSource(source: NameSource): void {
+    this.nameSources.push(source);
+  }
+
+  /**
+   * What a name is, when it is one a group's `skills` may list or a new skill may not take: "a tool"
+   * for a registered one, else what a name source says (an Agent Skill, an MCP server's tool); null: unknown.
+   */
+  claimed(name: string): string | null {
+    if (this.tools.has(name)) return 'a tool';
+    for (const source of this.nameSources) {
+      const what = source(name);
+      if (what) return what;
+    }
+    return null;
   }
 
   /** Where `pinned` finds revisions that are no longer current (the skills service adds its store). */

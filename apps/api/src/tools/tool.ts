@@ -24,6 +24,11 @@ export interface ToolContext {
    * a skill even if the skill was reloaded since. Omitted: the current code.
    */
   pins?: Readonly<Record<string, string>>;
+  /**
+   * The Agent Skills the run was offered (listed in its system prompt): `load_skill` and
+   * `read_skill_file` serve only those. Omitted: every enabled one.
+   */
+  agentSkills?: readonly string[];
 }
 
 export interface ToolResult {
@@ -61,6 +66,8 @@ export interface Tool {
   revision?: string;
   /** Milliseconds before the call is abandoned with an error result. */
   timeoutMs?: number;
+  /** The MCP server the tool comes from; omitted: the gateway's own. */
+  mcpServer?: string;
   /**
    * Whether this call acts on the world (runs code, sends data out). Such calls need a human's approval
    * by default; reading calls do not. Omitted: the call only reads.

@@ -49,8 +49,11 @@ export class ToolsController {
   }
 
   @Get('screenshots/:id')
-  @ApiProduces('image/png')
-  @ApiOkResponse({ description: 'A screenshot web_browse took (PNG)', schema: { type: 'string', format: 'binary' } })
+  @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'image/webp')
+  @ApiOkResponse({
+    description: 'A screenshot web_browse took (PNG) or an image an MCP tool returned (PNG, JPEG, GIF or WebP)',
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async getToolScreenshot(
@@ -63,8 +66,8 @@ export class ToolsController {
     )
     id: string,
   ): Promise<StreamableFile> {
-    const file = await this.screenshots.find(id);
-    if (!file) throw new NotFoundException(`Screenshot ${id} not found`);
-    return new StreamableFile(createReadStream(file), { type: 'image/png' });
+    const found = await this.screenshots.find(id);
+    if (!found) throw new NotFoundException(`Screenshot ${id} not found`);
+    return new StreamableFile(createReadStream(found.file), { type: found.type });
   }
 }

@@ -16,6 +16,6 @@ import { ScreenshotStore } from './web-browse/screenshot-store.js';
 @Module({
   controllers: [ToolsController],
   providers: [ToolRegistry, ToolExecutor, ToolsService, ToolsRepository, ...BUILTIN_TOOL_PROVIDERS],
-  exports: [ToolRegistry, ToolExecutor, ToolsService, AddressGuard, ScreenshotStore],
+  exports: [ToolRegistry, ToolExecutor, ToolsService, ToolsRepository, AddressGuard, ScreenshotStore],
 })
 export class ToolsModule {}

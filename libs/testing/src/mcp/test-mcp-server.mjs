@@ -10,6 +10,9 @@ import { createServer } from 'node:http';
 
 /** A 1×1 PNG. */
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+/** A 1×1 JPEG: images other than PNG are kept too. */
+const JPEG_PIXEL =
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=';
 const object = (properties = {}) => ({ type: 'object', properties });
 /** Tools list in pages of this many, so a client must follow nextCursor. */
 const PAGE_SIZE = 3;
@@ -66,6 +69,7 @@ async function call(name, args) {
       return {
         content: [
           { type: 'image', data: PIXEL, mimeType: 'image/png' },
+          { type: 'image', data: JPEG_PIXEL, mimeType: 'image/jpeg' },
           { type: 'resource', resource: { uri: 'file:///notes.txt', mimeType: 'text/plain', text: 'resource body' } },
         ],
       };

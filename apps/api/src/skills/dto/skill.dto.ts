@@ -226,7 +226,13 @@ export class SkillResponseDto {
   @ApiProperty() description!: string;
   @ApiProperty({ example: '1.0.0', description: 'Built-in tools carry the gateway’s version' }) version!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) inputSchema!: Record<string, unknown>;
-  @ApiProperty({ enum: ['builtin', 'custom'] }) source!: 'builtin' | 'custom';
+  @ApiProperty({
+    enum: ['builtin', 'custom', 'mcp'],
+    description: 'Built in, a custom skill, or a tool of an MCP server',
+  })
+  source!: 'builtin' | 'custom' | 'mcp';
+  @ApiProperty({ type: String, nullable: true, description: 'The MCP server the tool comes from (source `mcp`)' })
+  server!: string | null;
   @ApiProperty({ description: 'Disabled skills are not offered to the model' }) enabled!: boolean;
   @ApiProperty({ enum: ['low', 'medium', 'high'] }) riskLevel!: RiskLevel;
   @ApiProperty({ description: 'Whether calls need a human’s approval by default (without an approval rule)' })

@@ -16,6 +16,13 @@ describe('GroupFormDialog', () => {
       status: 200,
       body: ['http_request', 'run_script', 'web_browse'].map((name) => ({ name, description: `The ${name} skill` })),
     });
+    gateway.http.on('GET /api/agent-skills', {
+      status: 200,
+      body: [
+        { name: 'broken', description: '', error: 'SKILL.md is missing' },
+        { name: 'release-notes', description: 'Writes release notes.', error: null },
+      ],
+    });
   });
 
   async function open(data: GroupFormData) {
@@ -98,7 +105,7 @@ describe('GroupFormDialog', () => {
     expect(root.textContent?.match(/A whole number from 1 to 1,000,000,000,000/g)).toHaveLength(2);
   });
 
-  it('offers the gateway’s skills to choose from, and keeps a stored name it no longer has, marked', async () => {
+  it('offers the gateway’s skills and valid Agent Skills to choose from, and keeps a stored name it no longer has, marked', async () => {
     const original = group({ skills: ['web_browse', 'old_skill'] });
     gateway.http.on('PUT /api/agent-groups/g1', { status: 200, body: original });
     const { root, save } = await open({ group: original });
@@ -111,9 +118,13 @@ describe('GroupFormDialog', () => {
         'http_request',
         'run_script',
         'web_browse',
+        'release-notes',
         'old_skill',
       ]);
     });
+    expect(options().find((o) => o.getAttribute('data-skill') === 'release-notes')?.textContent).toContain(
+      'Agent Skill: Writes release notes.',
+    );
     expect(options().find((o) => o.getAttribute('data-skill') === 'old_skill')?.textContent).toContain(
       'No longer a skill of this gateway',
     );

@@ -27,6 +27,7 @@ import {
   type AgentGroupResponseDto,
   type SkillResponseDto,
   createAgentGroup,
+  listAgentSkills,
   listSkills,
   updateAgentGroup,
 } from '@loop-gateway/api-client';
@@ -134,7 +135,7 @@ export class GroupFormDialog {
   });
 
   /** The gateway's skills to choose from; null until loaded. */
-  private readonly known = signal<readonly SkillResponseDto[] | null>(null);
+  private readonly known = signal<readonly Pick<SkillResponseDto, 'name' | 'description'>[] | null>(null);
   protected readonly skillsError = signal<string | null>(null);
   /** The known skills, plus any the group names that the gateway no longer has (so they can be removed). */
   protected readonly skillOptions = computed(() => {
@@ -148,10 +149,17 @@ export class GroupFormDialog {
   });
 
   constructor() {
-    void listSkills({ client: this.api }).then(({ data }) => {
-      this.known.set(data ?? []);
-      if (!data) this.skillsError.set('The skills could not be loaded; the group keeps its current ones.');
-    });
+    // Tools and skills, then the valid Agent Skills (a group's skills name those too).
+    void Promise.all([listSkills({ client: this.api }), listAgentSkills({ client: this.api })]).then(
+      ([{ data }, { data: agentSkills }]) => {
+        const valid = (agentSkills ?? []).filter((skill) => !skill.error);
+        this.known.set([
+          ...(data ?? []),
+          ...valid.map((skill) => ({ name: skill.name, description: `Agent Skill: ${skill.description}` })),
+        ]);
+        if (!data) this.skillsError.set('The skills could not be loaded; the group keeps its current ones.');
+      },
+    );
     const subscription = this.form.controls.apiKeyAction.valueChanges.subscribe(() =>
       this.form.controls.apiKey.updateValueAndValidity(),
     );

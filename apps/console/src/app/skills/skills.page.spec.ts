@@ -46,6 +46,7 @@ function skill(overrides: Partial<SkillResponseDto> = {}): SkillResponseDto {
     version: '0.1.0',
     inputSchema: { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] },
     source: 'builtin',
+    server: null,
     enabled: true,
     riskLevel: 'medium',
     requiresApproval: true,
@@ -64,6 +65,7 @@ const SKILLS = [
   skill(),
   skill({ name: 'run_script', riskLevel: 'high', approvalDefault: 'every call', enabled: false }),
   skill({ name: 'web_browse', riskLevel: 'low', requiresApproval: false, approvalDefault: 'no call' }),
+  skill({ name: 'files__read', source: 'mcp', server: 'files', requiresApproval: false, approvalDefault: 'no call' }),
   skill({
     name: 'my-tool',
     source: 'custom',
@@ -117,9 +119,10 @@ describe('SkillsPage', () => {
   it('lists built-in tools and custom skills with source, risk, approval default, schema and enabled state', async () => {
     const { root, text, toggle, row } = await render();
     const names = [...root.querySelectorAll('[data-testid=skill-row-name]')].map((el) => el.textContent?.trim());
-    expect(names).toEqual(['http_request', 'run_script', 'web_browse', 'my-tool']);
+    expect(names).toEqual(['http_request', 'run_script', 'web_browse', 'files__read', 'my-tool']);
     expect(text('run_script', 'skill-source')).toBe('Built-in');
     expect(text('my-tool', 'skill-source')).toBe('Custom');
+    expect(text('files__read', 'skill-source')).toBe('MCP: files');
     expect(text('run_script', 'tool-risk')).toBe('High risk');
     expect(text('web_browse', 'tool-risk')).toBe('Low risk');
     expect(text('http_request', 'skill-approval')).toBe('Methods other than GET and HEAD');

@@ -11,6 +11,7 @@ import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog
 import { PageHeader } from '../core/ui/page-header';
 import { RefreshButton } from '../core/ui/refresh-button';
 import { RiskChip } from '../tools/risk-chip';
+import { AgentSkillsPanel } from './agent-skills/agent-skills-panel';
 import { McpServersPanel } from './mcp-servers/mcp-servers-panel';
 import { SkillsStore } from './skills.store';
 
@@ -90,6 +91,7 @@ function draftOf(skill: SkillResponseDto): SkillDraft {
     MatCardContent,
     MatProgressBar,
     McpServersPanel,
+    AgentSkillsPanel,
     MatSlideToggle,
     PageHeader,
     RefreshButton,
