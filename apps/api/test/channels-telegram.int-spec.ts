@@ -1,13 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { type StoredBotUpdate, TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import type { StoredBotUpdate, TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateInputTokens, LocalClaude, type RecordedRequest, startGatewayProcess } from '@loop-gateway/testing';
 import { TelegramAdapterFactory } from '../src/channels/telegram/telegram.factory.js';
 import { startGateway } from './pipeline-harness.js';
+import { startTelegramEmulator } from './telegram-emulator.js';
 import { ADMIN, setupAdmin } from './test-app.js';
 import { waitUntil } from './wait.js';
 import { RecordingSocket } from './ws-client.js';
@@ -32,12 +33,7 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
   beforeEach(async () => {
     claude.reset();
     claude.latencyMs = 0;
-    telegram = new TelegramServer({ port: 0, host: '127.0.0.1', storeTimeout: 600 });
-    await telegram.start();
-    // The emulator learns its port only once listening.
-    const port = (telegram as unknown as { server: Server }).server.address() as AddressInfo;
-    telegram.config.port = port.port;
-    telegram.config.apiURL = `http://127.0.0.1:${port.port}`;
+    telegram = await startTelegramEmulator();
   });
   afterEach(async () => {
     await telegram.stop();

@@ -9,11 +9,11 @@ import Docker from 'dockerode';
 import request from 'supertest';
 import { LocalClaude, type RecordedRequest, type ScriptStep, startGatewayProcess } from '@loop-gateway/testing';
 import { ContainerPool } from '../src/containers/container-pool.js';
-import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { TelegramAdapterFactory } from '../src/channels/telegram/telegram.factory.js';
 import { EventBus } from '../src/events/event-bus.js';
 import { buildAgentImage, HOST_HAS_PYTHON } from './agent-image.js';
 import { startGateway, waitForFirings } from './pipeline-harness.js';
+import { startTelegramEmulator } from './telegram-emulator.js';
 import { ADMIN, setupAdmin } from './test-app.js';
 import { waitUntil } from './wait.js';
 
@@ -252,7 +252,7 @@ describe('container mode against the real Docker engine', () => {
       expect(parent).toMatchObject({ status: 'completed', reply: 'The parent heard back.', isolated: true });
       const [coder] = (await request(gateway.gw.url).get(`/api/agents?runId=${runId}`).set(gateway.auth).expect(200))
         .body.agents as { role: string; currentRunId: string }[];
-      const child = await gateway.run(coder!.currentRunId);
+      const child = await gateway.finished(coder!.currentRunId);
       expect(child).toMatchObject({
         status: 'completed',
         reply: 'The coder ran it.',
@@ -563,11 +563,7 @@ describe('container mode against the real Docker engine', () => {
     });
 
     it('runs isolated from a Telegram message (Bot API emulator) and from a scheduled job', async () => {
-      const telegram = new TelegramServer({ port: 0, host: '127.0.0.1', storeTimeout: 600 });
-      await telegram.start();
-      const address = (telegram as unknown as { server: Server }).server.address() as AddressInfo;
-      telegram.config.port = address.port;
-      telegram.config.apiURL = `http://127.0.0.1:${address.port}`;
+      const telegram = await startTelegramEmulator();
       gateway.gw.app.get(TelegramAdapterFactory).options = { minPollIntervalMs: 50 };
       const api = request(gateway.gw.url);
       let channelId: string | undefined;
