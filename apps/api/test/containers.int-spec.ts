@@ -804,6 +804,34 @@ describe('container mode against the real Docker engine', () => {
     }
   }, 120_000);
 
+  it('removes at boot an agent container a gateway created and never started (a crash between the two)', async () => {
+    // As a gateway that died between create and start leaves it: labelled, created, never started.
+    const leftover = await docker.createContainer({
+      Image: agentImage.image,
+      Labels: { 'loop-gateway.agent': '1', 'loop-gateway.instance': 'a-gateway-that-crashed' },
+      NetworkDisabled: true,
+    });
+    // A container that is not an agent's stays, whatever its state.
+    const unrelated = await docker.createContainer({ Image: agentImage.image, Labels: { 'lg-test': 'unrelated' } });
+    const gateway = await startIsolatedGateway(claude, {
+      AGENT_CONTAINER_IMAGE: agentImage.image,
+      CONTAINER_WARM_POOL: '0',
+    });
+    try {
+      const exists = (id: string) =>
+        docker
+          .getContainer(id)
+          .inspect()
+          .then(() => true)
+          .catch(() => false);
+      await waitUntil('the never-started container removed', async () => !(await exists(leftover.id)));
+      expect(await exists(unrelated.id)).toBe(true);
+    } finally {
+      await gateway.gw.close();
+      await unrelated.remove({ force: true });
+    }
+  });
+
   it('continues a run after kill -9 of the gateway: the orphan container goes, a new one finishes the run', async () => {
     // A tag of its own, so this gateway's containers are told apart on the shared engine.
     const tag = `lg-test-agent-k9:${agentImage.image.split(':')[1]}`;

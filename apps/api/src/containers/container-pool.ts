@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, type ContainerSettings } from '../config/app-config.js';
-import { AgentContainer, type ContainerExit, OutdatedRunner } from './agent-container.js';
+import { AGENT_LABEL, AgentContainer, type ContainerExit, OutdatedRunner } from './agent-container.js';
 
 const INSTANCE_LABEL = 'loop-gateway.instance';
 /** How long the state checks (ping, image) may take before the engine counts as unreachable. */
@@ -55,6 +55,7 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly docker: Docker;
   /** Label value of this gateway's containers (loop-gateway.instance). */
   readonly instance = randomUUID();
+  private readonly constructedAt = Date.now();
   /** Containers that exist or are being started, warm or busy: never above maxConcurrent. */
   private slots = 0;
   private warmStarting = 0;
@@ -79,7 +80,34 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (this.enabled) this.refill();
+    if (!this.enabled) return;
+    void this.removeLeftovers();
+    this.refill();
+  }
+
+  /**
+   * Removes agent containers a gateway created but never started: a crash between create and start
+   * leaves one behind, and nothing else would remove it (AutoRemove acts on exit only). Only
+   * containers created before this pool existed are taken, so another live gateway's container on
+   * its way to starting is left alone unless it was created in the moment before this boot.
+   */
+  private async removeLeftovers(): Promise<void> {
+    try {
+      const created = await this.docker.listContainers({
+        all: true,
+        filters: { label: [`${AGENT_LABEL}=1`], status: ['created'] },
+      });
+      for (const summary of created) {
+        if (summary.Labels[INSTANCE_LABEL] === this.instance) continue;
+        const container = this.docker.getContainer(summary.Id);
+        const details = await container.inspect();
+        if (Date.parse(details.Created) >= this.constructedAt) continue;
+        await container.remove({ force: true });
+        this.logger.log(`Container mode: removed ${details.Name.replace(/^\//, '')}, created and never started`);
+      }
+    } catch (error) {
+      this.logger.warn(`Container mode: could not look for containers left unstarted: ${String(error)}`);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
