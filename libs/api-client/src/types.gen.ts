@@ -216,6 +216,115 @@ export type AgentRoleDto = {
     systemPrompt: string;
 };
 
+export type AgentSkillDetailDto = {
+    /**
+     * `allowed-tools` from SKILL.md (shown; approvals still apply)
+     */
+    allowedTools: Array<string>;
+    /**
+     * The instructions (SKILL.md after the front matter)
+     */
+    body: string | null;
+    compatibility: string | null;
+    /**
+     * From SKILL.md; empty when it could not be read
+     */
+    description: string;
+    /**
+     * Offered to the model (listed in the system prompt) when enabled and valid
+     */
+    enabled: boolean;
+    /**
+     * Why the folder is not a valid Agent Skill
+     */
+    error: string | null;
+    /**
+     * Every file of the folder, SKILL.md included
+     */
+    files: Array<AgentSkillFileInfoDto>;
+    license: string | null;
+    metadata: {
+        [key: string]: string;
+    };
+    /**
+     * The folder name (and, when valid, the SKILL.md name)
+     */
+    name: string;
+    updatedAt: string | null;
+};
+
+export type AgentSkillFileDto = {
+    /**
+     * The file content: text, or base64 when `encoding` is "base64"
+     */
+    content: string;
+    encoding?: 'utf8' | 'base64';
+    /**
+     * Path inside the skill's folder, '/'-separated (no '..')
+     */
+    path: string;
+};
+
+export type AgentSkillFileInfoDto = {
+    path: string;
+    size: number;
+};
+
+export type AgentSkillResponseDto = {
+    /**
+     * `allowed-tools` from SKILL.md (shown; approvals still apply)
+     */
+    allowedTools: Array<string>;
+    compatibility: string | null;
+    /**
+     * From SKILL.md; empty when it could not be read
+     */
+    description: string;
+    /**
+     * Offered to the model (listed in the system prompt) when enabled and valid
+     */
+    enabled: boolean;
+    /**
+     * Why the folder is not a valid Agent Skill
+     */
+    error: string | null;
+    /**
+     * Every file of the folder, SKILL.md included
+     */
+    files: Array<AgentSkillFileInfoDto>;
+    license: string | null;
+    metadata: {
+        [key: string]: string;
+    };
+    /**
+     * The folder name (and, when valid, the SKILL.md name)
+     */
+    name: string;
+    updatedAt: string | null;
+};
+
+export type AgentSkillToggleDto = {
+    /**
+     * The new state; left out: the opposite of the current one
+     */
+    enabled?: boolean;
+};
+
+export type AgentSkillUploadDto = {
+    /**
+     * A zip of the skill folder, base64-encoded: SKILL.md at its root, or inside one top-level folder (which is dropped)
+     */
+    archive?: string;
+    /**
+     * Whether the skill is offered to the model once installed
+     */
+    enabled?: boolean;
+    /**
+     * The files, one of them SKILL.md
+     */
+    files?: Array<AgentSkillFileDto>;
+};
+
 export type AgentStatsDto = {
     /**
      * Agents whose run is queued, running or waiting
@@ -1565,7 +1674,14 @@ export type SkillResponseDto = {
      */
     requiresApproval: boolean;
     riskLevel: 'low' | 'medium' | 'high';
-    source: 'builtin' | 'custom';
+    /**
+     * The MCP server the tool comes from (source `mcp`)
+     */
+    server: string | null;
+    /**
+     * Built in, a custom skill, or a tool of an MCP server
+     */
+    source: 'builtin' | 'custom' | 'mcp';
     /**
      * Time limit of one call (custom skills)
      */
@@ -2481,6 +2597,128 @@ export type UnassignChannelResponses = {
 };
 
 export type UnassignChannelResponse = UnassignChannelResponses[keyof UnassignChannelResponses];
+
+export type ListAgentSkillsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/agent-skills';
+};
+
+export type ListAgentSkillsErrors = {
+    401: ErrorResponseDto;
+};
+
+export type ListAgentSkillsError = ListAgentSkillsErrors[keyof ListAgentSkillsErrors];
+
+export type ListAgentSkillsResponses = {
+    /**
+     * Every folder under DATA_DIR/agent-skills: valid skills, and the others with their error
+     */
+    200: Array<AgentSkillResponseDto>;
+};
+
+export type ListAgentSkillsResponse = ListAgentSkillsResponses[keyof ListAgentSkillsResponses];
+
+export type InstallAgentSkillData = {
+    body: AgentSkillUploadDto;
+    path?: never;
+    query?: never;
+    url: '/api/agent-skills';
+};
+
+export type InstallAgentSkillErrors = {
+    /**
+     * Not a valid skill folder (the message names the field)
+     */
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    /**
+     * The name is in use
+     */
+    409: ErrorResponseDto;
+};
+
+export type InstallAgentSkillError = InstallAgentSkillErrors[keyof InstallAgentSkillErrors];
+
+export type InstallAgentSkillResponses = {
+    201: AgentSkillDetailDto;
+};
+
+export type InstallAgentSkillResponse = InstallAgentSkillResponses[keyof InstallAgentSkillResponses];
+
+export type DeleteAgentSkillData = {
+    body?: never;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/agent-skills/{name}';
+};
+
+export type DeleteAgentSkillErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type DeleteAgentSkillError = DeleteAgentSkillErrors[keyof DeleteAgentSkillErrors];
+
+export type DeleteAgentSkillResponses = {
+    /**
+     * The folder is deleted
+     */
+    204: void;
+};
+
+export type DeleteAgentSkillResponse = DeleteAgentSkillResponses[keyof DeleteAgentSkillResponses];
+
+export type GetAgentSkillData = {
+    body?: never;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/agent-skills/{name}';
+};
+
+export type GetAgentSkillErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetAgentSkillError = GetAgentSkillErrors[keyof GetAgentSkillErrors];
+
+export type GetAgentSkillResponses = {
+    /**
+     * The skill with its instructions
+     */
+    200: AgentSkillDetailDto;
+};
+
+export type GetAgentSkillResponse = GetAgentSkillResponses[keyof GetAgentSkillResponses];
+
+export type ToggleAgentSkillData = {
+    body: AgentSkillToggleDto;
+    path: {
+        name: string;
+    };
+    query?: never;
+    url: '/api/agent-skills/{name}/toggle';
+};
+
+export type ToggleAgentSkillErrors = {
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type ToggleAgentSkillError = ToggleAgentSkillErrors[keyof ToggleAgentSkillErrors];
+
+export type ToggleAgentSkillResponses = {
+    200: AgentSkillDetailDto;
+};
+
+export type ToggleAgentSkillResponse = ToggleAgentSkillResponses[keyof ToggleAgentSkillResponses];
 
 export type ListAgentsData = {
     body?: never;
@@ -4391,7 +4629,7 @@ export type GetToolScreenshotError = GetToolScreenshotErrors[keyof GetToolScreen
 
 export type GetToolScreenshotResponses = {
     /**
-     * A screenshot web_browse took (PNG)
+     * A screenshot web_browse took (PNG) or an image an MCP tool returned (PNG, JPEG, GIF or WebP)
      */
     200: Blob | File;
 };
