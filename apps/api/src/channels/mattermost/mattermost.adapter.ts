@@ -8,6 +8,7 @@ import {
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
 import { CHAT_COMMANDS } from '../channel-commands.js';
+import { describeNetworkError } from '../adapters/readable-error.js';
 import { splitMessage } from '../split-message.js';
 import { MattermostClient, type MattermostPost, type MattermostUser } from './mattermost-client.js';
 
@@ -107,6 +108,13 @@ export class MattermostAdapter implements ChannelAdapter {
     await this.listen(context, signal, me);
   }
 
+  /** Checks the server and the token (and the team, when one is set), receiving nothing. */
+  async test(signal: AbortSignal): Promise<string> {
+    const me = await this.client.me(signal);
+    if (this.config.team) await this.resolveTeam(this.config.team);
+    return `${this.client.peer} answered and took the token: the bot is @${me.username}${this.config.team ? ` in team ${this.config.team}` : ''}.`;
+  }
+
   async send(target: ReplyTarget, text: string): Promise<void> {
     for (const part of splitMessage(text, PART_LIMIT)) {
       await this.client.createPost({ channel_id: target.chatId, message: part, root_id: target.threadId ?? '' });
@@ -169,7 +177,15 @@ export class MattermostAdapter implements ChannelAdapter {
           JSON.stringify({ seq: seq++, action: 'authentication_challenge', data: { token: this.config.botToken } }),
         );
       });
-      socket.on('error', (error) => finish(new Error(`Mattermost WebSocket: ${error.message}`)));
+      socket.on('error', (error) =>
+        finish(
+          new Error(
+            describeNetworkError(error, `${this.client.peer}'s WebSocket`) ??
+              `${this.client.peer}'s WebSocket failed: ${error.message}`,
+            { cause: error },
+          ),
+        ),
+      );
       socket.on('close', (code) => finish(new Error(`The Mattermost WebSocket closed (${code})`)));
       socket.on('message', (raw) => {
         lastHeard = Date.now();
