@@ -981,10 +981,17 @@ export type JobOutputDto = {
 export type JobRunDto = {
     cause: 'schedule' | 'manual' | 'missed';
     /**
-     * queued: a webhook result handed to the outbound delivery queue (see the webhook’s logs)
+     * Where the result went. A webhook result is `queued` while the outbound delivery queue works on it, then `delivered` or `failed` as that delivery ends (its attempts are in the webhook’s logs)
      */
     delivery: 'none' | 'delivered' | 'queued' | 'failed';
+    /**
+     * Why it failed; while queued after a failed attempt, that attempt’s error (it is retried)
+     */
     deliveryError: string | null;
+    /**
+     * The outbound webhook delivery that carries a webhook result (its `webhook-id` header)
+     */
+    deliveryId: string | null;
     durationMs: number | null;
     error: string | null;
     finishedAt: string | null;

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatCard, MatCardContent } from '@angular/material/card';
@@ -15,7 +14,7 @@ import { RefreshButton } from '../core/ui/refresh-button';
 import { CalendarsPanel } from './calendars-panel';
 import { CalendarsStore } from './calendars.store';
 import { JobDialog, type JobDialogData } from './job-dialog';
-import { describeNextRun, describeOutput, describeTrigger } from './job-form';
+import { browserTimeZone, describeNextRun, describeOutput, describeTrigger, formatInstant } from './job-form';
 import { JobRuns } from './job-runs';
 import { SchedulerStore } from './scheduler.store';
 
@@ -25,7 +24,6 @@ import { SchedulerStore } from './scheduler.store';
   imports: [
     Alert,
     CalendarsPanel,
-    DatePipe,
     JobRuns,
     MatButton,
     MatCard,
@@ -59,6 +57,9 @@ export class SchedulerPage {
   protected readonly describeTrigger = describeTrigger;
   protected readonly describeNextRun = describeNextRun;
   protected readonly describeOutput = describeOutput;
+  protected readonly formatInstant = formatInstant;
+  /** The page's one time zone rule: every time in the browser's zone, named. */
+  protected readonly timeZone = browserTimeZone();
   /** A calendar's name, for calendar triggers. */
   protected readonly calendarName = (id: string) => this.calendars.name(id);
 
