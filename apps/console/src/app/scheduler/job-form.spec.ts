@@ -24,6 +24,11 @@ describe('job form', () => {
     const at = new Date(2026, 0, 2, 9, 30).toISOString();
     expect(describeTrigger({ type: 'once', at })).toMatch(/^Once at Jan 2, 2026, 9:30\sAM \S+/);
     expect(describeOutput({ type: 'none' })).toBe('None');
+    const channelId = 'c1c1c1c1-1111-4222-8333-444455556666';
+    expect(describeOutput({ type: 'channel', channelId }, (id) => (id === channelId ? 'Support bot' : undefined))).toBe(
+      'Channel Support bot',
+    );
+    expect(describeOutput({ type: 'channel', channelId }, () => undefined)).toBe('Channel c1c1c1c1');
     expect(describeOutput({ type: 'webhook', url: 'https://n8n.internal/webhook/report' })).toBe(
       'Webhook https://n8n.internal/webhook/report',
     );

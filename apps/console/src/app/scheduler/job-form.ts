@@ -160,15 +160,15 @@ export function describeNextRun(job: Pick<JobDto, 'nextRunAt'>, zone = browserTi
   return job.nextRunAt ? formatInstant(job.nextRunAt, zone) : '—';
 }
 
-/** "None", "Webhook https://…", "Channel 1a2b3c4d". */
-export function describeOutput(output: JobOutputDto): string {
+/** "None", "Webhook https://…", "Channel Support bot" (`channelName` names it, when known). */
+export function describeOutput(output: JobOutputDto, channelName?: (id: string) => string | undefined): string {
   switch (output.type) {
     case 'none':
       return 'None';
     case 'webhook':
       return `Webhook ${output.url ?? ''}`;
     case 'channel':
-      return `Channel ${output.channelId?.slice(0, 8) ?? ''}`;
+      return `Channel ${(output.channelId && channelName?.(output.channelId)) ?? output.channelId?.slice(0, 8) ?? ''}`;
   }
 }
 

@@ -5,7 +5,13 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatIcon } from '@angular/material/icon';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { MatSlideToggle, type MatSlideToggleChange } from '@angular/material/slide-toggle';
-import { type AgentGroupResponseDto, type JobDto, listAgentGroups } from '@loop-gateway/api-client';
+import {
+  type AgentGroupResponseDto,
+  type ChannelResponseDto,
+  type JobDto,
+  listAgentGroups,
+  listChannels,
+} from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
 import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
@@ -52,6 +58,10 @@ export class SchedulerPage {
   protected readonly loading = this.store.loading;
   protected readonly saving = this.store.saving;
   protected readonly groups = signal<readonly AgentGroupResponseDto[]>([]);
+  /** Where a job's result can be sent. */
+  protected readonly channels = signal<readonly ChannelResponseDto[]>([]);
+  /** A channel's name, for channel outputs. */
+  protected readonly channelName = (id: string) => this.channels().find((c) => c.id === id)?.name;
   /** Why the last action failed. */
   protected readonly actionError = signal<string | null>(null);
   protected readonly describeTrigger = describeTrigger;
@@ -78,7 +88,7 @@ export class SchedulerPage {
     this.actionError.set(null);
     this.dialog
       .open<JobDialog, JobDialogData, JobDto>(JobDialog, {
-        data: { job, groups: this.groups(), calendars: this.calendars.calendars() },
+        data: { job, groups: this.groups(), calendars: this.calendars.calendars(), channels: this.channels() },
         width: '680px',
         maxWidth: '95vw',
         autoFocus: 'first-tabbable',
@@ -127,7 +137,11 @@ export class SchedulerPage {
 
   /** For the group picker; the page works without them. */
   private async loadGroups(): Promise<void> {
-    const { data } = await listAgentGroups({ client: this.api });
-    if (data) this.groups.set(data);
+    const [groups, channels] = await Promise.all([
+      listAgentGroups({ client: this.api }),
+      listChannels({ client: this.api }),
+    ]);
+    if (groups.data) this.groups.set(groups.data);
+    if (channels.data) this.channels.set(channels.data);
   }
 }
