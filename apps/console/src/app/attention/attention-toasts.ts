@@ -29,6 +29,7 @@ import { AttentionStore } from './attention.store';
             <div class="actions">
               @if (toast.approvalId) {
                 <button
+                  *lgIfAdmin
                   mat-flat-button
                   type="button"
                   data-testid="attention-approve"
@@ -38,6 +39,7 @@ import { AttentionStore } from './attention.store';
                   Approve
                 </button>
                 <button
+                  *lgIfAdmin
                   mat-stroked-button
                   type="button"
                   data-testid="attention-reject"

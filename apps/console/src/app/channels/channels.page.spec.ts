@@ -185,6 +185,20 @@ describe('ChannelsPage', () => {
     }
   });
 
+  it('shows a viewer the channels without change buttons, and the switch off', async () => {
+    gateway.storage.setItem(
+      SESSION_STORAGE_KEY,
+      JSON.stringify(loginResponse({ user: { id: 'u2', username: 'watcher', role: 'viewer' } })),
+    );
+    const { root, card, text } = await render();
+    expect(text(card('Support bot'), 'channel-state')).toBe('Connecting');
+    for (const testId of ['channel-new', 'channel-edit', 'channel-delete', 'channel-test', 'channel-pair']) {
+      expect(root.querySelector(`[data-testid=${testId}]`)).toBeNull();
+    }
+    expect(card('Support bot').querySelector('[data-testid=channel-messages-toggle]')).not.toBeNull();
+    expect(card('Support bot').querySelector('[role=switch]')?.hasAttribute('disabled')).toBe(true);
+  });
+
   it('creates a Telegram channel; the token is sent once and never shown', async () => {
     gateway.http.on('POST /api/channels', (request) => {
       const body = request.body as { config: { botToken: string } };

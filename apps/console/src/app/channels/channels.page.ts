@@ -22,6 +22,7 @@ import { ChannelDialog, type ChannelDialogData } from './channel-dialog';
 import { ChannelQr } from './channel-qr';
 import { type ChannelTestOutcome, ChannelsStore } from './channels.store';
 import { retryCountdown } from './retry-countdown';
+import { IfAdmin, injectCanChange } from '../core/session/if-admin';
 
 const STATE_LABELS: Record<ChannelResponseDto['state'], string> = {
   connecting: 'Connecting',
@@ -49,6 +50,7 @@ const STATUS_LABELS: Record<string, string> = {
 @Component({
   selector: 'lg-channels-page',
   imports: [
+    IfAdmin,
     Alert,
     ChannelQr,
     DatePipe,
@@ -71,6 +73,8 @@ const STATUS_LABELS: Record<string, string> = {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ChannelsPage {
+  /** Viewers see the switches, off. */
+  protected readonly canChange = injectCanChange();
   private readonly store = inject(ChannelsStore);
   private readonly dialog = inject(MatDialog);
 

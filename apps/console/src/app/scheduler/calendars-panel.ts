@@ -12,6 +12,7 @@ import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog
 import { integer } from '../core/ui/validators';
 import { CalendarsStore, describeEventTime } from './calendars.store';
 import { browserTimeZone, formatInstant } from './job-form';
+import { IfAdmin } from '../core/session/if-admin';
 
 /** The gateway's limits (CalendarCreateDto). */
 export const POLL_MIN_MINUTES = 1;
@@ -24,6 +25,7 @@ export const POLL_MAX_MINUTES = 1440;
 @Component({
   selector: 'lg-calendars-panel',
   imports: [
+    IfAdmin,
     Alert,
     MatButton,
     MatCard,

@@ -23,11 +23,13 @@ import { JobDialog, type JobDialogData } from './job-dialog';
 import { browserTimeZone, describeNextRun, describeOutput, describeTrigger, formatInstant } from './job-form';
 import { JobRuns } from './job-runs';
 import { SchedulerStore } from './scheduler.store';
+import { IfAdmin, injectCanChange } from '../core/session/if-admin';
 
 /** Scheduler: jobs that ask an agent something on a schedule, their firings, and where the results go. */
 @Component({
   selector: 'lg-scheduler-page',
   imports: [
+    IfAdmin,
     Alert,
     CalendarsPanel,
     JobRuns,
@@ -46,6 +48,8 @@ import { SchedulerStore } from './scheduler.store';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class SchedulerPage {
+  /** Viewers see the switches, off. */
+  protected readonly canChange = injectCanChange();
   private readonly store = inject(SchedulerStore);
   private readonly calendars = inject(CalendarsStore);
   private readonly dialog = inject(MatDialog);

@@ -13,6 +13,7 @@ import { RefreshButton } from '../core/ui/refresh-button';
 import { RiskChip } from '../tools/risk-chip';
 import { McpServersPanel } from './mcp-servers/mcp-servers-panel';
 import { SkillsStore } from './skills.store';
+import { IfAdmin, injectCanChange } from '../core/session/if-admin';
 
 /** The install/edit form's fields, as text the operator types. */
 export interface SkillDraft {
@@ -83,6 +84,7 @@ function draftOf(skill: SkillResponseDto): SkillDraft {
 @Component({
   selector: 'lg-skills-page',
   imports: [
+    IfAdmin,
     Alert,
     DatePipe,
     MatButton,
@@ -101,6 +103,8 @@ function draftOf(skill: SkillResponseDto): SkillDraft {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class SkillsPage {
+  /** Viewers see the switches, off. */
+  protected readonly canChange = injectCanChange();
   private readonly store = inject(SkillsStore);
   private readonly dialog = inject(MatDialog);
 
