@@ -64,6 +64,8 @@ export class SchedulerPage {
   protected readonly groups = signal<readonly AgentGroupResponseDto[]>([]);
   /** Where a job's result can be sent. */
   protected readonly channels = signal<readonly ChannelResponseDto[]>([]);
+  /** The groups and channels the job dialog offers; it opens once they are known. */
+  private readonly lookups = this.loadGroups();
   /** A channel's name, for channel outputs. */
   protected readonly channelName = (id: string) => this.channels().find((c) => c.id === id)?.name;
   /** Why the last action failed. */
@@ -78,7 +80,6 @@ export class SchedulerPage {
   protected readonly calendarName = (id: string) => this.calendars.name(id);
 
   constructor() {
-    void this.loadGroups();
     void this.calendars.load();
   }
 
@@ -88,8 +89,9 @@ export class SchedulerPage {
     void this.calendars.load();
   }
 
-  protected openForm(job?: JobDto): void {
+  protected async openForm(job?: JobDto): Promise<void> {
     this.actionError.set(null);
+    await this.lookups;
     this.dialog
       .open<JobDialog, JobDialogData, JobDto>(JobDialog, {
         data: { job, groups: this.groups(), calendars: this.calendars.calendars(), channels: this.channels() },
