@@ -99,34 +99,6 @@ describe('Email channel against Dovecot (IMAP) and an SMTP server', () => {
     return { ...harness, api, channel, channelId, messages, settled };
   }
 
-  it('tests the connection: both logins when they work, the server that failed when not', async () => {
-    const { gw, api, channelId } = await startWithChannel();
-    try {
-      expect((await api.post(`/api/channels/${channelId}/test`, {}).expect(200)).body).toMatchObject({
-        ok: true,
-        message: `The IMAP server ${dovecot.host}:${dovecot.port} and the SMTP server 127.0.0.1:${smtp.port} took the login for ${AGENT.username}.`,
-      });
-      const smtpPort = smtp.port;
-      await smtp.stop();
-      const down = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
-      expect(down.body).toMatchObject({
-        ok: false,
-        message: `The SMTP server 127.0.0.1:${smtpPort} refused the connection: nothing listens on that port`,
-      });
-      smtp = await SmtpSink.start(AGENT); // afterEach stops it
-      const wrong = 'Not-The-Password-99';
-      await api
-        .put(`/api/channels/${channelId}`, { enabled: false, config: { password: wrong, smtpPort: smtp.port } })
-        .expect(200);
-      const refused = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
-      expect(refused.body.ok).toBe(false);
-      expect(refused.body.message).toMatch(/^The IMAP server rejected the login for agent@example\.test \(/);
-      expect(JSON.stringify(refused.body)).not.toContain(wrong);
-    } finally {
-      await gw.close();
-    }
-  });
-
   it('shows a login the IMAP server rejects as the channel’s error, and never shows or logs the password', async () => {
     const lines: string[] = [];
     const logStream = { write: (line: string) => void lines.push(line) } as DestinationStream;
@@ -548,6 +520,34 @@ describe('Email channel against Dovecot (IMAP) and an SMTP server', () => {
       expect(claude.requests).toHaveLength(2);
       expect(claude.requests[1]!.body.messages).toHaveLength(1);
       expect(JSON.stringify(claude.requests[1]!.body.messages)).not.toContain('4711');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('tests the connection: both logins when they work, the server that failed when not', async () => {
+    const { gw, api, channelId } = await startWithChannel();
+    try {
+      expect((await api.post(`/api/channels/${channelId}/test`, {}).expect(200)).body).toMatchObject({
+        ok: true,
+        message: `The IMAP server ${dovecot.host}:${dovecot.port} and the SMTP server 127.0.0.1:${smtp.port} took the login for ${AGENT.username}.`,
+      });
+      const smtpPort = smtp.port;
+      await smtp.stop();
+      const down = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(down.body).toMatchObject({
+        ok: false,
+        message: `The SMTP server 127.0.0.1:${smtpPort} refused the connection: nothing listens on that port`,
+      });
+      smtp = await SmtpSink.start(AGENT); // afterEach stops it
+      const wrong = 'Not-The-Password-99';
+      await api
+        .put(`/api/channels/${channelId}`, { enabled: false, config: { password: wrong, smtpPort: smtp.port } })
+        .expect(200);
+      const refused = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(refused.body.ok).toBe(false);
+      expect(refused.body.message).toMatch(/^The IMAP server rejected the login for agent@example\.test \(/);
+      expect(JSON.stringify(refused.body)).not.toContain(wrong);
     } finally {
       await gw.close();
     }
