@@ -354,6 +354,21 @@ describe('the console as a cockpit', () => {
       expect((await result.textContent())?.trim()).toBe(
         `Telegram (127.0.0.1:${port}) refused the connection: nothing listens on that port`,
       );
+      // The dialog's long hints (Telegram's security hint) wrap in full above the next field.
+      await page.getByTestId('channel-new').click();
+      const dialog = page.locator('lg-channel-dialog');
+      const senders = dialog.locator('mat-form-field').filter({ has: page.getByTestId('channel-allowed-senders') });
+      const hint = senders.locator('mat-hint');
+      expect((await hint.textContent())?.trim()).toBe(
+        'Comma-separated. Empty: anyone who finds the bot can talk to the agent.',
+      );
+      const next = dialog.locator('mat-form-field').filter({ has: page.getByTestId('channel-approvers') });
+      const [hintBox, nextBox] = [await hint.boundingBox(), await next.boundingBox()];
+      expect(hintBox!.y + hintBox!.height).toBeLessThanOrEqual(nextBox!.y);
+      expect(await hint.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
       // A retrying channel is a warning toast, not an error.
       const toast = page.locator('[data-testid="attention-toast"][data-kind="channel"]');
       expect((await toast.first().getByTestId('attention-toast-title').textContent())?.trim()).toBe(
@@ -386,6 +401,23 @@ describe('the console as a cockpit', () => {
         // A job whose result goes to the channel made above, picked by name.
         await page.getByTestId('job-new').click();
         const form = page.getByTestId('job-form');
+        // The cron and time zone hints sit side by side without running into what follows.
+        const cronHint = form
+          .locator('mat-form-field')
+          .filter({ has: page.getByTestId('job-cron') })
+          .locator('mat-hint');
+        const zoneHint = form
+          .locator('mat-form-field')
+          .filter({ has: page.getByTestId('job-timezone') })
+          .locator('mat-hint');
+        const promptField = form.locator('mat-form-field').filter({ has: page.getByTestId('job-prompt') });
+        const [cronBox, zoneBox, promptBox] = [
+          await cronHint.boundingBox(),
+          await zoneHint.boundingBox(),
+          await promptField.boundingBox(),
+        ];
+        for (const box of [cronBox!, zoneBox!]) expect(box.y + box.height).toBeLessThanOrEqual(promptBox!.y);
+        expect(cronBox!.x + cronBox!.width).toBeLessThanOrEqual(zoneBox!.x);
         await form.getByTestId('job-name').fill('To the bot');
         await form.getByTestId('job-prompt').fill('Say hi.');
         await form.getByTestId('job-output-channel').click();
