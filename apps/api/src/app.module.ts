@@ -23,6 +23,7 @@ import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HitlModule } from './hitl/hitl.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
+import { SettingsModule } from './settings/settings.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { SkillsModule } from './skills/skills.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -88,6 +89,7 @@ export class AppModule implements NestModule {
         SchedulerModule,
         ChannelsModule,
         WebhooksModule,
+        SettingsModule,
       ],
     };
   }

@@ -537,4 +537,32 @@ describe('Email channel against Dovecot (IMAP) and an SMTP server', () => {
       await gw.close();
     }
   });
+
+  it('tests the connection: both logins when they work, the server that failed when not', async () => {
+    const { gw, api, channelId } = await startWithChannel();
+    try {
+      expect((await api.post(`/api/channels/${channelId}/test`, {}).expect(200)).body).toMatchObject({
+        ok: true,
+        message: `The IMAP server ${dovecot.host}:${dovecot.port} and the SMTP server 127.0.0.1:${smtp.port} took the login for ${AGENT.username}.`,
+      });
+      const smtpPort = smtp.port;
+      await smtp.stop();
+      const down = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(down.body).toMatchObject({
+        ok: false,
+        message: `The SMTP server 127.0.0.1:${smtpPort} refused the connection: nothing listens on that port`,
+      });
+      smtp = await SmtpSink.start(AGENT); // afterEach stops it
+      const wrong = 'Not-The-Password-99';
+      await api
+        .put(`/api/channels/${channelId}`, { enabled: false, config: { password: wrong, smtpPort: smtp.port } })
+        .expect(200);
+      const refused = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(refused.body.ok).toBe(false);
+      expect(refused.body.message).toMatch(/^The IMAP server rejected the login for agent@example\.test \(/);
+      expect(JSON.stringify(refused.body)).not.toContain(wrong);
+    } finally {
+      await gw.close();
+    }
+  });
 });

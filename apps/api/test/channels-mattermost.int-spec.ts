@@ -259,6 +259,30 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
     }
   });
 
+  it('tests the connection: the bot and team when they answer, the reason when not', async () => {
+    const { gw, api, channelId } = await startWithChannel({}, { team: 'acme' });
+    try {
+      const host = new URL(mattermost.url).host;
+      expect((await api.post(`/api/channels/${channelId}/test`, {}).expect(200)).body).toMatchObject({
+        ok: true,
+        message: `Mattermost (${host}) answered and took the token: the bot is @loopbot in team acme.`,
+      });
+      mattermost.revokeToken(bot.token);
+      const revoked = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(revoked.body.ok).toBe(false);
+      expect(revoked.body.message).toMatch(/^Mattermost rejected the bot token \(401 /);
+      await mattermost.stop();
+      const down = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(down.body).toMatchObject({
+        ok: false,
+        message: `Mattermost (${host}) refused the connection: nothing listens on that port`,
+      });
+    } finally {
+      await gw.close();
+      mattermost = await FakeMattermost.start(); // afterEach stops it
+    }
+  });
+
   it('puts the channel in error when the token is rejected or revoked, without retrying', async () => {
     const { gw, api, channelId } = await startWithChannel();
     try {

@@ -425,6 +425,58 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
     }
   });
 
+  it('tests the connection, and shows an unreachable Bot API as a sentence while retrying with a countdown', async () => {
+    const { gw, api, channelId } = await startWithChannel();
+    try {
+      const ok = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(ok.body).toMatchObject({
+        ok: true,
+        message: `Telegram (127.0.0.1:${telegram.config.port}) answered and took the bot token: the bot is @${BOT.username}.`,
+      });
+
+      // Nothing listens on the port any more: refused, retried with a time for the next attempt.
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const deadPort = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const before = Date.now();
+      await api.put(`/api/channels/${channelId}`, { config: { apiRoot: `http://127.0.0.1:${deadPort}` } }).expect(200);
+      const retrying = await waitUntil('the channel to retry', async () => {
+        const body = (await api.get(`/api/channels/${channelId}`).expect(200)).body;
+        return body.state === 'retrying' ? body : null;
+      });
+      expect(retrying.error).toBe(
+        `Telegram (127.0.0.1:${deadPort}) refused the connection: nothing listens on that port`,
+      );
+      expect(Date.parse(retrying.retryAt as string)).toBeGreaterThan(before);
+      expect(Date.parse(retrying.retryAt as string)).toBeLessThan(Date.now() + 61_000);
+      const refused = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(refused.body).toMatchObject({ ok: false, message: retrying.error });
+
+      // A host that does not exist: said so, and the token (in the request URL) never shows.
+      await api.put(`/api/channels/${channelId}`, { config: { apiRoot: 'http://no-such-host.invalid' } }).expect(200);
+      const unknown = await waitUntil('the DNS failure', async () => {
+        const body = (await api.get(`/api/channels/${channelId}`).expect(200)).body;
+        return body.state === 'retrying' && /could not/.test(body.error) ? body : null;
+      });
+      expect(unknown.error).toMatch(/^Telegram \(no-such-host\.invalid\) could not be (found|looked up) \(DNS/);
+      const failed = await api.post(`/api/channels/${channelId}/test`, {}).expect(200);
+      expect(failed.body.ok).toBe(false);
+      expect(failed.body.message).toMatch(/^Telegram \(no-such-host\.invalid\) could not be/);
+      const secret = BOT_TOKEN.split(':')[1]!;
+      expect(JSON.stringify([unknown, failed.body, refused.body])).not.toContain(secret);
+
+      // A disabled channel can be tested too, with its stored settings.
+      await api
+        .put(`/api/channels/${channelId}`, { enabled: false, config: { apiRoot: telegram.config.apiURL } })
+        .expect(200);
+      expect((await api.post(`/api/channels/${channelId}/test`, {}).expect(200)).body.ok).toBe(true);
+      await api.post('/api/channels/00000000-0000-4000-8000-000000000000/test', {}).expect(404);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('keeps a 200-turn chat answering inside a small context window, compacting and caching as it goes', async () => {
     const WINDOW = 8000;
     claude.contextWindowTokens = WINDOW;

@@ -5,6 +5,7 @@
  * codes, the connection opening and closing with Baileys' disconnect reasons (Boom errors), and
  * messages.upsert. What the adapter sends back (messages, presence, read receipts, pings) is recorded.
  */
+import { type AddressInfo, createServer } from 'node:net';
 import { Boom } from '@hapi/boom';
 import {
   type AnyMessageContent,
@@ -495,6 +496,50 @@ describe('WhatsApp channel with Baileys’ event emitter driven by the test', ()
       (await gateway.socketNumber(3)).qr('2@c');
       expect(await gateway.waitForState(id, 'waiting_for_qr')).toMatchObject({ qr: '2@c' });
     } finally {
+      await gateway.gw.close();
+    }
+  });
+
+  it('says WhatsApp could not be reached (not "connection lost, 408") while retrying, and tests the connection', async () => {
+    const listening = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    const port = (listening.address() as AddressInfo).port;
+    const gateway = await startWithWhatsApp({ adapter: { testTarget: { host: '127.0.0.1', port } } });
+    try {
+      const id = (await gateway.api.post('/api/channels', { type: 'whatsapp', name: 'Phone', config: {} }).expect(201))
+        .body.id as string;
+      // What Baileys reports when the WebSocket to WhatsApp cannot even be opened.
+      (await gateway.socketNumber(1)).close(
+        DisconnectReason.connectionLost,
+        'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)',
+      );
+      const retrying = (await gateway.waitForState(id, 'retrying')) as { error: string; retryAt: string };
+      expect(retrying.error).toMatch(/^WhatsApp \(web\.whatsapp\.com\) could not be found \(DNS lookup failed\)/);
+      expect(Date.parse(retrying.retryAt)).toBeGreaterThan(Date.now() - 5_000);
+      (await gateway.socketNumber(2)).close(DisconnectReason.connectionLost, 'Connection Terminated');
+      await waitUntil('the second failure', async () =>
+        /no answer before the connection ended \(connection lost, 408\)/.test((await gateway.channel(id)).error ?? ''),
+      );
+
+      // Not paired: the test says whether WhatsApp's server can be reached from here.
+      const reachable = await gateway.api.post(`/api/channels/${id}/test`, {}).expect(200);
+      expect(reachable.body).toMatchObject({
+        ok: true,
+        message: `WhatsApp (127.0.0.1:${port}) can be reached; the channel is not connected yet: scan its QR code to link the phone.`,
+      });
+      await new Promise<void>((resolve) => listening.close(() => resolve()));
+      const refused = await gateway.api.post(`/api/channels/${id}/test`, {}).expect(200);
+      expect(refused.body).toMatchObject({
+        ok: false,
+        message: `WhatsApp (127.0.0.1:${port}) refused the connection: nothing listens on that port`,
+      });
+      // Connected: it says as whom.
+      (await gateway.socketNumber(3)).open();
+      await gateway.waitForState(id, 'connected');
+      const connected = await gateway.api.post(`/api/channels/${id}/test`, {}).expect(200);
+      expect(connected.body).toMatchObject({ ok: true, message: expect.stringMatching(/^WhatsApp is connected as /) });
+    } finally {
+      listening.close();
       await gateway.gw.close();
     }
   });

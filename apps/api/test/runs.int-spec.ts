@@ -207,9 +207,9 @@ describe('the agent pipeline against a local Claude', () => {
       const before = claude.requests.length;
       const refused = await waitForRun((await submit({ message: 'two', groupId: group.id })).runId);
       expect(refused.status).toBe('refused');
-      // A local date and the zone, not a raw ISO instant.
+      // A day people read and the zone, not a raw ISO instant.
       expect(refused.reply).toMatch(
-        /^Agent group "Capped": daily token budget \(1000\) is used up; it resets at the start of \d{4}-\d{2}-\d{2} \(UTC\)$/,
+        /^Agent group "Capped": daily token budget \(1000\) is used up; it resets at 00:00 on (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4} \(UTC\)$/,
       );
       expect(refused.error).toBe(refused.reply);
       expect(claude.requests.length).toBe(before);

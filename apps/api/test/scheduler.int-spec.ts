@@ -17,7 +17,12 @@ interface JobRunBody {
   durationMs: number | null;
   delivery: string;
   deliveryError: string | null;
+  deliveryId: string | null;
 }
+
+/** The job's firings as the API lists them now, newest first. */
+const firingsOf = async (gw: { gw: { url: string }; auth: Record<string, string> }, jobId: string) =>
+  (await request(gw.gw.url).get(`/api/scheduler/jobs/${jobId}/runs`).set(gw.auth).expect(200)).body as JobRunBody[];
 
 const job = (overrides: object = {}) => ({
   name: 'Morning briefing',
@@ -82,7 +87,9 @@ describe('the scheduler', () => {
         cause: 'schedule',
         status: 'success',
         output: 'Three meetings today.',
-        delivery: 'queued',
+        // queued until the receiver took it, then delivered: it follows the webhook delivery
+        delivery: expect.stringMatching(/^(queued|delivered)$/),
+        deliveryId: expect.any(String),
         error: null,
       });
       expect(firing!.durationMs).toEqual(expect.any(Number));
@@ -101,6 +108,12 @@ describe('the scheduler', () => {
           }),
         }),
       ]);
+      expect(received!.headers['webhook-id']).toBe(firing!.deliveryId);
+      const [settled] = await waitUntil('the firing to show the delivery', async () => {
+        const firings = await firingsOf(gw, created.id);
+        return firings[0]?.delivery === 'delivered' && firings;
+      });
+      expect(settled).toMatchObject({ delivery: 'delivered', deliveryError: null });
       const run = (await request(gw.gw.url).get(`/api/runs/${firing!.runId}`).set(gw.auth).expect(200)).body;
       expect(run.origin).toEqual({ kind: 'scheduler', ref: created.id });
       await socket.waitFor(
@@ -180,7 +193,7 @@ describe('the scheduler', () => {
       const [afterRunNow] = (await request(gw.gw.url).get('/api/scheduler/jobs').set(gw.auth).expect(200)).body;
       expect(afterRunNow.lastRunAt).toBe(clock.now().toISOString());
       const [firing] = await waitForFirings<JobRunBody>(gw, id, 1);
-      expect(firing).toMatchObject({ status: 'error', delivery: 'queued', deliveryError: null });
+      expect(firing).toMatchObject({ status: 'error', delivery: 'queued', deliveryId: expect.any(String) });
       expect(firing!.error).toMatch(/Stopped after 1 model calls \(the run’s limit\)/);
       expect(claude.requests).toHaveLength(1);
 
@@ -203,6 +216,12 @@ describe('the scheduler', () => {
         },
       );
       expect(refused).toMatchObject({ event: 'scheduler:job:complete', status: 'pending', lastStatusCode: 500 });
+      // The firing follows: still queued, saying the attempt failed and is retried.
+      const [retrying] = await firingsOf(gw, id);
+      expect(retrying).toMatchObject({
+        delivery: 'queued',
+        deliveryError: expect.stringMatching(/^Attempt 1 failed \(.*500.*\); retrying$/),
+      });
 
       clock.advance(60 * 60_000); // past any first retry delay
       const [retried] = await receiver.waitFor(2);
@@ -215,6 +234,11 @@ describe('the scheduler', () => {
         },
       );
       expect(delivered.log.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 200]);
+      const [done] = await waitUntil('the firing to show it delivered', async () => {
+        const firings = await firingsOf(gw, id);
+        return firings[0]?.delivery === 'delivered' && firings;
+      });
+      expect(done).toMatchObject({ delivery: 'delivered', deliveryError: null, deliveryId: delivered.id });
     } finally {
       await receiver.stop();
       await gw.gw.close();

@@ -3,10 +3,14 @@
  * the local Anthropic-compatible server as the model: a tool call held while the operator is on
  * another page (nav badge, tab title, toast with Approve), the group dialog's forms that cannot lie
  * (the Channel styles panel reachable, skills chosen from the gateway's, a blank name refused), and a
- * viewer operator added by the admin who reads everything but cannot change anything.
+ * viewer operator added by the admin who reads everything but cannot change anything (no change
+ * buttons). Also the Settings page, a channel that cannot connect (retrying with a countdown, Test
+ * connection), and the Scheduler's channel output, delivery state and time zone rule.
  */
 import type { Browser, Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CONSOLE_BUILD, type GatewayProcess, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
 import { launchChromium } from './chromium.js';
@@ -38,6 +42,15 @@ async function api(method: string, url: string, body?: unknown): Promise<Respons
     headers: { Authorization: `Bearer ${await sessionToken()}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/** A port nothing listens on (taken, then freed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Waits until the tab's title is `expected`. */
@@ -287,6 +300,170 @@ describe('the console as a cockpit', () => {
   );
 
   it(
+    'the Settings page shows the live configuration, the version and the data folder, and secrets only as set',
+    async () => {
+      await nav('Settings').click();
+      await page.getByTestId('settings-version').waitFor();
+      const health = (await (await api('GET', '/api/health')).json()) as { version: string };
+      expect((await page.getByTestId('settings-version').textContent())?.trim()).toBe(health.version);
+      expect((await page.getByTestId('settings-database').textContent())?.trim()).toBe('SQLite (in the data folder)');
+      expect((await page.getByTestId('settings-data-dir').textContent())?.trim()).toMatch(/^\//);
+      expect(await page.getByTestId('settings-container-mode').getAttribute('data-state')).toBe('off');
+      const value = (name: string) =>
+        page.locator(`[data-testid="setting"][data-name="${name}"] [data-testid="setting-value"]`).textContent();
+      expect((await value('ANTHROPIC_API_KEY'))?.trim()).toBe('Set (hidden)');
+      expect((await value('SETUP_TOKEN'))?.trim()).toBe('Not set default');
+      expect((await value('RATE_LIMIT_PER_MINUTE'))?.trim()).toBe('100000');
+      expect((await value('ANTHROPIC_BASE_URL'))?.trim()).toBe(model().url);
+      await page.getByTestId('settings-filter').fill('webhook');
+      const names = await page
+        .getByTestId('setting')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-name')));
+      expect(names.length).toBeGreaterThan(2);
+      expect(names.every((name) => name?.startsWith('WEBHOOK_'))).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'a channel that cannot connect says which host refused, counts down to the next try, and tests its connection',
+    async () => {
+      const port = await closedPort();
+      const created = await api('POST', '/api/channels', {
+        type: 'telegram',
+        name: 'Unreachable bot',
+        config: { botToken: `424242:${'UnreachableBotToken_'.repeat(2)}`, apiRoot: `http://127.0.0.1:${port}` },
+      });
+      expect(created.status).toBe(201);
+      await nav('Channels').click();
+      const card = page.locator('[data-testid="channel"][data-channel="Unreachable bot"]');
+      const state = card.getByTestId('channel-state');
+      await card.locator('[data-testid="channel-state"][data-state="retrying"]').waitFor();
+      expect((await state.textContent())?.trim()).toMatch(/^Retrying (in \d+ s|now)$/);
+      expect((await card.getByTestId('channel-error').textContent())?.trim()).toContain(
+        `Telegram (127.0.0.1:${port}) refused the connection: nothing listens on that port`,
+      );
+      // The countdown moves (or the next attempt starts and fails again).
+      const first = (await state.textContent())?.trim();
+      await page.waitForFunction(
+        ([selector, before]) => document.querySelector(selector)?.textContent?.trim() !== before,
+        [`[data-testid="channel"][data-channel="Unreachable bot"] [data-testid="channel-state"]`, first] as const,
+      );
+
+      await card.getByTestId('channel-test').click();
+      const result = card.locator('[data-testid="channel-test-result"][data-ok="false"]');
+      await result.waitFor();
+      expect((await result.textContent())?.trim()).toBe(
+        `Telegram (127.0.0.1:${port}) refused the connection: nothing listens on that port`,
+      );
+      // The dialog's long hints (Telegram's security hint) wrap in full above the next field.
+      await page.getByTestId('channel-new').click();
+      const dialog = page.locator('lg-channel-dialog');
+      const senders = dialog.locator('mat-form-field').filter({ has: page.getByTestId('channel-allowed-senders') });
+      const hint = senders.locator('mat-hint');
+      expect((await hint.textContent())?.trim()).toBe(
+        'Comma-separated. Empty: anyone who finds the bot can talk to the agent.',
+      );
+      const next = dialog.locator('mat-form-field').filter({ has: page.getByTestId('channel-approvers') });
+      const [hintBox, nextBox] = [await hint.boundingBox(), await next.boundingBox()];
+      expect(hintBox!.y + hintBox!.height).toBeLessThanOrEqual(nextBox!.y);
+      expect(await hint.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      // A retrying channel is a warning toast, not an error.
+      const toast = page.locator('[data-testid="attention-toast"][data-kind="channel"]');
+      expect((await toast.first().getByTestId('attention-toast-title').textContent())?.trim()).toBe(
+        'Telegram channel cannot connect; retrying',
+      );
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    'the Scheduler: one time zone rule, results sent to a channel by name, and a webhook result followed to Delivered',
+    async () => {
+      const received: string[] = [];
+      const receiver: Server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          received.push(body);
+          res.writeHead(200).end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      try {
+        await nav('Scheduler').click();
+        const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+        expect((await page.getByTestId('scheduler-time-zone').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+          `All times on this page are in your browser’s time zone, ${zone}. A cron schedule runs in the zone named with it.`,
+        );
+
+        // A job whose result goes to the channel made above, picked by name.
+        await page.getByTestId('job-new').click();
+        const form = page.getByTestId('job-form');
+        // The cron and time zone hints sit side by side without running into what follows.
+        const cronHint = form
+          .locator('mat-form-field')
+          .filter({ has: page.getByTestId('job-cron') })
+          .locator('mat-hint');
+        const zoneHint = form
+          .locator('mat-form-field')
+          .filter({ has: page.getByTestId('job-timezone') })
+          .locator('mat-hint');
+        const promptField = form.locator('mat-form-field').filter({ has: page.getByTestId('job-prompt') });
+        const [cronBox, zoneBox, promptBox] = [
+          await cronHint.boundingBox(),
+          await zoneHint.boundingBox(),
+          await promptField.boundingBox(),
+        ];
+        for (const box of [cronBox!, zoneBox!]) expect(box.y + box.height).toBeLessThanOrEqual(promptBox!.y);
+        expect(cronBox!.x + cronBox!.width).toBeLessThanOrEqual(zoneBox!.x);
+        await form.getByTestId('job-name').fill('To the bot');
+        await form.getByTestId('job-prompt').fill('Say hi.');
+        await form.getByTestId('job-output-channel').click();
+        await form.getByTestId('job-channel').click();
+        await page.locator('mat-option').filter({ hasText: 'Unreachable bot' }).click();
+        await form.getByTestId('job-channel-hint').filter({ hasText: 'no allowed senders' }).waitFor();
+        await form.getByTestId('job-save').click();
+        await form.waitFor({ state: 'detached' });
+        const channelJob = page.locator('[data-testid="job"][data-job="To the bot"]');
+        expect((await channelJob.getByTestId('job-output').textContent())?.trim()).toBe('Channel Unreachable bot');
+
+        // A webhook result: queued, then delivered, without a reload.
+        const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+        const job = await api('POST', '/api/scheduler/jobs', {
+          name: 'To a webhook',
+          trigger: { type: 'interval', everySeconds: 3600 },
+          action: { type: 'agent', prompt: 'Report.' },
+          output: { type: 'webhook', url },
+        });
+        expect(job.status).toBe(201);
+        model().script({ text: 'All quiet.' });
+        await page.reload();
+        const row = page.locator('[data-testid="job"][data-job="To a webhook"]');
+        await row.getByTestId('job-run-now').click();
+        const firing = page.locator('[data-testid="job-history-row"][data-job="To a webhook"] [data-testid="job-run"]');
+        await firing.locator('[data-testid="job-run-delivery"] [data-status="delivered"]').waitFor();
+        expect(received).toHaveLength(1);
+        expect(JSON.parse(received[0]!)).toMatchObject({ event: 'scheduler:job:complete' });
+        // Its times are in the browser's zone, named.
+        const named = await page.evaluate(
+          () =>
+            new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
+              .formatToParts(new Date())
+              .find((part) => part.type === 'timeZoneName')?.value ?? '',
+        );
+        expect(await row.getByTestId('job-last').textContent()).toContain(named);
+      } finally {
+        receiver.close();
+      }
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
     'a viewer added on the Operators page reads every page but cannot change anything; their own password they can',
     async () => {
       const viewer = { username: 'watcher', password: 'only looking, thanks' };
@@ -310,20 +487,49 @@ describe('the console as a cockpit', () => {
       await login.getByRole('button', { name: 'Log in' }).click();
       await page.getByTestId('read-only').waitFor();
 
-      // Reading works: the groups made above are there.
+      // Reading works: the groups made above are there, without a button to change them.
       await nav('Agent groups').click();
       await page.locator('[data-testid="group-card"][data-group="Styled"]').waitFor();
       const groupsBefore = await page.getByTestId('group-card').count();
-      // A change is refused with the reason, and nothing is stored.
-      await page.getByTestId('group-new').click();
-      const dialog = page.getByTestId('group-form');
-      await dialog.getByTestId('group-name').fill('Sneaky');
-      await dialog.getByTestId('group-save').click();
-      await page
-        .getByTestId('form-error')
-        .filter({ hasText: 'Your account is a viewer (read-only): POST /api/agent-groups needs an admin' })
-        .waitFor();
-      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      for (const testId of ['group-new', 'group-edit', 'group-delete', 'group-make-default']) {
+        expect(await page.getByTestId(testId).count()).toBe(0);
+      }
+      // The other pages: what there is to see, and nothing to change with.
+      const hidden: Record<string, string[]> = {
+        Channels: ['channel-new', 'channel-edit', 'channel-delete', 'channel-test'],
+        Scheduler: ['job-new', 'job-run-now', 'job-edit', 'job-delete', 'calendar-new'],
+        Skills: ['skill-new', 'skill-edit', 'skill-delete', 'skill-try-open'],
+        Webhooks: ['webhook-new'],
+        'API keys': ['api-key-form', 'api-key-revoke'],
+        Tasks: ['task-new'],
+      };
+      const shown: Record<string, string> = {
+        Channels: 'channel',
+        Scheduler: 'job',
+        Skills: 'skill-enabled',
+        Webhooks: 'webhook-enabled-toggle',
+        'API keys': 'api-key',
+        Tasks: 'tasks',
+      };
+      for (const [label, testIds] of Object.entries(hidden)) {
+        await nav(label).click();
+        await page.getByTestId(shown[label]!).first().waitFor();
+        for (const testId of testIds)
+          expect({ label, testId, count: await page.getByTestId(testId).count() }).toEqual({ label, testId, count: 0 });
+      }
+      await nav('Channels').click();
+      expect(await page.getByTestId('channel').first().getByRole('switch').isDisabled()).toBe(true);
+      // No Settings for a viewer (the gateway answers 403 there too).
+      expect(await nav('Settings').count()).toBe(0);
+      // The gateway still refuses a change sent around the console, and nothing is stored.
+      const refused = await api('POST', '/api/agent-groups', { name: 'Sneaky' });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { message: string }).message).toBe(
+        'Your account is a viewer (read-only): POST /api/agent-groups needs an admin',
+      );
+      expect((await api('GET', '/api/settings')).status).toBe(403);
+      await nav('Agent groups').click();
+      await page.locator('[data-testid="group-card"][data-group="Styled"]').waitFor();
       expect(await page.getByTestId('group-card').count()).toBe(groupsBefore);
 
       // No operator management for a viewer, but their own password.

@@ -124,6 +124,7 @@ describe('console', () => {
         'API keys',
         'Usage',
         'Operators',
+        'Settings',
       ]);
 
       // Overview: gateway health from GET /api/health, and the live connection.

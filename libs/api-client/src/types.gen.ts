@@ -750,7 +750,7 @@ export type ChannelResponseDto = {
     createdAt: string;
     enabled: boolean;
     /**
-     * Why the channel is in error
+     * Why the last connection failed, in a sentence naming the host and what it said
      */
     error: string | null;
     /**
@@ -764,9 +764,13 @@ export type ChannelResponseDto = {
      */
     qr: string | null;
     /**
-     * Live state of the connection
+     * While `retrying`: when the next attempt starts. Else null.
      */
-    state: 'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'error';
+    retryAt: string | null;
+    /**
+     * Live state of the connection: `retrying` after a failure the gateway tries again (at `retryAt`), `error` after one it cannot mend by retrying (rejected credentials: change the channel)
+     */
+    state: 'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'retrying' | 'error';
     type: 'telegram' | 'email' | 'whatsapp' | 'mattermost';
     updatedAt: string;
 };
@@ -776,6 +780,21 @@ export type ChannelStylesDto = {
     mattermost?: string;
     telegram?: string;
     whatsapp?: string;
+};
+
+export type ChannelTestResponseDto = {
+    /**
+     * How long the check took
+     */
+    durationMs: number;
+    /**
+     * What answered (`… the bot is @my_bot.`), or what failed, naming the host
+     */
+    message: string;
+    /**
+     * Whether the far side answered and took the credentials
+     */
+    ok: boolean;
 };
 
 export type ChannelUpdateDto = {
@@ -800,6 +819,23 @@ export type ChannelUpdateDto = {
      */
     groupId?: string | null;
     name?: string;
+};
+
+export type ContainerModeSettingsDto = {
+    dockerHost: string;
+    /**
+     * AGENT_CONTAINER_MODE
+     */
+    enabled: boolean;
+    image: string;
+    /**
+     * What is wrong, in a sentence
+     */
+    problem: string | null;
+    /**
+     * off, ready, or unavailable (engine unreachable or image missing: `problem` says which)
+     */
+    state: 'off' | 'ready' | 'unavailable';
 };
 
 export type ContainerStateDto = {
@@ -1054,10 +1090,17 @@ export type JobOutputDto = {
 export type JobRunDto = {
     cause: 'schedule' | 'manual' | 'missed';
     /**
-     * queued: a webhook result handed to the outbound delivery queue (see the webhook’s logs)
+     * Where the result went. A webhook result is `queued` while the outbound delivery queue works on it, then `delivered` or `failed` as that delivery ends (its attempts are in the webhook’s logs)
      */
     delivery: 'none' | 'delivered' | 'queued' | 'failed';
+    /**
+     * Why it failed; while queued after a failed attempt, that attempt’s error (it is retried)
+     */
     deliveryError: string | null;
+    /**
+     * The outbound webhook delivery that carries a webhook result (its `webhook-id` header)
+     */
+    deliveryId: string | null;
     durationMs: number | null;
     error: string | null;
     finishedAt: string | null;
@@ -1577,6 +1620,44 @@ export type SessionResponseDto = {
     ip: string;
     lastSeenAt: string;
     userAgent: string;
+};
+
+export type SettingEntryDto = {
+    /**
+     * What the variable does (as in .env.example)
+     */
+    description: string;
+    name: 'PORT' | 'HOST' | 'DATA_DIR' | 'DATABASE_URL' | 'ANTHROPIC_API_KEY' | 'ANTHROPIC_BASE_URL' | 'DEFAULT_MODEL' | 'TIMEZONE' | 'MODEL_TIMEOUT_SECONDS' | 'MODEL_MAX_RETRIES' | 'MODEL_MAX_TOKENS' | 'CONTEXT_WINDOW_TOKENS' | 'CONTEXT_COMPACT_PERCENT' | 'RUN_CONCURRENCY' | 'RUN_QUEUE_LIMIT' | 'RUN_MAX_ITERATIONS' | 'LOG_LEVEL' | 'SECRET_KEY' | 'SETUP_TOKEN' | 'SESSION_IDLE_MINUTES' | 'SESSION_MAX_HOURS' | 'RATE_LIMIT_PER_MINUTE' | 'LOGIN_MAX_FAILURES' | 'ALLOWED_ORIGINS' | 'TRUST_PROXY' | 'PUBLIC_API_DOCS' | 'TOOL_ALLOWED_HOSTS' | 'TOOL_TRUSTED_DESTINATIONS' | 'EXFILTRATION_GUARD' | 'SCRIPT_TIMEOUT_SECONDS' | 'BROWSE_TIMEOUT_SECONDS' | 'SKILL_WORKERS' | 'MCP_PING_SECONDS' | 'SKILL_MEMORY_MB' | 'AGENT_MAX_DEPTH' | 'AGENT_MAX_PER_RUN' | 'AGENT_MAX_ACTIVE' | 'AGENT_ROLES_DIR' | 'AGENT_CONTAINER_MODE' | 'MAX_CONCURRENT_CONTAINERS' | 'CONTAINER_TIMEOUT_MS' | 'AGENT_CONTAINER_IMAGE' | 'CONTAINER_MEMORY_MB' | 'CONTAINER_CPUS' | 'CONTAINER_PIDS_LIMIT' | 'CONTAINER_WARM_POOL' | 'DOCKER_HOST' | 'CHROMIUM_PATH' | 'APPROVAL_TIMEOUT_SECONDS' | 'APPROVAL_TIMEOUT_ACTION' | 'WEBHOOK_SYNC_TIMEOUT_SECONDS' | 'WEBHOOK_DELIVERY_TIMEOUT_SECONDS' | 'WEBHOOK_DELIVERY_MAX_ATTEMPTS' | 'WEBHOOK_TOKEN_FAILURES_PER_MINUTE' | 'CONSOLE_DIR';
+    /**
+     * A secret: only whether it is set is shown
+     */
+    secret: boolean;
+    /**
+     * Whether it has a non-empty value
+     */
+    set: boolean;
+    /**
+     * Set in the environment (or .env), or the default
+     */
+    source: 'environment' | 'default';
+    /**
+     * The value in effect (its default when not set); null for a secret. Passwords in URLs read ***.
+     */
+    value: string | null;
+};
+
+export type SettingsResponseDto = {
+    containerMode: ContainerModeSettingsDto;
+    /**
+     * The data folder (DATA_DIR, resolved)
+     */
+    dataDir: string;
+    database: 'sqlite' | 'postgres';
+    /**
+     * Every documented environment variable, in .env.example order
+     */
+    variables: Array<SettingEntryDto>;
+    version: string;
 };
 
 export type SetupDto = {
@@ -3447,6 +3528,28 @@ export type PairChannelResponses = {
 
 export type PairChannelResponse = PairChannelResponses[keyof PairChannelResponses];
 
+export type TestChannelData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/channels/{id}/test';
+};
+
+export type TestChannelErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type TestChannelError = TestChannelErrors[keyof TestChannelErrors];
+
+export type TestChannelResponses = {
+    200: ChannelTestResponseDto;
+};
+
+export type TestChannelResponse = TestChannelResponses[keyof TestChannelResponses];
+
 export type GetContainerStateData = {
     body?: never;
     path?: never;
@@ -4206,6 +4309,29 @@ export type GetSchedulerStatsResponses = {
 };
 
 export type GetSchedulerStatsResponse = GetSchedulerStatsResponses[keyof GetSchedulerStatsResponses];
+
+export type GetSettingsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/settings';
+};
+
+export type GetSettingsErrors = {
+    401: ErrorResponseDto;
+    /**
+     * A viewer, or an API key: the settings are for admins
+     */
+    403: ErrorResponseDto;
+};
+
+export type GetSettingsError = GetSettingsErrors[keyof GetSettingsErrors];
+
+export type GetSettingsResponses = {
+    200: SettingsResponseDto;
+};
+
+export type GetSettingsResponse = GetSettingsResponses[keyof GetSettingsResponses];
 
 export type ListSkillsData = {
     body?: never;

@@ -10,7 +10,12 @@ export type ChannelType = 'telegram' | 'email' | 'whatsapp' | 'mattermost';
  * `logged_out`: the platform ended the session (WhatsApp: the device was unlinked) and the channel
  * waits to be paired again (`POST /api/channels/:id/pair`).
  */
-export type ChannelState = 'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'error';
+/**
+ * `retrying`: the connection failed (the error says why) and the gateway tries again at `retryAt`;
+ * `error`: it failed in a way retrying cannot mend (rejected credentials) and waits for a change.
+ */
+export type ChannelState =
+  'connecting' | 'connected' | 'waiting_for_qr' | 'logged_out' | 'stopped' | 'retrying' | 'error';
 
 /** An MCP server's connection: its tools are registered only while `ready`. */
 export type McpServerState = 'connecting' | 'ready' | 'error' | 'stopped';
@@ -71,6 +76,8 @@ export interface EventPayloads {
     channelType: ChannelType;
     state: ChannelState;
     error: string | null;
+    /** While `retrying`: when the next attempt starts (ISO 8601), else null. */
+    retryAt: string | null;
     /**
      * While `waiting_for_qr`: the QR code's text to render and scan (short-lived; a new event brings
      * each new code), else null. Only the console's sessions get it: outbound webhooks leave it out.

@@ -28,6 +28,8 @@ import { sleep } from '../common/sleep.js';
 
 const BACKOFF_FIRST_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
+/** How long "Test connection" waits for the far side. */
+const TEST_TIMEOUT_MS = 20_000;
 
 interface Running {
   channel: Channel;
@@ -39,8 +41,9 @@ interface Running {
 /**
  * Runs one adapter per enabled channel: started at boot and whenever a channel is created, changed
  * or enabled; stopped when it is disabled or deleted. A connection that drops is reconnected with
- * exponential backoff (1 s doubling to 60 s, with jitter); credentials the far side rejects leave the
- * channel in `error` with the reason until it is changed; a session the platform ended leaves it
+ * exponential backoff (1 s doubling to 60 s, with jitter), the channel `retrying` with the reason and
+ * the time of the next attempt meanwhile; credentials the far side rejects leave the channel in
+ * `error` with the reason until it is changed; a session the platform ended leaves it
  * `logged_out` until it is paired again. State changes (and each new QR code while waiting for a scan)
  * go out as `channel:status`.
  */
@@ -109,6 +112,7 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
         error: channel.error,
         account: null,
         qr: null,
+        retryAt: null,
       }
     );
   }
@@ -174,6 +178,33 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
   live(channelId: string): { channel: Channel; adapter: ChannelAdapter } | null {
     const running = this.running.get(channelId);
     return running ? { channel: running.channel, adapter: running.adapter } : null;
+  }
+
+  /**
+   * Checks the channel's connection without receiving: with its running adapter, or (disabled,
+   * stopped) a fresh one made from its settings. What answered, or what failed, as a sentence.
+   */
+  async test(channel: Channel): Promise<{ ok: boolean; message: string; durationMs: number }> {
+    const started = Date.now();
+    const timeout = AbortSignal.timeout(TEST_TIMEOUT_MS);
+    let adapter = this.running.get(channel.id)?.adapter;
+    try {
+      if (!adapter) {
+        const factory = this.factories.all().find((f) => f.type === channel.type);
+        if (!factory) throw new Error(`${channel.type} channels are not supported by this gateway yet`);
+        adapter = factory.create(JSON.parse(this.secrets.decrypt(channel.configSealed)) as object, channel);
+      }
+      if (!adapter.test) throw new Error('This kind of channel has no connection test');
+      const message = await Promise.race([
+        adapter.test(timeout),
+        new Promise<never>((_, reject) =>
+          timeout.addEventListener('abort', () => reject(new Error(`No answer within ${TEST_TIMEOUT_MS / 1000} s`))),
+        ),
+      ]);
+      return { ok: true, message, durationMs: Date.now() - started };
+    } catch (error) {
+      return { ok: false, message: describe(error), durationMs: Date.now() - started };
+    }
   }
 
   /** Forgets a deleted channel. */
@@ -242,13 +273,14 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
           this.logger.log(`Channel ${channel.name} (${channel.id}): ${reason}; reconnecting now`);
           continue;
         }
-        this.setState(channel, 'error', reason);
         if (error instanceof ChannelAuthError) {
+          this.setState(channel, 'error', reason);
           this.logger.warn(`Channel ${channel.name} (${channel.id}) stopped: ${reason}`);
           return; // nothing to retry until someone changes the credentials
         }
         const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** attempt) * (0.8 + Math.random() * 0.4);
         attempt++;
+        this.setState(channel, 'retrying', reason, { retryAt: new Date(Date.now() + delay) });
         this.logger.warn(`Channel ${channel.name} (${channel.id}): ${reason}; reconnecting in ${Math.round(delay)} ms`);
         await sleep(delay, signal);
       }
@@ -264,7 +296,7 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
     channel: Channel,
     state: ChannelState,
     error: string | null,
-    changes: { account?: string | null; qr?: string } = {},
+    changes: { account?: string | null; qr?: string; retryAt?: Date } = {},
   ): void {
     const previous = this.statuses.get(channel.id);
     const status: LiveStatus = {
@@ -272,11 +304,20 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
       error,
       account: changes.account !== undefined ? changes.account : (previous?.account ?? null),
       qr: state === 'waiting_for_qr' ? (changes.qr ?? previous?.qr ?? null) : null,
+      retryAt: state === 'retrying' ? (changes.retryAt ?? null) : null,
     };
     this.statuses.set(channel.id, status);
     const stateChanged = !previous || previous.state !== state || previous.error !== error;
-    if (!stateChanged && previous.qr === status.qr) return;
-    this.bus.emit('channel:status', { channelId: channel.id, channelType: channel.type, state, error, qr: status.qr });
+    const retryMoved = previous?.retryAt?.getTime() !== status.retryAt?.getTime();
+    if (!stateChanged && previous.qr === status.qr && !retryMoved) return;
+    this.bus.emit('channel:status', {
+      channelId: channel.id,
+      channelType: channel.type,
+      state,
+      error,
+      retryAt: status.retryAt?.toISOString() ?? null,
+      qr: status.qr,
+    });
     if (!stateChanged) return;
     this.repository.update(channel.id, { state, error }).catch((failure: unknown) => {
       this.logger.debug(`Channel ${channel.id}: state not stored: ${describe(failure)}`);

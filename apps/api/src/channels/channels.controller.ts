@@ -30,6 +30,7 @@ import {
   ChannelMessageResponseDto,
   ChannelMessagesQueryDto,
   ChannelResponseDto,
+  ChannelTestResponseDto,
   ChannelUpdateDto,
 } from './dto/channel.dto.js';
 
@@ -97,6 +98,22 @@ export class ChannelsController {
   })
   pairChannel(@Param('id', uuid) id: string): Promise<ChannelResponseDto> {
     return this.channels.pair(id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Test a channel’s connection',
+    description:
+      'Checks that the platform answers and takes the channel’s credentials, receiving and sending nothing ' +
+      '(Telegram: getMe; Mattermost: the bot user and team; email: IMAP and SMTP logins; WhatsApp: the ' +
+      'connected account, or whether WhatsApp can be reached before pairing). Works on a disabled channel ' +
+      'too. A failed check is still 200, with `ok: false` and a sentence naming the host and what it said.',
+  })
+  @ApiOkResponse({ type: ChannelTestResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  testChannel(@Param('id', uuid) id: string): Promise<ChannelTestResponseDto> {
+    return this.channels.test(id);
   }
 
   @Get(':id/messages')

@@ -17,6 +17,7 @@ import type {
   ChannelCreateDto,
   ChannelMessageResponseDto,
   ChannelResponseDto,
+  ChannelTestResponseDto,
   ChannelUpdateDto,
   CreatableChannelType,
 } from './dto/channel.dto.js';
@@ -134,6 +135,11 @@ export class ChannelsService implements OnModuleInit {
     return this.get(id);
   }
 
+  /** Checks the connection and credentials without receiving or sending (running or not). */
+  async test(id: string): Promise<ChannelTestResponseDto> {
+    return this.manager.test(await this.require(id));
+  }
+
   async messages(id: string, limit: number): Promise<ChannelMessageResponseDto[]> {
     await this.require(id);
     return (await this.repository.recentMessages(id, limit)).map(toMessageResponse);
@@ -208,6 +214,7 @@ export class ChannelsService implements OnModuleInit {
       error: status.error,
       account: status.account,
       qr: status.qr,
+      retryAt: status.retryAt?.toISOString() ?? null,
       createdAt: channel.createdAt.toISOString(),
       updatedAt: channel.updatedAt.toISOString(),
     };

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { parseConfig, type TrustProxy } from './config.schema.js';
+import { type ConfigEntry, describeConfig, parseConfig, type TrustProxy } from './config.schema.js';
 
 /** Container mode (AGENT_CONTAINER_MODE and its caps). */
 export interface ContainerSettings {
@@ -70,6 +70,8 @@ export class AppConfig {
   readonly webhookTokenFailuresPerMinute!: number;
   readonly consoleDir!: string;
   readonly version!: string;
+  /** Every documented variable as it is in effect, secrets only as set/unset (the Settings page). */
+  readonly entries!: ConfigEntry[];
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../');
@@ -141,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookTokenFailuresPerMinute: parsed.WEBHOOK_TOKEN_FAILURES_PER_MINUTE,
     consoleDir: parsed.CONSOLE_DIR ? resolve(parsed.CONSOLE_DIR) : join(packageRoot, '../console/dist/browser'),
     version: readVersion(),
+    entries: describeConfig(env),
   };
   return Object.assign(new AppConfig(), config);
 }

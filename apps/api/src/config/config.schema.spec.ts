@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CONFIG_SCHEMA, parseConfig } from './config.schema.js';
+import { CONFIG_SCHEMA, parseConfig, describeConfig } from './config.schema.js';
 
 describe('configuration schema', () => {
   it('applies the documented defaults', () => {
@@ -107,5 +107,20 @@ describe('configuration schema', () => {
     for (const [name, variable] of Object.entries(CONFIG_SCHEMA)) {
       expect(example).toContain(`# ${variable.description}\n${name}=${variable.default}\n`);
     }
+  });
+
+  it('describes the settings without secrets or URL passwords', () => {
+    const entries = describeConfig({
+      ANTHROPIC_API_KEY: 'sk-ant-hidden',
+      DATABASE_URL: 'postgres://gw:pa55word@db:5432/loop',
+      PORT: ' 8080 ',
+    });
+    const byName = Object.fromEntries(entries.map((entry) => [entry.name, entry]));
+    expect(JSON.stringify(entries)).not.toMatch(/sk-ant-hidden|pa55word/);
+    expect(byName.ANTHROPIC_API_KEY).toMatchObject({ value: null, set: true, secret: true, source: 'environment' });
+    expect(byName.SETUP_TOKEN).toMatchObject({ value: null, set: false, secret: true, source: 'default' });
+    expect(byName.DATABASE_URL?.value).toBe('postgres://gw:***@db:5432/loop');
+    expect(byName.PORT).toMatchObject({ value: '8080', source: 'environment' });
+    expect(byName.HOST).toMatchObject({ value: '0.0.0.0', source: 'default', set: true });
   });
 });

@@ -13,6 +13,8 @@ interface Variable<T> {
   default: string;
   description: string;
   parse: Parser<T>;
+  /** The value is a secret: the Settings page says only whether it is set. */
+  secret?: true;
 }
 
 class ConfigError extends Error {}
@@ -150,7 +152,12 @@ export const CONFIG_SCHEMA = {
     description: 'postgres:// URL to use PostgreSQL instead of the embedded SQLite file.',
     parse: url('postgres:', 'postgresql:'),
   },
-  ANTHROPIC_API_KEY: { default: '', description: 'API key for Claude (agent groups may set their own).', parse: text },
+  ANTHROPIC_API_KEY: {
+    default: '',
+    description: 'API key for Claude (agent groups may set their own).',
+    parse: text,
+    secret: true,
+  },
   ANTHROPIC_BASE_URL: {
     default: 'https://api.anthropic.com',
     description: 'Base URL of the Anthropic Messages API (point it at a compatible server for tests).',
@@ -217,12 +224,14 @@ export const CONFIG_SCHEMA = {
     default: '',
     description: 'Key for encrypting secrets at rest (64 hex chars); generated into DATA_DIR/secret.key when empty.',
     parse: secretKey,
+    secret: true,
   },
   SETUP_TOKEN: {
     default: '',
     description:
       'Set-up code for creating the first admin; when empty and HOST is beyond loopback, a one-time code is printed in the log at start.',
     parse: (raw) => (raw === '' || raw.length >= 12 ? raw : fail('must be at least 12 characters long')),
+    secret: true,
   },
   SESSION_IDLE_MINUTES: {
     default: '720',
@@ -441,4 +450,47 @@ export function parseConfig(env: Record<string, string | undefined>): Parsed {
     }
   }
   return parsed as Parsed;
+}
+
+/** One variable as the Settings page shows it: secrets only as set or unset, URLs without passwords. */
+export interface ConfigEntry {
+  name: ConfigVariable;
+  description: string;
+  /** The value in effect (the default when not set); null for a secret. */
+  value: string | null;
+  /** Where the value comes from. */
+  source: 'environment' | 'default';
+  secret: boolean;
+  /** Whether the variable has a non-empty value (from the environment or its default). */
+  set: boolean;
+}
+
+/** Every documented variable with the value in effect, safe to show to an admin. */
+export function describeConfig(env: Record<string, string | undefined>): ConfigEntry[] {
+  return (Object.entries(CONFIG_SCHEMA) as [ConfigVariable, Variable<unknown>][]).map(([name, variable]) => {
+    const fromEnv = env[name] !== undefined && env[name].trim() !== '';
+    const raw = (fromEnv ? (env[name] as string) : variable.default).trim();
+    const secret = variable.secret === true;
+    return {
+      name,
+      description: variable.description,
+      value: secret ? null : withoutPassword(raw),
+      source: fromEnv ? 'environment' : 'default',
+      secret,
+      set: raw !== '',
+    };
+  });
+}
+
+/** `postgres://user:pw@host/db` → `postgres://user:***@host/db`; anything else as it is. */
+function withoutPassword(raw: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return raw;
+  try {
+    const parsed = new URL(raw);
+    if (!parsed.password) return raw;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return raw;
+  }
 }

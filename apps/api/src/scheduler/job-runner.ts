@@ -59,6 +59,7 @@ export class JobRunner implements OnModuleInit {
       error: null,
       delivery: 'none',
       deliveryError: null,
+      deliveryId: null,
     };
     await this.repository.insertRun(firing);
     try {
@@ -97,6 +98,7 @@ export class JobRunner implements OnModuleInit {
       error: `Missed while the gateway was down (due ${scheduledFor.toISOString()}); skipped by the job's policy`,
       delivery: 'none',
       deliveryError: null,
+      deliveryId: null,
     });
   }
 

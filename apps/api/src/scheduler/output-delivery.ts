@@ -15,12 +15,12 @@ export interface JobResult {
   firedAt: string;
 }
 
-export type DeliveryOutcome = { delivery: DeliveryStatus; deliveryError: string | null };
+export type DeliveryOutcome = { delivery: DeliveryStatus; deliveryError: string | null; deliveryId?: string };
 
 /**
  * Sends a job's result where the job says: nowhere, a channel's allowed senders, or a webhook URL.
  * Webhook results go through the outbound delivery queue (signed, retried, logged on the Webhooks
- * page), so the firing records them as queued.
+ * page), so the firing records them as queued, with the delivery whose outcome it then follows.
  */
 @Injectable()
 export class OutputDelivery {
@@ -46,7 +46,7 @@ export class OutputDelivery {
         );
         return 'error' in queued
           ? { delivery: 'failed', deliveryError: queued.error }
-          : { delivery: 'queued', deliveryError: null };
+          : { delivery: 'queued', deliveryError: null, deliveryId: queued.deliveryId };
       }
     }
   }

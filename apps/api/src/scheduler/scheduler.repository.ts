@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type FindOperator, IsNull, LessThanOrEqual, MoreThanOrEqual, Not } from 'typeorm';
+import { DataSource, type FindOperator, In, IsNull, LessThanOrEqual, MoreThanOrEqual, Not } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { JobRun } from './entities/job-run.entity.js';
 import { ScheduledJob } from './entities/scheduled-job.entity.js';
+import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity.js';
 
 /** All SQL for scheduled jobs and their firings. */
 @Injectable()
@@ -86,8 +87,44 @@ export class SchedulerRepository {
     await this.runs.update({ id }, patch);
   }
 
-  runsOf(jobId: string, limit: number): Promise<JobRun[]> {
-    return this.runs.find({ where: { jobId }, order: { startedAt: 'DESC' }, take: limit });
+  /** The job's latest firings, each queued webhook result with the state its delivery is in now. */
+  async runsOf(jobId: string, limit: number): Promise<JobRun[]> {
+    return this.withDeliveryState(
+      await this.runs.find({ where: { jobId }, order: { startedAt: 'DESC' }, take: limit }),
+    );
+  }
+
+  /**
+   * A firing stays `queued` in its row; what happened to the webhook delivery since is read from the
+   * delivery (delivered; failed or cancelled; still pending, with the last attempt's error).
+   */
+  private async withDeliveryState(runs: JobRun[]): Promise<JobRun[]> {
+    const ids = runs.filter((run) => run.delivery === 'queued' && run.deliveryId).map((run) => run.deliveryId!);
+    if (ids.length === 0) return runs;
+    const deliveries = await this.dataSource.getRepository(WebhookDelivery).find({
+      where: { id: In(ids) },
+      select: { id: true, status: true, attempts: true, lastError: true },
+    });
+    const byId = new Map(deliveries.map((delivery) => [delivery.id, delivery]));
+    return runs.map((run) => {
+      const delivery = run.deliveryId ? byId.get(run.deliveryId) : undefined;
+      if (run.delivery !== 'queued' || !delivery) return run;
+      switch (delivery.status) {
+        case 'delivered':
+          return { ...run, delivery: 'delivered', deliveryError: null };
+        case 'failed':
+        case 'cancelled':
+          return {
+            ...run,
+            delivery: 'failed',
+            deliveryError: delivery.lastError ?? `The delivery was ${delivery.status}`,
+          };
+        default:
+          return delivery.attempts > 0 && delivery.lastError
+            ? { ...run, deliveryError: `Attempt ${delivery.attempts} failed (${delivery.lastError}); retrying` }
+            : run;
+      }
+    });
   }
 
   /** Firings that were under way when the gateway stopped. */

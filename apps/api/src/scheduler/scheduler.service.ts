@@ -209,5 +209,6 @@ function toJobRunDto(run: JobRun): JobRunDto {
     error: run.error,
     delivery: run.delivery,
     deliveryError: run.deliveryError,
+    deliveryId: run.deliveryId,
   };
 }

@@ -3,7 +3,7 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
-import { localDate, windowStarts } from './time-windows.js';
+import { readableDate, windowStarts } from './time-windows.js';
 import { UsageRepository } from './usage.repository.js';
 
 export type BudgetGroup = Pick<AgentGroup, 'id' | 'name' | 'budgetMaxTokensDay' | 'budgetMaxTokensMonth'>;
@@ -68,14 +68,20 @@ export class BudgetService {
   /** Why the group may not spend more right now, or null. */
   async refusal(group: BudgetGroup, extraTokens = 0): Promise<string | null> {
     if (!group.budgetMaxTokensDay && !group.budgetMaxTokensMonth) return null;
-    const { dayStart, monthStart, nextDayStart } = windowStarts(this.clock.now(), this.config.timezone);
+    const zone = this.config.timezone;
+    const { dayStart, monthStart, nextDayStart, nextMonthStart } = windowStarts(this.clock.now(), zone);
+    const resets = (at: Date) => `it resets at 00:00 on ${readableDate(at, zone)} (${zone})`;
     const checks: [number | null, Date, string][] = [
       [
         group.budgetMaxTokensDay,
         dayStart,
-        `daily token budget (${group.budgetMaxTokensDay}) is used up; it resets at the start of ${localDate(nextDayStart, this.config.timezone)} (${this.config.timezone})`,
+        `daily token budget (${group.budgetMaxTokensDay}) is used up; ${resets(nextDayStart)}`,
       ],
-      [group.budgetMaxTokensMonth, monthStart, `monthly token budget (${group.budgetMaxTokensMonth}) is used up`],
+      [
+        group.budgetMaxTokensMonth,
+        monthStart,
+        `monthly token budget (${group.budgetMaxTokensMonth}) is used up; ${resets(nextMonthStart)}`,
+      ],
     ];
     for (const [cap, since, reason] of checks) {
       if (!cap) continue;

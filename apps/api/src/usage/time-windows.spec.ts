@@ -1,4 +1,4 @@
-import { localDate, startOfLocalDay, windowStarts } from './time-windows.js';
+import { localDate, readableDate, startOfLocalDay, windowStarts } from './time-windows.js';
 
 describe('budget windows in a time zone', () => {
   it('starts the day and month at local midnight', () => {
@@ -7,6 +7,14 @@ describe('budget windows in a time zone', () => {
     expect(dayStart.toISOString()).toBe('2026-07-14T22:00:00.000Z');
     expect(monthStart.toISOString()).toBe('2026-06-30T22:00:00.000Z');
     expect(nextDayStart.toISOString()).toBe('2026-07-15T22:00:00.000Z');
+  });
+
+  it('starts the next month at local midnight, across a year end, and names days as people read them', () => {
+    const december = new Date('2026-12-31T23:30:00Z'); // already 1 January 2027 in Berlin
+    expect(windowStarts(december, 'UTC').nextMonthStart.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(windowStarts(december, 'Europe/Berlin').nextMonthStart.toISOString()).toBe('2027-01-31T23:00:00.000Z');
+    expect(readableDate(new Date('2026-12-05T00:00:00Z'), 'UTC')).toBe('Sat 5 Dec 2026');
+    expect(readableDate(new Date('2026-12-04T23:30:00Z'), 'Europe/Berlin')).toBe('Sat 5 Dec 2026');
   });
 
   it('puts the same instant on different days in different zones', () => {

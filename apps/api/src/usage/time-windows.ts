@@ -12,10 +12,15 @@ export function startOfLocalDay(year: number, month: number, day: number, timeZo
 }
 
 /** Where today's and this month's budget windows began, in `timeZone`. */
-export function windowStarts(now: Date, timeZone: string): { dayStart: Date; monthStart: Date; nextDayStart: Date } {
+export function windowStarts(
+  now: Date,
+  timeZone: string,
+): { dayStart: Date; monthStart: Date; nextDayStart: Date; nextMonthStart: Date } {
   const p = zonedParts(now, timeZone);
   const tomorrow = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
+  const nextMonth = new Date(Date.UTC(p.year, p.month, 1));
   return {
+    nextMonthStart: startOfLocalDay(nextMonth.getUTCFullYear(), nextMonth.getUTCMonth() + 1, 1, timeZone),
     dayStart: startOfLocalDay(p.year, p.month, p.day, timeZone),
     monthStart: startOfLocalDay(p.year, p.month, 1, timeZone),
     nextDayStart: startOfLocalDay(
@@ -30,4 +35,14 @@ export function windowStarts(now: Date, timeZone: string): { dayStart: Date; mon
 /** `YYYY-MM-DD` of an instant in `timeZone`. */
 export function localDate(date: Date, timeZone: string): string {
   return dateKey(zonedParts(date, timeZone));
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A day as people read it: `Sat 5 Dec 2026`, of an instant in `timeZone`. */
+export function readableDate(date: Date, timeZone: string): string {
+  const p = zonedParts(date, timeZone);
+  const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+  return `${WEEKDAYS[weekday]} ${p.day} ${MONTHS[p.month - 1]} ${p.year}`;
 }

@@ -161,6 +161,7 @@ export function jobRun(overrides: Partial<JobRunDto> = {}): JobRunDto {
     error: null,
     delivery: 'none',
     deliveryError: null,
+    deliveryId: null,
     ...overrides,
   };
 }

@@ -98,6 +98,12 @@ export interface ChannelAdapter {
    * (a Telegram user's private chat, an email address).
    */
   directChat?(sender: string): Promise<string>;
+  /**
+   * Checks that the far side answers and takes the credentials, receiving and sending nothing (the
+   * console's "Test connection"): resolves with a sentence saying what answered (`Telegram answered:
+   * the bot is @my_bot.`), or throws one saying what failed.
+   */
+  test?(signal: AbortSignal): Promise<string>;
 }
 
 /** Thrown by an adapter when the far side rejects the credentials: no retry until the channel changes. */
@@ -145,4 +151,6 @@ export interface LiveStatus {
   account: string | null;
   /** The QR code to scan while `waiting_for_qr`, else null. */
   qr: string | null;
+  /** While `retrying`: when the next attempt starts. */
+  retryAt: Date | null;
 }

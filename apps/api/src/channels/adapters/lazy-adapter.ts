@@ -21,6 +21,12 @@ export class LazyAdapter implements ChannelAdapter {
     return (await this.loaded()).typing(target);
   }
 
+  async test(signal: AbortSignal): Promise<string> {
+    const adapter = await this.loaded();
+    if (!adapter.test) throw new Error('This kind of channel has no connection test');
+    return adapter.test(signal);
+  }
+
   private loaded(): Promise<ChannelAdapter> {
     // A failed import is tried again next time rather than remembered.
     this.adapter ??= this.load().catch((error: unknown) => {

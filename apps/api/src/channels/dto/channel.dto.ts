@@ -18,7 +18,15 @@ import { Optional, OptionalNullable } from '../../common/validation.js';
 
 export const CHANNEL_TYPES = ['telegram', 'email', 'whatsapp', 'mattermost'] as const;
 export type CreatableChannelType = (typeof CHANNEL_TYPES)[number];
-const STATES: ChannelState[] = ['connecting', 'connected', 'waiting_for_qr', 'logged_out', 'stopped', 'error'];
+const STATES: ChannelState[] = [
+  'connecting',
+  'connected',
+  'waiting_for_qr',
+  'logged_out',
+  'stopped',
+  'retrying',
+  'error',
+];
 
 const CONFIG_DESCRIPTION =
   'telegram: `{botToken, apiRoot?}` (apiRoot for a self-hosted Bot API server; default Telegram’s). ' +
@@ -164,8 +172,26 @@ export class ChannelResponseDto {
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null: the default group answers' })
   groupId!: string | null;
   @ApiProperty() enabled!: boolean;
-  @ApiProperty({ enum: STATES, description: 'Live state of the connection' }) state!: ChannelState;
-  @ApiProperty({ type: String, nullable: true, description: 'Why the channel is in error' }) error!: string | null;
+  @ApiProperty({
+    enum: STATES,
+    description:
+      'Live state of the connection: `retrying` after a failure the gateway tries again (at `retryAt`), ' +
+      '`error` after one it cannot mend by retrying (rejected credentials: change the channel)',
+  })
+  state!: ChannelState;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why the last connection failed, in a sentence naming the host and what it said',
+  })
+  error!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'While `retrying`: when the next attempt starts. Else null.',
+  })
+  retryAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The connected account, e.g. @my_bot or +491701234567' })
   account!: string | null;
   @ApiProperty({
@@ -198,3 +224,13 @@ export class ChannelMessageResponseDto {
 }
 
 export class ChannelMessagesQueryDto extends LimitQueryDto {}
+
+export class ChannelTestResponseDto {
+  @ApiProperty({ description: 'Whether the far side answered and took the credentials' }) ok!: boolean;
+  @ApiProperty({
+    description: 'What answered (`… the bot is @my_bot.`), or what failed, naming the host',
+    example: 'Telegram (api.telegram.org) answered and took the bot token: the bot is @my_bot.',
+  })
+  message!: string;
+  @ApiProperty({ description: 'How long the check took' }) durationMs!: number;
+}

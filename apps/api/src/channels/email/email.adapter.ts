@@ -11,6 +11,7 @@ import {
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
 import { sleep } from '../../common/sleep.js';
+import { describeNetworkError } from '../adapters/readable-error.js';
 import { type LimitRule, SendLimiter } from '../send-limiter.js';
 import { type EmailConfig, isEmailAddress } from './email-config.js';
 import { headerMap, whyNotAnswer } from './email-loops.js';
@@ -203,10 +204,51 @@ export class EmailAdapter implements ChannelAdapter {
         const said = failure.responseText ?? failure.response ?? code ?? 'login refused';
         throw new ChannelAuthError(`The IMAP server rejected the login for ${this.config.username} (${said})`);
       }
-      throw new Error(`Could not connect to ${this.config.imapHost}:${this.config.imapPort}: ${describe(error)}`, {
+      const peer = `The IMAP server ${this.config.imapHost}:${this.config.imapPort}`;
+      throw new Error(describeNetworkError(error, peer) ?? `${peer} could not be used: ${describe(error)}`, {
         cause: error,
       });
     }
+  }
+
+  /**
+   * Logs in to IMAP (and opens INBOX) and to SMTP, receiving and sending nothing. Throws a sentence
+   * naming the server that failed.
+   */
+  async test(signal: AbortSignal): Promise<string> {
+    const client = new ImapFlow({
+      host: this.config.imapHost,
+      port: this.config.imapPort,
+      secure: this.config.imapSecure,
+      auth: { user: this.config.username, pass: this.config.password },
+      logger: false,
+      disableAutoIdle: true,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      greetingTimeout: 15_000,
+    });
+    client.on('error', (error: Error) => this.logger.debug(`IMAP (test): ${error.message}`));
+    const stop = (): void => client.close();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      await this.connect(client);
+      await client.mailboxOpen('INBOX');
+    } finally {
+      signal.removeEventListener('abort', stop);
+      client.close();
+    }
+    try {
+      await this.transport.verify();
+    } catch (error) {
+      const peer = `The SMTP server ${this.config.smtpHost}:${this.config.smtpPort}`;
+      const failure = error as { code?: string; responseCode?: number; response?: string };
+      if (failure.code === 'EAUTH' || failure.responseCode === 535) {
+        throw new ChannelAuthError(`${peer} rejected the login for ${this.config.username} (${describe(error)})`);
+      }
+      throw new Error(describeNetworkError(error, peer) ?? `${peer} could not be used: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+    return `The IMAP server ${this.config.imapHost}:${this.config.imapPort} and the SMTP server ${this.config.smtpHost}:${this.config.smtpPort} took the login for ${this.config.username}.`;
   }
 
   /** The stored cursor, or (first start, or the mailbox was recreated) one after the newest mail now. */

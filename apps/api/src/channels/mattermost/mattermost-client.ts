@@ -1,4 +1,5 @@
 import { ChannelAuthError } from '../adapters/channel-adapter.js';
+import { describeNetworkError, hostOf } from '../adapters/readable-error.js';
 
 /** How long one REST call may take. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -83,12 +84,15 @@ interface AppError {
  */
 export class MattermostClient {
   private readonly apiRoot: string;
+  /** `Mattermost (chat.example.com)`: who could not be reached, in errors. */
+  readonly peer: string;
 
   constructor(
     serverUrl: string,
     private readonly token: string,
   ) {
     this.apiRoot = `${serverUrl.replace(/\/+$/, '')}/api/v4`;
+    this.peer = `Mattermost (${hostOf(serverUrl)})`;
   }
 
   /** The WebSocket endpoint (`ws://` or `wss://`, as the server URL is http or https). */
@@ -178,8 +182,13 @@ export class MattermostClient {
       });
     } catch (error) {
       if (timeout.aborted && !signal?.aborted)
-        throw new Error(`Mattermost did not answer ${method} ${path} in time`, { cause: error });
-      throw new Error(`Mattermost could not be reached: ${describeCause(error)}`, { cause: error });
+        throw new Error(`${this.peer} did not answer ${method} ${path} within ${REQUEST_TIMEOUT_MS / 1000} s`, {
+          cause: error,
+        });
+      throw new Error(
+        describeNetworkError(error, this.peer) ?? `${this.peer} could not be reached: ${describeCause(error)}`,
+        { cause: error },
+      );
     }
     const text = await response.text();
     if (response.ok) return (text ? JSON.parse(text) : {}) as T;

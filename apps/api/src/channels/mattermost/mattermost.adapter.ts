@@ -9,6 +9,7 @@ import {
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
 import { CHAT_COMMANDS } from '../channel-commands.js';
+import { describeNetworkError } from '../adapters/readable-error.js';
 import { splitMessage } from '../split-message.js';
 import { MattermostClient, type MattermostPost, type MattermostUser } from './mattermost-client.js';
 import { ButtonSigner, callbackUrl, SlashCommands } from './mattermost-integrations.js';
@@ -164,6 +165,13 @@ export class MattermostAdapter implements ChannelAdapter {
     }
   }
 
+  /** Checks the server and the token (and the team, when one is set), receiving nothing. */
+  async test(signal: AbortSignal): Promise<string> {
+    const me = await this.client.me(signal);
+    if (this.config.team) await this.resolveTeam(this.config.team);
+    return `${this.client.peer} answered and took the token: the bot is @${me.username}${this.config.team ? ` in team ${this.config.team}` : ''}.`;
+  }
+
   /**
    * Posts the reply, split below the post limit. Buttons go with the last part as an attachment's
    * interactive buttons when Mattermost can call the gateway back (`gatewayUrl`); else the text says
@@ -315,7 +323,15 @@ export class MattermostAdapter implements ChannelAdapter {
           JSON.stringify({ seq: seq++, action: 'authentication_challenge', data: { token: this.config.botToken } }),
         );
       });
-      socket.on('error', (error) => finish(new Error(`Mattermost WebSocket: ${error.message}`)));
+      socket.on('error', (error) =>
+        finish(
+          new Error(
+            describeNetworkError(error, `${this.client.peer}'s WebSocket`) ??
+              `${this.client.peer}'s WebSocket failed: ${error.message}`,
+            { cause: error },
+          ),
+        ),
+      );
       socket.on('close', (code) => finish(new Error(`The Mattermost WebSocket closed (${code})`)));
       socket.on('message', (raw) => {
         lastHeard = Date.now();

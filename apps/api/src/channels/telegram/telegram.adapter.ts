@@ -9,6 +9,7 @@ import {
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
 import { type LimiterTimer, type LimitRule, SendLimiter } from '../send-limiter.js';
+import { describeNetworkError, hostOf } from '../adapters/readable-error.js';
 import { splitMessage } from '../split-message.js';
 import { toTelegramMarkdown } from './telegram-markdown.js';
 import { sleep } from '../../common/sleep.js';
@@ -55,11 +56,14 @@ export class TelegramAdapter implements ChannelAdapter {
   private readonly pollTimeoutSeconds: number;
   private readonly minPollIntervalMs: number;
   private bot: { id: number; username: string } | null = null;
+  /** `Telegram (api.telegram.org)`: who could not be reached, in errors. */
+  private readonly peer: string;
 
   constructor(config: TelegramConfig, channel: { id: string; name: string }, options: TelegramAdapterOptions = {}) {
     this.logger = new Logger(`TelegramAdapter ${channel.name}`);
     const apiRoot = (config.apiRoot ?? TELEGRAM_DEFAULT_API_ROOT).replace(/\/*$/, '/');
     this.telegram = new Telegram(config.botToken, { apiRoot });
+    this.peer = `Telegram (${hostOf(apiRoot)})`;
     this.pollTimeoutSeconds = options.pollTimeoutSeconds ?? 50;
     this.minPollIntervalMs = options.minPollIntervalMs ?? 500;
     this.limiter = new SendLimiter(undefined, options.limiterTimer);
@@ -93,6 +97,12 @@ export class TelegramAdapter implements ChannelAdapter {
       }
       if (updates.length === 0) await sleep(this.minPollIntervalMs - (Date.now() - started), signal);
     }
+  }
+
+  /** Checks the bot token with getMe, receiving nothing. */
+  async test(signal: AbortSignal): Promise<string> {
+    const me = await this.call<{ username: string }>('getMe', {}, signal);
+    return `${this.peer} answered and took the bot token: the bot is @${me.username}.`;
   }
 
   async send(target: ReplyTarget, text: string, buttons: ChatButton[] = []): Promise<void> {
@@ -246,7 +256,15 @@ export class TelegramAdapter implements ChannelAdapter {
         );
       }
       if (timeout.aborted && !signal?.aborted)
-        throw new Error(`Telegram did not answer ${method} in time`, { cause: error });
+        throw new Error(
+          `${this.peer} did not answer ${method} within ${Math.round((REQUEST_TIMEOUT_MS + extraMs) / 1000)} s`,
+          {
+            cause: error,
+          },
+        );
+      // A network failure's own message carries the request URL, and with it the bot token.
+      const network = signal?.aborted ? null : describeNetworkError(error, this.peer);
+      if (network) throw new Error(network, { cause: error });
       throw error;
     }
   }

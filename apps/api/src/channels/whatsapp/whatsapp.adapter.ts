@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Logger } from '@nestjs/common';
 import {
   type BaileysEventMap,
@@ -17,6 +18,7 @@ import {
   type ReplyTarget,
 } from '../adapters/channel-adapter.js';
 import { type LimitRule, SendLimiter } from '../send-limiter.js';
+import { describeNetworkError } from '../adapters/readable-error.js';
 import { splitMessage } from '../split-message.js';
 import { type StoredAuthState, useStoredAuthState } from './whatsapp-auth-state.js';
 import { baileysLogger, type ILogger } from './whatsapp-logger.js';
@@ -38,9 +40,15 @@ export interface WhatsAppAdapterOptions {
   maxUnscannedQrSessions?: number;
   /** How long a reply waits for a connection that is being re-established; default 30 s. */
   sendWaitMs?: number;
+  /** Where "Test connection" checks that WhatsApp can be reached; default web.whatsapp.com:443. */
+  testTarget?: { host: string; port: number };
 }
 
 const RECENT_LIMIT = 200;
+
+/** Where Baileys connects (web.whatsapp.com over a WebSocket). */
+const WHATSAPP_HOST = 'web.whatsapp.com';
+const TEST_TIMEOUT_MS = 10_000;
 
 /** Names for Baileys' disconnect codes, for the channel's error text. */
 const CLOSE_REASONS: Record<number, string> = {
@@ -78,6 +86,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
   /** What was sent lately, for Baileys to resend when a recipient could not decrypt it. */
   private readonly sent = new Map<string, proto.IMessage>();
   private unscannedQrSessions = 0;
+  private readonly testTarget: { host: string; port: number };
 
   constructor(channel: { id: string; name: string }, options: WhatsAppAdapterOptions = {}) {
     this.logger = new Logger(`WhatsAppAdapter ${channel.name}`);
@@ -87,6 +96,32 @@ export class WhatsAppAdapter implements ChannelAdapter {
     this.pingTimeoutMs = options.pingTimeoutMs ?? 20_000;
     this.maxUnscannedQrSessions = options.maxUnscannedQrSessions ?? 5;
     this.sendWaitMs = options.sendWaitMs ?? 30_000;
+    this.testTarget = options.testTarget ?? { host: WHATSAPP_HOST, port: 443 };
+  }
+
+  /**
+   * Connected: says as whom. Otherwise checks that WhatsApp's server takes a connection from here (a
+   * session needs the QR code scanned, which a test cannot do).
+   */
+  async test(signal: AbortSignal): Promise<string> {
+    if (this.socket) return `WhatsApp is connected as ${describeAccount(this.socket.user) ?? 'this account'}.`;
+    const { host, port } = this.testTarget;
+    const peer = `WhatsApp (${host}:${port})`;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect({ host, port, signal, timeout: TEST_TIMEOUT_MS });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('timeout', () => {
+        socket.destroy();
+        reject(new Error(`${peer} did not answer within ${TEST_TIMEOUT_MS / 1000} s`));
+      });
+      socket.once('error', (error) =>
+        reject(new Error(describeNetworkError(error, peer) ?? `${peer} could not be reached: ${error.message}`)),
+      );
+    });
+    return `${peer} can be reached; the channel is not connected yet: scan its QR code to link the phone.`;
   }
 
   async run(context: AdapterContext, signal: AbortSignal): Promise<void> {
@@ -288,6 +323,15 @@ export class WhatsAppAdapter implements ChannelAdapter {
         return new ChannelLoggedOutError('Nobody scanned the QR code: pair again for a new one');
       }
       return new ChannelRestartError('The QR codes expired unscanned; showing a new one');
+    }
+    if (!seen.sawQr && !seen.opened && (code === undefined || code === DisconnectReason.connectionLost)) {
+      // 408 before WhatsApp ever answered: the gateway could not reach WhatsApp at all.
+      const network = describeNetworkError(error, `WhatsApp (${WHATSAPP_HOST})`);
+      return new Error(
+        network ??
+          `WhatsApp (${WHATSAPP_HOST}) could not be reached: no answer before the connection ended (${detail})`,
+        { cause: error },
+      );
     }
     return new Error(`WhatsApp closed the connection (${detail})`);
   }

@@ -186,10 +186,24 @@ export class JobRunDto {
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({
     enum: ['none', 'delivered', 'queued', 'failed'],
-    description: 'queued: a webhook result handed to the outbound delivery queue (see the webhook’s logs)',
+    description:
+      'Where the result went. A webhook result is `queued` while the outbound delivery queue works on it, ' +
+      'then `delivered` or `failed` as that delivery ends (its attempts are in the webhook’s logs)',
   })
   delivery!: DeliveryStatus;
-  @ApiProperty({ type: String, nullable: true }) deliveryError!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why it failed; while queued after a failed attempt, that attempt’s error (it is retried)',
+  })
+  deliveryError!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description: 'The outbound webhook delivery that carries a webhook result (its `webhook-id` header)',
+  })
+  deliveryId!: string | null;
 }
 
 export class JobRunsQueryDto extends LimitQueryDto {}

@@ -2,7 +2,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type JobRunCause = 'schedule' | 'manual' | 'missed';
 export type JobRunStatus = 'running' | 'success' | 'error' | 'skipped';
-/** queued: handed to the outbound webhook queue, whose deliveries log says how it went. */
+/**
+ * queued: handed to the outbound webhook queue and not settled yet; delivered / failed follow that
+ * delivery once it settles (read through `deliveryId`).
+ */
 export type DeliveryStatus = 'none' | 'delivered' | 'queued' | 'failed';
 
 /** One firing of a job: its run, what it produced, where that went, and how long it took. */
@@ -21,4 +24,6 @@ export class JobRun {
   @Column({ type: 'text', nullable: true }) error!: string | null;
   @Column({ type: 'varchar', length: 10 }) delivery!: DeliveryStatus;
   @Column({ name: 'delivery_error', type: 'text', nullable: true }) deliveryError!: string | null;
+  /** The outbound webhook delivery carrying the result (webhook outputs only). */
+  @Column({ name: 'delivery_id', type: 'varchar', length: 36, nullable: true }) deliveryId!: string | null;
 }

@@ -51,7 +51,14 @@ const SAMPLES: { [E in EventName]: EventPayloads[E] } = {
     text: 'Hello\nthere',
   },
   'message:reply': { messageId: 'm2', channelId: 'ch1', channelType: 'whatsapp', runId: 'run-1', text: 'Hi Alice' },
-  'channel:status': { channelId: 'ch1', channelType: 'email', state: 'error', error: 'IMAP login failed', qr: null },
+  'channel:status': {
+    channelId: 'ch1',
+    channelType: 'email',
+    state: 'error',
+    error: 'IMAP login failed',
+    retryAt: null,
+    qr: null,
+  },
   'task:start': { taskId: 'task-1', name: 'Nightly report' },
   'task:iteration': { taskId: 'task-1', iteration: 3, summary: 'Fetched 10 rows' },
   'task:complete': { taskId: 'task-1', iterations: 1 },
@@ -166,10 +173,28 @@ describe('summarizeEvent', () => {
         channelType: 'whatsapp',
         state: 'logged_out',
         error: 'WhatsApp logged this device out',
+        retryAt: null,
         qr: null,
       }),
     );
     expect(loggedOut).toEqual({ text: 'WhatsApp channel was logged out (pair it again)', tone: 'warning' });
+  });
+
+  it('says a channel that cannot connect is retrying, with the reason, as a warning', () => {
+    const retrying = summarizeEvent(
+      event('channel:status', {
+        channelId: 'ch3',
+        channelType: 'telegram',
+        state: 'retrying',
+        error: 'Telegram (api.telegram.org) refused the connection: nothing listens on that port',
+        retryAt: '2026-12-04T10:00:04.000Z',
+        qr: null,
+      }),
+    );
+    expect(retrying).toEqual({
+      text: 'Telegram channel failed to connect; retrying: Telegram (api.telegram.org) refused the connection: nothing listens on that port',
+      tone: 'warning',
+    });
   });
 
   it('still gives an entry for a payload that does not match its type', () => {

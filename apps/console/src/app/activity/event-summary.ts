@@ -31,6 +31,7 @@ const CHANNEL_STATES: Record<ChannelState, string> = {
   waiting_for_qr: 'is waiting for a QR code scan',
   logged_out: 'was logged out (pair it again)',
   stopped: 'stopped',
+  retrying: 'failed to connect; retrying',
   error: 'failed',
 };
 
@@ -79,6 +80,7 @@ const SUMMARIZERS: Summarizers = {
   'channel:status': (p) => {
     const text = `${CHANNEL_NAMES[p.channelType]} channel ${CHANNEL_STATES[p.state]}`;
     if (p.state === 'error') return error(p.error ? `${text}: ${clip(p.error)}` : text);
+    if (p.state === 'retrying') return warning(p.error ? `${text}: ${clip(p.error)}` : text);
     if (p.state === 'logged_out') return warning(text);
     return p.state === 'connected' ? success(text) : info(text);
   },

@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import type { ApiKeyResponseDto } from '@loop-gateway/api-client';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeGateway, fakeGateway } from '../../testing/fake-gateway';
+import { type FakeGateway, fakeGateway, loginResponse } from '../../testing/fake-gateway';
+import { SESSION_STORAGE_KEY } from '../core/session/session.store';
 import { ApiKeysPage } from './api-keys.page';
 
 function apiKey(overrides: Partial<ApiKeyResponseDto> = {}): ApiKeyResponseDto {
@@ -26,6 +27,8 @@ describe('ApiKeysPage', () => {
 
   beforeEach(() => {
     gateway = fakeGateway();
+    // An admin: viewers see no change buttons.
+    gateway.storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(loginResponse()));
     TestBed.configureTestingModule({ providers: gateway.providers });
     gateway.http.on('GET /api/api-keys', {
       status: 200,

@@ -16,6 +16,7 @@ import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
 import { PageHeader } from '../core/ui/page-header';
 import { ApiKeysStore } from './api-keys.store';
+import { IfAdmin } from '../core/session/if-admin';
 
 type Scope = ApiKeyResponseDto['scope'];
 const SCOPES: { value: Scope; label: string }[] = [
@@ -28,6 +29,7 @@ const SCOPES: { value: Scope; label: string }[] = [
 @Component({
   selector: 'lg-api-keys-page',
   imports: [
+    IfAdmin,
     Alert,
     ClipboardModule,
     DatePipe,

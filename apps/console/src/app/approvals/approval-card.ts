@@ -9,11 +9,13 @@ import { RiskChip } from '../tools/risk-chip';
 import { ApprovalActions } from './approval-actions';
 import { timeLeft } from './approval-format';
 import type { ApprovalDecision } from './decide-approval';
+import { IfAdmin } from '../core/session/if-admin';
 
 /** One held call in the queue: what the agent wants to do, why it waits, what led to it, and the decision. */
 @Component({
   selector: 'lg-approval-card',
   imports: [
+    IfAdmin,
     ApprovalActions,
     DatePipe,
     MatCard,

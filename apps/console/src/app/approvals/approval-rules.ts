@@ -11,11 +11,12 @@ import { RiskChip } from '../tools/risk-chip';
 import { exfiltrationNote, spellSeconds, timeoutOutcome } from './approval-format';
 import { ApprovalRuleDialog, type ApprovalRuleDialogData } from './approval-rule-dialog';
 import { ApprovalRulesStore, type RuleRow } from './approval-rules.store';
+import { IfAdmin } from '../core/session/if-admin';
 
 /** Which calls of each tool wait for a person: the built-in default, and the operator's rule that replaces it. */
 @Component({
   selector: 'lg-approval-rules',
-  imports: [Alert, MatButton, MatCard, MatCardContent, MatIcon, MatProgressBar, RiskChip],
+  imports: [IfAdmin, Alert, MatButton, MatCard, MatCardContent, MatIcon, MatProgressBar, RiskChip],
   templateUrl: './approval-rules.html',
   styleUrl: './approval-rules.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

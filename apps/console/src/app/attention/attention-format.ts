@@ -21,14 +21,19 @@ export function attentionFor(event: GatewayEvent): AttentionToast | null {
     }
     case 'channel:status': {
       const p = event.payload;
-      if (p.state !== 'error' && p.state !== 'logged_out') return null;
+      if (p.state !== 'error' && p.state !== 'logged_out' && p.state !== 'retrying') return null;
       const name = CHANNEL_NAMES[p.channelType];
+      const titles = {
+        error: `${name} channel failed`,
+        retrying: `${name} channel cannot connect; retrying`,
+        logged_out: `${name} channel was logged out`,
+      };
       return {
         key: `channel:${p.channelId}`,
         kind: 'channel',
-        tone: 'error',
-        title: p.state === 'error' ? `${name} channel failed` : `${name} channel was logged out`,
-        detail: p.state === 'error' ? (p.error ?? 'No reason given.') : 'Pair it again on the Channels page.',
+        tone: p.state === 'retrying' ? 'warning' : 'error',
+        title: titles[p.state],
+        detail: p.state === 'logged_out' ? 'Pair it again on the Channels page.' : (p.error ?? 'No reason given.'),
         link: '/channels',
       };
     }

@@ -3,11 +3,12 @@ import { MatButton, MatIconButton } from '@angular/material/button';
 import { MatIcon } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
 import { AttentionStore } from './attention.store';
+import { IfAdmin } from '../core/session/if-admin';
 
 /** The toasts of things that need the operator, bottom right on every page. */
 @Component({
   selector: 'lg-attention-toasts',
-  imports: [MatButton, MatIcon, MatIconButton, RouterLink],
+  imports: [IfAdmin, MatButton, MatIcon, MatIconButton, RouterLink],
   template: `
     <section class="toasts" aria-label="Needs attention" aria-live="polite">
       @for (toast of toasts(); track toast.key) {
@@ -29,6 +30,7 @@ import { AttentionStore } from './attention.store';
             <div class="actions">
               @if (toast.approvalId) {
                 <button
+                  *lgIfAdmin
                   mat-flat-button
                   type="button"
                   data-testid="attention-approve"
@@ -38,6 +40,7 @@ import { AttentionStore } from './attention.store';
                   Approve
                 </button>
                 <button
+                  *lgIfAdmin
                   mat-stroked-button
                   type="button"
                   data-testid="attention-reject"

@@ -113,7 +113,7 @@ describe('AttentionStore', () => {
 
   it('raises a toast for a failed channel (gone once it connects) and for budget thresholds', () => {
     const store = start();
-    const channel = { channelId: 'ch1', channelType: 'telegram', qr: null } as const;
+    const channel = { channelId: 'ch1', channelType: 'telegram', qr: null, retryAt: null } as const;
     send({ event: 'channel:status', payload: { ...channel, state: 'connecting', error: null } });
     expect(store.toasts()).toEqual([]);
     send({
@@ -126,6 +126,20 @@ describe('AttentionStore', () => {
         title: 'Telegram channel failed',
         detail: 'Telegram could not be reached: api.telegram.org did not resolve',
         link: '/channels',
+      }),
+    ]);
+    send({ event: 'channel:status', payload: { ...channel, state: 'connected', error: null } });
+    expect(store.toasts()).toEqual([]);
+    // Retrying: a warning that says so, refreshed (not repeated) by the next failed attempt.
+    const unreachable = 'Telegram (api.telegram.org) could not be found (DNS lookup failed)';
+    const retrying = { ...channel, state: 'retrying', error: unreachable } as const;
+    send({ event: 'channel:status', payload: { ...retrying, retryAt: '2026-12-04T10:00:02.000Z' } });
+    send({ event: 'channel:status', payload: { ...retrying, retryAt: '2026-12-04T10:00:06.000Z' } });
+    expect(store.toasts()).toEqual([
+      expect.objectContaining({
+        tone: 'warning',
+        title: 'Telegram channel cannot connect; retrying',
+        detail: unreachable,
       }),
     ]);
     send({ event: 'channel:status', payload: { ...channel, state: 'connected', error: null } });

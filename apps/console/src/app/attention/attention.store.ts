@@ -102,9 +102,11 @@ export class AttentionStore {
   }
 
   private show(toast: AttentionToast): void {
+    // The same news again (a channel's next failed retry): the toast is refreshed, nobody notified again.
+    const repeat = this.toastList().some((t) => t.key === toast.key && t.title === toast.title);
     this.toastList.update((list) => [toast, ...list.filter((t) => t.key !== toast.key)].slice(0, MAX_TOASTS));
     const api = this.window?.Notification;
-    if (api?.permission === 'granted' && this.window?.document.visibilityState === 'hidden') {
+    if (!repeat && api?.permission === 'granted' && this.window?.document.visibilityState === 'hidden') {
       new api(toast.title, { body: toast.detail, tag: toast.key });
     }
   }

@@ -75,7 +75,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
         <lg-alert data-testid="form-error">{{ message }}</lg-alert>
       }
       <form [formGroup]="form" id="channel-form" (ngSubmit)="save()">
-        <mat-form-field>
+        <mat-form-field subscriptSizing="dynamic">
           <mat-label>Type</mat-label>
           <mat-select formControlName="type" data-testid="channel-type">
             <mat-option value="telegram">Telegram</mat-option>
@@ -84,7 +84,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
             <mat-option value="mattermost">Mattermost</mat-option>
           </mat-select>
         </mat-form-field>
-        <mat-form-field>
+        <mat-form-field subscriptSizing="dynamic">
           <mat-label>Name</mat-label>
           <input matInput formControlName="name" data-testid="channel-name" maxlength="200" />
           @if (form.controls.name.hasError('required')) {
@@ -92,7 +92,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
           }
         </mat-form-field>
         @if (type() === 'telegram') {
-          <mat-form-field>
+          <mat-form-field subscriptSizing="dynamic">
             <mat-label>Bot token</mat-label>
             <input
               matInput
@@ -109,7 +109,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
               <mat-error>A token looks like 123456789:AA… (from &#64;BotFather)</mat-error>
             }
           </mat-form-field>
-          <mat-form-field>
+          <mat-form-field subscriptSizing="dynamic">
             <mat-label>Bot API server</mat-label>
             <input matInput formControlName="apiRoot" data-testid="channel-api-root" [placeholder]="defaultApiRoot" />
             <mat-hint>Only for a self-hosted Bot API server; empty uses Telegram's.</mat-hint>
@@ -117,7 +117,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
               <mat-error>An http:// or https:// URL</mat-error>
             }
           </mat-form-field>
-          <mat-form-field>
+          <mat-form-field subscriptSizing="dynamic">
             <mat-label>Allowed Telegram user ids</mat-label>
             <input
               matInput
@@ -136,7 +136,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
             No settings needed: once saved, the channel shows a QR code on the channels page. Scan it with WhatsApp on
             the phone the agent should use (Settings → Linked devices → Link a device).
           </p>
-          <mat-form-field>
+          <mat-form-field subscriptSizing="dynamic">
             <mat-label>Allowed phone numbers</mat-label>
             <input
               matInput
@@ -160,7 +160,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
         @if (type() === 'mattermost') {
           <lg-mattermost-channel-fields [form]="form.controls.mattermost" [editing]="!!channel" />
         }
-        <mat-form-field>
+        <mat-form-field subscriptSizing="dynamic">
           <mat-label>Approvers</mat-label>
           <input matInput formControlName="approvers" data-testid="channel-approvers" [placeholder]="approverHint()" />
           <mat-hint
@@ -171,7 +171,7 @@ const PHONE_SENDERS = /^\s*(\+?\d{5,20}\s*([,\s]\s*\+?\d{5,20}\s*)*)?$/;
         <mat-slide-toggle formControlName="approvalsChat" data-testid="channel-approvals-chat"
           >Approvals chat: the approvers hear of every held call, whatever started the run</mat-slide-toggle
         >
-        <mat-form-field>
+        <mat-form-field subscriptSizing="dynamic">
           <mat-label>Agent group</mat-label>
           <mat-select formControlName="groupId" data-testid="channel-group">
             <mat-option value="">Default group</mat-option>

@@ -25,6 +25,7 @@ function channel(overrides: Partial<ChannelResponseDto> = {}): ChannelResponseDt
     error: null,
     account: null,
     qr: null,
+    retryAt: null,
     createdAt: '2026-01-01T10:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
     ...overrides,
@@ -119,7 +120,7 @@ describe('ChannelsPage', () => {
     ws.receive({
       type: 'event',
       event: 'channel:status',
-      payload: { channelId: ID, channelType: 'telegram', state: 'connected', error: null, qr: null },
+      payload: { channelId: ID, channelType: 'telegram', state: 'connected', error: null, retryAt: null, qr: null },
       timestamp: '2026-01-01T10:00:01.000Z',
     });
     await until(() => expect(text(card('Support bot'), 'channel-state')).toBe('Connected'));
@@ -143,6 +144,59 @@ describe('ChannelsPage', () => {
     });
     await until(() => expect(card('Support bot').querySelectorAll('[data-testid=channel-message]').length).toBe(2));
     expect(card('Support bot').querySelector('[data-status=dropped]')?.textContent).toContain('Dropped');
+  });
+
+  it('shows a channel that is retrying with a countdown, and tests a connection on request', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'], now: Date.parse('2026-12-04T10:00:00.000Z') });
+    try {
+      const unreachable = 'Telegram (api.telegram.org) could not be found (DNS lookup failed)';
+      channels[0] = channel({ state: 'retrying', error: unreachable, retryAt: '2026-12-04T10:00:05.000Z' });
+      let answer = { ok: false, message: unreachable, durationMs: 12 };
+      gateway.http.on(`POST /api/channels/${ID}/test`, () => ({ status: 200, body: answer }));
+      const { card, text, click, until } = await render();
+      expect(text(card('Support bot'), 'channel-state')).toBe('Retrying in 5 s');
+      expect(text(card('Support bot'), 'channel-error')).toBe(
+        `${unreachable}. The gateway keeps trying; change the channel if its settings are wrong.`,
+      );
+      vi.advanceTimersByTime(2000);
+      await until(() => expect(text(card('Support bot'), 'channel-state')).toBe('Retrying in 3 s'));
+      vi.advanceTimersByTime(4000);
+      await until(() => expect(text(card('Support bot'), 'channel-state')).toBe('Retrying now'));
+
+      click(card('Support bot'), 'channel-test');
+      await until(() =>
+        expect(card('Support bot').querySelector('[data-testid=channel-test-result]')?.getAttribute('data-ok')).toBe(
+          'false',
+        ),
+      );
+      expect(text(card('Support bot'), 'channel-test-result')).toBe(unreachable);
+      answer = {
+        ok: true,
+        message: 'Telegram (api.telegram.org) answered and took the bot token: the bot is @bot.',
+        durationMs: 40,
+      };
+      click(card('Support bot'), 'channel-test');
+      await until(() => expect(text(card('Support bot'), 'channel-test-result')).toContain('the bot is @bot.'));
+      expect(
+        gateway.http.requests.filter((r) => r.method === 'POST' && r.path === `/api/channels/${ID}/test`),
+      ).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows a viewer the channels without change buttons, and the switch off', async () => {
+    gateway.storage.setItem(
+      SESSION_STORAGE_KEY,
+      JSON.stringify(loginResponse({ user: { id: 'u2', username: 'watcher', role: 'viewer' } })),
+    );
+    const { root, card, text } = await render();
+    expect(text(card('Support bot'), 'channel-state')).toBe('Connecting');
+    for (const testId of ['channel-new', 'channel-edit', 'channel-delete', 'channel-test', 'channel-pair']) {
+      expect(root.querySelector(`[data-testid=${testId}]`)).toBeNull();
+    }
+    expect(card('Support bot').querySelector('[data-testid=channel-messages-toggle]')).not.toBeNull();
+    expect(card('Support bot').querySelector('[role=switch]')?.hasAttribute('disabled')).toBe(true);
   });
 
   it('creates a Telegram channel; the token is sent once and never shown', async () => {
@@ -435,6 +489,7 @@ describe('ChannelsPage', () => {
           channelType: 'whatsapp',
           state: 'waiting_for_qr',
           error: null,
+          retryAt: null,
           qr: null,
           ...payload,
         },

@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import {
   MatCard,
@@ -20,7 +20,9 @@ import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog
 import { PageHeader } from '../core/ui/page-header';
 import { ChannelDialog, type ChannelDialogData } from './channel-dialog';
 import { ChannelQr } from './channel-qr';
-import { ChannelsStore } from './channels.store';
+import { type ChannelTestOutcome, ChannelsStore } from './channels.store';
+import { retryCountdown } from './retry-countdown';
+import { IfAdmin, injectCanChange } from '../core/session/if-admin';
 
 const STATE_LABELS: Record<ChannelResponseDto['state'], string> = {
   connecting: 'Connecting',
@@ -28,6 +30,7 @@ const STATE_LABELS: Record<ChannelResponseDto['state'], string> = {
   waiting_for_qr: 'Waiting for QR scan',
   logged_out: 'Logged out',
   stopped: 'Stopped',
+  retrying: 'Retrying',
   error: 'Error',
 };
 const TYPE_LABELS: Record<ChannelResponseDto['type'], string> = {
@@ -47,6 +50,7 @@ const STATUS_LABELS: Record<string, string> = {
 @Component({
   selector: 'lg-channels-page',
   imports: [
+    IfAdmin,
     Alert,
     ChannelQr,
     DatePipe,
@@ -69,6 +73,8 @@ const STATUS_LABELS: Record<string, string> = {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ChannelsPage {
+  /** Viewers see the switches, off. */
+  protected readonly canChange = injectCanChange();
   private readonly store = inject(ChannelsStore);
   private readonly dialog = inject(MatDialog);
 
@@ -80,6 +86,40 @@ export class ChannelsPage {
   protected readonly typeLabels = TYPE_LABELS;
   protected readonly statusLabels = STATUS_LABELS;
   protected readonly actionError = signal<string | null>(null);
+  /** Per channel: the last connection test's outcome, or 'running' while it runs. */
+  protected readonly tests = signal<ReadonlyMap<string, ChannelTestOutcome | 'running'>>(new Map());
+  /** The clock the retry countdowns read; ticks each second while a channel is retrying. */
+  private readonly now = signal(Date.now());
+  private readonly anyRetrying = computed(() => this.channels().some((c) => c.state === 'retrying'));
+
+  constructor() {
+    let timer: ReturnType<typeof setInterval> | null = null;
+    const stop = () => {
+      if (timer) clearInterval(timer);
+      timer = null;
+    };
+    effect(() => {
+      if (this.anyRetrying() && !timer) {
+        this.now.set(Date.now());
+        timer = setInterval(() => this.now.set(Date.now()), 1000);
+      } else if (!this.anyRetrying()) stop();
+    });
+    inject(DestroyRef).onDestroy(stop);
+  }
+
+  protected stateLabel(channel: ChannelResponseDto): string {
+    return channel.state === 'retrying' ? retryCountdown(channel.retryAt, this.now()) : STATE_LABELS[channel.state];
+  }
+
+  protected withStop(sentence: string): string {
+    return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+  }
+
+  protected async testConnection(channel: ChannelResponseDto): Promise<void> {
+    this.tests.update((map) => new Map(map).set(channel.id, 'running'));
+    const outcome = await this.store.test(channel);
+    this.tests.update((map) => new Map(map).set(channel.id, outcome));
+  }
 
   protected groupName(id: string | null): string {
     return this.store.groupName(id);

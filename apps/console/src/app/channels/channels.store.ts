@@ -8,6 +8,7 @@ import {
   listChannelMessages,
   listChannels,
   pairChannel,
+  testChannel,
   updateChannel,
 } from '@loop-gateway/api-client';
 import type { GatewayEvent } from '@loop-gateway/contracts';
@@ -15,6 +16,11 @@ import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { LocalEdits } from '../core/state/local-edits';
 import { followGateway } from '../core/realtime/follow-gateway';
+
+export interface ChannelTestOutcome {
+  ok: boolean;
+  message: string;
+}
 
 const byName = (a: ChannelResponseDto, b: ChannelResponseDto) => a.name.localeCompare(b.name);
 
@@ -66,9 +72,11 @@ export class ChannelsStore {
 
   receive(event: GatewayEvent): void {
     if (event.event === 'channel:status') {
-      const { channelId, state, error, qr } = event.payload;
+      const { channelId, state, error, qr, retryAt } = event.payload;
       const known = this.list().find((c) => c.id === channelId);
-      this.list.update((all) => all.map((c) => (c.id === channelId ? { ...c, state, error, qr: qr ?? null } : c)));
+      this.list.update((all) =>
+        all.map((c) => (c.id === channelId ? { ...c, state, error, qr: qr ?? null, retryAt: retryAt ?? null } : c)),
+      );
       // A channel the list does not know yet (created elsewhere), or one that just connected an
       // account the list cannot name yet: fetch the list again.
       if (!known || (state === 'connected' && !known.account)) void this.load();
@@ -94,6 +102,13 @@ export class ChannelsStore {
     if (!data) return apiErrorMessage(error, 'The channel could not be changed.');
     this.saved(data);
     return null;
+  }
+
+  /** Checks the channel's connection (the gateway asks the platform); the outcome as a sentence. */
+  async test(channel: ChannelResponseDto): Promise<ChannelTestOutcome> {
+    const { data, error } = await testChannel({ client: this.api, path: { id: channel.id } });
+    if (!data) return { ok: false, message: apiErrorMessage(error, 'The connection could not be tested.') };
+    return { ok: data.ok, message: data.message };
   }
 
   /** Forgets a WhatsApp channel's session and restarts it, so it shows a new QR code to scan. */

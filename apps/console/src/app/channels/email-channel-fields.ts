@@ -86,7 +86,7 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
             <mat-error>A host name, e.g. imap.example.com</mat-error>
           }
         </mat-form-field>
-        <mat-form-field class="port">
+        <mat-form-field class="port" subscriptSizing="dynamic">
           <mat-label>Port</mat-label>
           <input matInput type="number" formControlName="imapPort" data-testid="email-imap-port" />
           @if (form().controls.imapPort.invalid) {
@@ -104,7 +104,7 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
             <mat-error>A host name, e.g. smtp.example.com</mat-error>
           }
         </mat-form-field>
-        <mat-form-field class="port">
+        <mat-form-field class="port" subscriptSizing="dynamic">
           <mat-label>Port</mat-label>
           <input matInput type="number" formControlName="smtpPort" data-testid="email-smtp-port" />
           @if (form().controls.smtpPort.invalid) {
@@ -113,7 +113,7 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
         </mat-form-field>
         <mat-slide-toggle formControlName="smtpSecure" data-testid="email-smtp-secure">TLS (465)</mat-slide-toggle>
       </fieldset>
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>Username</mat-label>
         <input matInput formControlName="username" data-testid="email-username" autocomplete="off" />
         <mat-hint>The login for both servers.</mat-hint>
@@ -121,7 +121,7 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
           <mat-error>A username is required</mat-error>
         }
       </mat-form-field>
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>Password</mat-label>
         <input
           matInput
@@ -136,7 +136,7 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
           <mat-error>A password is required</mat-error>
         }
       </mat-form-field>
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>From address</mat-label>
         <input matInput formControlName="fromAddress" data-testid="email-from" placeholder="agent@example.com" />
         <mat-hint>Replies come from it; mail from it is never answered.</mat-hint>
@@ -144,7 +144,7 @@ export function emailChannelSettings(value: ReturnType<EmailChannelForm['getRawV
           <mat-error>An email address</mat-error>
         }
       </mat-form-field>
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>Allowed senders</mat-label>
         <input
           matInput

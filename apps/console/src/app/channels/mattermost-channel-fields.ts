@@ -66,7 +66,7 @@ export function mattermostChannelSettings(value: ReturnType<MattermostChannelFor
   imports: [MatError, MatFormField, MatHint, MatInput, MatLabel, ReactiveFormsModule],
   template: `
     <ng-container [formGroup]="form()">
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>Server address</mat-label>
         <input
           matInput
@@ -80,7 +80,7 @@ export function mattermostChannelSettings(value: ReturnType<MattermostChannelFor
           <mat-error>An http:// or https:// address</mat-error>
         }
       </mat-form-field>
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>Bot access token</mat-label>
         <input
           matInput
@@ -97,7 +97,7 @@ export function mattermostChannelSettings(value: ReturnType<MattermostChannelFor
           <mat-error>A Mattermost access token: 26 letters and digits</mat-error>
         }
       </mat-form-field>
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>Team</mat-label>
         <input matInput formControlName="team" data-testid="mattermost-team" placeholder="engineering" />
         <mat-hint>Only that team's channels are answered (name or id). Empty: every team the bot is in.</mat-hint>
@@ -105,7 +105,7 @@ export function mattermostChannelSettings(value: ReturnType<MattermostChannelFor
           <mat-error>A team name or id</mat-error>
         }
       </mat-form-field>
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>Gateway address for Mattermost</mat-label>
         <input
           matInput
@@ -120,7 +120,7 @@ export function mattermostChannelSettings(value: ReturnType<MattermostChannelFor
           <mat-error>An http:// or https:// address</mat-error>
         }
       </mat-form-field>
-      <mat-form-field>
+      <mat-form-field subscriptSizing="dynamic">
         <mat-label>Allowed users</mat-label>
         <input
           matInput

@@ -20,11 +20,13 @@ import { PageHeader } from '../core/ui/page-header';
 import { BudgetBar } from './budget-bar';
 import { GroupFormDialog, type GroupFormData } from './group-form-dialog';
 import { GroupsStore } from './groups.store';
+import { IfAdmin } from '../core/session/if-admin';
 
 /** Agent groups: prompt, model, key, skills and budget per group; which one is the default. */
 @Component({
   selector: 'lg-groups-page',
   imports: [
+    IfAdmin,
     Alert,
     BudgetBar,
     CurrencyPipe,

@@ -74,9 +74,13 @@ const REFRESHING = new Set<GatewayEvent['event']>([
             @for (channel of channels(); track channel.id) {
               <p class="line" data-testid="dashboard-channel" [attr.data-state]="channel.state">
                 <span>{{ channel.name }} ({{ channelNames[channel.type] }})</span>
-                <span class="state" [class.bad]="channel.state === 'error' || channel.state === 'logged_out'">{{
-                  channel.state
-                }}</span>
+                <span
+                  class="state"
+                  [class.bad]="
+                    channel.state === 'error' || channel.state === 'logged_out' || channel.state === 'retrying'
+                  "
+                  >{{ channel.state }}</span
+                >
               </p>
             } @empty {
               <p class="none"><a routerLink="/channels">No channels yet.</a></p>

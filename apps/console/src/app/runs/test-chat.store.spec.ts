@@ -189,6 +189,24 @@ describe('TestChatStore', () => {
     expect(chat.turns()[1]).toMatchObject({ reply: 'Over budget, sorry.', error: 'Daily token budget reached' });
   });
 
+  it('shows a budget refusal once, as the reply, when the gateway gives it as both reply and error', async () => {
+    const refusal =
+      'Agent group "Capped": daily token budget (1000) is used up; it resets at 00:00 on Sat 5 Dec 2026 (UTC)';
+    gateway.http.on('POST /api/runs', { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } });
+    gateway.http.on('GET /api/runs/r1', {
+      status: 200,
+      body: detail({ id: 'r1', status: 'refused', error: refusal, reply: refusal }),
+    });
+    await chat.send('One more');
+    send({
+      event: 'agent:run:error',
+      payload: { runId: 'r1', conversationId: 'c1', error: refusal, durationMs: 2 },
+      timestamp: at,
+    });
+    await vi.waitFor(() => expect(chat.turns()[0]?.status).toBe('refused'));
+    expect(chat.turns()[0]).toMatchObject({ reply: refusal, error: null });
+  });
+
   it('shows the run waiting while a call of it is held for approval, then running again', async () => {
     gateway.http.on('POST /api/runs', { status: 202, body: { runId: 'r1', conversationId: 'c1', status: 'queued' } });
     await chat.send('Clear the cache');

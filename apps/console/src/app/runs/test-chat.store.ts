@@ -99,7 +99,10 @@ export function applyChatApproval(turns: readonly ChatTurn[], event: ApprovalEve
   return turns.map((t, i) => (i === index ? next : t));
 }
 
-/** The finished run as stored: final reply, status (refused vs failed), error and usage. */
+/**
+ * The finished run as stored: final reply, status (refused vs failed), error and usage. A refusal
+ * (a used-up budget) is its reply too: it is shown once, as the reply.
+ */
 export function applyRunDetail(turns: readonly ChatTurn[], run: RunDetailResponseDto): readonly ChatTurn[] {
   return turns.map((turn) =>
     turn.runId === run.id
@@ -107,7 +110,7 @@ export function applyRunDetail(turns: readonly ChatTurn[], run: RunDetailRespons
           ...turn,
           status: run.status,
           reply: run.reply ?? turn.reply,
-          error: run.error,
+          error: run.error !== null && run.error === (run.reply ?? turn.reply) ? null : run.error,
           heldTool: null,
           inputTokens: run.inputTokens,
           outputTokens: run.outputTokens,

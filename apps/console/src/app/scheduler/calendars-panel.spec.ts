@@ -35,6 +35,8 @@ describe('SchedulerPage calendars', () => {
     ];
     events = [
       calendarEvent({
+        startsAt: '2026-03-20T09:30:00.000Z',
+        endsAt: '2026-03-20T10:30:00.000Z',
         localStart: '2026-03-20T10:30',
         localEnd: '2026-03-20T11:30',
         summary: 'Dentist',
@@ -114,7 +116,7 @@ describe('SchedulerPage calendars', () => {
     );
   });
 
-  it('shows a calendar’s upcoming events at their times in the calendar’s time zone', async () => {
+  it('shows a calendar’s upcoming events at their times in the browser’s time zone, like the whole page', async () => {
     const { root, row, click, until } = await render();
     click(row('Team'), 'calendar-events');
     const shown = () => [
@@ -122,11 +124,14 @@ describe('SchedulerPage calendars', () => {
     ];
     await until(() => expect(shown()).toHaveLength(3));
     expect(shown().map((e) => e.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
-      'Fri 20 Mar, 10:30–11:30 Dentist',
-      'Mon 30 Mar, 09:00–10:00 Weekly sync · Room 4',
+      // In the browser's time zone, whichever that is where the test runs.
+      `${describeEventTime(events[0]!)} Dentist`,
+      `${describeEventTime(calendarEvent())} Weekly sync · Room 4`,
       'Fri 3 Apr, all day Good Friday',
     ]);
-    expect(root.querySelector('[data-calendar=Team] .zone')?.textContent?.trim()).toBe('Upcoming, in Europe/Berlin');
+    expect(root.querySelector('[data-calendar=Team] .zone')?.textContent?.trim()).toBe(
+      `Upcoming, in your time zone (${Intl.DateTimeFormat().resolvedOptions().timeZone}); the calendar’s is Europe/Berlin`,
+    );
     click(row('Team'), 'calendar-events');
     await until(() => expect(shown()).toHaveLength(0));
   });
@@ -218,12 +223,16 @@ describe('SchedulerPage calendars', () => {
 });
 
 describe('describeEventTime', () => {
-  it('spells multi-day events with both ends', () => {
-    expect(describeEventTime(calendarEvent({ localStart: '2026-03-30T22:00', localEnd: '2026-03-31T02:00' }))).toBe(
-      'Mon 30 Mar, 22:00 – Tue 31 Mar, 02:00',
-    );
+  it('spells multi-day events with both ends, in the given (browser) time zone', () => {
+    const night = calendarEvent({ startsAt: '2026-03-30T20:00:00.000Z', endsAt: '2026-03-31T00:00:00.000Z' });
+    expect(describeEventTime(night, 'Europe/Berlin')).toBe('Mon 30 Mar, 22:00 – Tue 31 Mar, 02:00');
+    expect(describeEventTime(night, 'UTC')).toBe('Mon 30 Mar, 20:00 – Tue 31 Mar, 00:00');
+    expect(describeEventTime(calendarEvent(), 'America/New_York')).toBe('Mon 30 Mar, 03:00–04:00');
     expect(
-      describeEventTime(calendarEvent({ localStart: '2026-04-03T00:00', localEnd: '2026-04-06T00:00', allDay: true })),
+      describeEventTime(
+        calendarEvent({ localStart: '2026-04-03T00:00', localEnd: '2026-04-06T00:00', allDay: true }),
+        'Pacific/Auckland',
+      ),
     ).toBe('Fri 3 Apr – Sun 5 Apr, all day');
   });
 });

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, output, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
@@ -12,7 +11,8 @@ import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
 import { integer } from '../core/ui/validators';
 import { CalendarsStore, describeEventTime } from './calendars.store';
-import { browserTimeZone } from './job-form';
+import { browserTimeZone, formatInstant } from './job-form';
+import { IfAdmin } from '../core/session/if-admin';
 
 /** The gateway's limits (CalendarCreateDto). */
 export const POLL_MIN_MINUTES = 1;
@@ -20,13 +20,13 @@ export const POLL_MAX_MINUTES = 1440;
 
 /**
  * The scheduler page's calendars: iCal feeds with their last sync (and its error), their event count,
- * "Sync now", their upcoming events in the calendar's time zone, a form to add one, and delete.
+ * "Sync now", their upcoming events (in the browser's time zone, the page's rule), a form to add one, and delete.
  */
 @Component({
   selector: 'lg-calendars-panel',
   imports: [
+    IfAdmin,
     Alert,
-    DatePipe,
     MatButton,
     MatCard,
     MatCardContent,
@@ -58,6 +58,8 @@ export class CalendarsPanel {
   protected readonly adding = signal(false);
   protected readonly busy = signal(false);
   protected readonly describeEventTime = describeEventTime;
+  protected readonly formatInstant = formatInstant;
+  protected readonly timeZone = browserTimeZone();
   protected readonly minPoll = POLL_MIN_MINUTES;
   protected readonly maxPoll = POLL_MAX_MINUTES;
 

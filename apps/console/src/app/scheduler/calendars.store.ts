@@ -12,6 +12,7 @@ import {
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { LocalEdits } from '../core/state/local-edits';
+import { browserTimeZone } from './job-form';
 
 /** How many upcoming events an open calendar shows. */
 const EVENTS_LIMIT = 50;
@@ -123,19 +124,39 @@ function day(local: string): string {
   return `${WEEKDAYS[new Date(Date.UTC(year, month - 1, date)).getUTCDay()]} ${date} ${MONTHS[month - 1]}`;
 }
 
+/** "2026-03-30T09:00": an instant as the wall time of a zone. */
+function wallTime(iso: string, zone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
+}
+
 /**
- * When an event is, in its calendar's time zone (the gateway gives wall times there): "Mon 30 Mar,
- * 09:00–10:00", "Fri 3 Apr, all day", or with both dates when it spans days.
+ * When an event is: "Mon 30 Mar, 09:00–10:00" in the browser's time zone (the Scheduler page's one
+ * rule), "Fri 3 Apr, all day" (a date, the same in every zone), or with both dates when it spans days.
  */
-export function describeEventTime(event: CalendarEventDto): string {
-  const startDay = event.localStart.slice(0, 10);
+export function describeEventTime(event: CalendarEventDto, zone = browserTimeZone()): string {
   if (event.allDay) {
+    const startDay = event.localStart.slice(0, 10);
     const lastDay = new Date(Date.parse(`${event.localEnd.slice(0, 10)}T00:00:00Z`) - 86_400_000)
       .toISOString()
       .slice(0, 10);
     return lastDay <= startDay ? `${day(startDay)}, all day` : `${day(startDay)} – ${day(lastDay)}, all day`;
   }
-  const [startTime, endTime] = [event.localStart.slice(11, 16), event.localEnd.slice(11, 16)];
-  if (event.localEnd.slice(0, 10) === startDay) return `${day(startDay)}, ${startTime}–${endTime}`;
-  return `${day(startDay)}, ${startTime} – ${day(event.localEnd)}, ${endTime}`;
+  const [start, end] = [wallTime(event.startsAt, zone), wallTime(event.endsAt, zone)];
+  const startDay = start.slice(0, 10);
+  const [startTime, endTime] = [start.slice(11, 16), end.slice(11, 16)];
+  if (end.slice(0, 10) === startDay) return `${day(startDay)}, ${startTime}–${endTime}`;
+  return `${day(startDay)}, ${startTime} – ${day(end)}, ${endTime}`;
 }

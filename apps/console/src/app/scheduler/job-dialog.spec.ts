@@ -112,6 +112,56 @@ describe('JobDialog', () => {
     await vi.waitFor(() => expect(closed()).toMatchObject({ name: 'Heartbeat' }));
   });
 
+  it('sends the result to a channel chosen by name, saying who gets it', async () => {
+    gateway.http.on('POST /api/scheduler/jobs', (request) => ({
+      status: 201,
+      body: job(request.body as JobCreateDto),
+    }));
+    const channels = [
+      {
+        id: 'c1c1c1c1-1111-4222-8333-444455556666',
+        name: 'Support bot',
+        type: 'telegram' as const,
+        allowedSenders: ['1', '2'],
+      },
+      {
+        id: 'c2c2c2c2-1111-4222-8333-444455556666',
+        name: 'Team chat',
+        type: 'mattermost' as const,
+        allowedSenders: [],
+      },
+    ];
+    const { root, fill, choose, save, closed } = open({ groups: [], channels });
+    expect(root.textContent).not.toContain('comes with channels');
+    fill('job-name', 'Briefing');
+    fill('job-prompt', 'Brief the team.');
+    choose('job-output-channel');
+    const hint = () => root.querySelector('[data-testid=job-channel-hint]')?.textContent?.trim();
+    await vi.waitFor(() => {
+      TestBed.tick();
+      expect(root.querySelector('[data-testid=job-channel]')?.textContent).toContain('Support bot (telegram)');
+    });
+    expect(hint()).toBe('Goes to its 2 allowed senders, each in their own chat.');
+    root.querySelector<HTMLElement>('[data-testid=job-channel] .mat-mdc-select-trigger')!.click();
+    TestBed.tick();
+    [...document.querySelectorAll<HTMLElement>('mat-option')]
+      .find((o) => o.textContent?.includes('Team chat'))!
+      .click();
+    TestBed.tick();
+    expect(hint()).toMatch(/^This channel has no allowed senders: nobody would get the result/);
+    await save();
+    expect(gateway.http.last('POST /api/scheduler/jobs')?.body).toMatchObject({
+      output: { type: 'channel', channelId: channels[1]!.id },
+    });
+    await vi.waitFor(() => expect(closed()).toMatchObject({ name: 'Briefing' }));
+  });
+
+  it('offers no channel output while there is no channel, and says where to add one', () => {
+    const { root } = open({ groups: [], channels: [] });
+    expect(root.querySelector('[data-testid=job-output-channel] input')?.hasAttribute('disabled')).toBe(true);
+    expect(root.textContent).toContain('To send the result to a chat, add a channel on the Channels page first.');
+  });
+
   it('edits a job with PUT, keeping it disabled', async () => {
     const disabled = job({ enabled: false });
     gateway.http.on(`PUT /api/scheduler/jobs/${disabled.id}`, (request) => ({

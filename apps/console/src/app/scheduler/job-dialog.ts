@@ -24,6 +24,7 @@ import { MatSelect } from '@angular/material/select';
 import {
   type AgentGroupResponseDto,
   type CalendarDto,
+  type ChannelResponseDto,
   type JobDto,
   createJob,
   updateJob,
@@ -54,6 +55,8 @@ export interface JobDialogData {
   groups: readonly AgentGroupResponseDto[];
   /** For the calendar trigger and the calendar-context picker. */
   calendars?: readonly CalendarDto[];
+  /** For the "send it to a channel" output. */
+  channels?: readonly Pick<ChannelResponseDto, 'id' | 'name' | 'type' | 'allowedSenders'>[];
 }
 
 /** A field that counts only for one trigger (or output) type. */
@@ -104,13 +107,25 @@ export class JobDialog {
   protected readonly maxMinutesBefore = MINUTES_BEFORE_MAX;
   protected readonly maxContextDays = CONTEXT_MAX_DAYS;
   protected readonly calendars = this.data.calendars ?? [];
+  protected readonly channels = this.data.channels ?? [];
   protected readonly spellSeconds = spellSeconds;
 
   /** A new calendar trigger starts on the first calendar. */
   protected readonly initial = {
     ...jobFormValue(this.job, browserTimeZone()),
     ...(this.job?.trigger.calendarId ? {} : { calendarId: this.data.calendars?.[0]?.id ?? '' }),
+    ...(this.job?.output.channelId ? {} : { channelId: this.data.channels?.[0]?.id ?? '' }),
   };
+
+  /** The chosen channel's people who get the result (its allowed senders), for the hint. */
+  protected recipients(channelId: string): string {
+    const channel = this.channels.find((c) => c.id === channelId);
+    if (!channel) return '';
+    const count = channel.allowedSenders.length;
+    return count === 0
+      ? 'This channel has no allowed senders: nobody would get the result. Add some on the Channels page.'
+      : `Goes to its ${count} allowed sender${count === 1 ? '' : 's'}, each in their own chat.`;
+  }
   protected readonly form = this.fb.group({
     name: [this.initial.name, [Validators.required, Validators.maxLength(200)]],
     triggerType: this.fb.control<TriggerType>(this.initial.triggerType),
@@ -158,7 +173,7 @@ export class JobDialog {
       this.initial.url,
       onlyFor('outputType', 'webhook', Validators.required, Validators.pattern(/^https?:\/\/\S+$/)),
     ],
-    channelId: [this.initial.channelId],
+    channelId: [this.initial.channelId, onlyFor('outputType', 'channel', Validators.required)],
     groupId: [this.initial.groupId],
     missedPolicy: this.fb.control<MissedPolicy>(this.initial.missedPolicy),
   });

@@ -4,6 +4,7 @@ import {
   browserTimeZone,
   describeOutput,
   describeNextRun,
+  formatInstant,
   describeTrigger,
   jobFormValue,
   jobRequestBody,
@@ -21,18 +22,26 @@ describe('job form', () => {
     expect(describeTrigger({ type: 'interval', everySeconds: 30 })).toBe('Every 30 s');
     expect(describeTrigger({ type: 'interval', everySeconds: 5400 })).toBe('Every 1 h 30 min');
     const at = new Date(2026, 0, 2, 9, 30).toISOString();
-    expect(describeTrigger({ type: 'once', at })).toMatch(/^Once at Jan 2, 2026, 9:30:00\sAM$/);
+    expect(describeTrigger({ type: 'once', at })).toMatch(/^Once at Jan 2, 2026, 9:30\sAM \S+/);
     expect(describeOutput({ type: 'none' })).toBe('None');
+    const channelId = 'c1c1c1c1-1111-4222-8333-444455556666';
+    expect(describeOutput({ type: 'channel', channelId }, (id) => (id === channelId ? 'Support bot' : undefined))).toBe(
+      'Channel Support bot',
+    );
+    expect(describeOutput({ type: 'channel', channelId }, () => undefined)).toBe('Channel c1c1c1c1');
     expect(describeOutput({ type: 'webhook', url: 'https://n8n.internal/webhook/report' })).toBe(
       'Webhook https://n8n.internal/webhook/report',
     );
   });
 
-  it("shows a cron job's next run in its own time zone", () => {
-    const trigger = { type: 'cron' as const, cron: '0 9 * * *', timezone: 'Europe/Berlin' };
+  it('shows the next run in the browser time zone, named, whatever the cron job’s own zone', () => {
     // 07:00 UTC on 29 March 2026 is 09:00 in Berlin, the first morning of summer time.
-    expect(describeNextRun({ nextRunAt: '2026-03-29T07:00:00.000Z', trigger })).toMatch(/9:00\s?AM GMT\+2$/);
-    expect(describeNextRun({ nextRunAt: null, trigger })).toBe('—');
+    const job = { nextRunAt: '2026-03-29T07:00:00.000Z' };
+    expect(describeNextRun(job, 'Europe/Berlin')).toMatch(/^Mar 29, 2026, 9:00\sAM GMT\+2$/);
+    expect(describeNextRun(job, 'UTC')).toMatch(/^Mar 29, 2026, 7:00\sAM UTC$/);
+    expect(describeNextRun(job, 'America/New_York')).toMatch(/^Mar 29, 2026, 3:00\sAM EDT$/);
+    expect(describeNextRun({ nextRunAt: null })).toBe('—');
+    expect(formatInstant('2026-01-02T09:30:00.000Z', 'Asia/Tokyo')).toMatch(/^Jan 2, 2026, 6:30\sPM GMT\+9$/);
   });
 
   it("starts a new job as a daily cron in the browser's time zone", () => {

@@ -1,4 +1,3 @@
-import { formatDate } from '@angular/common';
 import type { JobCreateDto, JobDto, JobOutputDto, JobRunDto, JobTriggerDto } from '@loop-gateway/api-client';
 import cronstrue from 'cronstrue';
 import { spellSeconds } from '../approvals/approval-format';
@@ -40,9 +39,25 @@ export interface JobFormValue {
   missedPolicy: MissedPolicy;
 }
 
-/** The browser's IANA time zone, the default for a cron trigger. */
+/**
+ * The browser's IANA time zone: the default for a cron trigger, and the Scheduler page's one rule —
+ * every instant on the page is shown in it, with the zone's short name.
+ */
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** An instant in the given zone (the browser's), named: "Mar 29, 2026, 9:00 AM GMT+2". */
+export function formatInstant(iso: string, zone = browserTimeZone()): string {
+  return new Intl.DateTimeFormat('en-US', {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone: zone,
+    timeZoneName: 'short',
+  }).format(new Date(iso));
 }
 
 /** An ISO instant as the local "YYYY-MM-DDTHH:mm" of a datetime-local input. */
@@ -120,7 +135,7 @@ export function describeTrigger(trigger: JobTriggerDto, calendarName?: (id: stri
       return `${cronInWords(expression)}${trigger.timezone ? ` (${trigger.timezone})` : ''} · cron ${expression}`;
     }
     case 'once':
-      return trigger.at ? `Once at ${localTime(trigger.at)}` : 'Once';
+      return trigger.at ? `Once at ${formatInstant(trigger.at)}` : 'Once';
     case 'interval':
       return `Every ${spellSeconds(trigger.everySeconds ?? 0)}`;
     case 'calendar': {
@@ -140,29 +155,20 @@ function cronInWords(expression: string): string {
   }
 }
 
-/** When the job fires next: a cron job's in its own time zone (named), the others in the browser's. */
-export function describeNextRun(job: Pick<JobDto, 'nextRunAt' | 'trigger'>): string {
-  if (!job.nextRunAt) return '—';
-  const zone = job.trigger.type === 'cron' ? job.trigger.timezone : undefined;
-  return new Intl.DateTimeFormat(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    ...(zone ? { timeZone: zone, timeZoneName: 'short' } : {}),
-  }).format(new Date(job.nextRunAt));
+/** When the job fires next, in the browser's time zone (named), like every time on the page. */
+export function describeNextRun(job: Pick<JobDto, 'nextRunAt'>, zone = browserTimeZone()): string {
+  return job.nextRunAt ? formatInstant(job.nextRunAt, zone) : '—';
 }
 
-/** "None", "Webhook https://…", "Channel 1a2b3c4d". */
-export function describeOutput(output: JobOutputDto): string {
+/** "None", "Webhook https://…", "Channel Support bot" (`channelName` names it, when known). */
+export function describeOutput(output: JobOutputDto, channelName?: (id: string) => string | undefined): string {
   switch (output.type) {
     case 'none':
       return 'None';
     case 'webhook':
       return `Webhook ${output.url ?? ''}`;
     case 'channel':
-      return `Channel ${output.channelId?.slice(0, 8) ?? ''}`;
+      return `Channel ${(output.channelId && channelName?.(output.channelId)) ?? output.channelId?.slice(0, 8) ?? ''}`;
   }
 }
 
@@ -177,7 +183,7 @@ export function causeLabel(cause: JobRunDto['cause']): string {
   return CAUSES[cause];
 }
 
-/** An instant in the browser's time zone, e.g. "Jan 1, 2026, 9:00:00 AM". */
+/** An instant in the browser's time zone, named, e.g. "Jan 1, 2026, 9:00 AM UTC". */
 export function localTime(iso: string): string {
-  return formatDate(iso, 'medium', 'en-US');
+  return formatInstant(iso);
 }

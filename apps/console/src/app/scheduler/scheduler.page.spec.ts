@@ -129,6 +129,51 @@ describe('SchedulerPage', () => {
     await until(() => expect(history('Inbox digest')).toBeNull());
   });
 
+  it('follows a queued delivery until it is delivered or failed, and stops reading once it settled', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      runs = [jobRun({ delivery: 'queued', deliveryId: 'f0f0f0f0-0000-4000-8000-000000000001' })];
+      const { row, history, text, click, until } = await render();
+      click(row('Inbox digest'), 'job-history');
+      await until(() => expect(text(history('Inbox digest'), 'job-run-delivery')).toBe('Queued'));
+      const reads = () => gateway.http.requests.filter((r) => r.path === `/api/scheduler/jobs/${ID}/runs`).length;
+      const before = reads();
+
+      // The receiver refused the first attempt: still queued, with the reason.
+      runs = [{ ...runs[0]!, deliveryError: 'Attempt 1 failed (The receiver answered 500); retrying' }];
+      await vi.advanceTimersByTimeAsync(3000);
+      await until(() =>
+        expect(text(history('Inbox digest'), 'job-run-delivery-error')).toBe(
+          'Attempt 1 failed (The receiver answered 500); retrying',
+        ),
+      );
+      runs = [{ ...runs[0]!, delivery: 'delivered', deliveryError: null }];
+      await vi.advanceTimersByTimeAsync(3000);
+      await until(() => expect(text(history('Inbox digest'), 'job-run-delivery')).toBe('Delivered'));
+      expect(text(history('Inbox digest'), 'job-run-delivery-error')).toBeUndefined();
+      const settled = reads();
+      expect(settled - before).toBe(2);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(reads()).toBe(settled); // nothing left to follow
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('states its one time zone rule: every time in the browser’s zone, named', async () => {
+    const { root, row, text } = await render();
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(text(root, 'scheduler-time-zone')).toBe(
+      `All times on this page are in your browser’s time zone, ${zone}. A cron schedule runs in the zone named with it.`,
+    );
+    const named = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })
+      .formatToParts(new Date('2026-01-01T12:15:00.000Z'))
+      .find((part) => part.type === 'timeZoneName')!.value;
+    expect(text(root, 'stats-next')).toContain(named);
+    expect(text(row('Inbox digest'), 'job-next')).toContain(named);
+    expect(text(row('Morning briefing'), 'job-last')).toContain(named);
+  });
+
   it('"Run now" fires the job and shows the firing, which completes live on scheduler:job:complete', async () => {
     const fired = jobRun({
       id: 'd2d2d2d2-0000-4000-8000-000000000009',

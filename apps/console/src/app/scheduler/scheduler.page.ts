@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatCard, MatCardContent } from '@angular/material/card';
@@ -6,7 +5,13 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatIcon } from '@angular/material/icon';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { MatSlideToggle, type MatSlideToggleChange } from '@angular/material/slide-toggle';
-import { type AgentGroupResponseDto, type JobDto, listAgentGroups } from '@loop-gateway/api-client';
+import {
+  type AgentGroupResponseDto,
+  type ChannelResponseDto,
+  type JobDto,
+  listAgentGroups,
+  listChannels,
+} from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
 import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
@@ -15,17 +20,18 @@ import { RefreshButton } from '../core/ui/refresh-button';
 import { CalendarsPanel } from './calendars-panel';
 import { CalendarsStore } from './calendars.store';
 import { JobDialog, type JobDialogData } from './job-dialog';
-import { describeNextRun, describeOutput, describeTrigger } from './job-form';
+import { browserTimeZone, describeNextRun, describeOutput, describeTrigger, formatInstant } from './job-form';
 import { JobRuns } from './job-runs';
 import { SchedulerStore } from './scheduler.store';
+import { IfAdmin, injectCanChange } from '../core/session/if-admin';
 
 /** Scheduler: jobs that ask an agent something on a schedule, their firings, and where the results go. */
 @Component({
   selector: 'lg-scheduler-page',
   imports: [
+    IfAdmin,
     Alert,
     CalendarsPanel,
-    DatePipe,
     JobRuns,
     MatButton,
     MatCard,
@@ -42,6 +48,8 @@ import { SchedulerStore } from './scheduler.store';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class SchedulerPage {
+  /** Viewers see the switches, off. */
+  protected readonly canChange = injectCanChange();
   private readonly store = inject(SchedulerStore);
   private readonly calendars = inject(CalendarsStore);
   private readonly dialog = inject(MatDialog);
@@ -54,16 +62,24 @@ export class SchedulerPage {
   protected readonly loading = this.store.loading;
   protected readonly saving = this.store.saving;
   protected readonly groups = signal<readonly AgentGroupResponseDto[]>([]);
+  /** Where a job's result can be sent. */
+  protected readonly channels = signal<readonly ChannelResponseDto[]>([]);
+  /** The groups and channels the job dialog offers; it opens once they are known. */
+  private readonly lookups = this.loadGroups();
+  /** A channel's name, for channel outputs. */
+  protected readonly channelName = (id: string) => this.channels().find((c) => c.id === id)?.name;
   /** Why the last action failed. */
   protected readonly actionError = signal<string | null>(null);
   protected readonly describeTrigger = describeTrigger;
   protected readonly describeNextRun = describeNextRun;
   protected readonly describeOutput = describeOutput;
+  protected readonly formatInstant = formatInstant;
+  /** The page's one time zone rule: every time in the browser's zone, named. */
+  protected readonly timeZone = browserTimeZone();
   /** A calendar's name, for calendar triggers. */
   protected readonly calendarName = (id: string) => this.calendars.name(id);
 
   constructor() {
-    void this.loadGroups();
     void this.calendars.load();
   }
 
@@ -73,11 +89,12 @@ export class SchedulerPage {
     void this.calendars.load();
   }
 
-  protected openForm(job?: JobDto): void {
+  protected async openForm(job?: JobDto): Promise<void> {
     this.actionError.set(null);
+    await this.lookups;
     this.dialog
       .open<JobDialog, JobDialogData, JobDto>(JobDialog, {
-        data: { job, groups: this.groups(), calendars: this.calendars.calendars() },
+        data: { job, groups: this.groups(), calendars: this.calendars.calendars(), channels: this.channels() },
         width: '680px',
         maxWidth: '95vw',
         autoFocus: 'first-tabbable',
@@ -126,7 +143,11 @@ export class SchedulerPage {
 
   /** For the group picker; the page works without them. */
   private async loadGroups(): Promise<void> {
-    const { data } = await listAgentGroups({ client: this.api });
-    if (data) this.groups.set(data);
+    const [groups, channels] = await Promise.all([
+      listAgentGroups({ client: this.api }),
+      listChannels({ client: this.api }),
+    ]);
+    if (groups.data) this.groups.set(groups.data);
+    if (channels.data) this.channels.set(channels.data);
   }
 }

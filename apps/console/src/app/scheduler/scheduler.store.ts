@@ -1,4 +1,4 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import {
   type JobDto,
   type JobRunDto,
@@ -18,13 +18,16 @@ import { followGateway } from '../core/realtime/follow-gateway';
 
 /** How many firings a job's history shows. */
 const RUNS_LIMIT = 20;
+/** How often an open history with a queued delivery is read again, until the delivery settles. */
+const QUEUED_RECHECK_MS = 3000;
 
 const byName = (a: JobDto, b: JobDto) => a.name.localeCompare(b.name);
 
 /**
  * The scheduler page's state: the jobs, the counts, and the firing history of the jobs whose history
  * is open. A `scheduler:job:complete` event refreshes the jobs (last and next run), the counts and
- * that job's history. Provided by the page.
+ * that job's history. An open history with a result still queued for its webhook is read again every
+ * few seconds until the delivery settles (delivered or failed). Provided by the page.
  */
 @Injectable()
 export class SchedulerStore {
@@ -37,6 +40,7 @@ export class SchedulerStore {
   private readonly busy = signal(false);
   private readonly savingIds = signal<ReadonlySet<string>>(new Set());
   private readonly edits = new LocalEdits();
+  private recheck: ReturnType<typeof setTimeout> | null = null;
 
   /** By name. */
   readonly jobs = this.list.asReadonly();
@@ -53,6 +57,10 @@ export class SchedulerStore {
       () => this.load(),
       (event) => this.receive(event),
     );
+    inject(DestroyRef).onDestroy(() => {
+      if (this.recheck) clearTimeout(this.recheck);
+      this.recheck = null;
+    });
   }
 
   async load(): Promise<void> {
@@ -123,9 +131,10 @@ export class SchedulerStore {
     this.list.update((jobs) => [...jobs.filter((j) => j.id !== job.id), job].sort(byName));
   }
 
-  private async loadRuns(id: string): Promise<void> {
+  /** `onlyIfOpen`: a re-read for a history that may have been closed meanwhile (then it stays closed). */
+  private async loadRuns(id: string, onlyIfOpen = false): Promise<void> {
     const { data } = await listJobRuns({ client: this.api, path: { id }, query: { limit: RUNS_LIMIT } });
-    if (data) this.setRuns(id, data);
+    if (data && (!onlyIfOpen || this.runsByJob().has(id))) this.setRuns(id, data);
   }
 
   private async loadStats(): Promise<void> {
@@ -140,6 +149,20 @@ export class SchedulerStore {
       else next.delete(id);
       return next;
     });
+    this.followQueued();
+  }
+
+  /** While an open history shows a queued delivery (or a firing still running), reads it again soon. */
+  private followQueued(): void {
+    if (this.recheck) return;
+    const waiting = [...this.runsByJob()].filter(([, runs]) =>
+      runs.some((run) => run.delivery === 'queued' || run.status === 'running'),
+    );
+    if (waiting.length === 0) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = null;
+      void Promise.all(waiting.map(([id]) => this.loadRuns(id, true))).finally(() => this.followQueued());
+    }, QUEUED_RECHECK_MS);
   }
 
   private async whileSaving<T>(id: string, call: () => Promise<T>): Promise<T> {

@@ -7,6 +7,8 @@ export interface ConsolePage {
   label: string;
   icon: ConsoleIcon;
   loadChildren: LoadChildren;
+  /** Only admins see it in the nav (viewers would get 403 from its API). */
+  adminOnly?: true;
 }
 
 /**
@@ -46,5 +48,12 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     label: 'Operators',
     icon: 'account',
     loadChildren: () => import('../operators/operators.routes'),
+  },
+  {
+    path: 'settings',
+    label: 'Settings',
+    icon: 'settings',
+    loadChildren: () => import('../settings/settings.routes'),
+    adminOnly: true,
   },
 ];

@@ -1,5 +1,5 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButton, MatIconButton } from '@angular/material/button';
 import { MatIcon } from '@angular/material/icon';
@@ -57,8 +57,10 @@ export class Shell {
   private readonly attention = inject(AttentionStore);
 
   protected readonly productName = PRODUCT_NAME;
-  protected readonly pages = CONSOLE_PAGES;
   protected readonly user = this.session.user;
+  protected readonly pages = computed(() =>
+    CONSOLE_PAGES.filter((page) => !page.adminOnly || this.user()?.role === 'admin'),
+  );
   protected readonly connection = this.socket.state;
   protected readonly retryInMs = this.socket.nextRetryMs;
   protected readonly notifications = this.attention.notifications;

@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import type { SkillResponseDto, SkillTryResponseDto } from '@loop-gateway/api-client';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeGateway, fakeGateway } from '../../testing/fake-gateway';
+import { type FakeGateway, fakeGateway, loginResponse } from '../../testing/fake-gateway';
+import { SESSION_STORAGE_KEY } from '../core/session/session.store';
 import { draftBody, type SkillDraft, SkillsPage } from './skills.page';
 
 const DRAFT: SkillDraft = {
@@ -98,6 +99,8 @@ describe('SkillsPage', () => {
 
   beforeEach(() => {
     gateway = fakeGateway();
+    // An admin: viewers see no change buttons.
+    gateway.storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(loginResponse()));
     TestBed.configureTestingModule({ providers: gateway.providers });
     gateway.http.on('GET /api/skills', { status: 200, body: SKILLS });
   });

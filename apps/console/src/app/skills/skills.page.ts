@@ -14,6 +14,7 @@ import { RiskChip } from '../tools/risk-chip';
 import { AgentSkillsPanel } from './agent-skills/agent-skills-panel';
 import { McpServersPanel } from './mcp-servers/mcp-servers-panel';
 import { SkillsStore } from './skills.store';
+import { IfAdmin, injectCanChange } from '../core/session/if-admin';
 
 /** The install/edit form's fields, as text the operator types. */
 export interface SkillDraft {
@@ -84,6 +85,7 @@ function draftOf(skill: SkillResponseDto): SkillDraft {
 @Component({
   selector: 'lg-skills-page',
   imports: [
+    IfAdmin,
     Alert,
     DatePipe,
     MatButton,
@@ -103,6 +105,8 @@ function draftOf(skill: SkillResponseDto): SkillDraft {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class SkillsPage {
+  /** Viewers see the switches, off. */
+  protected readonly canChange = injectCanChange();
   private readonly store = inject(SkillsStore);
   private readonly dialog = inject(MatDialog);
 

@@ -35,6 +35,7 @@ import { Alert } from '../core/ui/alert';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/ui/confirm-dialog';
 import { RunStatusChip } from '../runs/run-status';
 import { canStart, canStop, completionLabel, concernsTask, isWorking, progressLabel } from './task-format';
+import { IfAdmin } from '../core/session/if-admin';
 
 /**
  * One loop task: its iterations (each a run), its files (prompt, plan, output) and Stop / Start /
@@ -43,6 +44,7 @@ import { canStart, canStop, completionLabel, concernsTask, isWorking, progressLa
 @Component({
   selector: 'lg-task-detail-page',
   imports: [
+    IfAdmin,
     Alert,
     DatePipe,
     MatButton,

@@ -15,11 +15,13 @@ import { RunStatusChip } from '../runs/run-status';
 import { TaskDialog, type TaskDialogData } from './task-dialog';
 import { completionLabel, isWorking } from './task-format';
 import { TasksStore } from './tasks.store';
+import { IfAdmin } from '../core/session/if-admin';
 
 /** Loop tasks: agents working on their own, iteration after iteration, live. */
 @Component({
   selector: 'lg-tasks-page',
   imports: [
+    IfAdmin,
     Alert,
     DatePipe,
     MatButton,

@@ -18,6 +18,7 @@ import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
 import { type PriceRow, duplicatePrefixes, priceRows, priceTableBody } from './price-table';
+import { IfAdmin } from '../core/session/if-admin';
 
 const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
 
@@ -30,6 +31,7 @@ const uniquePrefixes = (control: AbstractControl): ValidationErrors | null => {
 @Component({
   selector: 'lg-price-table-editor',
   imports: [
+    IfAdmin,
     Alert,
     MatButton,
     MatCard,

@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import type { WebhookDeliveryDto, WebhookEventDto, WebhookResponseDto } from '@loop-gateway/api-client';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeGateway, fakeGateway } from '../../testing/fake-gateway';
+import { type FakeGateway, fakeGateway, loginResponse } from '../../testing/fake-gateway';
+import { SESSION_STORAGE_KEY } from '../core/session/session.store';
 import { WebhooksPage } from './webhooks.page';
 
 function webhook(overrides: Partial<WebhookResponseDto> = {}): WebhookResponseDto {
@@ -36,6 +37,8 @@ describe('WebhooksPage', () => {
 
   beforeEach(() => {
     gateway = fakeGateway();
+    // An admin: viewers see no change buttons.
+    gateway.storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(loginResponse()));
     TestBed.configureTestingModule({ providers: gateway.providers });
     gateway.http
       .on('GET /api/webhooks', {

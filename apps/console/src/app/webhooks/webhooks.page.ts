@@ -21,6 +21,7 @@ import { WebhookFormDialog, type WebhookFormData } from './webhook-form-dialog';
 import { WebhookLogs } from './webhook-logs';
 import { WebhookSecretsDialog, type WebhookSecretsData } from './webhook-secrets-dialog';
 import { WebhooksStore } from './webhooks.store';
+import { IfAdmin, injectCanChange } from '../core/session/if-admin';
 
 const PLATFORM_NAMES: Record<WebhookResponseDto['platform'], string> = {
   n8n: 'n8n',
@@ -32,6 +33,7 @@ const PLATFORM_NAMES: Record<WebhookResponseDto['platform'], string> = {
 @Component({
   selector: 'lg-webhooks-page',
   imports: [
+    IfAdmin,
     Alert,
     DatePipe,
     MatButton,
@@ -53,6 +55,8 @@ const PLATFORM_NAMES: Record<WebhookResponseDto['platform'], string> = {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class WebhooksPage {
+  /** Viewers see the switches, off. */
+  protected readonly canChange = injectCanChange();
   private readonly store = inject(WebhooksStore);
   private readonly dialog = inject(MatDialog);
 
