@@ -1,3 +1,4 @@
+import { originKey } from '../common/origin-key.js';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
@@ -222,12 +223,6 @@ const ORIGIN_LABELS: Record<string, string> = {
   mattermost: 'Mattermost',
 };
 
-/** The origin a call is counted under: the channel type for channel runs, `console` for the console's runs. */
-export function originKey(origin: RunOrigin): string {
-  if (origin.kind === 'channel') return origin.channelType ?? 'channel';
-  if (origin.kind === 'api' && origin.ref === 'console') return 'console';
-  return origin.kind;
-}
 
 /** The row a call belongs to, or null when it has none under this dimension (not from a channel). */
 function breakdownRow(by: BreakdownDimension, call: BreakdownCall): { key: string; label: string } | null {
