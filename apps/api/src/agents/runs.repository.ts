@@ -120,9 +120,7 @@ export class RunsRepository {
         .createQueryBuilder('r')
         .select(['r.conversationId', 'r.input', 'r.createdAt'])
         .where('r.conversation_id IN (:...ids)', { ids })
-        .andWhere(
-          'r.created_at = (SELECT MAX(l.created_at) FROM runs l WHERE l.conversation_id = r.conversation_id)',
-        )
+        .andWhere('r.created_at = (SELECT MAX(l.created_at) FROM runs l WHERE l.conversation_id = r.conversation_id)')
         .getMany(),
     ]);
     return {

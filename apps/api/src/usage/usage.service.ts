@@ -223,7 +223,6 @@ const ORIGIN_LABELS: Record<string, string> = {
   mattermost: 'Mattermost',
 };
 
-
 /** The row a call belongs to, or null when it has none under this dimension (not from a channel). */
 function breakdownRow(by: BreakdownDimension, call: BreakdownCall): { key: string; label: string } | null {
   if (by === 'origin') {

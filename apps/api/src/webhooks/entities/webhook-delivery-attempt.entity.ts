@@ -14,6 +14,11 @@ export class WebhookDeliveryAttempt {
   @Column({ type: 'text', nullable: true }) error!: string | null;
   @Column({ name: 'created_at' }) createdAt!: Date;
   /** The request headers this attempt sent, the signature left out; null for attempts logged before they were kept. */
-  @Column({ name: 'request_headers', type: 'text', nullable: true, transformer: nullableJsonColumn<Record<string, string>>() })
+  @Column({
+    name: 'request_headers',
+    type: 'text',
+    nullable: true,
+    transformer: nullableJsonColumn<Record<string, string>>(),
+  })
   requestHeaders?: Record<string, string> | null;
 }
