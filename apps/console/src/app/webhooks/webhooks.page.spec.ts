@@ -191,6 +191,8 @@ describe('WebhooksPage', () => {
         lastError: 'The receiver answered 500',
         createdAt: '2026-01-01T10:00:00.000Z',
         updatedAt: '2026-01-01T10:00:01.000Z',
+        redeliveryOf: null,
+        redeliveredBy: null,
         log: [
           {
             attempt: 1,
@@ -199,6 +201,7 @@ describe('WebhooksPage', () => {
             responseExcerpt: 'database down',
             error: null,
             createdAt: '2026-01-01T10:00:01.000Z',
+            requestHeaders: null,
           },
         ],
       },
@@ -213,6 +216,8 @@ describe('WebhooksPage', () => {
         createdAt: '2026-01-01T09:59:00.000Z',
         updatedAt: '2026-01-01T09:59:00.000Z',
         log: [],
+        redeliveryOf: null,
+        redeliveredBy: null,
       },
     ];
     gateway.http.on('GET /api/webhooks/w1/logs', { status: 200, body: deliveries });
