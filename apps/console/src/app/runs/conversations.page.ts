@@ -48,7 +48,7 @@ type Origin = NonNullable<ListConversationsData['query']>['origin'];
           >
             <option value="">Any</option>
             @for (option of origins; track option.value) {
-              <option [value]="option.value">{{ option.label }}</option>
+              <option [value]="option.value" [selected]="origin() === option.value">{{ option.label }}</option>
             }
           </select>
         </mat-form-field>
