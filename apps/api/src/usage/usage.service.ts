@@ -1,8 +1,7 @@
-import { originKey } from '../common/origin-key.js';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { originKey } from '../common/origin-key.js';
 import { AppConfig } from '../config/app-config.js';
-import type { RunOrigin } from '@loop-gateway/contracts';
 import type {
   BreakdownDimension,
   DailyUsageDto,
