@@ -184,6 +184,36 @@ describe('runs explorer, conversations and redelivery', () => {
   );
 
   it.each(databases)(
+    'pages runs stored in the same millisecond by their id, none twice or lost (%s)',
+    async (_, open) => {
+      const database = await open();
+      const clock = new ManualClock(); // never moves: every run has the same createdAt
+      const { gw, auth, submit, waitForRun } = await startGateway(claude(), database.env, { clock });
+      try {
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          ids.push((await submit({ message: `Same instant ${i}` })).runId as string);
+          await waitForRun(ids.at(-1)!);
+        }
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const res = await request(gw.url)
+            .get(`/api/runs?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+            .set(auth)
+            .expect(200);
+          seen.push(...(res.body as { id: string }[]).map((run) => run.id));
+          cursor = res.headers['x-next-cursor'] as string | undefined;
+        } while (cursor);
+        expect(seen).toEqual([...ids].sort().reverse());
+      } finally {
+        await gw.close();
+        await database.drop();
+      }
+    },
+  );
+
+  it.each(databases)(
     'lists conversations and shows one whole, with where it was compacted, and starts it over (%s)',
     async (_, open) => {
       const database = await open();

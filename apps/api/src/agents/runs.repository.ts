@@ -398,13 +398,14 @@ function newestFirst<T extends object>(
   after?: PageCursor,
 ): SelectQueryBuilder<T> {
   if (after) {
-    query.andWhere(
-      new Brackets((older) =>
-        older
-          .where(`${alias}.created_at < :afterAt`, { afterAt: after.createdAt })
-          .orWhere(`(${alias}.created_at = :afterAt AND ${alias}.id < :afterId)`, { afterId: after.id }),
-      ),
-    );
+    // The bound on created_at alone first, so the database walks its created_at index from there.
+    query
+      .andWhere(`${alias}.created_at <= :afterAt`, { afterAt: after.createdAt })
+      .andWhere(
+        new Brackets((older) =>
+          older.where(`${alias}.created_at < :afterAt`).orWhere(`${alias}.id < :afterId`, { afterId: after.id }),
+        ),
+      );
   }
   return query.orderBy(`${alias}.created_at`, 'DESC').addOrderBy(`${alias}.id`, 'DESC');
 }
