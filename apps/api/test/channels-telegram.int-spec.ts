@@ -187,6 +187,71 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
     }
   });
 
+  it('finds a chat’s runs and conversation by channel; a retry answers nowhere and stays untrusted; Start over from the console', async () => {
+    const { gw, api, channelId, messages } = await startWithChannel({ allowedSenders: ['1001'] });
+    try {
+      const alice = telegram.getClient(BOT_TOKEN, { userId: 1001, chatId: 1001, firstName: 'Alice' });
+      claude.script({ text: 'Hello Alice.' });
+      await alice.sendMessage(alice.makeMessage('Hi there'));
+      await waitUntil('the reply', () => botMessages(1001).length === 1);
+      const [stored] = await waitUntil('the message to be answered', async () => {
+        const all = await messages();
+        return all[0]?.status === 'answered' && all;
+      });
+      const runId = stored!.runId as string;
+      claude.script({ text: 'From the console.' });
+      const other = (await api.post('/api/runs', { message: 'Not from the chat' }).expect(202)).body.runId as string;
+      await waitUntil('the console run', async () => (await api.get(`/api/runs/${other}`)).body.status === 'completed');
+
+      const ids = async (query: string) =>
+        ((await api.get(`/api/runs?${query}`).expect(200)).body as { id: string }[]).map((run) => run.id);
+      expect(await ids(`channelId=${channelId}`)).toEqual([runId]);
+      expect(await ids('origin=telegram')).toEqual([runId]);
+      expect(await ids('origin=console')).toEqual([other]);
+      const conversations = (await api.get(`/api/conversations?channelId=${channelId}`).expect(200)).body;
+      expect(conversations).toEqual([
+        expect.objectContaining({
+          origin: expect.objectContaining({ kind: 'channel', channelType: 'telegram', channelId }),
+          untrustedSource: 'a message from a telegram user',
+          runs: 1,
+          messages: 2,
+        }),
+      ]);
+      expect((await api.get('/api/conversations?origin=telegram').expect(200)).body).toHaveLength(1);
+
+      // Retry: a new run of the chat's message, answered in the console only, and still untrusted content.
+      claude.script({ text: 'Retried answer.' });
+      const retry = (await api.post(`/api/runs/${runId}/retry`, {}).expect(202)).body as {
+        runId: string;
+        conversationId: string;
+      };
+      await waitUntil('the retry', async () => (await api.get(`/api/runs/${retry.runId}`)).body.status === 'completed');
+      const retried = (await api.get(`/api/conversations/${retry.conversationId}`).expect(200)).body;
+      expect(retried).toMatchObject({
+        origin: { kind: 'api', ref: 'console' },
+        untrustedSource: 'a message from a telegram user',
+      });
+      expect(JSON.stringify(claude.requests.at(-1)!.body.system)).not.toContain('<channel_context');
+
+      // Start over from the console: the chat's next message begins a fresh conversation.
+      await api.post(`/api/conversations/${conversations[0].id as string}/close`, {}).expect(200);
+      claude.script({ text: 'A fresh start.' });
+      await alice.sendMessage(alice.makeMessage('Hello again'));
+      await waitUntil('the second reply', () => botMessages(1001).length === 2);
+      // Only the chat's own messages were answered in the chat: the retry's answer went nowhere.
+      expect(botMessages(1001).map((m) => unescape(m.message.text))).toEqual(['Hello Alice.', 'A fresh start.']);
+      const after = (await api.get(`/api/conversations?channelId=${channelId}`).expect(200)).body as {
+        id: string;
+        closedAt: string | null;
+      }[];
+      expect(after).toHaveLength(2);
+      expect(after[0]!.closedAt).toBeNull();
+      expect(after[1]).toMatchObject({ id: conversations[0].id, closedAt: expect.any(String) });
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('records and drops messages from senders outside the whitelist without calling the model', async () => {
     const { gw, messages } = await startWithChannel({ allowedSenders: ['1001'] });
     try {

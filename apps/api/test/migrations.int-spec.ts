@@ -101,6 +101,53 @@ async function upgradeHeldRuns(database: DatabaseOptions) {
   }
 }
 
+/** Runs and conversations stored before the runs explorer get their origin key and channel as columns. */
+async function backfillRunOrigins(database: DatabaseOptions) {
+  const dataSource = new DataSource({ ...dataSourceOptions({ ...database, secretKey }), migrationsRun: false });
+  await dataSource.initialize();
+  try {
+    const names = (await dataSource.runMigrations()).map((m) => m.name);
+    const later = names.slice(names.indexOf('RunsExplorer1766100000000'));
+    for (let i = 0; i < later.length; i++) await dataSource.undoLastMigration();
+    const p = (i: number) => (dataSource.options.type === 'postgres' ? `$${i}` : '?');
+    const at = '2026-01-01 10:00:00.000';
+    const origins: [string, string][] = [
+      ['console', '{"kind":"api","ref":"console"}'],
+      ['telegram', '{"kind":"channel","channelType":"telegram","channelId":"ch-1","ref":"42"}'],
+      ['telegram2', '{"kind":"channel","channelType":"telegram","channelId":"ch-1","ref":"43"}'],
+      ['webhook', '{"kind":"webhook","ref":"w1"}'],
+    ];
+    for (const [id, origin] of origins) {
+      await dataSource.query(
+        `INSERT INTO conversations (id, group_id, origin, created_at, updated_at) VALUES (${p(1)}, NULL, ${p(2)}, ${p(3)}, ${p(4)})`,
+        [`c-${id}`, origin, at, at],
+      );
+      await dataSource.query(
+        `INSERT INTO runs (id, conversation_id, status, origin, input, created_at) VALUES (${p(1)}, ${p(2)}, 'completed', ${p(3)}, 'hi', ${p(4)})`,
+        [`r-${id}`, `c-${id}`, origin, at],
+      );
+    }
+    expect((await dataSource.runMigrations()).map((m) => m.name)).toEqual(later);
+    const expected = [
+      { id: 'console', origin_key: 'console', channel_id: null },
+      { id: 'telegram', origin_key: 'telegram', channel_id: 'ch-1' },
+      { id: 'telegram2', origin_key: 'telegram', channel_id: 'ch-1' },
+      { id: 'webhook', origin_key: 'webhook', channel_id: null },
+    ];
+    for (const [table, prefix] of [
+      ['runs', 'r-'],
+      ['conversations', 'c-'],
+    ] as const) {
+      const rows: { id: string; origin_key: string; channel_id: string | null }[] = await dataSource.query(
+        `SELECT id, origin_key, channel_id FROM ${table} ORDER BY id`,
+      );
+      expect(rows).toEqual(expected.map((row) => ({ ...row, id: `${prefix}${row.id}` })));
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 describe('migrations', () => {
   it('turn runs awaiting an approval into runs waiting for it, on SQLite and PostgreSQL', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lg-migrate-held-'));
@@ -108,6 +155,18 @@ describe('migrations', () => {
     try {
       await upgradeHeldRuns({ dataDir, databaseUrl: null });
       await upgradeHeldRuns({ dataDir: tmpdir(), databaseUrl: database.url });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await database.drop();
+    }
+  });
+
+  it('give runs and conversations stored before the runs explorer their origin and channel columns, on SQLite and PostgreSQL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lg-migrate-origins-'));
+    const database = await createTestDatabase();
+    try {
+      await backfillRunOrigins({ dataDir, databaseUrl: null });
+      await backfillRunOrigins({ dataDir: tmpdir(), databaseUrl: database.url });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
       await database.drop();

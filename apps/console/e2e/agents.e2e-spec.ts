@@ -4,31 +4,38 @@
  * writer appearing live (working, then done), the A2A conversation in order, the run page linking
  * to the sub-agents it spawned, and the Usage page's breakdown by agent role.
  */
-import type { Browser, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  CONSOLE_BUILD,
-  type GatewayProcess,
-  LocalClaude,
-  type RecordedRequest,
-  startGatewayProcess,
-} from '@loop-gateway/testing';
-import { launchChromium } from './chromium.js';
+import type { Page } from 'playwright-core';
+import type { RecordedRequest } from '@loop-gateway/testing';
+import { STEP_TIMEOUT, useConsoleE2e } from './console-e2e.js';
 
-const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
-const STEP_TIMEOUT = 60_000;
-
-let claude: LocalClaude | undefined;
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
-let page: Page;
 let release = () => {};
 
-const base = () => {
-  if (!gateway) throw new Error('The gateway did not start');
-  return gateway.url;
-};
+const e2e = useConsoleE2e({
+  model: true,
+  viewport: { width: 1400, height: 1000 },
+  // The sub-agents answer once the test lets them, so the page shows them at work first.
+  prepareModel: (claude) => {
+    const released = new Promise<void>((resolve) => (release = resolve));
+    claude.respondWith(async (req) => {
+      const role = roleOf(req);
+      const last = req.body.messages.at(-1)?.content;
+      const resumed = Array.isArray(last) && last.some((block) => block.type === 'tool_result');
+      if (role === 'top') {
+        return resumed
+          ? { text: 'Oslo: 700,000 people, and a city by the fjord.' }
+          : {
+              toolUse: [
+                { name: 'delegate', input: { role: 'researcher', task: 'Find the population of Oslo.' } },
+                { name: 'delegate', input: { role: 'writer', task: 'Write one line about Oslo.' } },
+              ],
+            };
+      }
+      await released;
+      return { text: role === 'researcher' ? 'About 700,000 people.' : 'A city by the fjord.' };
+    });
+  },
+});
+let page: Page;
 const agent = (role: string) => page.locator(`[data-testid="agent"][data-role="${role}"]`);
 
 function roleOf(req: RecordedRequest): string {
@@ -37,59 +44,17 @@ function roleOf(req: RecordedRequest): string {
   return /<agent id="[^"]+" role="([^"]+)"/.exec(text)?.[1] ?? 'top';
 }
 
-beforeAll(async () => {
-  if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) throw new Error('The console is not built: run npm run build');
-  claude = await LocalClaude.start();
-  // The sub-agents answer once the test lets them, so the page shows them at work first.
-  const released = new Promise<void>((resolve) => (release = resolve));
-  claude.respondWith(async (req) => {
-    const role = roleOf(req);
-    const last = req.body.messages.at(-1)?.content;
-    const resumed = Array.isArray(last) && last.some((block) => block.type === 'tool_result');
-    if (role === 'top') {
-      return resumed
-        ? { text: 'Oslo: 700,000 people, and a city by the fjord.' }
-        : {
-            toolUse: [
-              { name: 'delegate', input: { role: 'researcher', task: 'Find the population of Oslo.' } },
-              { name: 'delegate', input: { role: 'writer', task: 'Write one line about Oslo.' } },
-            ],
-          };
-    }
-    await released;
-    return { text: role === 'researcher' ? 'About 700,000 people.' : 'A city by the fjord.' };
-  });
-  gateway = await startGatewayProcess({
-    env: {
-      CONSOLE_DIR: CONSOLE_BUILD,
-      RATE_LIMIT_PER_MINUTE: '100000',
-      ANTHROPIC_BASE_URL: claude.url,
-      ANTHROPIC_API_KEY: 'test-key',
-    },
-  });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-}, STEP_TIMEOUT);
+beforeAll(() => {
+  page = e2e.page;
+});
 
-afterAll(async () => {
-  release();
-  await browser?.close();
-  await gateway?.stop();
-  await claude?.stop();
-}, STEP_TIMEOUT);
+afterAll(() => release());
 
 describe('agents page', () => {
   it(
     'lists the roles and shows that no agent has delegated yet',
     async () => {
-      await page.goto(`${base()}/`);
-      const form = page.getByTestId('setup-form');
-      await form.getByLabel('Username').fill(ADMIN.username);
-      await form.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-      await form.getByLabel('Confirm password').fill(ADMIN.password);
-      await form.getByRole('button', { name: 'Create admin' }).click();
-      await page.getByTestId('current-user').waitFor();
+      await e2e.createAdmin();
 
       await page.getByTestId('side-nav').getByRole('link', { name: 'Agents' }).click();
       await page.getByTestId('agents-empty').waitFor();
@@ -108,14 +73,7 @@ describe('agents page', () => {
   it(
     'shows a delegation live: the sub-agents at work, then done, and the messages between them in order',
     async () => {
-      const token = await page.evaluate(
-        () => (JSON.parse(localStorage.getItem('lg.session') ?? '{}') as { token?: string }).token,
-      );
-      const res = await fetch(`${base()}/api/runs`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ message: 'Tell me about Oslo' }),
-      });
+      const res = await e2e.api('POST', '/api/runs', { message: 'Tell me about Oslo' });
       const { runId } = (await res.json()) as { runId: string };
 
       // Without a reload: the tree appears while the sub-agents work.

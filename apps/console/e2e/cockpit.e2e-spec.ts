@@ -7,42 +7,16 @@
  * buttons). Also the Settings page, a channel that cannot connect (retrying with a countdown, Test
  * connection), and the Scheduler's channel output, delivery state and time zone rule.
  */
-import type { Browser, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { CONSOLE_BUILD, type GatewayProcess, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
-import { launchChromium } from './chromium.js';
+import { ADMIN, STEP_TIMEOUT, useConsoleE2e } from './console-e2e.js';
 
-const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
-const STEP_TIMEOUT = 60_000;
-
-let gateway: GatewayProcess | undefined;
-let claude: LocalClaude | undefined;
-let browser: Browser | undefined;
+const e2e = useConsoleE2e({ model: true, createAdmin: true });
 let page: Page;
-
-const base = () => {
-  if (!gateway) throw new Error('The gateway did not start');
-  return gateway.url;
-};
-const model = () => {
-  if (!claude) throw new Error('The local model did not start');
-  return claude;
-};
-const path = () => new URL(page.url()).pathname;
+const { base, api, path } = e2e;
+const model = () => e2e.claude;
 const nav = (label: string) => page.getByTestId('side-nav').getByRole('link', { name: label });
-const sessionToken = () =>
-  page.evaluate(() => (JSON.parse(localStorage.getItem('lg.session') ?? '{}') as { token?: string }).token);
-
-async function api(method: string, url: string, body?: unknown): Promise<Response> {
-  return fetch(`${base()}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${await sessionToken()}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
 
 /** A port nothing listens on (taken, then freed). */
 async function closedPort(): Promise<number> {
@@ -56,35 +30,9 @@ async function closedPort(): Promise<number> {
 /** Waits until the tab's title is `expected`. */
 const titleIs = (expected: string) => page.waitForFunction((title) => document.title === title, expected);
 
-beforeAll(async () => {
-  if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) throw new Error('The console is not built: run npm run build');
-  claude = await LocalClaude.start();
-  gateway = await startGatewayProcess({
-    env: {
-      CONSOLE_DIR: CONSOLE_BUILD,
-      RATE_LIMIT_PER_MINUTE: '100000',
-      ANTHROPIC_BASE_URL: claude.url,
-      ANTHROPIC_API_KEY: 'local',
-    },
-  });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(20_000);
-
-  await page.goto(`${base()}/`);
-  const form = page.getByTestId('setup-form');
-  await form.getByLabel('Username').fill(ADMIN.username);
-  await form.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await form.getByLabel('Confirm password').fill(ADMIN.password);
-  await form.getByRole('button', { name: 'Create admin' }).click();
-  await page.getByTestId('current-user').waitFor();
-}, STEP_TIMEOUT);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await claude?.stop();
-}, STEP_TIMEOUT);
+beforeAll(() => {
+  page = e2e.page;
+});
 
 describe('the console as a cockpit', () => {
   it(

@@ -5,51 +5,19 @@
  * agent groups, usage and prices, a tool call held for approval and approved in the console, tools (on the Skills page), a loop
  * task, a scheduled job run now, and a session revoked elsewhere.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { CONSOLE_BUILD, type GatewayProcess, LocalClaude, startGatewayProcess } from '@loop-gateway/testing';
+import type { Page } from 'playwright-core';
+import { ADMIN, STEP_TIMEOUT, fillKept, useConsoleE2e } from './console-e2e.js';
 
-const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
-const STEP_TIMEOUT = 60_000;
-
-let gateway: GatewayProcess | undefined;
-let claude: LocalClaude | undefined;
-let browser: Browser | undefined;
+const e2e = useConsoleE2e({ model: true });
 let page: Page;
-
-const base = () => {
-  if (!gateway) throw new Error('The gateway did not start');
-  return gateway.url;
-};
-const path = () => new URL(page.url()).pathname;
-const model = () => {
-  if (!claude) throw new Error('The local model did not start');
-  return claude;
-};
+const { base, path, sessionToken } = e2e;
+const model = () => e2e.claude;
 const storedSession = () => page.evaluate(() => localStorage.getItem('lg.session'));
-const sessionToken = () =>
-  page.evaluate(() => (JSON.parse(localStorage.getItem('lg.session') ?? '{}') as { token?: string }).token);
 const text = async (testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
 
 /** Waits until the toolbar says the live connection is up. */
 const liveConnection = () =>
   page.getByTestId('toolbar').locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
-
-/**
- * Fills a field of a dialog that has just opened, and checks the value stays: on a busy machine the
- * form can bind after the first fill and write its initial value over it.
- */
-async function fillKept(field: Locator, value: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    await field.fill(value);
-    // Two animation frames: by then the dialog's first render has happened, if it was still to come.
-    await field.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    if ((await field.inputValue()) === value) return;
-  }
-  throw new Error(`the field kept losing the value "${value}"`);
-}
 
 async function apiLogin(password: string): Promise<Response> {
   return fetch(`${base()}/api/auth/login`, {
@@ -59,27 +27,9 @@ async function apiLogin(password: string): Promise<Response> {
   });
 }
 
-beforeAll(async () => {
-  if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) throw new Error('The console is not built: run npm run build');
-  claude = await LocalClaude.start();
-  gateway = await startGatewayProcess({
-    env: {
-      CONSOLE_DIR: CONSOLE_BUILD,
-      RATE_LIMIT_PER_MINUTE: '100000',
-      ANTHROPIC_BASE_URL: claude.url,
-      ANTHROPIC_API_KEY: 'local',
-    },
-  });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(20_000);
-}, STEP_TIMEOUT);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await claude?.stop();
-}, STEP_TIMEOUT);
+beforeAll(() => {
+  page = e2e.page;
+});
 
 describe('console', () => {
   it(

@@ -4,49 +4,27 @@
  * log, and the API docs at /api/docs open for the signed-in operator (with "Try it out" carrying the
  * console's session) but not for a browser without a session.
  */
-import type { Browser, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { CONSOLE_BUILD, type GatewayProcess, startGatewayProcess } from '@loop-gateway/testing';
-import { launchChromium } from './chromium.js';
+import type { Page } from 'playwright-core';
+import { ADMIN, STEP_TIMEOUT, useConsoleE2e } from './console-e2e.js';
 
-const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
-const STEP_TIMEOUT = 60_000;
-
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+const e2e = useConsoleE2e({ env: { HOST: '0.0.0.0' }, viewport: { width: 1280, height: 900 } });
 let page: Page;
-
-const base = () => {
-  if (!gateway) throw new Error('The gateway did not start');
-  return gateway.url;
-};
+const { base } = e2e;
 
 /** The set-up code from the gateway's log (printed at start, before it answers). */
 async function printedSetupCode(): Promise<string> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const code = /set-up code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(gateway!.output())?.[1];
+    const code = /set-up code ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(e2e.gateway.output())?.[1];
     if (code) return code;
-    if (Date.now() > deadline) throw new Error(`No set-up code in the gateway's log:\n${gateway!.output()}`);
+    if (Date.now() > deadline) throw new Error(`No set-up code in the gateway's log:\n${e2e.gateway.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-beforeAll(async () => {
-  if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) throw new Error('The console is not built: run npm run build');
-  gateway = await startGatewayProcess({
-    env: { HOST: '0.0.0.0', CONSOLE_DIR: CONSOLE_BUILD, RATE_LIMIT_PER_MINUTE: '100000' },
-  });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(20_000);
-}, STEP_TIMEOUT);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-}, STEP_TIMEOUT);
+beforeAll(() => {
+  page = e2e.page;
+});
 
 describe('operator access', () => {
   it(
@@ -97,7 +75,7 @@ describe('operator access', () => {
   it(
     'tells a browser without a session to sign in, and shows nothing of the API',
     async () => {
-      const stranger = await browser!.newPage();
+      const stranger = await e2e.browser.newPage();
       try {
         await stranger.goto(`${base()}/api/docs`);
         const message = stranger.getByTestId('docs-message');

@@ -7,57 +7,28 @@
  * uploaded, a malformed folder on disk shown with its error, instructions viewed, disabled, deleted) and
  * the MCP servers panel (the test server added over stdio, ready with its tools, removed).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CONSOLE_BUILD,
-  type GatewayProcess,
-  makeZip,
-  startGatewayProcess,
-  testMcpStdioServer,
-} from '@loop-gateway/testing';
-import { launchChromium } from './chromium.js';
+import { makeZip, testMcpStdioServer } from '@loop-gateway/testing';
+import { ADMIN, STEP_TIMEOUT, useConsoleE2e } from './console-e2e.js';
 
-const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
-const STEP_TIMEOUT = 60_000;
-
-let gateway: GatewayProcess | undefined;
-let browser: Browser | undefined;
+const e2e = useConsoleE2e({ viewport: { width: 1400, height: 1000 } });
 let page: Page;
-
-const base = () => {
-  if (!gateway) throw new Error('The gateway did not start');
-  return gateway.url;
-};
+const { base } = e2e;
 const row = (name: string) => page.locator(`[data-testid="skill"][data-skill="${name}"]`);
 const cell = async (name: string, testId: string) =>
   ((await row(name).getByTestId(testId).first().textContent()) ?? '').trim();
 
-beforeAll(async () => {
-  if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) throw new Error('The console is not built: run npm run build');
-  gateway = await startGatewayProcess({ env: { CONSOLE_DIR: CONSOLE_BUILD, RATE_LIMIT_PER_MINUTE: '100000' } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-}, STEP_TIMEOUT);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-}, STEP_TIMEOUT);
+beforeAll(() => {
+  page = e2e.page;
+});
 
 describe('skills page', () => {
   it(
     'lists the built-in tools as skills after set-up',
     async () => {
-      await page.goto(`${base()}/`);
-      const form = page.getByTestId('setup-form');
-      await form.getByLabel('Username').fill(ADMIN.username);
-      await form.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-      await form.getByLabel('Confirm password').fill(ADMIN.password);
-      await form.getByRole('button', { name: 'Create admin' }).click();
-      await page.getByTestId('current-user').waitFor();
+      await e2e.createAdmin();
 
       await page.getByTestId('side-nav').getByRole('link', { name: 'Skills' }).click();
       await row('run_script').waitFor();
@@ -137,7 +108,7 @@ describe('skills page', () => {
       expect(await cell('my-tool', 'skill-approval')).toBe('Every call (risk level high)');
 
       // A skill written on disk with a bad manifest is listed with its error after a refresh.
-      const folder = join(gateway!.dataDir, 'skills', 'broken-one');
+      const folder = join(e2e.gateway.dataDir, 'skills', 'broken-one');
       mkdirSync(folder);
       writeFileSync(join(folder, 'handler.js'), 'module.exports = async () => 1;');
       writeFileSync(
@@ -209,7 +180,7 @@ describe('skills page', () => {
       await page.getByTestId('agent-skills-action-error').filter({ hasText: 'already installed' }).waitFor();
 
       // A folder copied in by hand without a description: listed with its error.
-      const folder = join(gateway!.dataDir, 'agent-skills', 'half-done');
+      const folder = join(e2e.gateway.dataDir, 'agent-skills', 'half-done');
       mkdirSync(folder);
       writeFileSync(join(folder, 'SKILL.md'), '---\nname: half-done\n---\nNo description.\n');
       for (let tries = 0; ; tries++) {

@@ -897,6 +897,109 @@ export type ContainerStateDto = {
     warmTarget: number;
 };
 
+export type ConversationCompactionDto = {
+    /**
+     * The last message seq the summary covers
+     */
+    coversSeq: number;
+    createdAt: string;
+    /**
+     * The run during which it happened
+     */
+    runId: string;
+    /**
+     * Messages summarized by this compaction
+     */
+    summarizedMessages: number;
+    /**
+     * The summary the model wrote
+     */
+    summary: string;
+    /**
+     * Estimated request size after, in tokens
+     */
+    tokensAfter: number;
+    /**
+     * Estimated request size before, in tokens
+     */
+    tokensBefore: number;
+};
+
+export type ConversationDetailResponseDto = {
+    /**
+     * When it was closed: the chat it belongs to starts a fresh conversation with its next message
+     */
+    closedAt: string | null;
+    /**
+     * Where compaction happened: each summary stands for the messages up to coversSeq
+     */
+    compactions: Array<ConversationCompactionDto>;
+    createdAt: string;
+    groupId: string | null;
+    id: string;
+    /**
+     * Every message in order, also those a compaction replaced by its summary in what the model sees
+     */
+    messages: Array<ConversationMessageDto>;
+    origin: RunOriginDto;
+    /**
+     * Its runs, oldest first
+     */
+    runs: Array<RunResponseDto>;
+    untrustedSource: string | null;
+};
+
+export type ConversationListItemDto = {
+    /**
+     * When it was closed: the chat it belongs to starts a fresh conversation with its next message
+     */
+    closedAt: string | null;
+    /**
+     * Times its older part was summarized
+     */
+    compactions: number;
+    createdAt: string;
+    groupId: string | null;
+    id: string;
+    /**
+     * The latest run’s input (its first 200 characters)
+     */
+    lastInput: string | null;
+    lastRunAt: string | null;
+    /**
+     * Messages stored (the whole history, compacted or not)
+     */
+    messages: number;
+    /**
+     * Where it started (a channel chat, the API, the console, …)
+     */
+    origin: RunOriginDto;
+    /**
+     * Runs in it
+     */
+    runs: number;
+    /**
+     * What first put untrusted content into it (the exfiltration guard reads it); null: none
+     */
+    untrustedSource: string | null;
+};
+
+export type ConversationMessageDto = {
+    /**
+     * Messages API content blocks (text, tool_use, tool_result)
+     */
+    content: Array<{
+        [key: string]: unknown;
+    }>;
+    createdAt: string;
+    role: 'user' | 'assistant';
+    /**
+     * The run that added it
+     */
+    runId: string;
+    seq: number;
+};
+
 export type ConversationResponseDto = {
     /**
      * When it was closed: the chat it belongs to starts a fresh conversation with its next message
@@ -1459,6 +1562,10 @@ export type RunDetailResponseDto = {
      * The answer (or, when refused, the reason told to the sender)
      */
     reply: string | null;
+    /**
+     * The run this one retries (POST /api/runs/:id/retry); null when it is not a retry
+     */
+    retryOf: string | null;
     startedAt: string | null;
     /**
      * waiting: paused until what waitingFor names is done (an approval, sub-agents’ answers); cancelled: ended by POST /api/runs/:id/cancel
@@ -1549,6 +1656,10 @@ export type RunResponseDto = {
      * The answer (or, when refused, the reason told to the sender)
      */
     reply: string | null;
+    /**
+     * The run this one retries (POST /api/runs/:id/retry); null when it is not a retry
+     */
+    retryOf: string | null;
     startedAt: string | null;
     /**
      * waiting: paused until what waitingFor names is done (an approval, sub-agents’ answers); cancelled: ended by POST /api/runs/:id/cancel
@@ -2049,6 +2160,12 @@ export type WebhookAttemptDto = {
     durationMs: number;
     error: string | null;
     /**
+     * The request headers this attempt sent; the signature is not shown (it is made with the webhook’s secret). Null for attempts logged before headers were kept
+     */
+    requestHeaders: {
+        [key: string]: string;
+    } | null;
+    /**
      * The start of the response body
      */
     responseExcerpt: string | null;
@@ -2105,6 +2222,46 @@ export type WebhookCreatedResponseDto = {
     updatedAt: string;
 };
 
+export type WebhookDeliveryDetailDto = {
+    attempts: number;
+    /**
+     * The exact body sent on every attempt (the same bytes that are signed)
+     */
+    body: string;
+    createdAt: string;
+    event: string;
+    /**
+     * The webhook-id header of every attempt
+     */
+    id: string;
+    lastError: string | null;
+    lastStatusCode: number | null;
+    /**
+     * Every attempt, oldest first
+     */
+    log: Array<WebhookAttemptDto>;
+    /**
+     * When a pending delivery is tried next
+     */
+    nextAttemptAt: string | null;
+    /**
+     * The body parsed: { event, payload, timestamp, source }
+     */
+    payload: {
+        [key: string]: unknown;
+    };
+    /**
+     * A redelivery: the operator who asked for it
+     */
+    redeliveredBy: string | null;
+    /**
+     * A redelivery: the delivery whose payload it sends again
+     */
+    redeliveryOf: string | null;
+    status: 'pending' | 'sending' | 'delivered' | 'failed' | 'cancelled';
+    updatedAt: string;
+};
+
 export type WebhookDeliveryDto = {
     attempts: number;
     createdAt: string;
@@ -2123,6 +2280,14 @@ export type WebhookDeliveryDto = {
      * When a pending delivery is tried next
      */
     nextAttemptAt: string | null;
+    /**
+     * A redelivery: the operator who asked for it
+     */
+    redeliveredBy: string | null;
+    /**
+     * A redelivery: the delivery whose payload it sends again
+     */
+    redeliveryOf: string | null;
     status: 'pending' | 'sending' | 'delivered' | 'failed' | 'cancelled';
     updatedAt: string;
 };
@@ -3572,6 +3737,68 @@ export type GetContainerStateResponses = {
 
 export type GetContainerStateResponse = GetContainerStateResponses[keyof GetContainerStateResponses];
 
+export type ListConversationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        limit?: number;
+        /**
+         * Continue after the last item of the previous page: the X-Next-Cursor header of that answer (absent on the last page). Items created meanwhile do not shift the pages
+         */
+        cursor?: string;
+        /**
+         * Where the conversation started: console, api, webhook, scheduler, task, a2a, or a channel type
+         */
+        origin?: 'console' | 'api' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'telegram' | 'whatsapp' | 'email' | 'mattermost';
+        /**
+         * Conversations of chats on this channel
+         */
+        channelId?: string;
+    };
+    url: '/api/conversations';
+};
+
+export type ListConversationsErrors = {
+    /**
+     * A filter is invalid (the message names it)
+     */
+    400: ErrorResponseDto;
+    401: ErrorResponseDto;
+};
+
+export type ListConversationsError = ListConversationsErrors[keyof ListConversationsErrors];
+
+export type ListConversationsResponses = {
+    /**
+     * Conversations (channel chats, API and console conversations, …), newest first, one page (limit, default 50). The next page: ?cursor= the X-Next-Cursor header
+     */
+    200: Array<ConversationListItemDto>;
+};
+
+export type ListConversationsResponse = ListConversationsResponses[keyof ListConversationsResponses];
+
+export type GetConversationData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/conversations/{id}';
+};
+
+export type GetConversationErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetConversationError = GetConversationErrors[keyof GetConversationErrors];
+
+export type GetConversationResponses = {
+    200: ConversationDetailResponseDto;
+};
+
+export type GetConversationResponse = GetConversationResponses[keyof GetConversationResponses];
+
 export type CloseConversationData = {
     body?: never;
     path: {
@@ -3590,7 +3817,7 @@ export type CloseConversationError = CloseConversationErrors[keyof CloseConversa
 
 export type CloseConversationResponses = {
     /**
-     * Closed (again: unchanged). The chat it belongs to starts a fresh conversation with its next message, as /new does from the chat
+     * Start over: closed (again: unchanged), the same as /new from the chat. The chat it belongs to starts a fresh conversation with its next message
      */
     200: ConversationResponseDto;
 };
@@ -3879,12 +4106,43 @@ export type ListRunsData = {
     path?: never;
     query?: {
         limit?: number;
+        /**
+         * Continue after the last item of the previous page: the X-Next-Cursor header of that answer (absent on the last page). Items created meanwhile do not shift the pages
+         */
+        cursor?: string;
         status?: 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'refused' | 'cancelled';
+        /**
+         * Where the run came from: console, api, webhook, scheduler, task, a2a, or a channel type
+         */
+        origin?: 'console' | 'api' | 'webhook' | 'scheduler' | 'task' | 'a2a' | 'telegram' | 'whatsapp' | 'email' | 'mattermost';
+        /**
+         * Runs of this agent group
+         */
+        groupId?: string;
+        /**
+         * Runs started by messages on this channel
+         */
+        channelId?: string;
+        /**
+         * Runs created at or after this instant
+         */
+        from?: string;
+        /**
+         * Runs created before this instant (after from)
+         */
+        to?: string;
+        /**
+         * Text the run’s input or answer contains (case-insensitive for ASCII letters)
+         */
+        q?: string;
     };
     url: '/api/runs';
 };
 
 export type ListRunsErrors = {
+    /**
+     * A filter is invalid (the message names it)
+     */
     400: ErrorResponseDto;
     401: ErrorResponseDto;
 };
@@ -3893,7 +4151,7 @@ export type ListRunsError = ListRunsErrors[keyof ListRunsErrors];
 
 export type ListRunsResponses = {
     /**
-     * Recent runs, newest first
+     * Runs matching every filter given, newest first, one page (limit, default 50). The next page: ?cursor= the X-Next-Cursor header, with the same filters
      */
     200: Array<RunResponseDto>;
 };
@@ -3997,6 +4255,39 @@ export type CancelRunResponses = {
 };
 
 export type CancelRunResponse = CancelRunResponses[keyof CancelRunResponses];
+
+export type RetryRunData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/runs/{id}/retry';
+};
+
+export type RetryRunErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * The run has not ended (cancel it first), or it is a sub-agent’s run (retry its parent)
+     */
+    409: ErrorResponseDto;
+    /**
+     * The run queue is full
+     */
+    503: ErrorResponseDto;
+};
+
+export type RetryRunError = RetryRunErrors[keyof RetryRunErrors];
+
+export type RetryRunResponses = {
+    /**
+     * A new run with the same input and group, in a new conversation, started by the caller (its origin is the console or the API, its retryOf the original). Nothing is sent where the original answered (chat, job output, webhook); a retried channel message stays untrusted
+     */
+    202: RunAcceptedResponseDto;
+};
+
+export type RetryRunResponse = RetryRunResponses[keyof RetryRunResponses];
 
 export type ListCalendarsData = {
     body?: never;
@@ -5087,6 +5378,66 @@ export type UpdateWebhookResponses = {
 };
 
 export type UpdateWebhookResponse = UpdateWebhookResponses[keyof UpdateWebhookResponses];
+
+export type GetWebhookDeliveryData = {
+    body?: never;
+    path: {
+        id: string;
+        deliveryId: string;
+    };
+    query?: never;
+    url: '/api/webhooks/{id}/deliveries/{deliveryId}';
+};
+
+export type GetWebhookDeliveryErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+};
+
+export type GetWebhookDeliveryError = GetWebhookDeliveryErrors[keyof GetWebhookDeliveryErrors];
+
+export type GetWebhookDeliveryResponses = {
+    /**
+     * One delivery: the exact body it sends, and per attempt the headers sent (the signature not shown)
+     */
+    200: WebhookDeliveryDetailDto;
+};
+
+export type GetWebhookDeliveryResponse = GetWebhookDeliveryResponses[keyof GetWebhookDeliveryResponses];
+
+export type RedeliverWebhookDeliveryData = {
+    body?: never;
+    path: {
+        id: string;
+        deliveryId: string;
+    };
+    query?: never;
+    url: '/api/webhooks/{id}/deliveries/{deliveryId}/redeliver';
+};
+
+export type RedeliverWebhookDeliveryErrors = {
+    401: ErrorResponseDto;
+    404: ErrorResponseDto;
+    /**
+     * The original is still being delivered, or the webhook is disabled or has no target URL
+     */
+    409: ErrorResponseDto;
+    /**
+     * The webhook’s outbound queue is full
+     */
+    503: ErrorResponseDto;
+};
+
+export type RedeliverWebhookDeliveryError = RedeliverWebhookDeliveryErrors[keyof RedeliverWebhookDeliveryErrors];
+
+export type RedeliverWebhookDeliveryResponses = {
+    /**
+     * A new delivery of the same body (its own webhook-id, signed afresh, retried as usual), logged as a redelivery of the original with who asked
+     */
+    201: WebhookDeliveryDto;
+};
+
+export type RedeliverWebhookDeliveryResponse = RedeliverWebhookDeliveryResponses[keyof RedeliverWebhookDeliveryResponses];
 
 export type ListWebhookLogsData = {
     body?: never;

@@ -37,6 +37,7 @@ import {
   RunListQueryDto,
   RunResponseDto,
 } from './dto/run.dto.js';
+import { setPageHeaders, PAGE_HEADERS } from '../common/page-headers.js';
 import { RunIdempotency, apiOrigin } from './run-idempotency.js';
 import { RunWaiter } from './run-waiter.js';
 import { RunsService, toRunResponse } from './runs.service.js';
@@ -89,10 +90,18 @@ export class RunsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [RunResponseDto], description: 'Recent runs, newest first' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  listRuns(@Query() query: RunListQueryDto): Promise<RunResponseDto[]> {
-    return this.runs.list(query.limit ?? 50, query.status);
+  @ApiOkResponse({
+    type: [RunResponseDto],
+    description:
+      'Runs matching every filter given, newest first, one page (limit, default 50). The next page: ?cursor= the X-Next-Cursor header, with the same filters',
+    headers: PAGE_HEADERS,
+  })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A filter is invalid (the message names it)' })
+  async listRuns(
+    @Query() query: RunListQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RunResponseDto[]> {
+    return setPageHeaders(res, await this.runs.list(query));
   }
 
   @Get(':id')
@@ -105,6 +114,27 @@ export class RunsController {
   ): Promise<RunDetailResponseDto> {
     if (query.waitSeconds) await this.waiter.settle(id, query.waitSeconds * 1000);
     return this.runs.detail(id);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({
+    type: RunAcceptedResponseDto,
+    description:
+      'A new run with the same input and group, in a new conversation, started by the caller (its origin is the console or the API, its retryOf the original). Nothing is sent where the original answered (chat, job output, webhook); a retried channel message stays untrusted',
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The run has not ended (cancel it first), or it is a sub-agent’s run (retry its parent)',
+  })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The run queue is full' })
+  async retryRun(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentAuth() auth: AuthContext,
+  ): Promise<RunAcceptedResponseDto> {
+    const run = await this.runs.retry(id, apiOrigin(auth));
+    return { runId: run.id, conversationId: run.conversationId, status: run.status };
   }
 
   @Post(':id/cancel')

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThanOrEqual } from 'typeorm';
+import { Brackets, DataSource, In, LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
+import type { PageCursor } from '../common/cursor.js';
+import { originKey } from '../common/origin-key.js';
 import { placeholders, SqliteTable } from '../database/sqlite-table.js';
 import { Transactions } from '../database/transactions.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
@@ -62,16 +64,23 @@ export class RunsRepository {
    * complete in memory, so TypeORM is told not to read its defaulted columns back (a SELECT per run).
    */
   async insertRun(run: Run, newConversation: Conversation | null): Promise<void> {
+    // The origin's key and channel are kept as columns too, for the runs list's filters.
+    const stored: Run = { ...run, originKey: originKey(run.origin), channelId: run.origin.channelId ?? null };
+    const conversation: Conversation | null = newConversation && {
+      ...newConversation,
+      originKey: originKey(newConversation.origin),
+      channelId: newConversation.origin.channelId ?? null,
+    };
     const sqlite = this.sqlite;
     if (sqlite) {
       return this.transactions.write(() => {
-        if (newConversation) sqlite.conversations.insert(newConversation);
-        sqlite.runs.insert(run);
+        if (conversation) sqlite.conversations.insert(conversation);
+        sqlite.runs.insert(stored);
       });
     }
     await this.transactions.run(async (manager) => {
-      if (newConversation) await manager.insert(Conversation, newConversation);
-      await manager.createQueryBuilder().insert().into(Run).values(run).updateEntity(false).execute();
+      if (conversation) await manager.insert(Conversation, conversation);
+      await manager.createQueryBuilder().insert().into(Run).values(stored).updateEntity(false).execute();
     });
   }
 
@@ -92,10 +101,109 @@ export class RunsRepository {
     return this.dataSource.getRepository(Run).findOneBy({ id });
   }
 
-  listRuns(limit: number, status?: RunStatus): Promise<Run[]> {
+  /**
+   * A page of runs, newest first, matching the filter, and how many match in all. `after` continues
+   * after a previous page's last run (keyset on created_at, id: runs created meanwhile shift nothing).
+   */
+  async listRuns(filter: RunFilter, limit: number, after?: PageCursor): Promise<{ runs: Run[]; total: number }> {
+    const query = this.dataSource.getRepository(Run).createQueryBuilder('r');
+    if (filter.status) query.andWhere('r.status = :status', { status: filter.status });
+    if (filter.origin) query.andWhere('r.origin_key = :origin', { origin: filter.origin });
+    if (filter.groupId) query.andWhere('r.group_id = :groupId', { groupId: filter.groupId });
+    if (filter.channelId) query.andWhere('r.channel_id = :channelId', { channelId: filter.channelId });
+    if (filter.from) query.andWhere('r.created_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('r.created_at < :to', { to: filter.to });
+    if (filter.text) {
+      const pattern = `%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere(
+        new Brackets((either) =>
+          either
+            .where("LOWER(r.input) LIKE :pattern ESCAPE '\\'", { pattern })
+            .orWhere("LOWER(COALESCE(r.reply, '')) LIKE :pattern ESCAPE '\\'", { pattern }),
+        ),
+      );
+    }
+    const total = await query.clone().getCount();
+    const runs = await newestFirst(query, 'r', after).take(limit).getMany();
+    return { runs, total };
+  }
+
+  /** A page of conversations, newest first, with what the list shows of each. */
+  async listConversations(
+    filter: { origin?: string; channelId?: string },
+    limit: number,
+    after?: PageCursor,
+  ): Promise<{ conversations: ConversationListRow[]; total: number }> {
+    const query = this.dataSource.getRepository(Conversation).createQueryBuilder('c');
+    if (filter.origin) query.andWhere('c.origin_key = :origin', { origin: filter.origin });
+    if (filter.channelId) query.andWhere('c.channel_id = :channelId', { channelId: filter.channelId });
+    const total = await query.clone().getCount();
+    const conversations = await newestFirst(query, 'c', after).take(limit).getMany();
+    if (conversations.length === 0) return { conversations: [], total };
+    const ids = conversations.map((c) => c.id);
+    const [runRows, messageRows, summaryRows, lastRuns] = await Promise.all([
+      this.countBy(Run, 'conversation_id', ids, 'MAX(t.created_at)'),
+      this.countBy(ConversationMessage, 'conversation_id', ids),
+      this.countBy(ConversationSummary, 'conversation_id', ids),
+      this.dataSource
+        .getRepository(Run)
+        .createQueryBuilder('r')
+        .select(['r.conversationId', 'r.input', 'r.createdAt'])
+        .where('r.conversation_id IN (:...ids)', { ids })
+        .andWhere('r.created_at = (SELECT MAX(l.created_at) FROM runs l WHERE l.conversation_id = r.conversation_id)')
+        .getMany(),
+    ]);
+    return {
+      total,
+      conversations: conversations.map((conversation) => ({
+        conversation,
+        runs: runRows.get(conversation.id)?.count ?? 0,
+        lastRunAt: runRows.get(conversation.id)?.extra ?? null,
+        messages: messageRows.get(conversation.id)?.count ?? 0,
+        compactions: summaryRows.get(conversation.id)?.count ?? 0,
+        lastInput: lastRuns.find((r) => r.conversationId === conversation.id)?.input ?? null,
+      })),
+    };
+  }
+
+  /** Rows per key among `ids` (and one aggregate more, when asked). */
+  private async countBy(
+    entity: typeof Run | typeof ConversationMessage | typeof ConversationSummary,
+    column: string,
+    ids: string[],
+    extra?: string,
+  ): Promise<Map<string, { count: number; extra: Date | null }>> {
+    const query = this.dataSource
+      .getRepository(entity)
+      .createQueryBuilder('t')
+      .select(`t.${column}`, 'key')
+      .addSelect('COUNT(*)', 'count')
+      .where(`t.${column} IN (:...ids)`, { ids })
+      .groupBy(`t.${column}`);
+    if (extra) query.addSelect(extra, 'extra');
+    const rows = await query.getRawMany<{ key: string; count: string | number; extra?: string | Date | null }>();
+    return new Map(
+      rows.map((row) => [row.key, { count: Number(row.count), extra: row.extra ? asDate(row.extra) : null }]),
+    );
+  }
+
+  /** Every message of a conversation, in order (what the model no longer sees after compaction too). */
+  conversationMessages(conversationId: string): Promise<ConversationMessage[]> {
     return this.dataSource
-      .getRepository(Run)
-      .find({ where: status ? { status } : {}, order: { createdAt: 'DESC' }, take: limit });
+      .getRepository(ConversationMessage)
+      .find({ where: { conversationId }, order: { seq: 'ASC' } });
+  }
+
+  /** Every compaction of a conversation, in order. */
+  conversationSummaries(conversationId: string): Promise<ConversationSummary[]> {
+    return this.dataSource
+      .getRepository(ConversationSummary)
+      .find({ where: { conversationId }, order: { coversSeq: 'ASC' } });
+  }
+
+  /** The runs of a conversation, oldest first. */
+  conversationRuns(conversationId: string): Promise<Run[]> {
+    return this.dataSource.getRepository(Run).find({ where: { conversationId }, order: { createdAt: 'ASC' } });
   }
 
   /** Runs of a group: all, since an instant, and failed or refused ones. */
@@ -323,6 +431,53 @@ export class RunsRepository {
 /** Compare-and-set of a run's status on SQLite (as `transition`); true when it applied. */
 function setStatus(runs: SqliteTable<Run>, id: string, from: RunStatus[], patch: Partial<Run>): boolean {
   return runs.update(patch, `"id" = ? AND "status" IN (${placeholders(from.length)})`, [id, ...from]) > 0;
+}
+
+/** What the runs list filters on (all optional; together they narrow). */
+export interface RunFilter {
+  status?: RunStatus;
+  origin?: string;
+  groupId?: string;
+  channelId?: string;
+  from?: Date;
+  to?: Date;
+  /** Text the input or the answer contains. */
+  text?: string;
+}
+
+/** A conversation as the list shows it. */
+export interface ConversationListRow {
+  conversation: Conversation;
+  runs: number;
+  messages: number;
+  compactions: number;
+  lastRunAt: Date | null;
+  lastInput: string | null;
+}
+
+/** Newest first, after the cursor's item when there is one. */
+function newestFirst<T extends object>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  after?: PageCursor,
+): SelectQueryBuilder<T> {
+  if (after) {
+    // The bound on created_at alone first, so the database walks its created_at index from there.
+    query
+      .andWhere(`${alias}.created_at <= :afterAt`, { afterAt: after.createdAt })
+      .andWhere(
+        new Brackets((older) =>
+          older.where(`${alias}.created_at < :afterAt`).orWhere(`${alias}.id < :afterId`, { afterId: after.id }),
+        ),
+      );
+  }
+  return query.orderBy(`${alias}.created_at`, 'DESC').addOrderBy(`${alias}.id`, 'DESC');
+}
+
+/** A raw aggregate date: a Date (PostgreSQL) or TypeORM's UTC text (SQLite). */
+function asDate(value: string | Date): Date {
+  if (value instanceof Date) return value;
+  return new Date(/Z|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
 }
 
 /** Message content and tool input are free-form JSON (tool inputs are `unknown`), which TypeORM's insert types cannot express. */

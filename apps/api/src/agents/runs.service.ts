@@ -1,16 +1,31 @@
-import { ConflictException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
+import { decodeCursor, encodeCursor, type Page } from '../common/cursor.js';
 import { ServiceBusyException } from '../common/service-busy.exception.js';
 import { EventBus } from '../events/event-bus.js';
 import { GroupsService } from '../groups/groups.service.js';
 import type {
+  ConversationDetailResponseDto,
+  ConversationListItemDto,
+  ConversationListQueryDto,
   ConversationResponseDto,
+  RunCompactionDto,
   RunDetailResponseDto,
+  RunListQueryDto,
   RunResponseDto,
   TranscriptLineDto,
 } from './dto/run.dto.js';
+import type { Conversation } from './entities/conversation.entity.js';
+import type { ConversationSummary } from './entities/conversation-summary.entity.js';
 import { FINISHED_STATUSES, type Run, type RunStatus, UNFINISHED_STATUSES } from './entities/run.entity.js';
 import { type RunContinuation, RunContinuations, RunLifecycle } from './run-continuation.js';
 import { RunQueue } from './run-queue.js';
@@ -29,6 +44,8 @@ export interface RunRequest {
    * a2a module names a sub-agent's conversation before its first run is stored.
    */
   createConversation?: boolean;
+  /** The run this one retries (POST /api/runs/:id/retry). */
+  retryOf?: string;
   /** Model calls this run may make, within RUN_MAX_ITERATIONS (scheduled jobs set it). */
   maxIterations?: number;
   /** What must happen when the run ends (stored with it, carried out once, after a restart too). */
@@ -114,6 +131,7 @@ export class RunsService implements OnApplicationBootstrap {
       toolPins: null,
       isolated: false,
       containerExit: null,
+      retryOf: request.retryOf ?? null,
     };
     await this.runs.insertRun(run, isNew ? conversation : null);
     if (!this.queue.enqueue(run.id, run.conversationId)) {
@@ -188,8 +206,105 @@ export class RunsService implements OnApplicationBootstrap {
     }));
   }
 
-  async list(limit: number, status?: RunStatus): Promise<RunResponseDto[]> {
-    return (await this.runs.listRuns(limit, status)).map(toRunResponse);
+  /** A page of runs, newest first, by the list's filters (see RunListQueryDto). */
+  async list(query: RunListQueryDto): Promise<Page<RunResponseDto>> {
+    const from = query.from ? new Date(query.from) : undefined;
+    const to = query.to ? new Date(query.to) : undefined;
+    if (from && to && to.getTime() <= from.getTime()) throw new BadRequestException('to must be later than from');
+    const limit = query.limit ?? 50;
+    const { runs, total } = await this.runs.listRuns(
+      {
+        status: query.status,
+        origin: query.origin,
+        groupId: query.groupId,
+        channelId: query.channelId,
+        from,
+        to,
+        text: query.q,
+      },
+      limit + 1,
+      query.cursor ? decodeCursor(query.cursor) : undefined,
+    );
+    return pageOf(runs, limit, total, toRunResponse);
+  }
+
+  /**
+   * Runs a run's input again as a new run: same group, a new conversation (the original's history is
+   * not continued), started by `origin` (the operator or key asking), linked by `retryOf`. Nothing is
+   * sent where the original would have answered (chat, job output, webhook). A conversation the
+   * original's input made untrusted makes the retry's untrusted too. An unfinished run is a 409 (cancel
+   * it first), and so is a sub-agent's run (retry the run that delegated).
+   */
+  async retry(runId: string, origin: RunOrigin): Promise<Run> {
+    const run = await this.runs.findRun(runId);
+    if (!run) throw new NotFoundException(`Run ${runId} not found`);
+    if (!isFinished(run.status)) {
+      throw new ConflictException(`Run ${run.id} is still ${run.status}; cancel it first or wait for it to end`);
+    }
+    if (run.origin.kind === 'a2a') {
+      throw new ConflictException(`Run ${run.id} is a sub-agent's run; retry the run that delegated to it`);
+    }
+    const conversation = await this.runs.findConversation(run.conversationId);
+    const untrusted = untrustedOrigin(run.origin) ?? conversation?.untrustedSource ?? undefined;
+    const group = run.groupId && (await this.groups.findById(run.groupId)) ? run.groupId : undefined;
+    return this.submit({
+      message: run.input,
+      origin,
+      groupId: group,
+      retryOf: run.id,
+      ...(run.maxIterations ? { maxIterations: run.maxIterations } : {}),
+      ...(untrusted ? { untrusted } : {}),
+    });
+  }
+
+  /** A page of conversations, newest first. */
+  async conversations(query: ConversationListQueryDto): Promise<Page<ConversationListItemDto>> {
+    const limit = query.limit ?? 50;
+    const { conversations, total } = await this.runs.listConversations(
+      { origin: query.origin, channelId: query.channelId },
+      limit + 1,
+      query.cursor ? decodeCursor(query.cursor) : undefined,
+    );
+    return pageOf(
+      conversations.map((row) => ({ ...row, id: row.conversation.id, createdAt: row.conversation.createdAt })),
+      limit,
+      total,
+      (row) => ({
+        ...toConversationResponse(row.conversation),
+        origin: row.conversation.origin,
+        untrustedSource: row.conversation.untrustedSource,
+        runs: row.runs,
+        messages: row.messages,
+        compactions: row.compactions,
+        lastRunAt: row.lastRunAt?.toISOString() ?? null,
+        lastInput: row.lastInput === null ? null : row.lastInput.slice(0, 200),
+      }),
+    );
+  }
+
+  /** A conversation's whole history (also what compaction folded away), its compactions and runs. */
+  async conversation(id: string): Promise<ConversationDetailResponseDto> {
+    const conversation = await this.runs.findConversation(id);
+    if (!conversation) throw new NotFoundException(`Conversation ${id} not found`);
+    const [messages, summaries, runs] = await Promise.all([
+      this.runs.conversationMessages(id),
+      this.runs.conversationSummaries(id),
+      this.runs.conversationRuns(id),
+    ]);
+    return {
+      ...toConversationResponse(conversation),
+      origin: conversation.origin,
+      untrustedSource: conversation.untrustedSource,
+      messages: messages.map((m) => ({
+        seq: m.seq,
+        role: m.role,
+        content: m.content,
+        runId: m.runId,
+        createdAt: m.createdAt.toISOString(),
+      })),
+      compactions: summaries.map((s) => ({ ...toCompaction(s), runId: s.runId })),
+      runs: runs.map(toRunResponse),
+    };
   }
 
   /** The run's place in the waiting line (1 = next), or null when it is not queued in this instance. */
@@ -241,14 +356,7 @@ export class RunsService implements OnApplicationBootstrap {
         durationMs: c.durationMs,
         createdAt: c.createdAt.toISOString(),
       })),
-      compactions: summaries.map((s) => ({
-        coversSeq: s.coversSeq,
-        summarizedMessages: s.summarizedMessages,
-        tokensBefore: s.tokensBefore,
-        tokensAfter: s.tokensAfter,
-        summary: s.text,
-        createdAt: s.createdAt.toISOString(),
-      })),
+      compactions: summaries.map(toCompaction),
     };
   }
 
@@ -259,12 +367,7 @@ export class RunsService implements OnApplicationBootstrap {
   async closeConversation(id: string): Promise<ConversationResponseDto> {
     const conversation = await this.runs.closeConversation(id, this.clock.now());
     if (!conversation) throw new NotFoundException(`Conversation ${id} not found`);
-    return {
-      id: conversation.id,
-      groupId: conversation.groupId,
-      createdAt: conversation.createdAt.toISOString(),
-      closedAt: conversation.closedAt?.toISOString() ?? null,
-    };
+    return toConversationResponse(conversation);
   }
 
   private queueFull(): ServiceBusyException {
@@ -311,7 +414,40 @@ export function toRunResponse(run: Run): RunResponseDto {
     finishedAt: run.finishedAt?.toISOString() ?? null,
     isolated: run.isolated,
     containerExit: run.containerExit,
+    retryOf: run.retryOf ?? null,
   };
+}
+
+function toConversationResponse(conversation: Conversation): ConversationResponseDto {
+  return {
+    id: conversation.id,
+    groupId: conversation.groupId,
+    createdAt: conversation.createdAt.toISOString(),
+    closedAt: conversation.closedAt?.toISOString() ?? null,
+  };
+}
+
+function toCompaction(summary: ConversationSummary): RunCompactionDto {
+  return {
+    coversSeq: summary.coversSeq,
+    summarizedMessages: summary.summarizedMessages,
+    tokensBefore: summary.tokensBefore,
+    tokensAfter: summary.tokensAfter,
+    summary: summary.text,
+    createdAt: summary.createdAt.toISOString(),
+  };
+}
+
+/** The first `limit` of `items` (fetched one more, to know whether a next page exists). */
+function pageOf<T extends { id: string; createdAt: Date }, R>(
+  items: T[],
+  limit: number,
+  total: number,
+  map: (item: T) => R,
+): Page<R> {
+  const page = items.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(map), total, nextCursor: items.length > limit && last ? encodeCursor(last) : null };
 }
 
 /** A channel message comes from a person who is not an operator. */

@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { originKey } from '../common/origin-key.js';
 import { AppConfig } from '../config/app-config.js';
-import type { RunOrigin } from '@loop-gateway/contracts';
 import type {
   BreakdownDimension,
   DailyUsageDto,
@@ -221,13 +221,6 @@ const ORIGIN_LABELS: Record<string, string> = {
   email: 'Email',
   mattermost: 'Mattermost',
 };
-
-/** The origin a call is counted under: the channel type for channel runs, `console` for the console's runs. */
-export function originKey(origin: RunOrigin): string {
-  if (origin.kind === 'channel') return origin.channelType ?? 'channel';
-  if (origin.kind === 'api' && origin.ref === 'console') return 'console';
-  return origin.kind;
-}
 
 /** The row of calls by agents without a role (not sub-agents): a key no role name can be. */
 export const TOP_LEVEL_ROLE_KEY = '(top-level)';

@@ -88,6 +88,10 @@ export class DeliveriesRepository {
     return new Map(rows.map((r) => [r.webhookId, Number(r.count)]));
   }
 
+  findOne(webhookId: string, id: string): Promise<WebhookDelivery | null> {
+    return this.deliveries.findOneBy({ webhookId, id });
+  }
+
   recent(webhookId: string, limit: number): Promise<WebhookDelivery[]> {
     return this.deliveries.find({ where: { webhookId }, order: { createdAt: 'DESC' }, take: limit });
   }

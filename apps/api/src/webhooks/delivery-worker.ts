@@ -163,6 +163,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       responseExcerpt: result.responseExcerpt,
       error: result.error ?? (verdict.kind === 'failed' || verdict.kind === 'gone' ? verdict.reason : null),
       createdAt: now,
+      requestHeaders: result.requestHeaders,
     };
     switch (verdict.kind) {
       case 'delivered':

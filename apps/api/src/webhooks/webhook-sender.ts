@@ -14,6 +14,21 @@ export interface SendResult {
   location: string | null;
   /** The request could not be made and never will be as it is: not worth a retry. */
   permanent?: boolean;
+  /** The headers sent (or that would have been), the signature left out: kept in the attempt log. */
+  requestHeaders: Record<string, string>;
+}
+
+/** Headers whose value is not shown in the delivery log (derived from the webhook's secret). */
+const UNSHOWN_HEADERS = ['webhook-signature', 'authorization'];
+
+/** The headers as the delivery log shows them: the signature replaced by a note. */
+export function shownHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      UNSHOWN_HEADERS.includes(name.toLowerCase()) ? '(not shown: made with the webhook’s secret)' : value,
+    ]),
+  );
 }
 
 /** Said instead of fetch's error, which would repeat the URL with its password into the delivery log. */
@@ -43,6 +58,8 @@ export class WebhookSender {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     const elapsed = () => Math.round(performance.now() - started);
+    const sent = { 'content-type': 'application/json', 'user-agent': this.userAgent, ...headers };
+    const requestHeaders = shownHeaders(sent);
     // Refused by the API since; a target stored before that is never tried.
     if (hasUrlCredentials(url)) {
       return {
@@ -53,12 +70,13 @@ export class WebhookSender {
         retryAfterSeconds: null,
         location: null,
         permanent: true,
+        requestHeaders,
       };
     }
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': this.userAgent, ...headers },
+        headers: sent,
         body,
         redirect: 'manual',
         signal,
@@ -71,6 +89,7 @@ export class WebhookSender {
         error: null,
         retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
         location: response.headers.get('location'),
+        requestHeaders,
       };
     } catch (error) {
       const message = timeout.aborted
@@ -85,6 +104,7 @@ export class WebhookSender {
         error: message,
         retryAfterSeconds: null,
         location: null,
+        requestHeaders,
       };
     }
   }

@@ -14,10 +14,12 @@ import {
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -25,6 +27,7 @@ import { ErrorResponseDto } from '../common/error-response.dto.js';
 import {
   WebhookCreateDto,
   WebhookCreatedResponseDto,
+  WebhookDeliveryDetailDto,
   WebhookDeliveryDto,
   WebhookEventDto,
   WebhookLogsQueryDto,
@@ -32,7 +35,9 @@ import {
   WebhookTokenResponseDto,
   WebhookUpdateDto,
 } from './dto/webhook.dto.js';
-import { WebhooksService } from './webhooks.service.js';
+import { CurrentAuth } from '../auth/current-auth.decorator.js';
+import type { AuthContext } from '../auth/session.service.js';
+import { toDeliveryResponse, WebhooksService } from './webhooks.service.js';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -103,5 +108,38 @@ export class WebhooksController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   listWebhookLogs(@Param('id', uuid) id: string, @Query() query: WebhookLogsQueryDto): Promise<WebhookDeliveryDto[]> {
     return this.webhooks.logs(id, query.limit ?? 50);
+  }
+
+  @Get(':id/deliveries/:deliveryId')
+  @ApiOkResponse({
+    type: WebhookDeliveryDetailDto,
+    description: 'One delivery: the exact body it sends, and per attempt the headers sent (the signature not shown)',
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  getWebhookDelivery(
+    @Param('id', uuid) id: string,
+    @Param('deliveryId', uuid) deliveryId: string,
+  ): Promise<WebhookDeliveryDetailDto> {
+    return this.webhooks.delivery(id, deliveryId);
+  }
+
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @ApiCreatedResponse({
+    type: WebhookDeliveryDto,
+    description:
+      'A new delivery of the same body (its own webhook-id, signed afresh, retried as usual), logged as a redelivery of the original with who asked',
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The original is still being delivered, or the webhook is disabled or has no target URL',
+  })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The webhook’s outbound queue is full' })
+  async redeliverWebhookDelivery(
+    @Param('id', uuid) id: string,
+    @Param('deliveryId', uuid) deliveryId: string,
+    @CurrentAuth() auth: AuthContext,
+  ): Promise<WebhookDeliveryDto> {
+    return toDeliveryResponse(await this.webhooks.redeliver(id, deliveryId, auth.username), []);
   }
 }

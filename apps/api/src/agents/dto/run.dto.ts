@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ORIGIN_KEYS } from '../../common/origin-key.js';
 import { LimitQueryDto } from '../../common/limit-query.dto.js';
 import { RUN_STATUSES, type RunStatus } from '../entities/run.entity.js';
 import type { ToolCallStatus } from '../entities/tool-call.entity.js';
@@ -89,6 +90,13 @@ export class RunResponseDto {
     description: 'How its last container ended (e.g. "exit code 0", "killed after CONTAINER_TIMEOUT_MS (600000 ms)")',
   })
   containerExit!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The run this one retries (POST /api/runs/:id/retry); null when it is not a retry',
+  })
+  retryOf!: string | null;
 }
 
 export class RunMessageDto {
@@ -160,6 +168,47 @@ export class ConversationResponseDto {
   closedAt!: string | null;
 }
 
+export class ConversationListItemDto extends ConversationResponseDto {
+  @ApiProperty({ type: RunOriginDto, description: 'Where it started (a channel chat, the API, the console, …)' })
+  origin!: RunOriginDto;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'What first put untrusted content into it (the exfiltration guard reads it); null: none',
+  })
+  untrustedSource!: string | null;
+  @ApiProperty({ description: 'Runs in it' }) runs!: number;
+  @ApiProperty({ description: 'Messages stored (the whole history, compacted or not)' }) messages!: number;
+  @ApiProperty({ description: 'Times its older part was summarized' }) compactions!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastRunAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The latest run’s input (its first 200 characters)' })
+  lastInput!: string | null;
+}
+
+export class ConversationMessageDto extends RunMessageDto {
+  @ApiProperty({ format: 'uuid', description: 'The run that added it' }) runId!: string;
+}
+
+export class ConversationCompactionDto extends RunCompactionDto {
+  @ApiProperty({ format: 'uuid', description: 'The run during which it happened' }) runId!: string;
+}
+
+export class ConversationDetailResponseDto extends ConversationResponseDto {
+  @ApiProperty({ type: RunOriginDto }) origin!: RunOriginDto;
+  @ApiProperty({ nullable: true, type: String }) untrustedSource!: string | null;
+  @ApiProperty({
+    type: [ConversationMessageDto],
+    description: 'Every message in order, also those a compaction replaced by its summary in what the model sees',
+  })
+  messages!: ConversationMessageDto[];
+  @ApiProperty({
+    type: [ConversationCompactionDto],
+    description: 'Where compaction happened: each summary stands for the messages up to coversSeq',
+  })
+  compactions!: ConversationCompactionDto[];
+  @ApiProperty({ type: [RunResponseDto], description: 'Its runs, oldest first' }) runs!: RunResponseDto[];
+}
+
 export class RunGetQueryDto {
   @ApiPropertyOptional({
     minimum: 0,
@@ -175,11 +224,79 @@ export class RunGetQueryDto {
   waitSeconds?: number;
 }
 
-export class RunListQueryDto extends LimitQueryDto {
+/** A cursor the lists hand out in X-Next-Cursor: opaque, base64url. */
+const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** `?cursor=` for the lists paged newest first. */
+export class CursorQueryDto extends LimitQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'Continue after the last item of the previous page: the X-Next-Cursor header of that answer (absent on the last page). Items created meanwhile do not shift the pages',
+  })
+  @Optional()
+  @IsString()
+  @Matches(CURSOR_PATTERN, { message: 'cursor must be the X-Next-Cursor of an earlier page' })
+  cursor?: string;
+}
+
+export class RunListQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ enum: RUN_STATUSES })
   @Optional()
   @IsIn(RUN_STATUSES)
   status?: RunStatus;
+
+  @ApiPropertyOptional({
+    enum: ORIGIN_KEYS,
+    description: 'Where the run came from: console, api, webhook, scheduler, task, a2a, or a channel type',
+  })
+  @Optional()
+  @IsIn(ORIGIN_KEYS)
+  origin?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Runs of this agent group' })
+  @Optional()
+  @IsUUID()
+  groupId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Runs started by messages on this channel' })
+  @Optional()
+  @IsUUID()
+  channelId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Runs created at or after this instant' })
+  @Optional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Runs created before this instant (after from)' })
+  @Optional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date-time' })
+  to?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Text the run’s input or answer contains (case-insensitive for ASCII letters)',
+  })
+  @Optional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  q?: string;
+}
+
+export class ConversationListQueryDto extends CursorQueryDto {
+  @ApiPropertyOptional({
+    enum: ORIGIN_KEYS,
+    description: 'Where the conversation started: console, api, webhook, scheduler, task, a2a, or a channel type',
+  })
+  @Optional()
+  @IsIn(ORIGIN_KEYS)
+  origin?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Conversations of chats on this channel' })
+  @Optional()
+  @IsUUID()
+  channelId?: string;
 }
 
 /** One turn of a conversation in short readable form. */

@@ -18,4 +18,7 @@ export class Conversation {
   @Column({ name: 'updated_at' }) updatedAt!: Date;
   /** Closed (`/new`, or from the console): the chat it belongs to starts a fresh conversation with its next message. */
   @Column({ name: 'closed_at', type: Date, nullable: true }) closedAt?: Date | null;
+  /** `originKey(origin)` and `origin.channelId`, kept as columns for the list's filters (set when stored). */
+  @Column({ name: 'origin_key', type: 'varchar', length: 20, nullable: true }) originKey?: string | null;
+  @Column({ name: 'channel_id', type: 'varchar', length: 36, nullable: true }) channelId?: string | null;
 }

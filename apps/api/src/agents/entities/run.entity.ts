@@ -69,4 +69,10 @@ export class Run {
   @Column({ type: 'boolean', default: false }) isolated!: boolean;
   /** How its last container ended ("exit code 0", "killed after CONTAINER_TIMEOUT_MS …"); null: none ended. */
   @Column({ name: 'container_exit', type: 'text', nullable: true }) containerExit!: string | null;
+  /** `originKey(origin)`, kept as a column for the runs list's filter (set when the run is stored). */
+  @Column({ name: 'origin_key', type: 'varchar', length: 20, nullable: true }) originKey?: string | null;
+  /** `origin.channelId`, kept as a column for the runs list's filter (set when the run is stored). */
+  @Column({ name: 'channel_id', type: 'varchar', length: 36, nullable: true }) channelId?: string | null;
+  /** The run this one retries (POST /api/runs/:id/retry); null: not a retry. */
+  @Column({ name: 'retry_of', type: 'varchar', length: 36, nullable: true }) retryOf?: string | null;
 }

@@ -23,6 +23,7 @@ import { Agents1765400000000 } from './1765400000000-agents.js';
 import { ActivityEvents1765500000000 } from './1765500000000-activity-events.js';
 import { ChatApprovals1765600000000 } from './1765600000000-chat-approvals.js';
 import { SkillTriesAndPins1765700000000 } from './1765700000000-skill-tries-and-pins.js';
+import { RunsExplorer1766100000000 } from './1766100000000-runs-explorer.js';
 import { JobRunDelivery1766200000000 } from './1766200000000-job-run-delivery.js';
 
 /**
@@ -54,5 +55,6 @@ export const migrations = (secrets: SecretBox) => [
   ActivityEvents1765500000000,
   ChatApprovals1765600000000,
   SkillTriesAndPins1765700000000,
+  RunsExplorer1766100000000,
   JobRunDelivery1766200000000,
 ];

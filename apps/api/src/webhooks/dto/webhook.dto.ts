@@ -145,6 +145,14 @@ export class WebhookAttemptDto {
   responseExcerpt!: string | null;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    description:
+      'The request headers this attempt sent; the signature is not shown (it is made with the webhook’s secret). Null for attempts logged before headers were kept',
+  })
+  requestHeaders!: Record<string, string> | null;
 }
 
 export class WebhookDeliveryDto {
@@ -165,6 +173,28 @@ export class WebhookDeliveryDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ type: [WebhookAttemptDto], description: 'Every attempt, oldest first' })
   log!: WebhookAttemptDto[];
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'A redelivery: the delivery whose payload it sends again',
+  })
+  redeliveryOf!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'A redelivery: the operator who asked for it' })
+  redeliveredBy!: string | null;
+}
+
+export class WebhookDeliveryDetailDto extends WebhookDeliveryDto {
+  @ApiProperty({
+    description: 'The exact body sent on every attempt (the same bytes that are signed)',
+  })
+  body!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The body parsed: { event, payload, timestamp, source }',
+  })
+  payload!: object;
 }
 
 export class WebhookLogsQueryDto extends LimitQueryDto {}

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { nullableJsonColumn } from '../../database/json-column.js';
 
 /** One HTTP attempt of a delivery: what the receiver answered (or what went wrong) and how long it took. */
 @Entity('webhook_delivery_attempts')
@@ -12,4 +13,12 @@ export class WebhookDeliveryAttempt {
   @Column({ name: 'response_excerpt', type: 'text', nullable: true }) responseExcerpt!: string | null;
   @Column({ type: 'text', nullable: true }) error!: string | null;
   @Column({ name: 'created_at' }) createdAt!: Date;
+  /** The request headers this attempt sent, the signature left out; null for attempts logged before they were kept. */
+  @Column({
+    name: 'request_headers',
+    type: 'text',
+    nullable: true,
+    transformer: nullableJsonColumn<Record<string, string>>(),
+  })
+  requestHeaders?: Record<string, string> | null;
 }

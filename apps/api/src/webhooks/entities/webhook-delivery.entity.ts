@@ -18,4 +18,8 @@ export class WebhookDelivery {
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError!: string | null;
   @Column({ name: 'created_at' }) createdAt!: Date;
   @Column({ name: 'updated_at' }) updatedAt!: Date;
+  /** The delivery this one sends again (an operator's redelivery); null: sent for an event. */
+  @Column({ name: 'redelivery_of', type: 'varchar', length: 36, nullable: true }) redeliveryOf?: string | null;
+  /** Who asked for the redelivery. */
+  @Column({ name: 'redelivered_by', type: 'varchar', length: 100, nullable: true }) redeliveredBy?: string | null;
 }

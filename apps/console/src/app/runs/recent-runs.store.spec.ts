@@ -28,8 +28,20 @@ const run = (id: string, overrides: Partial<RunResponseDto> = {}): RunResponseDt
   finishedAt: '2026-01-01T11:00:01.000Z',
   isolated: false,
   containerExit: null,
+  retryOf: null,
   ...overrides,
 });
+
+/** A page of runs as GET /api/runs answers it, with its paging headers. */
+const page = (runs: RunResponseDto[], total: number, next?: string) =>
+  new Response(JSON.stringify(runs), {
+    status: 200,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Total-Count': String(total),
+      ...(next ? { 'X-Next-Cursor': next } : {}),
+    },
+  });
 
 const at = '2026-01-01T12:00:00.000Z';
 const started = (runId: string): RunEvent => ({
@@ -215,5 +227,69 @@ describe('RecentRunsStore', () => {
     gateway.http.on('GET /api/runs', new TypeError('Failed to fetch'));
     const store = TestBed.inject(RecentRunsStore);
     await vi.waitFor(() => expect(store.error()).toMatch(/cannot reach the gateway/i));
+  });
+
+  it('asks with the filters, pages on with the cursor, and adds no live run that may not match', async () => {
+    gateway.http.on('GET /api/runs', (request) =>
+      request.query.get('cursor') === 'next-1'
+        ? page([run('c')], 3)
+        : request.query.get('status') === 'failed'
+          ? page([run('a', { status: 'failed' }), run('b', { status: 'failed' })], 3, 'next-1')
+          : page([run('x')], 1),
+    );
+    const store = TestBed.inject(RecentRunsStore);
+    TestBed.inject(GatewaySocket).connect('token-1');
+    const ws = FakeWebSocket.latest();
+    ws.open();
+    await vi.waitFor(() => expect(store.runs().map((r) => r.id)).toEqual(['x']));
+
+    await store.setFilters({ status: 'failed', q: 'zebra', from: '2026-12-01T08:00' });
+    expect(store.runs().map((r) => r.id)).toEqual(['a', 'b']);
+    expect(store.total()).toBe(3);
+    expect(store.hasMore()).toBe(true);
+    const asked = gateway.http.last('GET /api/runs')!.query;
+    expect(Object.fromEntries(asked)).toEqual({
+      limit: '3',
+      status: 'failed',
+      q: 'zebra',
+      from: new Date('2026-12-01T08:00').toISOString(),
+    });
+
+    await store.loadMore();
+    expect(store.runs().map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(gateway.http.last('GET /api/runs')!.query.get('status')).toBe('failed');
+    expect(store.hasMore()).toBe(false);
+
+    // Filtered: a run that starts is not added (it may not match); a shown one still changes live.
+    ws.receive({ type: 'event', ...(started('new') as GatewayEvent) });
+    expect(store.runs().map((r) => r.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('retries and cancels from the list, and says what happened or why not', async () => {
+    gateway.http
+      .on('GET /api/runs', page([run('a', { status: 'running', finishedAt: null })], 1))
+      .on('POST /api/runs/a/cancel', {
+        status: 200,
+        body: run('a', { status: 'cancelled', error: 'Cancelled by admin' }),
+      })
+      .on('POST /api/runs/a/retry', { status: 202, body: { runId: 'r2', conversationId: 'c2', status: 'queued' } })
+      .on('POST /api/runs/b/retry', {
+        status: 409,
+        body: { statusCode: 409, message: 'Run b is still running; cancel it first or wait for it to end' },
+      });
+    const store = TestBed.inject(RecentRunsStore);
+    await vi.waitFor(() => expect(store.runs()).toHaveLength(1));
+
+    await store.cancel(store.runs()[0]!);
+    expect(store.runs()[0]).toMatchObject({ status: 'cancelled', error: 'Cancelled by admin' });
+    expect(store.notice()).toEqual({ kind: 'cancelled', text: 'Run a cancelled.' });
+
+    await store.retry(store.runs()[0]!);
+    expect(store.notice()).toEqual({ kind: 'retried', text: 'Retry started as a new run.', runId: 'r2' });
+    await store.retry(run('b'));
+    expect(store.notice()).toEqual({
+      kind: 'error',
+      text: 'Run b is still running; cancel it first or wait for it to end',
+    });
   });
 });

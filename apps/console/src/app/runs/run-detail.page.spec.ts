@@ -30,6 +30,7 @@ function running(): RunDetailResponseDto {
     finishedAt: null,
     isolated: true,
     containerExit: null,
+    retryOf: null,
     messages: [
       { seq: 1, role: 'user', content: [{ type: 'text', text: 'Look this up' }], createdAt: at },
       {

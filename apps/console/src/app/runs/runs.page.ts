@@ -1,4 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import { RouterLink } from '@angular/router';
 import { type AgentGroupResponseDto, listAgentGroups } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
 import { PageHeader } from '../core/ui/page-header';
@@ -9,10 +11,12 @@ import { TestChat } from './test-chat';
 /** Runs: a test chat to try the agent, and the recent runs from every entry point, live. */
 @Component({
   selector: 'lg-runs-page',
-  imports: [PageHeader, RecentRuns, TestChat],
+  imports: [MatButton, PageHeader, RecentRuns, RouterLink, TestChat],
   providers: [RecentRunsStore],
   template: `
-    <lg-page-header heading="Runs" lead="Try an agent group, and follow every run as it happens." />
+    <lg-page-header heading="Runs" lead="Try an agent group, and follow every run as it happens.">
+      <a mat-stroked-button routerLink="/runs/conversations" data-testid="runs-conversations">Conversations</a>
+    </lg-page-header>
     <div class="stack">
       <lg-test-chat [groups]="groups()" />
       <lg-recent-runs [groups]="groups()" />

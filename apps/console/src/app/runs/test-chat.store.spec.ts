@@ -45,6 +45,7 @@ function detail(overrides: Partial<RunDetailResponseDto>): RunDetailResponseDto 
     finishedAt: at,
     isolated: false,
     containerExit: null,
+    retryOf: null,
     messages: [],
     toolCalls: [],
     modelCalls: [],

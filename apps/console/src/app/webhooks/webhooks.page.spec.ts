@@ -194,6 +194,8 @@ describe('WebhooksPage', () => {
         lastError: 'The receiver answered 500',
         createdAt: '2026-01-01T10:00:00.000Z',
         updatedAt: '2026-01-01T10:00:01.000Z',
+        redeliveryOf: null,
+        redeliveredBy: null,
         log: [
           {
             attempt: 1,
@@ -202,6 +204,7 @@ describe('WebhooksPage', () => {
             responseExcerpt: 'database down',
             error: null,
             createdAt: '2026-01-01T10:00:01.000Z',
+            requestHeaders: null,
           },
         ],
       },
@@ -216,6 +219,8 @@ describe('WebhooksPage', () => {
         createdAt: '2026-01-01T09:59:00.000Z',
         updatedAt: '2026-01-01T09:59:00.000Z',
         log: [],
+        redeliveryOf: null,
+        redeliveredBy: null,
       },
     ];
     gateway.http.on('GET /api/webhooks/w1/logs', { status: 200, body: deliveries });
@@ -228,5 +233,92 @@ describe('WebhooksPage', () => {
     expect(pending!.querySelector('[data-testid=delivery-error]')?.textContent).toBe('The receiver answered 500');
     expect(pending!.querySelector('[data-testid=delivery-attempt]')?.textContent).toContain('database down');
     expect(gateway.http.last('GET /api/webhooks/w1/logs')).toBeDefined();
+  });
+
+  it('shows a delivery’s body and the headers sent, and redelivers it', async () => {
+    const delivered: WebhookDeliveryDto = {
+      id: 'd1',
+      event: 'agent:run:complete',
+      status: 'delivered',
+      attempts: 1,
+      nextAttemptAt: null,
+      lastStatusCode: 200,
+      lastError: null,
+      createdAt: '2026-01-01T09:59:00.000Z',
+      updatedAt: '2026-01-01T09:59:00.000Z',
+      redeliveryOf: null,
+      redeliveredBy: null,
+      log: [],
+    };
+    const body = JSON.stringify({ event: 'agent:run:complete', payload: { runId: 'r1' } });
+    const headers = {
+      'content-type': 'application/json',
+      'webhook-id': 'd1',
+      'webhook-signature': '(not shown: made with the webhook’s secret)',
+    };
+    let redelivered = false;
+    gateway.http
+      .on('GET /api/webhooks/w1/logs', () => ({
+        status: 200,
+        body: redelivered
+          ? [
+              { ...delivered, id: 'd2', status: 'pending', attempts: 0, redeliveryOf: 'd1', redeliveredBy: 'admin' },
+              delivered,
+            ]
+          : [delivered, { ...delivered, id: 'd0', status: 'pending' }],
+      }))
+      .on('GET /api/webhooks/w1/deliveries/d1', {
+        status: 200,
+        body: {
+          ...delivered,
+          body,
+          payload: JSON.parse(body),
+          log: [
+            {
+              attempt: 1,
+              statusCode: 200,
+              durationMs: 5,
+              responseExcerpt: 'ok',
+              error: null,
+              createdAt: '2026-01-01T09:59:01.000Z',
+              requestHeaders: headers,
+            },
+          ],
+        },
+      })
+      .on('POST /api/webhooks/w1/deliveries/d1/redeliver', () => {
+        redelivered = true;
+        return {
+          status: 201,
+          body: { ...delivered, id: 'd2abcdef', status: 'pending', redeliveryOf: 'd1', redeliveredBy: 'admin' },
+        };
+      });
+    const { card, click, settle } = await render();
+    click(card('n8n prod'), 'webhook-logs');
+    await settle(() => expect(card('n8n prod').querySelectorAll('[data-testid=webhook-delivery]').length).toBe(2));
+    const [first, pending] = card('n8n prod').querySelectorAll<HTMLElement>('[data-testid=webhook-delivery]');
+    // Still being sent: nothing to redeliver yet.
+    expect(pending!.querySelector('[data-testid=delivery-redeliver]')).toBeNull();
+
+    click(first!, 'delivery-view');
+    await settle(() => expect(first!.querySelector('[data-testid=delivery-body]')).not.toBeNull());
+    expect(first!.querySelector('[data-testid=delivery-body]')!.textContent).toBe(
+      JSON.stringify(JSON.parse(body), null, 2),
+    );
+    const shown = first!.querySelector('[data-testid=delivery-headers]')!.textContent!;
+    expect(shown).toContain('webhook-id');
+    expect(shown).toContain('(not shown: made with the webhook’s secret)');
+
+    click(first!, 'delivery-redeliver');
+    await settle(() =>
+      expect(card('n8n prod').querySelector('[data-testid=redeliver-notice]')?.textContent).toContain(
+        'Redelivery queued (d2abcdef).',
+      ),
+    );
+    await settle(() =>
+      expect(card('n8n prod').querySelector('[data-testid=delivery-redelivery]')?.textContent?.trim()).toBe(
+        'redelivery of d1 by admin',
+      ),
+    );
   });
 });
