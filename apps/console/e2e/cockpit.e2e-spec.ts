@@ -450,6 +450,7 @@ describe('the console as a cockpit', () => {
         Webhooks: ['webhook-new'],
         'API keys': ['api-key-form', 'api-key-revoke'],
         Tasks: ['task-new'],
+        Runs: ['chat-form', 'run-retry', 'run-cancel'],
       };
       const shown: Record<string, string> = {
         Channels: 'channel',
@@ -458,6 +459,7 @@ describe('the console as a cockpit', () => {
         Webhooks: 'webhook-enabled-toggle',
         'API keys': 'api-key',
         Tasks: 'tasks',
+        Runs: 'chat-read-only',
       };
       for (const [label, testIds] of Object.entries(hidden)) {
         await nav(label).click();

@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import type { ConversationDetailResponseDto } from '@loop-gateway/api-client';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeGateway, fakeGateway } from '../../testing/fake-gateway';
+import { type FakeGateway, fakeGateway, loginResponse } from '../../testing/fake-gateway';
+import { SESSION_STORAGE_KEY } from '../core/session/session.store';
 import { ConversationPage } from './conversation.page';
 
 const message = (seq: number, role: 'user' | 'assistant', text: string, minute: number) => ({
@@ -47,6 +48,8 @@ describe('ConversationPage', () => {
 
   beforeEach(() => {
     gateway = fakeGateway();
+    // An admin: viewers see no Start over.
+    gateway.storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(loginResponse()));
     TestBed.configureTestingModule({ providers: gateway.providers });
   });
 
@@ -107,5 +110,16 @@ describe('ConversationPage', () => {
     await settle(() => expect(root.querySelector('[data-testid=conversation-closed]')).not.toBeNull());
     expect(root.querySelector('[data-testid=conversation-start-over]')).toBeNull();
     expect(gateway.http.last('POST /api/conversations/c1/close')).toBeDefined();
+  });
+
+  it('offers a viewer no Start over (the gateway would refuse it)', async () => {
+    gateway.storage.setItem(
+      SESSION_STORAGE_KEY,
+      JSON.stringify(loginResponse({ user: { id: 'u2', username: 'watcher', role: 'viewer' } })),
+    );
+    gateway.http.on('GET /api/conversations/c1', { status: 200, body: conversation() });
+    const { root, settle } = await render();
+    await settle(() => expect(root.querySelectorAll('[data-testid=conversation-message]').length).toBe(4));
+    expect(root.querySelector('[data-testid=conversation-start-over]')).toBeNull();
   });
 });

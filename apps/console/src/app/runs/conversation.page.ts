@@ -10,6 +10,7 @@ import { Alert } from '../core/ui/alert';
 import { PageHeader } from '../core/ui/page-header';
 import { originLabel } from './run-format';
 import { timelineEntries } from './run-timeline';
+import { IfAdmin } from '../core/session/if-admin';
 
 /**
  * One conversation's whole history (also what compaction folded into a summary), marked where each
@@ -17,13 +18,13 @@ import { timelineEntries } from './run-timeline';
  */
 @Component({
   selector: 'lg-conversation-page',
-  imports: [Alert, DatePipe, MatButton, MatCard, MatCardContent, PageHeader, RouterLink],
+  imports: [Alert, DatePipe, IfAdmin, MatButton, MatCard, MatCardContent, PageHeader, RouterLink],
   template: `
     <lg-page-header heading="Conversation" [lead]="lead()">
       <a mat-button routerLink="/runs/conversations">All conversations</a>
       @if (conversation(); as c) {
         @if (!c.closedAt) {
-          <button mat-flat-button type="button" data-testid="conversation-start-over" (click)="startOver()">
+          <button *lgIfAdmin mat-flat-button type="button" data-testid="conversation-start-over" (click)="startOver()">
             Start over
           </button>
         }

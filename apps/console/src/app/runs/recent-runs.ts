@@ -44,6 +44,7 @@ import {
   filtersToParams,
   isFiltered,
 } from './run-filters';
+import { IfAdmin } from '../core/session/if-admin';
 
 /**
  * The runs explorer: runs newest first, updated live as they start and finish; filters kept in the
@@ -55,6 +56,7 @@ import {
   imports: [
     RefreshButton,
     Alert,
+    IfAdmin,
     DecimalPipe,
     MatButton,
     MatFormField,

@@ -42,6 +42,7 @@ import { isApprovalEvent, isFinished, isRunEvent, originLabel, prettyJson } from
 import { RunStatusChip } from './run-status';
 import { ToolScreenshot } from '../tools/tool-screenshot';
 import { pendingStream, timelineEntries } from './run-timeline';
+import { IfAdmin } from '../core/session/if-admin';
 
 /**
  * How often an unfinished run is fetched again. Text streams in over the live connection, but tool
@@ -58,6 +59,7 @@ export const RUN_DETAIL_POLL_MS = new InjectionToken<number>('RUN_DETAIL_POLL_MS
   imports: [
     Alert,
     ApprovalActions,
+    IfAdmin,
     DatePipe,
     DecimalPipe,
     MatButton,

@@ -11,6 +11,7 @@ import { MatSelect } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
 import type { AgentGroupResponseDto } from '@loop-gateway/api-client';
 import { duration } from '../activity/event-summary';
+import { injectCanChange } from '../core/session/if-admin';
 import { Alert } from '../core/ui/alert';
 import { RunStatusChip } from './run-status';
 import { TestChatStore } from './test-chat.store';
@@ -47,6 +48,8 @@ import { TestChatStore } from './test-chat.store';
 })
 export class TestChat {
   private readonly chat = inject(TestChatStore);
+  /** Viewers read runs; starting one is an admin's (the gateway refuses a viewer's message). */
+  protected readonly canChange = injectCanChange();
 
   /** The agent groups a new conversation can use. */
   readonly groups = input<readonly AgentGroupResponseDto[]>([]);

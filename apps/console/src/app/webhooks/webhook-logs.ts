@@ -12,6 +12,7 @@ import {
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { Alert } from '../core/ui/alert';
+import { IfAdmin } from '../core/session/if-admin';
 
 /** Whether a delivery can be sent again: it has ended (delivered, failed or cancelled). */
 export function canRedeliver(delivery: Pick<WebhookDeliveryDto, 'status'>): boolean {
@@ -33,7 +34,7 @@ export function prettyBody(body: string): string {
  */
 @Component({
   selector: 'lg-webhook-logs',
-  imports: [Alert, DatePipe, MatButton, MatIcon],
+  imports: [Alert, DatePipe, IfAdmin, MatButton, MatIcon],
   template: `
     <div class="head">
       <strong>Deliveries</strong>
@@ -71,7 +72,7 @@ export function prettyBody(body: string): string {
             {{ shown()?.id === delivery.id ? 'Hide payload' : 'View payload' }}
           </button>
           @if (canRedeliver(delivery)) {
-            <button mat-button type="button" data-testid="delivery-redeliver" (click)="redeliver(delivery)">
+            <button *lgIfAdmin mat-button type="button" data-testid="delivery-redeliver" (click)="redeliver(delivery)">
               Redeliver
             </button>
           }
