@@ -8,7 +8,6 @@ import {
   BadRequestException,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { type FSWatcher, watch } from 'node:fs';
 import { Clock } from '../common/clock.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { AGENT_SKILL_PREFIX, ToolsRepository } from '../tools/tools.repository.js';
@@ -24,9 +23,7 @@ import type {
   AgentSkillUploadDto,
 } from './dto/agent-skill.dto.js';
 import { parseSkillMd, SKILL_MD, SkillMdError, type SkillDocument } from './skill-md.js';
-
-/** How long the watcher waits for more changes to a folder before reading it again. */
-const RELOAD_DEBOUNCE_MS = 300;
+import { FolderReloader } from '../common/folder-reloader.js';
 
 /** A folder under DATA_DIR/agent-skills as last read: a valid skill (`doc`) or the reason it is not. */
 interface Entry {
@@ -55,9 +52,7 @@ export class AgentSkillsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AgentSkillsService.name);
   private readonly entries = new Map<string, Entry>();
   private enabled = new Map<string, boolean>();
-  private readonly reloads = new Map<string, Promise<void>>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private watcher: FSWatcher | null = null;
+  private readonly folders: FolderReloader;
   private readonly tools: Tool[];
 
   constructor(
@@ -68,6 +63,7 @@ export class AgentSkillsService implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
   ) {
     this.tools = [new LoadSkillTool(this), new ReadSkillFileTool(this)];
+    this.folders = new FolderReloader(store.dir, (name) => this.load(name), this.logger, 'Agent Skill');
   }
 
   async onModuleInit(): Promise<void> {
@@ -77,16 +73,11 @@ export class AgentSkillsService implements OnModuleInit, OnApplicationShutdown {
     this.enabled = await this.settings.enabledStates(AGENT_SKILL_PREFIX);
     await this.store.ensure();
     for (const name of await this.store.names()) await this.reload(name);
-    this.watcher = watch(this.store.dir, { recursive: true }, (_type, file) => {
-      const name = file?.split(/[\\/]/)[0];
-      if (name && !name.startsWith('.')) this.scheduleReload(name);
-    });
-    this.watcher.on('error', (error) => this.logger.warn({ err: error }, 'Agent Skills folder watcher failed'));
+    this.folders.watch();
   }
 
   onApplicationShutdown(): void {
-    this.watcher?.close();
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.folders.close();
   }
 
   list(): AgentSkillResponseDto[] {
@@ -177,15 +168,7 @@ export class AgentSkillsService implements OnModuleInit, OnApplicationShutdown {
 
   /** Reads a folder again and applies what changed; one at a time per folder. */
   reload(name: string): Promise<void> {
-    const previous = this.reloads.get(name) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.load(name))
-      .catch((error: unknown) => this.logger.error({ err: error, agentSkill: name }, 'Agent Skill reload failed'));
-    this.reloads.set(name, next);
-    void next.finally(() => {
-      if (this.reloads.get(name) === next) this.reloads.delete(name);
-    });
-    return next;
+    return this.folders.reload(name);
   }
 
   private async load(name: string): Promise<void> {
@@ -231,17 +214,6 @@ export class AgentSkillsService implements OnModuleInit, OnApplicationShutdown {
     if (error) this.logger.warn({ agentSkill: name, error }, 'Agent Skill is not valid');
     else
       this.logger.log({ agentSkill: name, files: files.length }, known ? 'Agent Skill reloaded' : 'Agent Skill loaded');
-  }
-
-  private scheduleReload(name: string): void {
-    clearTimeout(this.timers.get(name));
-    this.timers.set(
-      name,
-      setTimeout(() => {
-        this.timers.delete(name);
-        void this.reload(name);
-      }, RELOAD_DEBOUNCE_MS),
-    );
   }
 
   private isEnabled(name: string): boolean {

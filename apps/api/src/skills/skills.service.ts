@@ -11,7 +11,6 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { createHash, randomUUID } from 'node:crypto';
-import { type FSWatcher, watch } from 'node:fs';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
@@ -35,9 +34,8 @@ import { SkillRevisionsRepository } from './skill-revisions.repository.js';
 import { SkillStore } from './skill-store.js';
 import { SkillTriesRepository } from './skill-tries.repository.js';
 import { type LoadedSkill, SkillTool } from './skill-tool.js';
+import { FolderReloader } from '../common/folder-reloader.js';
 
-/** How long the watcher waits for more changes to a skill folder before reloading it. */
-const RELOAD_DEBOUNCE_MS = 300;
 /** Earlier revisions kept in memory for runs that pinned them (the rest are read from the database). */
 const CACHED_REVISIONS = 32;
 
@@ -63,10 +61,7 @@ interface CustomSkill {
 export class SkillsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SkillsService.name);
   private readonly custom = new Map<string, CustomSkill>();
-  /** One reload at a time per skill: API writes and watcher events queue behind each other. */
-  private readonly reloads = new Map<string, Promise<void>>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private watcher: FSWatcher | null = null;
+  private readonly folders: FolderReloader;
   /** Earlier revisions runs still use, by revision, the most recently used last. */
   private readonly earlier = new Map<string, SkillTool>();
 
@@ -82,22 +77,19 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
     private readonly tries: SkillTriesRepository,
     private readonly revisions: SkillRevisionsRepository,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.folders = new FolderReloader(store.dir, (name) => this.load(name), this.logger, 'Skill');
+  }
 
   async onModuleInit(): Promise<void> {
     this.registry.addRevisionSource((name, revision) => this.earlierRevision(name, revision));
     await this.store.ensure();
     for (const name of await this.store.names()) await this.reload(name);
-    this.watcher = watch(this.store.dir, { recursive: true }, (_type, file) => {
-      const name = file?.split(/[\\/]/)[0];
-      if (name && !name.startsWith('.')) this.scheduleReload(name);
-    });
-    this.watcher.on('error', (error) => this.logger.warn({ err: error }, 'Skill folder watcher failed'));
+    this.folders.watch();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.watcher?.close();
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.folders.close();
     await this.sandbox.close();
   }
 
@@ -225,28 +217,9 @@ export class SkillsService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private scheduleReload(name: string): void {
-    clearTimeout(this.timers.get(name));
-    this.timers.set(
-      name,
-      setTimeout(() => {
-        this.timers.delete(name);
-        void this.reload(name);
-      }, RELOAD_DEBOUNCE_MS),
-    );
-  }
-
   /** Reads a skill folder again and applies what changed; one at a time per skill. */
   reload(name: string): Promise<void> {
-    const previous = this.reloads.get(name) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.load(name))
-      .catch((error: unknown) => this.logger.error({ err: error, skill: name }, 'Skill reload failed'));
-    this.reloads.set(name, next);
-    void next.finally(() => {
-      if (this.reloads.get(name) === next) this.reloads.delete(name);
-    });
-    return next;
+    return this.folders.reload(name);
   }
 
   private async load(name: string): Promise<void> {

@@ -160,11 +160,14 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     }
     send({ type: 'result', id: message.id, ok: true, value });
   } catch (error) {
-    const text = timedOut
-      ? `the skill ran longer than its ${message.timeoutMs} ms limit and was stopped`
-      : /memory limit/i.test(describe(error)) || isolate.isDisposed
-        ? `the skill went over its ${message.memoryMb} MB memory limit and was stopped`
-        : describe(error);
+    // isolated-vm's own limit on a synchronous stretch may end the call before the wall-time timer
+    // (late on a busy loop) does: the same limit, so the same sentence.
+    const text =
+      timedOut || /^Script execution timed out/.test(describe(error))
+        ? `the skill ran longer than its ${message.timeoutMs} ms limit and was stopped`
+        : /memory limit/i.test(describe(error)) || isolate.isDisposed
+          ? `the skill went over its ${message.memoryMb} MB memory limit and was stopped`
+          : describe(error);
     send({ type: 'result', id: message.id, ok: false, error: text });
   } finally {
     clearTimeout(timer);
