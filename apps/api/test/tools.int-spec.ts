@@ -390,7 +390,7 @@ describe('web_browse with Chromium', () => {
     const id = /Screenshot: saved as ([0-9a-f-]{36})/.exec(result.content)![1]!;
     const png = readFileSync(join(dataDir, 'screenshots', `${id}.png`));
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect(await screenshots.find(id)).toBe(join(dataDir, 'screenshots', `${id}.png`));
+    expect(await screenshots.find(id)).toEqual({ file: join(dataDir, 'screenshots', `${id}.png`), type: 'image/png' });
     expect(await screenshots.find('../secret')).toBeNull();
   }, 60_000);
 

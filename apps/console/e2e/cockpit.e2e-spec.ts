@@ -344,6 +344,8 @@ describe('the console as a cockpit', () => {
       try {
         await nav('Scheduler').click();
         const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+        // The element exists a moment before its bindings are filled in: wait for the zone's name.
+        await page.getByTestId('scheduler-time-zone').locator('strong').filter({ hasText: zone }).waitFor();
         expect((await page.getByTestId('scheduler-time-zone').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
           `All times on this page are in your browser’s time zone, ${zone}. A cron schedule runs in the zone named with it.`,
         );
