@@ -11,6 +11,7 @@ import {
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
 import { GatewaySocket } from '../core/realtime/gateway-socket';
+import { LocalEdits } from '../core/state/local-edits';
 
 /** Default group first, then by name. */
 function sorted(groups: readonly AgentGroupResponseDto[]): AgentGroupResponseDto[] {
@@ -31,6 +32,7 @@ export class GroupsStore {
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly edits = new LocalEdits();
 
   readonly groups = this.list.asReadonly();
   readonly stats = this.statsById.asReadonly();
@@ -51,10 +53,10 @@ export class GroupsStore {
 
   async load(): Promise<void> {
     this.busy.set(true);
-    const [{ data, error }, channels] = await Promise.all([
-      listAgentGroups({ client: this.api }),
-      listChannels({ client: this.api }),
-    ]);
+    // A group created while this list was on its way would be dropped by it: fetched again then.
+    const [{ data, error }, channels] = await this.edits.latest(() =>
+      Promise.all([listAgentGroups({ client: this.api }), listChannels({ client: this.api })]),
+    );
     this.busy.set(false);
     if (channels.data) this.channelNames.set(new Map(channels.data.map((channel) => [channel.id, channel.name])));
     if (!data) {
@@ -72,6 +74,7 @@ export class GroupsStore {
       await this.load();
       return;
     }
+    this.edits.note();
     this.list.update((groups) => sorted([...groups.filter((g) => g.id !== group.id), group]));
     await this.refreshStats([group]);
   }
@@ -92,6 +95,7 @@ export class GroupsStore {
   async remove(group: AgentGroupResponseDto): Promise<string | null> {
     const { error, response } = await deleteAgentGroup({ client: this.api, path: { id: group.id } });
     if (!response?.ok) return apiErrorMessage(error, 'The group could not be deleted.');
+    this.edits.note();
     this.list.update((groups) => groups.filter((g) => g.id !== group.id));
     this.statsById.update((stats) => {
       const next = new Map(stats);
