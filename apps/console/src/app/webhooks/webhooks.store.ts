@@ -11,6 +11,7 @@ import {
 } from '@loop-gateway/api-client';
 import { API_CLIENT } from '../core/api/api-client';
 import { apiErrorMessage } from '../core/api/api-error';
+import { LocalEdits } from '../core/state/local-edits';
 
 const byName = (a: WebhookResponseDto, b: WebhookResponseDto) => a.name.localeCompare(b.name);
 
@@ -23,6 +24,7 @@ export class WebhooksStore {
   private readonly catalog = signal<readonly WebhookEventDto[]>([]);
   private readonly problem = signal<string | null>(null);
   private readonly busy = signal(false);
+  private readonly edits = new LocalEdits();
 
   readonly webhooks = this.list.asReadonly();
   readonly events = this.catalog.asReadonly();
@@ -31,10 +33,9 @@ export class WebhooksStore {
 
   async load(): Promise<void> {
     this.busy.set(true);
-    const [webhooks, events] = await Promise.all([
-      listWebhooks({ client: this.api }),
-      listWebhookEvents({ client: this.api }),
-    ]);
+    const [webhooks, events] = await this.edits.latest(() =>
+      Promise.all([listWebhooks({ client: this.api }), listWebhookEvents({ client: this.api })]),
+    );
     this.busy.set(false);
     if (!webhooks.data || !events.data) {
       this.problem.set(apiErrorMessage(webhooks.error ?? events.error, 'The webhooks could not be loaded.'));
@@ -47,6 +48,7 @@ export class WebhooksStore {
 
   /** A created or edited webhook. */
   saved(webhook: WebhookResponseDto): void {
+    this.edits.note();
     this.list.update((all) => [...all.filter((w) => w.id !== webhook.id), withoutSecrets(webhook)].sort(byName));
   }
 
@@ -69,6 +71,7 @@ export class WebhooksStore {
   async remove(webhook: WebhookResponseDto): Promise<string | null> {
     const { error, response } = await deleteWebhook({ client: this.api, path: { id: webhook.id } });
     if (!response?.ok) return apiErrorMessage(error, 'The webhook could not be deleted.');
+    this.edits.note();
     this.list.update((all) => all.filter((w) => w.id !== webhook.id));
     return null;
   }
