@@ -1,4 +1,9 @@
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+
+/** The YAML parser loads with the first SKILL.md read: a gateway without Agent Skills never loads it. */
+let yaml: typeof Yaml | undefined;
+const loadYaml = () => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 export const SKILL_MD = 'SKILL.md';
 /** An Agent Skill's name: 1–64 lowercase letters, digits and single hyphens, not at either end. */
@@ -29,7 +34,7 @@ export class SkillMdError extends Error {}
 export function parseSkillMd(text: string, folder: string | null): SkillDocument {
   const match = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
   if (!match) throw new SkillMdError(`${SKILL_MD} must start with YAML front matter between "---" lines`);
-  const document = parseDocument(match[1]!, { uniqueKeys: true });
+  const document = loadYaml().parseDocument(match[1]!, { uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new SkillMdError(`${SKILL_MD} front matter is not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, type ContainerSettings } from '../config/app-config.js';
 import { AGENT_LABEL, AgentContainer, type ContainerExit, OutdatedRunner } from './agent-container.js';
@@ -32,8 +32,12 @@ export interface ContainerModeState {
   runIds: string[];
 }
 
-/** The engine client for DOCKER_HOST (dockerode's socket default when empty). */
-export function dockerClient(dockerHost: string): Docker {
+/**
+ * The engine client for DOCKER_HOST (dockerode's socket default when empty). dockerode (with its ssh
+ * and gRPC dependencies) loads here, on first use: a gateway without container mode never loads it.
+ */
+export async function dockerClient(dockerHost: string): Promise<Docker> {
+  const { default: Docker } = await import('dockerode');
   if (dockerHost.startsWith('unix://')) return new Docker({ socketPath: dockerHost.slice('unix://'.length) });
   if (dockerHost.startsWith('tcp://')) {
     const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
@@ -52,7 +56,7 @@ export function dockerClient(dockerHost: string): Docker {
 export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ContainerPool.name);
   private readonly settings: ContainerSettings;
-  private readonly docker: Docker;
+  private client: Promise<Docker> | undefined;
   /** Label value of this gateway's containers (loop-gateway.instance). */
   readonly instance = randomUUID();
   private readonly constructedAt = Date.now();
@@ -72,7 +76,12 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(config: AppConfig) {
     this.settings = config.container;
-    this.docker = dockerClient(this.settings.dockerHost);
+  }
+
+  /** The engine client, made on first use. */
+  private docker(): Promise<Docker> {
+    this.client ??= dockerClient(this.settings.dockerHost);
+    return this.client;
   }
 
   get enabled(): boolean {
@@ -93,13 +102,14 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async removeLeftovers(): Promise<void> {
     try {
-      const created = await this.docker.listContainers({
+      const docker = await this.docker();
+      const created = await docker.listContainers({
         all: true,
         filters: { label: [`${AGENT_LABEL}=1`], status: ['created'] },
       });
       for (const summary of created) {
         if (summary.Labels[INSTANCE_LABEL] === this.instance) continue;
-        const container = this.docker.getContainer(summary.Id);
+        const container = docker.getContainer(summary.Id);
         const details = await container.inspect();
         if (Date.parse(details.Created) >= this.constructedAt) continue;
         await container.remove({ force: true });
@@ -187,14 +197,15 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
         .filter(([key, container]) => !container.done && !key.startsWith('skill-call:'))
         .map(([runId]) => runId),
     };
-    const engine = await withTimeout(this.docker.version() as Promise<{ Version?: string }>).then(
+    const docker = await this.docker();
+    const engine = await withTimeout(docker.version() as Promise<{ Version?: string }>).then(
       (version) => ({ reachable: true, version: version.Version ?? null, problem: null }),
       (error: unknown) => ({ reachable: false, version: null, problem: this.explain(error).message }),
     );
     if (!engine.reachable) {
       return { ...base, engineReachable: false, engineVersion: null, imagePresent: false, problem: engine.problem };
     }
-    const imagePresent = await withTimeout(this.docker.getImage(this.settings.image).inspect()).then(
+    const imagePresent = await withTimeout(docker.getImage(this.settings.image).inspect()).then(
       () => true,
       () => false,
     );
@@ -258,7 +269,7 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async launch(): Promise<AgentContainer> {
     const container = await AgentContainer.start(
-      this.docker,
+      await this.docker(),
       this.settings,
       { [INSTANCE_LABEL]: this.instance },
       (direction, line) => this.observers.forEach((observe) => observe(direction, line)),

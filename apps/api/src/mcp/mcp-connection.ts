@@ -1,11 +1,23 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerState } from '@loop-gateway/contracts';
 import type { AddressGuard } from '../tools/net/address-guard.js';
 import { guardedFetch } from './guarded-fetch.js';
-import { StdioProcessTransport } from './stdio-process-transport.js';
+import type { StdioProcessTransport } from './stdio-process-transport.js';
+
+/**
+ * The MCP SDK (and the stdio transport built on it) loads with the first server that connects: a
+ * gateway without MCP servers never loads it.
+ */
+async function loadSdk() {
+  const [{ Client }, { StreamableHTTPClientTransport }, { StdioProcessTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('./stdio-process-transport.js'),
+  ]);
+  return { Client, StreamableHTTPClientTransport, StdioProcessTransport };
+}
 
 /** What a connection needs of its server: decrypted, ready to use. */
 export interface McpServerSpec {
@@ -40,6 +52,8 @@ const MAX_PAGES = 100;
 export class McpConnection {
   private client: Client | null = null;
   private transport: Transport | null = null;
+  /** The transport when it is a stdio process, whose stderr explains a failure. */
+  private stdio: StdioProcessTransport | null = null;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   /** While ready: the next ping, so a server that went away is noticed without waiting for a call. */
@@ -88,11 +102,14 @@ export class McpConnection {
   }
 
   private async connect(): Promise<void> {
+    const sdk = await loadSdk();
+    // Stopped while the SDK loaded: nothing to connect.
+    if (this.stopped) return;
     const generation = ++this.generation;
     await this.closeClient();
     this.setState('connecting', this.error);
-    const transport = this.createTransport();
-    const client = new Client(
+    const transport = this.createTransport(sdk);
+    const client = new sdk.Client(
       { name: 'loop-gateway', version: this.clientVersion },
       {
         listChanged: {
@@ -173,7 +190,7 @@ export class McpConnection {
     this.generation++;
     this.stopPing();
     const message = error instanceof Error ? error.message : String(error);
-    const stderr = this.transport instanceof StdioProcessTransport ? this.transport.stderr : '';
+    const stderr = this.stdio && this.stdio === this.transport ? this.stdio.stderr : '';
     this.setState('error', stderr && !message.includes(stderr) ? `${message} (stderr: ${stderr})` : message);
     void this.closeClient();
     const delay = this.backoffMs;
@@ -188,10 +205,14 @@ export class McpConnection {
     return this.spec.transport === 'stdio' ? 'The server process exited' : 'The server closed the connection';
   }
 
-  private createTransport(): Transport {
+  private createTransport(sdk: Awaited<ReturnType<typeof loadSdk>>): Transport {
     const { spec } = this;
-    if (spec.transport === 'stdio') return new StdioProcessTransport(spec.command!, spec.args, spec.env);
-    return new StreamableHTTPClientTransport(new URL(spec.url!), {
+    this.stdio = null;
+    if (spec.transport === 'stdio') {
+      this.stdio = new sdk.StdioProcessTransport(spec.command!, spec.args, spec.env);
+      return this.stdio;
+    }
+    return new sdk.StreamableHTTPClientTransport(new URL(spec.url!), {
       fetch: guardedFetch(this.guard),
       requestInit: { headers: spec.headers },
     });

@@ -12,9 +12,9 @@ import { type LimiterTimer, type LimitRule, SendLimiter } from '../send-limiter.
 import { describeNetworkError, hostOf } from '../adapters/readable-error.js';
 import { splitMessage } from '../split-message.js';
 import { toTelegramMarkdown } from './telegram-markdown.js';
+import { TELEGRAM_DEFAULT_API_ROOT } from './telegram.factory.js';
 import { sleep } from '../../common/sleep.js';
 
-export const TELEGRAM_DEFAULT_API_ROOT = 'https://api.telegram.org';
 /** Telegram's limit for one message's text. */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
 

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelAdapterFactory } from '../adapters/channel-adapter.js';
 import { isHttpUrl } from '../adapters/http-url.js';
-import { TELEGRAM_DEFAULT_API_ROOT, TelegramAdapter, type TelegramConfig } from './telegram.adapter.js';
+import { LazyAdapter } from '../adapters/lazy-adapter.js';
+import type { ChannelAdapter } from '../adapters/channel-adapter.js';
+import type { TelegramAdapterOptions, TelegramConfig } from './telegram.adapter.js';
+
+/** Telegram's own Bot API server, when a channel names none. */
+export const TELEGRAM_DEFAULT_API_ROOT = 'https://api.telegram.org';
 
 /** `123456789:AA…` — the bot's id, a colon, and a secret of letters, digits, `_` and `-`. */
 const BOT_TOKEN = /^\d{1,20}:[\w-]{20,200}$/;
@@ -10,7 +15,7 @@ const BOT_TOKEN = /^\d{1,20}:[\w-]{20,200}$/;
 export class TelegramAdapterFactory implements ChannelAdapterFactory<TelegramConfig> {
   readonly type = 'telegram' as const;
   /** Tests shorten the idle pause between polls of an emulator that answers at once. */
-  options: ConstructorParameters<typeof TelegramAdapter>[2] = {};
+  options: TelegramAdapterOptions = {};
 
   validateConfig(raw: Record<string, unknown>): { config: TelegramConfig } | { error: string } {
     const unknown = Object.keys(raw).find((key) => key !== 'botToken' && key !== 'apiRoot');
@@ -36,7 +41,10 @@ export class TelegramAdapterFactory implements ChannelAdapterFactory<TelegramCon
     return { hasBotToken: Boolean(config.botToken), apiRoot: config.apiRoot ?? TELEGRAM_DEFAULT_API_ROOT };
   }
 
-  create(config: TelegramConfig, channel: { id: string; name: string }): TelegramAdapter {
-    return new TelegramAdapter(config, channel, this.options);
+  /** telegraf loads with the first Telegram channel that runs. */
+  create(config: TelegramConfig, channel: { id: string; name: string }): ChannelAdapter {
+    return new LazyAdapter(
+      async () => new (await import('./telegram.adapter.js')).TelegramAdapter(config, channel, this.options),
+    );
   }
 }
