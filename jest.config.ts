@@ -53,7 +53,12 @@ const config: Config = {
       ],
     },
     // 2. API: supertest against the Nest app on a real SQLite file.
-    { ...base, displayName: 'api', testMatch: ['<rootDir>/apps/api/test/**/*.api-spec.ts'] },
+    {
+      ...base,
+      displayName: 'api',
+      testMatch: ['<rootDir>/apps/api/test/**/*.api-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/apps/api/test/api-timeout.ts'],
+    },
     // 3. integration: real peers (PostgreSQL, Dovecot, WebSocket clients, the built gateway process),
     // with a 30 s limit per test (set in integration-timeout.ts).
     {
