@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ADMIN, STEP_TIMEOUT, useConsoleE2e } from './console-e2e.js';
+import { ADMIN, fillKept, STEP_TIMEOUT, useConsoleE2e } from './console-e2e.js';
 
 const e2e = useConsoleE2e({ model: true, createAdmin: true });
 let page: Page;
@@ -370,8 +370,8 @@ describe('the console as a cockpit', () => {
         ];
         for (const box of [cronBox!, zoneBox!]) expect(box.y + box.height).toBeLessThanOrEqual(promptBox!.y);
         expect(cronBox!.x + cronBox!.width).toBeLessThanOrEqual(zoneBox!.x);
-        await form.getByTestId('job-name').fill('To the bot');
-        await form.getByTestId('job-prompt').fill('Say hi.');
+        await fillKept(form.getByTestId('job-name'), 'To the bot');
+        await fillKept(form.getByTestId('job-prompt'), 'Say hi.');
         await form.getByTestId('job-output-channel').click();
         await form.getByTestId('job-channel').click();
         await page.locator('mat-option').filter({ hasText: 'Unreachable bot' }).click();

@@ -263,7 +263,7 @@ describe('console', () => {
 
       // A new group with its own key (never shown again).
       await page.getByTestId('group-new').click();
-      await form.getByTestId('group-name').fill('Support');
+      await fillKept(form.getByTestId('group-name'), 'Support');
       await form.getByText('Set a key for this group').click();
       await form.getByTestId('group-api-key').fill('sk-ant-e2e-key-0001');
       await form.getByTestId('group-save').click();
@@ -272,7 +272,7 @@ describe('console', () => {
 
       // The gateway's 409s are shown where they happen.
       await page.getByTestId('group-new').click();
-      await form.getByTestId('group-name').fill('Support');
+      await fillKept(form.getByTestId('group-name'), 'Support');
       await form.getByTestId('group-save').click();
       await page
         .getByTestId('form-error')
