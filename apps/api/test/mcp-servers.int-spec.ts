@@ -35,6 +35,19 @@ function waitForServer(
   );
 }
 
+/** Adds the test MCP server (stdio) as `tests`, and waits until it is ready. */
+async function addTestServer(gateway: Gateway): Promise<string> {
+  const { id } = (
+    await request(gateway.gw.url)
+      .post('/api/mcp-servers')
+      .set(gateway.auth)
+      .send({ name: 'tests', transport: 'stdio', ...testMcpStdioServer() })
+      .expect(201)
+  ).body as McpServerBody;
+  await waitForServer(gateway, id, (body) => body.state === 'ready');
+  return id;
+}
+
 describe('MCP servers as tool providers, through the local Claude', () => {
   let claude: LocalClaude;
   beforeAll(async () => {
@@ -102,16 +115,9 @@ describe('MCP servers as tool providers, through the local Claude', () => {
 
   it('picks up a tools/list_changed notification and recovers a server that crashed', async () => {
     const gateway = await startGateway(claude);
-    const { gw, auth, submit, waitForRun } = gateway;
+    const { gw, submit, waitForRun } = gateway;
     try {
-      const { id } = (
-        await request(gw.url)
-          .post('/api/mcp-servers')
-          .set(auth)
-          .send({ name: 'tests', transport: 'stdio', ...testMcpStdioServer() })
-          .expect(201)
-      ).body as McpServerBody;
-      await waitForServer(gateway, id, (body) => body.state === 'ready');
+      const id = await addTestServer(gateway);
       await waitForRun((await submit({ message: '/tool tests__add_tool {}' })).runId);
       await waitForServer(gateway, id, (body) => body.tools.some((tool) => tool.name === 'tests__extra'));
       const extra = await waitForRun((await submit({ message: '/tool tests__extra {}' })).runId);
@@ -133,14 +139,7 @@ describe('MCP servers as tool providers, through the local Claude', () => {
     const gateway = await startGateway(claude);
     const { gw, auth, submit, waitForRun } = gateway;
     try {
-      const { id } = (
-        await request(gw.url)
-          .post('/api/mcp-servers')
-          .set(auth)
-          .send({ name: 'tests', transport: 'stdio', ...testMcpStdioServer() })
-          .expect(201)
-      ).body as McpServerBody;
-      await waitForServer(gateway, id, (body) => body.state === 'ready');
+      await addTestServer(gateway);
       const { runId } = await submit({ message: '/tool tests__add_note {"note":"buy milk"}' });
       await waitForRun(runId, 15_000, ['waiting']);
       const approvals = (await request(gw.url).get(`/api/approvals/run/${runId}`).set(auth).expect(200)).body as {
