@@ -13,6 +13,7 @@ COPY apps/console/package.json apps/console/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/api-client/package.json libs/api-client/
 COPY libs/testing/package.json libs/testing/
+COPY agent-runner/package.json agent-runner/
 COPY integrations/n8n/package.json integrations/n8n/
 # Scripts stay off here: `prepare` would build before the sources are copied; better-sqlite3,
 # argon2 and esbuild ship prebuilt binaries for linux.
@@ -27,6 +28,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/libs/contracts/package.json libs/contracts/
 COPY --from=build /app/libs/contracts/dist libs/contracts/dist
+# The agent loop's decisions, shared with the agent container's runner.
+COPY --from=build /app/agent-runner/package.json /app/agent-runner/agent-loop.js /app/agent-runner/agent-loop.d.ts agent-runner/
 COPY --from=build /app/apps/api/package.json apps/api/
 COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/api/prompts apps/api/prompts

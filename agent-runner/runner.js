@@ -2,11 +2,22 @@
 // Loop Gateway agent runner: what runs inside an agent container (one container per agent call).
 //
 // It speaks line-delimited JSON over stdin/stdout with the gateway. The container has no network and
-// holds no secret: model calls and network tools stay on the gateway's side; what executes
-// agent-chosen code (run_script, custom skills) runs here: scripts in a fresh directory of the
-// container's tmpfs, skill handlers in a worker thread of their own, in a bare V8 context.
+// holds no secret. The runner steps the agent loop (agent-loop.js, the same decisions the gateway
+// makes in direct mode) and asks the gateway for each step: the model call (the gateway holds the
+// key and makes it), the tool calls (the gateway stores each before it runs, makes the network
+// ones, and hands what executes agent-chosen code back to this container), and the run's end.
+// Scripts run in a fresh directory of the container's tmpfs, skill handlers in a worker thread of
+// their own, in a bare V8 context.
 //
-//   runner  → gateway  {"type":"ready","protocol":2,"languages":["node",…]}
+//   runner  → gateway  {"type":"ready","protocol":3,"languages":["node",…]}
+//   gateway → runner   {"type":"run","id":"…","turn":{"answer":[…]|null,"iterations":0,"maxIterations":20}}
+//   runner  → gateway  {"type":"broker","id":"<the run request's id>","callId":1,"call":"model"}
+//                      {"type":"broker","id":"…","callId":2,"call":"tools","toolUseIds":["toolu_…"]}
+//                      {"type":"broker","id":"…","callId":3,"call":"finish"}  (or "limit")
+//   gateway → runner   {"type":"brokered","id":"…","callId":1,"turn":{…}|null}   (null: the run has ended)
+//                      {"type":"brokered","id":"…","callId":2,"error":"the run stops here"}  (paused or failed)
+//   runner  → gateway  {"type":"run_result","id":"…","ok":true}  or  {"type":"run_result","id":"…","ok":false,"error":"…"}
+//   While the runner waits for its tool calls, the gateway sends the code-executing ones here:
 //   gateway → runner   {"type":"script","id":"…","language":"node","script":"…","timeoutMs":30000,"maxOutputBytes":65536}
 //   runner  → gateway  {"type":"script_result","id":"…","exitCode":0,"signal":null,"output":"…",
 //                       "outputTruncated":false,"timedOut":false,"oomKilled":false,"durationMs":12}
@@ -28,8 +39,9 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import readline from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { agentLoop } from './agent-loop.js';
 
-const PROTOCOL = 2;
+const PROTOCOL = 3;
 const WORK_DIR = process.env.RUNNER_WORK_DIR || '/work';
 const MAX_LINE_CHARS = 1024 * 1024;
 /** How long to wait for the output pipes after the script exited before closing them. */
@@ -38,8 +50,9 @@ const PIPE_GRACE_MS = 1000;
 const interpreters = findInterpreters();
 // The process groups of the scripts running now, each as the function that kills it.
 const running = new Set();
-// The skill calls running now, by request id: how to hand a brokered answer to each.
-const skills = new Map();
+// The requests running now that wait on brokered calls (a run's loop, a skill's fetches), by request
+// id: how to hand a brokered answer to each.
+const brokered = new Map();
 /** Fetches one skill call may make (as in the gateway's own sandbox). */
 const MAX_FETCHES_PER_CALL = 20;
 
@@ -275,7 +288,7 @@ function runSkill(request) {
     if (answered) return;
     answered = true;
     clearTimeout(timer);
-    skills.delete(request.id);
+    brokered.delete(request.id);
     void worker.terminate();
     send({ type: 'skill_result', id: request.id, ...result });
   };
@@ -283,9 +296,7 @@ function runSkill(request) {
     () => answer({ ok: false, error: `the skill ran longer than its ${timeoutMs} ms limit and was stopped` }),
     timeoutMs,
   );
-  skills.set(request.id, {
-    brokered: (message) => worker.postMessage({ callId: message.callId, answer: message }),
-  });
+  brokered.set(request.id, (message) => worker.postMessage({ callId: message.callId, answer: message }));
   worker.on('message', (message) => {
     if (message.type === 'fetch') {
       if (++fetches > MAX_FETCHES_PER_CALL) {
@@ -316,6 +327,40 @@ function runSkill(request) {
   worker.on('exit', () => answer({ ok: false, error: 'the skill stopped without a result' }));
 }
 
+// The agent loop of one call: each step is asked of the gateway, which makes it and says where the
+// run stands after it. A step that stops the run on the gateway's side (an approval to wait for, a
+// failed model call) comes back as an error, which ends the loop here.
+function runLoop(request) {
+  const waiting = new Map();
+  let callSeq = 0;
+  const ask = (call, fields = {}) =>
+    new Promise((resolve, reject) => {
+      const callId = ++callSeq;
+      waiting.set(callId, { resolve, reject });
+      send({ type: 'broker', id: request.id, callId, call, ...fields });
+    });
+  brokered.set(request.id, (message) => {
+    const waiter = waiting.get(message.callId);
+    waiting.delete(message.callId);
+    if (typeof message.error === 'string') waiter?.reject(new Error(message.error));
+    else waiter?.resolve(message);
+  });
+  agentLoop(request.turn, {
+    model: async () => (await ask('model')).turn ?? null,
+    tools: async (toolUseIds) => (await ask('tools', { toolUseIds })).turn,
+    finish: async () => void (await ask('finish')),
+    limit: async () => void (await ask('limit')),
+  })
+    .then(
+      () => ({ ok: true }),
+      (error) => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+    )
+    .then((result) => {
+      brokered.delete(request.id);
+      send({ type: 'run_result', id: request.id, ...result });
+    });
+}
+
 function handle(line) {
   if (line.length > MAX_LINE_CHARS) {
     send({ type: 'error', id: null, message: 'request line too long' });
@@ -331,7 +376,8 @@ function handle(line) {
   if (request.type === 'end') process.exit(0);
   if (request.type === 'script') return runScript(request);
   if (request.type === 'skill') return runSkill(request);
-  if (request.type === 'brokered') return skills.get(request.id)?.brokered(request);
+  if (request.type === 'run') return runLoop(request);
+  if (request.type === 'brokered') return brokered.get(request.id)?.(request);
   send({ type: 'error', id: request.id ?? null, message: `unknown request type ${JSON.stringify(request.type)}` });
 }
 

@@ -40,7 +40,7 @@ interface IsolatedRun {
   error: string | null;
   isolated: boolean;
   containerExit: string | null;
-  toolCalls: { name: string; output: string; isError: boolean }[];
+  toolCalls: { id: string; name: string; output: string; isError: boolean }[];
 }
 
 const node = (script: string): ScriptStep => ({ toolUse: { name: 'run_script', input: { language: 'node', script } } });
@@ -151,6 +151,7 @@ describe('container mode against the real Docker engine', () => {
         CONTAINER_MEMORY_MB: '128',
         CONTAINER_PIDS_LIMIT: '64',
         RUN_CONCURRENCY: '12',
+        RUN_MAX_ITERATIONS: '10',
       });
       gateway.pool.observe((_direction, line) => lines.push(line));
     }, 60_000);
@@ -191,6 +192,7 @@ describe('container mode against the real Docker engine', () => {
         ${HOLD}
         console.log(JSON.stringify({ found, files, uid: process.getuid(), rootWrite: writable }));`;
       claude.script(node(probe), { text: 'Checked.' });
+      const from = lines.length;
       const { runId } = await gateway.submit({ message: 'Look around' });
       const id = await gateway.containerOf(runId);
 
@@ -230,7 +232,26 @@ describe('container mode against the real Docker engine', () => {
       expect(claude.requests.at(-1)!.apiKey).toBe(KEY);
       expect(lines.some((line) => line.includes('"type":"script"'))).toBe(true);
       expect(lines.filter((line) => line.includes(KEY))).toEqual([]);
+      // The runner stepped the loop: it asked for each model call and for the tool calls, in order.
+      const asked = lines
+        .slice(from)
+        .map((line) => JSON.parse(line) as { type: string; call?: string; toolUseIds?: string[] })
+        .filter((message) => message.type === 'broker');
+      expect(asked.map((message) => message.call)).toEqual(['model', 'tools', 'model']);
+      expect(asked[1]!.toolUseIds).toEqual([run.toolCalls[0]!.id]);
       await waitUntil('the container removed', async () => !(await gateway.containers()).some((c) => c.Id === id));
+    });
+
+    it('stops a run at its iteration limit when the runner steps the loop', async () => {
+      claude.respondWith(() => node('console.log(1)'));
+      const run = await gateway.finished((await gateway.submit({ message: 'Loop forever' })).runId);
+      expect(run).toMatchObject({
+        status: 'failed',
+        error: 'Stopped after 10 model calls (RUN_MAX_ITERATIONS)',
+        isolated: true,
+        containerExit: 'exit code 0',
+      });
+      expect(run.toolCalls).toHaveLength(9);
     });
 
     it('isolates a sub-agent’s run like any run: its script runs in a container of its own', async () => {
@@ -425,8 +446,13 @@ describe('container mode against the real Docker engine', () => {
       const skillLines = stream.filter((line) => line.includes('"type":"skill"'));
       expect(skillLines).toHaveLength(7);
       expect(skillLines[0]).toContain(JSON.stringify(UPPER).slice(1, -1));
-      expect(stream.filter((line) => line.includes('"type":"broker"'))).toHaveLength(2);
-      expect(stream.filter((line) => line.includes('"type":"brokered"'))).toHaveLength(2);
+      const fetches = stream.filter((line) => line.includes('"call":"fetch"'));
+      expect(fetches).toHaveLength(2);
+      const fetchIds = fetches.map((line) => (JSON.parse(line) as { id: string }).id);
+      const answers = stream.filter(
+        (line) => line.includes('"type":"brokered"') && fetchIds.includes((JSON.parse(line) as { id: string }).id),
+      );
+      expect(answers).toHaveLength(2);
       expect(stream.filter((line) => line.includes(KEY))).toEqual([]);
       expect(containerId).toBeTruthy();
 
@@ -784,7 +810,7 @@ describe('container mode against the real Docker engine', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-old-runner-'));
     writeFileSync(
       join(dir, 'Dockerfile'),
-      `FROM ${agentImage.image}\nUSER root\nRUN sed -i 's/^const PROTOCOL = 2;/const PROTOCOL = 1;/' /app/runner.js && grep -q 'PROTOCOL = 1;' /app/runner.js\nUSER node\n`,
+      `FROM ${agentImage.image}\nUSER root\nRUN sed -i 's/^const PROTOCOL = 3;/const PROTOCOL = 2;/' /app/runner.js && grep -q 'PROTOCOL = 2;' /app/runner.js\nUSER node\n`,
     );
     await exec('docker', ['build', '-q', '-t', old, dir]);
     const gateway = await startIsolatedGateway(claude, { AGENT_CONTAINER_IMAGE: old, CONTAINER_WARM_POOL: '0' });
@@ -793,7 +819,7 @@ describe('container mode against the real Docker engine', () => {
       const run = await gateway.finished((await gateway.submit({ message: 'Hello' })).runId);
       expect(run).toMatchObject({
         status: 'failed',
-        error: `Container mode: the image ${old} is older than this gateway (its runner speaks protocol 1, this gateway needs 2). Build it again with: docker build -t ${old} ./agent-runner`,
+        error: `Container mode: the image ${old} is older than this gateway (its runner speaks protocol 2, this gateway needs 3). Build it again with: docker build -t ${old} ./agent-runner`,
         isolated: true,
       });
       await waitUntil('no container left', async () => (await gateway.containers()).length === 0);
@@ -801,6 +827,57 @@ describe('container mode against the real Docker engine', () => {
       await gateway.gw.close();
       rmSync(dir, { recursive: true, force: true });
       await exec('docker', ['image', 'rm', '-f', old]).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('makes only the steps the loop takes: a runner taken over by code in its container is killed, nothing is run for it', async () => {
+    // Two runners as code in the container could make them (it can write to the runner's stdout): one
+    // asks for tool calls the model never made, one ends the loop before the run has ended.
+    const tag = agentImage.image.split(':')[1];
+    const variants = {
+      forged: {
+        image: `lg-test-agent-forged:${tag}`,
+        edit: `s/model: async () => (await ask('model'))/model: async () => (await ask('tools', { toolUseIds: ['toolu_forged'] }))/`,
+      },
+      early: {
+        image: `lg-test-agent-early:${tag}`,
+        edit: 's/^  agentLoop(request.turn, {/  Promise.resolve(request.turn, {/',
+      },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'lg-taken-runner-'));
+    for (const { image, edit } of Object.values(variants)) {
+      writeFileSync(
+        join(dir, 'Dockerfile'),
+        `FROM ${agentImage.image}\nUSER root\nRUN cp /app/runner.js /tmp/runner.js && sed -i "${edit}" /app/runner.js && ! cmp -s /app/runner.js /tmp/runner.js\nUSER node\n`,
+      );
+      await exec('docker', ['build', '-q', '-t', image, dir]);
+    }
+    try {
+      for (const [name, { image }] of Object.entries(variants)) {
+        const gateway = await startIsolatedGateway(claude, { AGENT_CONTAINER_IMAGE: image, CONTAINER_WARM_POOL: '0' });
+        try {
+          const asked = claude.requests.length;
+          claude.script(call('http_request', { url: 'http://127.0.0.1:9/' }), { text: 'unused' });
+          const run = await gateway.finished((await gateway.submit({ message: `Hello ${name}` })).runId);
+          const error =
+            name === 'forged'
+              ? "The agent container killed: its runner asked for its tool calls where the loop's next step is a model call"
+              : "The agent container's runner ended the loop before the run ended";
+          expect(run).toMatchObject({ status: 'failed', error, isolated: true, toolCalls: [] });
+          // Neither runner got a model call made for it: the forged one was refused before any, the
+          // early one never asked.
+          expect(claude.requests.length).toBe(asked);
+          claude.reset();
+          await waitUntil('no container left', async () => (await gateway.containers()).length === 0);
+        } finally {
+          await gateway.gw.close();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      for (const { image } of Object.values(variants)) {
+        await exec('docker', ['image', 'rm', '-f', image]).catch(() => undefined);
+      }
     }
   }, 120_000);
 

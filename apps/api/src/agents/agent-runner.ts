@@ -4,7 +4,14 @@ import { AGENT_SKILL_TOOLS } from '../agent-skills/agent-skill-tools.js';
 import { AgentSkillsService } from '../agent-skills/agent-skills.service.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
-import { ContainerFailure } from '../containers/agent-container.js';
+import {
+  agentLoop,
+  type LoopStep,
+  type LoopSteps,
+  type LoopTurn,
+  nextStep,
+} from '@loop-gateway/agent-runner/agent-loop';
+import { ContainerFailure, type RunnerMessage } from '../containers/agent-container.js';
 import { ContainerModeError, ContainerPool } from '../containers/container-pool.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
@@ -105,7 +112,10 @@ export class AgentRunner {
         run.status = 'running';
       }
       failure = await this.openContainer(run, signal);
-      await this.loop(run, group, profile, history, failure ? AbortSignal.any([signal, failure]) : signal, slot);
+      const stepSignal = failure ? AbortSignal.any([signal, failure]) : signal;
+      const steps = await this.loopSteps(run, group, profile, history, stepSignal, slot);
+      if (failure) await this.loopInContainer(run, history, steps, stepSignal);
+      else await agentLoop(this.turn(run, history), steps);
       return 'finished';
     } catch (error) {
       if (error instanceof RunPaused) {
@@ -207,14 +217,18 @@ export class AgentRunner {
     history.push(input);
   }
 
-  private async loop(
+  /**
+   * The work behind each of the loop's steps (agent-runner/agent-loop.js decides which comes next):
+   * the same in both modes, each step stored before it is acted on.
+   */
+  private async loopSteps(
     run: Run,
     group: AgentGroup,
     profile: RunProfile,
     history: ConversationMessage[],
     signal: AbortSignal,
     slot: RunSlot,
-  ): Promise<void> {
+  ): Promise<LoopSteps> {
     const pins = run.toolPins ?? {};
     // Agent Skills the group (and role) allow: listed in the system prompt, read with load_skill and
     // read_skill_file, which come with them (a group's allowlist names the skills, not those two tools).
@@ -234,23 +248,108 @@ export class AgentRunner {
       offered,
     );
     const agentSkills = offered.map((skill) => skill.name);
-    for (;;) {
-      const last = history.at(-1);
-      if (last?.runId === run.id && last.role === 'assistant') {
-        const toolUses = last.content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
-        if (toolUses.length === 0) {
-          return this.finish(run, { status: 'completed', reply: lastText(history, run.id), error: null });
-        }
-        const limit = Math.min(run.maxIterations ?? Infinity, this.config.runMaxIterations);
-        if (run.iterations >= limit) {
-          const which = limit < this.config.runMaxIterations ? 'the run’s limit' : 'RUN_MAX_ITERATIONS';
-          throw new RunStop(`Stopped after ${run.iterations} model calls (${which})`, 'failed');
-        }
-        const results = await this.runTools(run, toolUses, signal, pins, agentSkills);
+    return {
+      model: async () =>
+        (await this.callModel(run, group, system, tools, history, signal, slot)) ? null : this.turn(run, history),
+      // The calls of the answer as stored, whoever asks (the runner only says which it expects).
+      tools: async () => {
+        const results = await this.runTools(run, lastToolUses(history), signal, pins, agentSkills);
         await this.append(run, history, 'user', results);
-        continue;
+        return this.turn(run, history);
+      },
+      finish: () => this.finish(run, { status: 'completed', reply: lastText(history, run.id), error: null }),
+      limit: () => {
+        const which =
+          this.turn(run, history).maxIterations < this.config.runMaxIterations
+            ? 'the run’s limit'
+            : 'RUN_MAX_ITERATIONS';
+        return Promise.reject(new RunStop(`Stopped after ${run.iterations} model calls (${which})`, 'failed'));
+      },
+    };
+  }
+
+  /** Where the run stands, as the loop's decisions read it. */
+  private turn(run: Run, history: ConversationMessage[]): LoopTurn {
+    const last = history.at(-1);
+    return {
+      answer: last?.runId === run.id && last.role === 'assistant' ? last.content : null,
+      iterations: run.iterations,
+      maxIterations: Math.min(run.maxIterations ?? Infinity, this.config.runMaxIterations),
+    };
+  }
+
+  /**
+   * Container mode: the runner in the container steps the loop and asks for each step over the
+   * protocol; the gateway makes it with the same steps as direct mode, holding the key and the
+   * database. A step is made only when it is the one the loop takes from the run as stored, and one
+   * at a time: code running in the container can write to the runner's stdout, so a request proves
+   * nothing by itself, and a runner that asks for anything else is killed.
+   */
+  private async loopInContainer(
+    run: Run,
+    history: ConversationMessage[],
+    steps: LoopSteps,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const container = this.containers.forRun(run.id);
+    if (!container) throw new ContainerFailure('The agent container is gone');
+    // What stopped the loop on the gateway's side (a pause, a stop, a failed model call), thrown as in direct mode.
+    let halt: unknown = null;
+    let ended = false;
+    let step: Promise<unknown> | null = null;
+    const broker = (message: RunnerMessage): Promise<Record<string, unknown>> => {
+      const expected = nextStep(this.turn(run, history));
+      const refusal =
+        step || ended || halt
+          ? `asked for a step while ${step ? 'another was being made' : 'the loop was over'}`
+          : !isStep(expected, message)
+            ? `asked for ${describeStep(message['call'])} where the loop's next step is ${describeStep(expected.kind)}`
+            : null;
+      if (refusal) {
+        container.kill(`killed: its runner ${refusal}`);
+        return Promise.reject(new Error(refusal));
       }
-      if (await this.callModel(run, group, system, tools, history, signal, slot)) return;
+      const made = this.makeStep(expected, steps).then(
+        (turn) => {
+          if (turn === null) ended = true;
+          return { turn: turn ?? null };
+        },
+        (error: unknown) => {
+          halt = error;
+          throw new Error('the run stops here');
+        },
+      );
+      step = made.finally(() => (step = null)).catch(() => undefined);
+      return made;
+    };
+    const answer = await container
+      .request<RunnerMessage>({ type: 'run', turn: this.turn(run, history) }, signal, broker)
+      .then(
+        (message) => ({ message }),
+        (error: unknown) => ({ error }),
+      );
+    // The runner's answer can come before the step that ended it has returned (the run's end closes the container).
+    await step;
+    if (halt) throw halt;
+    if (ended) return;
+    if ('error' in answer) throw answer.error;
+    const detail = typeof answer.message['error'] === 'string' ? `: ${answer.message['error']}` : '';
+    throw new ContainerFailure(`The agent container's runner ended the loop before the run ended${detail}`);
+  }
+
+  /** Makes one step; resolves with where the run stands after it, or null once the run has ended. */
+  private async makeStep(step: LoopStep, steps: LoopSteps): Promise<LoopTurn | null> {
+    switch (step.kind) {
+      case 'model':
+        return steps.model();
+      case 'tools':
+        return steps.tools(step.toolUseIds);
+      case 'finish':
+        await steps.finish();
+        return null;
+      case 'limit':
+        await steps.limit();
+        return null;
     }
   }
 
@@ -539,6 +638,36 @@ function unansweredToolUses(history: ConversationMessage[]): string[] {
   const last = history.at(-1);
   if (last?.role !== 'assistant') return [];
   return last.content.filter((block): block is ToolUseBlock => block.type === 'tool_use').map((block) => block.id);
+}
+
+/** The tool calls of the conversation's last message (the run's answer being acted on). */
+function lastToolUses(history: ConversationMessage[]): ToolUseBlock[] {
+  return (history.at(-1)?.content ?? []).filter((block): block is ToolUseBlock => block.type === 'tool_use');
+}
+
+/** The runner asked for exactly this step (the same kind and, for tools, the same calls in order). */
+function isStep(step: LoopStep, message: RunnerMessage): boolean {
+  if (message['call'] !== step.kind) return false;
+  if (step.kind !== 'tools') return true;
+  const asked = message['toolUseIds'];
+  return (
+    Array.isArray(asked) && asked.length === step.toolUseIds.length && asked.every((id, i) => id === step.toolUseIds[i])
+  );
+}
+
+function describeStep(kind: unknown): string {
+  switch (kind) {
+    case 'model':
+      return 'a model call';
+    case 'tools':
+      return 'its tool calls';
+    case 'finish':
+      return "the run's end";
+    case 'limit':
+      return 'the iteration limit';
+    default:
+      return JSON.stringify(String(kind).slice(0, 40));
+  }
 }
 
 /** The text of the run's last answer. */

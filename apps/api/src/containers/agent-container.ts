@@ -39,7 +39,7 @@ export interface ContainerExit {
 export type Broker = (message: RunnerMessage) => Promise<Record<string, unknown>>;
 
 /** The runner protocol this gateway speaks (agent-runner/runner.js says which it speaks in `ready`). */
-export const RUNNER_PROTOCOL = 2;
+export const RUNNER_PROTOCOL = 3;
 
 /** The image's runner is older than this gateway: the image must be built again from agent-runner/. */
 export class OutdatedRunner extends Error {
@@ -324,6 +324,7 @@ export class AgentContainer {
       description = `the runner crashed (exit code ${statusCode ?? 'unknown'})${tail ? `: ${tail}` : ''}`;
     }
     if (!this.ending) this.fail(description);
+    else this.rejectPending(new ContainerFailure('The agent container has ended'));
     this.readyWaiter?.reject(new ContainerFailure(description));
     this.stream.destroy();
     // Failed: it did not end because the call was over (a kill, a crash, the engine gone).
@@ -334,7 +335,11 @@ export class AgentContainer {
     if (this.abort.signal.aborted) return;
     const failure = new ContainerFailure(`The agent container ${reason}`);
     this.abort.abort(failure);
-    for (const waiter of this.pending.values()) waiter.reject(failure);
+    this.rejectPending(failure);
+  }
+
+  private rejectPending(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
 }
