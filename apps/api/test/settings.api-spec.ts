@@ -45,7 +45,8 @@ describe('GET /api/settings', () => {
       version: gw.config.version,
       database: 'sqlite',
       dataDir: gw.dataDir,
-      containerMode: { enabled: false, state: 'off' },
+      // Off: an engine or image it does not use is no problem to report.
+      containerMode: { enabled: false, state: 'off', problem: null },
     });
   });
 

@@ -202,8 +202,11 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
       (version) => ({ reachable: true, version: version.Version ?? null, problem: null }),
       (error: unknown) => ({ reachable: false, version: null, problem: this.explain(error).message }),
     );
+    // With container mode off, an engine or image the gateway does not use is not a problem (the
+    // fields still say what an operator would find on turning it on).
     if (!engine.reachable) {
-      return { ...base, engineReachable: false, engineVersion: null, imagePresent: false, problem: engine.problem };
+      const problem = this.enabled ? engine.problem : null;
+      return { ...base, engineReachable: false, engineVersion: null, imagePresent: false, problem };
     }
     const imagePresent = await withTimeout(docker.getImage(this.settings.image).inspect()).then(
       () => true,
@@ -214,7 +217,7 @@ export class ContainerPool implements OnApplicationBootstrap, OnModuleDestroy {
       engineReachable: true,
       engineVersion: engine.version,
       imagePresent,
-      problem: imagePresent ? (this.enabled ? this.lastProblem : null) : this.missingImage(),
+      problem: !this.enabled ? null : imagePresent ? this.lastProblem : this.missingImage(),
     };
   }
 
