@@ -45,17 +45,23 @@ export class RunLifecycle {
   }
 }
 
+/** After a handler threw, the continuation is tried again after these pauses (then at the next start). */
+export const CONTINUATION_RETRY_MS = [1_000, 5_000, 30_000, 120_000];
+
 /**
  * Carries out each ended run's continuation exactly once: claimed compare-and-set (pending →
  * dispatching), then recorded as dispatched. On start, continuations a crash or stop left pending or
  * half-done are carried out; each handler checks what it already recorded, so a claim that a crash
- * interrupted is finished without doing it twice.
+ * interrupted is finished without doing it twice. A handler that throws (the database was busy, a
+ * peer failed) leaves its continuation pending and is tried again after a pause, a few times, then at
+ * the next start: a delegating run must not wait forever for an answer that was stored.
  */
 @Injectable()
 export class RunContinuations implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RunContinuations.name);
   private readonly handlers = new Map<RunContinuation['kind'], ContinuationHandler>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly retries = new Set<NodeJS.Timeout>();
   private readonly subscription: Subscription;
   private stopped = false;
 
@@ -86,6 +92,7 @@ export class RunContinuations implements OnApplicationBootstrap, OnModuleDestroy
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     this.subscription.unsubscribe();
+    for (const timer of this.retries) clearTimeout(timer);
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -105,20 +112,38 @@ export class RunContinuations implements OnApplicationBootstrap, OnModuleDestroy
     else if (run.continuationState === 'pending') await this.run(run, false);
   }
 
-  private async run(run: Run, reclaim: boolean): Promise<void> {
+  private async run(run: Run, reclaim: boolean, attempt = 0): Promise<void> {
     const continuation = run.continuation;
     if (!continuation || this.stopped) return;
     const handler = this.handlers.get(continuation.kind);
     if (!handler?.durable) return; // its module is not loaded: it stays pending
     const from = reclaim ? (['pending', 'dispatching'] as const) : (['pending'] as const);
     if (!(await this.runs.claimContinuation(run.id, [...from]))) return; // someone else has it
-    let result: ContinuationResult = 'done';
+    let result: ContinuationResult | 'failed';
     try {
       result = await handler.handle(run, continuation as never);
     } catch (error) {
-      this.logger.error({ err: error, runId: run.id }, `The ${continuation.kind} continuation failed`);
+      result = 'failed';
+      const retryMs = CONTINUATION_RETRY_MS[attempt];
+      const next = retryMs === undefined ? 'at the next start' : `in ${retryMs / 1000} s`;
+      this.logger.error(
+        { err: error, runId: run.id },
+        `The ${continuation.kind} continuation failed; it is tried again ${next}`,
+      );
     }
     await this.runs.settleContinuation(run.id, result === 'done' ? 'dispatched' : 'pending');
+    if (result === 'failed') this.retry(run, attempt);
+  }
+
+  private retry(run: Run, attempt: number): void {
+    const delay = CONTINUATION_RETRY_MS[attempt];
+    if (delay === undefined || this.stopped) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      this.track(this.run(run, false, attempt + 1));
+    }, delay);
+    timer.unref();
+    this.retries.add(timer);
   }
 
   private track(work: Promise<void>): void {
