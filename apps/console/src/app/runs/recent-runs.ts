@@ -51,6 +51,14 @@ import { IfAdmin } from '../core/session/if-admin';
  * URL's query (so a filtered list can be shared and survives a reload), older pages on demand, and
  * Retry / Cancel on each row.
  */
+/** One of the runs list's filters chosen from a list. */
+interface FilterSelect {
+  key: 'status' | 'origin' | 'groupId' | 'channelId';
+  label: string;
+  testId: string;
+  options: readonly { value: string; label: string }[];
+}
+
 @Component({
   selector: 'lg-recent-runs',
   imports: [
@@ -106,9 +114,29 @@ export class RecentRuns {
   protected readonly originLabel = originLabel;
   protected readonly canRetry = canRetry;
   protected readonly canCancel = canCancel;
-  protected readonly statuses = STATUS_OPTIONS;
-  protected readonly origins = ORIGIN_OPTIONS;
   protected readonly channels = signal<readonly ChannelResponseDto[]>([]);
+  /** The filters chosen from a list: each applies as soon as it is chosen. */
+  protected readonly selects = computed<readonly FilterSelect[]>(() => [
+    {
+      key: 'status',
+      label: 'Status',
+      testId: 'filter-status',
+      options: STATUS_OPTIONS.map((status) => ({ value: status, label: status })),
+    },
+    { key: 'origin', label: 'Origin', testId: 'filter-origin', options: ORIGIN_OPTIONS },
+    {
+      key: 'groupId',
+      label: 'Group',
+      testId: 'filter-group',
+      options: this.groups().map((group) => ({ value: group.id, label: group.name })),
+    },
+    {
+      key: 'channelId',
+      label: 'Channel',
+      testId: 'filter-channel',
+      options: this.channels().map((channel) => ({ value: channel.id, label: channel.name })),
+    },
+  ]);
   /** The filters as the URL has them; the form shows them. */
   protected readonly filters = signal<RunFilters>({});
   protected readonly filtered = computed(() => isFiltered(this.filters()));
