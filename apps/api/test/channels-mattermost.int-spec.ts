@@ -520,6 +520,12 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
         botPosts(dm.id).some((p) => p.message.startsWith('Started a new conversation')),
       );
       expect(claude.requests).toHaveLength(0);
+
+      // Deleting the channel takes its commands off the server; another integration's stay.
+      const other = { ...mattermost.commands[0]!, id: 'othercommand0000000000000', creator_id: alice.id };
+      mattermost.commands.push({ ...other, trigger: 'deploy', url: 'http://elsewhere.example/deploy' });
+      await request(second.gw.url).delete(`/api/channels/${second.channelId}`).set(second.auth).expect(204);
+      expect(mattermost.commands.map((c) => c.trigger)).toEqual(['deploy']);
     } finally {
       await second.gw.close();
     }

@@ -187,13 +187,8 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
   async test(channel: Channel): Promise<{ ok: boolean; message: string; durationMs: number }> {
     const started = Date.now();
     const timeout = AbortSignal.timeout(TEST_TIMEOUT_MS);
-    let adapter = this.running.get(channel.id)?.adapter;
     try {
-      if (!adapter) {
-        const factory = this.factories.all().find((f) => f.type === channel.type);
-        if (!factory) throw new Error(`${channel.type} channels are not supported by this gateway yet`);
-        adapter = factory.create(JSON.parse(this.secrets.decrypt(channel.configSealed)) as object, channel);
-      }
+      const adapter = this.adapterFor(channel);
       if (!adapter.test) throw new Error('This kind of channel has no connection test');
       const message = await Promise.race([
         adapter.test(timeout),
@@ -207,10 +202,28 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
     }
   }
 
-  /** Forgets a deleted channel. */
-  async remove(channelId: string): Promise<void> {
-    await this.stop(channelId, null);
-    this.statuses.delete(channelId);
+  /**
+   * Forgets a deleted channel, after its adapter undid what it set up on the far side (Mattermost's
+   * slash commands). That is best effort: the server may be unreachable, and the channel goes anyway.
+   */
+  async remove(channel: Channel): Promise<void> {
+    try {
+      const adapter = this.adapterFor(channel);
+      await adapter.forget?.(AbortSignal.timeout(TEST_TIMEOUT_MS));
+    } catch (error) {
+      this.logger.warn(`Channel "${channel.name}": what it set up on the far side stays: ${describe(error)}`);
+    }
+    await this.stop(channel.id, null);
+    this.statuses.delete(channel.id);
+  }
+
+  /** The channel's running adapter, or (disabled, stopped) a fresh one made from its settings. */
+  private adapterFor(channel: Channel): ChannelAdapter {
+    const running = this.running.get(channel.id);
+    if (running) return running.adapter;
+    const factory = this.factories.all().find((f) => f.type === channel.type);
+    if (!factory) throw new Error(`${channel.type} channels are not supported by this gateway yet`);
+    return factory.create(JSON.parse(this.secrets.decrypt(channel.configSealed)) as object, channel);
   }
 
   private start(channel: Channel): void {

@@ -112,8 +112,8 @@ export class ChannelsService implements OnModuleInit {
   }
 
   async remove(id: string): Promise<void> {
-    await this.require(id);
-    await this.manager.remove(id);
+    const channel = await this.require(id);
+    await this.manager.remove(channel);
     await this.groups.setChannelGroup(id, null);
     await this.repository.remove(id);
   }

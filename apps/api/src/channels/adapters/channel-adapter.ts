@@ -104,6 +104,11 @@ export interface ChannelAdapter {
    * the bot is @my_bot.`), or throws one saying what failed.
    */
   test?(signal: AbortSignal): Promise<string>;
+  /**
+   * The channel is being deleted: undoes what the adapter set up on the far side for it (Mattermost:
+   * its slash commands). Best effort: a failure is logged and the channel is deleted all the same.
+   */
+  forget?(signal: AbortSignal): Promise<void>;
 }
 
 /** Thrown by an adapter when the far side rejects the credentials: no retry until the channel changes. */

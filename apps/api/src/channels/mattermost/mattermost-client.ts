@@ -148,6 +148,10 @@ export class MattermostClient {
     return this.call('PUT', `/commands/${encodeURIComponent(command.id)}`, { ...command, ...settings });
   }
 
+  deleteCommand(commandId: string): Promise<unknown> {
+    return this.call('DELETE', `/commands/${encodeURIComponent(commandId)}`);
+  }
+
   /** Every channel the user is in, across teams (direct messages included). */
   channelsOf(userId: string): Promise<MattermostChannel[]> {
     return this.call('GET', `/users/${encodeURIComponent(userId)}/channels`);

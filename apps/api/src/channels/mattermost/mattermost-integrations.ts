@@ -98,6 +98,23 @@ export class SlashCommands {
     }
   }
 
+  /**
+   * Deletes the commands the bot registered for `url` (the channel is being deleted), in `team` or
+   * in every team of the bot. Returns how many; commands of other integrations are left alone.
+   */
+  async unregister(botId: string, team: string | null, url: string): Promise<number> {
+    const teamIds = team ? [team] : (await this.client.teamsOf(botId)).map((found) => found.id);
+    let deleted = 0;
+    for (const teamId of teamIds) {
+      for (const command of await this.client.commands(teamId)) {
+        if (command.creator_id !== botId || command.url !== url) continue;
+        await this.client.deleteCommand(command.id);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
   /** The command line a slash-command call stands for (`/approve 1a2b3c4d`), or null when its token is not ours. */
   verify(token: string, teamId: string, command: string, text: string): string | null {
     const known = [...this.tokens.entries()].find(([candidate]) => sameSecret(candidate, token))?.[1];

@@ -165,6 +165,16 @@ export class MattermostAdapter implements ChannelAdapter {
     }
   }
 
+  /** The channel is being deleted: its slash commands go from the server (they would call a gateway route that is gone). */
+  async forget(signal: AbortSignal): Promise<void> {
+    if (!this.config.gatewayUrl) return;
+    const me = await this.client.me(signal);
+    const team = this.config.team ? (this.teamId ?? (await this.resolveTeam(this.config.team))) : null;
+    const url = callbackUrl(this.config.gatewayUrl, this.channel.id, 'commands');
+    const deleted = await this.slashCommands.unregister(me.id, team, url);
+    if (deleted > 0) this.logger.log(`Removed the ${deleted} slash command(s) of the deleted channel`);
+  }
+
   /** Checks the server and the token (and the team, when one is set), receiving nothing. */
   async test(signal: AbortSignal): Promise<string> {
     const me = await this.client.me(signal);
