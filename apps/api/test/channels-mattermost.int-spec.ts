@@ -456,8 +456,25 @@ describe('Mattermost channel against a fake Mattermost server (REST v4 + WebSock
       const [decided] = (await api.get('/api/approvals?status=approved').expect(200)).body;
       expect(decided).toMatchObject({ decidedBy: 'Carol (@carol)', decidedChannelId: channelId });
 
-      // Pressing Reject afterwards says how it was decided.
-      await mattermost.pressButton(carol.id, notice!.id, 'reject');
+      // Decided: the notice's buttons are gone, and it says who decided.
+      const closed = await waitUntil('the buttons taken off', () => {
+        const post = mattermost.posts.find((p) => p.id === notice!.id)!;
+        return JSON.stringify(post.props).includes('Approved by') && post;
+      });
+      expect(closed.props).toEqual({ attachments: [{ text: 'Approved by Carol (@carol).' }] });
+      expect(closed.message).toBe(notice!.message);
+
+      // A press of Reject made before the buttons went (it arrives afterwards) says how it was decided.
+      await request(gw.url)
+        .post(`/webhook/mattermost/${channelId}/actions`)
+        .send({
+          user_id: carol.id,
+          channel_id: carolDm.id,
+          post_id: notice!.id,
+          trigger_id: 'late-press',
+          context: (actions[1]!.integration as { context: object }).context,
+        })
+        .expect(200);
       await waitUntil('the late press answered', () =>
         texts(carolDm.id).some((t) =>
           t.startsWith(`Approval ${decided.id as string} was already approved by Carol (@carol)`),

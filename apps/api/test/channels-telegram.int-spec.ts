@@ -670,6 +670,12 @@ describe('Telegram channel against the telegram-test-api Bot API emulator', () =
       expect(existsSync(marker)).toBe(true);
       const decided = (await api.get(`/api/approvals/${pending.id as string}`).expect(200)).body;
       expect(decided).toMatchObject({ status: 'approved', decidedBy: 'Bob (@bob)', decidedChannelId: channelId });
+      // Decided: the notice's buttons are gone (its text stays).
+      await waitUntil(
+        'the buttons taken off',
+        () => JSON.stringify(botMessages(2002)[0]!.message.reply_markup) === JSON.stringify({ inline_keyboard: [] }),
+      );
+      expect(texts(2002)[0]).toBe(notice);
 
       // Deciding again says how it was decided.
       await bob.sendMessage(bob.makeMessage(`/reject ${shortId} too late`));

@@ -8,6 +8,7 @@ import { ApprovalsService } from '../hitl/approvals.service.js';
 import { shortApprovalId } from './channel-commands.js';
 import { ChannelInbox } from './channel-inbox.js';
 import { ChannelManager } from './channel-manager.js';
+import type { SentButtons } from './adapters/channel-adapter.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { excerpt } from './chat-command-handler.js';
 
@@ -16,13 +17,20 @@ import { excerpt } from './chat-command-handler.js';
  * those of every channel marked as the approvals chat) get the tool, a short summary of its input,
  * why it is held and how to answer; the person whose message is waiting is told so instead of
  * seeing "typing…" until the decision. A sub-agent's held call counts as one of the top-level run
- * that started its tree (the run the chat's message started). Best effort: a notice that cannot be
- * sent is logged, and the console and the n8n flow still decide as before.
+ * that started its tree (the run the chat's message started). Once the call is decided (anywhere:
+ * a chat, the console, the n8n flow, its timeout), the notices' buttons go, so nobody presses a
+ * question already answered. Best effort: a notice that cannot be sent or changed is logged, and the
+ * console and the n8n flow still decide as before.
  */
 @Injectable()
 export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChannelApprovalNotices.name);
   private subscriptions: Subscription[] = [];
+  /**
+   * The notices with buttons of each held call, by approval id, until it is decided. In memory: after
+   * a restart the buttons of calls held before it stay (pressing one answers that it was decided).
+   */
+  private readonly withButtons = new Map<string, { channelId: string; sent: SentButtons[] }[]>();
 
   constructor(
     private readonly bus: EventBus,
@@ -41,6 +49,7 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
         });
       }),
       this.bus.on('approval:resolved').subscribe(({ payload }) => {
+        this.closeButtons(payload.approvalId, decisionNote(payload.status, payload.decidedBy)).catch(() => undefined);
         if (payload.status !== 'approved') return;
         this.resumed(payload.runId).catch(() => undefined);
       }),
@@ -68,11 +77,12 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
       if (approvers.length === 0) continue;
       for (const sender of approvers) told.add(`${channel.id}/${sender}`);
       const id = shortApprovalId(approval.id);
-      const failure = await this.manager.notify(channel.id, approvers, notice, [
+      const { failure, sent } = await this.manager.notify(channel.id, approvers, notice, [
         { label: 'Approve', command: `/approve ${id}` },
         { label: 'Reject', command: `/reject ${id}` },
       ]);
       if (failure) this.logger.warn(`Approval ${approval.id}: channel ${channel.name}: ${failure}`);
+      if (sent.length > 0) this.remember(approval.id, channel.id, sent);
     }
     await this.tellSender(approval, top.runId, told);
   }
@@ -104,6 +114,18 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
     await this.inbox.waitingForApproval(live.adapter, message, notice);
   }
 
+  private remember(approvalId: string, channelId: string, sent: SentButtons[]): void {
+    const notices = this.withButtons.get(approvalId) ?? [];
+    notices.push({ channelId, sent });
+    this.withButtons.set(approvalId, notices);
+  }
+
+  private async closeButtons(approvalId: string, note: string): Promise<void> {
+    const notices = this.withButtons.get(approvalId);
+    this.withButtons.delete(approvalId);
+    for (const { channelId, sent } of notices ?? []) await this.manager.closeButtons(channelId, sent, note);
+  }
+
   private async resumed(runId: string): Promise<void> {
     const run = await this.runs.find(runId);
     if (!run) return;
@@ -115,6 +137,22 @@ export class ChannelApprovalNotices implements OnModuleInit, OnModuleDestroy {
 
 /** Parents followed from a sub-agent's run to its top-level run (well past AGENT_MAX_DEPTH's maximum). */
 const MAX_PARENT_HOPS = 32;
+
+/** What stands where a decided call's buttons were. */
+export function decisionNote(
+  status: 'approved' | 'rejected' | 'timed_out' | 'withdrawn',
+  decidedBy: string | null,
+): string {
+  switch (status) {
+    case 'approved':
+    case 'rejected':
+      return `${status === 'approved' ? 'Approved' : 'Rejected'}${decidedBy ? ` by ${decidedBy}` : ''}.`;
+    case 'timed_out':
+      return 'Decided by its timeout.';
+    case 'withdrawn':
+      return 'Withdrawn: the run was cancelled.';
+  }
+}
 
 /** What an approver reads: the tool, its input in short, why it is held and how to answer. */
 export function approvalNotice(approval: Approval): string {

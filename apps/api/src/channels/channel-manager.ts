@@ -19,6 +19,7 @@ import {
   ChannelLoggedOutError,
   ChannelRestartError,
   type LiveStatus,
+  type SentButtons,
 } from './adapters/channel-adapter.js';
 import { AdapterStateStore } from './adapter-state.store.js';
 import { ChannelInbox } from './channel-inbox.js';
@@ -152,26 +153,45 @@ export class ChannelManager implements OnModuleInit, OnApplicationBootstrap, Bef
     if (!running) return `Channel ${channelId} is not running`;
     const recipients = running.channel.allowedSenders;
     if (recipients.length === 0) return `Channel "${running.channel.name}" has no allowed senders to send to`;
-    return this.notify(channelId, recipients, text);
+    return (await this.notify(channelId, recipients, text)).failure;
   }
 
   /**
    * Writes to each of these senders of the channel in their direct chat (approvers told of a held
-   * call). null when every message went out, else why not.
+   * call). `failure`: null when every message went out, else why not; `sent`: the messages that carry
+   * the buttons, for `closeButtons`.
    */
-  async notify(channelId: string, senders: string[], text: string, buttons?: ChatButton[]): Promise<string | null> {
+  async notify(
+    channelId: string,
+    senders: string[],
+    text: string,
+    buttons?: ChatButton[],
+  ): Promise<{ failure: string | null; sent: SentButtons[] }> {
     const running = this.running.get(channelId);
-    if (!running) return `Channel ${channelId} is not running`;
+    if (!running) return { failure: `Channel ${channelId} is not running`, sent: [] };
     const failures: string[] = [];
+    const sent: SentButtons[] = [];
     for (const sender of senders) {
       try {
         const chatId = (await running.adapter.directChat?.(sender)) ?? sender;
-        await running.adapter.send({ chatId, threadId: null, inReplyTo: null }, text, buttons);
+        const message = await running.adapter.send({ chatId, threadId: null, inReplyTo: null }, text, buttons);
+        if (message) sent.push(message);
       } catch (error) {
         failures.push(`${sender}: ${describe(error)}`);
       }
     }
-    return failures.length > 0 ? `Not delivered to ${failures.join('; ')}` : null;
+    return { failure: failures.length > 0 ? `Not delivered to ${failures.join('; ')}` : null, sent };
+  }
+
+  /** Takes the buttons off messages `notify` sent (their question was answered); best effort, logged. */
+  async closeButtons(channelId: string, sent: SentButtons[], note: string): Promise<void> {
+    const adapter = this.running.get(channelId)?.adapter;
+    if (!adapter?.closeButtons) return;
+    for (const message of sent) {
+      await adapter.closeButtons(message, note).catch((error: unknown) => {
+        this.logger.warn(`Channel ${channelId}: the buttons of message ${message.messageId} stay: ${describe(error)}`);
+      });
+    }
   }
 
   /** The running channel and its adapter, or null when it does not run. */

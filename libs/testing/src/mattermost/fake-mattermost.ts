@@ -133,7 +133,7 @@ export function mattermostId(): string {
 
 /**
  * A fake Mattermost server speaking enough of the real REST API v4 and WebSocket protocol for a bot:
- * `GET /api/v4/users/me`, `GET /api/v4/users/{id}`, `POST /api/v4/posts`, `GET /api/v4/posts/{id}/thread`,
+ * `GET /api/v4/users/me`, `GET /api/v4/users/{id}`, `POST /api/v4/posts`, `PUT /api/v4/posts/{id}/patch`, `GET /api/v4/posts/{id}/thread`,
  * `GET /api/v4/channels/{id}`, `GET /api/v4/channels/{id}/posts?since=`, `POST /api/v4/users/{id}/typing`,
  * and `/api/v4/websocket` (the `authentication_challenge` action answered with `seq_reply`, the `hello`
  * event, `ping` → `pong`, `user_typing`, and `posted` events with the per-socket `seq` and the post as a
@@ -611,6 +611,17 @@ export class FakeMattermost {
         200,
         postList(this.postsIn(channel.id).filter((p) => p.create_at > since || p.update_at > since)),
       );
+    }
+    if (req.method === 'PUT' && (match = /^\/api\/v4\/posts\/([a-z0-9]+)\/patch$/.exec(path))) {
+      // PatchPost: only the fields given change; a user edits their own posts only.
+      const post = this.posts.find((p) => p.id === match![1]);
+      if (!post) return appError(res, 404, 'app.post.get.app_error', 'Unable to get the post.');
+      if (post.user_id !== me)
+        return appError(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+      if (typeof body.message === 'string') post.message = body.message;
+      if (body.props && typeof body.props === 'object') post.props = body.props as Record<string, unknown>;
+      post.update_at = post.edit_at = Date.now();
+      return json(res, 200, post);
     }
     if (req.method === 'GET' && (match = /^\/api\/v4\/posts\/([a-z0-9]+)\/thread$/.exec(path))) {
       const root = this.posts.find((p) => p.id === match![1]);

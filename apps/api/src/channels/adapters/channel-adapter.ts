@@ -59,6 +59,12 @@ export interface AdapterStore {
   clear(): Promise<void>;
 }
 
+/** The message of a chat that carries buttons, as `send` resolves with it where they can be taken off later. */
+export interface SentButtons {
+  chatId: string;
+  messageId: string;
+}
+
 /** What the manager gives an adapter while it runs. */
 export interface AdapterContext {
   /** The channel's durable store. */
@@ -89,7 +95,12 @@ export interface ChannelAdapter {
    * them (Telegram's inline keyboard), go with the last part; a press arrives as a message whose text
    * is the button's command. Platforms without buttons ignore them (the text says what to answer).
    */
-  send(target: ReplyTarget, text: string, buttons?: ChatButton[]): Promise<void>;
+  send(target: ReplyTarget, text: string, buttons?: ChatButton[]): Promise<SentButtons | void>;
+  /**
+   * Takes the buttons off a message `send` sent with them (its question was answered, here or
+   * elsewhere), leaving `note` in their place where the platform can (Mattermost). Best effort.
+   */
+  closeButtons?(sent: SentButtons, note: string): Promise<void>;
   /** Shows that the agent is working (best effort; errors are ignored). */
   typing(target: ReplyTarget): Promise<void>;
   /**

@@ -1,4 +1,4 @@
-import type { AdapterContext, ChannelAdapter, ChatButton, ReplyTarget } from './channel-adapter.js';
+import type { AdapterContext, ChannelAdapter, ChatButton, ReplyTarget, SentButtons } from './channel-adapter.js';
 
 /**
  * An adapter whose module (and the library behind it: Baileys, the mail stack) loads when its channel
@@ -13,8 +13,12 @@ export class LazyAdapter implements ChannelAdapter {
     return (await this.loaded()).run(context, signal);
   }
 
-  async send(target: ReplyTarget, text: string, buttons?: ChatButton[]): Promise<void> {
+  async send(target: ReplyTarget, text: string, buttons?: ChatButton[]): Promise<SentButtons | void> {
     return (await this.loaded()).send(target, text, buttons);
+  }
+
+  async closeButtons(sent: SentButtons, note: string): Promise<void> {
+    await (await this.loaded()).closeButtons?.(sent, note);
   }
 
   async typing(target: ReplyTarget): Promise<void> {

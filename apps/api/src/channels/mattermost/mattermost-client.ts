@@ -130,6 +130,14 @@ export class MattermostClient {
     return this.call('POST', '/posts', post);
   }
 
+  /** Changes the fields given of one of the bot's posts (the others stay as they are). */
+  patchPost(
+    postId: string,
+    patch: { props: { attachments: { text: string; actions?: MattermostPostAction[] }[] } },
+  ): Promise<MattermostPost> {
+    return this.call('PUT', `/posts/${encodeURIComponent(postId)}/patch`, patch);
+  }
+
   /** The teams the user is a member of. */
   teamsOf(userId: string): Promise<{ id: string; name: string }[]> {
     return this.call('GET', `/users/${encodeURIComponent(userId)}/teams`);

@@ -7,6 +7,7 @@ import {
   type ChatButton,
   type InboundMessage,
   type ReplyTarget,
+  type SentButtons,
 } from '../adapters/channel-adapter.js';
 import { CHAT_COMMANDS } from '../channel-commands.js';
 import { describeNetworkError } from '../adapters/readable-error.js';
@@ -187,12 +188,12 @@ export class MattermostAdapter implements ChannelAdapter {
    * interactive buttons when Mattermost can call the gateway back (`gatewayUrl`); else the text says
    * how to answer.
    */
-  async send(target: ReplyTarget, text: string, buttons?: ChatButton[]): Promise<void> {
+  async send(target: ReplyTarget, text: string, buttons?: ChatButton[]): Promise<SentButtons | void> {
     const parts = splitMessage(text, PART_LIMIT);
     const gatewayUrl = this.config.gatewayUrl;
     for (const [index, part] of parts.entries()) {
       const withButtons = gatewayUrl && buttons?.length && index === parts.length - 1;
-      await this.client.createPost({
+      const post = await this.client.createPost({
         channel_id: target.chatId,
         message: part,
         root_id: target.threadId ?? '',
@@ -213,7 +214,13 @@ export class MattermostAdapter implements ChannelAdapter {
             }
           : {}),
       });
+      if (withButtons) return { chatId: target.chatId, messageId: post.id };
     }
+  }
+
+  /** The buttons go from the post; the note stands where they were. */
+  async closeButtons(sent: SentButtons, note: string): Promise<void> {
+    await this.client.patchPost(sent.messageId, { props: { attachments: [{ text: note }] } });
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   type ChannelAdapter,
   type ChatButton,
   type ReplyTarget,
+  type SentButtons,
 } from '../adapters/channel-adapter.js';
 import { type LimiterTimer, type LimitRule, SendLimiter } from '../send-limiter.js';
 import { describeNetworkError, hostOf } from '../adapters/readable-error.js';
@@ -105,7 +106,7 @@ export class TelegramAdapter implements ChannelAdapter {
     return `${this.peer} answered and took the bot token: the bot is @${me.username}.`;
   }
 
-  async send(target: ReplyTarget, text: string, buttons: ChatButton[] = []): Promise<void> {
+  async send(target: ReplyTarget, text: string, buttons: ChatButton[] = []): Promise<SentButtons | void> {
     const chatId = Number(target.chatId);
     const group = chatId < 0;
     const rules: LimitRule[] = [
@@ -132,8 +133,18 @@ export class TelegramAdapter implements ChannelAdapter {
           ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
           : {}),
       };
-      await this.limiter.schedule(rules, () => this.sendPart(payload, part));
+      const messageId = await this.limiter.schedule(rules, () => this.sendPart(payload, part));
+      if (last && buttons.length > 0) return { chatId: target.chatId, messageId: String(messageId) };
     }
+  }
+
+  /** The inline keyboard goes (Telegram keeps the text as it is; the note is for platforms that show one). */
+  async closeButtons(sent: SentButtons): Promise<void> {
+    await this.call('editMessageReplyMarkup', {
+      chat_id: Number(sent.chatId),
+      message_id: Number(sent.messageId),
+      reply_markup: { inline_keyboard: [] },
+    });
   }
 
   async typing(target: ReplyTarget): Promise<void> {
@@ -149,15 +160,16 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   /** MarkdownV2 first; the plain text when Telegram refuses the formatting; waits out a 429. */
-  private async sendPart(payload: { chat_id: number }, part: FormattedPart): Promise<void> {
+  /** Resolves with the message's id. */
+  private async sendPart(payload: { chat_id: number }, part: FormattedPart): Promise<number> {
     let markdown = part.markdown;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.call(
+        const sent = await this.call<{ message_id: number }>(
           'sendMessage',
           markdown ? { ...payload, text: markdown, parse_mode: 'MarkdownV2' } : { ...payload, text: part.plain },
         );
-        return;
+        return sent.message_id;
       } catch (error) {
         const failure = error as TelegramError;
         if (markdown && failure.code === 400 && /parse|entit/i.test(failure.description ?? '')) {
