@@ -25,6 +25,7 @@ import { ChatApprovals1765600000000 } from './1765600000000-chat-approvals.js';
 import { SkillTriesAndPins1765700000000 } from './1765700000000-skill-tries-and-pins.js';
 import { RunsExplorer1766100000000 } from './1766100000000-runs-explorer.js';
 import { JobRunDelivery1766200000000 } from './1766200000000-job-run-delivery.js';
+import { RunsStatusIndex1766500000000 } from './1766500000000-runs-status-index.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -57,4 +58,5 @@ export const migrations = (secrets: SecretBox) => [
   SkillTriesAndPins1765700000000,
   RunsExplorer1766100000000,
   JobRunDelivery1766200000000,
+  RunsStatusIndex1766500000000,
 ];
