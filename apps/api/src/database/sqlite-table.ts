@@ -9,7 +9,7 @@ interface Statement {
 }
 export interface Database {
   prepare(sql: string): Statement;
-  transaction<T>(work: () => T): () => T;
+  transaction<A extends unknown[], T>(work: (...args: A) => T): (...args: A) => T;
   pragma(statement: string, options?: { simple?: boolean }): unknown;
 }
 
