@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { sqliteConnection } from '../src/database/sqlite-table.js';
+import { LoopSlices } from '../src/common/loop-slices.js';
 import { Transactions } from '../src/database/transactions.js';
 import { WalCheckpointer } from '../src/database/wal-checkpointer.js';
 import { createTestDatabase } from './postgres.js';
@@ -17,7 +18,7 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
  */
 async function concurrentCommitAndRollback(dataSource: DataSource): Promise<string[]> {
   await dataSource.query('CREATE TABLE notes (text VARCHAR(20) NOT NULL)');
-  const transactions = new Transactions(dataSource, new WalCheckpointer(dataSource));
+  const transactions = new Transactions(dataSource, new WalCheckpointer(dataSource), new LoopSlices());
   const failing = transactions.run(async (manager) => {
     await manager.query(`INSERT INTO notes (text) VALUES ('rolled back')`);
     await pause();
@@ -58,7 +59,7 @@ describe('transactions', () => {
     const checkpointer = new WalCheckpointer(dataSource);
     try {
       await dataSource.query('CREATE TABLE notes (text VARCHAR(20) NOT NULL)');
-      const transactions = new Transactions(dataSource, checkpointer);
+      const transactions = new Transactions(dataSource, checkpointer, new LoopSlices());
       const insert = sqliteConnection(dataSource)!.prepare('INSERT INTO notes (text) VALUES (?)');
       let opened!: () => void;
       const open = new Promise<void>((resolve) => (opened = resolve));
@@ -101,7 +102,7 @@ describe('transactions', () => {
     try {
       await dataSource.query('CREATE TABLE notes (text VARCHAR(20) NOT NULL)');
       await other.initialize();
-      const transactions = new Transactions(dataSource, checkpointer);
+      const transactions = new Transactions(dataSource, checkpointer, new LoopSlices());
       const db = sqliteConnection(dataSource)!;
       const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
       const first = transactions.write(() => insert.run('first'));

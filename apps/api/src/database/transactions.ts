@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { LoopSlices } from '../common/loop-slices.js';
 import { type Database, sqliteConnection } from './sqlite-table.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -10,6 +11,8 @@ interface GroupedWrite {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
+
+type Outcome = { value: unknown } | { error: Error };
 
 /**
  * Runs work in one database transaction. On SQLite, TypeORM gives every caller the same connection,
@@ -30,6 +33,7 @@ export class Transactions implements OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly checkpointer: WalCheckpointer,
+    private readonly slices: LoopSlices,
   ) {}
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -44,7 +48,8 @@ export class Transactions implements OnModuleDestroy {
    * a savepoint of one transaction, so a busy gateway pays one commit (and writes each page to the
    * WAL once) for many runs' steps instead of one per step. A write that throws is undone alone; a
    * commit that fails fails every write of its group. Nothing else runs on the connection while the
-   * group does (better-sqlite3 is synchronous).
+   * group does (better-sqlite3 is synchronous). What each writer does next is bulk work: it goes on in
+   * turn (see LoopSlices), not all of a group's writers at once after the commit.
    */
   write<T>(work: () => T): Promise<T> {
     const db = sqliteConnection(this.dataSource);
@@ -79,13 +84,13 @@ export class Transactions implements OnModuleDestroy {
     if (group.length === 1) {
       const [write] = group as [GroupedWrite];
       try {
-        write.resolve(transaction(write.work));
+        this.settle(write, { value: transaction(write.work) });
       } catch (error) {
-        write.reject(error as Error);
+        this.settle(write, { error: error as Error });
       }
       return;
     }
-    const outcomes: ({ value: unknown } | { error: Error })[] = [];
+    const outcomes: Outcome[] = [];
     try {
       transaction(() => {
         for (const write of group) {
@@ -100,11 +105,13 @@ export class Transactions implements OnModuleDestroy {
       for (const write of group) write.reject(error as Error);
       return;
     }
-    group.forEach((write, i) => {
-      const outcome = outcomes[i]!;
-      if ('error' in outcome) write.reject(outcome.error);
-      else write.resolve(outcome.value);
-    });
+    group.forEach((write, i) => this.settle(write, outcomes[i]!));
+  }
+
+  private settle(write: GroupedWrite, outcome: Outcome): void {
+    void this.slices
+      .turn()
+      .then(() => ('error' in outcome ? write.reject(outcome.error) : write.resolve(outcome.value)));
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
