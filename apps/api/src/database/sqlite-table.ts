@@ -11,6 +11,7 @@ export interface Database {
   prepare(sql: string): Statement;
   transaction<A extends unknown[], T>(work: (...args: A) => T): (...args: A) => T;
   pragma(statement: string, options?: { simple?: boolean }): unknown;
+  readonly inTransaction: boolean;
 }
 
 /** The better-sqlite3 connection under TypeORM's SQLite driver; null on PostgreSQL. */
