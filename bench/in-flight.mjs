@@ -68,6 +68,12 @@ function rssMb(pid, peak = false) {
   return Math.round(kb / 1024);
 }
 
+/** CPU time the process has used so far (user + system), in ms, from /proc. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
 /** Polls GET /api/health back to back on a connection of its own until stopped; collects latencies. */
 function healthProbe(url) {
   const own = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -175,6 +181,7 @@ async function inFlight(claude, count) {
     progress(`gateway ready in ${round(readyMs)} ms, idle RSS ${idleRssMb} MB; submitting ${count} runs`);
     const ws = await runEnds(gateway.url, token);
     const probe = healthProbe(gateway.url);
+    const cpuBefore = cpuMs(gateway.child.pid);
     const t0 = performance.now();
     // Runs in flight: acknowledged and not yet ended, sampled every 50 ms.
     const accepted = [];
@@ -188,6 +195,7 @@ async function inFlight(claude, count) {
     await ws.ended(submitted.ids);
     clearInterval(sampler);
     clearInterval(counter);
+    const cpuPerRunMs = (cpuMs(gateway.child.pid) - cpuBefore) / count;
     const health = await probe.stop();
     const lastEnd = Math.max(...submitted.ids.map((id) => ws.ends.get(id).at));
     const failed = submitted.ids.filter((id) => ws.ends.get(id).event !== 'agent:run:complete').length;
@@ -207,6 +215,7 @@ async function inFlight(claude, count) {
       healthP99Ms: round(percentile(health, 99), 2),
       healthMaxMs: round(health.at(-1) ?? 0, 2),
       peakRssMb: Math.max(peakRssMb, rssMb(gateway.child.pid, true)),
+      cpuPerRunMs: round(cpuPerRunMs, 2),
     };
     console.log('in flight', row);
     return row;
@@ -325,12 +334,12 @@ function markdown(report) {
   const lines = [
     `# Runs in flight (${report.date}, Node ${report.node}, model latency ${report.modelLatencyMs} ms, load average ${report.loadAverage.join(' ')})`,
     '',
-    '| runs | submitted in ms | most in flight at once | last end after last 202 (ms) | errors | /api/health p50 / p99 / max ms | peak RSS MB | idle RSS MB | start to ready ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| runs | submitted in ms | most in flight at once | last end after last 202 (ms) | errors | /api/health p50 / p99 / max ms | gateway CPU per run ms | peak RSS MB | idle RSS MB | start to ready ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of report.scales) {
     lines.push(
-      `| ${r.runs} | ${r.submitMs} | ${r.maxInFlight} | ${r.completionAfterLastSubmitMs} | ${r.errors}${r.errors ? ` ${JSON.stringify(r.refused)}` : ''} | ${r.healthP50Ms} / ${r.healthP99Ms} / ${r.healthMaxMs} | ${r.peakRssMb} | ${r.idleRssMb} | ${r.readyMs} |`,
+      `| ${r.runs} | ${r.submitMs} | ${r.maxInFlight} | ${r.completionAfterLastSubmitMs} | ${r.errors}${r.errors ? ` ${JSON.stringify(r.refused)}` : ''} | ${r.healthP50Ms} / ${r.healthP99Ms} / ${r.healthMaxMs} | ${r.cpuPerRunMs ?? '—'} | ${r.peakRssMb} | ${r.idleRssMb} | ${r.readyMs} |`,
     );
   }
   const k = report.killDuringInFlight;

@@ -11,6 +11,7 @@ import { ModelCall } from '../src/usage/entities/model-call.entity.js';
 import { Run, type RunStatus, RUN_STATUSES, UNFINISHED_STATUSES } from '../src/agents/entities/run.entity.js';
 import type { RunContinuation } from '../src/agents/run-continuation.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { LoopSlices } from '../src/common/loop-slices.js';
 import { Transactions } from '../src/database/transactions.js';
 import { WalCheckpointer } from '../src/database/wal-checkpointer.js';
 import { createTestDatabase } from './postgres.js';
@@ -72,7 +73,7 @@ describe.each(DATABASES)('run status changes on %s', (_name, open) => {
   beforeAll(async () => {
     db = await open();
     checkpointer = new WalCheckpointer(db.dataSource);
-    runs = new RunsRepository(db.dataSource, new Transactions(db.dataSource, checkpointer));
+    runs = new RunsRepository(db.dataSource, new Transactions(db.dataSource, checkpointer, new LoopSlices()));
   });
   afterAll(async () => {
     await checkpointer.onModuleDestroy();

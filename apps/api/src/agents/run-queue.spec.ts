@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/app-config.js';
 import type { AgentRunner, RunOutcome } from './agent-runner.js';
+import { LoopSlices } from '../common/loop-slices.js';
 import { RunQueue, type RunSlot } from './run-queue.js';
 
 /** A gate the test opens: stands for the model's answer or a step of work. */
@@ -50,7 +51,7 @@ describe('RunQueue work slots', () => {
 
   it('starts the next run while one waits on the model, with a single slot', async () => {
     const script = scriptedRunner();
-    const queue = new RunQueue(script.runner, config(1));
+    const queue = new RunQueue(script.runner, config(1), new LoopSlices());
     for (const id of ['a', 'b', 'c']) queue.enqueue(id, `conversation-${id}`);
     await settle();
     expect(script.log).toEqual([
@@ -72,7 +73,7 @@ describe('RunQueue work slots', () => {
 
   it('gives a run whose answer came the slot back before a new run starts', async () => {
     const script = scriptedRunner();
-    const queue = new RunQueue(script.runner, config(1));
+    const queue = new RunQueue(script.runner, config(1), new LoopSlices());
     queue.enqueue('a', 'conversation-a');
     queue.enqueue('b', 'conversation-b');
     await settle();
@@ -96,7 +97,7 @@ describe('RunQueue work slots', () => {
 
   it('counts runs in flight against RUN_QUEUE_LIMIT, and makes room as they end', async () => {
     const script = scriptedRunner();
-    const queue = new RunQueue(script.runner, config(1, 2));
+    const queue = new RunQueue(script.runner, config(1, 2), new LoopSlices());
     expect(queue.enqueue('a', 'conversation-a')).toBe(true);
     expect(queue.enqueue('b', 'conversation-b')).toBe(true);
     await settle();
@@ -125,7 +126,7 @@ describe('RunQueue work slots', () => {
         return outcomes.shift()!;
       },
     } as unknown as AgentRunner;
-    const queue = new RunQueue(runner, config(1));
+    const queue = new RunQueue(runner, config(1), new LoopSlices());
     queue.enqueue('a', 'conversation-a');
     await settle();
     queue.resume('a', 'conversation-a'); // e.g. an approval decided just as the run finished anyway

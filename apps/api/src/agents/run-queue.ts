@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { LoopSlices } from '../common/loop-slices.js';
 import { AppConfig } from '../config/app-config.js';
 import { AgentRunner } from './agent-runner.js';
 
@@ -50,6 +51,7 @@ export class RunQueue implements OnModuleDestroy {
   constructor(
     private readonly runner: AgentRunner,
     private readonly config: AppConfig,
+    private readonly slices: LoopSlices,
   ) {}
 
   /** Whether a new run would be refused: RUN_QUEUE_LIMIT runs are accepted and not yet ended. */
@@ -159,8 +161,10 @@ export class RunQueue implements OnModuleDestroy {
         }
       },
     };
-    const work = this.runner
-      .execute(run.runId, controller.signal, slot)
+    // Its work takes turns with the rest of the event loop's (see LoopSlices).
+    const work = this.slices
+      .turn()
+      .then(() => this.runner.execute(run.runId, controller.signal, slot))
       .then((outcome) => {
         if (outcome !== 'paused' || controller.signal.aborted) return; // aborted: cancelled as it paused
         if (this.resumeRequested.delete(run.runId)) {
@@ -191,11 +195,9 @@ export class RunQueue implements OnModuleDestroy {
     } else if (!this.shutdown.signal.aborted) this.pump();
   }
 
-  private takeSlotBack(): Promise<void> {
-    if (this.working < this.config.runConcurrency && this.returning.length === 0) {
-      this.working++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.returning.push(resolve));
+  private async takeSlotBack(): Promise<void> {
+    if (this.working < this.config.runConcurrency && this.returning.length === 0) this.working++;
+    else await new Promise<void>((resolve) => this.returning.push(resolve));
+    await this.slices.turn();
   }
 }

@@ -9,6 +9,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
+import { LoopSlices } from '../common/loop-slices.js';
 import { decodeCursor, encodeCursor, type Page } from '../common/cursor.js';
 import { ServiceBusyException } from '../common/service-busy.exception.js';
 import { EventBus } from '../events/event-bus.js';
@@ -76,6 +77,7 @@ export class RunsService implements OnApplicationBootstrap {
     private readonly lifecycle: RunLifecycle,
     private readonly continuations: RunContinuations,
     private readonly waits: RunWaits,
+    private readonly slices: LoopSlices,
   ) {}
 
   /** Runs a crash or restart interrupted continue from their last stored step. */
@@ -87,6 +89,8 @@ export class RunsService implements OnApplicationBootstrap {
 
   /** Stores the run request, then queues it. A full queue refuses it before anything is stored. */
   async submit(request: RunRequest): Promise<Run> {
+    // Storing it takes turns with the rest of the event loop's work, after runs in flight (see LoopSlices).
+    await this.slices.turn('new');
     if (this.queue.full) throw this.queueFull();
     const now = this.clock.now();
     if (request.groupId && !(await this.groups.findById(request.groupId))) {

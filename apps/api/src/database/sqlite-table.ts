@@ -9,8 +9,9 @@ interface Statement {
 }
 export interface Database {
   prepare(sql: string): Statement;
-  transaction<T>(work: () => T): () => T;
+  transaction<A extends unknown[], T>(work: (...args: A) => T): (...args: A) => T;
   pragma(statement: string, options?: { simple?: boolean }): unknown;
+  readonly inTransaction: boolean;
 }
 
 /** The better-sqlite3 connection under TypeORM's SQLite driver; null on PostgreSQL. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Not } from 'typeorm';
+import { SqliteTable } from '../database/sqlite-table.js';
 import { Transactions } from '../database/transactions.js';
 import { AgentGroupChannel } from './entities/agent-group-channel.entity.js';
 import { AgentGroup } from './entities/agent-group.entity.js';
@@ -13,10 +14,21 @@ export interface AgentGroupWithChannels {
 /** All SQL for agent groups and their channel assignments. */
 @Injectable()
 export class GroupsRepository {
+  private tables?: { groups: SqliteTable<AgentGroup>; assignments: SqliteTable<AgentGroupChannel> } | null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
   ) {}
+
+  /** Prepared statements on SQLite for the look-ups every run makes (its group); null on PostgreSQL. */
+  private get sqlite() {
+    if (this.tables === undefined) {
+      const groups = SqliteTable.of(this.dataSource, AgentGroup);
+      this.tables = groups && { groups, assignments: SqliteTable.of(this.dataSource, AgentGroupChannel)! };
+    }
+    return this.tables;
+  }
 
   async list(): Promise<AgentGroupWithChannels[]> {
     const [groups, assignments] = await Promise.all([
@@ -36,7 +48,9 @@ export class GroupsRepository {
     return { group, channelIds: assignments.map((a) => a.channelId) };
   }
 
-  findById(id: string): Promise<AgentGroup | null> {
+  async findById(id: string): Promise<AgentGroup | null> {
+    const sqlite = this.sqlite;
+    if (sqlite) return sqlite.groups.one('"id" = ?', [id]);
     return this.dataSource.getRepository(AgentGroup).findOneBy({ id });
   }
 
@@ -44,14 +58,19 @@ export class GroupsRepository {
     return this.dataSource.getRepository(AgentGroup).findOneBy({ name });
   }
 
-  findDefault(): Promise<AgentGroup | null> {
+  async findDefault(): Promise<AgentGroup | null> {
+    const sqlite = this.sqlite;
+    if (sqlite) return sqlite.groups.one('"is_default" = 1 LIMIT 1', []);
     return this.dataSource.getRepository(AgentGroup).findOneBy({ isDefault: true });
   }
 
   /** The group assigned to a channel, else the default group. */
   async findForChannel(channelId: string | null): Promise<AgentGroup | null> {
     if (channelId) {
-      const assignment = await this.dataSource.getRepository(AgentGroupChannel).findOneBy({ channelId });
+      const sqlite = this.sqlite;
+      const assignment = sqlite
+        ? sqlite.assignments.one('"channel_id" = ?', [channelId])
+        : await this.dataSource.getRepository(AgentGroupChannel).findOneBy({ channelId });
       if (assignment) return this.findById(assignment.groupId);
     }
     return this.findDefault();
