@@ -347,8 +347,12 @@ async function main() {
       RATE_LIMIT_PER_MINUTE: '1000000',
       WEBHOOK_TOKEN_FAILURES_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
-      // BENCH_CPU_PROF=<dir>: a CPU profile of the gateway process (node --cpu-prof), as in in-flight.mjs.
-      NODE_OPTIONS: process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` : '',
+      // BENCH_CPU_PROF=<dir>: a CPU profile of the gateway process (node --cpu-prof); BENCH_NODE_OPTIONS:
+      // more Node options for it (both as in in-flight.mjs).
+      NODE_OPTIONS: [
+        process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` : '',
+        process.env.BENCH_NODE_OPTIONS ?? '',
+      ].join(' '),
     },
   });
   const client = await gatewayClient(gateway.url);

@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { ModelProvider } from './agents/model/model-provider.js';
 import { loadConfig } from './config/app-config.js';
+import { releaseStartMemorySoon } from './start-memory.js';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -16,7 +17,8 @@ async function bootstrap(): Promise<void> {
   configureApp(app, config);
   survivePromiseRejections(app.get(Logger));
   await app.listen(config.port, config.host);
-  app.get(ModelProvider).warmUp();
+  // What the first run needs loads now, then what only starting needed is given back (start-memory.ts).
+  void app.get(ModelProvider).warmUp().then(releaseStartMemorySoon);
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   app.get(Logger).log(`Loop Gateway ${config.version} listening on http://${shownHost}:${config.port}`, 'Bootstrap');
 }

@@ -21,8 +21,8 @@ export class AnthropicProvider extends ModelProvider {
     super();
   }
 
-  override warmUp(): void {
-    this.loadSdk().catch(() => undefined); // a failure shows at the first call
+  override async warmUp(): Promise<void> {
+    await this.loadSdk().catch(() => undefined); // a failure shows at the first call
   }
 
   private loadSdk(): Promise<AnthropicSdk> {

@@ -76,6 +76,9 @@ export abstract class ModelProvider {
     options?: { onText?: (delta: string) => void; signal?: AbortSignal },
   ): Promise<ModelResponse>;
 
-  /** Loads what the first call needs ahead of it (called once the gateway listens); nothing by default. */
-  warmUp(): void {}
+  /**
+   * Loads what the first call needs ahead of it (called once the gateway listens); nothing by default.
+   * Settles when done, never rejects: a failure shows at the first call.
+   */
+  async warmUp(): Promise<void> {}
 }

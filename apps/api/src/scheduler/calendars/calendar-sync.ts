@@ -6,7 +6,7 @@ import { CalendarsRepository } from './calendars.repository.js';
 import type { CalendarEvent } from './entities/calendar-event.entity.js';
 import type { Calendar } from './entities/calendar.entity.js';
 import { unsealFeedUrl } from './feed-password.js';
-import { expandCalendar } from './ical-expand.js';
+import type { expandCalendar } from './ical-expand.js';
 import { IcalFetcher } from './ical-fetcher.js';
 
 /** Events are kept from this long ago … */
@@ -15,6 +15,10 @@ export const WINDOW_BACK_MS = 7 * 86_400_000;
 export const WINDOW_AHEAD_MS = 60 * 86_400_000;
 /** A calendar keeps at most this many event instances (the earliest in the window). */
 export const MAX_EVENTS = 5000;
+
+/** The iCalendar parser (ical.js, rrule) loads with the first sync: a gateway without calendars never holds it. */
+let expander: Promise<typeof expandCalendar> | null = null;
+const loadExpander = () => (expander ??= import('./ical-expand.js').then((module) => module.expandCalendar));
 
 /**
  * Syncs a calendar: fetches its feed, expands it, replaces its events in one transaction and records
@@ -57,9 +61,10 @@ export class CalendarSync {
       if (!/^\s*BEGIN:VCALENDAR/i.test(text.replace(/^\uFEFF/, '').slice(0, 1000))) {
         throw new Error('The feed is not iCalendar data (it does not begin with BEGIN:VCALENDAR)');
       }
+      const expand = await loadExpander();
       let events: CalendarEvent[];
       try {
-        events = expandCalendar(text, {
+        events = expand(text, {
           calendarId: calendar.id,
           timezone: calendar.timezone,
           from: new Date(now.getTime() - WINDOW_BACK_MS),
