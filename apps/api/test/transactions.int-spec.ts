@@ -33,14 +33,20 @@ async function concurrentCommitAndRollback(dataSource: DataSource): Promise<stri
   return rows.map((row) => row.text);
 }
 
+/** A SQLite file of its own (in WAL mode, as the gateway opens it), without the gateway's tables. */
+async function sqliteDataSource(): Promise<{ dir: string; dataSource: DataSource }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-tx-'));
+  const dataSource = new DataSource({
+    ...dataSourceOptions({ dataDir: dir, databaseUrl: null, secretKey: randomBytes(32) }),
+    migrationsRun: false,
+  });
+  await dataSource.initialize();
+  return { dir, dataSource };
+}
+
 describe('transactions', () => {
   it('keep apart on SQLite, where every query shares one connection', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lg-tx-'));
-    const dataSource = new DataSource({
-      ...dataSourceOptions({ dataDir: dir, databaseUrl: null, secretKey: randomBytes(32) }),
-      migrationsRun: false,
-    });
-    await dataSource.initialize();
+    const { dir, dataSource } = await sqliteDataSource();
     try {
       expect(await concurrentCommitAndRollback(dataSource)).toEqual(['committed']);
     } finally {
@@ -50,12 +56,7 @@ describe('transactions', () => {
   });
 
   it('on SQLite, a prepared-statement write waits for an open transaction, so its rollback does not undo it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lg-tx-'));
-    const dataSource = new DataSource({
-      ...dataSourceOptions({ dataDir: dir, databaseUrl: null, secretKey: randomBytes(32) }),
-      migrationsRun: false,
-    });
-    await dataSource.initialize();
+    const { dir, dataSource } = await sqliteDataSource();
     const checkpointer = new WalCheckpointer(dataSource);
     try {
       await dataSource.query('CREATE TABLE notes (text VARCHAR(20) NOT NULL)');
@@ -85,12 +86,7 @@ describe('transactions', () => {
   });
 
   it('on SQLite, commits the writes of one loop turn together, each resolved once committed; one that fails is undone alone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lg-tx-'));
-    const dataSource = new DataSource({
-      ...dataSourceOptions({ dataDir: dir, databaseUrl: null, secretKey: randomBytes(32) }),
-      migrationsRun: false,
-    });
-    await dataSource.initialize();
+    const { dir, dataSource } = await sqliteDataSource();
     const checkpointer = new WalCheckpointer(dataSource);
     // Another connection to the same file sees only what is committed.
     const database = String((dataSource.options as { database: string }).database);

@@ -21,71 +21,65 @@ class StoredStates {
   }
 }
 
+/**
+ * Continuations over stored states, with an agent-answer handler that throws its first `failures`
+ * calls; `ended` says that run-id ended with a pending continuation.
+ */
+function continuationsFailing(failures: number) {
+  jest.useFakeTimers();
+  const stored = new StoredStates();
+  const lifecycle = new RunLifecycle();
+  const continuations = new RunContinuations(stored as unknown as RunsRepository, lifecycle);
+  const counted = { calls: 0 };
+  const handler: ContinuationHandler<'agent-answer'> = {
+    kind: 'agent-answer',
+    durable: true,
+    handle: async () => {
+      counted.calls += 1;
+      if (counted.calls <= failures) throw new Error('database is locked');
+      return 'done';
+    },
+  };
+  continuations.register(handler);
+  const ended = (id: string) => {
+    stored.states.set(id, 'pending');
+    lifecycle.ended({
+      id,
+      continuation: { kind: 'agent-answer', messageId: `m-${id}` },
+      continuationState: 'pending',
+    } as Run);
+  };
+  return { stored, continuations, counted, ended };
+}
+
 describe('run continuations', () => {
   afterEach(() => jest.useRealTimers());
 
   it('tries a continuation whose handler threw again, after a pause, until it is done', async () => {
-    jest.useFakeTimers();
-    const stored = new StoredStates();
-    const lifecycle = new RunLifecycle();
-    const continuations = new RunContinuations(stored as unknown as RunsRepository, lifecycle);
-    let calls = 0;
-    const handler: ContinuationHandler<'agent-answer'> = {
-      kind: 'agent-answer',
-      durable: true,
-      handle: async () => {
-        calls += 1;
-        if (calls <= 2) throw new Error('database is locked');
-        return 'done';
-      },
-    };
-    continuations.register(handler);
-    stored.states.set('run-1', 'pending');
-    const run = {
-      id: 'run-1',
-      continuation: { kind: 'agent-answer', messageId: 'm-1' },
-      continuationState: 'pending',
-    } as Run;
-    lifecycle.ended(run);
+    const { stored, continuations, counted, ended } = continuationsFailing(2);
+    ended('run-1');
     await jest.advanceTimersByTimeAsync(0);
-    expect(calls).toBe(1);
+    expect(counted.calls).toBe(1);
     expect(stored.states.get('run-1')).toBe('pending');
     await jest.advanceTimersByTimeAsync(CONTINUATION_RETRY_MS[0]!);
-    expect(calls).toBe(2);
+    expect(counted.calls).toBe(2);
     expect(stored.states.get('run-1')).toBe('pending');
     await jest.advanceTimersByTimeAsync(CONTINUATION_RETRY_MS[1]!);
-    expect(calls).toBe(3);
+    expect(counted.calls).toBe(3);
     expect(stored.states.get('run-1')).toBe('dispatched');
     await jest.advanceTimersByTimeAsync(CONTINUATION_RETRY_MS.reduce((a, b) => a + b, 0));
-    expect(calls).toBe(3);
+    expect(counted.calls).toBe(3);
     await continuations.onModuleDestroy();
   });
 
   it('leaves a continuation that keeps failing pending for the next start, and stops retrying when shut down', async () => {
-    jest.useFakeTimers();
-    const stored = new StoredStates();
-    const lifecycle = new RunLifecycle();
-    const continuations = new RunContinuations(stored as unknown as RunsRepository, lifecycle);
-    let calls = 0;
-    continuations.register({
-      kind: 'agent-answer',
-      durable: true,
-      handle: async () => {
-        calls += 1;
-        throw new Error('still broken');
-      },
-    });
-    stored.states.set('run-2', 'pending');
-    lifecycle.ended({
-      id: 'run-2',
-      continuation: { kind: 'agent-answer', messageId: 'm-2' },
-      continuationState: 'pending',
-    } as Run);
+    const { stored, continuations, counted, ended } = continuationsFailing(Infinity);
+    ended('run-2');
     await jest.advanceTimersByTimeAsync(CONTINUATION_RETRY_MS.reduce((a, b) => a + b, 0) + 1);
-    expect(calls).toBe(CONTINUATION_RETRY_MS.length + 1);
+    expect(counted.calls).toBe(CONTINUATION_RETRY_MS.length + 1);
     expect(stored.states.get('run-2')).toBe('pending');
     await jest.advanceTimersByTimeAsync(10 * 60_000);
-    expect(calls).toBe(CONTINUATION_RETRY_MS.length + 1);
+    expect(counted.calls).toBe(CONTINUATION_RETRY_MS.length + 1);
 
     // A new start carries it out (it was left pending).
     const restarted = new RunContinuations(stored as unknown as RunsRepository, new RunLifecycle());
