@@ -45,7 +45,7 @@ export function uploadBody(picked: PickedFile[]): AgentSkillUploadDto | string {
   imports: [Alert, MatButton, MatCard, MatCardContent, MatSlideToggle],
   providers: [AgentSkillsStore],
   templateUrl: './agent-skills-panel.html',
-  styleUrl: './agent-skills-panel.scss',
+  styleUrls: ['../skills-panel.scss', './agent-skills-panel.scss'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AgentSkillsPanel {

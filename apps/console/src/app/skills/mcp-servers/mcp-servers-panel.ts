@@ -61,7 +61,7 @@ export function mcpDraftBody(draft: McpServerDraft, editing: boolean): McpServer
   imports: [Alert, MatButton, MatCard, MatCardContent, MatSlideToggle],
   providers: [McpServersStore],
   templateUrl: './mcp-servers-panel.html',
-  styleUrl: './mcp-servers-panel.scss',
+  styleUrls: ['../skills-panel.scss', './mcp-servers-panel.scss'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class McpServersPanel implements OnDestroy {
