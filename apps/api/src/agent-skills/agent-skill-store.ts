@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { SKILL_MD } from './skill-md.js';
+import { FolderStore } from '../common/folder-store.js';
 
 /** A file of an Agent Skill folder, relative to it ('/'-separated). */
 export interface SkillFileInfo {
@@ -27,26 +28,7 @@ const MAX_LISTED = 500;
  * place, so a folder is there whole or not at all. Paths are confined to their folder, symbolic
  * links included.
  */
-export class AgentSkillStore {
-  constructor(readonly dir: string) {}
-
-  async ensure(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-  }
-
-  /** The folder names (hidden ones, such as uploads in progress, skipped). */
-  async names(): Promise<string[]> {
-    const entries = await readdir(this.dir, { withFileTypes: true });
-    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
-  }
-
-  async exists(name: string): Promise<boolean> {
-    return stat(join(this.dir, name)).then(
-      (info) => info.isDirectory(),
-      () => false,
-    );
-  }
-
+export class AgentSkillStore extends FolderStore {
   /** The SKILL.md text and when it last changed; throws with a readable reason. */
   async readSkillMd(name: string): Promise<{ text: string; updatedAt: Date }> {
     const file = join(this.dir, name, SKILL_MD);

@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FolderStore } from '../common/folder-store.js';
 
 export const MANIFEST_FILE = 'skill.json';
 export const HANDLER_FILE = 'handler.js';
@@ -17,26 +18,7 @@ export interface SkillFiles {
  * edit them directly; the API writes them the same way. Each file is replaced atomically (write, then
  * rename), so a reader never sees half a file.
  */
-export class SkillStore {
-  constructor(readonly dir: string) {}
-
-  async ensure(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-  }
-
-  /** The names of the skill folders. */
-  async names(): Promise<string[]> {
-    const entries = await readdir(this.dir, { withFileTypes: true });
-    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
-  }
-
-  async exists(name: string): Promise<boolean> {
-    return stat(join(this.dir, name)).then(
-      (info) => info.isDirectory(),
-      () => false,
-    );
-  }
-
+export class SkillStore extends FolderStore {
   /** The folder's files; throws with a readable reason when one is missing. */
   async read(name: string): Promise<SkillFiles> {
     const folder = join(this.dir, name);
