@@ -27,6 +27,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): ()
   // never the left-most X-Forwarded-For entry (which the client writes).
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // No ETag on API responses: hashing every JSON body costs each call, and API clients do not send
+  // If-None-Match. The console's and docs' static files keep theirs (serve-static sets its own).
+  app.set('etag', false);
   app.use(jsonBodyParser());
   app.setGlobalPrefix(API_PREFIX, { exclude: [WEBHOOK_ROUTES] });
   app.useGlobalPipes(new RequestValidationPipe());

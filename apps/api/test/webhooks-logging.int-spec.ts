@@ -30,7 +30,11 @@ describe('request logging of inbound webhooks', () => {
       await request(gw.url).post(`/webhook/invoke/${body.token}`).send({ message: 'hi', sync: true }).expect(200);
       await request(gw.url).get(`/webhook/health/${body.token}?x=1`).expect(200);
       await request(gw.url).post('/webhook/invoke').set('X-Webhook-Token', body.token).send({ message: 'hi' });
-      await request(gw.url).post('/webhook/invoke').set('Authorization', `Bearer ${body.token}`).send({});
+      await request(gw.url)
+        .post('/webhook/invoke')
+        .set('Authorization', `Bearer ${body.token}`)
+        .set('Cookie', 'sid=cookie-secret')
+        .send({});
       await request(gw.url).get('/webhook/health/lgw_wrong-guess-token').expect(401);
       await new Promise((resolve) => setTimeout(resolve, 100));
       const log = lines.join('');
@@ -41,6 +45,11 @@ describe('request logging of inbound webhooks', () => {
       expect(log).not.toContain(body.token);
       expect(log).not.toContain(body.token.slice(4));
       expect(log).not.toContain('wrong-guess-token');
+      // Credential headers are logged, as [Redacted].
+      expect(log).toContain('"authorization":"[Redacted]"');
+      expect(log).toContain('"x-webhook-token":"[Redacted]"');
+      expect(log).toContain('"cookie":"[Redacted]"');
+      expect(log).not.toContain('cookie-secret');
     } finally {
       await gw.close();
     }

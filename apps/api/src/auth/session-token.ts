@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_TOKEN_PREFIX = 'lgs_';
 export const API_KEY_PREFIX = 'lgk_';
@@ -19,7 +19,7 @@ function newToken(prefix: string): string {
 
 /** Tokens are stored and looked up by their SHA-256 only. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** Constant-time comparison of two hex SHA-256 digests. */

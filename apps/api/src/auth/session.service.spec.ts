@@ -114,6 +114,15 @@ describe('SessionService', () => {
     expect(await service.authenticate('lgs_' + 'a'.repeat(200))).toBeNull();
   });
 
+  it('does not keep a session read while it was being revoked', async () => {
+    const { repo, service } = setup();
+    const { token } = await service.create(user, { ip: '127.0.0.1', userAgent: 'jest' });
+    const overlapping = service.authenticate(token);
+    await service.revoke(repo.rows[0]!.id);
+    expect(await overlapping).not.toBeNull(); // read before the revocation was written
+    expect(await service.authenticate(token)).toBeNull();
+  });
+
   it('announces a revoked session so its live connections can be closed', async () => {
     const { bus, service } = setup();
     const revoked: string[] = [];

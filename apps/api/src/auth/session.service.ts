@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ApiKeyScope } from './entities/api-key.entity.js';
+import type { Session } from './entities/session.entity.js';
 import type { User } from './entities/user.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { hashToken, newSessionToken, SESSION_TOKEN_PREFIX } from './session-token.js';
@@ -28,12 +29,32 @@ const MAX_TOUCH_INTERVAL_MS = 60_000;
 /** Ended sessions are kept a day (for the record), then deleted by an hourly sweep. */
 const SWEEP_INTERVAL_MS = 3_600_000;
 const KEEP_ENDED_MS = 86_400_000;
+/**
+ * A verified session is reused for this long without reading the database again: every API call
+ * authenticates, and the lookup is most of a small call's cost. Every revocation (logout, password
+ * change, operator deleted, session ended) goes through `revoke`, which drops it at once; the limit
+ * only bounds how long a change made outside this process could go unseen.
+ */
+const VERIFIED_TTL_MS = 2_000;
+/** Past this many cached sessions the cache starts over, so it cannot grow without bound. */
+const VERIFIED_MAX = 10_000;
+
+/** A live session with its user, as read from the database, and when it was read (performance.now()). */
+interface Verified {
+  session: Session & { user: User };
+  readAt: number;
+}
 
 @Injectable()
 export class SessionService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SessionService.name);
   private sweepTimer?: NodeJS.Timeout;
   private readonly touchIntervalMs: number;
+  /** Recently verified sessions by token hash (see VERIFIED_TTL_MS). */
+  private readonly verified = new Map<string, Verified>();
+  /** Revocations begun or ended so far, and those under way: a read that overlaps one is not cached. */
+  private revocations = 0;
+  private revoking = 0;
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -88,12 +109,15 @@ export class SessionService implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async authenticate(token: string): Promise<(AuthContext & { sessionId: string }) | null> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX) || token.length > 100) return null;
-    const session = await this.sessions.findActiveByTokenHash(hashToken(token));
-    if (!session?.user) return null;
+    const session = await this.findActive(hashToken(token));
+    if (!session) return null;
     const now = this.clock.now().getTime();
     const idleFor = now - session.lastSeenAt.getTime();
     if (session.expiresAt.getTime() <= now || idleFor >= this.config.sessionIdleMs + this.touchIntervalMs) return null;
-    if (idleFor >= this.touchIntervalMs) await this.sessions.touch(session.id, new Date(now));
+    if (idleFor >= this.touchIntervalMs) {
+      await this.sessions.touch(session.id, new Date(now));
+      session.lastSeenAt = new Date(now);
+    }
     return {
       sessionId: session.id,
       apiKey: null,
@@ -104,7 +128,39 @@ export class SessionService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async revoke(sessionId: string): Promise<void> {
-    await this.sessions.revoke(sessionId, this.clock.now());
+    this.revoking += 1;
+    this.revocations += 1;
+    this.forget(sessionId);
+    try {
+      await this.sessions.revoke(sessionId, this.clock.now());
+    } finally {
+      this.revoking -= 1;
+      this.revocations += 1;
+    }
     this.bus.sessionRevoked(sessionId);
+  }
+
+  /** The live session and its user for a token hash: from the cache while fresh, else from the database. */
+  private async findActive(tokenHash: string): Promise<(Session & { user: User }) | null> {
+    const cached = this.verified.get(tokenHash);
+    if (cached && performance.now() - cached.readAt < VERIFIED_TTL_MS) return cached.session;
+    this.verified.delete(tokenHash);
+    const readAt = performance.now();
+    const revocations = this.revocations;
+    const cacheable = this.revoking === 0;
+    const session = await this.sessions.findActiveByTokenHash(tokenHash);
+    if (!session?.user) return null;
+    const live = session as Session & { user: User };
+    if (cacheable && revocations === this.revocations) {
+      if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+      this.verified.set(tokenHash, { session: live, readAt });
+    }
+    return live;
+  }
+
+  private forget(sessionId: string): void {
+    for (const [tokenHash, { session }] of this.verified) {
+      if (session.id === sessionId) this.verified.delete(tokenHash);
+    }
   }
 }

@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { hashToken } from '../auth/session-token.js';
 
 const TOKEN_PREFIX = 'lgw_';
 const SECRET_PREFIX = 'whsec_';
@@ -11,7 +12,7 @@ export function newWebhookToken(): string {
 
 /** Webhook tokens are stored and looked up by their SHA-256 (hex) only. */
 export function hashWebhookToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hashToken(token);
 }
 
 /** The start of a token, shown in the console so an operator can tell tokens apart. */
