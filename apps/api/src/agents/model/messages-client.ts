@@ -125,11 +125,13 @@ export class MessagesClient {
           const status = response.statusCode ?? 0;
           const ok = status >= 200 && status < 300;
           answered = ok;
-          // Cut off mid-answer (after 'end' this changes nothing: the attempt has settled).
           const cutOff = (error: ModelCallError) =>
             settle({ error, retry: !ok && shouldRetry(status, response.headers), headers: response.headers });
           response.on('error', (error) => cutOff(connectionError(error)));
-          response.on('close', () => cutOff(failed(ok ? null : status, 'The connection closed mid-answer')));
+          // After a complete answer this is a no-op: no error is made (its stack costs more than the rest).
+          response.on('close', () => {
+            if (!settled) cutOff(failed(ok ? null : status, 'The connection closed mid-answer'));
+          });
           if (!ok) {
             readError(response, () => timer.refresh(), cutOff);
             return;
@@ -149,9 +151,9 @@ export class MessagesClient {
               settle({ error: failed(null, `Unreadable answer stream: ${reason}`), retry: false });
             }
           });
-          response.on('end', () =>
-            settle({ error: failed(null, 'The answer stream ended before message_stop'), retry: false }),
-          );
+          response.on('end', () => {
+            if (!settled) settle({ error: failed(null, 'The answer stream ended before message_stop'), retry: false });
+          });
         },
       );
       request.on('error', (error: NodeJS.ErrnoException) =>
