@@ -175,7 +175,8 @@ export const CONFIG_SCHEMA = {
   },
   MODEL_TIMEOUT_SECONDS: {
     default: '120',
-    description: 'Time limit for one model call, retries not included.',
+    description:
+      'Time a model call may go without receiving anything (before or during its answer), retries not included.',
     parse: integer(1, 3600),
   },
   MODEL_MAX_RETRIES: {

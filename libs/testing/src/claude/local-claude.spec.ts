@@ -221,6 +221,37 @@ describe('LocalClaude streaming', () => {
     });
   });
 
+  it('writes a streamed answer in pieces of writeBytes when set, cutting UTF-8 characters', async () => {
+    claude.writeBytes = 5;
+    try {
+      const text = 'Grüße aus Köln — 東京 and 🐍 too.';
+      claude.script({ text });
+      const chunks: Buffer[] = [];
+      const response = await fetch(`${claude.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({
+          model: MODEL,
+          max_tokens: 50,
+          stream: true,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      for await (const chunk of response.body!) chunks.push(Buffer.from(chunk));
+      const joined = Buffer.concat(chunks).toString('utf8');
+      expect(joined).toContain('event: message_stop');
+      expect(
+        joined
+          .match(/"text":"([^"]*)"/g)!
+          .map((m) => JSON.parse(`{${m}}`).text)
+          .join(''),
+      ).toBe(text);
+      expect(chunks.length).toBeGreaterThan(1);
+    } finally {
+      claude.writeBytes = undefined;
+    }
+  });
+
   it('writes named SSE events (event: lines) with a ping, as text/event-stream', async () => {
     claude.script({ text: 'hi' });
     const body = { model: MODEL, max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] };
@@ -430,6 +461,16 @@ describe('LocalClaude errors', () => {
     expect(started).toBe(true);
     expect(error).toBeInstanceOf(APIError);
     expect(error.error).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+  });
+
+  it('sends a scripted error’s extra headers', async () => {
+    claude.script({ error: { status: 529, headers: { 'x-should-retry': 'false', 'retry-after-ms': '250' } } });
+    const error = (await client(claude, { maxRetries: 2 })
+      .messages.create(request)
+      .catch((e: unknown) => e)) as APIError;
+    expect(error.status).toBe(529);
+    expect(error.headers?.get('retry-after-ms')).toBe('250');
+    expect(claude.requests).toHaveLength(1); // the SDK obeyed x-should-retry: false
   });
 
   it('answers 401 authentication_error without a key, and for keys outside apiKeys', async () => {

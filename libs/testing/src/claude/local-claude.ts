@@ -52,6 +52,12 @@ export class LocalClaude {
    * (benchmarks time what follows from it); settable at any time.
    */
   onFirstTextDelta: ((request: RecordedRequest) => void) | undefined;
+  /**
+   * Streamed answers are written in pieces of this many bytes, each its own write after the one before
+   * has gone out, so lines, events and UTF-8 characters arrive cut anywhere (as networks and proxies may
+   * deliver them); undefined: each event in one write. Settable at any time.
+   */
+  writeBytes: number | undefined;
   /** The requests received, oldest first (at most `maxRecordedRequests`, default 1000). */
   readonly requests: RecordedRequest[] = [];
 
@@ -68,6 +74,7 @@ export class LocalClaude {
     this.#options = options;
     this.latencyMs = options.latencyMs ?? 0;
     this.contextWindowTokens = options.contextWindowTokens;
+    this.writeBytes = options.writeBytes;
     this.#cache = new PromptCache(options.cacheTtlMs ?? 5 * 60_000);
     this.#server = createServer((req, res) => this.#onRequest(req, res));
     // Answers are small and written at once; Nagle would only add delay to streamed events.
@@ -277,15 +284,13 @@ export class LocalClaude {
   }
 
   #sendStepError(res: ServerResponse, step: ErrorStep): number {
-    const { status, message, retryAfterSeconds } = step.error;
+    const { status, message, retryAfterSeconds, headers } = step.error;
     if (!(status in ERROR_TYPES)) throw new Error(`unsupported scripted error status ${status}`);
     const retryAfter = retryAfterSeconds ?? (status === 429 ? 1 : undefined);
-    return this.#sendError(
-      res,
-      status,
-      message,
-      retryAfter === undefined ? undefined : { 'retry-after': String(retryAfter) },
-    );
+    return this.#sendError(res, status, message, {
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+      ...headers,
+    });
   }
 
   /** Writes the events: all at once without latency; else half the latency before the first, the rest spread. */
@@ -295,6 +300,14 @@ export class LocalClaude {
     const written = (i: number) => {
       if (i === firstText && request) this.onFirstTextDelta?.(request);
     };
+    if (this.writeBytes !== undefined) {
+      await this.#sleep(latency);
+      if (this.#stopped || res.destroyed) return;
+      res.writeHead(200, this.#headers(SSE_HEADERS));
+      await this.#writeInPieces(res, Buffer.from(events.join('')), this.writeBytes);
+      if (firstText >= 0) written(firstText);
+      return;
+    }
     if (latency <= 0) {
       res.writeHead(200, this.#headers(SSE_HEADERS));
       res.end(events.join(''));
@@ -312,6 +325,14 @@ export class LocalClaude {
       if (this.#stopped || res.destroyed) return;
       res.write(events[i]);
       written(i);
+    }
+    res.end();
+  }
+
+  async #writeInPieces(res: ServerResponse, bytes: Buffer, size: number): Promise<void> {
+    for (let at = 0; at < bytes.length; at += Math.max(1, size)) {
+      if (this.#stopped || res.destroyed) return;
+      await new Promise<void>((resolve) => res.write(bytes.subarray(at, at + Math.max(1, size)), () => resolve()));
     }
     res.end();
   }

@@ -169,6 +169,8 @@ export interface ErrorStep {
     message?: string;
     /** Sent as `retry-after` (seconds). 429 always carries it (default 1); other statuses only when set. */
     retryAfterSeconds?: number;
+    /** More response headers (e.g. `retry-after-ms`, `x-should-retry`); they win over `retryAfterSeconds`. */
+    headers?: Record<string, string>;
     /**
      * For a streaming request: answer 200, send `message_start` and `ping`, then an SSE `error` event and end the
      * stream (what the real API does when it overloads mid-answer). Ignored for non-streaming requests.
@@ -207,6 +209,8 @@ export interface LocalClaudeOptions {
    * the CLI to try tools by hand). Default false.
    */
   toolCommands?: boolean;
+  /** The initial `writeBytes` (see LocalClaude): streamed answers written in pieces of this many bytes. */
+  writeBytes?: number;
   /** Called with one line per answered request (the CLI passes console.log). */
   log?: (line: string) => void;
 }

@@ -1,32 +1,25 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { withCacheControl } from '../prompt-cache.js';
+import { MessagesClient } from './messages-client.js';
 import { ModelCallError, ModelProvider, type ModelRequest, type ModelResponse } from './model-provider.js';
 
-type AnthropicSdk = typeof import('@anthropic-ai/sdk');
-
 /**
- * Claude through the official SDK: streaming, one client per API key, the SDK's retries with
- * exponential backoff (honouring retry-after) on 429, 529 and connection errors, a timeout per call.
- * The SDK loads once the gateway listens (`warmUp`), not during start (start time): loading it with
- * the first call instead would stall the event loop for a few hundred ms just as runs start coming.
+ * Claude through the Messages API, streamed (messages-client.ts): retries with exponential backoff
+ * (honouring retry-after) on 429, 529 and connection errors, a timeout per attempt, cancellation
+ * with the run. The key goes with each request; it never appears in errors or logs.
  */
 @Injectable()
 export class AnthropicProvider extends ModelProvider {
-  private readonly clients = new Map<string, Anthropic>();
-  private sdk: Promise<AnthropicSdk> | null = null;
+  private readonly client: MessagesClient;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(config: AppConfig) {
     super();
-  }
-
-  override async warmUp(): Promise<void> {
-    await this.loadSdk().catch(() => undefined); // a failure shows at the first call
-  }
-
-  private loadSdk(): Promise<AnthropicSdk> {
-    return (this.sdk ??= import('@anthropic-ai/sdk'));
+    this.client = new MessagesClient({
+      baseUrl: config.anthropicBaseUrl,
+      maxRetries: config.modelMaxRetries,
+      timeoutMs: config.modelTimeoutMs,
+    });
   }
 
   async call(
@@ -44,63 +37,31 @@ export class AnthropicProvider extends ModelProvider {
             messages: request.messages,
           }
         : withCacheControl(request.system, request.tools, request.messages);
-    const { default: Sdk } = await this.loadSdk();
-    const stream = this.client(Sdk, request.apiKey).messages.stream(
-      {
-        model: request.model,
-        ...(prompt.system.length > 0 ? { system: prompt.system } : {}),
-        max_tokens: request.maxTokens,
-        messages: prompt.messages as Anthropic.MessageParam[],
-        ...(prompt.tools.length > 0 ? { tools: prompt.tools as Anthropic.Tool[] } : {}),
-      },
-      { signal: options.signal },
-    );
-    if (options.onText) stream.on('text', options.onText);
-    try {
-      const message = await stream.finalMessage();
-      return {
-        content: message.content
-          .filter((block) => block.type === 'text' || block.type === 'tool_use')
-          .map((block) =>
-            block.type === 'text'
-              ? { type: 'text' as const, text: block.text }
-              : { type: 'tool_use' as const, id: block.id, name: block.name, input: block.input },
-          ),
-        stopReason: message.stop_reason ?? 'end_turn',
-        usage: {
-          inputTokens: message.usage.input_tokens,
-          outputTokens: message.usage.output_tokens,
-          cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
-          cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
-        },
-      };
-    } catch (error) {
-      if (error instanceof Sdk.APIError) {
-        throw new ModelCallError(
-          `Model call failed (${error.status ?? 'no status'}): ${describe(error)}`,
-          error.status ?? null,
-        );
+    const body = JSON.stringify({
+      model: request.model,
+      ...(prompt.system.length > 0 ? { system: prompt.system } : {}),
+      max_tokens: request.maxTokens,
+      messages: prompt.messages,
+      ...(prompt.tools.length > 0 ? { tools: prompt.tools } : {}),
+      stream: true,
+    });
+    const message = await this.client.stream(request.apiKey, body, options);
+    const content: ModelResponse['content'] = [];
+    for (const block of message.content) {
+      if (block.type === 'text') content.push({ type: 'text', text: block.text as string });
+      else if (block.type === 'tool_use') {
+        content.push({ type: 'tool_use', id: block.id as string, name: block.name as string, input: block.input });
       }
-      throw error;
     }
+    return {
+      content,
+      stopReason: message.stop_reason ?? 'end_turn',
+      usage: {
+        inputTokens: message.usage.input_tokens,
+        outputTokens: message.usage.output_tokens,
+        cacheCreationTokens: message.usage.cache_creation_input_tokens ?? 0,
+        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+      },
+    };
   }
-
-  private client(Sdk: AnthropicSdk['default'], apiKey: string): Anthropic {
-    let client = this.clients.get(apiKey);
-    if (!client) {
-      client = new Sdk({
-        apiKey,
-        baseURL: this.config.anthropicBaseUrl,
-        maxRetries: this.config.modelMaxRetries,
-        timeout: this.config.modelTimeoutMs,
-      });
-      this.clients.set(apiKey, client);
-    }
-    return client;
-  }
-}
-
-function describe(error: InstanceType<typeof Anthropic.APIError>): string {
-  const body = error.error as { error?: { message?: string } } | undefined;
-  return body?.error?.message ?? error.message;
 }
