@@ -26,6 +26,23 @@ describe('contextWindowFor', () => {
   });
 });
 
+describe('fixedTokens', () => {
+  it('counts the system prompt and the tools as they are sent, whichever tools a call has', () => {
+    const a = {
+      name: 'a',
+      description: 'Tool a',
+      input_schema: { type: 'object', properties: { q: { type: 'string' } } },
+    };
+    const b = { name: 'b', description: 'Tool b — ünïcode', input_schema: { type: 'object' } };
+    const sent = (tools: (typeof a)[]) => Math.ceil((40 + JSON.stringify(tools).length) / 4);
+    const system = 'x'.repeat(40);
+    expect(fixedTokens(system, [])).toBe(10);
+    expect(fixedTokens(system, [a])).toBe(sent([a]));
+    expect(fixedTokens(system, [a, b])).toBe(sent([a, b]));
+    expect(fixedTokens(system, [b, a, b])).toBe(sent([b, a, b])); // the same specs again, counted from what was kept
+  });
+});
+
 describe('requestTokens', () => {
   const system = 's'.repeat(400);
   const tools = [{ name: 'lookup', description: 'd', input_schema: { type: 'object' } }];

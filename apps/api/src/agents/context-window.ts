@@ -34,9 +34,27 @@ export function messageTokens(message: ChatMessage): number {
   return estimateTokens(JSON.stringify(message).length);
 }
 
+/** Each tool spec's JSON length: the specs are made once per tool (see ToolRegistry.specs). */
+const specLengths = new WeakMap<ToolSpec, number>();
+
 /** The part of a request that stays the same from call to call: system prompt and tools. */
 export function fixedTokens(system: string, tools: ToolSpec[]): number {
-  return estimateTokens(system.length + (tools.length > 0 ? JSON.stringify(tools).length : 0));
+  return estimateTokens(system.length + toolsLength(tools));
+}
+
+/** `JSON.stringify(tools).length`, from each spec's length. */
+function toolsLength(tools: ToolSpec[]): number {
+  if (tools.length === 0) return 0;
+  let length = tools.length + 1; // the brackets and the commas between specs
+  for (const tool of tools) {
+    let own = specLengths.get(tool);
+    if (own === undefined) {
+      own = JSON.stringify(tool).length;
+      specLengths.set(tool, own);
+    }
+    length += own;
+  }
+  return length;
 }
 
 /**

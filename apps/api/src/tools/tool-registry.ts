@@ -17,6 +17,7 @@ export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
   private readonly disabled = new Set<string>();
   private readonly revisionSources: RevisionSource[] = [];
+  private readonly specOf = new WeakMap<Tool, ToolSpec>();
   private readonly nameSources: NameSource[] = [];
 
   register(tool: Tool): void {
@@ -110,7 +111,15 @@ export class ToolRegistry {
     );
   }
 
+  /** What the model is told of each tool; one object per tool, made once (each run's every call asks). */
   specs(tools: Tool[]): ToolSpec[] {
-    return tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema }));
+    return tools.map((tool) => {
+      let spec = this.specOf.get(tool);
+      if (!spec) {
+        spec = { name: tool.name, description: tool.description, input_schema: tool.inputSchema };
+        this.specOf.set(tool, spec);
+      }
+      return spec;
+    });
   }
 }
