@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { contextWindowFor, fixedTokens, messageTokens, requestTokens } from './context-window.js';
 import type { ConversationMessage } from './entities/conversation-message.entity.js';
+import type { ToolSpec } from './model/model-provider.js';
 
 function message(seq: number, role: 'user' | 'assistant', text: string, contextTokens?: number): ConversationMessage {
   return {
@@ -28,13 +29,13 @@ describe('contextWindowFor', () => {
 
 describe('fixedTokens', () => {
   it('counts the system prompt and the tools as they are sent, whichever tools a call has', () => {
-    const a = {
+    const a: ToolSpec = {
       name: 'a',
       description: 'Tool a',
       input_schema: { type: 'object', properties: { q: { type: 'string' } } },
     };
-    const b = { name: 'b', description: 'Tool b — ünïcode', input_schema: { type: 'object' } };
-    const sent = (tools: (typeof a)[]) => Math.ceil((40 + JSON.stringify(tools).length) / 4);
+    const b: ToolSpec = { name: 'b', description: 'Tool b — ünïcode', input_schema: { type: 'object' } };
+    const sent = (tools: ToolSpec[]) => Math.ceil((40 + JSON.stringify(tools).length) / 4);
     const system = 'x'.repeat(40);
     expect(fixedTokens(system, [])).toBe(10);
     expect(fixedTokens(system, [a])).toBe(sent([a]));
