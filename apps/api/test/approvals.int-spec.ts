@@ -132,6 +132,19 @@ describe('human approval of risky tool calls', () => {
     }
   });
 
+  it('answers a waiting read (waitSeconds) with the run stored as waiting for its approval', async () => {
+    const { gw, auth, submit } = await startGateway(claude);
+    try {
+      claude.script(touchScript(join(scratch, 'waited')));
+      const held = await submit({ message: 'Make the file' });
+      // Asked at once: the read answers when the run waits, not on the approval event that comes first.
+      const read = await request(gw.url).get(`/api/runs/${held.runId}?waitSeconds=20`).set(auth).expect(200);
+      expect(read.body).toMatchObject({ status: 'waiting', waitingFor: { kind: 'approval' } });
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('tells the model about a rejection, with the reason, and never runs the call', async () => {
     const { gw, auth, waitForRun, submit, heldApproval } = await startGateway(claude);
     try {

@@ -139,6 +139,7 @@ export class AgentRunner {
         // The container goes with the pause: a new one continues after the decision.
         await this.closeContainer(run, null);
         const paused = await this.runs.transition(run.id, ['running'], { status: 'waiting', waitingFor: error.wait });
+        if (paused) this.bus.runPaused(run.id);
         return paused ? 'paused' : 'finished';
       }
       if (error instanceof RunTaken) return 'finished';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { merge } from 'rxjs';
+import { map, merge } from 'rxjs';
 import { EventBus } from '../events/event-bus.js';
 import { isFinished, RunsService } from './runs.service.js';
 
@@ -19,11 +19,13 @@ export class RunWaiter {
     let wake = () => {};
     const settled = new Promise<void>((resolve) => (wake = resolve));
     const timer = setTimeout(() => wake(), waitMs);
+    // Woken by the run's end, or by its being stored as waiting (not by `approval:required`, which
+    // comes before the run's status says it waits).
     const subscription = merge(
       this.bus.on('agent:run:complete'),
       this.bus.on('agent:run:error'),
       this.bus.on('agent:run:cancelled'),
-      this.bus.on('approval:required'),
+      this.bus.runPaused$.pipe(map((id) => ({ payload: { runId: id } }))),
     ).subscribe((event) => {
       if (event.payload.runId === runId) wake();
     });

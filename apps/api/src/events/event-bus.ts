@@ -11,12 +11,18 @@ import { Clock } from '../common/clock.js';
 export class EventBus {
   private readonly subject = new Subject<GatewayEvent>();
   private readonly revokedSessions = new Subject<string>();
+  private readonly pausedRuns = new Subject<string>();
 
   constructor(private readonly clock: Clock) {}
 
   readonly events$: Observable<GatewayEvent> = this.subject.asObservable();
   /** Ids of sessions that were revoked: live connections opened with them are closed. */
   readonly sessionRevoked$: Observable<string> = this.revokedSessions.asObservable();
+  /**
+   * Ids of runs just stored as waiting (for an approval, say). Not a catalog event: `approval:required`
+   * comes before the run's status says so, and whoever reads the run on it may still see it running.
+   */
+  readonly runPaused$: Observable<string> = this.pausedRuns.asObservable();
 
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
     this.subject.next({ event, payload, timestamp: this.clock.now().toISOString() } as GatewayEvent);
@@ -29,5 +35,9 @@ export class EventBus {
 
   sessionRevoked(sessionId: string): void {
     this.revokedSessions.next(sessionId);
+  }
+
+  runPaused(runId: string): void {
+    this.pausedRuns.next(runId);
   }
 }
