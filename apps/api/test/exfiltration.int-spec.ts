@@ -20,6 +20,8 @@ class Listener {
     this.server = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      // A client that gives up mid-request (Chromium closing a page) resets the connection.
+      req.on('error', () => res.destroy());
       req.on('end', () => {
         this.requests.push({ method: req.method!, path: req.url!, headers: req.headers, body });
         this.answer(req, res);
