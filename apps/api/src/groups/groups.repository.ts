@@ -15,11 +15,6 @@ export interface AgentGroupWithChannels {
 @Injectable()
 export class GroupsRepository {
   private tables?: { groups: SqliteTable<AgentGroup>; assignments: SqliteTable<AgentGroupChannel> } | null;
-  /**
-   * SQLite: the default group, kept between runs (every run without a group or channel asks for it),
-   * forgotten when a group is saved or deleted. Not on PostgreSQL, where another instance may change it.
-   */
-  private defaultGroup?: AgentGroup | null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -65,11 +60,7 @@ export class GroupsRepository {
 
   async findDefault(): Promise<AgentGroup | null> {
     const sqlite = this.sqlite;
-    if (sqlite) {
-      if (this.defaultGroup === undefined) this.defaultGroup = sqlite.groups.one('"is_default" = 1 LIMIT 1', []);
-      // A copy: what a caller changes of it is not the kept one.
-      return this.defaultGroup && { ...this.defaultGroup };
-    }
+    if (sqlite) return sqlite.groups.one('"is_default" = 1 LIMIT 1', []);
     return this.dataSource.getRepository(AgentGroup).findOneBy({ isDefault: true });
   }
 
@@ -87,26 +78,17 @@ export class GroupsRepository {
 
   /** Saves a group; when it is the default, the previous default stops being one, atomically. */
   async save(group: AgentGroup): Promise<void> {
-    await this.changingGroups(async (manager) => {
+    await this.transactions.run(async (manager) => {
       if (group.isDefault) await this.clearOtherDefaults(manager, group.id);
       await manager.getRepository(AgentGroup).save(group);
     });
   }
 
   async delete(id: string): Promise<void> {
-    await this.changingGroups(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.getRepository(AgentGroupChannel).delete({ groupId: id });
       await manager.getRepository(AgentGroup).delete({ id });
     });
-  }
-
-  /** A change of groups in one transaction; the kept default group is forgotten once it is over (done or undone). */
-  private async changingGroups(work: (manager: EntityManager) => Promise<void>): Promise<void> {
-    try {
-      await this.transactions.run(work);
-    } finally {
-      this.defaultGroup = undefined;
-    }
   }
 
   /** Points a channel at a group, moving it from any group it had. */
