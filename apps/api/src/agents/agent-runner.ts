@@ -96,7 +96,11 @@ export class AgentRunner {
   ) {}
 
   /** `slot`: the run's work slot, let go while the model is answering (see RunQueue). */
-  async execute(runId: string, signal: AbortSignal, slot: RunSlot): Promise<RunOutcome> {
+  /**
+   * `slot`: the run's work slot, let go while the model is answering (see RunQueue). `startedOnSubmit`:
+   * the run was stored as started with its request (see `prepareStart`); its start is announced here.
+   */
+  async execute(runId: string, signal: AbortSignal, slot: RunSlot, startedOnSubmit = false): Promise<RunOutcome> {
     const run = await this.runs.findRun(runId);
     if (!run || !UNFINISHED_STATUSES.includes(run.status)) return 'finished';
     const group = await this.groupFor(run);
@@ -105,6 +109,7 @@ export class AgentRunner {
     let failure: AbortSignal | null = null;
     try {
       if (run.status === 'queued') await this.start(run, group, profile, history);
+      else if (startedOnSubmit && run.status === 'running') this.announceStart(run, group);
       if (run.status === 'waiting') {
         if (!(await this.runs.transition(run.id, ['waiting'], { status: 'running', waitingFor: null }))) {
           return 'finished';
@@ -191,13 +196,43 @@ export class AgentRunner {
     return run?.status === 'cancelled' ? 'killed: the run was cancelled' : 'killed: the gateway is shutting down';
   }
 
+  /**
+   * Starts a run that can start at once in its request's own transaction (one commit instead of two):
+   * the run as started and its user message, to be stored together; `execute` then goes on from there.
+   * Null when it must start the usual way (a refused run is stored as such by `start`).
+   */
+  async prepareStart(
+    queued: Run,
+    history: ConversationMessage[],
+  ): Promise<{ run: Run; input: ConversationMessage } | null> {
+    const run = { ...queued };
+    const group = await this.groupFor(run);
+    const { input, refusal } = await this.starting(run, group, await this.profiles.for(run), history);
+    return refusal ? null : { run, input };
+  }
+
   private async start(run: Run, group: AgentGroup, profile: RunProfile, history: ConversationMessage[]): Promise<void> {
-    const now = this.clock.now();
-    run.status = 'running';
-    run.startedAt = now;
-    run.model = profile.model ?? this.groups.modelFor(group);
-    const refusal = await this.budget.refusal(group);
+    const { input, refusal } = await this.starting(run, group, profile, history);
+    const patch = { startedAt: run.startedAt, model: run.model, groupId: group.id, toolPins: run.toolPins };
     // One transaction: a run stored as running always has its user message (a refused run gets none).
+    if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
+    this.announceStart(run, group);
+    if (refusal) throw new RunStop(refusal, 'refused');
+    history.push(input);
+  }
+
+  /** A run's start, in memory: its status, model, group and tool pins, its user message, and whether its budget refuses it. */
+  private async starting(
+    run: Run,
+    group: AgentGroup,
+    profile: RunProfile,
+    history: ConversationMessage[],
+  ): Promise<{ input: ConversationMessage; refusal: string | null }> {
+    run.status = 'running';
+    run.startedAt = this.clock.now();
+    run.model = profile.model ?? this.groups.modelFor(group);
+    run.groupId = group.id;
+    const refusal = await this.budget.refusal(group);
     // Tool calls an earlier run asked for and never answered (it was cancelled or stopped) are closed
     // first: the model only accepts a history in which every tool_use has its tool_result.
     const unanswered = unansweredToolUses(history).map((id) =>
@@ -206,16 +241,16 @@ export class AgentRunner {
     const input = this.message(run, history, 'user', [...unanswered, { type: 'text', text: run.input }]);
     // The run keeps the skill versions it started with, across hot reloads and restarts.
     run.toolPins = this.tools.revisions();
-    const patch = { startedAt: now, model: run.model, groupId: group.id, toolPins: run.toolPins };
-    if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
+    return { input, refusal };
+  }
+
+  private announceStart(run: Run, group: AgentGroup): void {
     this.bus.emit('agent:run:start', {
       runId: run.id,
       conversationId: run.conversationId,
       groupId: group.id,
       origin: run.origin,
     });
-    if (refusal) throw new RunStop(refusal, 'refused');
-    history.push(input);
   }
 
   /**
