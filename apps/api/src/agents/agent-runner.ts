@@ -44,6 +44,18 @@ type RunEnd = Pick<Run, 'status' | 'reply' | 'error' | 'finishedAt' | 'durationM
 /** How `execute` left a run: finished (one way or another, or ended by someone else), or waiting. */
 export type RunOutcome = 'finished' | 'paused';
 
+/**
+ * A run stored as started with its request (see `prepareStart`), with what its start was worked out
+ * from, so `execute` need not read it again.
+ */
+export interface StartedRun {
+  run: Run;
+  input: ConversationMessage;
+  group: AgentGroup;
+  profile: RunProfile;
+  history: ConversationMessage[];
+}
+
 /** The run waits for something (a human's decision on a held tool call) and frees its place in the queue. */
 class RunPaused extends Error {
   constructor(readonly wait: RunWait) {
@@ -97,19 +109,20 @@ export class AgentRunner {
 
   /** `slot`: the run's work slot, let go while the model is answering (see RunQueue). */
   /**
-   * `slot`: the run's work slot, let go while the model is answering (see RunQueue). `startedOnSubmit`:
-   * the run was stored as started with its request (see `prepareStart`); its start is announced here.
+   * `slot`: the run's work slot, let go while the model is answering (see RunQueue). `started`: the
+   * run was stored as started with its request (see `prepareStart`); its start is announced here.
    */
-  async execute(runId: string, signal: AbortSignal, slot: RunSlot, startedOnSubmit = false): Promise<RunOutcome> {
+  async execute(runId: string, signal: AbortSignal, slot: RunSlot, started?: StartedRun): Promise<RunOutcome> {
+    // Read again even when just stored: it may have been cancelled meanwhile.
     const run = await this.runs.findRun(runId);
     if (!run || !UNFINISHED_STATUSES.includes(run.status)) return 'finished';
-    const group = await this.groupFor(run);
-    const profile = await this.profiles.for(run);
-    const history = await this.runs.history(run.conversationId);
+    const group = started?.group ?? (await this.groupFor(run));
+    const profile = started?.profile ?? (await this.profiles.for(run));
+    const history = started ? [...started.history, started.input] : await this.runs.history(run.conversationId);
     let failure: AbortSignal | null = null;
     try {
       if (run.status === 'queued') await this.start(run, group, profile, history);
-      else if (startedOnSubmit && run.status === 'running') this.announceStart(run, group);
+      else if (started && run.status === 'running') this.announceStart(run, group);
       if (run.status === 'waiting') {
         if (!(await this.runs.transition(run.id, ['waiting'], { status: 'running', waitingFor: null }))) {
           return 'finished';
@@ -201,14 +214,12 @@ export class AgentRunner {
    * the run as started and its user message, to be stored together; `execute` then goes on from there.
    * Null when it must start the usual way (a refused run is stored as such by `start`).
    */
-  async prepareStart(
-    queued: Run,
-    history: ConversationMessage[],
-  ): Promise<{ run: Run; input: ConversationMessage } | null> {
+  async prepareStart(queued: Run, history: ConversationMessage[]): Promise<StartedRun | null> {
     const run = { ...queued };
     const group = await this.groupFor(run);
-    const { input, refusal } = await this.starting(run, group, await this.profiles.for(run), history);
-    return refusal ? null : { run, input };
+    const profile = await this.profiles.for(run);
+    const { input, refusal } = await this.starting(run, group, profile, history);
+    return refusal ? null : { run, input, group, profile, history };
   }
 
   private async start(run: Run, group: AgentGroup, profile: RunProfile, history: ConversationMessage[]): Promise<void> {

@@ -1,13 +1,13 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { LoopSlices } from '../common/loop-slices.js';
 import { AppConfig } from '../config/app-config.js';
-import { AgentRunner } from './agent-runner.js';
+import { AgentRunner, type StartedRun } from './agent-runner.js';
 
 interface QueuedRun {
   runId: string;
   conversationId: string;
   /** Stored as started with its request (see `claim`). */
-  startedOnSubmit?: boolean;
+  started?: StartedRun;
 }
 
 /**
@@ -79,14 +79,15 @@ export class RunQueue implements OnModuleDestroy {
   }
 
   /** A claimed run is stored as started: it works in the claimed slot (after a restart, it resumes). */
-  startClaimed(runId: string, conversationId: string): void {
+  startClaimed(started: StartedRun): void {
+    const { id: runId, conversationId } = started.run;
     this.claimed--;
     if (this.shutdown.signal.aborted) {
       this.busyConversations.delete(conversationId);
       this.working--;
       return;
     }
-    this.start({ runId, conversationId, startedOnSubmit: true }, true);
+    this.start({ runId, conversationId, started }, true);
   }
 
   /** A claimed run was not stored as started: its slot and conversation are free again. */
@@ -202,7 +203,7 @@ export class RunQueue implements OnModuleDestroy {
     // Its work takes turns with the rest of the event loop's (see LoopSlices).
     const work = this.slices
       .turn()
-      .then(() => this.runner.execute(run.runId, controller.signal, slot, run.startedOnSubmit))
+      .then(() => this.runner.execute(run.runId, controller.signal, slot, run.started))
       .then((outcome) => {
         if (outcome !== 'paused' || controller.signal.aborted) return; // aborted: cancelled as it paused
         if (this.resumeRequested.delete(run.runId)) {

@@ -29,7 +29,7 @@ import type { Conversation } from './entities/conversation.entity.js';
 import type { ConversationSummary } from './entities/conversation-summary.entity.js';
 import { FINISHED_STATUSES, type Run, type RunStatus, UNFINISHED_STATUSES } from './entities/run.entity.js';
 import { type RunContinuation, RunContinuations, RunLifecycle } from './run-continuation.js';
-import { AgentRunner } from './agent-runner.js';
+import { AgentRunner, type StartedRun } from './agent-runner.js';
 import { RunQueue } from './run-queue.js';
 import { RunWaits } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
@@ -140,10 +140,10 @@ export class RunsService implements OnApplicationBootstrap {
       retryOf: request.retryOf ?? null,
     };
     // A run that can start at once is stored as started, with its user message, in this transaction.
-    const started = this.queue.claim(run.conversationId)
-      ? await this.startAtOnce(run, isNew ? conversation : null)
-      : null;
-    if (started) return started;
+    // Its caller hears of it as of any run (accepted as queued), and of its start from agent:run:start.
+    if (this.queue.claim(run.conversationId) && (await this.startAtOnce(run, isNew ? conversation : null))) {
+      return run;
+    }
     await this.runs.insertRun(run, isNew ? conversation : null);
     if (!this.queue.enqueue(run.id, run.conversationId)) {
       // The caller hears of it from the 503 and acts on it: no continuation to carry out.
@@ -155,11 +155,11 @@ export class RunsService implements OnApplicationBootstrap {
   }
 
   /**
-   * Stores a run whose queue slot is claimed as started, then starts it; null (the claim let go) when
+   * Stores a run whose queue slot is claimed as started, then starts it; false (the claim let go) when
    * it must be stored as queued instead (its budget refuses it: `execute` stores that).
    */
-  private async startAtOnce(run: Run, conversation: Conversation | null): Promise<Run | null> {
-    let started: Awaited<ReturnType<AgentRunner['prepareStart']>>;
+  private async startAtOnce(run: Run, conversation: Conversation | null): Promise<boolean> {
+    let started: StartedRun | null;
     try {
       const history = conversation ? [] : await this.runs.history(run.conversationId);
       // What cannot be prepared here (no group to answer) fails the run the usual way, in `execute`.
@@ -171,10 +171,10 @@ export class RunsService implements OnApplicationBootstrap {
     }
     if (!started) {
       this.queue.unclaim(run.conversationId);
-      return null;
+      return false;
     }
-    this.queue.startClaimed(run.id, run.conversationId);
-    return started.run;
+    this.queue.startClaimed(started);
+    return true;
   }
 
   /** Records that a conversation's context now holds untrusted content (the first source is kept). */
