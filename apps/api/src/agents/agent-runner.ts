@@ -107,7 +107,6 @@ export class AgentRunner {
     private readonly agentSkills: AgentSkillsService,
   ) {}
 
-  /** `slot`: the run's work slot, let go while the model is answering (see RunQueue). */
   /**
    * `slot`: the run's work slot, let go while the model is answering (see RunQueue). `started`: the
    * run was stored as started with its request (see `prepareStart`); its start is announced here.
