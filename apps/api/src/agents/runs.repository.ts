@@ -402,10 +402,13 @@ export class RunsRepository {
     return this.transactions.run(async (manager) => {
       await manager.insert(ModelCall, call);
       if (answer) await manager.insert(ConversationMessage, asRow(answer));
+      if (end) {
+        const where = { id: call.runId, status: In(end.from) };
+        const ended = await manager.update(Run, where, asRow({ ...runPatch, ...end.patch }));
+        if ((ended.affected ?? 0) > 0) return true;
+      }
       if (Object.keys(runPatch).length > 0) await manager.update(Run, { id: call.runId }, asRow(runPatch));
-      if (!end) return true;
-      const ended = await manager.update(Run, { id: call.runId, status: In(end.from) }, asRow(end.patch));
-      return (ended.affected ?? 0) > 0;
+      return !end;
     });
   }
 
