@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AGENT_SKILL_TOOLS } from '../agent-skills/agent-skill-tools.js';
 import { AgentSkillsService } from '../agent-skills/agent-skills.service.js';
 import { Clock } from '../common/clock.js';
@@ -38,6 +37,7 @@ import type { RunSlot } from './run-queue.js';
 import { combineWaits, type RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources, withAgentSkills } from './system-prompt.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 
 type RunEnd = Pick<Run, 'status' | 'reply' | 'error' | 'finishedAt' | 'durationMs'> & { durationMs: number };
 
@@ -422,7 +422,7 @@ export class AgentRunner {
     if ('refused' in reservation) throw new RunStop(reservation.refused, 'failed');
     const startedAt = Date.now();
     const call = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       runId: run.id,
       groupId: group.id,
       channelType: run.origin.channelType ?? null,
@@ -653,7 +653,7 @@ export class AgentRunner {
     content: ContentBlock[],
   ): ConversationMessage {
     return {
-      id: randomUUID(),
+      id: timeOrderedId(),
       conversationId: run.conversationId,
       runId: run.id,
       seq: (history.at(-1)?.seq ?? 0) + 1,

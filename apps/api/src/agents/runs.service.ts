@@ -6,7 +6,6 @@ import {
   NotFoundException,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
 import { LoopSlices } from '../common/loop-slices.js';
@@ -34,6 +33,7 @@ import { RunQueue } from './run-queue.js';
 import { RunWaits } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { describeBlock } from './transcript.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 
 /** What every entry point (API, channels, webhooks, scheduler, tasks) hands the pipeline. */
 export interface RunRequest {
@@ -105,7 +105,7 @@ export class RunsService implements OnApplicationBootstrap {
     const isNew = !conversation;
     const untrusted = request.untrusted ?? untrustedOrigin(request.origin);
     conversation ??= {
-      id: request.conversationId ?? randomUUID(),
+      id: request.conversationId ?? timeOrderedId(),
       groupId: request.groupId ?? null,
       origin: request.origin,
       untrustedSource: untrusted,
@@ -114,7 +114,7 @@ export class RunsService implements OnApplicationBootstrap {
     };
     if (!isNew && untrusted) await this.runs.markUntrusted(conversation.id, untrusted);
     const run: Run = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       conversationId: conversation.id,
       groupId: request.groupId ?? conversation.groupId,
       status: 'queued',

@@ -1,11 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { GatewayEvent } from '@loop-gateway/contracts';
-import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'rxjs';
 import { Periodic } from '../common/periodic.js';
 import { EventBus } from '../events/event-bus.js';
 import { ActivityRepository } from './activity.repository.js';
 import type { ActivityEvent } from './entities/activity-event.entity.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 
 /** How many events are kept for the feed; older ones are deleted once a minute. */
 export const ACTIVITY_KEEP = 1000;
@@ -54,7 +54,7 @@ export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy
     if (event.event === 'agent:run:text') return;
     const payload = event.event === 'channel:status' ? { ...event.payload, qr: null } : event.payload;
     this.buffer.push({
-      id: randomUUID(),
+      id: timeOrderedId(),
       event: event.event,
       payload: JSON.stringify(payload),
       createdAt: new Date(event.timestamp),
