@@ -198,6 +198,27 @@ describe('migrations', () => {
       const runsDetail = runsPlan.map((row) => row.detail).join(' | ');
       expect(runsDetail).toMatch(/USING INDEX \S+ \(status=\?\)/);
       expect(runsDetail).toContain('TEMP B-TREE FOR LAST TERM OF ORDER BY');
+      // Partial indexes (only rows with a channel, a continuation) still answer the queries that use them.
+      const usesIndex = async (sql: string, params: unknown[]) =>
+        ((await dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, params)) as { detail: string }[])
+          .map((row) => row.detail)
+          .join(' | ');
+      expect(
+        await usesIndex(`SELECT * FROM runs r WHERE r.channel_id = ? ORDER BY r.created_at DESC LIMIT 50`, ['c']),
+      ).toMatch(/USING INDEX \S+ \(channel_id=\?\)/);
+      expect(
+        await usesIndex(`SELECT * FROM conversations c WHERE c.channel_id = ? ORDER BY c.created_at DESC LIMIT 50`, [
+          'c',
+        ]),
+      ).toMatch(/USING INDEX \S+ \(channel_id=\?\)/);
+      expect(
+        await usesIndex(`SELECT * FROM runs WHERE status IN (?, ?) AND continuation_state IN (?, ?)`, [
+          'completed',
+          'failed',
+          'pending',
+          'dispatching',
+        ]),
+      ).toMatch(/USING INDEX \S+ \(continuation_state=\?\)/);
       await dataSource.destroy();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -170,6 +170,34 @@ describe.each(DATABASES)('run status changes on %s', (_name, open) => {
     expect(await statusOf(run.id)).toBe('running');
   });
 
+  it('ends a run with its last model call and its totals together, and keeps only the totals of a cancelled one', async () => {
+    const call = (runId: string) => ({
+      id: randomUUID(),
+      runId,
+      groupId: null,
+      channelType: null,
+      model: 'claude-test',
+      status: 'ok' as const,
+      error: null,
+      inputTokens: 10,
+      outputTokens: 5,
+      cacheCreationTokens: 0,
+      cacheReadTokens: 0,
+      durationMs: 3,
+      createdAt: at,
+    });
+    const totals = { iterations: 1, inputTokens: 10, outputTokens: 5 };
+    const end = { from: ['running' as const], patch: { status: 'completed' as const, reply: 'done', finishedAt: at } };
+    const running = await stored('running');
+    expect(await runs.recordModelCall(call(running.id), null, totals, end)).toBe(true);
+    expect(await runs.findRun(running.id)).toMatchObject({ ...totals, status: 'completed', reply: 'done' });
+    const cancelled = await stored('running');
+    await cancel(cancelled.id);
+    expect(await runs.recordModelCall(call(cancelled.id), null, totals, end)).toBe(false);
+    expect(await runs.findRun(cancelled.id)).toMatchObject({ ...totals, status: 'cancelled', reply: null });
+    expect(await runs.modelCalls(cancelled.id)).toHaveLength(1);
+  });
+
   it('lets exactly one of a cancel and a finish win when they race', async () => {
     for (let i = 0; i < 10; i++) {
       const run = await stored('running');

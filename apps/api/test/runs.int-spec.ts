@@ -4,7 +4,7 @@ import { estimateInputTokens, LocalClaude, systemText } from '@loop-gateway/test
 import { RunsService } from '../src/agents/runs.service.js';
 import { ToolRegistry } from '../src/tools/tool-registry.js';
 import type { Tool } from '../src/tools/tool.js';
-import { startGateway } from './pipeline-harness.js';
+import { startGateway, startGatewayProcessOn, useScratchDir } from './pipeline-harness.js';
 import { waitUntil } from './wait.js';
 import { RecordingSocket } from './ws-client.js';
 
@@ -481,11 +481,35 @@ function holdAnswers(claude: LocalClaude) {
 
 describe('runs across a crash or restart', () => {
   let claude: LocalClaude;
+  const data = useScratchDir('lg-runs-crash-');
   beforeAll(async () => {
     claude = await LocalClaude.start();
   });
   afterAll(async () => {
     await claude.stop();
+  });
+
+  it('completes an accepted run once after a kill -9 during its first model call', async () => {
+    claude.reset();
+    const first = await startGatewayProcessOn(claude, data(), true);
+    claude.latencyMs = 5000;
+    const accepted = await first.submit({ message: 'Question before the crash' });
+    await waitUntil('the model call', () => claude.requests.length === 1);
+    await first.kill();
+    claude.latencyMs = 0;
+    claude.script({ text: 'Answered after the crash.' });
+
+    const second = await startGatewayProcessOn(claude, data(), false);
+    try {
+      const run = await second.waitForRun(accepted.runId);
+      expect(run).toMatchObject({ status: 'completed', reply: 'Answered after the crash.' });
+      // Its user message was stored with it, once; the answer once.
+      expect(run.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+      const asked = claude.requests.at(-1)!.body.messages as { role: string }[];
+      expect(asked.map((m) => m.role)).toEqual(['user']);
+    } finally {
+      await second.gw.stop();
+    }
   });
 
   it('resumes an interrupted run without running a started tool call twice', async () => {

@@ -59,6 +59,8 @@ describe('agents page', () => {
       await page.getByTestId('side-nav').getByRole('link', { name: 'Agents' }).click();
       await page.getByTestId('agents-empty').waitFor();
       expect(new URL(page.url()).pathname).toBe('/agents');
+      // The roles come with a request of their own: the empty state can show before them.
+      await page.locator('[data-testid="agent-role"][data-role="writer"]').waitFor();
       const roles = await page
         .getByTestId('agent-role')
         .evaluateAll((items) => items.map((i) => i.getAttribute('data-role')));

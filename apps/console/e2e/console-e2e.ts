@@ -115,10 +115,12 @@ export function useConsoleE2e(options: ConsoleE2eOptions = {}): ConsoleE2e {
 }
 
 /**
- * Fills a field of a dialog that has just opened, and checks the value stays: on a busy machine the
- * form can bind after the first fill and write its initial value over it.
+ * Fills a field of a dialog that has just opened, and checks the value stays. Angular Material moves
+ * the focus into a dialog once its opening animation ends: text typed before that moment can land in
+ * the dialog's first field instead (on a busy machine that happened), so the fill waits for it.
  */
 export async function fillKept(field: Locator, value: string): Promise<void> {
+  await dialogOpened(field);
   for (let attempt = 0; attempt < 5; attempt += 1) {
     await field.fill(value);
     // Two animation frames: by then the dialog's first render has happened, if it was still to come.
@@ -126,4 +128,14 @@ export async function fillKept(field: Locator, value: string): Promise<void> {
     if ((await field.inputValue()) === value) return;
   }
   throw new Error(`the field kept losing the value "${value}"`);
+}
+
+/** Waits until the dialog holding `field`, if it is in one, has taken the focus (it has finished opening). */
+async function dialogOpened(field: Locator): Promise<void> {
+  const element = await field.elementHandle();
+  await field.page().waitForFunction((node) => {
+    const dialog = node?.closest('mat-dialog-container');
+    return !dialog || dialog.contains(document.activeElement);
+  }, element);
+  await element?.dispose();
 }

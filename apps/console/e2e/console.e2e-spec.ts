@@ -251,7 +251,7 @@ describe('console', () => {
       // A daily budget on the default group: the bar shows what the runs above used.
       await card('Default').getByTestId('group-edit').click();
       const form = page.getByTestId('group-form');
-      await form.getByTestId('group-budget-day').fill('100000');
+      await fillKept(form.getByTestId('group-budget-day'), '100000');
       await form.getByTestId('group-save').click();
       await form.waitFor({ state: 'detached' });
       const today = card('Default').locator('[data-testid="budget"][data-window="Today"]');

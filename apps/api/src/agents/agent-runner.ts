@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AGENT_SKILL_TOOLS } from '../agent-skills/agent-skill-tools.js';
 import { AgentSkillsService } from '../agent-skills/agent-skills.service.js';
 import { Clock } from '../common/clock.js';
@@ -38,11 +37,24 @@ import type { RunSlot } from './run-queue.js';
 import { combineWaits, type RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources, withAgentSkills } from './system-prompt.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 
 type RunEnd = Pick<Run, 'status' | 'reply' | 'error' | 'finishedAt' | 'durationMs'> & { durationMs: number };
 
 /** How `execute` left a run: finished (one way or another, or ended by someone else), or waiting. */
 export type RunOutcome = 'finished' | 'paused';
+
+/**
+ * A run stored as started with its request (see `prepareStart`), with what its start was worked out
+ * from, so `execute` need not read it again.
+ */
+export interface StartedRun {
+  run: Run;
+  input: ConversationMessage;
+  group: AgentGroup;
+  profile: RunProfile;
+  history: ConversationMessage[];
+}
 
 /** The run waits for something (a human's decision on a held tool call) and frees its place in the queue. */
 class RunPaused extends Error {
@@ -95,16 +107,21 @@ export class AgentRunner {
     private readonly agentSkills: AgentSkillsService,
   ) {}
 
-  /** `slot`: the run's work slot, let go while the model is answering (see RunQueue). */
-  async execute(runId: string, signal: AbortSignal, slot: RunSlot): Promise<RunOutcome> {
+  /**
+   * `slot`: the run's work slot, let go while the model is answering (see RunQueue). `started`: the
+   * run was stored as started with its request (see `prepareStart`); its start is announced here.
+   */
+  async execute(runId: string, signal: AbortSignal, slot: RunSlot, started?: StartedRun): Promise<RunOutcome> {
+    // Read again even when just stored: it may have been cancelled meanwhile.
     const run = await this.runs.findRun(runId);
     if (!run || !UNFINISHED_STATUSES.includes(run.status)) return 'finished';
-    const group = await this.groupFor(run);
-    const profile = await this.profiles.for(run);
-    const history = await this.runs.history(run.conversationId);
+    const group = started?.group ?? (await this.groupFor(run));
+    const profile = started?.profile ?? (await this.profiles.for(run));
+    const history = started ? [...started.history, started.input] : await this.runs.history(run.conversationId);
     let failure: AbortSignal | null = null;
     try {
       if (run.status === 'queued') await this.start(run, group, profile, history);
+      else if (started && run.status === 'running') this.announceStart(run, group);
       if (run.status === 'waiting') {
         if (!(await this.runs.transition(run.id, ['waiting'], { status: 'running', waitingFor: null }))) {
           return 'finished';
@@ -191,13 +208,41 @@ export class AgentRunner {
     return run?.status === 'cancelled' ? 'killed: the run was cancelled' : 'killed: the gateway is shutting down';
   }
 
+  /**
+   * Starts a run that can start at once in its request's own transaction (one commit instead of two):
+   * the run as started and its user message, to be stored together; `execute` then goes on from there.
+   * Null when it must start the usual way (a refused run is stored as such by `start`).
+   */
+  async prepareStart(queued: Run, history: ConversationMessage[]): Promise<StartedRun | null> {
+    const run = { ...queued };
+    const group = await this.groupFor(run);
+    const profile = await this.profiles.for(run);
+    const { input, refusal } = await this.starting(run, group, profile, history);
+    return refusal ? null : { run, input, group, profile, history };
+  }
+
   private async start(run: Run, group: AgentGroup, profile: RunProfile, history: ConversationMessage[]): Promise<void> {
-    const now = this.clock.now();
-    run.status = 'running';
-    run.startedAt = now;
-    run.model = profile.model ?? this.groups.modelFor(group);
-    const refusal = await this.budget.refusal(group);
+    const { input, refusal } = await this.starting(run, group, profile, history);
+    const patch = { startedAt: run.startedAt, model: run.model, groupId: group.id, toolPins: run.toolPins };
     // One transaction: a run stored as running always has its user message (a refused run gets none).
+    if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
+    this.announceStart(run, group);
+    if (refusal) throw new RunStop(refusal, 'refused');
+    history.push(input);
+  }
+
+  /** A run's start, in memory: its status, model, group and tool pins, its user message, and whether its budget refuses it. */
+  private async starting(
+    run: Run,
+    group: AgentGroup,
+    profile: RunProfile,
+    history: ConversationMessage[],
+  ): Promise<{ input: ConversationMessage; refusal: string | null }> {
+    run.status = 'running';
+    run.startedAt = this.clock.now();
+    run.model = profile.model ?? this.groups.modelFor(group);
+    run.groupId = group.id;
+    const refusal = await this.budget.refusal(group);
     // Tool calls an earlier run asked for and never answered (it was cancelled or stopped) are closed
     // first: the model only accepts a history in which every tool_use has its tool_result.
     const unanswered = unansweredToolUses(history).map((id) =>
@@ -206,16 +251,16 @@ export class AgentRunner {
     const input = this.message(run, history, 'user', [...unanswered, { type: 'text', text: run.input }]);
     // The run keeps the skill versions it started with, across hot reloads and restarts.
     run.toolPins = this.tools.revisions();
-    const patch = { startedAt: now, model: run.model, groupId: group.id, toolPins: run.toolPins };
-    if (!(await this.runs.startRun(run.id, patch, refusal ? null : input))) throw new RunTaken();
+    return { input, refusal };
+  }
+
+  private announceStart(run: Run, group: AgentGroup): void {
     this.bus.emit('agent:run:start', {
       runId: run.id,
       conversationId: run.conversationId,
       groupId: group.id,
       origin: run.origin,
     });
-    if (refusal) throw new RunStop(refusal, 'refused');
-    history.push(input);
   }
 
   /**
@@ -377,7 +422,7 @@ export class AgentRunner {
     if ('refused' in reservation) throw new RunStop(reservation.refused, 'failed');
     const startedAt = Date.now();
     const call = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       runId: run.id,
       groupId: group.id,
       channelType: run.origin.channelType ?? null,
@@ -608,7 +653,7 @@ export class AgentRunner {
     content: ContentBlock[],
   ): ConversationMessage {
     return {
-      id: randomUUID(),
+      id: timeOrderedId(),
       conversationId: run.conversationId,
       runId: run.id,
       seq: (history.at(-1)?.seq ?? 0) + 1,

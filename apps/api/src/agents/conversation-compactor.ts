@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
@@ -20,6 +19,7 @@ import {
 import { RunsRepository } from './runs.repository.js';
 import { describeBlock } from './transcript.js';
 import { isSummaryTurn, summaryTurn } from './summary-turn.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 
 /** A model request without its messages: what `fit` sizes the messages for. */
 export type PromptParts = Omit<ModelRequest, 'messages'>;
@@ -149,7 +149,7 @@ export class ConversationCompactor {
     const { text, call } = await this.summarize(run, group, prompt, older, transcriptTokens, summaryMaxTokens, signal);
     const lastSeq = history.at(-1)!.seq;
     const summary: ConversationSummary = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       conversationId: run.conversationId,
       runId: run.id,
       coversSeq: older.at(-1)!.seq,
@@ -201,7 +201,7 @@ export class ConversationCompactor {
     };
     const startedAt = Date.now();
     const call: ModelCall = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       runId: run.id,
       groupId: group.id,
       channelType: run.origin.channelType ?? null,

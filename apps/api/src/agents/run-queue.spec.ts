@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/app-config.js';
-import type { AgentRunner, RunOutcome } from './agent-runner.js';
+import type { AgentRunner, RunOutcome, StartedRun } from './agent-runner.js';
 import { LoopSlices } from '../common/loop-slices.js';
 import { RunQueue, type RunSlot } from './run-queue.js';
 
@@ -143,5 +143,34 @@ describe('RunQueue work slots', () => {
     queue.resume('a', 'conversation-a');
     await queue.idle();
     expect(log).toEqual(['a starts', 'a starts', 'a starts']);
+  });
+
+  it('lets a new run claim a free slot only when nothing waits before it, and gives an unused claim back', async () => {
+    const script = scriptedRunner();
+    const queue = new RunQueue(script.runner, config(1), new LoopSlices());
+    expect(queue.claim('conversation-a')).toBe(true);
+    // The slot is taken: another run must queue, and waits for the claimed one.
+    expect(queue.claim('conversation-b')).toBe(false);
+    queue.enqueue('b', 'conversation-b');
+    await settle();
+    expect(script.log).toEqual([]);
+    queue.startClaimed({ run: { id: 'a', conversationId: 'conversation-a' } } as StartedRun);
+    await settle();
+    expect(script.log).toEqual(['a starts', 'a waits on the model', 'b starts', 'b waits on the model']);
+    // b's answer came: it works in the slot again, so no claim; a claim given back frees the slot.
+    script.answer('b');
+    await settle();
+    expect(queue.claim('conversation-c')).toBe(false);
+    script.finishWork('b');
+    await settle();
+    expect(queue.claim('conversation-b')).toBe(true);
+    expect(queue.claim('conversation-c')).toBe(false);
+    queue.unclaim('conversation-b');
+    expect(queue.claim('conversation-c')).toBe(true);
+    queue.unclaim('conversation-c');
+    script.answer('a');
+    script.finishWork('a');
+    await queue.idle();
+    expect(script.log.slice(-3)).toEqual(['b ends', 'a works again', 'a ends']);
   });
 });

@@ -1,11 +1,13 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { LoopSlices } from '../common/loop-slices.js';
 import { AppConfig } from '../config/app-config.js';
-import { AgentRunner } from './agent-runner.js';
+import { AgentRunner, type StartedRun } from './agent-runner.js';
 
 interface QueuedRun {
   runId: string;
   conversationId: string;
+  /** Stored as started with its request (see `claim`). */
+  started?: StartedRun;
 }
 
 /**
@@ -43,8 +45,10 @@ export class RunQueue implements OnModuleDestroy {
   /** Runs told to resume while they were still on their way to pausing. */
   private readonly resumeRequested = new Set<string>();
   private readonly shutdown = new AbortController();
-  /** Runs holding a work slot. */
+  /** Runs holding a work slot (claimed ones too). */
   private working = 0;
+  /** Slots claimed for runs being stored as started (see `claim`). */
+  private claimed = 0;
   /** Runs whose model answered, waiting to take a slot back (ahead of new runs). */
   private readonly returning: (() => void)[] = [];
 
@@ -56,7 +60,41 @@ export class RunQueue implements OnModuleDestroy {
 
   /** Whether a new run would be refused: RUN_QUEUE_LIMIT runs are accepted and not yet ended. */
   get full(): boolean {
-    return this.waiting.length + this.active.size >= this.config.runQueueLimit;
+    return this.waiting.length + this.active.size + this.claimed >= this.config.runQueueLimit;
+  }
+
+  /**
+   * Takes a work slot and the conversation for a new run that can start at once (a slot is free and
+   * nothing waits before it), so it can be stored as started with its request. The claim ends with
+   * `startClaimed` once it is stored, or `unclaim` when it is not. False when it must queue.
+   */
+  claim(conversationId: string): boolean {
+    if (this.shutdown.signal.aborted || this.working >= this.config.runConcurrency || this.full) return false;
+    if (this.waiting.length > 0 || this.returning.length > 0) return false;
+    if (this.busyConversations.has(conversationId) || this.heldConversations.has(conversationId)) return false;
+    this.claimed++;
+    this.working++;
+    this.busyConversations.add(conversationId);
+    return true;
+  }
+
+  /** A claimed run is stored as started: it works in the claimed slot (after a restart, it resumes). */
+  startClaimed(started: StartedRun): void {
+    const { id: runId, conversationId } = started.run;
+    this.claimed--;
+    if (this.shutdown.signal.aborted) {
+      this.busyConversations.delete(conversationId);
+      this.working--;
+      return;
+    }
+    this.start({ runId, conversationId, started }, true);
+  }
+
+  /** A claimed run was not stored as started: its slot and conversation are free again. */
+  unclaim(conversationId: string): void {
+    this.claimed--;
+    this.busyConversations.delete(conversationId);
+    this.releaseSlot();
   }
 
   /** False when the queue is full. A run already waiting or running is not queued twice. */
@@ -140,14 +178,15 @@ export class RunQueue implements OnModuleDestroy {
     }
   }
 
-  private start(run: QueuedRun): void {
+  /** `claimed`: the run already holds its slot (see `claim`). */
+  private start(run: QueuedRun, claimed = false): void {
     this.busyConversations.add(run.conversationId);
     // Aborted by a cancel of this run, or by the shutdown (then the run resumes at the next start).
     const controller = new AbortController();
     const abort = () => controller.abort();
     this.shutdown.signal.addEventListener('abort', abort, { once: true });
     this.controllers.set(run.runId, controller);
-    this.working++;
+    if (!claimed) this.working++;
     let holding = true;
     const slot: RunSlot = {
       whileWaiting: async (wait) => {
@@ -164,11 +203,11 @@ export class RunQueue implements OnModuleDestroy {
     // Its work takes turns with the rest of the event loop's (see LoopSlices).
     const work = this.slices
       .turn()
-      .then(() => this.runner.execute(run.runId, controller.signal, slot))
+      .then(() => this.runner.execute(run.runId, controller.signal, slot, run.started))
       .then((outcome) => {
         if (outcome !== 'paused' || controller.signal.aborted) return; // aborted: cancelled as it paused
         if (this.resumeRequested.delete(run.runId)) {
-          this.waiting.unshift(run);
+          this.waiting.unshift({ runId: run.runId, conversationId: run.conversationId });
           this.waitingIds.add(run.runId);
         } else this.heldConversations.set(run.conversationId, run.runId);
       })

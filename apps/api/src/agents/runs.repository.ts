@@ -60,10 +60,15 @@ export class RunsRepository {
   }
 
   /**
-   * Stores a run request (and its new conversation) in one transaction, before any work. The run is
-   * complete in memory, so TypeORM is told not to read its defaulted columns back (a SELECT per run).
+   * Stores a run request (and its new conversation) in one transaction, before any work; a run stored
+   * as started comes with its user message. The run is complete in memory, so TypeORM is told not to
+   * read its defaulted columns back (a SELECT per run).
    */
-  async insertRun(run: Run, newConversation: Conversation | null): Promise<void> {
+  async insertRun(
+    run: Run,
+    newConversation: Conversation | null,
+    input: ConversationMessage | null = null,
+  ): Promise<void> {
     // The origin's key and channel are kept as columns too, for the runs list's filters.
     const stored: Run = { ...run, originKey: originKey(run.origin), channelId: run.origin.channelId ?? null };
     const conversation: Conversation | null = newConversation && {
@@ -76,11 +81,13 @@ export class RunsRepository {
       return this.transactions.write(() => {
         if (conversation) sqlite.conversations.insert(conversation);
         sqlite.runs.insert(stored);
+        if (input) sqlite.messages.insert(input);
       });
     }
     await this.transactions.run(async (manager) => {
       if (conversation) await manager.insert(Conversation, conversation);
       await manager.createQueryBuilder().insert().into(Run).values(stored).updateEntity(false).execute();
+      if (input) await manager.insert(ConversationMessage, asRow(input));
     });
   }
 
@@ -386,17 +393,22 @@ export class RunsRepository {
       return this.transactions.write(() => {
         sqlite.modelCalls.insert(call);
         if (answer) sqlite.messages.insert(answer);
+        // The totals and the end in one UPDATE; the totals alone when the end no longer applies.
+        if (end && setStatus(sqlite.runs, call.runId, end.from, { ...runPatch, ...end.patch })) return true;
         sqlite.runs.update(runPatch, '"id" = ?', [call.runId]);
-        return end ? setStatus(sqlite.runs, call.runId, end.from, end.patch) : true;
+        return !end;
       });
     }
     return this.transactions.run(async (manager) => {
       await manager.insert(ModelCall, call);
       if (answer) await manager.insert(ConversationMessage, asRow(answer));
+      if (end) {
+        const where = { id: call.runId, status: In(end.from) };
+        const ended = await manager.update(Run, where, asRow({ ...runPatch, ...end.patch }));
+        if ((ended.affected ?? 0) > 0) return true;
+      }
       if (Object.keys(runPatch).length > 0) await manager.update(Run, { id: call.runId }, asRow(runPatch));
-      if (!end) return true;
-      const ended = await manager.update(Run, { id: call.runId, status: In(end.from) }, asRow(end.patch));
-      return (ended.affected ?? 0) > 0;
+      return !end;
     });
   }
 

@@ -6,7 +6,6 @@ import {
   NotFoundException,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { RunOrigin } from '@loop-gateway/contracts';
 import { Clock } from '../common/clock.js';
 import { LoopSlices } from '../common/loop-slices.js';
@@ -29,10 +28,12 @@ import type { Conversation } from './entities/conversation.entity.js';
 import type { ConversationSummary } from './entities/conversation-summary.entity.js';
 import { FINISHED_STATUSES, type Run, type RunStatus, UNFINISHED_STATUSES } from './entities/run.entity.js';
 import { type RunContinuation, RunContinuations, RunLifecycle } from './run-continuation.js';
+import { AgentRunner, type StartedRun } from './agent-runner.js';
 import { RunQueue } from './run-queue.js';
 import { RunWaits } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { describeBlock } from './transcript.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 
 /** What every entry point (API, channels, webhooks, scheduler, tasks) hands the pipeline. */
 export interface RunRequest {
@@ -71,6 +72,7 @@ export class RunsService implements OnApplicationBootstrap {
   constructor(
     private readonly runs: RunsRepository,
     private readonly queue: RunQueue,
+    private readonly runner: AgentRunner,
     private readonly groups: GroupsService,
     private readonly clock: Clock,
     private readonly bus: EventBus,
@@ -103,7 +105,7 @@ export class RunsService implements OnApplicationBootstrap {
     const isNew = !conversation;
     const untrusted = request.untrusted ?? untrustedOrigin(request.origin);
     conversation ??= {
-      id: request.conversationId ?? randomUUID(),
+      id: request.conversationId ?? timeOrderedId(),
       groupId: request.groupId ?? null,
       origin: request.origin,
       untrustedSource: untrusted,
@@ -112,7 +114,7 @@ export class RunsService implements OnApplicationBootstrap {
     };
     if (!isNew && untrusted) await this.runs.markUntrusted(conversation.id, untrusted);
     const run: Run = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       conversationId: conversation.id,
       groupId: request.groupId ?? conversation.groupId,
       status: 'queued',
@@ -137,6 +139,11 @@ export class RunsService implements OnApplicationBootstrap {
       containerExit: null,
       retryOf: request.retryOf ?? null,
     };
+    // A run that can start at once is stored as started, with its user message, in this transaction.
+    // Its caller hears of it as of any run (accepted as queued), and of its start from agent:run:start.
+    if (this.queue.claim(run.conversationId) && (await this.startAtOnce(run, isNew ? conversation : null))) {
+      return run;
+    }
     await this.runs.insertRun(run, isNew ? conversation : null);
     if (!this.queue.enqueue(run.id, run.conversationId)) {
       // The caller hears of it from the 503 and acts on it: no continuation to carry out.
@@ -145,6 +152,29 @@ export class RunsService implements OnApplicationBootstrap {
       throw this.queueFull();
     }
     return run;
+  }
+
+  /**
+   * Stores a run whose queue slot is claimed as started, then starts it; false (the claim let go) when
+   * it must be stored as queued instead (its budget refuses it: `execute` stores that).
+   */
+  private async startAtOnce(run: Run, conversation: Conversation | null): Promise<boolean> {
+    let started: StartedRun | null;
+    try {
+      const history = conversation ? [] : await this.runs.history(run.conversationId);
+      // What cannot be prepared here (no group to answer) fails the run the usual way, in `execute`.
+      started = await this.runner.prepareStart(run, history).catch(() => null);
+      if (started) await this.runs.insertRun(started.run, conversation, started.input);
+    } catch (error) {
+      this.queue.unclaim(run.conversationId);
+      throw error;
+    }
+    if (!started) {
+      this.queue.unclaim(run.conversationId);
+      return false;
+    }
+    this.queue.startClaimed(started);
+    return true;
   }
 
   /** Records that a conversation's context now holds untrusted content (the first source is kept). */

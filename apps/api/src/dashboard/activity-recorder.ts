@@ -1,20 +1,26 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { GatewayEvent } from '@loop-gateway/contracts';
-import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'rxjs';
 import { Periodic } from '../common/periodic.js';
 import { EventBus } from '../events/event-bus.js';
 import { ActivityRepository } from './activity.repository.js';
 import type { ActivityEvent } from './entities/activity-event.entity.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 
 /** How many events are kept for the feed; older ones are deleted once a minute. */
 export const ACTIVITY_KEEP = 1000;
 const PRUNE_INTERVAL_MS = 60_000;
+/**
+ * How long events gather before they are written: the feed is informational, so a quiet gateway
+ * writes many runs' events in one commit instead of adding one to each run's.
+ */
+const FLUSH_DELAY_MS = 200;
 
 /**
  * Keeps every catalog event but the streamed text (one per chunk) for the console's activity feed,
  * bounded to the newest ACTIVITY_KEEP. A WhatsApp QR code is short-lived and secret-ish: not kept.
- * Off the runs' path: the events of one turn of the event loop are written together afterwards.
+ * Off the runs' path: events gather for FLUSH_DELAY_MS and are written together; the feed's reader
+ * and the shutdown flush what has gathered first.
  */
 @Injectable()
 export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy {
@@ -22,6 +28,7 @@ export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy
   private subscription?: Subscription;
   private buffer: ActivityEvent[] = [];
   private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
   private readonly pruning = new Periodic(
     () => this.activity.prune(ACTIVITY_KEEP),
     (error) => this.logger.warn({ err: error }, 'Pruning the activity events failed'),
@@ -40,7 +47,6 @@ export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy
   async onModuleDestroy(): Promise<void> {
     this.subscription?.unsubscribe();
     await this.pruning.stop();
-    await this.flushing;
     await this.flush();
   }
 
@@ -48,15 +54,21 @@ export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy
     if (event.event === 'agent:run:text') return;
     const payload = event.event === 'channel:status' ? { ...event.payload, qr: null } : event.payload;
     this.buffer.push({
-      id: randomUUID(),
+      id: timeOrderedId(),
       event: event.event,
       payload: JSON.stringify(payload),
       createdAt: new Date(event.timestamp),
     });
-    if (this.buffer.length === 1) setImmediate(() => void this.flush());
+    if (this.buffer.length === 1) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+      this.timer.unref();
+    }
   }
 
-  private async flush(): Promise<void> {
+  /** Writes the events gathered so far; resolves once they (and any write under way) are stored. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.flushing;
     const events = this.buffer;
     if (events.length === 0) return;
     this.buffer = [];

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { UsageService } from '../usage/usage.service.js';
 import { windowStarts } from '../usage/time-windows.js';
+import { ActivityRecorder } from './activity-recorder.js';
 import { ActivityRepository } from './activity.repository.js';
 import type { ActivityEventDto, DashboardResponseDto, RunCountsDto } from './dto/dashboard.dto.js';
 
@@ -16,12 +17,15 @@ export class DashboardService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly activity: ActivityRepository,
+    private readonly recorder: ActivityRecorder,
     private readonly usage: UsageService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
   async activityFeed(limit: number): Promise<ActivityEventDto[]> {
+    // What has happened shows at once, though its events are written a little later.
+    await this.recorder.flush();
     return (await this.activity.recent(limit)).map((row) => ({
       event: row.event,
       payload: JSON.parse(row.payload) as Record<string, unknown>,

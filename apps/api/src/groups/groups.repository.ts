@@ -15,6 +15,11 @@ export interface AgentGroupWithChannels {
 @Injectable()
 export class GroupsRepository {
   private tables?: { groups: SqliteTable<AgentGroup>; assignments: SqliteTable<AgentGroupChannel> } | null;
+  /**
+   * SQLite: the default group, kept between runs (every run without a group or channel asks for it),
+   * forgotten when a group is saved or deleted. Not on PostgreSQL, where another instance may change it.
+   */
+  private defaultGroup?: AgentGroup | null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -60,7 +65,11 @@ export class GroupsRepository {
 
   async findDefault(): Promise<AgentGroup | null> {
     const sqlite = this.sqlite;
-    if (sqlite) return sqlite.groups.one('"is_default" = 1 LIMIT 1', []);
+    if (sqlite) {
+      if (this.defaultGroup === undefined) this.defaultGroup = sqlite.groups.one('"is_default" = 1 LIMIT 1', []);
+      // A copy: what a caller changes of it is not the kept one.
+      return this.defaultGroup && { ...this.defaultGroup };
+    }
     return this.dataSource.getRepository(AgentGroup).findOneBy({ isDefault: true });
   }
 
@@ -78,17 +87,26 @@ export class GroupsRepository {
 
   /** Saves a group; when it is the default, the previous default stops being one, atomically. */
   async save(group: AgentGroup): Promise<void> {
-    await this.transactions.run(async (manager) => {
+    await this.changingGroups(async (manager) => {
       if (group.isDefault) await this.clearOtherDefaults(manager, group.id);
       await manager.getRepository(AgentGroup).save(group);
     });
   }
 
   async delete(id: string): Promise<void> {
-    await this.transactions.run(async (manager) => {
+    await this.changingGroups(async (manager) => {
       await manager.getRepository(AgentGroupChannel).delete({ groupId: id });
       await manager.getRepository(AgentGroup).delete({ id });
     });
+  }
+
+  /** A change of groups in one transaction; the kept default group is forgotten once it is over (done or undone). */
+  private async changingGroups(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    try {
+      await this.transactions.run(work);
+    } finally {
+      this.defaultGroup = undefined;
+    }
   }
 
   /** Points a channel at a group, moving it from any group it had. */

@@ -21,6 +21,8 @@ import {
 } from './dto/approval.dto.js';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
+/** Run ids are time-ordered UUIDs (version 7); older runs have version 4 ones. */
+const runUuid = new ParseUUIDPipe();
 
 @ApiTags('approvals')
 @ApiBearerAuth()
@@ -44,7 +46,7 @@ export class ApprovalsController {
 
   @Get('run/:runId')
   @ApiOkResponse({ type: [ApprovalDto], description: 'Oldest first' })
-  listRunApprovals(@Param('runId', uuid) runId: string): Promise<ApprovalDto[]> {
+  listRunApprovals(@Param('runId', runUuid) runId: string): Promise<ApprovalDto[]> {
     return this.approvals.forRun(runId);
   }
 

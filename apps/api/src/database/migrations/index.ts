@@ -26,6 +26,7 @@ import { SkillTriesAndPins1765700000000 } from './1765700000000-skill-tries-and-
 import { RunsExplorer1766100000000 } from './1766100000000-runs-explorer.js';
 import { JobRunDelivery1766200000000 } from './1766200000000-job-run-delivery.js';
 import { RunsStatusIndex1766500000000 } from './1766500000000-runs-status-index.js';
+import { PartialRunIndexes1766600000000 } from './1766600000000-partial-run-indexes.js';
 
 /**
  * Every migration, in order. A feature adds its own file here; never edit one that has shipped.
@@ -59,4 +60,5 @@ export const migrations = (secrets: SecretBox) => [
   RunsExplorer1766100000000,
   JobRunDelivery1766200000000,
   RunsStatusIndex1766500000000,
+  PartialRunIndexes1766600000000,
 ];
