@@ -15,6 +15,11 @@ const PRUNE_INTERVAL_MS = 60_000;
  * writes many runs' events in one commit instead of adding one to each run's.
  */
 const FLUSH_DELAY_MS = 200;
+/**
+ * At most this many events a commit, and written at once when this many have gathered: a burst of
+ * runs (a thousand started together) must not hold the event loop for one long insert.
+ */
+const FLUSH_MAX_EVENTS = 128;
 
 /**
  * Keeps every catalog event but the streamed text (one per chunk) for the console's activity feed,
@@ -62,19 +67,19 @@ export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy
     if (this.buffer.length === 1) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
       this.timer.unref();
-    }
+    } else if (this.buffer.length === FLUSH_MAX_EVENTS) void this.flush();
   }
 
   /** Writes the events gathered so far; resolves once they (and any write under way) are stored. */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     await this.flushing;
-    const events = this.buffer;
-    if (events.length === 0) return;
-    this.buffer = [];
-    this.flushing = this.activity.insertMany(events).catch((error: unknown) => {
-      this.logger.warn({ err: error, events: events.length }, 'Keeping activity events failed');
-    });
-    await this.flushing;
+    while (this.buffer.length > 0) {
+      const events = this.buffer.splice(0, FLUSH_MAX_EVENTS);
+      this.flushing = this.activity.insertMany(events).catch((error: unknown) => {
+        this.logger.warn({ err: error, events: events.length }, 'Keeping activity events failed');
+      });
+      await this.flushing;
+    }
   }
 }
