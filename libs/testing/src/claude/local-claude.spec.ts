@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { ServerResponse } from 'node:http';
 import Anthropic, {
   APIError,
   AuthenticationError,
@@ -223,6 +224,8 @@ describe('LocalClaude streaming', () => {
 
   it('writes a streamed answer in pieces of writeBytes when set, cutting UTF-8 characters', async () => {
     claude.writeBytes = 5;
+    // What the server writes, piece by piece: the client may well read several pieces at once.
+    const writes = jest.spyOn(ServerResponse.prototype, 'write');
     try {
       const text = 'Grüße aus Köln — 東京 and 🐍 too.';
       claude.script({ text });
@@ -246,8 +249,12 @@ describe('LocalClaude streaming', () => {
           .map((m) => JSON.parse(`{${m}}`).text)
           .join(''),
       ).toBe(text);
-      expect(chunks.length).toBeGreaterThan(1);
+      const pieces = writes.mock.calls.map(([piece]) => Buffer.from(piece as Buffer | string));
+      expect(Buffer.concat(pieces).toString('utf8')).toBe(joined);
+      expect(pieces.length).toBe(Math.ceil(Buffer.byteLength(joined) / 5));
+      expect(pieces.every((piece) => piece.length <= 5)).toBe(true);
     } finally {
+      writes.mockRestore();
       claude.writeBytes = undefined;
     }
   });
