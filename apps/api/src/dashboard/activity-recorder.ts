@@ -81,5 +81,7 @@ export class ActivityRecorder implements OnApplicationBootstrap, OnModuleDestroy
       });
       await this.flushing;
     }
+    // Another flush may have taken the last events meanwhile: they are stored once its write is.
+    await this.flushing;
   }
 }
