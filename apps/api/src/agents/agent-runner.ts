@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AGENT_SKILL_TOOLS } from '../agent-skills/agent-skill-tools.js';
 import { AgentSkillsService } from '../agent-skills/agent-skills.service.js';
 import { Clock } from '../common/clock.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 import { AppConfig } from '../config/app-config.js';
 import {
   agentLoop,
@@ -37,7 +38,6 @@ import type { RunSlot } from './run-queue.js';
 import { combineWaits, type RunWait } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { buildSystemPrompt, type PromptSources, withAgentSkills } from './system-prompt.js';
-import { timeOrderedId } from '../common/time-ordered-id.js';
 
 type RunEnd = Pick<Run, 'status' | 'reply' | 'error' | 'finishedAt' | 'durationMs'> & { durationMs: number };
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AgentGroup } from '../groups/entities/agent-group.entity.js';
@@ -19,7 +20,6 @@ import {
 import { RunsRepository } from './runs.repository.js';
 import { describeBlock } from './transcript.js';
 import { isSummaryTurn, summaryTurn } from './summary-turn.js';
-import { timeOrderedId } from '../common/time-ordered-id.js';
 
 /** A model request without its messages: what `fit` sizes the messages for. */
 export type PromptParts = Omit<ModelRequest, 'messages'>;

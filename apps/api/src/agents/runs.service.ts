@@ -11,6 +11,7 @@ import { Clock } from '../common/clock.js';
 import { LoopSlices } from '../common/loop-slices.js';
 import { decodeCursor, encodeCursor, type Page } from '../common/cursor.js';
 import { ServiceBusyException } from '../common/service-busy.exception.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 import { EventBus } from '../events/event-bus.js';
 import { GroupsService } from '../groups/groups.service.js';
 import type {
@@ -33,7 +34,6 @@ import { RunQueue } from './run-queue.js';
 import { RunWaits } from './run-wait.js';
 import { RunsRepository } from './runs.repository.js';
 import { describeBlock } from './transcript.js';
-import { timeOrderedId } from '../common/time-ordered-id.js';
 
 /** What every entry point (API, channels, webhooks, scheduler, tasks) hands the pipeline. */
 export interface RunRequest {

@@ -2,10 +2,10 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { GatewayEvent } from '@loop-gateway/contracts';
 import type { Subscription } from 'rxjs';
 import { Periodic } from '../common/periodic.js';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 import { EventBus } from '../events/event-bus.js';
 import { ActivityRepository } from './activity.repository.js';
 import type { ActivityEvent } from './entities/activity-event.entity.js';
-import { timeOrderedId } from '../common/time-ordered-id.js';
 
 /** How many events are kept for the feed; older ones are deleted once a minute. */
 export const ACTIVITY_KEEP = 1000;
